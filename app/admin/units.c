@@ -1,0 +1,106 @@
+#include "units.h"
+
+#include "rq_db.h"
+#include "rq_num.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { UNITS_PAGE_DEFAULT = 50, UNITS_PAGE_MAX = 200 };
+
+static struct rq_stmt st_units_list =
+	RQ_STMT("admin_units_list",
+		"SELECT id, name, county_code, discipline_group, active FROM rq.units"
+		" WHERE id > $1::bigint ORDER BY id LIMIT $2::int",
+		2);
+static struct rq_stmt st_region_exists = RQ_STMT(
+	"admin_region_exists", "SELECT 1 FROM rq.regions WHERE code = $1", 1);
+static struct rq_stmt st_units_create =
+	RQ_STMT("admin_units_create",
+		"INSERT INTO rq.units (name, county_code, discipline_group) VALUES ($1, $2, $3)"
+		" RETURNING id, name, county_code, discipline_group, active",
+		3);
+
+static cJSON *unit_json(const PGresult *res, int row)
+{
+	cJSON *u = cJSON_CreateObject();
+	cJSON_AddStringToObject(u, "id", rq_sql_val(res, row, "id"));
+	cJSON_AddStringToObject(u, "name", rq_sql_val(res, row, "name"));
+	const char *county = rq_sql_val(res, row, "county_code");
+	const char *group = rq_sql_val(res, row, "discipline_group");
+	if (county != NULL)
+		cJSON_AddStringToObject(u, "county_code", county);
+	else
+		cJSON_AddNullToObject(u, "county_code");
+	if (group != NULL)
+		cJSON_AddStringToObject(u, "discipline_group", group);
+	else
+		cJSON_AddNullToObject(u, "discipline_group");
+	cJSON_AddBoolToObject(u, "active", strcmp(rq_sql_val(res, row, "active"), "t") == 0);
+	return u;
+}
+
+void admin_units_list(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t after = 0, limit = UNITS_PAGE_DEFAULT;
+	const char *v = rq_req_query(req, "after");
+	if (v != NULL && rq_parse_i64(v, 0, INT64_MAX, &after) != 0) {
+		rq_problem_field(req, resp, 400, "after", "must be a unit id (a whole number)");
+		return;
+	}
+	v = rq_req_query(req, "limit");
+	if (v != NULL && rq_parse_i64(v, 1, UNITS_PAGE_MAX, &limit) != 0) {
+		rq_problem_field(req, resp, 400, "limit", "must be a whole number from 1 to 200");
+		return;
+	}
+	char after_s[24], limit_s[24];
+	snprintf(after_s, sizeof(after_s), "%lld", (long long)after);
+	snprintf(limit_s, sizeof(limit_s), "%lld", (long long)limit);
+	const char *params[] = {after_s, limit_s};
+	PGresult *res = rq_sql(req, &st_units_list, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON *items = cJSON_AddArrayToObject(o, "items");
+	int n = PQntuples(res);
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, unit_json(res, i));
+	if (n == limit)
+		cJSON_AddStringToObject(o, "next_after", rq_sql_val(res, n - 1, "id"));
+	else
+		cJSON_AddNullToObject(o, "next_after");
+	rq_resp_json(req, resp, 200, o);
+}
+
+void admin_units_create(struct rq_req *req, struct rq_resp *resp)
+{
+	cJSON *errors = rq_errors_new();
+	const char *name = rq_json_string(req->json, "name", true, 1, 100, errors);
+	const char *county = rq_json_string(req->json, "county_code", false, 6, 6, errors);
+	const char *group = rq_json_string(req->json, "discipline_group", false, 1, 100, errors);
+	if (cJSON_GetArraySize(errors) == 0 && county != NULL) {
+		const char *params[] = {county};
+		PGresult *res = rq_sql(req, &st_region_exists, params);
+		if (!rq_sql_ok(res)) {
+			cJSON_Delete(errors);
+			rq_problem_sql(req, resp, res);
+			return;
+		}
+		if (PQntuples(res) == 0)
+			rq_errors_add(errors, "county_code", "is not a county or district of Xinyang");
+	}
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	const char *params[] = {name, county, group};
+	PGresult *res = rq_sql(req, &st_units_create, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	rq_resp_json(req, resp, 201, unit_json(res, 0));
+}

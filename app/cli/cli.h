@@ -1,0 +1,21 @@
+/* The CLI's commands; each returns the process exit status (0 ok, 1 failed, 2 usage). */
+#ifndef CLI_H
+#define CLI_H
+
+#include <libpq-fe.h>
+
+#include "rq_config.h"
+
+int cli_migrate(const struct rq_config *cfg, int argc, char **argv);
+/* Exits 3 when the username is taken (deploy/up relies on that to stay re-runnable). */
+int cli_user_add(const struct rq_config *cfg, int argc, char **argv);
+int cli_demo_load(const struct rq_config *cfg);
+
+/* Connects as the owner; prints the reason and returns NULL on failure. */
+PGconn *cli_connect_owner(const struct rq_config *cfg);
+/* Runs sql (no parameters); prints the error and returns -1 on failure. */
+int cli_exec(PGconn *c, const char *sql);
+/* Sets the transaction-local actor context for a CLI write (inside BEGIN). */
+int cli_set_actor(PGconn *c, const char *what);
+
+#endif

@@ -1,0 +1,56 @@
+/* ruqima: the operator CLI. Reads the same settings as the pools (the env file). */
+#include "cli.h"
+
+#include "rq_config.h"
+#include "rq_log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fputs("usage: ruqima COMMAND [ARGS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  migrate                    apply the migrations not yet applied, in order\n"
+	      "  migrate --status           list the migrations and whether each is applied\n"
+	      "  user add --username NAME --role ROLE [--county CODE] [--unit ID]\n"
+	      "                             create a portal user; prints a generated password\n"
+	      "  demo load                  load the demo units, enterprises and accounts\n"
+	      "\n"
+	      "settings: the env file named by RUQIMA_ENV_FILE (default\n"
+	      "/var/lib/ruqima/ruqima.env, written by deploy/up), then the environment.\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	rq_log_init("cli");
+	const char *env_file = getenv("RUQIMA_ENV_FILE");
+	if (env_file == NULL || *env_file == '\0')
+		env_file = "/var/lib/ruqima/ruqima.env";
+	int rc = rq_config_read_env_file(env_file);
+	if (rc == -1)
+		return 2;
+	struct rq_config cfg;
+	if (rq_config_load(&cfg) != 0)
+		return 2;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (cfg.owner_dsn == NULL) {
+		fprintf(stderr, "ruqima: RUQIMA_OWNER_DSN is not set (env file %s %s)\n", env_file,
+			rc == -2 ? "not found" : "read");
+		return 2;
+	}
+	if (strcmp(argv[1], "migrate") == 0)
+		return cli_migrate(&cfg, argc - 2, argv + 2);
+	if (argc >= 3 && strcmp(argv[1], "user") == 0 && strcmp(argv[2], "add") == 0)
+		return cli_user_add(&cfg, argc - 3, argv + 3);
+	if (argc >= 3 && strcmp(argv[1], "demo") == 0 && strcmp(argv[2], "load") == 0)
+		return cli_demo_load(&cfg);
+	usage(stderr);
+	return 2;
+}

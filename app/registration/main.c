@@ -1,0 +1,19 @@
+/* ruqima-registration: officials scan and register visits; also serves /api/v1/auth/. */
+#include "rq_app.h"
+#include "rq_auth.h"
+#include "rq_server.h"
+
+static const struct rq_route routes[] = {
+	RQ_ROUTE_HEALTH("registration"),
+	{"POST", "/api/v1/auth/wx-login", rq_auth_wx_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
+	{"POST", "/api/v1/auth/dev-login", rq_auth_dev_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
+	{"POST", "/api/v1/auth/logout", rq_auth_logout, RQ_AUTH_ANY, 0, NULL},
+	{"GET", "/api/v1/auth/me", rq_auth_me, RQ_AUTH_ANY, 0, NULL},
+};
+
+int main(int argc, char **argv)
+{
+	static const struct rq_app app = {"registration", routes,
+					  sizeof(routes) / sizeof(routes[0])};
+	return rq_server_main(&app, argc, argv);
+}

@@ -1,0 +1,200 @@
+#include "rq_app.h"
+
+#include "rq_auth.h"
+#include "rq_config.h"
+#include "rq_db.h"
+#include "rq_num.h"
+#include "rq_token.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include <stdint.h>
+#include <strings.h>
+#include <unistd.h>
+
+static bool method_has_body(const char *m)
+{
+	return strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
+}
+
+static bool method_changes_state(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+/* application/json, optionally with charset=utf-8 (any case). */
+static bool content_type_is_json(const char *ct)
+{
+	static const char json[] = "application/json";
+	if (strncasecmp(ct, json, sizeof(json) - 1) != 0)
+		return false;
+	const char *rest = ct + sizeof(json) - 1;
+	while (*rest == ' ')
+		rest++;
+	if (*rest == '\0')
+		return true;
+	if (*rest != ';')
+		return false;
+	rest++;
+	while (*rest == ' ')
+		rest++;
+	return strcasecmp(rest, "charset=utf-8") == 0 || strcasecmp(rest, "charset=\"utf-8\"") == 0;
+}
+
+static void delete_json(void *p)
+{
+	cJSON_Delete(p);
+}
+
+/* Raises 415 or 400 when a JSON route gets anything but a JSON object. Returns 0 if fine. */
+static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
+{
+	if (!content_type_is_json(req->content_type)) {
+		rq_problem(req, resp, 415, "unsupported-media-type", "Unsupported media type",
+			   "send the body as application/json (UTF-8)");
+		return -1;
+	}
+	/* cJSON's "require NUL-terminated" check wants the NUL inside the length, so pass
+	 * len + 1 (the body is NUL-terminated) and refuse NUL bytes within the body. */
+	const char *end = NULL;
+	req->json = memchr(req->body, '\0', req->body_len) != NULL
+			    ? NULL
+			    : cJSON_ParseWithLengthOpts(req->body, req->body_len + 1, &end, 1);
+	if (req->json == NULL || !cJSON_IsObject(req->json)) {
+		if (req->json != NULL) {
+			cJSON_Delete(req->json);
+			req->json = NULL;
+		}
+		rq_problem(req, resp, 400, "malformed-json", "Malformed JSON",
+			   "the body is not a well-formed JSON object");
+		return -1;
+	}
+	rq_arena_cleanup(req->arena, delete_json, req->json);
+	return 0;
+}
+
+static bool role_allowed(const struct rq_route *route, const char *role)
+{
+	if (route->roles == NULL)
+		return true;
+	for (const char *const *r = route->roles; *r != NULL; r++)
+		if (role != NULL && strcmp(*r, role) == 0)
+			return true;
+	return false;
+}
+
+/* Raises 401/403/503 when the session does not satisfy the route. Returns 0 if fine. */
+static int check_access(struct rq_req *req, struct rq_resp *resp)
+{
+	const struct rq_route *route = req->route;
+	if (rq_auth_resolve(req) != 0) {
+		rq_problem_unavailable(req, resp, rq_db_retry_after(req->db));
+		return -1;
+	}
+	bool anonymous = strcmp(req->actor.kind, "anonymous") == 0;
+	if (route->auth == RQ_AUTH_NONE)
+		return 0;
+	if (anonymous) {
+		rq_problem(req, resp, 401, "unauthenticated", "Authentication required",
+			   "log in first; the session is missing, expired or ended");
+		rq_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"ruqima\"");
+		return -1;
+	}
+	bool is_admin = strcmp(req->actor.kind, "admin") == 0;
+	if ((route->auth == RQ_AUTH_ACCOUNT && is_admin) ||
+	    (route->auth == RQ_AUTH_ADMIN && !is_admin) || !role_allowed(route, req->actor.role)) {
+		rq_problem(req, resp, 403, "forbidden", "Forbidden",
+			   "your role may not use this endpoint");
+		return -1;
+	}
+	if (req->actor.via_cookie && method_changes_state(req->method) && !req->actor.csrf_ok) {
+		rq_problem(req, resp, 403, "csrf", "CSRF check failed",
+			   "send the X-CSRF-Token header you received at login");
+		return -1;
+	}
+	return 0;
+}
+
+static void dispatch(const struct rq_app *app, struct rq_req *req, struct rq_resp *resp,
+		     enum rq_parse_status parsed)
+{
+	switch (parsed) {
+	case RQ_PARSE_OK:
+		break;
+	case RQ_PARSE_BAD_LENGTH:
+		rq_problem(req, resp, 400, "bad-request", "Bad request", "invalid Content-Length");
+		return;
+	case RQ_PARSE_TOO_LARGE:
+		rq_problem(req, resp, 413, "too-large", "Request body too large",
+			   rq_printf(req->arena, "the body may be at most %ld bytes",
+				     req->cfg->max_body));
+		return;
+	case RQ_PARSE_SHORT_BODY:
+		rq_problem(req, resp, 400, "bad-request", "Bad request",
+			   "the body is shorter than its Content-Length");
+		return;
+	}
+
+	const char *allow = NULL;
+	switch (rq_router_match(app->routes, app->nroutes, req, &req->route, &allow)) {
+	case RQ_MATCH_OK:
+		break;
+	case RQ_MATCH_NOT_FOUND:
+		rq_problem(req, resp, 404, "not-found", "Not found", "no such endpoint");
+		return;
+	case RQ_MATCH_BAD_METHOD:
+		rq_problem(req, resp, 405, "method-not-allowed", "Method not allowed",
+			   rq_printf(req->arena, "this endpoint accepts %s", allow));
+		rq_resp_header(resp, "Allow", allow);
+		return;
+	}
+	if ((req->route->flags & RQ_ROUTE_JSON) && method_has_body(req->method) &&
+	    parse_json_body(req, resp) != 0)
+		return;
+	if (check_access(req, resp) != 0)
+		return;
+	req->route->handler(req, resp);
+}
+
+void rq_app_handle(const struct rq_app *app, struct rq_req *req, struct rq_resp *resp,
+		   enum rq_parse_status parsed)
+{
+	req->family = app->family;
+	req->actor.kind = "anonymous";
+	if (req->request_id == NULL) {
+		/* Outside nginx (tests, direct socket use) there is no $request_id. */
+		char id[33];
+		req->request_id = rq_random_hex(id, 16) == 0 ? rq_strdup(req->arena, id) : "none";
+	}
+	dispatch(app, req, resp, parsed);
+	bool commit = resp->status < 400 || req->commit_on_error;
+	if (rq_sql_finish(req, commit) != 0 && commit) {
+		rq_problem(req, resp, 503, "not-saved", "Not saved",
+			   "the change could not be saved; retry shortly");
+		rq_resp_header(resp, "Retry-After", "1");
+	}
+}
+
+static struct rq_stmt st_migration_level =
+	RQ_STMT("rq_migration_level",
+		"SELECT coalesce(max(version), 0) AS level FROM public.schema_migrations", 0);
+
+void rq_health(struct rq_req *req, struct rq_resp *resp)
+{
+	PGresult *res = rq_sql(req, &st_migration_level, NULL);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON_AddStringToObject(o, "family", req->family);
+	cJSON_AddStringToObject(o, "version", RUQIMA_VERSION);
+	cJSON_AddNumberToObject(o, "pid", (double)getpid());
+	cJSON_AddBoolToObject(o, "database", 1);
+	int64_t level = 0;
+	if (rq_parse_i64(rq_sql_val(res, 0, "level"), 0, INT32_MAX, &level) != 0)
+		level = -1;
+	cJSON_AddNumberToObject(o, "migration", (double)level);
+	rq_resp_json(req, resp, 200, o);
+}

@@ -1,0 +1,357 @@
+#include "rq_auth.h"
+
+#include "rq_config.h"
+#include "rq_db.h"
+#include "rq_log.h"
+#include "rq_token.h"
+#include "rq_wechat.h"
+
+#include <crypt.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Tokens are stored only as their SHA-256 (computed by PostgreSQL's sha256()). */
+static struct rq_stmt st_session_resolve = RQ_STMT(
+	"rq_session_resolve",
+	"SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
+	"       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok"
+	"  FROM rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int) s",
+	3);
+static struct rq_stmt st_session_create = RQ_STMT(
+	"rq_session_create",
+	"SELECT rq.session_create(sha256(convert_to($1, 'UTF8')), $2, $3::bigint, $4::bigint,"
+	"       sha256(convert_to($5, 'UTF8')), $6::int, $7) AS id",
+	7);
+static struct rq_stmt st_session_end =
+	RQ_STMT("rq_session_end", "SELECT rq.session_end(sha256(convert_to($1, 'UTF8')))", 1);
+static struct rq_stmt st_account_login =
+	RQ_STMT("rq_account_login", "SELECT rq.account_login($1, $2) AS id", 2);
+static struct rq_stmt st_account_me =
+	RQ_STMT("rq_account_me",
+		"SELECT id, to_json(created_at) #>> '{}' AS created_at,"
+		" to_json(last_login_at) #>> '{}' AS last_login_at FROM rq.accounts WHERE id = $1::bigint", 1);
+static struct rq_stmt st_admin_me =
+	RQ_STMT("rq_admin_me",
+		"SELECT id, username, role, county_code, unit_id FROM rq.admin_users"
+		" WHERE id = $1::bigint",
+		1);
+static struct rq_stmt st_admin_lookup =
+	RQ_STMT("rq_admin_lookup",
+		"SELECT id, password_hash, role, active, coalesce(locked_until > now(), false) AS"
+		" locked, greatest(1, ceil(extract(epoch FROM locked_until - now())))::int AS"
+		" retry_after FROM rq.admin_login_lookup($1)",
+		1);
+static struct rq_stmt st_admin_record =
+	RQ_STMT("rq_admin_record",
+		"SELECT rq.admin_login_record($1::bigint, $2::boolean, $3::int, $4::int)", 4);
+
+int rq_auth_resolve(struct rq_req *req)
+{
+	const char *token = NULL;
+	bool via_cookie = false;
+	const char *authz = rq_req_header(req, "Authorization");
+	if (authz != NULL && strncmp(authz, "Bearer ", 7) == 0) {
+		token = authz + 7;
+	} else {
+		token = rq_req_cookie(req, RQ_SESSION_COOKIE);
+		via_cookie = token != NULL;
+	}
+	if (!rq_token_wellformed(token))
+		return 0;
+	char idle[16];
+	snprintf(idle, sizeof(idle), "%d", req->cfg->session_idle);
+	const char *params[] = {token, idle, rq_req_header(req, "X-CSRF-Token")};
+	PGresult *res = rq_sql(req, &st_session_resolve, params);
+	if (res == NULL)
+		return -1;
+	if (!rq_sql_ok(res)) {
+		rq_log_event("error", "session lookup failed", PQresultErrorMessage(res));
+		return -1;
+	}
+	if (PQntuples(res) != 1)
+		return 0;
+	struct rq_actor *a = &req->actor;
+	a->kind = rq_strdup(req->arena, rq_sql_val(res, 0, "actor_kind"));
+	bool admin = strcmp(a->kind, "admin") == 0;
+	const char *id = rq_sql_val(res, 0, admin ? "admin_user_id" : "account_id");
+	a->id = id != NULL ? rq_strdup(req->arena, id) : NULL;
+	const char *v = rq_sql_val(res, 0, "role");
+	a->role = v != NULL ? rq_strdup(req->arena, v) : NULL;
+	v = rq_sql_val(res, 0, "county_code");
+	a->county = v != NULL ? rq_strdup(req->arena, v) : NULL;
+	v = rq_sql_val(res, 0, "unit_id");
+	a->unit = v != NULL ? rq_strdup(req->arena, v) : NULL;
+	a->via_cookie = via_cookie;
+	a->csrf_ok = strcmp(rq_sql_val(res, 0, "csrf_ok"), "t") == 0;
+	a->session_token = rq_strdup(req->arena, token);
+	return rq_sql_set_actor(req);
+}
+
+/* Creates a session for the actor; writes the token (and CSRF token for the portal).
+ * Returns 0, or answers the failure and returns -1. */
+static int create_session(struct rq_req *req, struct rq_resp *resp, const char *kind,
+			  const char *account_id, const char *admin_id, char *token, char *csrf)
+{
+	if (rq_token_new(token) != 0 || (csrf != NULL && rq_token_new(csrf) != 0)) {
+		rq_log_event("error", "no randomness for a session token", NULL);
+		rq_problem(req, resp, 500, "internal", "Internal error", "could not log in");
+		return -1;
+	}
+	char ttl[16];
+	snprintf(ttl, sizeof(ttl), "%d", req->cfg->session_ttl);
+	const char *params[] = {token, kind, account_id, admin_id, csrf, ttl, req->client_addr};
+	PGresult *res = rq_sql(req, &st_session_create, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return -1;
+	}
+	return 0;
+}
+
+/* Finds or creates the account for openid and answers with a new bearer session. */
+static void login_account(struct rq_req *req, struct rq_resp *resp, const char *openid,
+			  const char *unionid)
+{
+	const char *params[] = {openid, unionid != NULL && *unionid != '\0' ? unionid : NULL};
+	PGresult *res = rq_sql(req, &st_account_login, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	const char *account_id = rq_strdup(req->arena, rq_sql_val(res, 0, "id"));
+	char token[RQ_TOKEN_LEN + 1];
+	if (create_session(req, resp, "account", account_id, NULL, token, NULL) != 0)
+		return;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "token", token);
+	cJSON_AddStringToObject(o, "token_type", "Bearer");
+	cJSON_AddNumberToObject(o, "expires_in", req->cfg->session_ttl);
+	cJSON_AddNumberToObject(o, "idle_timeout", req->cfg->session_idle);
+	cJSON *acct = cJSON_AddObjectToObject(o, "account");
+	cJSON_AddStringToObject(acct, "id", account_id);
+	rq_resp_json(req, resp, 200, o);
+}
+
+void rq_auth_wx_login(struct rq_req *req, struct rq_resp *resp)
+{
+	cJSON *errors = rq_errors_new();
+	const char *code = rq_json_string(req->json, "code", true, 1, 128, errors);
+	if (code == NULL) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	/* WeChat is called before any transaction is opened: no connection idles in a
+	 * transaction while a remote API answers. */
+	struct rq_wx_session wx;
+	switch (rq_wx_jscode2session(req->cfg, code, &wx)) {
+	case RQ_WX_OK:
+		login_account(req, resp, wx.openid, wx.unionid);
+		return;
+	case RQ_WX_INVALID_CODE:
+		rq_problem(req, resp, 401, "wx-invalid-code", "Login code rejected",
+			   "the wx.login code is invalid, expired or already used; call wx.login "
+			   "again");
+		return;
+	case RQ_WX_RATE_LIMITED:
+		rq_problem(req, resp, 429, "wx-rate-limited", "Too many logins",
+			   "WeChat is limiting logins for this user; wait a minute");
+		rq_resp_header(resp, "Retry-After", "60");
+		return;
+	case RQ_WX_BLOCKED:
+		rq_problem(req, resp, 403, "wx-blocked", "Login refused",
+			   "WeChat marks this user as high-risk");
+		return;
+	case RQ_WX_BUSY:
+	case RQ_WX_UNREACHABLE:
+		rq_problem(req, resp, 503, "wx-unavailable", "WeChat unavailable",
+			   "WeChat's login service did not answer; retry shortly");
+		rq_resp_header(resp, "Retry-After", "2");
+		return;
+	case RQ_WX_ERROR:
+		rq_problem(req, resp, 502, "wx-error", "WeChat error",
+			   "WeChat refused the login request; the operators have been told");
+		return;
+	}
+}
+
+void rq_auth_dev_login(struct rq_req *req, struct rq_resp *resp)
+{
+	if (!req->cfg->dev_login) {
+		rq_problem(req, resp, 404, "not-found", "Not found", "no such endpoint");
+		return;
+	}
+	cJSON *errors = rq_errors_new();
+	const char *openid = rq_json_string(req->json, "openid", true, 1, 128, errors);
+	if (openid == NULL) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	login_account(req, resp, openid, NULL);
+}
+
+void rq_auth_logout(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *params[] = {req->actor.session_token};
+	PGresult *res = rq_sql(req, &st_session_end, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (req->actor.via_cookie)
+		rq_resp_header(resp, "Set-Cookie",
+			       RQ_SESSION_COOKIE "=; Path=/api/; Max-Age=0; HttpOnly; Secure; "
+						 "SameSite=Strict");
+	resp->status = 204;
+}
+
+static void add_nullable(cJSON *o, const char *name, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+void rq_auth_me(struct rq_req *req, struct rq_resp *resp)
+{
+	bool admin = strcmp(req->actor.kind, "admin") == 0;
+	const char *params[] = {req->actor.id};
+	PGresult *res = rq_sql(req, admin ? &st_admin_me : &st_account_me, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		rq_problem(req, resp, 401, "unauthenticated", "Authentication required",
+			   "the session's owner no longer exists");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "kind", req->actor.kind);
+	if (admin) {
+		cJSON *u = cJSON_AddObjectToObject(o, "user");
+		cJSON_AddStringToObject(u, "id", rq_sql_val(res, 0, "id"));
+		cJSON_AddStringToObject(u, "username", rq_sql_val(res, 0, "username"));
+		cJSON_AddStringToObject(u, "role", rq_sql_val(res, 0, "role"));
+		add_nullable(u, "county_code", rq_sql_val(res, 0, "county_code"));
+		add_nullable(u, "unit_id", rq_sql_val(res, 0, "unit_id"));
+	} else {
+		cJSON *a = cJSON_AddObjectToObject(o, "account");
+		cJSON_AddStringToObject(a, "id", rq_sql_val(res, 0, "id"));
+		add_nullable(a, "created_at", rq_sql_val(res, 0, "created_at"));
+		add_nullable(a, "last_login_at", rq_sql_val(res, 0, "last_login_at"));
+	}
+	rq_resp_json(req, resp, 200, o);
+}
+
+int rq_password_hash(const char *password, char *out, size_t cap)
+{
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	if (crypt_gensalt_rn("$y$", 0, NULL, 0, setting, sizeof(setting)) == NULL)
+		return -1;
+	struct crypt_data data;
+	memset(&data, 0, sizeof(data));
+	const char *h = crypt_r(password, setting, &data);
+	if (h == NULL || h[0] == '*' || strlen(h) >= cap)
+		return -1;
+	memcpy(out, h, strlen(h) + 1);
+	return 0;
+}
+
+bool rq_password_verify(struct rq_arena *a, const char *password, const char *hash)
+{
+	struct crypt_data *data = rq_alloc(a, sizeof(*data));
+	const char *h = crypt_r(password, hash, data);
+	if (h == NULL || h[0] == '*')
+		return false;
+	size_t n = strlen(hash);
+	if (strlen(h) != n)
+		return false;
+	unsigned char diff = 0;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(h[i] ^ hash[i]);
+	return diff == 0;
+}
+
+/* A yescrypt hash of nothing anyone knows: unknown usernames cost as much as known ones. */
+static const char *dummy_hash(void)
+{
+	static char hash[CRYPT_OUTPUT_SIZE];
+	if (hash[0] == '\0' && rq_password_hash("no such user", hash, sizeof(hash)) != 0)
+		memcpy(hash, "$y$j9T$", 8);
+	return hash;
+}
+
+static void unauthorized_login(struct rq_req *req, struct rq_resp *resp)
+{
+	rq_problem(req, resp, 401, "invalid-credentials", "Login failed",
+		   "the username or password is wrong");
+}
+
+void rq_auth_admin_login(struct rq_req *req, struct rq_resp *resp)
+{
+	cJSON *errors = rq_errors_new();
+	const char *username = rq_json_string(req->json, "username", true, 1, 64, errors);
+	const char *password = rq_json_string(req->json, "password", true, 1, 256, errors);
+	if (username == NULL || password == NULL) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	const char *params[] = {username};
+	PGresult *res = rq_sql(req, &st_admin_lookup, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) != 1 || strcmp(rq_sql_val(res, 0, "active"), "t") != 0) {
+		rq_password_verify(req->arena, password, dummy_hash());
+		unauthorized_login(req, resp);
+		return;
+	}
+	const char *id = rq_sql_val(res, 0, "id");
+	if (strcmp(rq_sql_val(res, 0, "locked"), "t") == 0) {
+		/* Locked: the password is not even checked, so guessing cannot go on. */
+		rq_problem(req, resp, 423, "account-locked", "Account locked",
+			   "too many failed logins; try again later");
+		rq_resp_header(resp, "Retry-After",
+			       rq_strdup(req->arena, rq_sql_val(res, 0, "retry_after")));
+		return;
+	}
+	bool ok = rq_password_verify(req->arena, password, rq_sql_val(res, 0, "password_hash"));
+	char max_failures[16], lockout[16];
+	snprintf(max_failures, sizeof(max_failures), "%d", req->cfg->login_max_failures);
+	snprintf(lockout, sizeof(lockout), "%d", req->cfg->login_lockout);
+	const char *rec[] = {id, ok ? "true" : "false", max_failures, lockout};
+	PGresult *r2 = rq_sql(req, &st_admin_record, rec);
+	if (!rq_sql_ok(r2)) {
+		rq_problem_sql(req, resp, r2);
+		return;
+	}
+	if (!ok) {
+		req->commit_on_error = true; /* the failure count must survive the 401 */
+		rq_log_event("warn", "portal login failed", username);
+		unauthorized_login(req, resp);
+		return;
+	}
+	const char *user_id = rq_strdup(req->arena, id);
+	const char *role = rq_strdup(req->arena, rq_sql_val(res, 0, "role"));
+	char token[RQ_TOKEN_LEN + 1], csrf[RQ_TOKEN_LEN + 1];
+	if (create_session(req, resp, "admin", NULL, user_id, token, csrf) != 0)
+		return;
+	rq_resp_header(resp, "Set-Cookie",
+		       rq_printf(req->arena,
+				 RQ_SESSION_COOKIE "=%s; Path=/api/; Max-Age=%d; HttpOnly; Secure; "
+						   "SameSite=Strict",
+				 token, req->cfg->session_ttl));
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "csrf_token", csrf);
+	cJSON_AddNumberToObject(o, "expires_in", req->cfg->session_ttl);
+	cJSON *u = cJSON_AddObjectToObject(o, "user");
+	cJSON_AddStringToObject(u, "id", user_id);
+	cJSON_AddStringToObject(u, "username", username);
+	cJSON_AddStringToObject(u, "role", role);
+	rq_resp_json(req, resp, 200, o);
+}

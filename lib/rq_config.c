@@ -1,0 +1,130 @@
+#include "rq_config.h"
+
+#include "rq_num.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return (v != NULL && *v != '\0') ? v : fallback;
+}
+
+static int env_int(const char *name, long def, long min, long max, long *out)
+{
+	const char *v = getenv(name);
+	if (v == NULL || *v == '\0') {
+		*out = def;
+		return 0;
+	}
+	int64_t n;
+	if (rq_parse_i64(v, min, max, &n) != 0) {
+		fprintf(stderr, "ruqima: setting %s=\"%s\" must be a whole number from %ld to %ld\n",
+			name, v, min, max);
+		return -1;
+	}
+	*out = (long)n;
+	return 0;
+}
+
+static int env_bool(const char *name, bool *out)
+{
+	const char *v = env_or(name, "0");
+	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+		fprintf(stderr, "ruqima: setting %s=\"%s\" must be 0 or 1\n", name, v);
+		return -1;
+	}
+	*out = v[0] == '1';
+	return 0;
+}
+
+int rq_config_load(struct rq_config *cfg)
+{
+	static char socket_dir[4096];
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->state_dir = env_or("RUQIMA_STATE_DIR", "/var/lib/ruqima");
+	snprintf(socket_dir, sizeof(socket_dir), "%s/run", cfg->state_dir);
+	cfg->dsn = env_or("RUQIMA_DSN", NULL);
+	cfg->owner_dsn = env_or("RUQIMA_OWNER_DSN", NULL);
+	cfg->report_dsn = env_or("RUQIMA_REPORT_DSN", NULL);
+	cfg->socket_dir = env_or("RUQIMA_SOCKET_DIR", socket_dir);
+	cfg->socket_group = env_or("RUQIMA_SOCKET_GROUP", "www-data");
+	cfg->run_as = env_or("RUQIMA_RUN_AS", NULL);
+	cfg->migrations_dir = env_or("RUQIMA_MIGRATIONS_DIR", RUQIMA_SOURCE_DIR "/migrations");
+	cfg->wx_base_url = env_or("RUQIMA_WX_BASE_URL", "https://api.weixin.qq.com");
+	cfg->wx_appid = env_or("RUQIMA_WX_APPID", "");
+	cfg->wx_secret = env_or("RUQIMA_WX_SECRET", "");
+
+	long workers, max_requests, timeout, max_body, ttl, idle, failures, lockout;
+	if (env_int("RUQIMA_WORKERS", 2, 1, 256, &workers) != 0 ||
+	    env_int("RUQIMA_MAX_REQUESTS", 10000, 1, 100000000, &max_requests) != 0 ||
+	    env_int("RUQIMA_REQUEST_TIMEOUT", 30, 1, 3600, &timeout) != 0 ||
+	    env_int("RUQIMA_MAX_BODY", 1048576, 1024, 64L * 1024 * 1024, &max_body) != 0 ||
+	    env_int("RUQIMA_SESSION_TTL", 604800, 60, 90L * 86400, &ttl) != 0 ||
+	    env_int("RUQIMA_SESSION_IDLE", 7200, 60, 90L * 86400, &idle) != 0 ||
+	    env_int("RUQIMA_LOGIN_MAX_FAILURES", 5, 1, 1000, &failures) != 0 ||
+	    env_int("RUQIMA_LOGIN_LOCKOUT", 900, 1, 86400, &lockout) != 0 ||
+	    env_bool("RUQIMA_DEV_LOGIN", &cfg->dev_login) != 0)
+		return -1;
+	cfg->workers = (int)workers;
+	cfg->max_requests = (int)max_requests;
+	cfg->request_timeout = (int)timeout;
+	cfg->max_body = max_body;
+	cfg->session_ttl = (int)ttl;
+	cfg->session_idle = (int)idle;
+	cfg->login_max_failures = (int)failures;
+	cfg->login_lockout = (int)lockout;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+int rq_config_read_env_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -2;
+	char line[8192];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		char *s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (strncmp(s, "export ", 7) == 0)
+			s = trim(s + 7);
+		char *eq = strchr(s, '=');
+		if (eq == NULL || eq == s) {
+			fprintf(stderr, "ruqima: %s:%d: expected KEY=VALUE\n", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		char *value = trim(eq + 1);
+		size_t n = strlen(value);
+		/* Accept the shell's quoting of the env file deploy/up writes. */
+		if (n >= 2 && (value[0] == '\'' || value[0] == '"') && value[n - 1] == value[0]) {
+			value[n - 1] = '\0';
+			value++;
+		}
+		if (setenv(trim(s), value, 0) != 0) {
+			fprintf(stderr, "ruqima: %s:%d: %s\n", path, lineno, strerror(errno));
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* Settings, read from RUQIMA_* environment variables (README lists every one). */
+#ifndef RQ_CONFIG_H
+#define RQ_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct rq_config {
+	const char *state_dir;
+	const char *dsn;          /* workers: ruqima_app */
+	const char *owner_dsn;    /* migrations and operator commands: ruqima_owner */
+	const char *report_dsn;   /* reports: ruqima_report */
+	const char *socket_dir;
+	const char *socket_group;
+	const char *run_as;
+	const char *migrations_dir;
+	const char *wx_base_url;
+	const char *wx_appid;
+	const char *wx_secret;
+	int workers;
+	int max_requests;
+	int request_timeout;      /* seconds */
+	long max_body;            /* bytes */
+	bool dev_login;
+	int session_ttl;          /* seconds */
+	int session_idle;         /* seconds */
+	int login_max_failures;
+	int login_lockout;        /* seconds */
+};
+
+/* Fills cfg from the environment. Returns 0, or -1 after printing to stderr which
+ * setting is malformed (a number out of range, a boolean that is not 0/1). */
+int rq_config_load(struct rq_config *cfg);
+
+/* Loads KEY=VALUE lines (blank lines and # comments ignored) into the environment without
+ * overriding variables already set. Returns 0, -1 on a malformed line (reported on stderr),
+ * or -2 when the file cannot be opened. */
+int rq_config_read_env_file(const char *path);
+
+#endif

@@ -1,0 +1,270 @@
+#include "rq_db.h"
+
+#include "rq_log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* SQLSTATEs the code branches on, by name. */
+#define SQLSTATE_UNIQUE_VIOLATION      "23505"
+#define SQLSTATE_FOREIGN_KEY_VIOLATION "23503"
+#define SQLSTATE_CHECK_VIOLATION       "23514"
+#define SQLSTATE_NOT_NULL_VIOLATION    "23502"
+#define SQLSTATE_INSUFFICIENT_PRIV     "42501"
+#define SQLSTATE_SERIALIZATION_FAILURE "40001"
+#define SQLSTATE_DEADLOCK              "40P01"
+#define SQLSTATE_QUERY_CANCELED        "57014"
+
+enum { BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000 };
+
+struct rq_db {
+	char *conninfo;
+	char *appname;
+	char options[64];
+	PGconn *conn;
+	unsigned gen;        /* bumped on every new connection: statements re-prepare */
+	long backoff_ms;     /* current reconnect back-off, 0 while connected */
+	double next_try;     /* monotonic seconds before which no reconnect is attempted */
+};
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement_timeout_s)
+{
+	struct rq_db *db = calloc(1, sizeof(*db));
+	if (db == NULL)
+		return NULL;
+	db->conninfo = strdup(conninfo != NULL ? conninfo : "");
+	db->appname = strdup(appname);
+	/* A stuck statement is cancelled by the server before the worker's own time limit. */
+	snprintf(db->options, sizeof(db->options), "-c statement_timeout=%d",
+		 statement_timeout_s > 1 ? (statement_timeout_s - 1) * 1000 : 1000);
+	if (db->conninfo == NULL || db->appname == NULL) {
+		rq_db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void rq_db_close(struct rq_db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db->appname);
+	free(db);
+}
+
+PGconn *rq_db_conn(struct rq_db *db)
+{
+	return db->conn;
+}
+
+int rq_db_retry_after(const struct rq_db *db)
+{
+	double wait = db->next_try - now_mono();
+	return wait > 1 ? (int)(wait + 0.999) : 1;
+}
+
+int rq_db_ensure(struct rq_db *db)
+{
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return 0;
+	if (now_mono() < db->next_try)
+		return -1;
+	if (db->conn != NULL) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	const char *keys[] = {"dbname", "application_name", "options", "connect_timeout", NULL};
+	const char *vals[] = {db->conninfo, db->appname, db->options, "3", NULL};
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
+		if (db->backoff_ms > 0)
+			rq_log_event("info", "database connection re-established", NULL);
+		db->gen++;
+		db->backoff_ms = 0;
+		db->next_try = 0;
+		return 0;
+	}
+	rq_log_event("error", "could not connect to the database",
+		     db->conn != NULL ? PQerrorMessage(db->conn) : "out of memory");
+	db->backoff_ms = db->backoff_ms == 0 ? BACKOFF_MIN_MS : db->backoff_ms * 2;
+	if (db->backoff_ms > BACKOFF_MAX_MS)
+		db->backoff_ms = BACKOFF_MAX_MS;
+	db->next_try = now_mono() + (double)db->backoff_ms / 1000.0;
+	return -1;
+}
+
+/* True when the failure was the connection, not the statement. */
+static bool connection_lost(struct rq_db *db, const PGresult *res)
+{
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		return true;
+	return res == NULL || (PQresultStatus(res) == PGRES_FATAL_ERROR &&
+			       *rq_sql_state(res) == '\0');
+}
+
+PGresult *rq_db_exec(struct rq_db *db, struct rq_stmt *st, const char *const *params)
+{
+	if (rq_db_ensure(db) != 0)
+		return NULL;
+	if (st->prepared_gen != db->gen) {
+		PGresult *p = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
+		bool ok = p != NULL && PQresultStatus(p) == PGRES_COMMAND_OK;
+		bool lost = !ok && connection_lost(db, p);
+		if (!ok && !lost)
+			rq_log_event("error", "could not prepare statement",
+				     PQresultErrorMessage(p));
+		if (!ok) {
+			/* A broken statement is a bug: return its error to the caller. */
+			if (lost) {
+				PQclear(p);
+				return NULL;
+			}
+			return p;
+		}
+		PQclear(p);
+		st->prepared_gen = db->gen;
+	}
+	PGresult *res = PQexecPrepared(db->conn, st->name, st->nparams, params, NULL, NULL, 0);
+	if (connection_lost(db, res)) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+static struct rq_stmt st_begin = RQ_STMT("rq_begin", "BEGIN", 0);
+static struct rq_stmt st_commit = RQ_STMT("rq_commit", "COMMIT", 0);
+static struct rq_stmt st_rollback = RQ_STMT("rq_rollback", "ROLLBACK", 0);
+static struct rq_stmt st_set_actor =
+	RQ_STMT("rq_set_actor", "SELECT rq.set_actor($1, $2, $3, $4, $5, $6, $7)", 7);
+
+static void clear_result(void *p)
+{
+	PQclear(p);
+}
+
+int rq_sql_set_actor(struct rq_req *req)
+{
+	const struct rq_actor *a = &req->actor;
+	const char *params[] = {a->kind != NULL ? a->kind : "anonymous", a->id, a->role,
+				a->county, a->unit, req->request_id, req->client_addr};
+	PGresult *res = rq_db_exec(req->db, &st_set_actor, params);
+	int rc = res != NULL && rq_sql_ok(res) ? 0 : -1;
+	PQclear(res);
+	return rc;
+}
+
+/* Opens the request's transaction. A connection that went stale while idle (the server
+ * restarted) fails here, before anything of the request was sent, so one retry on a
+ * fresh connection is safe. */
+static int begin_tx(struct rq_req *req)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		PGresult *res = rq_db_exec(req->db, &st_begin, NULL);
+		bool ok = res != NULL && rq_sql_ok(res);
+		PQclear(res);
+		if (ok) {
+			req->tx_open = true;
+			if (rq_sql_set_actor(req) == 0)
+				return 0;
+			rq_sql_finish(req, false);
+			return -1;
+		}
+		if (res != NULL)
+			return -1;
+	}
+	return -1;
+}
+
+PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params)
+{
+	if (!req->tx_open && begin_tx(req) != 0)
+		return NULL;
+	PGresult *res = rq_db_exec(req->db, st, params);
+	if (res == NULL) {
+		req->tx_open = false; /* the connection, and the transaction with it, is gone */
+		return NULL;
+	}
+	rq_arena_cleanup(req->arena, clear_result, res);
+	return res;
+}
+
+int rq_sql_finish(struct rq_req *req, bool commit)
+{
+	if (!req->tx_open)
+		return 0;
+	req->tx_open = false;
+	PGresult *res = rq_db_exec(req->db, commit ? &st_commit : &st_rollback, NULL);
+	/* COMMIT of an aborted transaction answers ROLLBACK with COMMAND_OK: check the tag. */
+	int rc = res != NULL && rq_sql_ok(res) &&
+			 (!commit || strcmp(PQcmdStatus(res), "COMMIT") == 0)
+		     ? 0
+		     : -1;
+	PQclear(res);
+	return rc;
+}
+
+bool rq_sql_ok(const PGresult *res)
+{
+	if (res == NULL)
+		return false;
+	ExecStatusType s = PQresultStatus(res);
+	return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+}
+
+const char *rq_sql_state(const PGresult *res)
+{
+	const char *s = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return s != NULL ? s : "";
+}
+
+const char *rq_sql_val(const PGresult *res, int row, const char *column)
+{
+	int col = PQfnumber(res, column);
+	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col))
+		return NULL;
+	return PQgetvalue(res, row, col);
+}
+
+void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res)
+{
+	if (res == NULL) {
+		rq_problem_unavailable(req, resp, rq_db_retry_after(req->db));
+		return;
+	}
+	const char *state = rq_sql_state(res);
+	const char *msg = PQresultErrorMessage(res);
+	if (strcmp(state, SQLSTATE_UNIQUE_VIOLATION) == 0) {
+		rq_problem(req, resp, 409, "conflict", "Conflict", "the record already exists");
+	} else if (strcmp(state, SQLSTATE_FOREIGN_KEY_VIOLATION) == 0) {
+		rq_problem(req, resp, 422, "unknown-reference", "Invalid request",
+			   "a referenced record does not exist");
+	} else if (strcmp(state, SQLSTATE_CHECK_VIOLATION) == 0 ||
+		   strcmp(state, SQLSTATE_NOT_NULL_VIOLATION) == 0 || strncmp(state, "22", 2) == 0) {
+		rq_problem(req, resp, 422, "validation", "Invalid request",
+			   "the data breaks a rule of the register");
+	} else if (strcmp(state, SQLSTATE_INSUFFICIENT_PRIV) == 0) {
+		rq_problem(req, resp, 403, "forbidden", "Forbidden", "not allowed");
+	} else if (strcmp(state, SQLSTATE_SERIALIZATION_FAILURE) == 0 ||
+		   strcmp(state, SQLSTATE_DEADLOCK) == 0 ||
+		   strcmp(state, SQLSTATE_QUERY_CANCELED) == 0) {
+		rq_problem(req, resp, 503, "busy", "Service busy", "retry shortly");
+		rq_resp_header(resp, "Retry-After", "1");
+	} else {
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the request could not be completed");
+	}
+	rq_log_event(resp->status >= 500 ? "error" : "info", "query failed", msg);
+}

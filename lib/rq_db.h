@@ -1,0 +1,60 @@
+/* One persistent PostgreSQL connection per worker, with reconnect, and the
+ * one-transaction-per-request discipline with the actor context set first. */
+#ifndef RQ_DB_H
+#define RQ_DB_H
+
+#include <stdbool.h>
+
+#include <libpq-fe.h>
+
+#include "rq_http.h"
+
+/* A statement, prepared on first use on each connection (and again after a reconnect).
+ * Declare them static, one table per module: `static struct rq_stmt st_x = RQ_STMT("x", "...", 2);` */
+struct rq_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+	unsigned prepared_gen; /* connection generation it was prepared on; 0 = never */
+};
+#define RQ_STMT(n, s, np) {.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0}
+
+struct rq_db;
+
+/* Returns a handle that connects lazily with conninfo (never NULL unless out of memory);
+ * must be closed with rq_db_close(). application_name is set to appname. */
+struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement_timeout_s);
+void rq_db_close(struct rq_db *db);
+
+/* Makes sure a connection is up, reconnecting with back-off. Returns 0, or -1 while the
+ * database is unreachable (then rq_db_retry_after() says when to try again). */
+int rq_db_ensure(struct rq_db *db);
+int rq_db_retry_after(const struct rq_db *db);
+/* The underlying connection, or NULL; for the CLI and tests. */
+PGconn *rq_db_conn(struct rq_db *db);
+
+/* Runs st with params on db (no transaction handling). Returns NULL when the connection
+ * was lost (the handle then reconnects on the next call), else a result the caller must
+ * PQclear (check its status). */
+PGresult *rq_db_exec(struct rq_db *db, struct rq_stmt *st, const char *const *params);
+
+/* Request-level: begins the request's transaction with the actor context on first use,
+ * then runs st. Returns NULL when the database is unreachable (answer 503), else a result
+ * freed with the request. */
+PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params);
+/* Re-applies the actor context after authentication (inside the open transaction). */
+int rq_sql_set_actor(struct rq_req *req);
+/* Ends the request's transaction, if any. Returns 0, or -1 if COMMIT failed. */
+int rq_sql_finish(struct rq_req *req, bool commit);
+
+bool rq_sql_ok(const PGresult *res);
+/* SQLSTATE of a failed result ("" when none). */
+const char *rq_sql_state(const PGresult *res);
+/* Column value by name, or NULL when SQL NULL. */
+const char *rq_sql_val(const PGresult *res, int row, const char *column);
+
+/* Answers a failed query: NULL → 503; unique violation → 409; foreign key, check or data
+ * errors → 422; privilege → 403; serialisation → 503; else 500 (details only in the log). */
+void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res);
+
+#endif

@@ -1,0 +1,123 @@
+/* Requests and responses, independent of FastCGI so handlers can be unit-tested. */
+#ifndef RQ_HTTP_H
+#define RQ_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "rq_arena.h"
+
+struct rq_config;
+struct rq_db;
+struct rq_route;
+
+enum { RQ_MAX_PARAMS = 8, RQ_MAX_HEADERS = 16 };
+
+/* Who is asking; filled by rq_auth after the session is resolved. */
+struct rq_actor {
+	const char *kind;   /* "anonymous", "account" or "admin" */
+	const char *id;     /* account or admin user id, as text; NULL when anonymous */
+	const char *role;   /* "account" or the admin role */
+	const char *county; /* admin scope, or NULL */
+	const char *unit;   /* admin scope, or NULL */
+	bool via_cookie;    /* portal session: state-changing requests need the CSRF token */
+	bool csrf_ok;       /* the X-CSRF-Token header matched the session's */
+	const char *session_token; /* to end the session at logout; never logged */
+};
+
+struct rq_req {
+	struct rq_arena *arena;
+	const struct rq_config *cfg;
+	struct rq_db *db;
+	const char *family;
+	const char *method;
+	const char *path;
+	const char *query;        /* raw, without '?'; "" when absent */
+	const char *content_type; /* "" when absent */
+	const char *request_id;
+	const char *client_addr;
+	const char *body;         /* NUL-terminated copy; body_len bytes */
+	size_t body_len;
+	char **env;               /* CGI-style NAME=value list, valid for the request only */
+	const struct rq_route *route;
+	const char *params[RQ_MAX_PARAMS]; /* {id} path segments, in order */
+	size_t nparams;
+	cJSON *json;              /* the parsed body, for routes that take JSON */
+	struct rq_actor actor;
+	bool tx_open;             /* a transaction with the actor context is running */
+	bool commit_on_error;     /* keep the writes of a 4xx answer (e.g. failed-login count) */
+};
+
+struct rq_resp {
+	int status;
+	const char *content_type;
+	const char *body;
+	size_t body_len;
+	const char *header_names[RQ_MAX_HEADERS];
+	const char *header_values[RQ_MAX_HEADERS];
+	size_t nheaders;
+};
+
+/* Outcome of reading the request line and body from the server. */
+enum rq_parse_status {
+	RQ_PARSE_OK = 0,
+	RQ_PARSE_BAD_LENGTH,  /* CONTENT_LENGTH not a number */
+	RQ_PARSE_TOO_LARGE,   /* CONTENT_LENGTH above the configured cap */
+	RQ_PARSE_SHORT_BODY,  /* fewer bytes than CONTENT_LENGTH arrived */
+};
+
+/* Reads up to n bytes into buf; returns the count read (0 at end). */
+typedef size_t (*rq_body_reader)(void *ctx, char *buf, size_t n);
+
+/* Fills req from a CGI environment and a body reader. All strings are arena copies.
+ * Never fails on a missing variable: absent ones read as "" (or "GET", "/"). */
+enum rq_parse_status rq_req_parse(struct rq_req *req, struct rq_arena *arena, char **env,
+				  long max_body, rq_body_reader read, void *ctx);
+
+/* The value of an environment variable of the request, or NULL. */
+const char *rq_req_env(const struct rq_req *req, const char *name);
+/* A request header by its HTTP name ("Authorization"), or NULL. */
+const char *rq_req_header(const struct rq_req *req, const char *name);
+/* A query parameter, percent-decoded into the arena, or NULL when absent. */
+const char *rq_req_query(const struct rq_req *req, const char *key);
+/* A cookie value, or NULL. */
+const char *rq_req_cookie(const struct rq_req *req, const char *name);
+
+/* Adds a response header; name and value must live as long as the response (arena). */
+void rq_resp_header(struct rq_resp *resp, const char *name, const char *value);
+/* Sets status and a JSON body; takes ownership of obj (deleted here). */
+void rq_resp_json(struct rq_req *req, struct rq_resp *resp, int status, cJSON *obj);
+
+/* RFC 9457 problem responses. `slug` names the problem type (/problems/<slug>). */
+void rq_problem(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,
+		const char *title, const char *detail);
+/* 422 with errors: [{field, message}]; takes ownership of errors (a cJSON array). */
+void rq_problem_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors);
+/* 400 with a single {field, message}: malformed input in one field. */
+void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, const char *field,
+		      const char *message);
+/* 503 with Retry-After: the database cannot be reached right now. */
+void rq_problem_unavailable(struct rq_req *req, struct rq_resp *resp, int retry_after);
+
+/* Validation error list helpers. */
+cJSON *rq_errors_new(void);
+void rq_errors_add(cJSON *errors, const char *field, const char *message);
+
+/* Reads a required or optional string member of the JSON body, checking type, UTF-8
+ * validity (cJSON does not), and length in characters. Returns the string, or NULL after
+ * adding an error for field to errors (or NULL silently when optional and absent). */
+const char *rq_json_string(cJSON *obj, const char *field, bool required, size_t min_chars,
+			   size_t max_chars, cJSON *errors);
+
+/* True when s is well-formed UTF-8 with no NUL or C0 control other than \t \n \r. */
+bool rq_utf8_valid(const char *s, size_t len, size_t *chars);
+
+/* Serialises the response as a FastCGI/CGI response (Status line, headers, body) into
+ * an arena buffer. */
+char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *len);
+
+const char *rq_http_reason(int status);
+
+#endif

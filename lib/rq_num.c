@@ -1,0 +1,17 @@
+#include "rq_num.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int rq_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	if (s == NULL || *s == '\0' || *s == ' ' || *s == '\t' || *s == '+')
+		return -1;
+	char *end = NULL;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,349 @@
+#include "rq_server.h"
+
+#include "rq_config.h"
+#include "rq_db.h"
+#include "rq_log.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+enum {
+	CRASH_WINDOW_S = 2,       /* a worker dying this soon after its start counts as a crash */
+	BACKOFF_MAX_MS = 10000,   /* longest pause before replacing a crash-looping worker */
+	EXIT_REQUEST_TIMEOUT = 70 /* worker status after its request ran past the time limit */
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop_supervisor(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void on_stop_worker(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending(); /* makes a blocked FCGX_Accept_r return */
+}
+
+/* Pre-formatted so that the SIGALRM handler only has to write(2) it. */
+static char timeout_line[256];
+static size_t timeout_line_len;
+
+static void on_request_timeout(int sig)
+{
+	(void)sig;
+	ssize_t w = write(STDERR_FILENO, timeout_line, timeout_line_len);
+	(void)w;
+	_exit(EXIT_REQUEST_TIMEOUT);
+}
+
+static void install(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: blocking calls must see EINTR and notice the flag */
+	sigaction(sig, &sa, NULL);
+}
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct fcgi_reader {
+	FCGX_Stream *in;
+};
+
+static size_t read_fcgi(void *ctx, char *buf, size_t n)
+{
+	struct fcgi_reader *r = ctx;
+	int got = FCGX_GetStr(buf, n > 65536 ? 65536 : (int)n, r->in);
+	return got > 0 ? (size_t)got : 0;
+}
+
+static void drain(FCGX_Stream *in)
+{
+	char buf[8192];
+	while (FCGX_GetStr(buf, sizeof(buf), in) > 0)
+		;
+}
+
+static void serve_one(const struct rq_app *app, const struct rq_config *cfg, struct rq_db *db,
+		      struct rq_arena *arena, FCGX_Request *fr)
+{
+	double start = now_mono();
+	struct rq_req req;
+	struct rq_resp resp;
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.cfg = cfg;
+	req.db = db;
+	struct fcgi_reader reader = {fr->in};
+	enum rq_parse_status ps =
+		rq_req_parse(&req, arena, fr->envp, cfg->max_body, read_fcgi, &reader);
+	if (ps == RQ_PARSE_TOO_LARGE)
+		drain(fr->in);
+	rq_log_set_request(req.request_id);
+	int n = snprintf(timeout_line, sizeof(timeout_line),
+			 "{\"level\":\"error\",\"family\":\"%s\",\"pid\":%d,\"request_id\":\"%.64s\","
+			 "\"msg\":\"request exceeded the time limit; worker killed\"}\n",
+			 app->family, (int)getpid(), req.request_id != NULL ? req.request_id : "");
+	timeout_line_len = n > 0 && (size_t)n < sizeof(timeout_line) ? (size_t)n : 0;
+	alarm((unsigned)cfg->request_timeout);
+
+	rq_app_handle(app, &req, &resp, ps);
+
+	size_t len;
+	char *out = rq_resp_serialize(&req, &resp, &len);
+	if (strcmp(req.method, "HEAD") == 0)
+		len -= resp.body_len;
+	FCGX_PutStr(out, (int)len, fr->out);
+	alarm(0);
+	rq_log_request(&req, &resp, (now_mono() - start) * 1000.0);
+	rq_log_set_request(NULL);
+}
+
+/* A worker: accepts requests on the shared socket until told to stop or recycled. */
+static void worker_main(const struct rq_app *app, const struct rq_config *cfg, int listen_fd)
+{
+	install(SIGTERM, on_stop_worker);
+	install(SIGINT, on_stop_worker);
+	install(SIGALRM, on_request_timeout);
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+
+	/* Each worker owns its connection: opened after the fork, never shared. */
+	char appname[64];
+	snprintf(appname, sizeof(appname), "ruqima-%s", app->family);
+	struct rq_db *db = rq_db_new(cfg->dsn, appname, cfg->request_timeout);
+	struct rq_arena *arena = rq_arena_new();
+	if (db == NULL || arena == NULL)
+		_exit(1);
+	rq_db_ensure(db); /* connect now; failure is retried per request */
+
+	FCGX_Request fr;
+	FCGX_InitRequest(&fr, listen_fd, 0);
+	int served = 0;
+	while (!stopping && served < cfg->max_requests) {
+		if (FCGX_Accept_r(&fr) < 0)
+			break;
+		serve_one(app, cfg, db, arena, &fr);
+		FCGX_Finish_r(&fr);
+		rq_arena_reset(arena);
+		served++;
+	}
+	FCGX_Free(&fr, 1);
+	rq_arena_free(arena);
+	rq_db_close(db);
+	curl_global_cleanup();
+	exit(0);
+}
+
+/* Binds the family's unix socket: mode 0660, group RUQIMA_SOCKET_GROUP. Returns the fd. */
+static int bind_socket(const struct rq_config *cfg, const char *family, char *path, size_t cap)
+{
+	snprintf(path, cap, "%s/%s.sock", cfg->socket_dir, family);
+	unlink(path); /* a socket left by a killed pool */
+	mode_t old = umask(0117);
+	int fd = FCGX_OpenSocket(path, 128);
+	umask(old);
+	if (fd < 0) {
+		fprintf(stderr, "ruqima-%s: could not bind \"%s\": %s\n", family, path,
+			strerror(errno));
+		return -1;
+	}
+	chmod(path, 0660);
+	struct group *g = getgrnam(cfg->socket_group);
+	if (g != NULL && chown(path, (uid_t)-1, g->gr_gid) != 0)
+		rq_log_event("warn", "could not set the socket's group", strerror(errno));
+	return fd;
+}
+
+/* Drops root after binding, when RUQIMA_RUN_AS names a user. */
+static int drop_privileges(const struct rq_config *cfg, const char *path)
+{
+	if (cfg->run_as == NULL || geteuid() != 0)
+		return 0;
+	struct passwd *pw = getpwnam(cfg->run_as);
+	if (pw == NULL) {
+		fprintf(stderr, "ruqima: RUQIMA_RUN_AS user \"%s\" does not exist\n", cfg->run_as);
+		return -1;
+	}
+	if (chown(path, pw->pw_uid, (gid_t)-1) != 0 || initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "ruqima: could not become \"%s\": %s\n", cfg->run_as,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct slot {
+	pid_t pid;
+	double started;
+};
+
+static pid_t spawn(const struct rq_app *app, const struct rq_config *cfg, int fd, struct slot *s)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		worker_main(app, cfg, fd);
+	if (pid > 0) {
+		s->pid = pid;
+		s->started = now_mono();
+	}
+	return pid;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL); /* interrupted by SIGTERM: fine, the loop re-checks */
+}
+
+static void describe_exit(const struct slot *s, int status, char *buf, size_t cap)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, cap, "worker %d killed by signal %d", (int)s->pid, WTERMSIG(status));
+	else if (WEXITSTATUS(status) == EXIT_REQUEST_TIMEOUT)
+		snprintf(buf, cap, "worker %d stopped: a request ran past the time limit",
+			 (int)s->pid);
+	else
+		snprintf(buf, cap, "worker %d exited with status %d", (int)s->pid,
+			 WEXITSTATUS(status));
+}
+
+/* Stops the workers: SIGTERM lets each finish its request in flight; SIGKILL after the
+ * request time limit plus a grace period. */
+static void stop_workers(struct slot *slots, int n, int timeout_s)
+{
+	for (int i = 0; i < n; i++)
+		if (slots[i].pid > 0)
+			kill(slots[i].pid, SIGTERM);
+	double deadline = now_mono() + timeout_s + 5;
+	int alive = n;
+	while (alive > 0) {
+		alive = 0;
+		for (int i = 0; i < n; i++) {
+			if (slots[i].pid <= 0)
+				continue;
+			if (waitpid(slots[i].pid, NULL, WNOHANG) == slots[i].pid)
+				slots[i].pid = 0;
+			else
+				alive++;
+		}
+		if (alive > 0 && now_mono() > deadline) {
+			for (int i = 0; i < n; i++)
+				if (slots[i].pid > 0)
+					kill(slots[i].pid, SIGKILL);
+			deadline = now_mono() + 5;
+		}
+		if (alive > 0)
+			sleep_ms(20);
+	}
+}
+
+static int supervise(const struct rq_app *app, const struct rq_config *cfg, int fd)
+{
+	struct slot *slots = calloc((size_t)cfg->workers, sizeof(*slots));
+	if (slots == NULL)
+		return 1;
+	for (int i = 0; i < cfg->workers; i++)
+		spawn(app, cfg, fd, &slots[i]);
+	long backoff_ms = 0;
+	while (!stopping) {
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		int i = 0;
+		while (i < cfg->workers && slots[i].pid != pid)
+			i++;
+		if (i == cfg->workers)
+			continue;
+		bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (!clean) {
+			char msg[128];
+			describe_exit(&slots[i], status, msg, sizeof(msg));
+			rq_log_event("error", msg, NULL);
+			/* Crash loop (e.g. a bad setting): back off instead of forking flat out. */
+			if (now_mono() - slots[i].started < CRASH_WINDOW_S) {
+				backoff_ms = backoff_ms == 0 ? 100 : backoff_ms * 2;
+				if (backoff_ms > BACKOFF_MAX_MS)
+					backoff_ms = BACKOFF_MAX_MS;
+				sleep_ms(backoff_ms);
+			} else {
+				backoff_ms = 0;
+			}
+		}
+		slots[i].pid = 0;
+		if (!stopping && spawn(app, cfg, fd, &slots[i]) < 0)
+			rq_log_event("error", "could not fork a worker", strerror(errno));
+	}
+	rq_log_event("info", "stopping: draining workers", NULL);
+	stop_workers(slots, cfg->workers, cfg->request_timeout);
+	free(slots);
+	return 0;
+}
+
+int rq_server_main(const struct rq_app *app, int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
+		for (size_t i = 0; i < app->nroutes; i++)
+			printf("%s %s\n", app->routes[i].method, app->routes[i].pattern);
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "usage: ruqima-%s [--routes]\n(settings come from RUQIMA_* "
+				"environment variables; see README.md)\n",
+			app->family);
+		return 2;
+	}
+	rq_log_init(app->family);
+	struct rq_config cfg;
+	if (rq_config_load(&cfg) != 0)
+		return 2;
+	if (cfg.dsn == NULL) {
+		fprintf(stderr, "ruqima-%s: RUQIMA_DSN is not set\n", app->family);
+		return 2;
+	}
+	if (FCGX_Init() != 0)
+		return 1;
+	char path[4096];
+	int fd = bind_socket(&cfg, app->family, path, sizeof(path));
+	if (fd < 0 || drop_privileges(&cfg, path) != 0)
+		return 1;
+	install(SIGTERM, on_stop_supervisor);
+	install(SIGINT, on_stop_supervisor);
+	signal(SIGPIPE, SIG_IGN);
+	char msg[4200];
+	snprintf(msg, sizeof(msg), "listening on %s with %d workers", path, cfg.workers);
+	rq_log_event("info", msg, NULL);
+	int rc = supervise(app, &cfg, fd);
+	close(fd);
+	unlink(path);
+	rq_log_event("info", "stopped", NULL);
+	return rc;
+}

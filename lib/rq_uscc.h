@@ -1,0 +1,11 @@
+/* Unified social credit codes (统一社会信用代码, GB 32100-2015). */
+#ifndef RQ_USCC_H
+#define RQ_USCC_H
+
+#include <stdbool.h>
+
+/* True when code is 18 characters of the GB 32100 alphabet (upper case; no I O Z S V)
+ * whose last character is the check character of the first 17. */
+bool rq_uscc_valid(const char *code);
+
+#endif
