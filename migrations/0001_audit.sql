@@ -55,9 +55,9 @@ CREATE FUNCTION rq.set_actor(p_kind text, p_id text, p_role text, p_county text,
                              p_unit text, p_request_id text, p_client_addr text)
 RETURNS void
 LANGUAGE plpgsql
--- No SET clause on purpose: a function with SET search_path would still let these
--- set_config calls escape (only the variables named in SET are restored on exit), but
--- there is nothing here that resolves a name outside pg_catalog anyway.
+-- No SET search_path: every name used below is pg_catalog's, and the settings must
+-- outlive the call (they would either way: a SET clause restores only the variables
+-- it names, but keeping this function free of one makes that obvious).
 AS $$
 BEGIN
     IF p_kind IS NULL OR p_kind NOT IN ('anonymous', 'account', 'admin', 'system') THEN

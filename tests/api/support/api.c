@@ -1,0 +1,299 @@
+#include "api.h"
+
+#include "rq_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+void api_init(void)
+{
+	const char *file = getenv("RUQIMA_TEST_STACK_FILE");
+	if (file == NULL || rq_config_read_env_file(file) != 0) {
+		fprintf(stderr, "api tests: RUQIMA_TEST_STACK_FILE (%s) unreadable: is the stack "
+				"started (ctest fixture stack.start)?\n",
+			file != NULL ? file : "unset");
+		exit(1);
+	}
+	/* The stack file names the stack's env file: load it for DSNs and settings. */
+	const char *env = getenv("RUQIMA_ENV_FILE");
+	if (env != NULL)
+		rq_config_read_env_file(env);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+const char *api_env(const char *key)
+{
+	const char *v = getenv(key);
+	if (v == NULL)
+		fail_msg("stack setting %s is missing", key);
+	return v;
+}
+
+struct buf {
+	char *p;
+	size_t n;
+};
+
+static size_t collect(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct buf *b = ctx;
+	size_t n = size * nmemb;
+	char *p = realloc(b->p, b->n + n + 1);
+	if (p == NULL)
+		return 0;
+	memcpy(p + b->n, data, n);
+	b->p = p;
+	b->n += n;
+	b->p[b->n] = '\0';
+	return n;
+}
+
+struct api_resp *api_call(const char *method, const char *path, const char *content_type,
+			  const char *body, const char *const *headers)
+{
+	CURL *c = curl_easy_init();
+	assert_non_null(c);
+	char url[2048];
+	snprintf(url, sizeof(url), "%s%s", api_env("RUQIMA_TEST_BASE_URL"), path);
+	struct buf b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
+	struct curl_slist *list = NULL;
+	char ct[256];
+	if (content_type != NULL) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
+		list = curl_slist_append(list, ct);
+	}
+	for (const char *const *p = headers; p != NULL && *p != NULL; p++)
+		list = curl_slist_append(list, *p);
+	list = curl_slist_append(list, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
+	/* The stack's certificate is self-signed for 127.0.0.1: trust exactly that file. */
+	curl_easy_setopt(c, CURLOPT_CAINFO, api_env("RUQIMA_TEST_CA_FILE"));
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	CURLcode rc = curl_easy_perform(c);
+	if (rc != CURLE_OK)
+		fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
+	struct api_resp *r = calloc(1, sizeof(*r));
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	r->body = b.p;
+	r->len = b.n;
+	r->headers = h.p;
+	r->json = cJSON_Parse(r->body);
+	curl_slist_free_all(list);
+	curl_easy_cleanup(c);
+	return r;
+}
+
+struct api_resp *api_post_json(const char *path, const char *json, const char *bearer)
+{
+	char auth[256];
+	const char *headers[] = {auth, NULL};
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", bearer != NULL ? bearer : "");
+	return api_call("POST", path, "application/json", json, bearer != NULL ? headers : NULL);
+}
+
+struct api_resp *api_get(const char *path, const char *bearer)
+{
+	char auth[256];
+	const char *headers[] = {auth, NULL};
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", bearer != NULL ? bearer : "");
+	return api_call("GET", path, NULL, NULL, bearer != NULL ? headers : NULL);
+}
+
+void api_free(struct api_resp *r)
+{
+	if (r == NULL)
+		return;
+	cJSON_Delete(r->json);
+	free(r->body);
+	free(r->headers);
+	free(r);
+}
+
+char *api_header(const struct api_resp *r, const char *name)
+{
+	size_t n = strlen(name);
+	/* The last header block is the final response (after any 100-continue). */
+	const char *p = r->headers, *last = r->headers;
+	while ((p = strstr(p, "HTTP/")) != NULL) {
+		last = p;
+		p += 5;
+	}
+	for (p = last; p != NULL && *p != '\0';) {
+		const char *eol = strstr(p, "\r\n");
+		if (eol == NULL)
+			break;
+		if ((size_t)(eol - p) > n && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1;
+			while (*v == ' ')
+				v++;
+			return strndup(v, (size_t)(eol - v));
+		}
+		p = eol + 2;
+	}
+	return NULL;
+}
+
+const char *api_json_str(const struct api_resp *r, const char *path)
+{
+	cJSON *node = r->json;
+	char key[128];
+	const char *p = path;
+	while (node != NULL && *p != '\0') {
+		const char *dot = strchr(p, '.');
+		size_t n = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, p, n);
+		key[n] = '\0';
+		node = cJSON_GetObjectItemCaseSensitive(node, key);
+		p = dot != NULL ? dot + 1 : p + n;
+	}
+	return cJSON_IsString(node) ? node->valuestring : NULL;
+}
+
+void api_assert_problem(const struct api_resp *r, long status, const char *slug)
+{
+	if (r->status != status)
+		fail_msg("expected status %ld, got %ld: %s", status, r->status, r->body);
+	char *ct = api_header(r, "Content-Type");
+	assert_non_null(ct);
+	assert_string_equal(ct, "application/problem+json");
+	free(ct);
+	assert_non_null(r->json);
+	char type[128];
+	snprintf(type, sizeof(type), "/problems/%s", slug);
+	assert_string_equal(api_json_str(r, "type"), type);
+	assert_non_null(api_json_str(r, "title"));
+	cJSON *st = cJSON_GetObjectItemCaseSensitive(r->json, "status");
+	assert_true(cJSON_IsNumber(st));
+	assert_int_equal((long)st->valuedouble, status);
+}
+
+void api_assert_error_field(const struct api_resp *r, const char *field)
+{
+	cJSON *errors = cJSON_GetObjectItemCaseSensitive(r->json, "errors");
+	cJSON *e;
+	cJSON_ArrayForEach(e, errors)
+	{
+		cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
+		if (cJSON_IsString(f) && strcmp(f->valuestring, field) == 0)
+			return;
+	}
+	fail_msg("errors[] does not name field \"%s\": %s", field, r->body);
+}
+
+const char *api_unique(const char *prefix)
+{
+	static char buf[8][128];
+	static unsigned counter;
+	char *out = buf[counter % 8];
+	snprintf(out, sizeof(buf[0]), "%s-%d-%u", prefix, (int)getpid(), counter++);
+	return out;
+}
+
+char *api_wx_login(const char *openid)
+{
+	char body[512];
+	/* The fake answers code "ok:<openid>" with that openid; a code is single use, so
+	 * callers pass openids unique to the test (api_unique). */
+	snprintf(body, sizeof(body), "{\"code\":\"ok:%s\"}", openid);
+	struct api_resp *r = api_post_json("/api/v1/auth/wx-login", body, NULL);
+	if (r->status != 200)
+		fail_msg("wx-login as %s: %ld %s", openid, r->status, r->body);
+	char *token = strdup(api_json_str(r, "token"));
+	api_free(r);
+	return token;
+}
+
+char *api_create_admin(const char *username, const char *role)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'",
+		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char line[256], *password = NULL;
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, "password: ", 10) == 0)
+			password = strndup(line + 10, strcspn(line + 10, "\n"));
+	assert_int_equal(pclose(p), 0);
+	assert_non_null(password);
+	return password;
+}
+
+char *api_admin_login(const char *username, const char *password, char **csrf)
+{
+	char body[512];
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"%s\"}", username,
+		 password);
+	struct api_resp *r = api_post_json("/api/v1/admin/login", body, NULL);
+	if (r->status != 200)
+		fail_msg("portal login as %s: %ld %s", username, r->status, r->body);
+	char *cookie = api_header(r, "Set-Cookie");
+	assert_non_null(cookie);
+	cookie[strcspn(cookie, ";")] = '\0';
+	if (csrf != NULL)
+		*csrf = strdup(api_json_str(r, "csrf_token"));
+	api_free(r);
+	return cookie;
+}
+
+PGconn *api_db(const char *who)
+{
+	const char *dsn = api_env(strcmp(who, "owner") == 0 ? "RUQIMA_OWNER_DSN" : "RUQIMA_DSN");
+	PGconn *c = PQconnectdb(dsn);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("connect as %s: %s", who, PQerrorMessage(c));
+	return c;
+}
+
+char *api_sql_value(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	char *v = NULL;
+	if (s == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		v = strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return v;
+}
+
+char *api_sql_state(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	char *out = strdup(state != NULL ? state : "");
+	PQclear(r);
+	return out;
+}
+
+int api_sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
