@@ -58,8 +58,8 @@ static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
 	 * len + 1 (the body is NUL-terminated) and refuse NUL bytes within the body. */
 	const char *end = NULL;
 	req->json = memchr(req->body, '\0', req->body_len) != NULL
-			    ? NULL
-			    : cJSON_ParseWithLengthOpts(req->body, req->body_len + 1, &end, 1);
+			? NULL
+			: cJSON_ParseWithLengthOpts(req->body, req->body_len + 1, &end, 1);
 	if (req->json == NULL || !cJSON_IsObject(req->json)) {
 		if (req->json != NULL) {
 			cJSON_Delete(req->json);
@@ -125,9 +125,9 @@ static void dispatch(const struct rq_app *app, struct rq_req *req, struct rq_res
 		rq_problem(req, resp, 400, "bad-request", "Bad request", "invalid Content-Length");
 		return;
 	case RQ_PARSE_TOO_LARGE:
-		rq_problem(req, resp, 413, "too-large", "Request body too large",
-			   rq_printf(req->arena, "the body may be at most %ld bytes",
-				     req->cfg->max_body));
+		rq_problem(
+		    req, resp, 413, "too-large", "Request body too large",
+		    rq_printf(req->arena, "the body may be at most %ld bytes", req->cfg->max_body));
 		return;
 	case RQ_PARSE_SHORT_BODY:
 		rq_problem(req, resp, 400, "bad-request", "Bad request",
@@ -148,10 +148,11 @@ static void dispatch(const struct rq_app *app, struct rq_req *req, struct rq_res
 		rq_resp_header(resp, "Allow", allow);
 		return;
 	}
+	/* Who may ask comes before what was asked: 401/403 outrank body errors. */
+	if (check_access(req, resp) != 0)
+		return;
 	if ((req->route->flags & RQ_ROUTE_JSON) && method_has_body(req->method) &&
 	    parse_json_body(req, resp) != 0)
-		return;
-	if (check_access(req, resp) != 0)
 		return;
 	req->route->handler(req, resp);
 }
@@ -176,8 +177,8 @@ void rq_app_handle(const struct rq_app *app, struct rq_req *req, struct rq_resp 
 }
 
 static struct rq_stmt st_migration_level =
-	RQ_STMT("rq_migration_level",
-		"SELECT coalesce(max(version), 0) AS level FROM public.schema_migrations", 0);
+    RQ_STMT("rq_migration_level",
+	    "SELECT coalesce(max(version), 0) AS level FROM public.schema_migrations", 0);
 
 void rq_health(struct rq_req *req, struct rq_resp *resp)
 {

@@ -22,6 +22,9 @@ void rq_app_handle(const struct rq_app *app, struct rq_req *req, struct rq_resp 
 /* GET /api/v1/<family>/health: version, pid, database reachable, migration level. */
 void rq_health(struct rq_req *req, struct rq_resp *resp);
 
-#define RQ_ROUTE_HEALTH(family) {"GET", "/api/v1/" family "/health", rq_health, RQ_AUTH_NONE, 0, NULL}
+#define RQ_ROUTE_HEALTH(family)                                                                    \
+	{                                                                                          \
+		"GET", "/api/v1/" family "/health", rq_health, RQ_AUTH_NONE, 0, NULL               \
+	}
 
 #endif

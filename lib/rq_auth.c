@@ -11,39 +11,40 @@
 #include <string.h>
 
 /* Tokens are stored only as their SHA-256 (computed by PostgreSQL's sha256()). */
-static struct rq_stmt st_session_resolve = RQ_STMT(
-	"rq_session_resolve",
-	"SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
-	"       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok"
-	"  FROM rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int) s",
-	3);
-static struct rq_stmt st_session_create = RQ_STMT(
-	"rq_session_create",
-	"SELECT rq.session_create(sha256(convert_to($1, 'UTF8')), $2, $3::bigint, $4::bigint,"
-	"       sha256(convert_to($5, 'UTF8')), $6::int, $7) AS id",
-	7);
+static struct rq_stmt st_session_resolve =
+    RQ_STMT("rq_session_resolve",
+	    "SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
+	    "       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok"
+	    "  FROM rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int) s",
+	    3);
+static struct rq_stmt st_session_create =
+    RQ_STMT("rq_session_create",
+	    "SELECT rq.session_create(sha256(convert_to($1, 'UTF8')), $2, $3::bigint, $4::bigint,"
+	    "       sha256(convert_to($5, 'UTF8')), $6::int, $7) AS id",
+	    7);
 static struct rq_stmt st_session_end =
-	RQ_STMT("rq_session_end", "SELECT rq.session_end(sha256(convert_to($1, 'UTF8')))", 1);
+    RQ_STMT("rq_session_end", "SELECT rq.session_end(sha256(convert_to($1, 'UTF8')))", 1);
 static struct rq_stmt st_account_login =
-	RQ_STMT("rq_account_login", "SELECT rq.account_login($1, $2) AS id", 2);
-static struct rq_stmt st_account_me =
-	RQ_STMT("rq_account_me",
-		"SELECT id, to_json(created_at) #>> '{}' AS created_at,"
-		" to_json(last_login_at) #>> '{}' AS last_login_at FROM rq.accounts WHERE id = $1::bigint", 1);
+    RQ_STMT("rq_account_login", "SELECT rq.account_login($1, $2) AS id", 2);
+static struct rq_stmt st_account_me = RQ_STMT(
+    "rq_account_me",
+    "SELECT id, to_json(created_at) #>> '{}' AS created_at,"
+    " to_json(last_login_at) #>> '{}' AS last_login_at FROM rq.accounts WHERE id = $1::bigint",
+    1);
 static struct rq_stmt st_admin_me =
-	RQ_STMT("rq_admin_me",
-		"SELECT id, username, role, county_code, unit_id FROM rq.admin_users"
-		" WHERE id = $1::bigint",
-		1);
+    RQ_STMT("rq_admin_me",
+	    "SELECT id, username, role, county_code, unit_id FROM rq.admin_users"
+	    " WHERE id = $1::bigint",
+	    1);
 static struct rq_stmt st_admin_lookup =
-	RQ_STMT("rq_admin_lookup",
-		"SELECT id, password_hash, role, active, coalesce(locked_until > now(), false) AS"
-		" locked, greatest(1, ceil(extract(epoch FROM locked_until - now())))::int AS"
-		" retry_after FROM rq.admin_login_lookup($1)",
-		1);
+    RQ_STMT("rq_admin_lookup",
+	    "SELECT id, password_hash, role, active, coalesce(locked_until > now(), false) AS"
+	    " locked, greatest(1, ceil(extract(epoch FROM locked_until - now())))::int AS"
+	    " retry_after FROM rq.admin_login_lookup($1)",
+	    1);
 static struct rq_stmt st_admin_record =
-	RQ_STMT("rq_admin_record",
-		"SELECT rq.admin_login_record($1::bigint, $2::boolean, $3::int, $4::int)", 4);
+    RQ_STMT("rq_admin_record",
+	    "SELECT rq.admin_login_record($1::bigint, $2::boolean, $3::int, $4::int)", 4);
 
 int rq_auth_resolve(struct rq_req *req)
 {

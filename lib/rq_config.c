@@ -23,8 +23,9 @@ static int env_int(const char *name, long def, long min, long max, long *out)
 	}
 	int64_t n;
 	if (rq_parse_i64(v, min, max, &n) != 0) {
-		fprintf(stderr, "ruqima: setting %s=\"%s\" must be a whole number from %ld to %ld\n",
-			name, v, min, max);
+		fprintf(stderr,
+			"ruqima: setting %s=\"%s\" must be a whole number from %ld to %ld\n", name,
+			v, min, max);
 		return -1;
 	}
 	*out = (long)n;
@@ -86,7 +87,8 @@ static char *trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+	while (n > 0 &&
+	       (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
 		s[--n] = '\0';
 	return s;
 }

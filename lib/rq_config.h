@@ -7,9 +7,9 @@
 
 struct rq_config {
 	const char *state_dir;
-	const char *dsn;          /* workers: ruqima_app */
-	const char *owner_dsn;    /* migrations and operator commands: ruqima_owner */
-	const char *report_dsn;   /* reports: ruqima_report */
+	const char *dsn;	/* workers: ruqima_app */
+	const char *owner_dsn;	/* migrations and operator commands: ruqima_owner */
+	const char *report_dsn; /* reports: ruqima_report */
 	const char *socket_dir;
 	const char *socket_group;
 	const char *run_as;
@@ -19,13 +19,13 @@ struct rq_config {
 	const char *wx_secret;
 	int workers;
 	int max_requests;
-	int request_timeout;      /* seconds */
-	long max_body;            /* bytes */
+	int request_timeout; /* seconds */
+	long max_body;	     /* bytes */
 	bool dev_login;
-	int session_ttl;          /* seconds */
-	int session_idle;         /* seconds */
+	int session_ttl;  /* seconds */
+	int session_idle; /* seconds */
 	int login_max_failures;
-	int login_lockout;        /* seconds */
+	int login_lockout; /* seconds */
 };
 
 /* Fills cfg from the environment. Returns 0, or -1 after printing to stderr which

@@ -14,8 +14,8 @@
 #define SQLSTATE_NOT_NULL_VIOLATION    "23502"
 #define SQLSTATE_INSUFFICIENT_PRIV     "42501"
 #define SQLSTATE_SERIALIZATION_FAILURE "40001"
-#define SQLSTATE_DEADLOCK              "40P01"
-#define SQLSTATE_QUERY_CANCELED        "57014"
+#define SQLSTATE_DEADLOCK	       "40P01"
+#define SQLSTATE_QUERY_CANCELED	       "57014"
 
 enum { BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000 };
 
@@ -24,9 +24,9 @@ struct rq_db {
 	char *appname;
 	char options[64];
 	PGconn *conn;
-	unsigned gen;        /* bumped on every new connection: statements re-prepare */
-	long backoff_ms;     /* current reconnect back-off, 0 while connected */
-	double next_try;     /* monotonic seconds before which no reconnect is attempted */
+	unsigned gen;	 /* bumped on every new connection: statements re-prepare */
+	long backoff_ms; /* current reconnect back-off, 0 while connected */
+	double next_try; /* monotonic seconds before which no reconnect is attempted */
 };
 
 static double now_mono(void)
@@ -110,8 +110,8 @@ static bool connection_lost(struct rq_db *db, const PGresult *res)
 {
 	if (PQstatus(db->conn) != CONNECTION_OK)
 		return true;
-	return res == NULL || (PQresultStatus(res) == PGRES_FATAL_ERROR &&
-			       *rq_sql_state(res) == '\0');
+	return res == NULL ||
+	       (PQresultStatus(res) == PGRES_FATAL_ERROR && *rq_sql_state(res) == '\0');
 }
 
 PGresult *rq_db_exec(struct rq_db *db, struct rq_stmt *st, const char *const *params)
@@ -148,7 +148,7 @@ static struct rq_stmt st_begin = RQ_STMT("rq_begin", "BEGIN", 0);
 static struct rq_stmt st_commit = RQ_STMT("rq_commit", "COMMIT", 0);
 static struct rq_stmt st_rollback = RQ_STMT("rq_rollback", "ROLLBACK", 0);
 static struct rq_stmt st_set_actor =
-	RQ_STMT("rq_set_actor", "SELECT rq.set_actor($1, $2, $3, $4, $5, $6, $7)", 7);
+    RQ_STMT("rq_set_actor", "SELECT rq.set_actor($1, $2, $3, $4, $5, $6, $7)", 7);
 
 static void clear_result(void *p)
 {
@@ -158,8 +158,13 @@ static void clear_result(void *p)
 int rq_sql_set_actor(struct rq_req *req)
 {
 	const struct rq_actor *a = &req->actor;
-	const char *params[] = {a->kind != NULL ? a->kind : "anonymous", a->id, a->role,
-				a->county, a->unit, req->request_id, req->client_addr};
+	const char *params[] = {a->kind != NULL ? a->kind : "anonymous",
+				a->id,
+				a->role,
+				a->county,
+				a->unit,
+				req->request_id,
+				req->client_addr};
 	PGresult *res = rq_db_exec(req->db, &st_set_actor, params);
 	int rc = res != NULL && rq_sql_ok(res) ? 0 : -1;
 	PQclear(res);
@@ -208,10 +213,10 @@ int rq_sql_finish(struct rq_req *req, bool commit)
 	req->tx_open = false;
 	PGresult *res = rq_db_exec(req->db, commit ? &st_commit : &st_rollback, NULL);
 	/* COMMIT of an aborted transaction answers ROLLBACK with COMMAND_OK: check the tag. */
-	int rc = res != NULL && rq_sql_ok(res) &&
-			 (!commit || strcmp(PQcmdStatus(res), "COMMIT") == 0)
-		     ? 0
-		     : -1;
+	int rc =
+	    res != NULL && rq_sql_ok(res) && (!commit || strcmp(PQcmdStatus(res), "COMMIT") == 0)
+		? 0
+		: -1;
 	PQclear(res);
 	return rc;
 }
@@ -252,7 +257,8 @@ void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *re
 		rq_problem(req, resp, 422, "unknown-reference", "Invalid request",
 			   "a referenced record does not exist");
 	} else if (strcmp(state, SQLSTATE_CHECK_VIOLATION) == 0 ||
-		   strcmp(state, SQLSTATE_NOT_NULL_VIOLATION) == 0 || strncmp(state, "22", 2) == 0) {
+		   strcmp(state, SQLSTATE_NOT_NULL_VIOLATION) == 0 ||
+		   strncmp(state, "22", 2) == 0) {
 		rq_problem(req, resp, 422, "validation", "Invalid request",
 			   "the data breaks a rule of the register");
 	} else if (strcmp(state, SQLSTATE_INSUFFICIENT_PRIV) == 0) {

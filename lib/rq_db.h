@@ -10,14 +10,18 @@
 #include "rq_http.h"
 
 /* A statement, prepared on first use on each connection (and again after a reconnect).
- * Declare them static, one table per module: `static struct rq_stmt st_x = RQ_STMT("x", "...", 2);` */
+ * Declare them static, one table per module: `static struct rq_stmt st_x = RQ_STMT("x", "...", 2);`
+ */
 struct rq_stmt {
 	const char *name;
 	const char *sql;
 	int nparams;
 	unsigned prepared_gen; /* connection generation it was prepared on; 0 = never */
 };
-#define RQ_STMT(n, s, np) {.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0}
+#define RQ_STMT(n, s, np)                                                                          \
+	{                                                                                          \
+		.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0                        \
+	}
 
 struct rq_db;
 

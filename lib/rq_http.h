@@ -17,13 +17,13 @@ enum { RQ_MAX_PARAMS = 8, RQ_MAX_HEADERS = 16 };
 
 /* Who is asking; filled by rq_auth after the session is resolved. */
 struct rq_actor {
-	const char *kind;   /* "anonymous", "account" or "admin" */
-	const char *id;     /* account or admin user id, as text; NULL when anonymous */
-	const char *role;   /* "account" or the admin role */
-	const char *county; /* admin scope, or NULL */
-	const char *unit;   /* admin scope, or NULL */
-	bool via_cookie;    /* portal session: state-changing requests need the CSRF token */
-	bool csrf_ok;       /* the X-CSRF-Token header matched the session's */
+	const char *kind;	   /* "anonymous", "account" or "admin" */
+	const char *id;		   /* account or admin user id, as text; NULL when anonymous */
+	const char *role;	   /* "account" or the admin role */
+	const char *county;	   /* admin scope, or NULL */
+	const char *unit;	   /* admin scope, or NULL */
+	bool via_cookie;	   /* portal session: state-changing requests need the CSRF token */
+	bool csrf_ok;		   /* the X-CSRF-Token header matched the session's */
 	const char *session_token; /* to end the session at logout; never logged */
 };
 
@@ -34,20 +34,20 @@ struct rq_req {
 	const char *family;
 	const char *method;
 	const char *path;
-	const char *query;        /* raw, without '?'; "" when absent */
+	const char *query;	  /* raw, without '?'; "" when absent */
 	const char *content_type; /* "" when absent */
 	const char *request_id;
 	const char *client_addr;
-	const char *body;         /* NUL-terminated copy; body_len bytes */
+	const char *body; /* NUL-terminated copy; body_len bytes */
 	size_t body_len;
-	char **env;               /* CGI-style NAME=value list, valid for the request only */
+	char **env; /* CGI-style NAME=value list, valid for the request only */
 	const struct rq_route *route;
 	const char *params[RQ_MAX_PARAMS]; /* {id} path segments, in order */
 	size_t nparams;
-	cJSON *json;              /* the parsed body, for routes that take JSON */
+	cJSON *json; /* the parsed body, for routes that take JSON */
 	struct rq_actor actor;
-	bool tx_open;             /* a transaction with the actor context is running */
-	bool commit_on_error;     /* keep the writes of a 4xx answer (e.g. failed-login count) */
+	bool tx_open;	      /* a transaction with the actor context is running */
+	bool commit_on_error; /* keep the writes of a 4xx answer (e.g. failed-login count) */
 };
 
 struct rq_resp {
@@ -63,9 +63,9 @@ struct rq_resp {
 /* Outcome of reading the request line and body from the server. */
 enum rq_parse_status {
 	RQ_PARSE_OK = 0,
-	RQ_PARSE_BAD_LENGTH,  /* CONTENT_LENGTH not a number */
-	RQ_PARSE_TOO_LARGE,   /* CONTENT_LENGTH above the configured cap */
-	RQ_PARSE_SHORT_BODY,  /* fewer bytes than CONTENT_LENGTH arrived */
+	RQ_PARSE_BAD_LENGTH, /* CONTENT_LENGTH not a number */
+	RQ_PARSE_TOO_LARGE,  /* CONTENT_LENGTH above the configured cap */
+	RQ_PARSE_SHORT_BODY, /* fewer bytes than CONTENT_LENGTH arrived */
 };
 
 /* Reads up to n bytes into buf; returns the count read (0 at end). */

@@ -21,7 +21,8 @@ void rq_log_init(const char *family)
 
 void rq_log_set_request(const char *request_id)
 {
-	snprintf(log_request_id, sizeof(log_request_id), "%s", request_id != NULL ? request_id : "");
+	snprintf(log_request_id, sizeof(log_request_id), "%s",
+		 request_id != NULL ? request_id : "");
 }
 
 static cJSON *line_start(const char *level)

@@ -3,8 +3,8 @@
 #include <string.h>
 
 /* Matches path against pattern segment by segment; {x} matches one non-empty segment. */
-static int path_matches(const char *pattern, const char *path, const char **params,
-			size_t *nparams, struct rq_arena *a)
+static int path_matches(const char *pattern, const char *path, const char **params, size_t *nparams,
+			struct rq_arena *a)
 {
 	size_t np = 0;
 	const char *p = pattern, *s = path;
@@ -51,7 +51,8 @@ enum rq_match rq_router_match(const struct rq_route *routes, size_t n, struct rq
 			return RQ_MATCH_OK;
 		}
 		size_t mlen = strlen(routes[i].method);
-		if (strstr(allowed, routes[i].method) == NULL && alen + mlen + 2 < sizeof(allowed)) {
+		if (strstr(allowed, routes[i].method) == NULL &&
+		    alen + mlen + 2 < sizeof(allowed)) {
 			if (alen > 0) {
 				memcpy(allowed + alen, ", ", 2);
 				alen += 2;

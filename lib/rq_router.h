@@ -10,10 +10,10 @@ typedef void (*rq_handler)(struct rq_req *req, struct rq_resp *resp);
 
 /* What a route needs before its handler runs. */
 enum rq_auth_need {
-	RQ_AUTH_NONE,    /* public */
-	RQ_AUTH_ANY,     /* any live session */
+	RQ_AUTH_NONE,	 /* public */
+	RQ_AUTH_ANY,	 /* any live session */
 	RQ_AUTH_ACCOUNT, /* a mini-program session */
-	RQ_AUTH_ADMIN,   /* a portal session */
+	RQ_AUTH_ADMIN,	 /* a portal session */
 };
 
 enum rq_route_flags {

@@ -20,8 +20,8 @@
 #include <curl/curl.h>
 
 enum {
-	CRASH_WINDOW_S = 2,       /* a worker dying this soon after its start counts as a crash */
-	BACKOFF_MAX_MS = 10000,   /* longest pause before replacing a crash-looping worker */
+	CRASH_WINDOW_S = 2,	  /* a worker dying this soon after its start counts as a crash */
+	BACKOFF_MAX_MS = 10000,	  /* longest pause before replacing a crash-looping worker */
 	EXIT_REQUEST_TIMEOUT = 70 /* worker status after its request ran past the time limit */
 };
 
@@ -99,14 +99,15 @@ static void serve_one(const struct rq_app *app, const struct rq_config *cfg, str
 	req.db = db;
 	struct fcgi_reader reader = {fr->in};
 	enum rq_parse_status ps =
-		rq_req_parse(&req, arena, fr->envp, cfg->max_body, read_fcgi, &reader);
+	    rq_req_parse(&req, arena, fr->envp, cfg->max_body, read_fcgi, &reader);
 	if (ps == RQ_PARSE_TOO_LARGE)
 		drain(fr->in);
 	rq_log_set_request(req.request_id);
-	int n = snprintf(timeout_line, sizeof(timeout_line),
-			 "{\"level\":\"error\",\"family\":\"%s\",\"pid\":%d,\"request_id\":\"%.64s\","
-			 "\"msg\":\"request exceeded the time limit; worker killed\"}\n",
-			 app->family, (int)getpid(), req.request_id != NULL ? req.request_id : "");
+	int n =
+	    snprintf(timeout_line, sizeof(timeout_line),
+		     "{\"level\":\"error\",\"family\":\"%s\",\"pid\":%d,\"request_id\":\"%.64s\","
+		     "\"msg\":\"request exceeded the time limit; worker killed\"}\n",
+		     app->family, (int)getpid(), req.request_id != NULL ? req.request_id : "");
 	timeout_line_len = n > 0 && (size_t)n < sizeof(timeout_line) ? (size_t)n : 0;
 	alarm((unsigned)cfg->request_timeout);
 
@@ -316,8 +317,9 @@ int rq_server_main(const struct rq_app *app, int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "usage: ruqima-%s [--routes]\n(settings come from RUQIMA_* "
-				"environment variables; see README.md)\n",
+		fprintf(stderr,
+			"usage: ruqima-%s [--routes]\n(settings come from RUQIMA_* "
+			"environment variables; see README.md)\n",
 			app->family);
 		return 2;
 	}

@@ -22,7 +22,7 @@ static int fill_random(unsigned char *buf, size_t n)
 void rq_base64url(const unsigned char *in, size_t n, char *out)
 {
 	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 	size_t o = 0, i = 0;
 	for (; i + 2 < n; i += 3) {
 		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];

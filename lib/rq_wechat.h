@@ -8,16 +8,16 @@ enum rq_wx_status {
 	RQ_WX_OK,
 	RQ_WX_INVALID_CODE, /* 40029, 40163: the code is bad or used; never retried */
 	RQ_WX_RATE_LIMITED, /* 45011 */
-	RQ_WX_BLOCKED,      /* 40226: high-risk user */
-	RQ_WX_BUSY,         /* -1 on every attempt */
+	RQ_WX_BLOCKED,	    /* 40226: high-risk user */
+	RQ_WX_BUSY,	    /* -1 on every attempt */
 	RQ_WX_UNREACHABLE,  /* network failure or a non-JSON answer */
-	RQ_WX_ERROR,        /* any other errcode (bad appid/secret...) */
+	RQ_WX_ERROR,	    /* any other errcode (bad appid/secret...) */
 };
 
 struct rq_wx_session {
 	char openid[129];
 	char unionid[129]; /* "" when WeChat gives none */
-	long errcode;      /* WeChat's errcode when not RQ_WX_OK, else 0 */
+	long errcode;	   /* WeChat's errcode when not RQ_WX_OK, else 0 */
 };
 
 /* Exchanges a wx.login code for the user's openid (jscode2session). Retries WeChat's

@@ -7,11 +7,11 @@
 static const char *const city_admin_only[] = {"city_admin", NULL};
 
 static const struct rq_route routes[] = {
-	RQ_ROUTE_HEALTH("admin"),
-	{"POST", "/api/v1/admin/login", rq_auth_admin_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
-	{"GET", "/api/v1/admin/units", admin_units_list, RQ_AUTH_ADMIN, 0, NULL},
-	{"POST", "/api/v1/admin/units", admin_units_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
-	 city_admin_only},
+    RQ_ROUTE_HEALTH("admin"),
+    {"POST", "/api/v1/admin/login", rq_auth_admin_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
+    {"GET", "/api/v1/admin/units", admin_units_list, RQ_AUTH_ADMIN, 0, NULL},
+    {"POST", "/api/v1/admin/units", admin_units_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+     city_admin_only},
 };
 
 int main(int argc, char **argv)

@@ -9,17 +9,17 @@
 enum { UNITS_PAGE_DEFAULT = 50, UNITS_PAGE_MAX = 200 };
 
 static struct rq_stmt st_units_list =
-	RQ_STMT("admin_units_list",
-		"SELECT id, name, county_code, discipline_group, active FROM rq.units"
-		" WHERE id > $1::bigint ORDER BY id LIMIT $2::int",
-		2);
-static struct rq_stmt st_region_exists = RQ_STMT(
-	"admin_region_exists", "SELECT 1 FROM rq.regions WHERE code = $1", 1);
+    RQ_STMT("admin_units_list",
+	    "SELECT id, name, county_code, discipline_group, active FROM rq.units"
+	    " WHERE id > $1::bigint ORDER BY id LIMIT $2::int",
+	    2);
+static struct rq_stmt st_region_exists =
+    RQ_STMT("admin_region_exists", "SELECT 1 FROM rq.regions WHERE code = $1", 1);
 static struct rq_stmt st_units_create =
-	RQ_STMT("admin_units_create",
-		"INSERT INTO rq.units (name, county_code, discipline_group) VALUES ($1, $2, $3)"
-		" RETURNING id, name, county_code, discipline_group, active",
-		3);
+    RQ_STMT("admin_units_create",
+	    "INSERT INTO rq.units (name, county_code, discipline_group) VALUES ($1, $2, $3)"
+	    " RETURNING id, name, county_code, discipline_group, active",
+	    3);
 
 static cJSON *unit_json(const PGresult *res, int row)
 {
@@ -89,7 +89,8 @@ void admin_units_create(struct rq_req *req, struct rq_resp *resp)
 			return;
 		}
 		if (PQntuples(res) == 0)
-			rq_errors_add(errors, "county_code", "is not a county or district of Xinyang");
+			rq_errors_add(errors, "county_code",
+				      "is not a county or district of Xinyang");
 	}
 	if (cJSON_GetArraySize(errors) > 0) {
 		rq_problem_invalid(req, resp, errors);

@@ -6,24 +6,24 @@
 
 /* Enterprise credit codes below pass the GB 32100 check (the database enforces it). */
 static const char *const demo_sql[] = {
-	"INSERT INTO rq.units (name, county_code, discipline_group) VALUES"
-	" ('信阳市市场监督管理局', NULL, '市纪委监委驻市市场监管局纪检监察组'),"
-	" ('信阳市生态环境局', NULL, '市纪委监委驻市生态环境局纪检监察组'),"
-	" ('信阳市应急管理局', NULL, '市纪委监委驻市应急管理局纪检监察组'),"
-	" ('浉河区市场监督管理局', '411502', '区纪委监委驻区市场监管局纪检监察组'),"
-	" ('平桥区税务局', '411503', '区纪委监委派驻纪检监察组')"
-	" ON CONFLICT DO NOTHING",
-	"INSERT INTO rq.enterprises (uscc, name, legal_rep, address, county_code, industry,"
-	" business_status, latitude, longitude, name_verified) VALUES"
-	" ('91411502MA9F00001A', '信阳毛尖茶业有限公司', '张三', '信阳市浉河区茶韵路1号',"
-	"  '411502', '茶叶加工', 'normal', 32.1285, 114.0910, true),"
-	" ('91411503MA9F00002U', '平桥区明港钢构制造有限公司', '李四', '信阳市平桥区明港镇工业园',"
-	"  '411503', '金属结构制造', 'normal', 32.4490, 114.0310, true),"
-	" ('91411525MA9F00003T', '固始县鹅块食品有限责任公司', '王五', '固始县城关镇蓼城大道88号',"
-	"  '411525', '食品制造', 'normal', 32.1680, 115.6540, false)"
-	" ON CONFLICT DO NOTHING",
-	"INSERT INTO rq.accounts (openid) VALUES ('demo-official-openid'), ('demo-manager-openid')"
-	" ON CONFLICT DO NOTHING",
+    "INSERT INTO rq.units (name, county_code, discipline_group) VALUES"
+    " ('信阳市市场监督管理局', NULL, '市纪委监委驻市市场监管局纪检监察组'),"
+    " ('信阳市生态环境局', NULL, '市纪委监委驻市生态环境局纪检监察组'),"
+    " ('信阳市应急管理局', NULL, '市纪委监委驻市应急管理局纪检监察组'),"
+    " ('浉河区市场监督管理局', '411502', '区纪委监委驻区市场监管局纪检监察组'),"
+    " ('平桥区税务局', '411503', '区纪委监委派驻纪检监察组')"
+    " ON CONFLICT DO NOTHING",
+    "INSERT INTO rq.enterprises (uscc, name, legal_rep, address, county_code, industry,"
+    " business_status, latitude, longitude, name_verified) VALUES"
+    " ('91411502MA9F00001A', '信阳毛尖茶业有限公司', '张三', '信阳市浉河区茶韵路1号',"
+    "  '411502', '茶叶加工', 'normal', 32.1285, 114.0910, true),"
+    " ('91411503MA9F00002U', '平桥区明港钢构制造有限公司', '李四', '信阳市平桥区明港镇工业园',"
+    "  '411503', '金属结构制造', 'normal', 32.4490, 114.0310, true),"
+    " ('91411525MA9F00003T', '固始县鹅块食品有限责任公司', '王五', '固始县城关镇蓼城大道88号',"
+    "  '411525', '食品制造', 'normal', 32.1680, 115.6540, false)"
+    " ON CONFLICT DO NOTHING",
+    "INSERT INTO rq.accounts (openid) VALUES ('demo-official-openid'), ('demo-manager-openid')"
+    " ON CONFLICT DO NOTHING",
 };
 
 int cli_demo_load(const struct rq_config *cfg)

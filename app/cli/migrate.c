@@ -99,10 +99,11 @@ static int applied_state(PGconn *c, const struct migration *m, const char *sql)
 	char version[16];
 	snprintf(version, sizeof(version), "%d", m->version);
 	const char *params[] = {version, sql};
-	PGresult *r = PQexecParams(c,
-				   "SELECT checksum = encode(sha256(convert_to($2, 'UTF8')), 'hex')"
-				   "  AS same FROM public.schema_migrations WHERE version = $1::int",
-				   2, NULL, params, NULL, NULL, 0);
+	PGresult *r =
+	    PQexecParams(c,
+			 "SELECT checksum = encode(sha256(convert_to($2, 'UTF8')), 'hex')"
+			 "  AS same FROM public.schema_migrations WHERE version = $1::int",
+			 2, NULL, params, NULL, NULL, 0);
 	int rc;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		fprintf(stderr, "ruqima: %s", PQresultErrorMessage(r));
@@ -136,10 +137,11 @@ static int apply(PGconn *c, const struct migration *m, const char *sql)
 		return -1;
 	}
 	const char *params[] = {version, m->name, sql};
-	PGresult *r = PQexecParams(c,
-				   "INSERT INTO public.schema_migrations (version, name, checksum)"
-				   " VALUES ($1::int, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'))",
-				   3, NULL, params, NULL, NULL, 0);
+	PGresult *r =
+	    PQexecParams(c,
+			 "INSERT INTO public.schema_migrations (version, name, checksum)"
+			 " VALUES ($1::int, $2, encode(sha256(convert_to($3, 'UTF8')), 'hex'))",
+			 3, NULL, params, NULL, NULL, 0);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		fprintf(stderr, "ruqima: %s", PQresultErrorMessage(r));

@@ -24,7 +24,8 @@ int cli_user_add(const struct rq_config *cfg, int argc, char **argv)
 			username = role = NULL; /* unknown option: fall through to usage */
 	}
 	if (username == NULL || role == NULL || argc % 2 != 0) {
-		fputs("usage: ruqima user add --username NAME --role ROLE [--county CODE] [--unit ID]\n"
+		fputs("usage: ruqima user add --username NAME --role ROLE [--county CODE] [--unit "
+		      "ID]\n"
 		      "roles: city_admin county_admin unit_admin market_supervision\n"
 		      "       discipline_inspector judicial_analyst\n",
 		      stderr);
@@ -48,9 +49,9 @@ int cli_user_add(const struct rq_config *cfg, int argc, char **argv)
 	int rc = 1;
 	if (cli_exec(c, "BEGIN") == 0 && cli_set_actor(c, "cli-user-add") == 0) {
 		const char *params[] = {username, hash, role, county, unit};
-		PGresult *r = PQexecParams(c,
-					   "SELECT rq.admin_user_create($1, $2, $3, $4, $5::bigint)",
-					   5, NULL, params, NULL, NULL, 0);
+		PGresult *r =
+		    PQexecParams(c, "SELECT rq.admin_user_create($1, $2, $3, $4, $5::bigint)", 5,
+				 NULL, params, NULL, NULL, 0);
 		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		if (PQresultStatus(r) == PGRES_TUPLES_OK && cli_exec(c, "COMMIT") == 0) {
 			printf("created portal user \"%s\" (%s)\npassword: %s\n", username, role,

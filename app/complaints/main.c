@@ -3,7 +3,7 @@
 #include "rq_server.h"
 
 static const struct rq_route routes[] = {
-	RQ_ROUTE_HEALTH("complaints"),
+    RQ_ROUTE_HEALTH("complaints"),
 };
 
 int main(int argc, char **argv)

@@ -15,8 +15,9 @@ void api_init(void)
 {
 	const char *file = getenv("RUQIMA_TEST_STACK_FILE");
 	if (file == NULL || rq_config_read_env_file(file) != 0) {
-		fprintf(stderr, "api tests: RUQIMA_TEST_STACK_FILE (%s) unreadable: is the stack "
-				"started (ctest fixture stack.start)?\n",
+		fprintf(stderr,
+			"api tests: RUQIMA_TEST_STACK_FILE (%s) unreadable: is the stack "
+			"started (ctest fixture stack.start)?\n",
 			file != NULL ? file : "unset");
 		exit(1);
 	}
@@ -226,7 +227,8 @@ char *api_wx_login(const char *openid)
 char *api_create_admin(const char *username, const char *role)
 {
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'",
+	snprintf(cmd, sizeof(cmd),
+		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'",
 		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);

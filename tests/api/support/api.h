@@ -15,10 +15,10 @@
 
 struct api_resp {
 	long status;
-	char *body;       /* NUL-terminated */
+	char *body; /* NUL-terminated */
 	size_t len;
-	char *headers;    /* raw header block of the final response */
-	cJSON *json;      /* parsed body when it is JSON, else NULL */
+	char *headers; /* raw header block of the final response */
+	cJSON *json;   /* parsed body when it is JSON, else NULL */
 };
 
 /* Loads the stack description; call once from main() before the tests run. */
