@@ -102,6 +102,11 @@ int rq_config_read_env_file(const char *path)
 	int lineno = 0, rc = 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			fprintf(stderr, "ruqima: %s:%d: line too long\n", path, lineno);
+			rc = -1;
+			break;
+		}
 		char *s = trim(line);
 		if (*s == '\0' || *s == '#')
 			continue;

@@ -367,6 +367,8 @@ const char *rq_http_reason(int status)
 char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *len)
 {
 	size_t cap = 256 + resp->body_len;
+	if (resp->content_type != NULL)
+		cap += strlen(resp->content_type);
 	for (size_t i = 0; i < resp->nheaders; i++)
 		cap += strlen(resp->header_names[i]) + strlen(resp->header_values[i]) + 4;
 	if (req->request_id != NULL)

@@ -1,11 +1,13 @@
 #include "rq_num.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 
 int rq_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '\t' || *s == '+')
+	/* strtoll would skip leading white space and accept '+': a number is digits only. */
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s) || *s == '+')
 		return -1;
 	char *end = NULL;
 	errno = 0;
