@@ -327,10 +327,8 @@ static void empty_env_file_is_fine(void **state)
 	assert_int_equal(read_env_text("# only a comment\n\n"), 0);
 }
 
-/* KNOWN BUG (lib/rq_config.c, rq_config_read_env_file): lines are read with fgets into a
- * fixed 8192-byte buffer, so a longer line is cut: its first 8191 bytes set the variable
- * to a truncated value, and the rest is parsed as a line of its own (an error, or a
- * variable named after part of the value). */
+/* Lines are read into a fixed buffer: a longer line must be refused, never cut into a
+ * truncated value plus a stray variable named after part of the value. */
 static void long_env_line_is_not_cut(void **state)
 {
 	(void)state;
@@ -346,7 +344,7 @@ static void long_env_line_is_not_cut(void **state)
 		assert_non_null(v);
 		if (strlen(v) != VALUE_LEN)
 			fail_msg(
-			    "KNOWN BUG lib/rq_config.c (fgets into line[8192]): RQTEST_LONG "
+			    "RQTEST_LONG "
 			    "was set to a value cut to %zu of %d bytes, and the file was accepted",
 			    strlen(v), VALUE_LEN);
 		assert_string_equal(getenv("RQTEST_AFTER"), "1");
@@ -354,7 +352,7 @@ static void long_env_line_is_not_cut(void **state)
 		/* Refusing the file is acceptable; setting a cut value is not. */
 		assert_int_equal(rc, -1);
 		if (v != NULL && strlen(v) != VALUE_LEN)
-			fail_msg("KNOWN BUG lib/rq_config.c (fgets into line[8192]): RQTEST_LONG "
+			fail_msg("RQTEST_LONG "
 				 "was set to a value cut to %zu bytes and the file was refused",
 				 strlen(v));
 	}

@@ -194,10 +194,8 @@ static void unknown_status_still_has_a_reason(void **state)
 	assert_int_equal(strncmp(w.head, "Status: 418 Unknown\r\n", 21), 0);
 }
 
-/* KNOWN BUG (lib/rq_http.c, rq_resp_serialize): the buffer size counts the body, the extra
- * headers and the request id but not the Content-Type value, so a content type longer
- * than about 160 bytes truncates the header block, and the following snprintf calls get
- * a size of cap - n that has wrapped around: they write past the buffer. */
+/* The buffer must be sized for the Content-Type value too: otherwise a long content type
+ * truncates the header block and later snprintf calls get a wrapped-around size. */
 static void long_content_type_is_not_cut(void **state)
 {
 	struct fixture *f = *state;
