@@ -46,12 +46,32 @@ static void delete_json(void *p)
 	cJSON_Delete(p);
 }
 
+/* True when the JSON text has a \u0000 escape: cJSON would decode it into a NUL inside a
+ * string, silently cutting the value short for every C string function after it.
+ * Backslashes occur only inside JSON strings, so a plain scan of the escapes suffices. */
+static bool has_nul_escape(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 5 < n && memcmp(s + i + 2, "0000", 4) == 0)
+			return true;
+		i++; /* skip the escaped character, so "\\\\u0000" is not taken for one */
+	}
+	return false;
+}
+
 /* Raises 415 or 400 when a JSON route gets anything but a JSON object. Returns 0 if fine. */
 static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
 {
 	if (!content_type_is_json(req->content_type)) {
 		rq_problem(req, resp, 415, "unsupported-media-type", "Unsupported media type",
 			   "send the body as application/json (UTF-8)");
+		return -1;
+	}
+	if (has_nul_escape(req->body, req->body_len)) {
+		rq_problem(req, resp, 400, "malformed-json", "Malformed JSON",
+			   "the body contains a NUL character (\\u0000), which no field accepts");
 		return -1;
 	}
 	/* cJSON's "require NUL-terminated" check wants the NUL inside the length, so pass

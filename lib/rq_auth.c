@@ -9,6 +9,7 @@
 #include <crypt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Tokens are stored only as their SHA-256 (computed by PostgreSQL's sha256()). */
 static struct rq_stmt st_session_resolve =
@@ -38,7 +39,8 @@ static struct rq_stmt st_admin_me =
 	    1);
 static struct rq_stmt st_admin_lookup =
     RQ_STMT("rq_admin_lookup",
-	    "SELECT id, password_hash, role, active, coalesce(locked_until > now(), false) AS"
+	    "SELECT id, lower($1) AS username, password_hash, role, active, coalesce(locked_until "
+	    "> now(), false) AS"
 	    " locked, greatest(1, ceil(extract(epoch FROM locked_until - now())))::int AS"
 	    " retry_after FROM rq.admin_login_lookup($1)",
 	    1);
@@ -51,7 +53,7 @@ int rq_auth_resolve(struct rq_req *req)
 	const char *token = NULL;
 	bool via_cookie = false;
 	const char *authz = rq_req_header(req, "Authorization");
-	if (authz != NULL && strncmp(authz, "Bearer ", 7) == 0) {
+	if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0) { /* schemes ignore case */
 		token = authz + 7;
 	} else {
 		token = rq_req_cookie(req, RQ_SESSION_COOKIE);
@@ -352,7 +354,7 @@ void rq_auth_admin_login(struct rq_req *req, struct rq_resp *resp)
 	cJSON_AddNumberToObject(o, "expires_in", req->cfg->session_ttl);
 	cJSON *u = cJSON_AddObjectToObject(o, "user");
 	cJSON_AddStringToObject(u, "id", user_id);
-	cJSON_AddStringToObject(u, "username", username);
+	cJSON_AddStringToObject(u, "username", rq_sql_val(res, 0, "username"));
 	cJSON_AddStringToObject(u, "role", role);
 	rq_resp_json(req, resp, 200, o);
 }

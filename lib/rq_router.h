@@ -17,7 +17,8 @@ enum rq_auth_need {
 };
 
 enum rq_route_flags {
-	RQ_ROUTE_JSON = 1u << 0, /* the body must be a JSON object (415/400 otherwise) */
+	RQ_ROUTE_JSON = 1u << 0,     /* the body must be a JSON object (415/400 otherwise) */
+	RQ_ROUTE_DEV_ONLY = 1u << 1, /* exists only when RUQIMA_DEV_LOGIN=1 (else not routed) */
 };
 
 struct rq_route {

@@ -331,6 +331,17 @@ int rq_server_main(const struct rq_app *app, int argc, char **argv)
 		fprintf(stderr, "ruqima-%s: RUQIMA_DSN is not set\n", app->family);
 		return 2;
 	}
+	/* Development-only routes are not routed at all unless enabled: a disabled one answers
+	 * exactly like a path that never existed (404, whatever the method or body). */
+	struct rq_route *routes = calloc(app->nroutes, sizeof(*routes));
+	if (routes == NULL)
+		return 1;
+	size_t nroutes = 0;
+	for (size_t i = 0; i < app->nroutes; i++)
+		if (cfg.dev_login || !(app->routes[i].flags & RQ_ROUTE_DEV_ONLY))
+			routes[nroutes++] = app->routes[i];
+	struct rq_app live = {app->family, routes, nroutes};
+	app = &live;
 	if (FCGX_Init() != 0)
 		return 1;
 	char path[4096];
@@ -346,6 +357,7 @@ int rq_server_main(const struct rq_app *app, int argc, char **argv)
 	int rc = supervise(app, &cfg, fd);
 	close(fd);
 	unlink(path);
+	free(routes);
 	rq_log_event("info", "stopped", NULL);
 	return rc;
 }

@@ -83,8 +83,11 @@ static enum rq_wx_status call_once(const char *url, struct rq_wx_session *out)
 	if (errcode == 0) {
 		copy_member(o, "openid", out->openid, sizeof(out->openid));
 		copy_member(o, "unionid", out->unionid, sizeof(out->unionid));
-		if (out->openid[0] == '\0')
-			st = RQ_WX_UNREACHABLE;
+		if (out->openid[0] == '\0') {
+			rq_log_event("error", "WeChat jscode2session answer has no usable openid",
+				     NULL);
+			st = RQ_WX_ERROR;
+		}
 	} else if (errcode == 40029 || errcode == 40163) {
 		st = RQ_WX_INVALID_CODE;
 	} else if (errcode == 45011) {

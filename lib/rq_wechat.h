@@ -15,8 +15,8 @@ enum rq_wx_status {
 };
 
 struct rq_wx_session {
-	char openid[129];
-	char unionid[129]; /* "" when WeChat gives none */
+	char openid[513];  /* 128 characters of UTF-8 at most, like rq.accounts.openid */
+	char unionid[513]; /* "" when WeChat gives none */
 	long errcode;	   /* WeChat's errcode when not RQ_WX_OK, else 0 */
 };
 

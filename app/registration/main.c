@@ -6,7 +6,8 @@
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("registration"),
     {"POST", "/api/v1/auth/wx-login", rq_auth_wx_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
-    {"POST", "/api/v1/auth/dev-login", rq_auth_dev_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
+    {"POST", "/api/v1/auth/dev-login", rq_auth_dev_login, RQ_AUTH_NONE,
+     RQ_ROUTE_JSON | RQ_ROUTE_DEV_ONLY, NULL},
     {"POST", "/api/v1/auth/logout", rq_auth_logout, RQ_AUTH_ANY, 0, NULL},
     {"GET", "/api/v1/auth/me", rq_auth_me, RQ_AUTH_ANY, 0, NULL},
 };
