@@ -1,0 +1,686 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # RQ_* variables are set here for the scripts that source this
+# deploy/lib.sh — functions shared by deploy/{up,down,status}, tests/stack/{start,stop},
+# tests/run and tests/bench. Source it; it defines functions and a few constants only.
+#
+# Most functions work on the layout of one state directory, set by rq_layout:
+#
+#   $STATE/ruqima.env      settings of the stack (0600, root)        RQ_ENV_FILE
+#   $STATE/pg/data         PostgreSQL cluster (postgres, 0700)       RQ_PGDATA
+#   $STATE/pg/run          its unix socket (listen_addresses='')     RQ_PGSOCK
+#   $STATE/run             pool sockets <family>.sock + pid files    RQ_SOCKDIR, RQ_RUNDIR
+#   $STATE/log             <family>.log, nginx-*.log, postgresql.log RQ_LOGDIR
+#   $STATE/nginx           rendered nginx.conf, pid, temp paths      RQ_NGINX_DIR
+#   $STATE/tls             server.crt / server.key                   RQ_TLS_DIR
+#   $STATE/www/{admin,e}   copies of app/portal and app/e            RQ_WWW
+#   $STATE/uploads         files served by X-Accel-Redirect          RQ_UPLOADS
+#
+# The state directory lives outside the checkout (/var/lib/ruqima, or mktemp -d in /tmp
+# for tests) because postgres and www-data must be able to traverse every parent of it.
+#
+# Env files (ruqima.env, test-stack.env) are KEY=VALUE lines with '#' comments. They are read
+# literally (rq_env_read), as the C code and systemd's EnvironmentFile= read them, never
+# sourced. The values written here need no quoting (DSNs are in URI form, without spaces);
+# the one exception, RUQIMA_TEST_PG_CTL, is double-quoted. Sourcing them works as well.
+
+# Where the checkout is: deploy/..
+RQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RQ_PG_BIN=/usr/lib/postgresql/15/bin
+RQ_FAMILIES=(registration evaluation complaints reporting admin)
+# PATH and locale given to the pools and the CLI, which start from an empty environment
+# (like a systemd unit) so that nothing from the caller's shell leaks into them.
+RQ_CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# Seconds the scripts wait for things to come up.
+RQ_START_TIMEOUT=${RQ_START_TIMEOUT:-60}
+# Extra KEY=VALUE variables for the pools and the CLI (the test stack adds ASAN_OPTIONS).
+[ -n "${RQ_EXTRA_ENV+set}" ] || RQ_EXTRA_ENV=()
+
+rq_log() { printf 'ruqima: %s\n' "$*" >&2; }
+rq_die() {
+	printf 'ruqima: error: %s\n' "$*" >&2
+	exit 1
+}
+rq_need_root() { [ "$(id -u)" -eq 0 ] || rq_die "run this as root (it manages PostgreSQL, nginx and users)"; }
+
+# rq_layout STATE — set the RQ_* paths of a state directory (does not create anything).
+rq_layout() {
+	RQ_STATE=$1
+	RQ_ENV_FILE=$RQ_STATE/ruqima.env
+	RQ_PGDATA=$RQ_STATE/pg/data
+	RQ_PGSOCK=$RQ_STATE/pg/run
+	RQ_RUNDIR=$RQ_STATE/run
+	RQ_SOCKDIR=$RQ_STATE/run
+	RQ_LOGDIR=$RQ_STATE/log
+	RQ_PGLOG=$RQ_LOGDIR/postgresql.log
+	RQ_NGINX_DIR=$RQ_STATE/nginx
+	RQ_TLS_DIR=$RQ_STATE/tls
+	RQ_TLS_CERT=$RQ_TLS_DIR/server.crt
+	RQ_TLS_KEY=$RQ_TLS_DIR/server.key
+	RQ_WWW=$RQ_STATE/www
+	RQ_UPLOADS=$RQ_STATE/uploads
+}
+
+# rq_make_dirs RUN_AS — create the state layout with the owners the processes need.
+# RUN_AS (may be empty = root) is the user the pools drop to: it must be able to unlink its
+# sockets in RQ_SOCKDIR and write uploads; www-data (nginx workers) must reach the sockets
+# and read www/ and uploads/; postgres owns pg/data and pg/run.
+rq_make_dirs() {
+	local run_as=${1:-root}
+	install -d -m 0755 "$RQ_STATE" "$RQ_STATE/pg" "$RQ_WWW"
+	# logs: the directory is searchable (postgres opens its own log file in it), the files
+	# are 0640
+	install -d -m 0755 "$RQ_LOGDIR"
+	install -d -m 0750 -o "$run_as" -g www-data "$RQ_RUNDIR"
+	[ "$RQ_SOCKDIR" = "$RQ_RUNDIR" ] || install -d -m 0750 -o "$run_as" -g www-data "$RQ_SOCKDIR"
+	# setgid: uploads written by the pools stay readable by nginx (group www-data)
+	install -d -m 2750 -o "$run_as" -g www-data "$RQ_UPLOADS"
+	install -d -m 0700 "$RQ_TLS_DIR"
+	install -d -m 0755 "$RQ_NGINX_DIR"
+	local t
+	for t in client_body fastcgi proxy uwsgi scgi; do
+		install -d -m 0700 -o www-data -g www-data "$RQ_NGINX_DIR/tmp/$t"
+	done
+}
+
+# ---------------------------------------------------------------------------------------
+# env files
+
+# rq_env_read FILE — print the file's settings as KEY=VALUE lines, literally: blank lines and
+# '#' comments skipped, an optional 'export ' prefix and one pair of matching quotes around
+# the value removed (what systemd's EnvironmentFile= accepts).
+rq_env_read() {
+	local line k v
+	while IFS= read -r line || [ -n "$line" ]; do
+		line=${line%$'\r'}
+		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+		if [[ ! $line =~ ^[[:space:]]*(export[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]]; then
+			rq_log "$1: ignoring line: $line"
+			continue
+		fi
+		k=${BASH_REMATCH[2]}
+		v=${BASH_REMATCH[3]}
+		if [[ $v =~ ^\"(.*)\"$ || $v =~ ^\'(.*)\'$ ]]; then v=${BASH_REMATCH[1]}; fi
+		printf '%s=%s\n' "$k" "$v"
+	done <"$1"
+}
+
+# rq_env_get FILE KEY [DEFAULT] — print one setting of an env file (DEFAULT when absent).
+rq_env_get() {
+	local kv found=${3-}
+	[ -r "$1" ] || {
+		printf '%s\n' "$found"
+		return 0
+	}
+	while IFS= read -r kv; do
+		[ "${kv%%=*}" = "$2" ] && found=${kv#*=}
+	done < <(rq_env_read "$1")
+	printf '%s\n' "$found"
+}
+
+# rq_env_load FILE — export every setting of FILE into the current shell.
+rq_env_load() {
+	local kv
+	while IFS= read -r kv; do
+		export "${kv?}"
+	done < <(rq_env_read "$1")
+}
+
+# rq_clean_env_args ENV_FILE [KEY=VALUE...] — fill the array RQ_ENV_ARGS with an empty
+# environment's assignments for `env -i`: PATH, LANG, the env file (none when ""), then
+# the extras.
+rq_clean_env_args() {
+	local file=$1 kv
+	shift
+	RQ_ENV_ARGS=("PATH=$RQ_CLEAN_PATH" "LANG=C.UTF-8" "HOME=/")
+	if [ -n "${TZ-}" ]; then RQ_ENV_ARGS+=("TZ=$TZ"); fi
+	if [ -n "$file" ]; then
+		RQ_ENV_ARGS+=("RUQIMA_ENV_FILE=$file")
+		while IFS= read -r kv; do RQ_ENV_ARGS+=("$kv"); done < <(rq_env_read "$file")
+	fi
+	RQ_ENV_ARGS+=("$@")
+}
+
+# rq_urlencode STRING — percent-encode everything but [A-Za-z0-9/._~-].
+rq_urlencode() {
+	local s=$1 out='' c i
+	local LC_ALL=C
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in
+		[A-Za-z0-9/._~-]) out+=$c ;;
+		*) out+=$(printf '%%%02X' "'$c") ;;
+		esac
+	done
+	printf '%s\n' "$out"
+}
+
+# rq_dsn USER PASSWORD — libpq conninfo for the local cluster's unix socket. It is the URI
+# form (postgresql://USER:PW@:PORT/ruqima?host=SOCKDIR), equivalent to
+# "host=SOCKDIR port=PORT dbname=ruqima user=USER password=PW" but without spaces, so the
+# value needs no quoting in an env file whoever reads it (C, systemd, a shell).
+rq_dsn() {
+	printf 'postgresql://%s:%s@:%s/ruqima?host=%s\n' "$1" "$2" "$RQ_PG_PORT" "$(rq_urlencode "$RQ_PGSOCK")"
+}
+
+# rq_dsn_password DSN — the password inside a DSN written by rq_dsn (or keyword form).
+rq_dsn_password() {
+	if [[ $1 =~ ^postgres(ql)?://[^:/@]*:([^@]*)@ ]]; then
+		printf '%s\n' "${BASH_REMATCH[2]}"
+	elif [[ $1 =~ (^|[[:space:]])password=([^[:space:]]*) ]]; then
+		printf '%s\n' "${BASH_REMATCH[2]}"
+	fi
+}
+
+rq_random_password() { openssl rand -hex 24; }
+
+# write_env_file FILE OWNER_PW APP_PW REPORT_PW — write every setting of the spec, one
+# comment line each. Values come from RUQIMA_* variables of the caller when set (so a first
+# `RUQIMA_WX_APPID=... deploy/up` lands in the file), else from the spec's defaults. Mode 0600:
+# it holds the database passwords and the WeChat secret.
+write_env_file() {
+	local file=$1 owner_pw=$2 app_pw=$3 report_pw=$4 tmp
+	tmp=$(umask 077 && mktemp "$file.XXXXXX")
+	cat >"$tmp" <<EOF
+# ruqima settings — KEY=VALUE lines, '#' comments, values taken literally (no quotes needed).
+# Read by the pools through their environment and by the CLI from \$RUQIMA_ENV_FILE;
+# variables set in the real environment win over this file for the CLI.
+# Written by deploy/lib.sh write_env_file on $(date -u +%Y-%m-%dT%H:%M:%SZ). Edit, then run deploy/up again.
+
+# state directory: pgdata, sockets, logs, uploads, tls
+RUQIMA_STATE_DIR=$RQ_STATE
+# libpq conninfo of the workers (role ruqima_app: owns nothing, no BYPASSRLS)
+RUQIMA_DSN=$(rq_dsn ruqima_app "$app_pw")
+# libpq conninfo of the owner role (ruqima_owner): used by 'ruqima migrate' and 'ruqima user add'
+RUQIMA_OWNER_DSN=$(rq_dsn ruqima_owner "$owner_pw")
+# libpq conninfo of the read-only reporting role (ruqima_report); may point at a replica
+RUQIMA_REPORT_DSN=$(rq_dsn ruqima_report "$report_pw")
+# directory of the pool sockets <family>.sock (nginx connects here)
+RUQIMA_SOCKET_DIR=$RQ_SOCKDIR
+# group of the pool sockets (mode 0660): the group nginx's workers run as
+RUQIMA_SOCKET_GROUP=${RUQIMA_SOCKET_GROUP:-www-data}
+# user the pools drop to after binding when started as root (empty: stay as started)
+RUQIMA_RUN_AS=${RUQIMA_RUN_AS:-}
+# worker processes per pool
+RUQIMA_WORKERS=${RUQIMA_WORKERS:-2}
+# a worker is recycled after this many requests
+RUQIMA_MAX_REQUESTS=${RUQIMA_MAX_REQUESTS:-10000}
+# seconds; a request running longer kills its worker
+RUQIMA_REQUEST_TIMEOUT=${RUQIMA_REQUEST_TIMEOUT:-30}
+# bytes; larger request bodies answer 413 (nginx caps at 2m before that)
+RUQIMA_MAX_BODY=${RUQIMA_MAX_BODY:-1048576}
+# migrations applied by 'ruqima migrate' (unset: those of the source tree the CLI was built from)
+$([ -n "${RUQIMA_MIGRATIONS_DIR:-}" ] && echo "RUQIMA_MIGRATIONS_DIR=$RUQIMA_MIGRATIONS_DIR" || echo "#RUQIMA_MIGRATIONS_DIR=$RQ_ROOT/migrations")
+# WeChat API base URL (tests point it at build/fake-wechat)
+RUQIMA_WX_BASE_URL=${RUQIMA_WX_BASE_URL:-https://api.weixin.qq.com}
+# mini-program AppID
+RUQIMA_WX_APPID=${RUQIMA_WX_APPID:-}
+# mini-program AppSecret
+RUQIMA_WX_SECRET=${RUQIMA_WX_SECRET:-}
+# 1 enables POST /api/v1/auth/dev-login (development only, never in production)
+RUQIMA_DEV_LOGIN=${RUQIMA_DEV_LOGIN:-0}
+# seconds a session lives at most
+RUQIMA_SESSION_TTL=${RUQIMA_SESSION_TTL:-604800}
+# seconds of inactivity that end a session
+RUQIMA_SESSION_IDLE=${RUQIMA_SESSION_IDLE:-7200}
+# portal login failures before the account is locked
+RUQIMA_LOGIN_MAX_FAILURES=${RUQIMA_LOGIN_MAX_FAILURES:-5}
+# seconds a locked portal account stays locked
+RUQIMA_LOGIN_LOCKOUT=${RUQIMA_LOGIN_LOCKOUT:-900}
+# nginx HTTPS port (deploy scripts)
+RUQIMA_HTTPS_PORT=$RQ_HTTPS_PORT
+# port of the local cluster's unix socket .s.PGSQL.<port> (deploy scripts; no TCP listener)
+RUQIMA_PG_PORT=$RQ_PG_PORT
+EOF
+	chmod 0600 "$tmp"
+	mv -f "$tmp" "$file"
+}
+
+# rq_settings_from_env_file FILE — take the deploy-relevant settings back from an existing
+# env file (the file is the record once written).
+rq_settings_from_env_file() {
+	RQ_HTTPS_PORT=$(rq_env_get "$1" RUQIMA_HTTPS_PORT "${RQ_HTTPS_PORT:-8443}")
+	RQ_PG_PORT=$(rq_env_get "$1" RUQIMA_PG_PORT "${RQ_PG_PORT:-5432}")
+	RQ_SOCKDIR=$(rq_env_get "$1" RUQIMA_SOCKET_DIR "$RQ_SOCKDIR")
+}
+
+# ---------------------------------------------------------------------------------------
+# packages and build
+
+# ensure_packages — install what deploy/packages.txt lists and dpkg does not have.
+ensure_packages() {
+	local pkg status missing=()
+	while read -r pkg _; do
+		[ -z "$pkg" ] || [ "${pkg:0:1}" = "#" ] && continue
+		status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+		[ "$status" = installed ] || missing+=("$pkg")
+	done <"$RQ_ROOT/deploy/packages.txt"
+	[ ${#missing[@]} -eq 0 ] && return 0
+	rq_log "installing missing packages: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# build SANITIZE [BUILD_DIR] — configure and build (SANITIZE: ON or OFF, always passed so a
+# build directory switches cleanly between the test build and the deploy build).
+build() {
+	local sanitize=${1:-OFF} dir=${2:-$RQ_ROOT/build}
+	cmake -S "$RQ_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DRUQIMA_SANITIZE=$sanitize"
+	cmake --build "$dir" -j "$(nproc)"
+}
+
+# ---------------------------------------------------------------------------------------
+# processes
+
+# rq_alive PID — the process exists and is not a zombie (an exited child that nobody reaped
+# yet still answers kill -0).
+rq_alive() {
+	local st
+	kill -0 "$1" 2>/dev/null || return 1
+	st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# rq_pid_of PIDFILE MATCH — print the pid in PIDFILE when that process is alive and its
+# executable path contains MATCH (guards against a recycled pid); fail otherwise.
+rq_pid_of() {
+	local pid exe
+	[ -r "$1" ] || return 1
+	read -r pid <"$1" || return 1
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	rq_alive "$pid" || return 1
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+	[[ $exe == *"$2"* ]] || return 1
+	printf '%s\n' "$pid"
+}
+
+# rq_spawn PIDFILE LOGFILE ENV_FILE PROGRAM [ARGS...] — start PROGRAM in its own session
+# (setsid: its workers form one process group that rq_stop_pid can end as a whole, and a
+# terminal's signals do not reach it) with an empty environment plus ENV_FILE plus
+# RQ_EXTRA_ENV (array of KEY=VALUE); output appended to LOGFILE. The pid written is the
+# program's own (the shell that writes it execs the program).
+rq_spawn() {
+	local pidfile=$1 logfile=$2 envfile=$3
+	shift 3
+	rq_clean_env_args "$envfile" "${RQ_EXTRA_ENV[@]}"
+	rm -f "$pidfile"
+	[ -e "$logfile" ] || install -m 0640 /dev/null "$logfile"
+	# shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
+	setsid env -i "${RQ_ENV_ARGS[@]}" bash -c 'echo $$ >"$0" && exec "$@"' "$pidfile" "$@" \
+		</dev/null >>"$logfile" 2>&1 &
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$pidfile" ] && return 0
+		sleep 0.1
+	done
+	rq_die "could not start $1"
+}
+
+# rq_group_alive PGID — some process of that group is alive (zombies do not count).
+rq_group_alive() {
+	ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^[ZX]/ {found = 1} END {exit !found}'
+}
+
+# rq_stop_pid PID NAME [SECONDS] — SIGTERM, wait, then SIGKILL the process and its process
+# group (the pool's workers). Returns 2 when SIGKILL was needed.
+rq_stop_pid() {
+	local pid=$1 name=$2 secs=${3:-10} i pgid
+	pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < secs * 10; i++)); do
+		rq_alive "$pid" || break
+		sleep 0.1
+	done
+	local rc=0
+	if rq_alive "$pid"; then
+		rq_log "warning: $name (pid $pid) still running ${secs}s after SIGTERM: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		rc=2
+	fi
+	# leftovers of its own group (orphaned workers); only a group it leads
+	if [ "$pgid" = "$pid" ] && rq_group_alive "$pgid"; then
+		sleep 1
+		rq_group_alive "$pgid" && kill -KILL -- "-$pgid" 2>/dev/null
+	fi
+	return $rc
+}
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL (always as the postgres user: the server refuses root)
+
+rq_as_postgres() { (cd / && runuser -u postgres -- "$@"); }
+
+# pg_init [EXTRA_CONF_LINE...] — create the cluster in RQ_PGDATA unless it exists.
+pg_init() {
+	if [ -f "$RQ_PGDATA/PG_VERSION" ]; then return 0; fi
+	local parent
+	parent=$(dirname "$RQ_PGDATA")
+	install -d -m 0755 "$parent"
+	# postgres must traverse every parent directory of the data and socket directories
+	rq_as_postgres test -x "$parent" ||
+		rq_die "user postgres cannot enter $parent: choose a state directory whose parents are world-searchable"
+	install -d -m 0700 -o postgres -g postgres "$RQ_PGDATA"
+	install -d -m 0755 -o postgres -g postgres "$RQ_PGSOCK"
+	install -d -m 0755 "$RQ_LOGDIR"
+	rq_log "initdb $RQ_PGDATA"
+	rq_as_postgres "$RQ_PG_BIN/initdb" -D "$RQ_PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+		--data-checksums --auth-local=peer --auth-host=reject --no-instructions >/dev/null
+	{
+		printf '\n# --- ruqima (deploy/lib.sh pg_init) ---\n'
+		printf "# unix socket only, in the state directory; 'port' only names the socket file\n"
+		printf "listen_addresses = ''\n"
+		printf "unix_socket_directories = '%s'\n" "$RQ_PGSOCK"
+		printf 'port = %s\n' "$RQ_PG_PORT"
+		printf "password_encryption = 'scram-sha-256'\n"
+		printf '# 5 pools x RUQIMA_WORKERS connections, plus the CLI, reports and tests\n'
+		printf 'max_connections = 200\n'
+		printf "log_line_prefix = '%%m [%%p] %%q%%u@%%d '\n"
+		printf "log_timezone = 'UTC'\n"
+		local line
+		for line in "$@"; do printf '%s\n' "$line"; done
+	} >>"$RQ_PGDATA/postgresql.conf"
+	cat >"$RQ_PGDATA/pg_hba.conf" <<'EOF'
+# ruqima: unix socket only. The superuser by OS identity (runuser -u postgres);
+# the three application roles by password, to the ruqima database only.
+# TYPE  DATABASE  USER                                     METHOD
+local   all       postgres                                 peer
+local   ruqima    ruqima_owner,ruqima_app,ruqima_report    scram-sha-256
+EOF
+	chown postgres:postgres "$RQ_PGDATA/postgresql.conf" "$RQ_PGDATA/pg_hba.conf"
+}
+
+# The pg_ctl command line that starts/stops this cluster identically (all settings are in
+# postgresql.conf, so -D and -l are enough). Tests get it as RUQIMA_TEST_PG_CTL.
+rq_pg_ctl_cmd() { printf 'runuser -u postgres -- %s/pg_ctl -D %s -l %s -w -t 60\n' "$RQ_PG_BIN" "$RQ_PGDATA" "$RQ_PGLOG"; }
+
+pg_running() { rq_as_postgres "$RQ_PG_BIN/pg_ctl" -D "$RQ_PGDATA" status >/dev/null 2>&1; }
+
+pg_start() {
+	pg_running && return 0
+	install -d -m 0755 -o postgres -g postgres "$RQ_PGSOCK"
+	# pg_ctl -l opens the log as postgres
+	[ -e "$RQ_PGLOG" ] || install -m 0640 -o postgres -g adm /dev/null "$RQ_PGLOG"
+	rq_as_postgres "$RQ_PG_BIN/pg_ctl" -D "$RQ_PGDATA" -l "$RQ_PGLOG" -w -t "$RQ_START_TIMEOUT" start >/dev/null ||
+		{
+			tail -n 20 "$RQ_PGLOG" >&2
+			rq_die "PostgreSQL did not start (log: $RQ_PGLOG)"
+		}
+}
+
+pg_stop() {
+	[ -f "$RQ_PGDATA/PG_VERSION" ] || return 0
+	pg_running || return 0
+	rq_as_postgres "$RQ_PG_BIN/pg_ctl" -D "$RQ_PGDATA" -m fast -w -t "$RQ_START_TIMEOUT" stop >/dev/null
+}
+
+# rq_psql_super [psql args] — psql as the superuser over the cluster's socket (peer auth).
+rq_psql_super() {
+	rq_as_postgres psql -X -q -v ON_ERROR_STOP=1 -h "$RQ_PGSOCK" -p "$RQ_PG_PORT" "$@"
+}
+
+# pg_roles_and_db OWNER_PW APP_PW REPORT_PW — create or align the three roles and the
+# database (idempotent; sets the passwords every time so the cluster matches the env file).
+# The SQL goes through stdin so the passwords never appear in a process list.
+pg_roles_and_db() {
+	local pw
+	for pw in "$@"; do [[ $pw =~ ^[A-Za-z0-9]+$ ]] || rq_die "pg_roles_and_db: unexpected password characters"; done
+	rq_psql_super -d postgres <<EOF
+SELECT format('CREATE ROLE %I LOGIN', r)
+  FROM unnest(ARRAY['ruqima_owner', 'ruqima_app', 'ruqima_report']) AS r
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+-- the owner runs migrations: owns everything, but is no superuser
+ALTER ROLE ruqima_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '$1';
+-- the workers: own nothing, row-level security always applies to them
+ALTER ROLE ruqima_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '$2';
+-- reports: read-only by default as a second line behind the grants
+ALTER ROLE ruqima_report LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '$3';
+ALTER ROLE ruqima_report SET default_transaction_read_only = on;
+SELECT 'CREATE DATABASE ruqima OWNER ruqima_owner ENCODING ''UTF8'' LOCALE ''C.UTF-8'' TEMPLATE template0'
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ruqima') \gexec
+ALTER DATABASE ruqima OWNER TO ruqima_owner;
+REVOKE ALL ON DATABASE ruqima FROM PUBLIC;
+GRANT CONNECT ON DATABASE ruqima TO ruqima_app, ruqima_report;
+EOF
+}
+
+# rq_pg_check_login DSN — fail unless DSN can log in (catches pg_hba or password mismatch).
+rq_pg_check_login() {
+	psql -X -q -At -d "$1" -c 'SELECT 1' >/dev/null 2>&1 || {
+		psql -X -q -At -d "$1" -c 'SELECT 1' >&2 || true
+		rq_die "cannot log in with the DSN for ${1%%:*}... (see above)"
+	}
+}
+
+# ---------------------------------------------------------------------------------------
+# ruqima CLI
+
+# rq_cli BUILD_DIR ENV_FILE ARGS... — run build/ruqima with an empty environment plus
+# RUQIMA_ENV_FILE (the CLI reads the file itself) and RQ_EXTRA_ENV.
+rq_cli() {
+	local bdir=$1 envfile=$2
+	shift 2
+	[ -x "$bdir/ruqima" ] || rq_die "$bdir/ruqima is missing: build first"
+	env -i "PATH=$RQ_CLEAN_PATH" LANG=C.UTF-8 HOME=/ "RUQIMA_ENV_FILE=$envfile" "${RQ_EXTRA_ENV[@]}" \
+		"$bdir/ruqima" "$@"
+}
+
+# ---------------------------------------------------------------------------------------
+# TLS
+
+# tls_selfsigned — a self-signed P-256 certificate for 127.0.0.1/localhost unless one exists
+# that is valid for at least another day.
+tls_selfsigned() {
+	if [ -s "$RQ_TLS_CERT" ] && [ -s "$RQ_TLS_KEY" ] &&
+		openssl x509 -in "$RQ_TLS_CERT" -noout -checkend 86400 >/dev/null 2>&1; then
+		return 0
+	fi
+	install -d -m 0700 "$RQ_TLS_DIR"
+	(
+		umask 077
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -days 825 -nodes \
+			-keyout "$RQ_TLS_KEY" -out "$RQ_TLS_CERT" -subj "/CN=localhost/O=ruqima (self-signed)" \
+			-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null
+	) || rq_die "openssl could not create the certificate"
+	chmod 0644 "$RQ_TLS_CERT"
+	rq_log "self-signed certificate $RQ_TLS_CERT"
+}
+
+# ---------------------------------------------------------------------------------------
+# static files
+
+# rq_copy_static — copy app/portal and app/e to RQ_WWW/{admin,e}, where nginx's workers
+# can read them (they may not be able to enter the checkout). A placeholder page is used
+# for a folder that has no index.html yet.
+rq_copy_static() {
+	local src dst name new
+	for name in admin e; do
+		if [ "$name" = admin ]; then src=$RQ_ROOT/app/portal; else src=$RQ_ROOT/app/e; fi
+		# a built portal (npm run build) goes to dist/; serve that when it exists
+		[ -f "$src/dist/index.html" ] && src=$src/dist
+		dst=$RQ_WWW/$name
+		new=$RQ_WWW/.$name.new
+		rm -rf "$new"
+		install -d -m 0755 "$new"
+		if [ -d "$src" ]; then
+			tar -C "$src" --exclude=node_modules --exclude='.*' -cf - . | tar -C "$new" --no-same-owner -xf -
+		fi
+		[ -f "$new/index.html" ] || rq_placeholder_page >"$new/index.html"
+		chmod -R u=rwX,go=rX "$new"
+		rm -rf "$dst"
+		mv "$new" "$dst"
+	done
+}
+
+rq_placeholder_page() {
+	cat <<'EOF'
+<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>公务入企码</title></head>
+<body><h1>公务入企码</h1><p>请使用微信扫一扫打开小程序。</p></body>
+</html>
+EOF
+}
+
+# ---------------------------------------------------------------------------------------
+# pools
+
+# pools_start BUILD_DIR ENV_FILE — start the five supervisors (all at once, then wait for
+# each socket). RQ_EXTRA_ENV (array) adds variables, e.g. ASAN_OPTIONS.
+pools_start() {
+	local bdir=$1 envfile=$2 f pid pidfile started=()
+	for f in "${RQ_FAMILIES[@]}"; do
+		[ -x "$bdir/ruqima-$f" ] || rq_die "$bdir/ruqima-$f is missing: build first"
+	done
+	for f in "${RQ_FAMILIES[@]}"; do
+		pidfile=$RQ_RUNDIR/$f.pid
+		if pid=$(rq_pid_of "$pidfile" "ruqima-$f"); then
+			rq_log "pool $f already runs (pid $pid)"
+			continue
+		fi
+		rm -f "$RQ_SOCKDIR/$f.sock" # a stale socket would look like a started pool
+		rq_spawn "$pidfile" "$RQ_LOGDIR/$f.log" "$envfile" "$bdir/ruqima-$f"
+		started+=("$f")
+	done
+	local i
+	for f in "${started[@]}"; do
+		for ((i = 0; i < RQ_START_TIMEOUT * 10; i++)); do
+			rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f" >/dev/null || {
+				tail -n 30 "$RQ_LOGDIR/$f.log" >&2
+				rq_die "pool $f exited at start (log: $RQ_LOGDIR/$f.log)"
+			}
+			[ -S "$RQ_SOCKDIR/$f.sock" ] && break
+			sleep 0.1
+		done
+		[ -S "$RQ_SOCKDIR/$f.sock" ] || {
+			tail -n 30 "$RQ_LOGDIR/$f.log" >&2
+			rq_die "pool $f did not create $RQ_SOCKDIR/$f.sock within ${RQ_START_TIMEOUT}s"
+		}
+	done
+}
+
+# pools_stop — SIGTERM every pool (they drain), wait up to 10 s each, then SIGKILL.
+# Returns 2 when a pool had to be killed.
+pools_stop() {
+	local f pid rc=0 pids=() names=()
+	for f in "${RQ_FAMILIES[@]}"; do
+		if pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
+			pids+=("$pid")
+			names+=("$f")
+		fi
+	done
+	# stop them in parallel (each drains on its own), then collect the results
+	local i waiters=()
+	for i in "${!pids[@]}"; do
+		rq_stop_pid "${pids[$i]}" "pool ${names[$i]}" 10 &
+		waiters+=($!)
+	done
+	for i in "${waiters[@]}"; do
+		wait "$i" || rc=2
+	done
+	for f in "${names[@]}"; do rm -f "$RQ_RUNDIR/$f.pid"; done
+	return $rc
+}
+
+# ---------------------------------------------------------------------------------------
+# nginx
+
+# rq_sed_escape STRING — escape for the replacement side of sed s|||.
+rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
+
+# nginx_render [TEMPLATE] [OUT] — fill nginx/ruqima.conf.template's @NAME@ placeholders.
+# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template).
+nginx_render() {
+	local tpl=${1:-$RQ_ROOT/nginx/ruqima.conf.template} out=${2:-$RQ_NGINX_DIR/nginx.conf}
+	local -a subst=(
+		"STATE=$RQ_STATE" "ROOT=$RQ_ROOT" "PORT=$RQ_HTTPS_PORT" "LISTEN_ADDR=${RQ_LISTEN_ADDR:-127.0.0.1}"
+		"SOCKDIR=$RQ_SOCKDIR" "NGINX_DIR=$RQ_NGINX_DIR" "LOGDIR=$RQ_LOGDIR" "WWW=$RQ_WWW"
+		"UPLOADS=$RQ_UPLOADS" "TLS_CERT=$RQ_TLS_CERT" "TLS_KEY=$RQ_TLS_KEY"
+		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
+	)
+	local args=() s
+	for s in "${subst[@]}"; do args+=(-e "s|@${s%%=*}@|$(rq_sed_escape "${s#*=}")|g"); done
+	sed "${args[@]}" "$tpl" >"$out.tmp"
+	if grep -qE '@[A-Z_]+@' "$out.tmp"; then
+		grep -nE '@[A-Z_]+@' "$out.tmp" >&2
+		rm -f "$out.tmp"
+		rq_die "nginx_render: unfilled placeholders in $tpl"
+	fi
+	mv -f "$out.tmp" "$out"
+}
+
+rq_nginx() { nginx -c "$RQ_NGINX_DIR/nginx.conf" -p "$RQ_NGINX_DIR/" -e "$RQ_LOGDIR/nginx-error.log" "$@"; }
+
+# nginx_start — test the rendered config, then start nginx or, when it runs, reload it.
+nginx_start() {
+	local pid i
+	rq_nginx -t -q || rq_die "nginx rejects $RQ_NGINX_DIR/nginx.conf"
+	if pid=$(rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx); then
+		rq_nginx -s reload
+		rq_log "nginx reloaded (pid $pid)"
+		return 0
+	fi
+	rq_nginx </dev/null
+	for ((i = 0; i < 50; i++)); do
+		rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx >/dev/null && return 0
+		sleep 0.1
+	done
+	tail -n 20 "$RQ_LOGDIR/nginx-error.log" >&2
+	rq_die "nginx did not start"
+}
+
+# nginx_stop — graceful stop (SIGQUIT lets requests finish), SIGTERM/SIGKILL after 10 s.
+nginx_stop() {
+	local pid i
+	pid=$(rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx) || return 0
+	kill -QUIT "$pid" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		rq_alive "$pid" || return 0
+		sleep 0.1
+	done
+	rq_stop_pid "$pid" nginx 5 || true
+}
+
+# ---------------------------------------------------------------------------------------
+# health
+
+# rq_health_code BASE FAMILY — print the HTTP status of GET /api/v1/FAMILY/health (000: none).
+rq_health_code() {
+	curl -sk -o /dev/null -w '%{http_code}' --max-time 5 "$1/api/v1/$2/health" 2>/dev/null || true
+}
+
+# rq_wait_health BASE [SECONDS] — wait until every family's health answers 200.
+rq_wait_health() {
+	local base=$1 secs=${2:-$RQ_START_TIMEOUT} f code i pending
+	for ((i = 0; i < secs * 4; i++)); do
+		pending=()
+		for f in "${RQ_FAMILIES[@]}"; do
+			code=$(rq_health_code "$base" "$f")
+			[ "$code" = 200 ] || pending+=("$f:$code")
+		done
+		[ ${#pending[@]} -eq 0 ] && return 0
+		sleep 0.25
+	done
+	rq_log "not healthy after ${secs}s: ${pending[*]}"
+	for f in "${RQ_FAMILIES[@]}"; do
+		printf '  %s: ' "$f" >&2
+		curl -sk --max-time 5 "$base/api/v1/$f/health" >&2 2>&1 || true
+		printf '\n' >&2
+	done
+	return 1
+}
+
+# rq_free_port VAR — set VAR to a TCP port no one listens on and not yet in RQ_PORTS_TAKEN.
+# Picked below the kernel's ephemeral range (32768+) so outgoing connections do not take it.
+rq_free_port() {
+	local p tries
+	for ((tries = 0; tries < 500; tries++)); do
+		p=$((20000 + RANDOM % 12000))
+		[[ " ${RQ_PORTS_TAKEN[*]-} " == *" $p "* ]] && continue
+		[ -z "$(ss -Htln "sport = :$p")" ] || continue
+		RQ_PORTS_TAKEN+=("$p")
+		printf -v "$1" '%s' "$p"
+		return 0
+	done
+	rq_die "no free TCP port found"
+}
