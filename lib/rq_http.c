@@ -289,6 +289,21 @@ bool rq_utf8_valid(const char *s, size_t len, size_t *chars)
 	return true;
 }
 
+/* True when s is only spaces: ASCII white space or the ideographic space U+3000 that
+ * Chinese input methods type. */
+static bool is_blank(const char *s)
+{
+	while (*s != '\0') {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		else if (strncmp(s, "\xe3\x80\x80", 3) == 0)
+			s += 3;
+		else
+			return false;
+	}
+	return true;
+}
+
 const char *rq_json_string(cJSON *obj, const char *field, bool required, size_t min_chars,
 			   size_t max_chars, cJSON *errors)
 {
@@ -309,6 +324,10 @@ const char *rq_json_string(cJSON *obj, const char *field, bool required, size_t 
 	}
 	if (chars < min_chars) {
 		rq_errors_add(errors, field, min_chars == 1 ? "must not be empty" : "is too short");
+		return NULL;
+	}
+	if (min_chars > 0 && is_blank(v->valuestring)) {
+		rq_errors_add(errors, field, "must not be blank");
 		return NULL;
 	}
 	if (chars > max_chars) {

@@ -327,6 +327,19 @@ static void missing_required_string_is_an_error(void **state)
 	expect_error(c, "name", "is required");
 }
 
+static void blank_string_is_an_error(void **state)
+{
+	struct json_case *c = *state;
+	assert_null(field_of(c, "{\"name\":\"   \"}", "name", true, 1, 64));
+	expect_error(c, "name", "must not be blank");
+	assert_null(field_of(c, "{\"name\":\"\\u3000\\t\"}", "name", true, 1, 64));
+	expect_error(c, "name", "must not be blank");
+	/* Spaces inside a name are fine. */
+	assert_string_equal(field_of(c, "{\"name\":\" 信阳 市 \"}", "name", true, 1, 64),
+			    " 信阳 市 ");
+	expect_no_error(c);
+}
+
 static void missing_optional_string_is_silent(void **state)
 {
 	struct json_case *c = *state;
@@ -438,6 +451,7 @@ int main(void)
 					    json_teardown),
 	    cmocka_unit_test_setup_teardown(missing_required_string_is_an_error, json_setup,
 					    json_teardown),
+	    cmocka_unit_test_setup_teardown(blank_string_is_an_error, json_setup, json_teardown),
 	    cmocka_unit_test_setup_teardown(missing_optional_string_is_silent, json_setup,
 					    json_teardown),
 	    cmocka_unit_test_setup_teardown(wrong_type_is_an_error, json_setup, json_teardown),

@@ -1,0 +1,311 @@
+/* The row audit trail (design §7): a write through the API leaves exactly one audit.log row
+ * naming who made it and in which request; the log is append-only for the application
+ * role and, short of audit.purge_before(), for the owner; a write without an actor context
+ * is refused. */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SQLSTATE_INSUFFICIENT_PRIVILEGE "42501"
+
+static long count_of(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	char *v = api_sql_value(c, sql, n, params);
+	assert_non_null(v);
+	long count = strtol(v, NULL, 10);
+	free(v);
+	return count;
+}
+
+static void exec_ok(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+}
+
+/* A unit created through the API by a new city admin. */
+struct created {
+	char unit_id[32];
+	char unit_name[128];
+	char admin_id[32];
+	char request_id[64];
+};
+
+static void create_unit_via_api(struct created *out)
+{
+	const char *user = api_unique("infra-audit");
+	char *password = api_create_admin(user, "city_admin");
+	char *csrf = NULL;
+	char *cookie = api_admin_login(user, password, &csrf);
+	char cookie_hdr[512], csrf_hdr[512], body[256];
+	snprintf(cookie_hdr, sizeof(cookie_hdr), "Cookie: %s", cookie);
+	snprintf(csrf_hdr, sizeof(csrf_hdr), "X-CSRF-Token: %s", csrf);
+	const char *headers[] = {cookie_hdr, csrf_hdr, NULL};
+	snprintf(out->unit_name, sizeof(out->unit_name), "%s", api_unique("审计单位"));
+	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"discipline_group\":\"第一派驻组\"}",
+		 out->unit_name);
+	struct api_resp *r =
+	    api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+	if (r->status != 201)
+		fail_msg("create unit: %ld %s", r->status, r->body);
+	assert_string_equal(api_json_str(r, "name"), out->unit_name);
+	snprintf(out->unit_id, sizeof(out->unit_id), "%s", api_json_str(r, "id"));
+	char *rid = api_header(r, "X-Request-Id");
+	assert_non_null(rid);
+	snprintf(out->request_id, sizeof(out->request_id), "%s", rid);
+	free(rid);
+	api_free(r);
+
+	PGconn *c = api_db("owner");
+	const char *p[] = {user};
+	char *id = api_sql_value(c, "SELECT id FROM rq.admin_users WHERE username = $1", 1, p);
+	PQfinish(c);
+	assert_non_null(id);
+	snprintf(out->admin_id, sizeof(out->admin_id), "%s", id);
+	free(id);
+	free(password);
+	free(cookie);
+	free(csrf);
+}
+
+static void test_api_write_leaves_one_audit_row(void **state)
+{
+	(void)state;
+	struct created u;
+	create_unit_via_api(&u);
+
+	PGconn *c = api_db("owner");
+	const char *pk[] = {u.unit_id};
+	assert_int_equal(count_of(c,
+				  "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
+				  " AND row_pk = $1",
+				  1, pk),
+			 1);
+	/* everything the request wrote: that one row */
+	const char *rid[] = {u.request_id};
+	assert_int_equal(
+	    count_of(c, "SELECT count(*) FROM audit.log WHERE request_id = $1", 1, rid), 1);
+
+	PGresult *r =
+	    PQexecParams(c,
+			 "SELECT operation, row_pk, old_row IS NULL AS no_old,"
+			 " new_row ->> 'name' AS name, new_row ->> 'id' AS new_id,"
+			 " new_row ->> 'discipline_group' AS grp,"
+			 " actor_kind, actor_id, actor_role, request_id, client_addr, db_user,"
+			 " txid > 0 AS has_txid, at <= now() AS at_past"
+			 " FROM audit.log WHERE table_name = 'rq.units' AND row_pk = $1",
+			 1, NULL, pk, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_int_equal(PQntuples(r), 1);
+#define COL(name) PQgetvalue(r, 0, PQfnumber(r, name))
+	assert_string_equal(COL("operation"), "INSERT");
+	assert_string_equal(COL("row_pk"), u.unit_id);
+	assert_string_equal(COL("no_old"), "t");
+	assert_string_equal(COL("name"), u.unit_name);
+	assert_string_equal(COL("new_id"), u.unit_id);
+	assert_string_equal(COL("grp"), "第一派驻组");
+	assert_string_equal(COL("actor_kind"), "admin");
+	assert_string_equal(COL("actor_id"), u.admin_id);
+	assert_string_equal(COL("actor_role"), "city_admin");
+	assert_string_equal(COL("request_id"), u.request_id);
+	assert_string_equal(COL("client_addr"), "127.0.0.1");
+	assert_string_equal(COL("db_user"), "ruqima_app");
+	assert_string_equal(COL("has_txid"), "t");
+	assert_string_equal(COL("at_past"), "t");
+#undef COL
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* Everything about one audit row, to compare before and after an attempt to change it. */
+static char *audit_row_image(PGconn *owner, const char *unit_id)
+{
+	const char *p[] = {unit_id};
+	char *v = api_sql_value(owner,
+				"SELECT to_jsonb(l)::text FROM audit.log l"
+				" WHERE table_name = 'rq.units' AND row_pk = $1",
+				1, p);
+	assert_non_null(v);
+	return v;
+}
+
+static void test_app_role_cannot_change_audit_log(void **state)
+{
+	(void)state;
+	struct created u;
+	create_unit_via_api(&u);
+	PGconn *owner = api_db("owner");
+	char *before = audit_row_image(owner, u.unit_id);
+	long total_before = count_of(owner, "SELECT count(*) FROM audit.log", 0, NULL);
+
+	PGconn *app = api_db("app");
+	const char *pk[] = {u.unit_id};
+	static const char *const attempts[] = {
+	    "UPDATE audit.log SET actor_id = '0' WHERE table_name = 'rq.units' AND row_pk = $1",
+	    "DELETE FROM audit.log WHERE table_name = 'rq.units' AND row_pk = $1",
+	    "TRUNCATE audit.log",
+	    "INSERT INTO audit.log (table_name, operation, new_row) VALUES ('rq.units', 'INSERT',"
+	    " jsonb_build_object('id', $1::text))",
+	    "SELECT count(*) FROM audit.log WHERE row_pk = $1",
+	    NULL};
+	for (const char *const *sql = attempts; *sql != NULL; sql++) {
+		int n = strstr(*sql, "$1") != NULL ? 1 : 0;
+		char *state_ = api_sql_state(app, *sql, n, n ? pk : NULL);
+		if (strcmp(state_, SQLSTATE_INSUFFICIENT_PRIVILEGE) != 0)
+			fail_msg("as ruqima_app, %s: SQLSTATE '%s', expected 42501", *sql, state_);
+		free(state_);
+	}
+	/* The same with an actor context set, inside a transaction: still refused. */
+	exec_ok(app, "BEGIN");
+	exec_ok(app, "SELECT rq.set_actor('system', 'test', 'owner', NULL, NULL, 'infra-audit',"
+		     " '127.0.0.1')");
+	char *st = api_sql_state(app, "DELETE FROM audit.log", 0, NULL);
+	assert_string_equal(st, SQLSTATE_INSUFFICIENT_PRIVILEGE);
+	free(st);
+	exec_ok(app, "ROLLBACK");
+	PQfinish(app);
+
+	char *after = audit_row_image(owner, u.unit_id);
+	assert_string_equal(after, before);
+	assert_true(count_of(owner, "SELECT count(*) FROM audit.log", 0, NULL) >= total_before);
+	free(before);
+	free(after);
+	PQfinish(owner);
+}
+
+static void test_owner_cannot_change_audit_log_but_by_purge(void **state)
+{
+	(void)state;
+	struct created u;
+	create_unit_via_api(&u);
+	PGconn *owner = api_db("owner");
+	char *before = audit_row_image(owner, u.unit_id);
+	const char *pk[] = {u.unit_id};
+
+	static const char *const attempts[] = {
+	    "UPDATE audit.log SET actor_id = '0' WHERE table_name = 'rq.units' AND row_pk = $1",
+	    "DELETE FROM audit.log WHERE table_name = 'rq.units' AND row_pk = $1",
+	    "TRUNCATE audit.log", NULL};
+	for (const char *const *sql = attempts; *sql != NULL; sql++) {
+		int n = strstr(*sql, "$1") != NULL ? 1 : 0;
+		char *st = api_sql_state(owner, *sql, n, n ? pk : NULL);
+		if (strcmp(st, SQLSTATE_INSUFFICIENT_PRIVILEGE) != 0)
+			fail_msg("as ruqima_owner, %s: SQLSTATE '%s', expected 42501", *sql, st);
+		free(st);
+	}
+	char *after = audit_row_image(owner, u.unit_id);
+	assert_string_equal(after, before);
+	free(after);
+
+	/* audit.purge_before() may delete old rows, and records that it did. Run in a
+	 * transaction that is rolled back: the other tests share this audit log. */
+	exec_ok(owner, "BEGIN");
+	exec_ok(owner, "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
+		       " 'infra-purge', NULL)");
+	char *deleted = api_sql_value(
+	    owner,
+	    "SELECT audit.purge_before((SELECT at + interval '1 microsecond' FROM audit.log"
+	    " WHERE table_name = 'rq.units' AND row_pk = $1), 'infra test: retention')",
+	    1, pk);
+	assert_non_null(deleted);
+	assert_true(strtol(deleted, NULL, 10) >= 1);
+	free(deleted);
+	assert_int_equal(count_of(owner,
+				  "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
+				  " AND row_pk = $1",
+				  1, pk),
+			 0);
+	assert_int_equal(count_of(owner,
+				  "SELECT count(*) FROM audit.log WHERE operation = 'MAINTENANCE'"
+				  " AND request_id = 'infra-purge'"
+				  " AND new_row ->> 'reason' = 'infra test: retention'",
+				  0, NULL),
+			 1);
+	/* the maintenance flag does not outlive the purge */
+	char *st =
+	    api_sql_state(owner, "DELETE FROM audit.log WHERE operation = 'MAINTENANCE'", 0, NULL);
+	assert_string_equal(st, SQLSTATE_INSUFFICIENT_PRIVILEGE);
+	free(st);
+	exec_ok(owner, "ROLLBACK");
+
+	/* a purge without a reason is refused */
+	st = api_sql_state(owner, "SELECT audit.purge_before(now() - interval '1 day', ' ')", 0,
+			   NULL);
+	assert_string_equal(st, "22023");
+	free(st);
+
+	after = audit_row_image(owner, u.unit_id);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	PQfinish(owner);
+}
+
+/* Every write must say who made it: without rq.set_actor the audit trigger refuses it. */
+static void test_write_without_actor_is_refused(void **state)
+{
+	(void)state;
+	const char *name = api_unique("infra-no-actor");
+	const char *p[] = {name};
+	static const char *const roles[] = {"owner", "app", NULL};
+	for (const char *const *who = roles; *who != NULL; who++) {
+		PGconn *c = api_db(*who);
+		char *st = api_sql_state(c, "INSERT INTO rq.units (name) VALUES ($1)", 1, p);
+		if (strcmp(st, SQLSTATE_INSUFFICIENT_PRIVILEGE) != 0)
+			fail_msg("as %s, INSERT without actor: SQLSTATE '%s', expected 42501", *who,
+				 st);
+		free(st);
+		/* a context reset to '' (as after a finished transaction) counts as none */
+		exec_ok(c, "BEGIN");
+		exec_ok(c, "SELECT set_config('rq.actor_kind', '', true)");
+		st = api_sql_state(c, "INSERT INTO rq.units (name) VALUES ($1)", 1, p);
+		assert_string_equal(st, SQLSTATE_INSUFFICIENT_PRIVILEGE);
+		free(st);
+		exec_ok(c, "ROLLBACK");
+		/* the context of a committed transaction is gone in the next one */
+		exec_ok(c, "BEGIN");
+		exec_ok(c, "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
+			   " 'infra-tx', NULL)");
+		exec_ok(c, "COMMIT");
+		st = api_sql_state(c, "INSERT INTO rq.units (name) VALUES ($1)", 1, p);
+		assert_string_equal(st, SQLSTATE_INSUFFICIENT_PRIVILEGE);
+		free(st);
+		PQfinish(c);
+	}
+
+	PGconn *owner = api_db("owner");
+	assert_int_equal(count_of(owner, "SELECT count(*) FROM rq.units WHERE name = $1", 1, p), 0);
+	assert_int_equal(count_of(owner,
+				  "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
+				  " AND new_row ->> 'name' = $1",
+				  1, p),
+			 0);
+
+	/* With an actor the same INSERT goes through (as the owner) and is audited as said. */
+	exec_ok(owner, "BEGIN");
+	exec_ok(owner, "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
+		       " 'infra-with-actor', NULL)");
+	char *id =
+	    api_sql_value(owner, "INSERT INTO rq.units (name) VALUES ($1) RETURNING id", 1, p);
+	assert_non_null(id);
+	exec_ok(owner, "ROLLBACK");
+	free(id);
+	assert_int_equal(count_of(owner, "SELECT count(*) FROM rq.units WHERE name = $1", 1, p), 0);
+	PQfinish(owner);
+}
+
+int main(void)
+{
+	api_init();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_api_write_leaves_one_audit_row),
+	    cmocka_unit_test(test_app_role_cannot_change_audit_log),
+	    cmocka_unit_test(test_owner_cannot_change_audit_log_but_by_purge),
+	    cmocka_unit_test(test_write_without_actor_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,261 @@
+/* PostgreSQL going away and coming back (design §3: the connection is re-established when
+ * lost). While the database is down every pool answers 503 problem+json with Retry-After,
+ * sessions stay valid and nothing is half-written; once it is back the same pools (no
+ * restart) answer 200 within seconds and write again.
+ *
+ * This test stops the stack's PostgreSQL: its teardown starts it again and waits for all
+ * five pools to be healthy, whatever happened in the test. */
+#include "api.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const families[] = {"registration", "evaluation", "complaints", "reporting",
+				       "admin"};
+enum { NFAMILIES = sizeof(families) / sizeof(families[0]) };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long supervisor_pid(const char *family)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "RUQIMA_TEST_PID_%s", family);
+	for (char *k = key + 16; *k != '\0'; k++)
+		*k = (char)(*k >= 'a' && *k <= 'z' ? *k - 'a' + 'A' : *k);
+	return strtol(api_env(key), NULL, 10);
+}
+
+/* True when pid runs ruqima-<family>. */
+static int runs_pool(long pid, const char *family)
+{
+	char path[64], exe[4096], want[64];
+	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
+	if (n < 0)
+		return 0;
+	exe[n] = '\0';
+	snprintf(want, sizeof(want), "ruqima-%s", family);
+	return strstr(exe, want) != NULL;
+}
+
+/* The status code of GET /api/v1/<family>/health, with a short timeout of its own. */
+static long health_status(const char *family)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/%s/health", family);
+	struct api_resp *r = api_get(path, NULL);
+	long s = r->status;
+	api_free(r);
+	return s;
+}
+
+/* Waits until every family answered `streak` 200s in a row; returns the seconds it took,
+ * or -1 after secs. A streak makes it likely that every worker of the pool was asked. */
+static double wait_all_healthy(double secs, int streak)
+{
+	double start = now_s();
+	for (size_t i = 0; i < NFAMILIES; i++) {
+		int ok = 0;
+		while (ok < streak) {
+			if (health_status(families[i]) == 200) {
+				ok++;
+				continue;
+			}
+			ok = 0;
+			if (now_s() - start > secs)
+				return -1;
+			usleep(100 * 1000);
+		}
+	}
+	return now_s() - start;
+}
+
+static int pg_ctl(const char *action)
+{
+	return api_sh("%s %s >/dev/null 2>&1", api_env("RUQIMA_TEST_PG_CTL"), action);
+}
+
+/* Teardown: the database runs and the pools are healthy again, whatever the test did. */
+static int restore_stack(void **state)
+{
+	(void)state;
+	if (pg_ctl("status") != 0 && pg_ctl("start") != 0) {
+		fprintf(stderr, "test_infra_pg_restart: could not start PostgreSQL again\n");
+		return -1;
+	}
+	if (wait_all_healthy(30, 3) < 0) {
+		fprintf(stderr, "test_infra_pg_restart: pools not healthy 30 s after restore\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Asserts a 503 "unavailable" problem from the pool itself (not nginx's 502/503), with a
+ * Retry-After of at least one second and the request id. */
+static void assert_unavailable(const struct api_resp *r, const char *what)
+{
+	if (r->status != 503)
+		fail_msg("%s while the database is down: %ld %s", what, r->status, r->body);
+	api_assert_problem(r, 503, "unavailable");
+	char *ra = api_header(r, "Retry-After");
+	if (ra == NULL)
+		fail_msg("%s: 503 without Retry-After", what);
+	char *end;
+	errno = 0;
+	long secs = strtol(ra, &end, 10);
+	if (errno != 0 || end == ra || *end != '\0' || secs < 1)
+		fail_msg("%s: Retry-After \"%s\" is not a whole number of seconds >= 1", what, ra);
+	free(ra);
+	char *id = api_header(r, "X-Request-Id");
+	assert_non_null(id);
+	assert_non_null(api_json_str(r, "request_id"));
+	assert_string_equal(api_json_str(r, "request_id"), id);
+	free(id);
+}
+
+static long count_accounts(const char *openid)
+{
+	PGconn *c = api_db("owner");
+	const char *p[] = {openid};
+	char *n = api_sql_value(c, "SELECT count(*) FROM rq.accounts WHERE openid = $1", 1, p);
+	PQfinish(c);
+	long v = strtol(n, NULL, 10);
+	free(n);
+	return v;
+}
+
+static void test_database_restart(void **state)
+{
+	(void)state;
+	long sup[NFAMILIES];
+	for (size_t i = 0; i < NFAMILIES; i++) {
+		sup[i] = supervisor_pid(families[i]);
+		assert_true(runs_pool(sup[i], families[i]));
+	}
+	if (wait_all_healthy(15, 2) < 0)
+		fail_msg("the stack is not healthy before the test");
+	/* A session opened before the outage. */
+	const char *openid = api_unique("infra-pg-before");
+	char *token = api_wx_login(openid);
+	struct api_resp *r = api_get("/api/v1/auth/me", token);
+	assert_int_equal(r->status, 200);
+	char *account_id = strdup(api_json_str(r, "account.id"));
+	api_free(r);
+
+	if (pg_ctl("stop -m fast") != 0)
+		fail_msg("could not stop PostgreSQL with %s", api_env("RUQIMA_TEST_PG_CTL"));
+	assert_int_not_equal(pg_ctl("status"), 0);
+
+	/* Every pool, every worker (several requests each): 503 unavailable. */
+	for (size_t i = 0; i < NFAMILIES; i++)
+		for (int k = 0; k < 4; k++) {
+			char path[128];
+			snprintf(path, sizeof(path), "/api/v1/%s/health", families[i]);
+			r = api_get(path, NULL);
+			assert_unavailable(r, path);
+			api_free(r);
+		}
+	/* A valid session is not turned into a 401 by the outage: the client must retry,
+	 * not log the user out. */
+	r = api_get("/api/v1/auth/me", token);
+	assert_unavailable(r, "GET /api/v1/auth/me");
+	api_free(r);
+	/* A login during the outage: WeChat vouches for the user, the account cannot be
+	 * written, the answer says so. */
+	const char *during = api_unique("infra-pg-during");
+	char body[256];
+	snprintf(body, sizeof(body), "{\"code\":\"ok:%s\"}", during);
+	r = api_post_json("/api/v1/auth/wx-login", body, NULL);
+	assert_unavailable(r, "POST /api/v1/auth/wx-login");
+	api_free(r);
+	r = api_post_json("/api/v1/admin/login", "{\"username\":\"nobody\",\"password\":\"x\"}",
+			  NULL);
+	assert_unavailable(r, "POST /api/v1/admin/login");
+	api_free(r);
+	/* Errors that need no database are still answered as such. */
+	r = api_get("/api/v1/admin/nope", NULL);
+	api_assert_problem(r, 404, "not-found");
+	api_free(r);
+
+	/* Back up: the pools reconnect by themselves within 15 s. */
+	double started = now_s();
+	if (pg_ctl("start") != 0)
+		fail_msg("could not start PostgreSQL again");
+	double took = wait_all_healthy(15 - (now_s() - started), 4);
+	if (took < 0)
+		fail_msg("not all five pools answered 200 within 15 s of the database's restart");
+
+	/* No pool was restarted to get there. */
+	for (size_t i = 0; i < NFAMILIES; i++) {
+		if (!runs_pool(sup[i], families[i]))
+			fail_msg("the %s pool's supervisor %ld is gone", families[i], sup[i]);
+	}
+
+	/* The session from before the outage still works and is still that account. */
+	r = api_get("/api/v1/auth/me", token);
+	if (r->status != 200)
+		fail_msg("GET /auth/me after the restart: %ld %s", r->status, r->body);
+	assert_string_equal(api_json_str(r, "account.id"), account_id);
+	api_free(r);
+
+	/* Nothing was written for the login refused during the outage; writes work again. */
+	assert_int_equal(count_accounts(during), 0);
+	const char *after = api_unique("infra-pg-after");
+	char *token2 = api_wx_login(after);
+	assert_int_equal(count_accounts(after), 1);
+	free(token2);
+	free(token);
+	free(account_id);
+}
+
+/* A restart while no request runs: every worker holds a connection that died in its idle
+ * time. Each fails its next statement, but that is the BEGIN, before anything of the
+ * request was sent, so the worker reconnects and retries it: clients see no error at all
+ * (shared/PLATFORM-NOTES.md, "After a server restart..."). */
+static void test_restart_between_requests_is_invisible(void **state)
+{
+	(void)state;
+	if (wait_all_healthy(15, 4) < 0)
+		fail_msg("the stack is not healthy before the test");
+	/* Let any reconnect back-off of an earlier outage run out (at most 5 s). */
+	sleep(6);
+	if (wait_all_healthy(15, 4) < 0)
+		fail_msg("the stack is not healthy before the test");
+	if (pg_ctl("stop -m fast") != 0 || pg_ctl("start") != 0)
+		fail_msg("could not restart PostgreSQL with %s", api_env("RUQIMA_TEST_PG_CTL"));
+
+	/* No request in between: the first ones after the restart must all succeed. */
+	for (size_t i = 0; i < NFAMILIES; i++)
+		for (int k = 0; k < 4; k++) {
+			char path[128];
+			snprintf(path, sizeof(path), "/api/v1/%s/health", families[i]);
+			struct api_resp *r = api_get(path, NULL);
+			if (r->status != 200)
+				fail_msg("%s, request %d after the restart: %ld %s", path, k + 1,
+					 r->status, r->body);
+			api_free(r);
+		}
+	const char *openid = api_unique("infra-pg-idle");
+	char *token = api_wx_login(openid);
+	assert_int_equal(count_accounts(openid), 1);
+	free(token);
+}
+
+int main(void)
+{
+	api_init();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(test_database_restart, restore_stack),
+	    cmocka_unit_test_teardown(test_restart_between_requests_is_invisible, restore_stack),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

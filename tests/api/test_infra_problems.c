@@ -1,0 +1,394 @@
+/* Errors every route shares: unknown route, wrong method, bodies that are not a JSON object,
+ * bodies too large, and validation errors. Each is application/problem+json (RFC 9457) with
+ * the request id of X-Request-Id, and changes nothing in the database. */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The problem's request_id member is the X-Request-Id of the answer. */
+static void assert_request_id(const struct api_resp *r)
+{
+	char *id = api_header(r, "X-Request-Id");
+	if (id == NULL)
+		fail_msg("no X-Request-Id on %ld answer: %s", r->status, r->body);
+	const char *body_id = api_json_str(r, "request_id");
+	if (body_id == NULL)
+		fail_msg("no request_id member in %s", r->body);
+	assert_string_equal(body_id, id);
+	assert_int_equal(strlen(id), 32);
+	free(id);
+}
+
+/* Rows of audit.log written by the request that got this answer. */
+static long audit_rows_of(const struct api_resp *r)
+{
+	char *id = api_header(r, "X-Request-Id");
+	assert_non_null(id);
+	PGconn *c = api_db("owner");
+	const char *p[] = {id};
+	char *n = api_sql_value(c, "SELECT count(*) FROM audit.log WHERE request_id = $1", 1, p);
+	PQfinish(c);
+	long count = strtol(n, NULL, 10);
+	free(n);
+	free(id);
+	return count;
+}
+
+/* A portal user's failed_attempts, as text. */
+static char *failed_attempts(const char *username)
+{
+	PGconn *c = api_db("owner");
+	const char *p[] = {username};
+	char *v = api_sql_value(c, "SELECT failed_attempts FROM rq.admin_users WHERE username = $1",
+				1, p);
+	PQfinish(c);
+	assert_non_null(v);
+	return v;
+}
+
+static void test_unknown_route_is_404(void **state)
+{
+	(void)state;
+	struct api_resp *r = api_get("/api/v1/admin/nope", NULL);
+	api_assert_problem(r, 404, "not-found");
+	assert_request_id(r);
+	api_free(r);
+
+	/* also below an existing route, and on another pool */
+	r = api_call("POST", "/api/v1/admin/units/1/nope", "application/json", "{}", NULL);
+	api_assert_problem(r, 404, "not-found");
+	assert_request_id(r);
+	api_free(r);
+	r = api_get("/api/v1/evaluation/nope", NULL);
+	api_assert_problem(r, 404, "not-found");
+	assert_request_id(r);
+	api_free(r);
+}
+
+static void test_wrong_method_is_405_with_allow(void **state)
+{
+	(void)state;
+	struct api_resp *r = api_call("DELETE", "/api/v1/admin/units", NULL, NULL, NULL);
+	api_assert_problem(r, 405, "method-not-allowed");
+	assert_request_id(r);
+	char *allow = api_header(r, "Allow");
+	assert_non_null(allow);
+	assert_string_equal(allow, "GET, POST");
+	free(allow);
+	api_free(r);
+
+	r = api_get("/api/v1/admin/login", NULL);
+	api_assert_problem(r, 405, "method-not-allowed");
+	assert_request_id(r);
+	allow = api_header(r, "Allow");
+	assert_non_null(allow);
+	assert_string_equal(allow, "POST");
+	free(allow);
+	api_free(r);
+}
+
+/* A portal user for the login-body tests; returns the username (static buffer). */
+static const char *make_admin(void)
+{
+	const char *username = api_unique("infra-prob");
+	char *password = api_create_admin(username, "city_admin");
+	free(password);
+	return username;
+}
+
+static void test_malformed_json_is_400(void **state)
+{
+	(void)state;
+	const char *user = make_admin();
+	char body[256];
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"wrong\"", user);
+	struct api_resp *r =
+	    api_call("POST", "/api/v1/admin/login", "application/json", body, NULL);
+	api_assert_problem(r, 400, "malformed-json");
+	assert_request_id(r);
+	assert_int_equal(audit_rows_of(r), 0);
+	api_free(r);
+
+	/* Nothing was counted against the user: the body was never read as a login. */
+	char *n = failed_attempts(user);
+	assert_string_equal(n, "0");
+	free(n);
+}
+
+static void test_json_array_is_400(void **state)
+{
+	(void)state;
+	const char *user = make_admin();
+	char body[256];
+	snprintf(body, sizeof(body), "[{\"username\":\"%s\",\"password\":\"wrong\"}]", user);
+	struct api_resp *r =
+	    api_call("POST", "/api/v1/admin/login", "application/json", body, NULL);
+	api_assert_problem(r, 400, "malformed-json");
+	assert_request_id(r);
+	api_free(r);
+
+	/* Other JSON values that are not objects. */
+	static const char *const not_objects[] = {"\"text\"", "42", "null", "", "{} {}", NULL};
+	for (const char *const *b = not_objects; *b != NULL; b++) {
+		r = api_call("POST", "/api/v1/admin/login", "application/json", *b, NULL);
+		if (r->status != 400)
+			fail_msg("body '%s': expected 400, got %ld %s", *b, r->status, r->body);
+		api_assert_problem(r, 400, "malformed-json");
+		assert_request_id(r);
+		api_free(r);
+	}
+	char *n = failed_attempts(user);
+	assert_string_equal(n, "0");
+	free(n);
+}
+
+static void test_wrong_content_type_is_415(void **state)
+{
+	(void)state;
+	const char *user = make_admin();
+	char body[256];
+	snprintf(body, sizeof(body), "{\"username\":\"%s\",\"password\":\"wrong\"}", user);
+	static const char *const types[] = {"text/plain", "application/x-www-form-urlencoded",
+					    "application/json; charset=latin1", NULL};
+	for (const char *const *t = types; *t != NULL; t++) {
+		struct api_resp *r = api_call("POST", "/api/v1/admin/login", *t, body, NULL);
+		if (r->status != 415)
+			fail_msg("Content-Type %s: expected 415, got %ld %s", *t, r->status,
+				 r->body);
+		api_assert_problem(r, 415, "unsupported-media-type");
+		assert_request_id(r);
+		assert_int_equal(audit_rows_of(r), 0);
+		api_free(r);
+	}
+	/* no Content-Type at all */
+	struct api_resp *r = api_call("POST", "/api/v1/admin/login", NULL, body, NULL);
+	api_assert_problem(r, 415, "unsupported-media-type");
+	assert_request_id(r);
+	api_free(r);
+
+	char *n = failed_attempts(user);
+	assert_string_equal(n, "0");
+	free(n);
+
+	/* The accepted spellings of JSON do reach the handler (a wrong password: 401). */
+	r = api_call("POST", "/api/v1/admin/login", "application/json; charset=UTF-8", body, NULL);
+	api_assert_problem(r, 401, "invalid-credentials");
+	api_free(r);
+}
+
+/* A valid JSON object of `size` bytes that would be a login attempt for user. */
+static char *login_body_of_size(const char *user, size_t size)
+{
+	char *b = malloc(size + 1);
+	assert_non_null(b);
+	int head = snprintf(b, size, "{\"username\":\"%s\",\"password\":\"", user);
+	assert_true(head > 0 && (size_t)head + 2 < size);
+	memset(b + head, 'a', size - (size_t)head - 2);
+	memcpy(b + size - 2, "\"}", 3);
+	assert_int_equal(strlen(b), size);
+	return b;
+}
+
+/* 1.5 MB: under nginx's client_max_body_size (2 MiB), over the pools' 1 MiB cap: the pool
+ * answers, in problem+json, without reading it as a login. */
+static void test_body_over_pool_cap_is_413_from_pool(void **state)
+{
+	(void)state;
+	const char *user = make_admin();
+	char *body = login_body_of_size(user, 1536 * 1024);
+	struct api_resp *r =
+	    api_call("POST", "/api/v1/admin/login", "application/json", body, NULL);
+	free(body);
+	api_assert_problem(r, 413, "too-large");
+	assert_request_id(r);
+	assert_non_null(strstr(api_json_str(r, "detail"), "1048576"));
+	assert_int_equal(audit_rows_of(r), 0);
+	api_free(r);
+	char *n = failed_attempts(user);
+	assert_string_equal(n, "0");
+	free(n);
+
+	/* The worker drained the body and goes on serving. */
+	r = api_get("/api/v1/admin/health", NULL);
+	assert_int_equal(r->status, 200);
+	api_free(r);
+}
+
+/* Exactly at the cap is accepted (and is then a wrong password). */
+static void test_body_at_pool_cap_is_accepted(void **state)
+{
+	(void)state;
+	const char *user = make_admin();
+	char *body = login_body_of_size(user, 1048576);
+	struct api_resp *r =
+	    api_call("POST", "/api/v1/admin/login", "application/json", body, NULL);
+	free(body);
+	/* the password is longer than 256 characters: a validation error naming it */
+	api_assert_problem(r, 422, "validation");
+	api_assert_error_field(r, "password");
+	assert_request_id(r);
+	api_free(r);
+}
+
+/* Over nginx's own limit (2 MiB): nginx answers 413 itself, also as problem+json. */
+static void test_body_over_nginx_cap_is_413_from_nginx(void **state)
+{
+	(void)state;
+	const char *user = make_admin();
+	char *body = login_body_of_size(user, 2560 * 1024);
+	struct api_resp *r =
+	    api_call("POST", "/api/v1/admin/login", "application/json", body, NULL);
+	free(body);
+	assert_int_equal(r->status, 413);
+	char *ct = api_header(r, "Content-Type");
+	assert_non_null(ct);
+	assert_string_equal(ct, "application/problem+json");
+	free(ct);
+	assert_non_null(r->json);
+	cJSON *st = cJSON_GetObjectItemCaseSensitive(r->json, "status");
+	assert_true(cJSON_IsNumber(st));
+	assert_int_equal((long)st->valuedouble, 413);
+	char *id = api_header(r, "X-Request-Id");
+	assert_non_null(id);
+	assert_int_equal(strlen(id), 32);
+	free(id);
+	api_free(r);
+	char *n = failed_attempts(user);
+	assert_string_equal(n, "0");
+	free(n);
+}
+
+/* A city admin's portal session: sets the Cookie and X-CSRF-Token request headers. */
+static void portal_session(char *cookie_hdr, size_t ccap, char *csrf_hdr, size_t xcap)
+{
+	const char *user = api_unique("infra-prob-city");
+	char *password = api_create_admin(user, "city_admin");
+	char *csrf = NULL;
+	char *cookie = api_admin_login(user, password, &csrf);
+	snprintf(cookie_hdr, ccap, "Cookie: %s", cookie);
+	snprintf(csrf_hdr, xcap, "X-CSRF-Token: %s", csrf);
+	free(password);
+	free(cookie);
+	free(csrf);
+}
+
+static long units_with_group(const char *group)
+{
+	PGconn *c = api_db("owner");
+	const char *p[] = {group};
+	char *n =
+	    api_sql_value(c, "SELECT count(*) FROM rq.units WHERE discipline_group = $1", 1, p);
+	PQfinish(c);
+	long count = strtol(n, NULL, 10);
+	free(n);
+	return count;
+}
+
+static void test_validation_error_is_422_and_writes_nothing(void **state)
+{
+	(void)state;
+	char cookie[512], csrf[512], body[512];
+	portal_session(cookie, sizeof(cookie), csrf, sizeof(csrf));
+	const char *headers[] = {cookie, csrf, NULL};
+	const char *group = api_unique("infra-group");
+
+	snprintf(body, sizeof(body), "{\"name\":\"\",\"discipline_group\":\"%s\"}", group);
+	struct api_resp *r =
+	    api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+	api_assert_problem(r, 422, "validation");
+	assert_request_id(r);
+	api_assert_error_field(r, "name");
+	cJSON *errors = cJSON_GetObjectItemCaseSensitive(r->json, "errors");
+	assert_int_equal(cJSON_GetArraySize(errors), 1);
+	cJSON *e = cJSON_GetArrayItem(errors, 0);
+	assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "message")));
+	assert_int_equal(audit_rows_of(r), 0);
+	api_free(r);
+	assert_int_equal(units_with_group(group), 0);
+
+	/* Several bad fields are all named at once; a wrong type is a validation error too. */
+	snprintf(body, sizeof(body),
+		 "{\"name\":5,\"county_code\":\"12\",\"discipline_group\":\"%s\"}", group);
+	r = api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+	api_assert_problem(r, 422, "validation");
+	assert_request_id(r);
+	api_assert_error_field(r, "name");
+	api_assert_error_field(r, "county_code");
+	assert_int_equal(audit_rows_of(r), 0);
+	api_free(r);
+
+	/* Text that is not valid UTF-8, or holds a control character, is refused by name. */
+	static const char *const bad_names[] = {"\xff\xfe",  "caf\xc3",	  "\xc0\xaf",
+						"a\\u0001b", "a\\u001bb", NULL};
+	for (const char *const *n = bad_names; *n != NULL; n++) {
+		snprintf(body, sizeof(body), "{\"name\":\"%s\",\"discipline_group\":\"%s\"}", *n,
+			 group);
+		r = api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+		if (r->status != 422)
+			fail_msg("name \"%s\": expected 422, got %ld %s", *n, r->status, r->body);
+		api_assert_problem(r, 422, "validation");
+		api_assert_error_field(r, "name");
+		assert_request_id(r);
+		api_free(r);
+	}
+	assert_int_equal(units_with_group(group), 0);
+
+	/* Blank names (ASCII spaces, the ideographic space U+3000) are refused by name too. */
+	static const char *const blank_names[] = {"   ", "\t", "\u3000\u3000", NULL};
+	for (const char *const *n = blank_names; *n != NULL; n++) {
+		snprintf(body, sizeof(body), "{\"name\":\"%s\",\"discipline_group\":\"%s\"}", *n,
+			 group);
+		r = api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+		api_assert_problem(r, 422, "validation");
+		api_assert_error_field(r, "name");
+		api_free(r);
+	}
+	/* An escaped NUL would cut the name short ("nul\u0000tail" stored as "nul"): refused. */
+	snprintf(body, sizeof(body), "{\"name\":\"nul\\u0000tail\",\"discipline_group\":\"%s\"}",
+		 group);
+	r = api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+	api_assert_problem(r, 400, "malformed-json");
+	assert_int_equal(audit_rows_of(r), 0);
+	api_free(r);
+	assert_int_equal(units_with_group(group), 0);
+
+	/* A well-formed county code that is no region of Xinyang (checked in the database). */
+	snprintf(body, sizeof(body),
+		 "{\"name\":\"%s\",\"county_code\":\"110101\",\"discipline_group\":\"%s\"}",
+		 api_unique("infra-unit"), group);
+	r = api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+	api_assert_problem(r, 422, "validation");
+	api_assert_error_field(r, "county_code");
+	assert_request_id(r);
+	assert_int_equal(audit_rows_of(r), 0);
+	api_free(r);
+	assert_int_equal(units_with_group(group), 0);
+
+	/* The same session with a valid body does write: the 422s were about the input. */
+	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"discipline_group\":\"%s\"}",
+		 api_unique("infra-unit"), group);
+	r = api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+	if (r->status != 201)
+		fail_msg("valid unit: %ld %s", r->status, r->body);
+	api_free(r);
+	assert_int_equal(units_with_group(group), 1);
+}
+
+int main(void)
+{
+	api_init();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_unknown_route_is_404),
+	    cmocka_unit_test(test_wrong_method_is_405_with_allow),
+	    cmocka_unit_test(test_malformed_json_is_400),
+	    cmocka_unit_test(test_json_array_is_400),
+	    cmocka_unit_test(test_wrong_content_type_is_415),
+	    cmocka_unit_test(test_body_over_pool_cap_is_413_from_pool),
+	    cmocka_unit_test(test_body_at_pool_cap_is_accepted),
+	    cmocka_unit_test(test_body_over_nginx_cap_is_413_from_nginx),
+	    cmocka_unit_test(test_validation_error_is_422_and_writes_nothing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
