@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>

@@ -1,0 +1,152 @@
+/* ruqima migrate against the stack's database: each migration once, in order, each in its
+ * own transaction, recorded with a checksum; a changed applied file is refused; a failing
+ * file leaves nothing behind. Works on a copy of migrations/ plus files made here, and
+ * removes what it added. */
+#include "api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];
+
+/* Runs the CLI's migrate on dir; returns its exit status and its output in out. */
+static int migrate(char *out, size_t cap)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "RUQIMA_ENV_FILE='%s' RUQIMA_MIGRATIONS_DIR='%s' '%s/ruqima' migrate 2>&1",
+		 api_env("RUQIMA_ENV_FILE"), dir, api_env("RUQIMA_TEST_BIN_DIR"));
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(out, 1, cap - 1, p);
+	out[n] = '\0';
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *count(PGconn *c, const char *sql)
+{
+	return api_sql_value(c, sql, 0, NULL);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/ruqima-migrate-test.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	return api_sh("cp '%s'/../migrations/*.sql '%s'/", api_env("RUQIMA_TEST_BIN_DIR"), dir);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	PGconn *c = api_db("owner");
+	api_sql_value(c, "DROP TABLE IF EXISTS rq.migrate_probe", 0, NULL);
+	api_sql_value(c, "DROP TABLE IF EXISTS rq.migrate_half", 0, NULL);
+	api_sql_value(c, "DELETE FROM public.schema_migrations WHERE version >= 9000", 0, NULL);
+	PQfinish(c);
+	api_sh("rm -rf '%s'", dir);
+	return 0;
+}
+
+static void applied_migrations_are_not_applied_again(void **state)
+{
+	(void)state;
+	char out[4096];
+	PGconn *c = api_db("owner");
+	char *before = count(c, "SELECT count(*) FROM public.schema_migrations");
+	assert_int_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "0 applied now"));
+	char *after = count(c, "SELECT count(*) FROM public.schema_migrations");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	PQfinish(c);
+}
+
+static void a_new_migration_is_applied_once_with_its_checksum(void **state)
+{
+	(void)state;
+	char out[4096];
+	write_file("9001_probe.sql", "CREATE TABLE rq.migrate_probe (id int PRIMARY KEY);\n");
+	assert_int_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "applying 9001_probe.sql"));
+	PGconn *c = api_db("owner");
+	char *sum = count(c, "SELECT checksum FROM public.schema_migrations WHERE version = 9001");
+	assert_non_null(sum);
+	assert_int_equal(strlen(sum), 64); /* hex SHA-256 of the file */
+	char *exists = count(c, "SELECT to_regclass('rq.migrate_probe') IS NOT NULL");
+	assert_string_equal(exists, "t");
+	/* Again: nothing to do. */
+	assert_int_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "0 applied now"));
+	free(sum);
+	free(exists);
+	PQfinish(c);
+}
+
+static void a_changed_applied_migration_is_refused(void **state)
+{
+	(void)state;
+	char out[4096];
+	write_file("9001_probe.sql", "CREATE TABLE rq.migrate_probe (id int PRIMARY KEY);\n");
+	assert_int_equal(migrate(out, sizeof(out)), 0);
+	write_file("9001_probe.sql", "CREATE TABLE rq.migrate_probe (id bigint PRIMARY KEY);\n");
+	write_file("9002_after.sql", "CREATE TABLE rq.migrate_half (id int);\n");
+	assert_int_not_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "9001_probe.sql was changed after it was applied"));
+	/* Nothing after the refused file ran. */
+	PGconn *c = api_db("owner");
+	char *half = count(c, "SELECT to_regclass('rq.migrate_half') IS NULL");
+	assert_string_equal(half, "t");
+	free(half);
+	PQfinish(c);
+}
+
+static void a_failing_migration_leaves_nothing_behind(void **state)
+{
+	(void)state;
+	char out[4096];
+	/* The first statement succeeds, the second fails: the file's transaction rolls back. */
+	write_file("9003_half.sql", "CREATE TABLE rq.migrate_half (id int);\n"
+				    "SELECT 1 / 0;\n");
+	assert_int_not_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "nothing of it was applied"));
+	PGconn *c = api_db("owner");
+	char *half = count(c, "SELECT to_regclass('rq.migrate_half') IS NULL");
+	char *row = count(c, "SELECT count(*) FROM public.schema_migrations WHERE version = 9003");
+	assert_string_equal(half, "t");
+	assert_string_equal(row, "0");
+	free(half);
+	free(row);
+	PQfinish(c);
+}
+
+int main(void)
+{
+	api_init();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(applied_migrations_are_not_applied_again, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(a_new_migration_is_applied_once_with_its_checksum,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_changed_applied_migration_is_refused, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(a_failing_migration_leaves_nothing_behind, setup,
+					    teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
