@@ -20,16 +20,21 @@ static void usage(FILE *f)
 	      "  demo load                  load the demo units, enterprises and accounts\n"
 	      "\n"
 	      "settings: the env file named by RUQIMA_ENV_FILE (default\n"
-	      "/var/lib/ruqima/ruqima.env, written by deploy/up), then the environment.\n",
+	      "$RUQIMA_STATE_DIR/ruqima.env, that is /var/lib/ruqima/ruqima.env, written by\n"
+	      "deploy/up), then the environment.\n",
 	      f);
 }
 
 int main(int argc, char **argv)
 {
 	rq_log_init("cli");
+	char default_env[4096];
+	const char *state = getenv("RUQIMA_STATE_DIR");
+	snprintf(default_env, sizeof(default_env), "%s/ruqima.env",
+		 state != NULL && *state != '\0' ? state : "/var/lib/ruqima");
 	const char *env_file = getenv("RUQIMA_ENV_FILE");
 	if (env_file == NULL || *env_file == '\0')
-		env_file = "/var/lib/ruqima/ruqima.env";
+		env_file = default_env;
 	int rc = rq_config_read_env_file(env_file);
 	if (rc == -1)
 		return 2;
