@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -124,8 +125,14 @@ static void serve_one(const struct rq_app *app, const struct rq_config *cfg, str
 }
 
 /* A worker: accepts requests on the shared socket until told to stop or recycled. */
-static void worker_main(const struct rq_app *app, const struct rq_config *cfg, int listen_fd)
+static void worker_main(const struct rq_app *app, const struct rq_config *cfg, int listen_fd,
+			pid_t supervisor)
 {
+	/* A worker never outlives its supervisor (killed -9, say): orphans would keep serving an
+	 * unlinked socket and holding database connections. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != supervisor)
+		_exit(0);
 	install(SIGTERM, on_stop_worker);
 	install(SIGINT, on_stop_worker);
 	install(SIGALRM, on_request_timeout);
@@ -205,9 +212,10 @@ struct slot {
 
 static pid_t spawn(const struct rq_app *app, const struct rq_config *cfg, int fd, struct slot *s)
 {
+	pid_t supervisor = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		worker_main(app, cfg, fd);
+		worker_main(app, cfg, fd, supervisor);
 	if (pid > 0) {
 		s->pid = pid;
 		s->started = now_mono();
