@@ -559,10 +559,12 @@ pools_start() {
 	done
 }
 
-# pools_stop — SIGTERM every pool (they drain), wait up to 10 s each, then SIGKILL.
+# pools_stop — SIGTERM every pool (they drain), wait as long as a request may run
+# (RUQIMA_REQUEST_TIMEOUT, default 30 s) plus 10 s each, then SIGKILL.
 # Returns 2 when a pool had to be killed.
 pools_stop() {
 	local f pid rc=0 pids=() names=()
+	local grace=$((${RUQIMA_REQUEST_TIMEOUT:-30} + 10))
 	for f in "${RQ_FAMILIES[@]}"; do
 		if pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
 			pids+=("$pid")
@@ -572,7 +574,7 @@ pools_stop() {
 	# stop them in parallel (each drains on its own), then collect the results
 	local i waiters=()
 	for i in "${!pids[@]}"; do
-		rq_stop_pid "${pids[$i]}" "pool ${names[$i]}" 10 &
+		rq_stop_pid "${pids[$i]}" "pool ${names[$i]}" "$grace" &
 		waiters+=($!)
 	done
 	for i in "${waiters[@]}"; do

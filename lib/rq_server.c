@@ -271,7 +271,8 @@ static void stop_workers(struct slot *slots, int n, int timeout_s)
 	}
 }
 
-static int supervise(const struct rq_app *app, const struct rq_config *cfg, int fd)
+static int supervise(const struct rq_app *app, const struct rq_config *cfg, int fd,
+		     const char *path)
 {
 	struct slot *slots = calloc((size_t)cfg->workers, sizeof(*slots));
 	if (slots == NULL)
@@ -311,6 +312,10 @@ static int supervise(const struct rq_app *app, const struct rq_config *cfg, int 
 		if (!stopping && spawn(app, cfg, fd, &slots[i]) < 0)
 			rq_log_event("error", "could not fork a worker", strerror(errno));
 	}
+	/* Stop accepting at once: new connections are refused (nginx answers 502 now rather
+	 * than after the drain) while the workers finish the requests they hold. */
+	unlink(path);
+	close(fd);
 	rq_log_event("info", "stopping: draining workers", NULL);
 	stop_workers(slots, cfg->workers, cfg->request_timeout);
 	free(slots);
@@ -362,9 +367,7 @@ int rq_server_main(const struct rq_app *app, int argc, char **argv)
 	char msg[4200];
 	snprintf(msg, sizeof(msg), "listening on %s with %d workers", path, cfg.workers);
 	rq_log_event("info", msg, NULL);
-	int rc = supervise(app, &cfg, fd);
-	close(fd);
-	unlink(path);
+	int rc = supervise(app, &cfg, fd, path);
 	free(routes);
 	rq_log_event("info", "stopped", NULL);
 	return rc;
