@@ -3,8 +3,6 @@
  * of the mini-program cannot use the portal's routes at all. */
 #include "api.h"
 
-#include "rq_num.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,32 +14,9 @@
 /* Well-formed (43 base64url characters), but nobody's CSRF token. */
 #define WRONG_CSRF "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
-struct portal {
-	char name[128];
-	char *password;
-	char *cookie; /* "rq_session=..." */
-	char *csrf;
-	char cookie_header[128];
-};
-
-static void portal_login(struct portal *p, const char *prefix)
-{
-	snprintf(p->name, sizeof(p->name), "%s", api_unique(prefix));
-	p->password = api_create_admin(p->name, "city_admin");
-	p->cookie = api_admin_login(p->name, p->password, &p->csrf);
-	snprintf(p->cookie_header, sizeof(p->cookie_header), "Cookie: %s", p->cookie);
-}
-
-static void portal_free(struct portal *p)
-{
-	free(p->password);
-	free(p->cookie);
-	free(p->csrf);
-}
-
 /* A request with the portal's cookie and, when csrf is not NULL, an X-CSRF-Token header. */
-static struct api_resp *portal_call(const struct portal *p, const char *method, const char *path,
-				    const char *json, const char *csrf)
+static struct api_resp *portal_call(const struct api_portal *p, const char *method,
+				    const char *path, const char *json, const char *csrf)
 {
 	char token[128];
 	/* "Name;" is how curl sends a header with an empty value ("Name:" would drop it). */
@@ -53,30 +28,18 @@ static struct api_resp *portal_call(const struct portal *p, const char *method, 
 	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
 }
 
-static int64_t owner_int(const char *sql, int n, const char *const *params)
-{
-	PGconn *c = api_db("owner");
-	char *v = api_sql_value(c, sql, n, params);
-	PQfinish(c);
-	int64_t out = 0;
-	if (v == NULL || rq_parse_i64(v, INT64_MIN, INT64_MAX, &out) != 0)
-		fail_msg("%s: not a number: %s", sql, v != NULL ? v : "(null)");
-	free(v);
-	return out;
-}
-
 static int64_t units_named(const char *name)
 {
 	const char *p[] = {name};
-	return owner_int("SELECT count(*) FROM rq.units WHERE name = $1", 1, p);
+	return api_owner_int("SELECT count(*) FROM rq.units WHERE name = $1", 1, p);
 }
 
-static int64_t live_sessions(const struct portal *p)
+static int64_t live_sessions(const struct api_portal *p)
 {
 	const char *params[] = {p->cookie + strlen("rq_session=")};
-	return owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
-			 " sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL",
-			 1, params);
+	return api_owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
+			     " sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL",
+			     1, params);
 }
 
 static void unit_body(char *body, size_t cap, char *name, size_t name_cap)
@@ -88,8 +51,8 @@ static void unit_body(char *body, size_t cap, char *name, size_t name_cap)
 static void test_create_without_csrf_token_is_403(void **state)
 {
 	(void)state;
-	struct portal p;
-	portal_login(&p, "csrf-none");
+	struct api_portal p;
+	api_portal_login(&p, "csrf-none");
 	char name[128], body[256];
 	unit_body(body, sizeof(body), name, sizeof(name));
 
@@ -104,15 +67,15 @@ static void test_create_without_csrf_token_is_403(void **state)
 	api_assert_problem(r, 403, "csrf");
 	api_free(r);
 	assert_int_equal(units_named(name), 0);
-	portal_free(&p);
+	api_portal_free(&p);
 }
 
 static void test_create_with_wrong_csrf_token_is_403(void **state)
 {
 	(void)state;
-	struct portal p, other;
-	portal_login(&p, "csrf-wrong");
-	portal_login(&other, "csrf-other");
+	struct api_portal p, other;
+	api_portal_login(&p, "csrf-wrong");
+	api_portal_login(&other, "csrf-other");
 	char name[128], body[256];
 	unit_body(body, sizeof(body), name, sizeof(name));
 
@@ -126,15 +89,15 @@ static void test_create_with_wrong_csrf_token_is_403(void **state)
 		api_free(r);
 	}
 	assert_int_equal(units_named(name), 0);
-	portal_free(&p);
-	portal_free(&other);
+	api_portal_free(&p);
+	api_portal_free(&other);
 }
 
 static void test_create_with_csrf_token_is_201(void **state)
 {
 	(void)state;
-	struct portal p;
-	portal_login(&p, "csrf-right");
+	struct api_portal p;
+	api_portal_login(&p, "csrf-right");
 	char name[128], body[256];
 	unit_body(body, sizeof(body), name, sizeof(name));
 
@@ -146,21 +109,20 @@ static void test_create_with_csrf_token_is_201(void **state)
 	assert_non_null(id);
 
 	const char *params[] = {id, name};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.units WHERE id = $1::bigint"
-				   " AND name = $2 AND active",
-				   2, params),
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.units WHERE id = $1::bigint"
+				       " AND name = $2 AND active",
+				       2, params),
 			 1);
 	/* Audited as the admin user, under the request's id. */
-	char *rid = api_header(r, "X-Request-Id");
-	assert_non_null(rid);
-	const char *p2[] = {rid, id, p.name};
+	char *rid = api_request_id(r);
+	const char *p2[] = {rid, id, p.username};
 	assert_int_equal(
-	    owner_int("SELECT count(*) FROM audit.log l JOIN rq.admin_users u"
-		      " ON l.actor_id = u.id::text WHERE l.request_id = $1"
-		      " AND l.table_name = 'rq.units' AND l.operation = 'INSERT'"
-		      " AND l.row_pk = $2 AND l.actor_kind = 'admin' AND u.username = $3"
-		      " AND l.actor_role = 'city_admin'",
-		      3, p2),
+	    api_owner_int("SELECT count(*) FROM audit.log l JOIN rq.admin_users u"
+			  " ON l.actor_id = u.id::text WHERE l.request_id = $1"
+			  " AND l.table_name = 'rq.units' AND l.operation = 'INSERT'"
+			  " AND l.row_pk = $2 AND l.actor_kind = 'admin' AND u.username = $3"
+			  " AND l.actor_role = 'city_admin'",
+			  3, p2),
 	    1);
 	free(rid);
 	api_free(r);
@@ -169,7 +131,7 @@ static void test_create_with_csrf_token_is_201(void **state)
 	r = portal_call(&p, "GET", UNITS, NULL, NULL);
 	assert_int_equal(r->status, 200);
 	api_free(r);
-	portal_free(&p);
+	api_portal_free(&p);
 }
 
 /* A mini-program session is not an admin: 403 on the portal's routes, with or without a
@@ -207,8 +169,8 @@ static void test_bearer_session_on_admin_route_is_403(void **state)
 static void test_cookie_logout_needs_csrf_token(void **state)
 {
 	(void)state;
-	struct portal p;
-	portal_login(&p, "csrf-logout");
+	struct api_portal p;
+	api_portal_login(&p, "csrf-logout");
 
 	struct api_resp *r = portal_call(&p, "POST", LOGOUT, NULL, NULL);
 	api_assert_problem(r, 403, "csrf");
@@ -249,7 +211,7 @@ static void test_cookie_logout_needs_csrf_token(void **state)
 	api_assert_problem(r, 401, "unauthenticated");
 	api_free(r);
 	assert_int_equal(units_named(name), 0);
-	portal_free(&p);
+	api_portal_free(&p);
 }
 
 int main(void)

@@ -3,25 +3,11 @@
  * nobody in. */
 #include "api.h"
 
-#include "rq_num.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEV_LOGIN "/api/v1/auth/dev-login"
-
-static int64_t owner_int(const char *sql, int n, const char *const *params)
-{
-	PGconn *c = api_db("owner");
-	char *v = api_sql_value(c, sql, n, params);
-	PQfinish(c);
-	int64_t out = 0;
-	if (v == NULL || rq_parse_i64(v, INT64_MIN, INT64_MAX, &out) != 0)
-		fail_msg("%s: not a number: %s", sql, v != NULL ? v : "(null)");
-	free(v);
-	return out;
-}
 
 static void test_stack_runs_with_dev_login_off(void **state)
 {
@@ -41,14 +27,8 @@ static void test_disabled_dev_login_is_404_and_creates_no_account(void **state)
 	assert_null(api_json_str(r, "token"));
 	assert_null(strstr(r->body, openid));
 
-	const char *p[] = {openid};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.accounts WHERE openid = $1", 1, p), 0);
-	char *rid = api_header(r, "X-Request-Id");
-	assert_non_null(rid);
-	const char *p2[] = {rid};
-	assert_int_equal(owner_int("SELECT count(*) FROM audit.log WHERE request_id = $1", 1, p2),
-			 0);
-	free(rid);
+	assert_int_equal(api_accounts_with_openid(openid), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 }
 
@@ -77,8 +57,7 @@ static void test_disabled_dev_login_is_404_for_a_session_too(void **state)
 	snprintf(body, sizeof(body), "{\"openid\":\"%s\"}", victim);
 	struct api_resp *r = api_post_json(DEV_LOGIN, body, token);
 	api_assert_problem(r, 404, "not-found");
-	const char *p[] = {victim};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.accounts WHERE openid = $1", 1, p), 0);
+	assert_int_equal(api_accounts_with_openid(victim), 0);
 	api_free(r);
 	free(token);
 }

@@ -3,38 +3,12 @@
  * lives in rq.admin_users, whose changes the audit trail records under the request's id. */
 #include "api.h"
 
-#include "rq_num.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define LOGIN "/api/v1/admin/login"
 #define ME    "/api/v1/auth/me"
-
-static char *owner_value(const char *sql, int n, const char *const *params)
-{
-	PGconn *c = api_db("owner");
-	char *v = api_sql_value(c, sql, n, params);
-	PQfinish(c);
-	return v;
-}
-
-static int64_t to_i64(const char *s)
-{
-	int64_t v = 0;
-	if (s == NULL || rq_parse_i64(s, INT64_MIN, INT64_MAX, &v) != 0)
-		fail_msg("not a number: %s", s != NULL ? s : "(null)");
-	return v;
-}
-
-static int64_t owner_int(const char *sql, int n, const char *const *params)
-{
-	char *v = owner_value(sql, n, params);
-	int64_t out = to_i64(v);
-	free(v);
-	return out;
-}
 
 static struct api_resp *login(const char *username, const char *password)
 {
@@ -58,23 +32,16 @@ static char *new_admin(const char *prefix, char *name, size_t cap)
 static int64_t failed_attempts(const char *username)
 {
 	const char *p[] = {username};
-	return owner_int("SELECT failed_attempts FROM rq.admin_users WHERE username = $1", 1, p);
+	return api_owner_int("SELECT failed_attempts FROM rq.admin_users WHERE username = $1", 1,
+			     p);
 }
 
 static bool is_locked(const char *username)
 {
 	const char *p[] = {username};
-	return owner_int("SELECT count(*) FROM rq.admin_users WHERE username = $1"
-			 " AND locked_until > now()",
-			 1, p) == 1;
-}
-
-static int64_t admin_sessions(const char *username)
-{
-	const char *p[] = {username};
-	return owner_int("SELECT count(*) FROM rq.sessions s JOIN rq.admin_users u"
-			 " ON u.id = s.admin_user_id WHERE u.username = $1",
-			 1, p);
+	return api_owner_int("SELECT count(*) FROM rq.admin_users WHERE username = $1"
+			     " AND locked_until > now()",
+			     1, p) == 1;
 }
 
 /* The answer to a failed login, with nothing that tells why it failed. */
@@ -87,19 +54,11 @@ static void assert_invalid_credentials(const struct api_resp *r)
 	assert_null(cJSON_GetObjectItemCaseSensitive(r->json, "errors"));
 }
 
-static char *request_id(const struct api_resp *r)
-{
-	char *rid = api_header(r, "X-Request-Id");
-	if (rid == NULL || *rid == '\0')
-		fail_msg("no X-Request-Id: %s", r->headers);
-	return rid;
-}
-
 /* The audit rows the request wrote for this admin user's row (UPDATEs of rq.admin_users),
  * whose new image satisfies cond (SQL over the jsonb n). */
 static int64_t audit_updates(const struct api_resp *r, const char *username, const char *cond)
 {
-	char *rid = request_id(r);
+	char *rid = api_request_id(r);
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
 		 "SELECT count(*) FROM audit.log l, rq.admin_users u, LATERAL (SELECT l.new_row)"
@@ -109,7 +68,7 @@ static int64_t audit_updates(const struct api_resp *r, const char *username, con
 		 " AND l.old_row->>'password_hash' = '[redacted]' AND (%s)",
 		 cond);
 	const char *p[] = {rid, username};
-	int64_t n = owner_int(sql, 2, p);
+	int64_t n = api_owner_int(sql, 2, p);
 	free(rid);
 	return n;
 }
@@ -148,31 +107,28 @@ static void test_login_sets_session_cookie_and_csrf_token(void **state)
 	assert_string_equal(api_json_str(r, "user.role"), "city_admin");
 	cJSON *exp = cJSON_GetObjectItemCaseSensitive(r->json, "expires_in");
 	assert_true(cJSON_IsNumber(exp));
-	assert_int_equal((int64_t)exp->valuedouble, to_i64(api_env("RUQIMA_SESSION_TTL")));
+	assert_int_equal((int64_t)exp->valuedouble, api_to_i64(api_env("RUQIMA_SESSION_TTL")));
 	/* The session token travels in the cookie only, never in the body. */
 	assert_null(strstr(r->body, token));
 
 	const char *p[] = {token, csrf, name};
 	assert_int_equal(
-	    owner_int("SELECT count(*) FROM rq.sessions s JOIN rq.admin_users u"
-		      " ON u.id = s.admin_user_id WHERE u.username = $3 AND s.actor_kind = 'admin'"
-		      " AND s.account_id IS NULL AND s.ended_at IS NULL"
-		      " AND s.token_hash = sha256(convert_to($1, 'UTF8'))"
-		      " AND s.csrf_hash = sha256(convert_to($2, 'UTF8'))",
-		      3, p),
+	    api_owner_int(
+		"SELECT count(*) FROM rq.sessions s JOIN rq.admin_users u"
+		" ON u.id = s.admin_user_id WHERE u.username = $3 AND s.actor_kind = 'admin'"
+		" AND s.account_id IS NULL AND s.ended_at IS NULL"
+		" AND s.token_hash = sha256(convert_to($1, 'UTF8'))"
+		" AND s.csrf_hash = sha256(convert_to($2, 'UTF8'))",
+		3, p),
 	    1);
 	const char *p2[] = {token, csrf};
 	assert_int_equal(
-	    owner_int("SELECT count(*) FROM rq.sessions s WHERE strpos(s::text, $1) > 0"
-		      " OR strpos(s::text, $2) > 0",
-		      2, p2),
+	    api_owner_int("SELECT count(*) FROM rq.sessions s WHERE strpos(s::text, $1) > 0"
+			  " OR strpos(s::text, $2) > 0",
+			  2, p2),
 	    0);
 	/* A clean login changes nothing in rq.admin_users, so it writes no audit row. */
-	char *rid = request_id(r);
-	const char *p3[] = {rid};
-	assert_int_equal(owner_int("SELECT count(*) FROM audit.log WHERE request_id = $1", 1, p3),
-			 0);
-	free(rid);
+	assert_int_equal(api_audit_rows_of(r), 0);
 
 	/* The cookie is the portal's session: /auth/me names the admin user. */
 	char header[128];
@@ -204,7 +160,7 @@ static void test_wrong_password_is_401_and_counted(void **state)
 	assert_invalid_credentials(r);
 	assert_int_equal(failed_attempts(name), 1);
 	assert_false(is_locked(name));
-	assert_int_equal(admin_sessions(name), 0);
+	assert_int_equal(api_admin_sessions(name), 0);
 	assert_int_equal(audit_updates(r, name,
 				       "n->>'failed_attempts' = '1'"
 				       " AND l.old_row->>'failed_attempts' = '0'"),
@@ -246,13 +202,9 @@ static void test_unknown_user_is_401_with_the_same_body(void **state)
 				 unknown->body);
 	}
 	const char *p[] = {nobody};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.admin_users WHERE username = $1", 1, p),
-			 0);
-	char *rid = request_id(unknown);
-	const char *p2[] = {rid};
-	assert_int_equal(owner_int("SELECT count(*) FROM audit.log WHERE request_id = $1", 1, p2),
-			 0);
-	free(rid);
+	assert_int_equal(
+	    api_owner_int("SELECT count(*) FROM rq.admin_users WHERE username = $1", 1, p), 0);
+	assert_int_equal(api_audit_rows_of(unknown), 0);
 	api_free(wrong);
 	api_free(unknown);
 	free(password);
@@ -264,7 +216,7 @@ static void test_five_failures_lock_the_user(void **state)
 {
 	(void)state;
 	assert_string_equal(api_env("RUQIMA_LOGIN_MAX_FAILURES"), "5");
-	int64_t lockout = to_i64(api_env("RUQIMA_LOGIN_LOCKOUT"));
+	int64_t lockout = api_to_i64(api_env("RUQIMA_LOGIN_LOCKOUT"));
 	char name[128];
 	char *password = new_admin("lockme", name, sizeof(name));
 
@@ -288,7 +240,7 @@ static void test_five_failures_lock_the_user(void **state)
 	char *ra = api_header(r, "Retry-After");
 	if (ra == NULL)
 		fail_msg("423 without Retry-After: %s", r->headers);
-	int64_t secs = to_i64(ra);
+	int64_t secs = api_to_i64(ra);
 	assert_true(secs >= 1 && secs <= lockout);
 	free(ra);
 	char *cookie = api_header(r, "Set-Cookie");
@@ -299,19 +251,20 @@ static void test_five_failures_lock_the_user(void **state)
 	/* Still locked, for about RUQIMA_LOGIN_LOCKOUT seconds from the locking failure. */
 	assert_true(is_locked(name));
 	const char *p[] = {name, api_env("RUQIMA_LOGIN_LOCKOUT")};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.admin_users WHERE username = $1"
-				   " AND locked_until > now() + make_interval(secs => $2::int - 60)"
-				   " AND locked_until <= now() + make_interval(secs => $2::int)",
-				   2, p),
-			 1);
-	assert_int_equal(admin_sessions(name), 0);
+	assert_int_equal(
+	    api_owner_int("SELECT count(*) FROM rq.admin_users WHERE username = $1"
+			  " AND locked_until > now() + make_interval(secs => $2::int - 60)"
+			  " AND locked_until <= now() + make_interval(secs => $2::int)",
+			  2, p),
+	    1);
+	assert_int_equal(api_admin_sessions(name), 0);
 
 	/* A wrong password while locked is also refused as locked. */
 	r = login(name, "guess");
 	api_assert_problem(r, 423, "account-locked");
 	api_free(r);
 	assert_true(is_locked(name));
-	assert_int_equal(admin_sessions(name), 0);
+	assert_int_equal(api_admin_sessions(name), 0);
 	free(password);
 }
 
@@ -333,7 +286,7 @@ static void test_success_resets_failed_attempts(void **state)
 		fail_msg("expected 200, got %ld: %s", r->status, r->body);
 	assert_int_equal(failed_attempts(name), 0);
 	assert_false(is_locked(name));
-	assert_int_equal(admin_sessions(name), 1);
+	assert_int_equal(api_admin_sessions(name), 1);
 	assert_int_equal(audit_updates(r, name,
 				       "n->>'failed_attempts' = '0'"
 				       " AND l.old_row->>'failed_attempts' = '4'"),
@@ -357,24 +310,14 @@ static void test_success_resets_failed_attempts(void **state)
 static void owner_change(const char *sql, const char *param)
 {
 	PGconn *c = api_db("owner");
-	PGresult *r = PQexec(c, "BEGIN");
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
-	char *v =
-	    api_sql_value(c,
-			  "SELECT rq.set_actor('system', 'test_auth_portal', 'owner', NULL, NULL,"
-			  " 'test_auth_portal', NULL)",
-			  0, NULL);
-	free(v);
+	api_sql_exec(c, "BEGIN", 0, NULL);
+	api_sql_exec(c,
+		     "SELECT rq.set_actor('system', 'test_auth_portal', 'owner', NULL, NULL,"
+		     " 'test_auth_portal', NULL)",
+		     0, NULL);
 	const char *p[] = {param};
-	r = PQexecParams(c, sql, 1, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	assert_string_equal(PQcmdTuples(r), "1");
-	PQclear(r);
-	r = PQexec(c, "COMMIT");
-	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-	PQclear(r);
+	assert_int_equal(api_sql_exec(c, sql, 1, p), 1);
+	api_sql_exec(c, "COMMIT", 0, NULL);
 	PQfinish(c);
 }
 
@@ -383,27 +326,24 @@ static void owner_change(const char *sql, const char *param)
 static void test_deactivated_user_cannot_log_in_and_loses_sessions(void **state)
 {
 	(void)state;
-	char name[128], header[128];
-	char *password = new_admin("inactive", name, sizeof(name));
-	char *cookie = api_admin_login(name, password, NULL);
-	snprintf(header, sizeof(header), "Cookie: %s", cookie);
-	const char *headers[] = {header, NULL};
+	struct api_portal a;
+	api_portal_login(&a, "inactive");
+	const char *headers[] = {a.cookie_header, NULL};
 	struct api_resp *me = api_call("GET", ME, NULL, NULL, headers);
 	assert_int_equal(me->status, 200);
 	api_free(me);
 
-	owner_change("UPDATE rq.admin_users SET active = false WHERE username = $1", name);
+	owner_change("UPDATE rq.admin_users SET active = false WHERE username = $1", a.username);
 
-	struct api_resp *r = login(name, password);
+	struct api_resp *r = login(a.username, a.password);
 	assert_invalid_credentials(r);
 	api_free(r);
-	assert_int_equal(failed_attempts(name), 0);
-	assert_int_equal(admin_sessions(name), 1); /* only the one from before */
+	assert_int_equal(failed_attempts(a.username), 0);
+	assert_int_equal(api_admin_sessions(a.username), 1); /* only the one from before */
 	me = api_call("GET", ME, NULL, NULL, headers);
 	api_assert_problem(me, 401, "unauthenticated");
 	api_free(me);
-	free(cookie);
-	free(password);
+	api_portal_free(&a);
 }
 
 /* Missing or mistyped fields are a 422 naming them; nothing is counted. */
@@ -440,7 +380,7 @@ static void test_bad_login_bodies_are_422(void **state)
 		api_free(r);
 	}
 	assert_int_equal(failed_attempts(name), 0);
-	assert_int_equal(admin_sessions(name), 0);
+	assert_int_equal(api_admin_sessions(name), 0);
 	free(password);
 }
 

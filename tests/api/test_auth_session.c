@@ -3,8 +3,6 @@
  * row looks like afterwards. */
 #include "api.h"
 
-#include "rq_num.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,35 +13,13 @@
 /* A token that has the right shape (43 base64url characters) but was never issued. */
 #define UNKNOWN_TOKEN "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
-static char *owner_value(const char *sql, int n, const char *const *params)
-{
-	PGconn *c = api_db("owner");
-	char *v = api_sql_value(c, sql, n, params);
-	PQfinish(c);
-	return v;
-}
-
-static int64_t owner_int(const char *sql, int n, const char *const *params)
-{
-	char *v = owner_value(sql, n, params);
-	int64_t out = 0;
-	if (v == NULL || rq_parse_i64(v, INT64_MIN, INT64_MAX, &out) != 0)
-		fail_msg("%s: not a number: %s", sql, v != NULL ? v : "(null)");
-	free(v);
-	return out;
-}
-
 /* Runs an UPDATE of rq.sessions as the owner (sessions are not row-audited, so no actor
  * context is needed) and asserts it touched exactly one row. */
 static void owner_update_one(const char *sql, const char *token)
 {
 	PGconn *c = api_db("owner");
 	const char *p[] = {token};
-	PGresult *r = PQexecParams(c, sql, 1, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	assert_string_equal(PQcmdTuples(r), "1");
-	PQclear(r);
+	assert_int_equal(api_sql_exec(c, sql, 1, p), 1);
 	PQfinish(c);
 }
 
@@ -74,21 +50,12 @@ static char *login(const char *prefix, char *openid, size_t cap)
 	return api_wx_login(openid);
 }
 
-/* The account's id, by openid. */
-static char *account_id(const char *openid)
-{
-	const char *p[] = {openid};
-	char *id = owner_value("SELECT id FROM rq.accounts WHERE openid = $1", 1, p);
-	assert_non_null(id);
-	return id;
-}
-
 static void test_me_with_token_is_the_account(void **state)
 {
 	(void)state;
 	char openid[128];
 	char *token = login("me", openid, sizeof(openid));
-	char *id = account_id(openid);
+	char *id = api_account_id(openid);
 	struct api_resp *r = api_get(ME, token);
 	if (r->status != 200)
 		fail_msg("expected 200, got %ld: %s", r->status, r->body);
@@ -175,10 +142,10 @@ static void test_logout_ends_the_session(void **state)
 	api_free(me);
 
 	const char *p[] = {token};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
-				   " sha256(convert_to($1, 'UTF8')) AND ended_at IS NOT NULL"
-				   " AND ended_at <= now()",
-				   1, p),
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
+				       " sha256(convert_to($1, 'UTF8')) AND ended_at IS NOT NULL"
+				       " AND ended_at <= now()",
+				       1, p),
 			 1);
 
 	/* Ended is ended: a second logout with the same token is refused. */
@@ -191,9 +158,9 @@ static void test_logout_ends_the_session(void **state)
 	assert_int_equal(me->status, 200);
 	api_free(me);
 	const char *p2[] = {other};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
-				   " sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL",
-				   1, p2),
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
+				       " sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL",
+				       1, p2),
 			 1);
 	api_free(second);
 	free(token);
@@ -233,9 +200,9 @@ static void test_expired_session_is_401(void **state)
 	api_free(r);
 	/* Refusing it changed nothing: the row is not marked ended by a failed lookup. */
 	const char *p[] = {token};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
-				   " sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL",
-				   1, p),
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
+				       " sha256(convert_to($1, 'UTF8')) AND ended_at IS NULL",
+				       1, p),
 			 1);
 	free(token);
 }
@@ -273,10 +240,10 @@ static void test_recently_used_session_is_kept_alive(void **state)
 		fail_msg("expected 200, got %ld: %s", r->status, r->body);
 	api_free(r);
 	const char *p[] = {token};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
-				   " sha256(convert_to($1, 'UTF8'))"
-				   " AND last_seen_at > now() - interval '5 minutes'",
-				   1, p),
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.sessions WHERE token_hash ="
+				       " sha256(convert_to($1, 'UTF8'))"
+				       " AND last_seen_at > now() - interval '5 minutes'",
+				       1, p),
 			 1);
 	free(token);
 }

@@ -3,8 +3,6 @@
  * afterwards: the account, and a session stored only as the SHA-256 of its token. */
 #include "api.h"
 
-#include "rq_num.h"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,43 +20,6 @@ static struct api_resp *wx_login_code(const char *code)
 	cJSON_free(body);
 	cJSON_Delete(o);
 	return r;
-}
-
-static int64_t to_i64(const char *s)
-{
-	int64_t v = 0;
-	if (s == NULL || rq_parse_i64(s, INT64_MIN, INT64_MAX, &v) != 0)
-		fail_msg("not a number: %s", s != NULL ? s : "(null)");
-	return v;
-}
-
-/* A count(*) (or any integer) query as the owner, past row-level security. */
-static int64_t owner_int(const char *sql, int n, const char *const *params)
-{
-	PGconn *c = api_db("owner");
-	char *v = api_sql_value(c, sql, n, params);
-	PQfinish(c);
-	int64_t out = to_i64(v);
-	free(v);
-	return out;
-}
-
-static int64_t accounts_with_openid(const char *openid)
-{
-	const char *p[] = {openid};
-	return owner_int("SELECT count(*) FROM rq.accounts WHERE openid = $1", 1, p);
-}
-
-/* Rows the request wrote to the audit trail (accounts are audited; an account created by
- * the request would show here under its X-Request-Id). */
-static int64_t audit_rows_of(const struct api_resp *r)
-{
-	char *rid = api_header(r, "X-Request-Id");
-	assert_non_null(rid);
-	const char *p[] = {rid};
-	int64_t n = owner_int("SELECT count(*) FROM audit.log WHERE request_id = $1", 1, p);
-	free(rid);
-	return n;
 }
 
 static size_t collect(char *data, size_t size, size_t nmemb, void *ctx)
@@ -101,7 +62,7 @@ static void assert_retry_after(const struct api_resp *r)
 	char *ra = api_header(r, "Retry-After");
 	if (ra == NULL)
 		fail_msg("no Retry-After in %ld answer: %s", r->status, r->headers);
-	int64_t secs = to_i64(ra);
+	int64_t secs = api_to_i64(ra);
 	assert_true(secs >= 1);
 	free(ra);
 }
@@ -138,7 +99,7 @@ static void test_success_returns_token_and_stores_only_its_hash(void **state)
 	assert_string_equal(api_json_str(r, "token_type"), "Bearer");
 	cJSON *exp = cJSON_GetObjectItemCaseSensitive(r->json, "expires_in");
 	assert_true(cJSON_IsNumber(exp));
-	int64_t ttl = to_i64(api_env("RUQIMA_SESSION_TTL"));
+	int64_t ttl = api_to_i64(api_env("RUQIMA_SESSION_TTL"));
 	assert_int_equal((int64_t)exp->valuedouble, ttl);
 	const char *account_id = api_json_str(r, "account.id");
 	assert_non_null(account_id);
@@ -159,38 +120,37 @@ static void test_success_returns_token_and_stores_only_its_hash(void **state)
 	/* One live account session whose 32-byte token_hash is sha256(token), expiring after
 	 * the TTL. */
 	const char *p2[] = {token, account_id, api_env("RUQIMA_SESSION_TTL")};
-	char *n = api_sql_value(
-	    c,
-	    "SELECT count(*) FROM rq.sessions WHERE token_hash = sha256(convert_to($1, 'UTF8'))"
-	    " AND octet_length(token_hash) = 32 AND actor_kind = 'account'"
-	    " AND account_id = $2::bigint AND admin_user_id IS NULL AND csrf_hash IS NULL"
-	    " AND ended_at IS NULL AND expires_at = created_at + make_interval(secs => $3::int)",
-	    3, p2);
-	assert_string_equal(n, "1");
-	free(n);
+	assert_int_equal(
+	    api_sql_int(
+		c,
+		"SELECT count(*) FROM rq.sessions"
+		" WHERE token_hash = sha256(convert_to($1, 'UTF8'))"
+		" AND octet_length(token_hash) = 32 AND actor_kind = 'account'"
+		" AND account_id = $2::bigint AND admin_user_id IS NULL AND csrf_hash IS NULL"
+		" AND ended_at IS NULL"
+		" AND expires_at = created_at + make_interval(secs => $3::int)",
+		3, p2),
+	    1);
 
 	/* The token itself is stored nowhere: not in any session row, nor in the audit trail. */
 	const char *p3[] = {token};
-	n = api_sql_value(c, "SELECT count(*) FROM rq.sessions s WHERE strpos(s::text, $1) > 0", 1,
-			  p3);
-	assert_string_equal(n, "0");
-	free(n);
-	n = api_sql_value(c, "SELECT count(*) FROM audit.log l WHERE strpos(l::text, $1) > 0", 1,
-			  p3);
-	assert_string_equal(n, "0");
-	free(n);
+	assert_int_equal(
+	    api_sql_int(c, "SELECT count(*) FROM rq.sessions s WHERE strpos(s::text, $1) > 0", 1,
+			p3),
+	    0);
+	assert_int_equal(
+	    api_sql_int(c, "SELECT count(*) FROM audit.log l WHERE strpos(l::text, $1) > 0", 1, p3),
+	    0);
 
 	/* The account's creation is audited under the request's id. */
-	char *rid = api_header(r, "X-Request-Id");
-	assert_non_null(rid);
+	char *rid = api_request_id(r);
 	const char *p4[] = {rid, account_id};
-	n = api_sql_value(c,
-			  "SELECT count(*) FROM audit.log WHERE request_id = $1 AND table_name ="
-			  " 'rq.accounts' AND operation = 'INSERT' AND row_pk = $2"
-			  " AND actor_kind = 'anonymous'",
-			  2, p4);
-	assert_string_equal(n, "1");
-	free(n);
+	assert_int_equal(api_sql_int(c,
+				     "SELECT count(*) FROM audit.log WHERE request_id = $1"
+				     " AND table_name = 'rq.accounts' AND operation = 'INSERT'"
+				     " AND row_pk = $2 AND actor_kind = 'anonymous'",
+				     2, p4),
+			 1);
 	free(rid);
 	free(id);
 	PQfinish(c);
@@ -229,19 +189,20 @@ static void test_same_openid_reuses_account(void **state)
 	assert_string_not_equal(api_json_str(r1, "token"), api_json_str(r2, "token"));
 	assert_string_not_equal(api_json_str(r2, "token"), api_json_str(r3, "token"));
 
-	assert_int_equal(accounts_with_openid(openid), 1);
+	assert_int_equal(api_accounts_with_openid(openid), 1);
 	char unionid[160];
 	snprintf(unionid, sizeof(unionid), "u-%s", openid);
 	const char *p[] = {openid, unionid};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.accounts WHERE openid = $1"
-				   " AND unionid = $2",
-				   2, p),
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.accounts WHERE openid = $1"
+				       " AND unionid = $2",
+				       2, p),
 			 1);
 	const char *p2[] = {id};
-	assert_int_equal(owner_int("SELECT count(*) FROM rq.sessions WHERE account_id = $1::bigint"
-				   " AND ended_at IS NULL",
-				   1, p2),
-			 3);
+	assert_int_equal(
+	    api_owner_int("SELECT count(*) FROM rq.sessions WHERE account_id = $1::bigint"
+			  " AND ended_at IS NULL",
+			  1, p2),
+	    3);
 	/* All three tokens resolve to the same account. */
 	struct api_resp *rs[] = {r1, r2, r3};
 	for (size_t i = 0; i < 3; i++) {
@@ -262,7 +223,7 @@ static void test_invalid_code_is_401_and_creates_nothing(void **state)
 	struct api_resp *r = wx_login_code("invalid");
 	api_assert_problem(r, 401, "wx-invalid-code");
 	assert_null(api_json_str(r, "token"));
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 }
 
@@ -274,7 +235,7 @@ static void test_rate_limited_is_429_with_retry_after(void **state)
 	api_assert_problem(r, 429, "wx-rate-limited");
 	assert_retry_after(r);
 	assert_null(api_json_str(r, "token"));
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 }
 
@@ -285,7 +246,7 @@ static void test_blocked_user_is_403(void **state)
 	struct api_resp *r = wx_login_code("risky");
 	api_assert_problem(r, 403, "wx-blocked");
 	assert_null(api_json_str(r, "token"));
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 }
 
@@ -300,7 +261,7 @@ static void test_busy_is_503_after_three_attempts(void **state)
 	assert_retry_after(r);
 	assert_null(api_json_str(r, "token"));
 	assert_int_equal(after - before, 3);
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 }
 
@@ -318,7 +279,7 @@ static void test_busy_once_is_retried(void **state)
 		fail_msg("expected 200, got %ld: %s", r->status, r->body);
 	assert_int_equal(after - before, 2);
 	assert_non_null(api_json_str(r, "token"));
-	assert_int_equal(accounts_with_openid(openid), 1);
+	assert_int_equal(api_accounts_with_openid(openid), 1);
 	api_free(r);
 }
 
@@ -335,11 +296,12 @@ static void test_reused_code_is_401(void **state)
 	api_assert_problem(r2, 401, "wx-invalid-code");
 	assert_null(api_json_str(r2, "token"));
 
-	assert_int_equal(accounts_with_openid(openid), 1);
+	assert_int_equal(api_accounts_with_openid(openid), 1);
 	const char *p[] = {api_json_str(r1, "account.id")};
 	assert_int_equal(
-	    owner_int("SELECT count(*) FROM rq.sessions WHERE account_id = $1::bigint", 1, p), 1);
-	assert_int_equal(audit_rows_of(r2), 0);
+	    api_owner_int("SELECT count(*) FROM rq.sessions WHERE account_id = $1::bigint", 1, p),
+	    1);
+	assert_int_equal(api_audit_rows_of(r2), 0);
 	api_free(r1);
 	api_free(r2);
 }
@@ -354,8 +316,8 @@ static void expect_invalid_code_body(const char *body, const char *openid)
 	api_assert_error_field(r, "code");
 	assert_null(api_json_str(r, "token"));
 	if (openid != NULL)
-		assert_int_equal(accounts_with_openid(openid), 0);
-	assert_int_equal(audit_rows_of(r), 0);
+		assert_int_equal(api_accounts_with_openid(openid), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 }
 
@@ -402,8 +364,8 @@ static void test_nul_escape_in_code_is_refused(void **state)
 	struct api_resp *r = api_post_json(WX_LOGIN, body, NULL);
 	api_assert_problem(r, 400, "malformed-json");
 	assert_null(api_json_str(r, "token"));
-	assert_int_equal(accounts_with_openid(openid), 0);
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_accounts_with_openid(openid), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 }
 
@@ -421,7 +383,7 @@ static void test_code_of_128_characters_is_accepted(void **state)
 	struct api_resp *r = wx_login_code(code);
 	if (r->status != 200)
 		fail_msg("128 ASCII characters: expected 200, got %ld: %s", r->status, r->body);
-	assert_int_equal(accounts_with_openid(openid), 1);
+	assert_int_equal(api_accounts_with_openid(openid), 1);
 	api_free(r);
 
 	/* Characters, not bytes: 128 two-byte characters (256 bytes) pass validation and reach
@@ -457,8 +419,8 @@ static void test_wrong_content_type_is_415(void **state)
 		struct api_resp *r =
 		    api_call("POST", WX_LOGIN, none ? NULL : types[i], body, none ? no_type : NULL);
 		api_assert_problem(r, 415, "unsupported-media-type");
-		assert_int_equal(accounts_with_openid(openid), 0);
-		assert_int_equal(audit_rows_of(r), 0);
+		assert_int_equal(api_accounts_with_openid(openid), 0);
+		assert_int_equal(api_audit_rows_of(r), 0);
 		api_free(r);
 	}
 }
@@ -491,8 +453,8 @@ static void test_malformed_json_is_400(void **state)
 		if (r->status != 400)
 			fail_msg("body '%s': expected 400, got %ld: %s", body, r->status, r->body);
 		api_assert_problem(r, 400, "malformed-json");
-		assert_int_equal(accounts_with_openid(openid), 0);
-		assert_int_equal(audit_rows_of(r), 0);
+		assert_int_equal(api_accounts_with_openid(openid), 0);
+		assert_int_equal(api_audit_rows_of(r), 0);
 		api_free(r);
 	}
 }

@@ -10,23 +10,6 @@
 
 #define SQLSTATE_INSUFFICIENT_PRIVILEGE "42501"
 
-static long count_of(PGconn *c, const char *sql, int n, const char *const *params)
-{
-	char *v = api_sql_value(c, sql, n, params);
-	assert_non_null(v);
-	long count = strtol(v, NULL, 10);
-	free(v);
-	return count;
-}
-
-static void exec_ok(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-}
-
 /* A unit created through the API by a new city admin. */
 struct created {
 	char unit_id[32];
@@ -37,14 +20,10 @@ struct created {
 
 static void create_unit_via_api(struct created *out)
 {
-	const char *user = api_unique("infra-audit");
-	char *password = api_create_admin(user, "city_admin");
-	char *csrf = NULL;
-	char *cookie = api_admin_login(user, password, &csrf);
-	char cookie_hdr[512], csrf_hdr[512], body[256];
-	snprintf(cookie_hdr, sizeof(cookie_hdr), "Cookie: %s", cookie);
-	snprintf(csrf_hdr, sizeof(csrf_hdr), "X-CSRF-Token: %s", csrf);
-	const char *headers[] = {cookie_hdr, csrf_hdr, NULL};
+	struct api_portal a;
+	api_portal_login(&a, "infra-audit");
+	const char *headers[] = {a.cookie_header, a.csrf_header, NULL};
+	char body[256];
 	snprintf(out->unit_name, sizeof(out->unit_name), "%s", api_unique("审计单位"));
 	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"discipline_group\":\"第一派驻组\"}",
 		 out->unit_name);
@@ -54,22 +33,17 @@ static void create_unit_via_api(struct created *out)
 		fail_msg("create unit: %ld %s", r->status, r->body);
 	assert_string_equal(api_json_str(r, "name"), out->unit_name);
 	snprintf(out->unit_id, sizeof(out->unit_id), "%s", api_json_str(r, "id"));
-	char *rid = api_header(r, "X-Request-Id");
-	assert_non_null(rid);
+	char *rid = api_request_id(r);
 	snprintf(out->request_id, sizeof(out->request_id), "%s", rid);
 	free(rid);
 	api_free(r);
 
-	PGconn *c = api_db("owner");
-	const char *p[] = {user};
-	char *id = api_sql_value(c, "SELECT id FROM rq.admin_users WHERE username = $1", 1, p);
-	PQfinish(c);
+	const char *p[] = {a.username};
+	char *id = api_owner_value("SELECT id FROM rq.admin_users WHERE username = $1", 1, p);
 	assert_non_null(id);
 	snprintf(out->admin_id, sizeof(out->admin_id), "%s", id);
 	free(id);
-	free(password);
-	free(cookie);
-	free(csrf);
+	api_portal_free(&a);
 }
 
 static void test_api_write_leaves_one_audit_row(void **state)
@@ -80,15 +54,15 @@ static void test_api_write_leaves_one_audit_row(void **state)
 
 	PGconn *c = api_db("owner");
 	const char *pk[] = {u.unit_id};
-	assert_int_equal(count_of(c,
-				  "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
-				  " AND row_pk = $1",
-				  1, pk),
+	assert_int_equal(api_sql_int(c,
+				     "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
+				     " AND row_pk = $1",
+				     1, pk),
 			 1);
 	/* everything the request wrote: that one row */
 	const char *rid[] = {u.request_id};
 	assert_int_equal(
-	    count_of(c, "SELECT count(*) FROM audit.log WHERE request_id = $1", 1, rid), 1);
+	    api_sql_int(c, "SELECT count(*) FROM audit.log WHERE request_id = $1", 1, rid), 1);
 
 	PGresult *r =
 	    PQexecParams(c,
@@ -140,7 +114,7 @@ static void test_app_role_cannot_change_audit_log(void **state)
 	create_unit_via_api(&u);
 	PGconn *owner = api_db("owner");
 	char *before = audit_row_image(owner, u.unit_id);
-	long total_before = count_of(owner, "SELECT count(*) FROM audit.log", 0, NULL);
+	int64_t total_before = api_sql_int(owner, "SELECT count(*) FROM audit.log", 0, NULL);
 
 	PGconn *app = api_db("app");
 	const char *pk[] = {u.unit_id};
@@ -160,18 +134,20 @@ static void test_app_role_cannot_change_audit_log(void **state)
 		free(state_);
 	}
 	/* The same with an actor context set, inside a transaction: still refused. */
-	exec_ok(app, "BEGIN");
-	exec_ok(app, "SELECT rq.set_actor('system', 'test', 'owner', NULL, NULL, 'infra-audit',"
-		     " '127.0.0.1')");
+	api_sql_exec(app, "BEGIN", 0, NULL);
+	api_sql_exec(app,
+		     "SELECT rq.set_actor('system', 'test', 'owner', NULL, NULL, 'infra-audit',"
+		     " '127.0.0.1')",
+		     0, NULL);
 	char *st = api_sql_state(app, "DELETE FROM audit.log", 0, NULL);
 	assert_string_equal(st, SQLSTATE_INSUFFICIENT_PRIVILEGE);
 	free(st);
-	exec_ok(app, "ROLLBACK");
+	api_sql_exec(app, "ROLLBACK", 0, NULL);
 	PQfinish(app);
 
 	char *after = audit_row_image(owner, u.unit_id);
 	assert_string_equal(after, before);
-	assert_true(count_of(owner, "SELECT count(*) FROM audit.log", 0, NULL) >= total_before);
+	assert_true(api_sql_int(owner, "SELECT count(*) FROM audit.log", 0, NULL) >= total_before);
 	free(before);
 	free(after);
 	PQfinish(owner);
@@ -203,9 +179,11 @@ static void test_owner_cannot_change_audit_log_but_by_purge(void **state)
 
 	/* audit.purge_before() may delete old rows, and records that it did. Run in a
 	 * transaction that is rolled back: the other tests share this audit log. */
-	exec_ok(owner, "BEGIN");
-	exec_ok(owner, "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
-		       " 'infra-purge', NULL)");
+	api_sql_exec(owner, "BEGIN", 0, NULL);
+	api_sql_exec(owner,
+		     "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
+		     " 'infra-purge', NULL)",
+		     0, NULL);
 	char *deleted = api_sql_value(
 	    owner,
 	    "SELECT audit.purge_before((SELECT at + interval '1 microsecond' FROM audit.log"
@@ -214,23 +192,24 @@ static void test_owner_cannot_change_audit_log_but_by_purge(void **state)
 	assert_non_null(deleted);
 	assert_true(strtol(deleted, NULL, 10) >= 1);
 	free(deleted);
-	assert_int_equal(count_of(owner,
-				  "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
-				  " AND row_pk = $1",
-				  1, pk),
+	assert_int_equal(api_sql_int(owner,
+				     "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
+				     " AND row_pk = $1",
+				     1, pk),
 			 0);
-	assert_int_equal(count_of(owner,
-				  "SELECT count(*) FROM audit.log WHERE operation = 'MAINTENANCE'"
-				  " AND request_id = 'infra-purge'"
-				  " AND new_row ->> 'reason' = 'infra test: retention'",
-				  0, NULL),
-			 1);
+	assert_int_equal(
+	    api_sql_int(owner,
+			"SELECT count(*) FROM audit.log WHERE operation = 'MAINTENANCE'"
+			" AND request_id = 'infra-purge'"
+			" AND new_row ->> 'reason' = 'infra test: retention'",
+			0, NULL),
+	    1);
 	/* the maintenance flag does not outlive the purge */
 	char *st =
 	    api_sql_state(owner, "DELETE FROM audit.log WHERE operation = 'MAINTENANCE'", 0, NULL);
 	assert_string_equal(st, SQLSTATE_INSUFFICIENT_PRIVILEGE);
 	free(st);
-	exec_ok(owner, "ROLLBACK");
+	api_sql_exec(owner, "ROLLBACK", 0, NULL);
 
 	/* a purge without a reason is refused */
 	st = api_sql_state(owner, "SELECT audit.purge_before(now() - interval '1 day', ' ')", 0,
@@ -260,17 +239,19 @@ static void test_write_without_actor_is_refused(void **state)
 				 st);
 		free(st);
 		/* a context reset to '' (as after a finished transaction) counts as none */
-		exec_ok(c, "BEGIN");
-		exec_ok(c, "SELECT set_config('rq.actor_kind', '', true)");
+		api_sql_exec(c, "BEGIN", 0, NULL);
+		api_sql_exec(c, "SELECT set_config('rq.actor_kind', '', true)", 0, NULL);
 		st = api_sql_state(c, "INSERT INTO rq.units (name) VALUES ($1)", 1, p);
 		assert_string_equal(st, SQLSTATE_INSUFFICIENT_PRIVILEGE);
 		free(st);
-		exec_ok(c, "ROLLBACK");
+		api_sql_exec(c, "ROLLBACK", 0, NULL);
 		/* the context of a committed transaction is gone in the next one */
-		exec_ok(c, "BEGIN");
-		exec_ok(c, "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
-			   " 'infra-tx', NULL)");
-		exec_ok(c, "COMMIT");
+		api_sql_exec(c, "BEGIN", 0, NULL);
+		api_sql_exec(c,
+			     "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
+			     " 'infra-tx', NULL)",
+			     0, NULL);
+		api_sql_exec(c, "COMMIT", 0, NULL);
 		st = api_sql_state(c, "INSERT INTO rq.units (name) VALUES ($1)", 1, p);
 		assert_string_equal(st, SQLSTATE_INSUFFICIENT_PRIVILEGE);
 		free(st);
@@ -278,23 +259,27 @@ static void test_write_without_actor_is_refused(void **state)
 	}
 
 	PGconn *owner = api_db("owner");
-	assert_int_equal(count_of(owner, "SELECT count(*) FROM rq.units WHERE name = $1", 1, p), 0);
-	assert_int_equal(count_of(owner,
-				  "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
-				  " AND new_row ->> 'name' = $1",
-				  1, p),
+	assert_int_equal(api_sql_int(owner, "SELECT count(*) FROM rq.units WHERE name = $1", 1, p),
+			 0);
+	assert_int_equal(api_sql_int(owner,
+				     "SELECT count(*) FROM audit.log WHERE table_name = 'rq.units'"
+				     " AND new_row ->> 'name' = $1",
+				     1, p),
 			 0);
 
 	/* With an actor the same INSERT goes through (as the owner) and is audited as said. */
-	exec_ok(owner, "BEGIN");
-	exec_ok(owner, "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
-		       " 'infra-with-actor', NULL)");
+	api_sql_exec(owner, "BEGIN", 0, NULL);
+	api_sql_exec(owner,
+		     "SELECT rq.set_actor('system', 'infra-test', 'owner', NULL, NULL,"
+		     " 'infra-with-actor', NULL)",
+		     0, NULL);
 	char *id =
 	    api_sql_value(owner, "INSERT INTO rq.units (name) VALUES ($1) RETURNING id", 1, p);
 	assert_non_null(id);
-	exec_ok(owner, "ROLLBACK");
+	api_sql_exec(owner, "ROLLBACK", 0, NULL);
 	free(id);
-	assert_int_equal(count_of(owner, "SELECT count(*) FROM rq.units WHERE name = $1", 1, p), 0);
+	assert_int_equal(api_sql_int(owner, "SELECT count(*) FROM rq.units WHERE name = $1", 1, p),
+			 0);
 	PQfinish(owner);
 }
 

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
 /* True when s is exactly 32 lower-case hex digits, the form of nginx's $request_id. */
 static int is_request_id(const char *s)
@@ -41,53 +39,15 @@ static int header_count(const struct api_resp *r, const char *name)
 	return count;
 }
 
-/* The pid of process pid's parent, from /proc, or -1. */
-static long parent_of(long pid)
-{
-	char path[64], line[256];
-	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	long ppid = -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "PPid:", 5) == 0)
-			ppid = strtol(line + 5, NULL, 10);
-	fclose(f);
-	return ppid;
-}
-
-/* Waits up to secs for file to contain needle (logs are written with a buffer). */
-static int file_contains_soon(const char *file, const char *needle, int secs)
-{
-	for (int i = 0; i < secs * 10; i++) {
-		FILE *f = fopen(file, "r");
-		if (f != NULL) {
-			char line[8192];
-			int found = 0;
-			while (!found && fgets(line, sizeof(line), f) != NULL)
-				found = strstr(line, needle) != NULL;
-			fclose(f);
-			if (found)
-				return 1;
-		}
-		usleep(100 * 1000);
-	}
-	return 0;
-}
-
 static void test_health_reports_pool_and_database(void **state)
 {
 	const char *family = *state;
-	char path[128], key[64];
+	char path[128];
 	snprintf(path, sizeof(path), "/api/v1/%s/health", family);
 	struct api_resp *r = api_get(path, NULL);
 	if (r->status != 200)
 		fail_msg("GET %s: %ld %s", path, r->status, r->body);
-	char *ct = api_header(r, "Content-Type");
-	assert_non_null(ct);
-	assert_string_equal(ct, "application/json; charset=utf-8");
-	free(ct);
+	api_assert_header(r, "Content-Type", "application/json; charset=utf-8");
 	assert_non_null(r->json);
 	assert_string_equal(api_json_str(r, "status"), "ok");
 	assert_string_equal(api_json_str(r, "family"), family);
@@ -100,16 +60,10 @@ static void test_health_reports_pool_and_database(void **state)
 	assert_true(cJSON_IsNumber(pid));
 	assert_true(pid->valuedouble > 1);
 	assert_true(pid->valuedouble == (double)(long)pid->valuedouble);
-	snprintf(key, sizeof(key), "RUQIMA_TEST_PID_%s", family);
-	for (char *k = key; *k != '\0'; k++)
-		*k = (char)toupper((unsigned char)*k);
-	long supervisor = strtol(api_env(key), NULL, 10);
-	assert_int_equal(parent_of((long)pid->valuedouble), supervisor);
+	assert_int_equal(api_parent_of((long)pid->valuedouble, NULL), api_supervisor_pid(family));
 
 	/* The migration level is the highest applied migration. */
-	PGconn *c = api_db("owner");
-	char *max = api_sql_value(c, "SELECT max(version) FROM public.schema_migrations", 0, NULL);
-	PQfinish(c);
+	char *max = api_owner_value("SELECT max(version) FROM public.schema_migrations", 0, NULL);
 	assert_non_null(max);
 	cJSON *mig = cJSON_GetObjectItemCaseSensitive(r->json, "migration");
 	assert_true(cJSON_IsNumber(mig));
@@ -134,10 +88,10 @@ static void test_request_id_is_nginx_request_id(void **state)
 		fail_msg("X-Request-Id \"%s\" is not 32 hex digits", id != NULL ? id : "(none)");
 	snprintf(needle, sizeof(needle), "\"request_id\":\"%s\"", id);
 	snprintf(file, sizeof(file), "%s/nginx-access.log", api_env("RUQIMA_TEST_LOG_DIR"));
-	if (!file_contains_soon(file, needle, 5))
+	if (!api_file_has_line_soon(file, needle, NULL, 5))
 		fail_msg("request id %s is not in %s", id, file);
 	snprintf(file, sizeof(file), "%s/%s.log", api_env("RUQIMA_TEST_LOG_DIR"), family);
-	if (!file_contains_soon(file, needle, 5))
+	if (!api_file_has_line_soon(file, needle, NULL, 5))
 		fail_msg("request id %s is not in %s", id, file);
 
 	/* Every request gets its own id. */
@@ -179,9 +133,7 @@ static void test_security_headers(void **state)
 	assert_non_null(hsts);
 	assert_non_null(strstr(hsts, "max-age="));
 	assert_true(strtol(strstr(hsts, "max-age=") + 8, NULL, 10) >= 15552000); /* 180 days */
-	char *nosniff = api_header(r, "X-Content-Type-Options");
-	assert_non_null(nosniff);
-	assert_string_equal(nosniff, "nosniff");
+	api_assert_header(r, "X-Content-Type-Options", "nosniff");
 	char *server = api_header(r, "Server");
 	if (server != NULL) {
 		/* server_tokens off: "nginx", never "nginx/1.22.1" */
@@ -189,13 +141,9 @@ static void test_security_headers(void **state)
 		for (const char *p = server; *p != '\0'; p++)
 			assert_false(isdigit((unsigned char)*p));
 	}
-	char *cache = api_header(r, "Cache-Control");
-	assert_non_null(cache);
-	assert_string_equal(cache, "no-store");
+	api_assert_header(r, "Cache-Control", "no-store");
 	free(hsts);
-	free(nosniff);
 	free(server);
-	free(cache);
 	api_free(r);
 }
 

@@ -11,73 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-static const char *const families[] = {"registration", "evaluation", "complaints", "reporting",
-				       "admin"};
-enum { NFAMILIES = sizeof(families) / sizeof(families[0]) };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long supervisor_pid(const char *family)
-{
-	char key[64];
-	snprintf(key, sizeof(key), "RUQIMA_TEST_PID_%s", family);
-	for (char *k = key + 16; *k != '\0'; k++)
-		*k = (char)(*k >= 'a' && *k <= 'z' ? *k - 'a' + 'A' : *k);
-	return strtol(api_env(key), NULL, 10);
-}
-
-/* True when pid runs ruqima-<family>. */
-static int runs_pool(long pid, const char *family)
-{
-	char path[64], exe[4096], want[64];
-	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
-	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
-	if (n < 0)
-		return 0;
-	exe[n] = '\0';
-	snprintf(want, sizeof(want), "ruqima-%s", family);
-	return strstr(exe, want) != NULL;
-}
-
-/* The status code of GET /api/v1/<family>/health, with a short timeout of its own. */
-static long health_status(const char *family)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "/api/v1/%s/health", family);
-	struct api_resp *r = api_get(path, NULL);
-	long s = r->status;
-	api_free(r);
-	return s;
-}
-
-/* Waits until every family answered `streak` 200s in a row; returns the seconds it took,
- * or -1 after secs. A streak makes it likely that every worker of the pool was asked. */
-static double wait_all_healthy(double secs, int streak)
-{
-	double start = now_s();
-	for (size_t i = 0; i < NFAMILIES; i++) {
-		int ok = 0;
-		while (ok < streak) {
-			if (health_status(families[i]) == 200) {
-				ok++;
-				continue;
-			}
-			ok = 0;
-			if (now_s() - start > secs)
-				return -1;
-			usleep(100 * 1000);
-		}
-	}
-	return now_s() - start;
-}
 
 static int pg_ctl(const char *action)
 {
@@ -92,7 +26,7 @@ static int restore_stack(void **state)
 		fprintf(stderr, "test_infra_pg_restart: could not start PostgreSQL again\n");
 		return -1;
 	}
-	if (wait_all_healthy(30, 3) < 0) {
+	if (api_wait_all_healthy(30, 3) < 0) {
 		fprintf(stderr, "test_infra_pg_restart: pools not healthy 30 s after restore\n");
 		return -1;
 	}
@@ -115,33 +49,21 @@ static void assert_unavailable(const struct api_resp *r, const char *what)
 	if (errno != 0 || end == ra || *end != '\0' || secs < 1)
 		fail_msg("%s: Retry-After \"%s\" is not a whole number of seconds >= 1", what, ra);
 	free(ra);
-	char *id = api_header(r, "X-Request-Id");
-	assert_non_null(id);
+	char *id = api_request_id(r);
 	assert_non_null(api_json_str(r, "request_id"));
 	assert_string_equal(api_json_str(r, "request_id"), id);
 	free(id);
 }
 
-static long count_accounts(const char *openid)
-{
-	PGconn *c = api_db("owner");
-	const char *p[] = {openid};
-	char *n = api_sql_value(c, "SELECT count(*) FROM rq.accounts WHERE openid = $1", 1, p);
-	PQfinish(c);
-	long v = strtol(n, NULL, 10);
-	free(n);
-	return v;
-}
-
 static void test_database_restart(void **state)
 {
 	(void)state;
-	long sup[NFAMILIES];
-	for (size_t i = 0; i < NFAMILIES; i++) {
-		sup[i] = supervisor_pid(families[i]);
-		assert_true(runs_pool(sup[i], families[i]));
+	long sup[API_NFAMILIES];
+	for (size_t i = 0; i < API_NFAMILIES; i++) {
+		sup[i] = api_supervisor_pid(api_families[i]);
+		assert_true(api_runs_pool(sup[i], api_families[i]));
 	}
-	if (wait_all_healthy(15, 2) < 0)
+	if (api_wait_all_healthy(15, 2) < 0)
 		fail_msg("the stack is not healthy before the test");
 	/* A session opened before the outage. */
 	const char *openid = api_unique("infra-pg-before");
@@ -156,10 +78,10 @@ static void test_database_restart(void **state)
 	assert_int_not_equal(pg_ctl("status"), 0);
 
 	/* Every pool, every worker (several requests each): 503 unavailable. */
-	for (size_t i = 0; i < NFAMILIES; i++)
+	for (size_t i = 0; i < API_NFAMILIES; i++)
 		for (int k = 0; k < 4; k++) {
 			char path[128];
-			snprintf(path, sizeof(path), "/api/v1/%s/health", families[i]);
+			snprintf(path, sizeof(path), "/api/v1/%s/health", api_families[i]);
 			r = api_get(path, NULL);
 			assert_unavailable(r, path);
 			api_free(r);
@@ -187,17 +109,17 @@ static void test_database_restart(void **state)
 	api_free(r);
 
 	/* Back up: the pools reconnect by themselves within 15 s. */
-	double started = now_s();
+	double started = api_now();
 	if (pg_ctl("start") != 0)
 		fail_msg("could not start PostgreSQL again");
-	double took = wait_all_healthy(15 - (now_s() - started), 4);
+	double took = api_wait_all_healthy(15 - (api_now() - started), 4);
 	if (took < 0)
 		fail_msg("not all five pools answered 200 within 15 s of the database's restart");
 
 	/* No pool was restarted to get there. */
-	for (size_t i = 0; i < NFAMILIES; i++) {
-		if (!runs_pool(sup[i], families[i]))
-			fail_msg("the %s pool's supervisor %ld is gone", families[i], sup[i]);
+	for (size_t i = 0; i < API_NFAMILIES; i++) {
+		if (!api_runs_pool(sup[i], api_families[i]))
+			fail_msg("the %s pool's supervisor %ld is gone", api_families[i], sup[i]);
 	}
 
 	/* The session from before the outage still works and is still that account. */
@@ -208,10 +130,10 @@ static void test_database_restart(void **state)
 	api_free(r);
 
 	/* Nothing was written for the login refused during the outage; writes work again. */
-	assert_int_equal(count_accounts(during), 0);
+	assert_int_equal(api_accounts_with_openid(during), 0);
 	const char *after = api_unique("infra-pg-after");
 	char *token2 = api_wx_login(after);
-	assert_int_equal(count_accounts(after), 1);
+	assert_int_equal(api_accounts_with_openid(after), 1);
 	free(token2);
 	free(token);
 	free(account_id);
@@ -224,20 +146,20 @@ static void test_database_restart(void **state)
 static void test_restart_between_requests_is_invisible(void **state)
 {
 	(void)state;
-	if (wait_all_healthy(15, 4) < 0)
+	if (api_wait_all_healthy(15, 4) < 0)
 		fail_msg("the stack is not healthy before the test");
 	/* Let any reconnect back-off of an earlier outage run out (at most 5 s). */
 	sleep(6);
-	if (wait_all_healthy(15, 4) < 0)
+	if (api_wait_all_healthy(15, 4) < 0)
 		fail_msg("the stack is not healthy before the test");
 	if (pg_ctl("stop -m fast") != 0 || pg_ctl("start") != 0)
 		fail_msg("could not restart PostgreSQL with %s", api_env("RUQIMA_TEST_PG_CTL"));
 
 	/* No request in between: the first ones after the restart must all succeed. */
-	for (size_t i = 0; i < NFAMILIES; i++)
+	for (size_t i = 0; i < API_NFAMILIES; i++)
 		for (int k = 0; k < 4; k++) {
 			char path[128];
-			snprintf(path, sizeof(path), "/api/v1/%s/health", families[i]);
+			snprintf(path, sizeof(path), "/api/v1/%s/health", api_families[i]);
 			struct api_resp *r = api_get(path, NULL);
 			if (r->status != 200)
 				fail_msg("%s, request %d after the restart: %ld %s", path, k + 1,
@@ -246,7 +168,7 @@ static void test_restart_between_requests_is_invisible(void **state)
 		}
 	const char *openid = api_unique("infra-pg-idle");
 	char *token = api_wx_login(openid);
-	assert_int_equal(count_accounts(openid), 1);
+	assert_int_equal(api_accounts_with_openid(openid), 1);
 	free(token);
 }
 

@@ -21,31 +21,12 @@ static void assert_request_id(const struct api_resp *r)
 	free(id);
 }
 
-/* Rows of audit.log written by the request that got this answer. */
-static long audit_rows_of(const struct api_resp *r)
+/* A portal user's failed_attempts. */
+static int64_t failed_attempts(const char *username)
 {
-	char *id = api_header(r, "X-Request-Id");
-	assert_non_null(id);
-	PGconn *c = api_db("owner");
-	const char *p[] = {id};
-	char *n = api_sql_value(c, "SELECT count(*) FROM audit.log WHERE request_id = $1", 1, p);
-	PQfinish(c);
-	long count = strtol(n, NULL, 10);
-	free(n);
-	free(id);
-	return count;
-}
-
-/* A portal user's failed_attempts, as text. */
-static char *failed_attempts(const char *username)
-{
-	PGconn *c = api_db("owner");
 	const char *p[] = {username};
-	char *v = api_sql_value(c, "SELECT failed_attempts FROM rq.admin_users WHERE username = $1",
-				1, p);
-	PQfinish(c);
-	assert_non_null(v);
-	return v;
+	return api_owner_int("SELECT failed_attempts FROM rq.admin_users WHERE username = $1", 1,
+			     p);
 }
 
 static void test_unknown_route_is_404(void **state)
@@ -73,19 +54,13 @@ static void test_wrong_method_is_405_with_allow(void **state)
 	struct api_resp *r = api_call("DELETE", "/api/v1/admin/units", NULL, NULL, NULL);
 	api_assert_problem(r, 405, "method-not-allowed");
 	assert_request_id(r);
-	char *allow = api_header(r, "Allow");
-	assert_non_null(allow);
-	assert_string_equal(allow, "GET, POST");
-	free(allow);
+	api_assert_header(r, "Allow", "GET, POST");
 	api_free(r);
 
 	r = api_get("/api/v1/admin/login", NULL);
 	api_assert_problem(r, 405, "method-not-allowed");
 	assert_request_id(r);
-	allow = api_header(r, "Allow");
-	assert_non_null(allow);
-	assert_string_equal(allow, "POST");
-	free(allow);
+	api_assert_header(r, "Allow", "POST");
 	api_free(r);
 }
 
@@ -108,13 +83,11 @@ static void test_malformed_json_is_400(void **state)
 	    api_call("POST", "/api/v1/admin/login", "application/json", body, NULL);
 	api_assert_problem(r, 400, "malformed-json");
 	assert_request_id(r);
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 
 	/* Nothing was counted against the user: the body was never read as a login. */
-	char *n = failed_attempts(user);
-	assert_string_equal(n, "0");
-	free(n);
+	assert_int_equal(failed_attempts(user), 0);
 }
 
 static void test_json_array_is_400(void **state)
@@ -139,9 +112,7 @@ static void test_json_array_is_400(void **state)
 		assert_request_id(r);
 		api_free(r);
 	}
-	char *n = failed_attempts(user);
-	assert_string_equal(n, "0");
-	free(n);
+	assert_int_equal(failed_attempts(user), 0);
 }
 
 static void test_wrong_content_type_is_415(void **state)
@@ -159,7 +130,7 @@ static void test_wrong_content_type_is_415(void **state)
 				 r->body);
 		api_assert_problem(r, 415, "unsupported-media-type");
 		assert_request_id(r);
-		assert_int_equal(audit_rows_of(r), 0);
+		assert_int_equal(api_audit_rows_of(r), 0);
 		api_free(r);
 	}
 	/* no Content-Type at all */
@@ -168,9 +139,7 @@ static void test_wrong_content_type_is_415(void **state)
 	assert_request_id(r);
 	api_free(r);
 
-	char *n = failed_attempts(user);
-	assert_string_equal(n, "0");
-	free(n);
+	assert_int_equal(failed_attempts(user), 0);
 
 	/* The accepted spellings of JSON do reach the handler (a wrong password: 401). */
 	r = api_call("POST", "/api/v1/admin/login", "application/json; charset=UTF-8", body, NULL);
@@ -204,11 +173,9 @@ static void test_body_over_pool_cap_is_413_from_pool(void **state)
 	api_assert_problem(r, 413, "too-large");
 	assert_request_id(r);
 	assert_non_null(strstr(api_json_str(r, "detail"), "1048576"));
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
-	char *n = failed_attempts(user);
-	assert_string_equal(n, "0");
-	free(n);
+	assert_int_equal(failed_attempts(user), 0);
 
 	/* The worker drained the body and goes on serving. */
 	r = api_get("/api/v1/admin/health", NULL);
@@ -242,10 +209,7 @@ static void test_body_over_nginx_cap_is_413_from_nginx(void **state)
 	    api_call("POST", "/api/v1/admin/login", "application/json", body, NULL);
 	free(body);
 	assert_int_equal(r->status, 413);
-	char *ct = api_header(r, "Content-Type");
-	assert_non_null(ct);
-	assert_string_equal(ct, "application/problem+json");
-	free(ct);
+	api_assert_header(r, "Content-Type", "application/problem+json");
 	assert_non_null(r->json);
 	cJSON *st = cJSON_GetObjectItemCaseSensitive(r->json, "status");
 	assert_true(cJSON_IsNumber(st));
@@ -255,43 +219,22 @@ static void test_body_over_nginx_cap_is_413_from_nginx(void **state)
 	assert_int_equal(strlen(id), 32);
 	free(id);
 	api_free(r);
-	char *n = failed_attempts(user);
-	assert_string_equal(n, "0");
-	free(n);
+	assert_int_equal(failed_attempts(user), 0);
 }
 
-/* A city admin's portal session: sets the Cookie and X-CSRF-Token request headers. */
-static void portal_session(char *cookie_hdr, size_t ccap, char *csrf_hdr, size_t xcap)
+static int64_t units_with_group(const char *group)
 {
-	const char *user = api_unique("infra-prob-city");
-	char *password = api_create_admin(user, "city_admin");
-	char *csrf = NULL;
-	char *cookie = api_admin_login(user, password, &csrf);
-	snprintf(cookie_hdr, ccap, "Cookie: %s", cookie);
-	snprintf(csrf_hdr, xcap, "X-CSRF-Token: %s", csrf);
-	free(password);
-	free(cookie);
-	free(csrf);
-}
-
-static long units_with_group(const char *group)
-{
-	PGconn *c = api_db("owner");
 	const char *p[] = {group};
-	char *n =
-	    api_sql_value(c, "SELECT count(*) FROM rq.units WHERE discipline_group = $1", 1, p);
-	PQfinish(c);
-	long count = strtol(n, NULL, 10);
-	free(n);
-	return count;
+	return api_owner_int("SELECT count(*) FROM rq.units WHERE discipline_group = $1", 1, p);
 }
 
 static void test_validation_error_is_422_and_writes_nothing(void **state)
 {
 	(void)state;
-	char cookie[512], csrf[512], body[512];
-	portal_session(cookie, sizeof(cookie), csrf, sizeof(csrf));
-	const char *headers[] = {cookie, csrf, NULL};
+	struct api_portal a;
+	api_portal_login(&a, "infra-prob-city");
+	const char *headers[] = {a.cookie_header, a.csrf_header, NULL};
+	char body[512];
 	const char *group = api_unique("infra-group");
 
 	snprintf(body, sizeof(body), "{\"name\":\"\",\"discipline_group\":\"%s\"}", group);
@@ -304,7 +247,7 @@ static void test_validation_error_is_422_and_writes_nothing(void **state)
 	assert_int_equal(cJSON_GetArraySize(errors), 1);
 	cJSON *e = cJSON_GetArrayItem(errors, 0);
 	assert_true(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "message")));
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 	assert_int_equal(units_with_group(group), 0);
 
@@ -316,7 +259,7 @@ static void test_validation_error_is_422_and_writes_nothing(void **state)
 	assert_request_id(r);
 	api_assert_error_field(r, "name");
 	api_assert_error_field(r, "county_code");
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 
 	/* Text that is not valid UTF-8, or holds a control character, is refused by name. */
@@ -350,7 +293,7 @@ static void test_validation_error_is_422_and_writes_nothing(void **state)
 		 group);
 	r = api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
 	api_assert_problem(r, 400, "malformed-json");
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 	assert_int_equal(units_with_group(group), 0);
 
@@ -362,7 +305,7 @@ static void test_validation_error_is_422_and_writes_nothing(void **state)
 	api_assert_problem(r, 422, "validation");
 	api_assert_error_field(r, "county_code");
 	assert_request_id(r);
-	assert_int_equal(audit_rows_of(r), 0);
+	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 	assert_int_equal(units_with_group(group), 0);
 
@@ -374,6 +317,7 @@ static void test_validation_error_is_422_and_writes_nothing(void **state)
 		fail_msg("valid unit: %ld %s", r->status, r->body);
 	api_free(r);
 	assert_int_equal(units_with_group(group), 1);
+	api_portal_free(&a);
 }
 
 int main(void)

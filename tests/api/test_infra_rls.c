@@ -20,11 +20,7 @@ static void new_account(struct account *a, const char *prefix)
 {
 	snprintf(a->openid, sizeof(a->openid), "%s", api_unique(prefix));
 	a->token = api_wx_login(a->openid);
-	PGconn *c = api_db("owner");
-	const char *p[] = {a->openid};
-	char *id = api_sql_value(c, "SELECT id FROM rq.accounts WHERE openid = $1", 1, p);
-	PQfinish(c);
-	assert_non_null(id);
+	char *id = api_account_id(a->openid);
 	snprintf(a->id, sizeof(a->id), "%s", id);
 	free(id);
 }
@@ -39,20 +35,12 @@ static int rows_of(PGconn *c, const char *sql, int n, const char *const *params)
 	return rows;
 }
 
-static void exec_ok(PGconn *c, const char *sql, int n, const char *const *params)
-{
-	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-}
-
 static void set_actor_account(PGconn *app, const char *id)
 {
 	const char *p[] = {id};
-	exec_ok(app,
-		"SELECT rq.set_actor('account', $1, 'account', NULL, NULL, 'test', '127.0.0.1')", 1,
-		p);
+	api_sql_exec(
+	    app, "SELECT rq.set_actor('account', $1, 'account', NULL, NULL, 'test', '127.0.0.1')",
+	    1, p);
 }
 
 static void test_account_sees_only_itself(void **state)
@@ -64,7 +52,7 @@ static void test_account_sees_only_itself(void **state)
 	const char *pa[] = {a.id}, *pb[] = {b.id};
 
 	PGconn *app = api_db("app");
-	exec_ok(app, "BEGIN", 0, NULL);
+	api_sql_exec(app, "BEGIN", 0, NULL);
 	set_actor_account(app, a.id);
 	assert_int_equal(rows_of(app, "SELECT * FROM rq.accounts WHERE id = $1::bigint", 1, pb), 0);
 	assert_int_equal(rows_of(app, "SELECT * FROM rq.accounts WHERE id = $1::bigint", 1, pa), 1);
@@ -84,14 +72,14 @@ static void test_account_sees_only_itself(void **state)
 			  pa);
 	assert_string_equal(n, "0");
 	free(n);
-	exec_ok(app, "ROLLBACK", 0, NULL);
+	api_sql_exec(app, "ROLLBACK", 0, NULL);
 
 	/* The other way round, on the same connection: the context is per transaction. */
-	exec_ok(app, "BEGIN", 0, NULL);
+	api_sql_exec(app, "BEGIN", 0, NULL);
 	set_actor_account(app, b.id);
 	assert_int_equal(rows_of(app, "SELECT * FROM rq.accounts WHERE id = $1::bigint", 1, pa), 0);
 	assert_int_equal(rows_of(app, "SELECT * FROM rq.accounts WHERE id = $1::bigint", 1, pb), 1);
-	exec_ok(app, "COMMIT", 0, NULL);
+	api_sql_exec(app, "COMMIT", 0, NULL);
 
 	/* After the transaction, no actor: nothing. */
 	assert_int_equal(rows_of(app, "SELECT * FROM rq.accounts WHERE id = $1::bigint", 1, pb), 0);
@@ -132,13 +120,13 @@ static void test_no_actor_sees_nothing(void **state)
 	    "SELECT rq.set_actor('system', 'test', 'owner', NULL, NULL, 'test', '127.0.0.1')",
 	    NULL};
 	for (const char *const *sql = actors; *sql != NULL; sql++) {
-		exec_ok(app, "BEGIN", 0, NULL);
-		exec_ok(app, *sql, 0, NULL);
+		api_sql_exec(app, "BEGIN", 0, NULL);
+		api_sql_exec(app, *sql, 0, NULL);
 		n = api_sql_value(app, "SELECT count(*) FROM rq.accounts", 0, NULL);
 		if (strcmp(n, "0") != 0)
 			fail_msg("after %s: %s accounts visible", *sql, n);
 		free(n);
-		exec_ok(app, "ROLLBACK", 0, NULL);
+		api_sql_exec(app, "ROLLBACK", 0, NULL);
 	}
 
 	/* An actor id that is not a number is refused, not widened. */
@@ -171,9 +159,9 @@ static void test_app_cannot_write_accounts(void **state)
 	PGconn *app = api_db("app");
 	const char *forged = api_unique("infra-rls-forged");
 	const char *pf[] = {forged};
-	exec_ok(app, "BEGIN", 0, NULL);
+	api_sql_exec(app, "BEGIN", 0, NULL);
 	set_actor_account(app, a.id);
-	exec_ok(app, "SAVEPOINT s", 0, NULL);
+	api_sql_exec(app, "SAVEPOINT s", 0, NULL);
 	static const struct {
 		const char *sql;
 		int uses; /* 0: none, 1: account id, 2: forged openid */
@@ -198,9 +186,9 @@ static void test_app_cannot_write_accounts(void **state)
 				 "expected 42501",
 				 a.id, attempts[i].sql, st);
 		free(st);
-		exec_ok(app, "ROLLBACK TO SAVEPOINT s", 0, NULL);
+		api_sql_exec(app, "ROLLBACK TO SAVEPOINT s", 0, NULL);
 	}
-	exec_ok(app, "ROLLBACK", 0, NULL);
+	api_sql_exec(app, "ROLLBACK", 0, NULL);
 	PQfinish(app);
 
 	char *after = api_sql_value(owner,

@@ -9,38 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { MAX_CHILDREN = 64 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Parent pid and state of pid from /proc/<pid>/stat; -1 when it is gone. */
-static long stat_of(long pid, char *state)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *p = strrchr(buf, ')'); /* the command may contain spaces and parentheses */
-	if (p == NULL || p[1] != ' ')
-		return -1;
-	char st = p[2];
-	long ppid = strtol(p + 4, NULL, 10);
-	if (state != NULL)
-		*state = st;
-	return ppid;
-}
 
 /* The living (not zombie) children of parent, sorted; returns their count. The kernel of
  * the test machines has no /proc/<pid>/task/<tid>/children, so /proc is scanned. */
@@ -56,7 +27,7 @@ static int children_of(long parent, long *out)
 		if (*end != '\0' || pid <= 0)
 			continue;
 		char st = '?';
-		if (stat_of(pid, &st) == parent && st != 'Z' && st != 'X' && n < MAX_CHILDREN)
+		if (api_parent_of(pid, &st) == parent && st != 'Z' && st != 'X' && n < MAX_CHILDREN)
 			out[n++] = pid;
 	}
 	closedir(d);
@@ -80,11 +51,8 @@ static int contains(const long *pids, int n, long pid)
 /* The supervisor's pid from the stack file, checked to be that pool's program. */
 static long supervisor_of(const char *family)
 {
-	char key[64], path[64], exe[4096], want[64];
-	snprintf(key, sizeof(key), "RUQIMA_TEST_PID_%s", family);
-	for (char *k = key + 16; *k != '\0'; k++)
-		*k = (char)(*k >= 'a' && *k <= 'z' ? *k - 'a' + 'A' : *k);
-	long pid = strtol(api_env(key), NULL, 10);
+	char path[64], exe[4096], want[64];
+	long pid = api_supervisor_pid(family);
 	assert_true(pid > 1);
 	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
 	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
@@ -122,13 +90,13 @@ static long health_pid(const char *family)
 /* Waits up to secs for pid to be a zombie or gone; returns 1 when it is. */
 static int wait_dead(long pid, double secs)
 {
-	double deadline = now_s() + secs;
+	double deadline = api_now() + secs;
 	do {
 		char st = '?';
-		if (stat_of(pid, &st) < 0 || st == 'Z' || st == 'X')
+		if (api_parent_of(pid, &st) < 0 || st == 'Z' || st == 'X')
 			return 1;
 		usleep(10 * 1000);
-	} while (now_s() < deadline);
+	} while (api_now() < deadline);
 	return 0;
 }
 
@@ -136,7 +104,7 @@ static int wait_dead(long pid, double secs)
 static int wait_for_workers(long parent, int want, const long *gone, int ngone, long *now,
 			    double secs)
 {
-	double deadline = now_s() + secs;
+	double deadline = api_now() + secs;
 	int n;
 	do {
 		n = children_of(parent, now);
@@ -146,28 +114,8 @@ static int wait_for_workers(long parent, int want, const long *gone, int ngone, 
 		if (clean)
 			return n;
 		usleep(50 * 1000);
-	} while (now_s() < deadline);
+	} while (api_now() < deadline);
 	return -n - 1;
-}
-
-/* Waits up to secs for the log file to have a line containing needle. */
-static int log_has_soon(const char *family, const char *needle, int secs)
-{
-	char file[4096], line[8192];
-	snprintf(file, sizeof(file), "%s/%s.log", api_env("RUQIMA_TEST_LOG_DIR"), family);
-	for (int i = 0; i < secs * 10; i++) {
-		FILE *f = fopen(file, "r");
-		int found = 0;
-		if (f != NULL) {
-			while (!found && fgets(line, sizeof(line), f) != NULL)
-				found = strstr(line, needle) != NULL;
-			fclose(f);
-		}
-		if (found)
-			return 1;
-		usleep(100 * 1000);
-	}
-	return 0;
 }
 
 static void kill_and_check(const char *family, int how_many)
@@ -206,7 +154,7 @@ static void kill_and_check(const char *family, int how_many)
 			 m < 0 ? -m - 1 : m);
 	assert_int_equal(supervisor_of(family), sup);
 	for (int i = 0; i < m; i++)
-		assert_int_equal(stat_of(after[i], NULL), sup);
+		assert_int_equal(api_parent_of(after[i], NULL), sup);
 	/* the workers that were not killed are the same processes */
 	for (int i = how_many; i < n; i++)
 		assert_true(contains(after, m, before[i]));
@@ -216,11 +164,13 @@ static void kill_and_check(const char *family, int how_many)
 		assert_true(contains(after, m, health_pid(family)));
 
 	/* The supervisor said what happened, in its log. */
+	char log[4096];
+	snprintf(log, sizeof(log), "%s/%s.log", api_env("RUQIMA_TEST_LOG_DIR"), family);
 	for (int i = 0; i < how_many; i++) {
 		char needle[128];
 		snprintf(needle, sizeof(needle), "worker %ld killed by signal %d", victims[i],
 			 SIGKILL);
-		if (!log_has_soon(family, needle, 5))
+		if (!api_file_has_line_soon(log, needle, NULL, 5))
 			fail_msg("%s.log has no line \"%s\"", family, needle);
 	}
 }
@@ -245,20 +195,10 @@ static void test_replaced_workers_write(void **state)
 {
 	(void)state;
 	kill_and_check("admin", (int)configured_workers());
-	const char *user = api_unique("infra-restart");
-	char *password = api_create_admin(user, "city_admin");
-	char *cookie = api_admin_login(user, password, NULL);
-	PGconn *c = api_db("owner");
-	const char *p[] = {user};
-	char *n = api_sql_value(c,
-				"SELECT count(*) FROM rq.sessions s JOIN rq.admin_users u"
-				" ON u.id = s.admin_user_id WHERE u.username = $1",
-				1, p);
-	assert_string_equal(n, "1");
-	free(n);
-	PQfinish(c);
-	free(password);
-	free(cookie);
+	struct api_portal a;
+	api_portal_login(&a, "infra-restart");
+	assert_int_equal(api_admin_sessions(a.username), 1);
+	api_portal_free(&a);
 }
 
 int main(void)

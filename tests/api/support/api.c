@@ -1,12 +1,15 @@
 #include "api.h"
 
 #include "rq_config.h"
+#include "rq_num.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -152,6 +155,23 @@ char *api_header(const struct api_resp *r, const char *name)
 	return NULL;
 }
 
+void api_assert_header(const struct api_resp *r, const char *name, const char *value)
+{
+	char *v = api_header(r, name);
+	if (v == NULL)
+		fail_msg("no %s header in %ld answer: %s", name, r->status, r->headers);
+	assert_string_equal(v, value);
+	free(v);
+}
+
+char *api_request_id(const struct api_resp *r)
+{
+	char *rid = api_header(r, "X-Request-Id");
+	if (rid == NULL || *rid == '\0')
+		fail_msg("no X-Request-Id: %s", r->headers);
+	return rid;
+}
+
 const char *api_json_str(const struct api_resp *r, const char *path)
 {
 	cJSON *node = r->json;
@@ -174,10 +194,7 @@ void api_assert_problem(const struct api_resp *r, long status, const char *slug)
 {
 	if (r->status != status)
 		fail_msg("expected status %ld, got %ld: %s", status, r->status, r->body);
-	char *ct = api_header(r, "Content-Type");
-	assert_non_null(ct);
-	assert_string_equal(ct, "application/problem+json");
-	free(ct);
+	api_assert_header(r, "Content-Type", "application/problem+json");
 	assert_non_null(r->json);
 	char type[128];
 	snprintf(type, sizeof(type), "/problems/%s", slug);
@@ -258,6 +275,22 @@ char *api_admin_login(const char *username, const char *password, char **csrf)
 	return cookie;
 }
 
+void api_portal_login(struct api_portal *p, const char *prefix)
+{
+	snprintf(p->username, sizeof(p->username), "%s", api_unique(prefix));
+	p->password = api_create_admin(p->username, "city_admin");
+	p->cookie = api_admin_login(p->username, p->password, &p->csrf);
+	snprintf(p->cookie_header, sizeof(p->cookie_header), "Cookie: %s", p->cookie);
+	snprintf(p->csrf_header, sizeof(p->csrf_header), "X-CSRF-Token: %s", p->csrf);
+}
+
+void api_portal_free(struct api_portal *p)
+{
+	free(p->password);
+	free(p->cookie);
+	free(p->csrf);
+}
+
 PGconn *api_db(const char *who)
 {
 	const char *dsn = api_env(strcmp(who, "owner") == 0 ? "RUQIMA_OWNER_DSN" : "RUQIMA_DSN");
@@ -287,6 +320,182 @@ char *api_sql_state(PGconn *c, const char *sql, int n, const char *const *params
 	char *out = strdup(state != NULL ? state : "");
 	PQclear(r);
 	return out;
+}
+
+long api_sql_exec(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	long rows = strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return rows;
+}
+
+int64_t api_sql_int(PGconn *c, const char *sql, int n, const char *const *params)
+{
+	char *v = api_sql_value(c, sql, n, params);
+	int64_t out = 0;
+	if (v == NULL || rq_parse_i64(v, INT64_MIN, INT64_MAX, &out) != 0)
+		fail_msg("%s: not a number: %s", sql, v != NULL ? v : "(null)");
+	free(v);
+	return out;
+}
+
+char *api_owner_value(const char *sql, int n, const char *const *params)
+{
+	PGconn *c = api_db("owner");
+	char *v = api_sql_value(c, sql, n, params);
+	PQfinish(c);
+	return v;
+}
+
+int64_t api_owner_int(const char *sql, int n, const char *const *params)
+{
+	PGconn *c = api_db("owner");
+	int64_t v = api_sql_int(c, sql, n, params);
+	PQfinish(c);
+	return v;
+}
+
+int64_t api_to_i64(const char *s)
+{
+	int64_t v = 0;
+	if (s == NULL || rq_parse_i64(s, INT64_MIN, INT64_MAX, &v) != 0)
+		fail_msg("not a number: %s", s != NULL ? s : "(null)");
+	return v;
+}
+
+int64_t api_audit_rows_of(const struct api_resp *r)
+{
+	char *rid = api_request_id(r);
+	const char *p[] = {rid};
+	int64_t n = api_owner_int("SELECT count(*) FROM audit.log WHERE request_id = $1", 1, p);
+	free(rid);
+	return n;
+}
+
+int64_t api_accounts_with_openid(const char *openid)
+{
+	const char *p[] = {openid};
+	return api_owner_int("SELECT count(*) FROM rq.accounts WHERE openid = $1", 1, p);
+}
+
+char *api_account_id(const char *openid)
+{
+	const char *p[] = {openid};
+	char *id = api_owner_value("SELECT id FROM rq.accounts WHERE openid = $1", 1, p);
+	if (id == NULL)
+		fail_msg("no account with openid %s", openid);
+	return id;
+}
+
+int64_t api_admin_sessions(const char *username)
+{
+	const char *p[] = {username};
+	return api_owner_int("SELECT count(*) FROM rq.sessions s JOIN rq.admin_users u"
+			     " ON u.id = s.admin_user_id WHERE u.username = $1",
+			     1, p);
+}
+
+const char *const api_families[API_NFAMILIES] = {"registration", "evaluation", "complaints",
+						 "reporting", "admin"};
+
+long api_supervisor_pid(const char *family)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "RUQIMA_TEST_PID_%s", family);
+	for (char *k = key; *k != '\0'; k++)
+		*k = (char)toupper((unsigned char)*k);
+	return strtol(api_env(key), NULL, 10);
+}
+
+long api_parent_of(long pid, char *state)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')'); /* the command may contain spaces and parentheses */
+	if (p == NULL || p[1] != ' ')
+		return -1;
+	char st = p[2];
+	long ppid = strtol(p + 4, NULL, 10);
+	if (state != NULL)
+		*state = st;
+	return ppid;
+}
+
+bool api_runs_pool(long pid, const char *family)
+{
+	char path[64], exe[4096], want[64];
+	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+	ssize_t n = readlink(path, exe, sizeof(exe) - 1);
+	if (n < 0)
+		return false;
+	exe[n] = '\0';
+	snprintf(want, sizeof(want), "ruqima-%s", family);
+	return strstr(exe, want) != NULL;
+}
+
+long api_health_status(const char *family)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/%s/health", family);
+	struct api_resp *r = api_get(path, NULL);
+	long s = r->status;
+	api_free(r);
+	return s;
+}
+
+double api_wait_all_healthy(double secs, int streak)
+{
+	double start = api_now();
+	for (size_t i = 0; i < API_NFAMILIES; i++) {
+		int ok = 0;
+		while (ok < streak) {
+			if (api_health_status(api_families[i]) == 200) {
+				ok++;
+				continue;
+			}
+			ok = 0;
+			if (api_now() - start > secs)
+				return -1;
+			usleep(100 * 1000);
+		}
+	}
+	return api_now() - start;
+}
+
+double api_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool api_file_has_line_soon(const char *file, const char *needle, const char *also, int secs)
+{
+	char line[8192];
+	for (int i = 0; i < secs * 10; i++) {
+		FILE *f = fopen(file, "r");
+		bool found = false;
+		if (f != NULL) {
+			while (!found && fgets(line, sizeof(line), f) != NULL)
+				found = strstr(line, needle) != NULL &&
+					(also == NULL || strstr(line, also) != NULL);
+			fclose(f);
+		}
+		if (found)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
 }
 
 int api_sh(const char *fmt, ...)

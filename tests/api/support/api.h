@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/wait.h>
 
@@ -28,7 +29,10 @@ void api_init(void);
 const char *api_env(const char *key);
 
 /* One HTTPS request. headers: NULL-terminated "Name: value" strings, or NULL. body may be
- * NULL. Returns a response to free with api_free(). */
+ * NULL. A body with content_type NULL goes with curl's default Content-Type,
+ * application/x-www-form-urlencoded; to send no Content-Type at all, pass NULL and the header
+ * "Content-Type:" (a header with no value makes curl drop its own). Returns a response to
+ * free with api_free(). */
 struct api_resp *api_call(const char *method, const char *path, const char *content_type,
 			  const char *body, const char *const *headers);
 /* A JSON POST with an optional bearer token. */
@@ -39,6 +43,10 @@ void api_free(struct api_resp *r);
 
 /* The value of a response header (case-insensitive name), malloc'd, or NULL. */
 char *api_header(const struct api_resp *r, const char *name);
+/* Asserts that response header name is present and equals value. */
+void api_assert_header(const struct api_resp *r, const char *name, const char *value);
+/* The response's X-Request-Id (malloc'd); fails the test when it is missing or empty. */
+char *api_request_id(const struct api_resp *r);
 /* A string member of the JSON body ("a.b" walks objects), or NULL. */
 const char *api_json_str(const struct api_resp *r, const char *path);
 /* Asserts an application/problem+json answer with this status and type /problems/<slug>. */
@@ -52,7 +60,21 @@ char *api_wx_login(const char *openid);
 char *api_create_admin(const char *username, const char *role);
 /* Portal login; returns the "rq_session=..." cookie pair and sets *csrf (both malloc'd). */
 char *api_admin_login(const char *username, const char *password, char **csrf);
-/* A name unique to this test run (prefix + pid + counter). */
+/* A city_admin's portal session (api_portal_login); free with api_portal_free(). */
+struct api_portal {
+	char username[128];
+	char *password;
+	char *cookie; /* "rq_session=<token>" */
+	char *csrf;
+	char cookie_header[128]; /* "Cookie: rq_session=<token>" */
+	char csrf_header[128];	 /* "X-CSRF-Token: <csrf>" */
+};
+/* Creates a city_admin named api_unique(prefix) and logs it in to the portal; fills *p. */
+void api_portal_login(struct api_portal *p, const char *prefix);
+/* Frees what api_portal_login allocated (not p itself). */
+void api_portal_free(struct api_portal *p);
+/* A name unique to this test run (prefix + pid + counter). Returns one of 8 static buffers
+ * used in turn: the ninth call overwrites the first, so copy a name that must live longer. */
 const char *api_unique(const char *prefix);
 
 /* Connections: "owner" (ruqima_owner) or "app" (ruqima_app, subject to RLS). */
@@ -62,6 +84,48 @@ PGconn *api_db(const char *who);
 char *api_sql_value(PGconn *c, const char *sql, int n, const char *const *params);
 /* Runs sql and returns the error's SQLSTATE (malloc'd, "" on success). */
 char *api_sql_state(PGconn *c, const char *sql, int n, const char *const *params);
+/* Runs a statement; returns the rows it affected (PQcmdTuples; 0 when it says none). Fails
+ * the test on an SQL error. */
+long api_sql_exec(PGconn *c, const char *sql, int n, const char *const *params);
+/* api_sql_value as an integer; fails the test on an SQL error, no row, NULL or a non-number. */
+int64_t api_sql_int(PGconn *c, const char *sql, int n, const char *const *params);
+/* api_sql_value on a connection of its own as the owner (past RLS): malloc'd, or NULL. */
+char *api_owner_value(const char *sql, int n, const char *const *params);
+/* api_sql_int on a connection of its own as the owner (past RLS). */
+int64_t api_owner_int(const char *sql, int n, const char *const *params);
+/* s as an integer; fails the test when s is NULL or not a whole number. */
+int64_t api_to_i64(const char *s);
+
+/* Rows of audit.log written by the request that got r (its X-Request-Id), read as the owner. */
+int64_t api_audit_rows_of(const struct api_resp *r);
+/* How many rq.accounts rows have this openid (0 or 1), read as the owner. */
+int64_t api_accounts_with_openid(const char *openid);
+/* The id of the account with this openid (malloc'd); fails the test when there is none. */
+char *api_account_id(const char *openid);
+/* How many sessions (live or ended) portal user username has, read as the owner. */
+int64_t api_admin_sessions(const char *username);
+
+/* The five pool families, and their number. */
+#define API_NFAMILIES 5
+extern const char *const api_families[API_NFAMILIES];
+/* The pid of family's pool supervisor, from the stack file (RUQIMA_TEST_PID_<FAMILY>). */
+long api_supervisor_pid(const char *family);
+/* The parent pid of process pid, and its state letter (R, S, Z, ...) into *state unless
+ * state is NULL, from /proc/<pid>/stat; -1 when the process is gone. */
+long api_parent_of(long pid, char *state);
+/* True when process pid runs the program ruqima-<family>. */
+bool api_runs_pool(long pid, const char *family);
+/* The status code of GET /api/v1/<family>/health. */
+long api_health_status(const char *family);
+/* Waits until every family answered `streak` 200s in a row (which makes it likely that each
+ * worker was asked); returns the seconds it took, or -1 when secs ran out first. */
+double api_wait_all_healthy(double secs, int streak);
+
+/* Seconds on the monotonic clock. */
+double api_now(void);
+/* Waits up to secs for file to have a line containing needle (and also, unless NULL): logs
+ * are written with a buffer. Returns true when it has. */
+bool api_file_has_line_soon(const char *file, const char *needle, const char *also, int secs);
 
 /* Runs a shell command; returns its exit status. */
 int api_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
