@@ -218,6 +218,12 @@ RUQIMA_WX_APPID=${RUQIMA_WX_APPID:-}
 RUQIMA_WX_SECRET=${RUQIMA_WX_SECRET:-}
 # 1 enables POST /api/v1/auth/dev-login (development only, never in production)
 RUQIMA_DEV_LOGIN=${RUQIMA_DEV_LOGIN:-0}
+# public address; printed QR codes encode <this>/e/<token>
+RUQIMA_PUBLIC_BASE_URL=${RUQIMA_PUBLIC_BASE_URL:-https://127.0.0.1:$RQ_HTTPS_PORT}
+# font (face 0) of the posters' text
+RUQIMA_FONT_FILE=${RUQIMA_FONT_FILE:-/usr/share/fonts/truetype/wqy/wqy-microhei.ttc}
+# supervision line at the foot of every poster (issuing office, complaint hotline)
+RUQIMA_POSTER_FOOTER=${RUQIMA_POSTER_FOOTER:-信阳市优化营商环境工作领导小组办公室 监制 · 监督电话 12345}
 # seconds a session lives at most
 RUQIMA_SESSION_TTL=${RUQIMA_SESSION_TTL:-604800}
 # seconds of inactivity that end a session

@@ -43,6 +43,33 @@ static int env_bool(const char *name, bool *out)
 	return 0;
 }
 
+/* RUQIMA_PUBLIC_BASE_URL: an absolute http(s) URL without query, fragment or white space,
+ * at most 200 bytes (it is in every printed QR code); final slashes are dropped. */
+static int env_base_url(const char *name, const char *def, const char **out)
+{
+	static char url[256];
+	const char *v = env_or(name, def);
+	size_t n = strlen(v);
+	while (n > 0 && v[n - 1] == '/')
+		n--;
+	size_t scheme = strncmp(v, "https://", 8) == 0 ? 8 : strncmp(v, "http://", 7) == 0 ? 7 : 0;
+	bool ok = scheme > 0 && n > scheme && n <= 200;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (unsigned char)v[i] > 0x20 && (unsigned char)v[i] < 0x7f && v[i] != '?' &&
+		     v[i] != '#';
+	if (!ok) {
+		fprintf(stderr,
+			"ruqima: setting %s=\"%s\" must be an http(s) URL of at most 200 "
+			"characters without white space, query or fragment\n",
+			name, v);
+		return -1;
+	}
+	memcpy(url, v, n);
+	url[n] = '\0';
+	*out = url;
+	return 0;
+}
+
 int rq_config_load(struct rq_config *cfg)
 {
 	static char socket_dir[4096];
@@ -59,6 +86,10 @@ int rq_config_load(struct rq_config *cfg)
 	cfg->wx_base_url = env_or("RUQIMA_WX_BASE_URL", "https://api.weixin.qq.com");
 	cfg->wx_appid = env_or("RUQIMA_WX_APPID", "");
 	cfg->wx_secret = env_or("RUQIMA_WX_SECRET", "");
+	cfg->font_file =
+	    env_or("RUQIMA_FONT_FILE", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc");
+	cfg->poster_footer = env_or("RUQIMA_POSTER_FOOTER",
+				    "信阳市优化营商环境工作领导小组办公室 监制 · 监督电话 12345");
 
 	long workers, max_requests, timeout, max_body, ttl, idle, failures, lockout;
 	if (env_int("RUQIMA_WORKERS", 2, 1, 256, &workers) != 0 ||
@@ -69,7 +100,11 @@ int rq_config_load(struct rq_config *cfg)
 	    env_int("RUQIMA_SESSION_IDLE", 7200, 60, 90L * 86400, &idle) != 0 ||
 	    env_int("RUQIMA_LOGIN_MAX_FAILURES", 5, 1, 1000, &failures) != 0 ||
 	    env_int("RUQIMA_LOGIN_LOCKOUT", 900, 1, 86400, &lockout) != 0 ||
-	    env_bool("RUQIMA_DEV_LOGIN", &cfg->dev_login) != 0)
+	    env_int("RUQIMA_IMPORT_MAX_BYTES", 256L * 1024 * 1024, 1024, 4096L * 1024 * 1024,
+		    &cfg->import_max_bytes) != 0 ||
+	    env_bool("RUQIMA_DEV_LOGIN", &cfg->dev_login) != 0 ||
+	    env_base_url("RUQIMA_PUBLIC_BASE_URL", "https://127.0.0.1:8443",
+			 &cfg->public_base_url) != 0)
 		return -1;
 	cfg->workers = (int)workers;
 	cfg->max_requests = (int)max_requests;

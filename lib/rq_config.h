@@ -17,10 +17,17 @@ struct rq_config {
 	const char *wx_base_url;
 	const char *wx_appid;
 	const char *wx_secret;
+	/* what printed QR codes encode, <this>/e/<token>; without a final slash */
+	const char *public_base_url;
+	/* FreeType font of the posters' text (face 0) */
+	const char *font_file;
+	/* supervision line printed at the foot of every poster */
+	const char *poster_footer;
 	int workers;
 	int max_requests;
-	int request_timeout; /* seconds */
-	long max_body;	     /* bytes */
+	int request_timeout;   /* seconds */
+	long max_body;	       /* bytes */
+	long import_max_bytes; /* largest CSV `ruqima import enterprises` reads */
 	bool dev_login;
 	int session_ttl;  /* seconds */
 	int session_idle; /* seconds */

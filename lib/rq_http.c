@@ -360,6 +360,8 @@ const char *rq_http_reason(int status)
 		return "Method Not Allowed";
 	case 409:
 		return "Conflict";
+	case 410:
+		return "Gone";
 	case 413:
 		return "Content Too Large";
 	case 415:
@@ -403,7 +405,13 @@ char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *
 	n += (size_t)snprintf(out + n, cap - n, "Content-Length: %zu\r\n", resp->body_len);
 	if (req->request_id != NULL)
 		n += (size_t)snprintf(out + n, cap - n, "X-Request-Id: %s\r\n", req->request_id);
-	n += (size_t)snprintf(out + n, cap - n, "Cache-Control: no-store\r\n");
+	/* Nothing is cached unless the handler says otherwise with its own Cache-Control. */
+	bool own_cache_control = false;
+	for (size_t i = 0; i < resp->nheaders; i++)
+		if (strcasecmp(resp->header_names[i], "Cache-Control") == 0)
+			own_cache_control = true;
+	if (!own_cache_control)
+		n += (size_t)snprintf(out + n, cap - n, "Cache-Control: no-store\r\n");
 	for (size_t i = 0; i < resp->nheaders; i++)
 		n += (size_t)snprintf(out + n, cap - n, "%s: %s\r\n", resp->header_names[i],
 				      resp->header_values[i]);

@@ -85,7 +85,8 @@ const char *rq_req_query(const struct rq_req *req, const char *key);
 /* A cookie value, or NULL. */
 const char *rq_req_cookie(const struct rq_req *req, const char *name);
 
-/* Adds a response header; name and value must live as long as the response (arena). */
+/* Adds a response header; name and value must live as long as the response (arena).
+ * A "Cache-Control" header replaces the default "Cache-Control: no-store". */
 void rq_resp_header(struct rq_resp *resp, const char *name, const char *value);
 /* Sets status and a JSON body; takes ownership of obj (deleted here). */
 void rq_resp_json(struct rq_req *req, struct rq_resp *resp, int status, cJSON *obj);

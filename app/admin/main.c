@@ -1,10 +1,18 @@
-/* ruqima-admin: the intranet portal's API (login, users, units). */
+/* ruqima-admin: the intranet portal's API (login, users, units, the enterprise register). */
 #include "rq_app.h"
 #include "rq_auth.h"
 #include "rq_server.h"
+#include "claims.h"
+#include "enterprises.h"
 #include "units.h"
 
 static const char *const city_admin_only[] = {"city_admin", NULL};
+static const char *const register_importers[] = {"market_supervision", "city_admin", NULL};
+static const char *const register_readers[] = {"market_supervision", "city_admin", "county_admin",
+					       NULL};
+static const char *const name_verifiers[] = {"county_admin", "city_admin", NULL};
+/* enterprise-manager claims without an activation code (county office, city admin) */
+static const char *const claim_deciders[] = {"county_admin", "city_admin", NULL};
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
@@ -12,6 +20,20 @@ static const struct rq_route routes[] = {
     {"GET", "/api/v1/admin/units", admin_units_list, RQ_AUTH_ADMIN, 0, NULL},
     {"POST", "/api/v1/admin/units", admin_units_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
      city_admin_only},
+    /* the body is CSV, not JSON: no RQ_ROUTE_JSON */
+    {"POST", "/api/v1/admin/enterprises/import", admin_enterprises_import, RQ_AUTH_ADMIN, 0,
+     register_importers},
+    {"GET", "/api/v1/admin/enterprises", admin_enterprises_list, RQ_AUTH_ADMIN, 0,
+     register_readers},
+    {"PATCH", "/api/v1/admin/enterprises/{id}", admin_enterprises_patch, RQ_AUTH_ADMIN,
+     RQ_ROUTE_JSON, name_verifiers},
+    {"POST", "/api/v1/admin/enterprises/{id}/verify", admin_enterprises_verify, RQ_AUTH_ADMIN, 0,
+     name_verifiers},
+    {"GET", "/api/v1/admin/claims", admin_claims_list, RQ_AUTH_ADMIN, 0, claim_deciders},
+    {"POST", "/api/v1/admin/claims/{id}/approve", admin_claims_approve, RQ_AUTH_ADMIN, 0,
+     claim_deciders},
+    {"POST", "/api/v1/admin/claims/{id}/reject", admin_claims_reject, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+     claim_deciders},
 };
 
 int main(int argc, char **argv)

@@ -10,6 +10,13 @@ int cli_migrate(const struct rq_config *cfg, int argc, char **argv);
 /* Exits 3 when the username is taken (deploy/up relies on that to stay re-runnable). */
 int cli_user_add(const struct rq_config *cfg, int argc, char **argv);
 int cli_demo_load(const struct rq_config *cfg);
+/* ruqima codes issue|list|revoke|reissue (app/cli/codes.c). Exits 3 when issuing to an
+ * enterprise that already has an active code. */
+int cli_codes(const struct rq_config *cfg, int argc, char **argv);
+/* ruqima import enterprises FILE [--dry-run] [--strict] (app/cli/import.c). Exits 1 when
+ * nothing was imported (refused file, --strict with a bad row, database error) or when a
+ * dry run found a bad row. */
+int cli_import(const struct rq_config *cfg, int argc, char **argv);
 
 /* Connects as the owner; prints the reason and returns NULL on failure. */
 PGconn *cli_connect_owner(const struct rq_config *cfg);

@@ -17,7 +17,22 @@ static void usage(FILE *f)
 	      "  migrate --status           list the migrations and whether each is applied\n"
 	      "  user add --username NAME --role ROLE [--county CODE] [--unit ID]\n"
 	      "                             create a portal user; prints a generated password\n"
-	      "  demo load                  load the demo units, enterprises and accounts\n"
+	      "  demo load                  load the demo units, enterprises, accounts and codes\n"
+	      "  codes issue [--county CODE | --uscc CODE]\n"
+	      "                             issue a code to every verified enterprise in normal\n"
+	      "                             operation that has none (of one county), or to one\n"
+	      "                             (credit or project code; exits 3 if it has one)\n"
+	      "  codes list [--county CODE] [--limit N] [--status active|revoked|all]\n"
+	      "                             list codes (default: every active one)\n"
+	      "  codes revoke --uscc CODE --reason TEXT\n"
+	      "                             revoke the enterprise's active code\n"
+	      "  codes reissue --uscc CODE --reason TEXT\n"
+	      "                             revoke it and issue a new one in one transaction\n"
+	      "                             (a lost, damaged or leaked poster)\n"
+	      "  import enterprises FILE [--dry-run] [--strict]\n"
+	      "                             import the enterprise register (CSV, UTF-8 or GBK);\n"
+	      "                             --dry-run changes nothing, --strict refuses the file\n"
+	      "                             if any row is bad\n"
 	      "\n"
 	      "settings: the env file named by RUQIMA_ENV_FILE (default\n"
 	      "$RUQIMA_STATE_DIR/ruqima.env, that is /var/lib/ruqima/ruqima.env, written by\n"
@@ -56,6 +71,10 @@ int main(int argc, char **argv)
 		return cli_user_add(&cfg, argc - 3, argv + 3);
 	if (argc >= 3 && strcmp(argv[1], "demo") == 0 && strcmp(argv[2], "load") == 0)
 		return cli_demo_load(&cfg);
+	if (strcmp(argv[1], "codes") == 0)
+		return cli_codes(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "import") == 0)
+		return cli_import(&cfg, argc - 2, argv + 2);
 	usage(stderr);
 	return 2;
 }

@@ -2,6 +2,8 @@
 #include "rq_app.h"
 #include "rq_auth.h"
 #include "rq_server.h"
+#include "codes.h"
+#include "images.h"
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("registration"),
@@ -10,6 +12,11 @@ static const struct rq_route routes[] = {
      RQ_ROUTE_JSON | RQ_ROUTE_DEV_ONLY, NULL},
     {"POST", "/api/v1/auth/logout", rq_auth_logout, RQ_AUTH_ANY, 0, NULL},
     {"GET", "/api/v1/auth/me", rq_auth_me, RQ_AUTH_ANY, 0, NULL},
+    {"GET", "/api/v1/registration/codes/{token}", registration_codes_get, RQ_AUTH_NONE, 0, NULL},
+    {"GET", "/api/v1/registration/codes/{token}/qr.png", registration_code_qr_png, RQ_AUTH_NONE, 0,
+     NULL},
+    {"GET", "/api/v1/registration/codes/{token}/poster.png", registration_code_poster_png,
+     RQ_AUTH_NONE, 0, NULL},
 };
 
 int main(int argc, char **argv)

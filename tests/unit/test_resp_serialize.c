@@ -122,6 +122,22 @@ static void binary_body_keeps_its_nul_bytes(void **state)
 	assert_memory_equal(w.body, png, sizeof(png) - 1);
 }
 
+static void own_cache_control_replaces_no_store(void **state)
+{
+	struct fixture *f = *state;
+	f->resp.status = 200;
+	f->resp.content_type = "image/png";
+	f->resp.body = "x";
+	f->resp.body_len = 1;
+	rq_resp_header(&f->resp, "Cache-Control", "public, max-age=86400");
+	struct wire w = serialize(f);
+	has_line(&w, "Cache-Control: public, max-age=86400");
+	lacks(&w, "no-store");
+	/* exactly one Cache-Control line */
+	const char *first = strstr(w.head, "Cache-Control");
+	assert_null(strstr(first + 1, "Cache-Control"));
+}
+
 static void body_without_content_type_is_octet_stream(void **state)
 {
 	struct fixture *f = *state;
@@ -220,6 +236,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(no_content_has_no_content_type, setup, teardown),
 	    cmocka_unit_test_setup_teardown(json_body_is_sent_whole, setup, teardown),
 	    cmocka_unit_test_setup_teardown(binary_body_keeps_its_nul_bytes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(own_cache_control_replaces_no_store, setup, teardown),
 	    cmocka_unit_test_setup_teardown(body_without_content_type_is_octet_stream, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(without_request_id_there_is_no_request_id_header, setup,

@@ -1,0 +1,167 @@
+#include "claims.h"
+
+#include "rq_db.h"
+#include "rq_num.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { CLAIMS_PAGE_DEFAULT = 50, CLAIMS_PAGE_MAX = 200 };
+
+/* RLS (claim_requests_app_read) keeps a county admin to their county's claims. */
+static struct rq_stmt st_claims_list =
+    RQ_STMT("admin_claims_list",
+	    "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.county_code,"
+	    " r.claimant_name, r.phone, r.legal_rep, r.status, r.created_at, r.decided_by,"
+	    " r.decided_at, r.reason, b.id AS binding_id"
+	    " FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"
+	    " LEFT JOIN rq.manager_bindings b ON b.claim_request_id = r.id"
+	    " WHERE r.status = $1 AND r.id > $2::bigint ORDER BY r.id LIMIT $3::int",
+	    3);
+static struct rq_stmt st_claim_one =
+    RQ_STMT("admin_claims_one",
+	    "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.county_code,"
+	    " r.claimant_name, r.phone, r.legal_rep, r.status, r.created_at, r.decided_by,"
+	    " r.decided_at, r.reason, b.id AS binding_id"
+	    " FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"
+	    " LEFT JOIN rq.manager_bindings b ON b.claim_request_id = r.id"
+	    " WHERE r.id = $1::bigint",
+	    1);
+static struct rq_stmt st_claim_decide =
+    RQ_STMT("admin_claims_decide",
+	    "SELECT outcome, id FROM rq.claim_decide($1::bigint, $2::boolean, $3)", 3);
+
+static void add_str_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *claim_json(const PGresult *res, int row)
+{
+	cJSON *c = cJSON_CreateObject();
+	static const char *const cols[] = {
+	    "id",	   "enterprise_id", "enterprise_name", "uscc",
+	    "county_code", "claimant_name", "phone",	       "legal_rep",
+	    "status",	   "created_at",    "decided_by",      "decided_at",
+	    "reason",	   "binding_id",
+	};
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		add_str_or_null(c, cols[i], rq_sql_val(res, row, cols[i]));
+	return c;
+}
+
+void admin_claims_list(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t after = 0, limit = CLAIMS_PAGE_DEFAULT;
+	const char *status = rq_req_query(req, "status");
+	if (status == NULL)
+		status = "pending";
+	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 &&
+	    strcmp(status, "rejected") != 0) {
+		rq_problem_field(req, resp, 400, "status",
+				 "must be one of pending, approved, rejected");
+		return;
+	}
+	const char *v = rq_req_query(req, "after");
+	if (v != NULL && rq_parse_i64(v, 0, INT64_MAX, &after) != 0) {
+		rq_problem_field(req, resp, 400, "after", "must be a claim id (a whole number)");
+		return;
+	}
+	v = rq_req_query(req, "limit");
+	if (v != NULL && rq_parse_i64(v, 1, CLAIMS_PAGE_MAX, &limit) != 0) {
+		rq_problem_field(req, resp, 400, "limit", "must be a whole number from 1 to 200");
+		return;
+	}
+	char after_s[24], limit_s[24];
+	snprintf(after_s, sizeof(after_s), "%lld", (long long)after);
+	snprintf(limit_s, sizeof(limit_s), "%lld", (long long)limit);
+	const char *params[] = {status, after_s, limit_s};
+	PGresult *res = rq_sql(req, &st_claims_list, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON *items = cJSON_AddArrayToObject(o, "items");
+	int n = PQntuples(res);
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, claim_json(res, i));
+	if (n == limit)
+		cJSON_AddStringToObject(o, "next_after", rq_sql_val(res, n - 1, "id"));
+	else
+		cJSON_AddNullToObject(o, "next_after");
+	rq_resp_json(req, resp, 200, o);
+}
+
+static void not_found(struct rq_req *req, struct rq_resp *resp)
+{
+	rq_problem(req, resp, 404, "not-found", "Not found", "no such claim");
+}
+
+/* Decides the claim of the path; reason may be NULL when approving. */
+static void decide(struct rq_req *req, struct rq_resp *resp, bool approve, const char *reason)
+{
+	int64_t id;
+	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
+		not_found(req, resp);
+		return;
+	}
+	const char *params[] = {req->params[0], approve ? "true" : "false", reason};
+	PGresult *res = rq_sql(req, &st_claim_decide, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	const char *outcome = rq_sql_val(res, 0, "outcome");
+	if (outcome == NULL) {
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the request could not be completed");
+		return;
+	}
+	if (strcmp(outcome, "not-found") == 0) {
+		not_found(req, resp);
+		return;
+	}
+	if (strcmp(outcome, "not-pending") == 0) {
+		rq_problem(req, resp, 409, "claim-decided", "Claim decided",
+			   "the claim was approved or rejected already");
+		return;
+	}
+	if (strcmp(outcome, "not-active") == 0) {
+		rq_problem(req, resp, 422, "enterprise-not-active", "Enterprise not active",
+			   "the enterprise is no longer in normal operation");
+		return;
+	}
+	const char *p1[] = {req->params[0]};
+	PGresult *one = rq_sql(req, &st_claim_one, p1);
+	if (!rq_sql_ok(one)) {
+		rq_problem_sql(req, resp, one);
+		return;
+	}
+	if (PQntuples(one) != 1) {
+		not_found(req, resp);
+		return;
+	}
+	rq_resp_json(req, resp, 200, claim_json(one, 0));
+}
+
+void admin_claims_approve(struct rq_req *req, struct rq_resp *resp)
+{
+	decide(req, resp, true, NULL);
+}
+
+void admin_claims_reject(struct rq_req *req, struct rq_resp *resp)
+{
+	cJSON *errors = rq_errors_new();
+	const char *reason = rq_json_string(req->json, "reason", true, 1, 200, errors);
+	if (reason == NULL) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	decide(req, resp, false, reason);
+}

@@ -1,0 +1,309 @@
+#include "enterprises.h"
+
+#include "rq_config.h"
+#include "rq_db.h"
+#include "rq_import.h"
+#include "rq_num.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+enum { ENTERPRISES_PAGE_DEFAULT = 50, ENTERPRISES_PAGE_MAX = 200 };
+
+#define ENTERPRISE_COLUMNS                                                                         \
+	"id, uscc, project_code, name, legal_rep, address, county_code, industry,"                 \
+	" business_status, latitude, longitude, name_verified, updated_at"
+
+/* Every statement also filters by the county admin's county ($n, NULL for the other roles),
+ * on top of the row-level security policies of migration 0009. */
+static struct rq_stmt st_import_lock =
+    RQ_STMT("admin_enterprises_import_lock",
+	    "SELECT pg_advisory_xact_lock(hashtext('rq.import_enterprises'))", 0);
+static struct rq_stmt st_list =
+    RQ_STMT("admin_enterprises_list",
+	    "SELECT " ENTERPRISE_COLUMNS " FROM rq.enterprises"
+	    " WHERE id > $1::bigint AND ($2::text IS NULL OR county_code = $2)"
+	    " AND ($3::boolean IS NULL OR name_verified = $3::boolean)"
+	    " ORDER BY id LIMIT $4::int",
+	    4);
+/* A corrected name must be verified again; the same name changes nothing (no audit row). */
+static struct rq_stmt st_rename =
+    RQ_STMT("admin_enterprises_rename",
+	    "UPDATE rq.enterprises SET name = $2, name_verified = name_verified AND name = $2"
+	    " WHERE id = $1::bigint AND ($3::text IS NULL OR county_code = $3)"
+	    " RETURNING " ENTERPRISE_COLUMNS,
+	    3);
+static struct rq_stmt st_verify =
+    RQ_STMT("admin_enterprises_verify",
+	    "UPDATE rq.enterprises SET name_verified = true"
+	    " WHERE id = $1::bigint AND ($2::text IS NULL OR county_code = $2)"
+	    " RETURNING " ENTERPRISE_COLUMNS,
+	    2);
+
+/* The county a county admin is confined to; NULL for roles that see every county. */
+static const char *scope_county(const struct rq_req *req)
+{
+	if (req->actor.role != NULL && strcmp(req->actor.role, "county_admin") == 0)
+		return req->actor.county != NULL ? req->actor.county : "";
+	return NULL;
+}
+
+static void add_text_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void add_number_or_null(cJSON *o, const char *key, const char *v)
+{
+	/* numeric(9,6) text from PostgreSQL is a valid JSON number */
+	if (v != NULL)
+		cJSON_AddRawToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *enterprise_json(const PGresult *res, int row)
+{
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "id", rq_sql_val(res, row, "id"));
+	add_text_or_null(e, "uscc", rq_sql_val(res, row, "uscc"));
+	add_text_or_null(e, "project_code", rq_sql_val(res, row, "project_code"));
+	cJSON_AddStringToObject(e, "name", rq_sql_val(res, row, "name"));
+	add_text_or_null(e, "legal_rep", rq_sql_val(res, row, "legal_rep"));
+	add_text_or_null(e, "address", rq_sql_val(res, row, "address"));
+	cJSON_AddStringToObject(e, "county_code", rq_sql_val(res, row, "county_code"));
+	add_text_or_null(e, "industry", rq_sql_val(res, row, "industry"));
+	cJSON_AddStringToObject(e, "business_status", rq_sql_val(res, row, "business_status"));
+	add_number_or_null(e, "latitude", rq_sql_val(res, row, "latitude"));
+	add_number_or_null(e, "longitude", rq_sql_val(res, row, "longitude"));
+	cJSON_AddBoolToObject(e, "name_verified",
+			      strcmp(rq_sql_val(res, row, "name_verified"), "t") == 0);
+	cJSON_AddStringToObject(e, "updated_at", rq_sql_val(res, row, "updated_at"));
+	return e;
+}
+
+/* ?flag=1|0|true|false. Returns 0 and sets *out (false when absent), or -1 after answering
+ * 400. */
+static int query_flag(struct rq_req *req, struct rq_resp *resp, const char *key, bool *out)
+{
+	const char *v = rq_req_query(req, key);
+	*out = false;
+	if (v == NULL || strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0)
+		return 0;
+	if (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0) {
+		*out = true;
+		return 0;
+	}
+	rq_problem_field(req, resp, 400, key, "must be 1 or 0 (true or false)");
+	return -1;
+}
+
+/* text/csv, with any parameters (the encoding is detected from the bytes, not declared). */
+static bool content_type_is_csv(const char *ct)
+{
+	static const char csv[] = "text/csv";
+	if (strncasecmp(ct, csv, sizeof(csv) - 1) != 0)
+		return false;
+	const char *rest = ct + sizeof(csv) - 1;
+	while (*rest == ' ')
+		rest++;
+	return *rest == '\0' || *rest == ';';
+}
+
+static cJSON *problems_json(const struct rq_import *imp)
+{
+	cJSON *list = cJSON_CreateArray();
+	for (size_t i = 0; i < imp->nproblems; i++) {
+		const struct rq_import_problem *p = &imp->problems[i];
+		cJSON *e = cJSON_CreateObject();
+		if (p->line > 0)
+			cJSON_AddNumberToObject(e, "line", (double)p->line);
+		else
+			cJSON_AddNullToObject(e, "line");
+		cJSON_AddStringToObject(e, "field", p->field);
+		cJSON_AddStringToObject(e, "message", p->message);
+		cJSON_AddItemToArray(list, e);
+	}
+	return list;
+}
+
+static void clear_result(void *p)
+{
+	PQclear(p);
+}
+
+void admin_enterprises_import(struct rq_req *req, struct rq_resp *resp)
+{
+	bool dry_run, strict;
+	if (query_flag(req, resp, "dry_run", &dry_run) != 0 ||
+	    query_flag(req, resp, "strict", &strict) != 0)
+		return;
+	if (!content_type_is_csv(req->content_type)) {
+		rq_problem(req, resp, 415, "unsupported-media-type", "Unsupported media type",
+			   "send the file as text/csv (UTF-8 or GBK); files larger than the body "
+			   "limit go through `ruqima import enterprises`");
+		return;
+	}
+	struct rq_import *imp =
+	    rq_import_parse(req->arena, req->body, req->body_len, (size_t)req->cfg->max_body);
+	if (imp->fatal) {
+		rq_problem_invalid(req, resp, problems_json(imp));
+		return;
+	}
+	/* Opens the request's transaction (actor context set: the writes are audited) and
+	 * waits for any other import to finish. */
+	PGresult *res = rq_sql(req, &st_import_lock, NULL);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	struct rq_import_counts n;
+	PGresult *err = NULL;
+	switch (rq_import_run(rq_db_conn(req->db), imp, dry_run, strict, &n, NULL, NULL, &err)) {
+	case RQ_IMPORT_OK:
+		break;
+	case RQ_IMPORT_REFUSED:
+		rq_problem_invalid(req, resp, problems_json(imp));
+		return;
+	case RQ_IMPORT_DB_ERROR:
+		if (err != NULL)
+			rq_arena_cleanup(req->arena, clear_result, err);
+		rq_problem_sql(req, resp, err);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "dry_run", dry_run);
+	cJSON_AddStringToObject(o, "encoding", imp->encoding);
+	cJSON_AddNumberToObject(o, "rows", (double)n.rows);
+	cJSON_AddNumberToObject(o, "inserted", (double)n.inserted);
+	cJSON_AddNumberToObject(o, "updated", (double)n.updated);
+	cJSON_AddNumberToObject(o, "unchanged", (double)n.unchanged);
+	cJSON_AddItemToObject(o, "rejected", problems_json(imp));
+	rq_resp_json(req, resp, 200, o);
+}
+
+void admin_enterprises_list(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t after = 0, limit = ENTERPRISES_PAGE_DEFAULT;
+	const char *v = rq_req_query(req, "after");
+	if (v != NULL && rq_parse_i64(v, 0, INT64_MAX, &after) != 0) {
+		rq_problem_field(req, resp, 400, "after",
+				 "must be an enterprise id (a whole number)");
+		return;
+	}
+	v = rq_req_query(req, "limit");
+	if (v != NULL && rq_parse_i64(v, 1, ENTERPRISES_PAGE_MAX, &limit) != 0) {
+		rq_problem_field(req, resp, 400, "limit", "must be a whole number from 1 to 200");
+		return;
+	}
+	const char *verified = NULL;
+	v = rq_req_query(req, "verified");
+	if (v != NULL) {
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+			verified = "true";
+		else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+			verified = "false";
+		else {
+			rq_problem_field(req, resp, 400, "verified", "must be true or false");
+			return;
+		}
+	}
+	const char *county = rq_req_query(req, "county");
+	if (county != NULL && *county == '\0')
+		county = NULL;
+	if (county != NULL && (strlen(county) != 6 || strspn(county, "0123456789") != 6)) {
+		rq_problem_field(req, resp, 400, "county", "must be a 6-digit region code");
+		return;
+	}
+	const char *scope = scope_county(req);
+	if (scope != NULL) {
+		if (county != NULL && strcmp(county, scope) != 0) {
+			rq_problem(req, resp, 403, "forbidden", "Forbidden",
+				   "a county admin sees the enterprises of their own county only");
+			return;
+		}
+		county = scope;
+	}
+	char after_s[24], limit_s[24];
+	snprintf(after_s, sizeof(after_s), "%lld", (long long)after);
+	snprintf(limit_s, sizeof(limit_s), "%lld", (long long)limit);
+	const char *params[] = {after_s, county, verified, limit_s};
+	PGresult *res = rq_sql(req, &st_list, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON *items = cJSON_AddArrayToObject(o, "items");
+	int n = PQntuples(res);
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, enterprise_json(res, i));
+	if (n == limit)
+		cJSON_AddStringToObject(o, "next_after", rq_sql_val(res, n - 1, "id"));
+	else
+		cJSON_AddNullToObject(o, "next_after");
+	rq_resp_json(req, resp, 200, o);
+}
+
+/* The {id} of the path, or NULL after answering 404 (no enterprise has a malformed id). */
+static const char *path_id(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t id;
+	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
+		rq_problem(req, resp, 404, "not-found", "Not found", "no such enterprise");
+		return NULL;
+	}
+	return req->params[0];
+}
+
+/* Answers the RETURNING row of an update: 200 with it, or 404 when no row was visible. */
+static void answer_row(struct rq_req *req, struct rq_resp *resp, PGresult *res)
+{
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) == 0) {
+		/* Another county's enterprise is answered exactly like a missing one. */
+		rq_problem(req, resp, 404, "not-found", "Not found", "no such enterprise");
+		return;
+	}
+	rq_resp_json(req, resp, 200, enterprise_json(res, 0));
+}
+
+void admin_enterprises_patch(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = path_id(req, resp);
+	if (id == NULL)
+		return;
+	cJSON *errors = rq_errors_new();
+	const char *name = rq_json_string(req->json, "name", true, 1, 200, errors);
+	if (name != NULL && strpbrk(name, "\t\r\n") != NULL)
+		rq_errors_add(errors, "name", "must be one line (no tabs or line breaks)");
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	/* Leading and trailing blanks are never part of a registered name. */
+	while (*name == ' ')
+		name++;
+	size_t len = strlen(name);
+	while (len > 0 && name[len - 1] == ' ')
+		len--;
+	const char *params[] = {id, rq_strndup(req->arena, name, len), scope_county(req)};
+	answer_row(req, resp, rq_sql(req, &st_rename, params));
+}
+
+void admin_enterprises_verify(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = path_id(req, resp);
+	if (id == NULL)
+		return;
+	const char *params[] = {id, scope_county(req)};
+	answer_row(req, resp, rq_sql(req, &st_verify, params));
+}

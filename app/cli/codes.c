@@ -1,0 +1,539 @@
+/* ruqima codes: issue, list, revoke and re-issue 公务入企码. Every write runs in a
+ * transaction with the CLI's actor context (cli_set_actor), so the audit trail names it.
+ * The rules themselves (normal operation, verified name, one active code) are the
+ * database's: rq.issue_code() and rq.revoke_code() of migrations/0007_codes.sql. The checks
+ * here only come first to say clearly why nothing was done. */
+#include "cli.h"
+
+#include "rq_db.h"
+#include "rq_http.h"
+#include "rq_num.h"
+#include "rq_uscc.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+	ISSUE_BATCH = 1000,	  /* codes issued per transaction (and progress step) */
+	REASON_MAX_CHARS = 200,	  /* as rq.codes.revoke_reason */
+	IDENT_MAX = 64,		  /* a credit code is 18 characters, a project code at most 64 */
+	STATEMENT_TIMEOUT = 3600, /* seconds; an operator's command, not a request */
+};
+
+enum cli_codes_exit {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,
+	EXIT_USAGE = 2,
+	EXIT_HAS_CODE = 3, /* issue: the enterprise already has an active code */
+};
+
+/* The enterprise by credit code or project code, locked for the transaction, with its
+ * active code if any. */
+static struct rq_stmt st_find =
+    RQ_STMT("cli_codes_find",
+	    "SELECT e.id, coalesce(e.uscc, e.project_code) AS ident, e.name, e.business_status,"
+	    " e.name_verified, c.serial AS active_serial, c.token AS active_token"
+	    " FROM rq.enterprises e"
+	    " LEFT JOIN rq.codes c ON c.enterprise_id = e.id AND c.status = 'active'"
+	    " WHERE e.uscc = $1 OR e.project_code = $1 FOR UPDATE OF e",
+	    1);
+/* rq.issue_code raises 23514 (not normal, not verified) or 23505 (has an active code). */
+static struct rq_stmt st_issue =
+    RQ_STMT("cli_codes_issue", "SELECT rq.issue_code($1::bigint) AS id", 1);
+/* A separate statement: rows a function inserts are not visible to the statement calling it. */
+static struct rq_stmt st_code =
+    RQ_STMT("cli_codes_code", "SELECT serial, token FROM rq.codes WHERE id = $1::bigint", 1);
+/* The revoked code's id, or NULL when the enterprise had no active code. */
+static struct rq_stmt st_revoke =
+    RQ_STMT("cli_codes_revoke", "SELECT rq.revoke_code($1::bigint, $2) AS id", 2);
+/* The next batch of enterprises (of one county, or all) that should have a code and have
+ * none, by county so that serials follow the order of the register. LIMIT keeps the
+ * subquery from being flattened, so rq.issue_code() runs once per chosen row only. */
+static struct rq_stmt st_issue_batch =
+    RQ_STMT("cli_codes_issue_batch",
+	    "SELECT rq.issue_code(s.id) AS id FROM (SELECT e.id FROM rq.enterprises e"
+	    " WHERE e.name_verified AND e.business_status = 'normal'"
+	    " AND ($2::text IS NULL OR e.county_code = $2)"
+	    " AND NOT EXISTS (SELECT 1 FROM rq.codes c"
+	    " WHERE c.enterprise_id = e.id AND c.status = 'active')"
+	    " ORDER BY e.county_code, e.id LIMIT $1::int) s",
+	    2);
+/* Enterprises in normal operation still without a code because their name is not verified. */
+static struct rq_stmt st_unverified =
+    RQ_STMT("cli_codes_unverified",
+	    "SELECT count(*) AS n FROM rq.enterprises e"
+	    " WHERE NOT e.name_verified AND e.business_status = 'normal'"
+	    " AND ($1::text IS NULL OR e.county_code = $1)"
+	    " AND NOT EXISTS (SELECT 1 FROM rq.codes c"
+	    " WHERE c.enterprise_id = e.id AND c.status = 'active')",
+	    1);
+static struct rq_stmt st_region =
+    RQ_STMT("cli_codes_region", "SELECT name FROM rq.regions WHERE code = $1", 1);
+/* $1 county or NULL, $2 'active' | 'revoked' | 'all', $3 limit or NULL (no limit). */
+static struct rq_stmt st_list =
+    RQ_STMT("cli_codes_list",
+	    "SELECT c.serial, coalesce(e.uscc, e.project_code) AS ident, c.token, c.status,"
+	    " coalesce(to_char(c.printed_at, 'YYYY-MM-DD'), 'no') AS printed, e.name"
+	    " FROM rq.codes c JOIN rq.enterprises e ON e.id = c.enterprise_id"
+	    " WHERE ($1::text IS NULL OR e.county_code = $1) AND ($2 = 'all' OR c.status = $2)"
+	    " ORDER BY e.county_code, c.id LIMIT $3::bigint",
+	    3);
+
+static int usage(void)
+{
+	fputs("usage: ruqima codes issue [--county CODE | --uscc CODE]\n"
+	      "       ruqima codes list [--county CODE] [--limit N] [--status active|revoked|all]\n"
+	      "       ruqima codes revoke --uscc CODE --reason TEXT\n"
+	      "       ruqima codes reissue --uscc CODE --reason TEXT\n"
+	      "CODE after --uscc is a unified social credit code, or a construction project's\n"
+	      "project code. issue exits 3 when the enterprise already has an active code.\n",
+	      stderr);
+	return EXIT_USAGE;
+}
+
+/* Reads "--name value" pairs into values[i] for names[i] (NULL-terminated). Returns 0, or -1
+ * after saying why on an unknown option, a repeated one or a missing value. */
+static int parse_options(int argc, char **argv, const char *const *names, const char **values)
+{
+	for (size_t i = 0; names[i] != NULL; i++)
+		values[i] = NULL;
+	for (int a = 0; a < argc; a += 2) {
+		size_t i = 0;
+		while (names[i] != NULL && strcmp(names[i], argv[a]) != 0)
+			i++;
+		if (names[i] == NULL) {
+			fprintf(stderr, "ruqima: codes: unknown option \"%s\"\n", argv[a]);
+			return -1;
+		}
+		if (a + 1 >= argc || values[i] != NULL) {
+			fprintf(stderr, "ruqima: codes: %s needs one value\n", argv[a]);
+			return -1;
+		}
+		values[i] = argv[a + 1];
+	}
+	return 0;
+}
+
+/* A credit or project code as the register keeps it: upper case. Returns 0, or -1 after
+ * saying why when it cannot be one (empty, too long, characters outside [0-9A-Za-z-]). */
+static int normalise_ident(const char *in, char out[IDENT_MAX + 1])
+{
+	size_t n = strlen(in);
+	bool ok = n > 0 && n <= IDENT_MAX;
+	for (size_t i = 0; ok && i < n; i++) {
+		char c = in[i];
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+		out[i] = c;
+	}
+	if (!ok) {
+		fprintf(
+		    stderr,
+		    "ruqima: \"%s\" is neither a unified social credit code nor a project code\n",
+		    in);
+		return -1;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* Checks a revocation reason: 1 to 200 characters of text, not only blanks. */
+static int check_reason(const char *reason)
+{
+	size_t chars = 0;
+	bool blank = strspn(reason, " \t") == strlen(reason);
+	if (!rq_utf8_valid(reason, strlen(reason), &chars) || blank || chars > REASON_MAX_CHARS) {
+		fprintf(stderr,
+			"ruqima: --reason must be 1 to %d characters of text (it is kept with the "
+			"revoked code)\n",
+			REASON_MAX_CHARS);
+		return -1;
+	}
+	return 0;
+}
+
+static void report_sql_error(const char *doing, const PGresult *r)
+{
+	if (r == NULL) {
+		fprintf(stderr, "ruqima: could not %s: the database connection was lost\n", doing);
+		return;
+	}
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	fprintf(stderr, "ruqima: could not %s: %s\n", doing,
+		msg != NULL ? msg : PQresultErrorMessage(r));
+}
+
+/* Runs st; on failure reports it (as "could not <doing>") and returns NULL. The result is
+ * the caller's to PQclear. */
+static PGresult *run(struct rq_db *db, struct rq_stmt *st, const char *const *params,
+		     const char *doing)
+{
+	PGresult *r = rq_db_exec(db, st, params);
+	if (!rq_sql_ok(r)) {
+		report_sql_error(doing, r);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+static struct rq_db *connect_owner(const struct rq_config *cfg)
+{
+	struct rq_db *db = rq_db_new(cfg->owner_dsn, "ruqima-cli", STATEMENT_TIMEOUT);
+	if (db == NULL) {
+		fputs("ruqima: out of memory\n", stderr);
+		return NULL;
+	}
+	if (rq_db_ensure(db) != 0) {
+		PGconn *c = rq_db_conn(db);
+		fprintf(stderr, "ruqima: could not connect as the owner: %s",
+			c != NULL ? PQerrorMessage(c) : "out of memory\n");
+		rq_db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/* BEGIN and the actor context; `what` becomes the audit rows' request id. */
+static int begin_write(struct rq_db *db, const char *what)
+{
+	PGconn *c = rq_db_conn(db);
+	if (cli_exec(c, "BEGIN") != 0)
+		return -1;
+	if (cli_set_actor(c, what) != 0) {
+		cli_exec(c, "ROLLBACK");
+		return -1;
+	}
+	return 0;
+}
+
+static void rollback(struct rq_db *db)
+{
+	PGconn *c = rq_db_conn(db);
+	if (c != NULL && PQtransactionStatus(c) != PQTRANS_IDLE)
+		cli_exec(c, "ROLLBACK");
+}
+
+/* The enterprise a command names, locked until the end of the transaction. */
+struct target {
+	PGresult *res; /* one row; PQclear when done */
+	const char *id, *ident, *name, *business_status, *active_serial, *active_token;
+	bool verified;
+};
+
+/* Finds the enterprise by credit or project code. Returns 0, or -1 after saying why (not
+ * found: with a hint when the code fails the GB 32100 check). */
+static int find_target(struct rq_db *db, const char *ident, struct target *t)
+{
+	const char *params[] = {ident};
+	t->res = run(db, &st_find, params, "look up the enterprise");
+	if (t->res == NULL)
+		return -1;
+	if (PQntuples(t->res) == 0) {
+		bool uscc_shape = strlen(ident) == 18 && strchr(ident, '-') == NULL;
+		fprintf(stderr, "ruqima: no enterprise or project has the code %s%s\n", ident,
+			uscc_shape && !rq_uscc_valid(ident)
+			    ? " (and it is not a valid credit code: the GB 32100 check character "
+			      "does not match)"
+			    : "");
+		PQclear(t->res);
+		t->res = NULL;
+		return -1;
+	}
+	t->id = rq_sql_val(t->res, 0, "id");
+	t->ident = rq_sql_val(t->res, 0, "ident");
+	t->name = rq_sql_val(t->res, 0, "name");
+	t->business_status = rq_sql_val(t->res, 0, "business_status");
+	t->active_serial = rq_sql_val(t->res, 0, "active_serial");
+	t->active_token = rq_sql_val(t->res, 0, "active_token");
+	t->verified = strcmp(rq_sql_val(t->res, 0, "name_verified"), "t") == 0;
+	return 0;
+}
+
+/* Says why the enterprise cannot get a code, or returns 0 when it can. */
+static int check_eligible(const struct target *t)
+{
+	if (strcmp(t->business_status, "normal") != 0) {
+		fprintf(stderr,
+			"ruqima: %s %s is not in normal operation (business status: %s): no code "
+			"is issued\n",
+			t->ident, t->name, t->business_status);
+		return -1;
+	}
+	if (!t->verified) {
+		fprintf(stderr,
+			"ruqima: the name of %s %s is not verified yet (a county admin checks it "
+			"first): no code is issued\n",
+			t->ident, t->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Issues a code to t. Returns the new code's serial and token (one row, to PQclear), or
+ * NULL after reporting the error. */
+static PGresult *issue_to(struct rq_db *db, const struct target *t)
+{
+	const char *id_param[] = {t->id};
+	PGresult *r = run(db, &st_issue, id_param, "issue the code");
+	if (r == NULL)
+		return NULL;
+	const char *code_param[] = {rq_sql_val(r, 0, "id")};
+	PGresult *code = run(db, &st_code, code_param, "read the new code");
+	PQclear(r);
+	return code;
+}
+
+static void print_issued(const struct rq_config *cfg, const struct target *t, const PGresult *code)
+{
+	printf("issued %s to %s %s\nurl: %s/e/%s\n", rq_sql_val(code, 0, "serial"), t->ident,
+	       t->name, cfg->public_base_url, rq_sql_val(code, 0, "token"));
+}
+
+static int issue_one(const struct rq_config *cfg, struct rq_db *db, const char *ident)
+{
+	if (begin_write(db, "cli-codes-issue") != 0)
+		return EXIT_FAILED;
+	struct target t = {0};
+	PGresult *code = NULL;
+	int rc = EXIT_FAILED;
+	if (find_target(db, ident, &t) != 0 || check_eligible(&t) != 0)
+		goto out;
+	if (t.active_serial != NULL) {
+		fprintf(stderr,
+			"ruqima: %s %s already has an active code, %s (revoke it first, or use "
+			"'ruqima codes reissue' for a lost or damaged poster)\n",
+			t.ident, t.name, t.active_serial);
+		rc = EXIT_HAS_CODE;
+		goto out;
+	}
+	code = issue_to(db, &t);
+	if (code != NULL && cli_exec(rq_db_conn(db), "COMMIT") == 0) {
+		print_issued(cfg, &t, code);
+		rc = EXIT_OK;
+	}
+out:
+	PQclear(code);
+	PQclear(t.res);
+	rollback(db);
+	return rc;
+}
+
+/* Says so and returns -1 when county is not a region of the city; 0 when it is. */
+static int check_county(struct rq_db *db, const char *county)
+{
+	const char *p[] = {county};
+	PGresult *r = run(db, &st_region, p, "look up the county");
+	if (r == NULL)
+		return -1;
+	int n = PQntuples(r);
+	PQclear(r);
+	if (n == 0) {
+		fprintf(stderr, "ruqima: %s is not a county, district or zone of Xinyang\n",
+			county);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every verified enterprise in normal operation (of county, or all when NULL) without an
+ * active code gets one. A transaction per ISSUE_BATCH: an interrupted run keeps what it
+ * issued, and the next run goes on from there. */
+static int issue_all(struct rq_db *db, const char *county)
+{
+	char batch[16];
+	snprintf(batch, sizeof(batch), "%d", ISSUE_BATCH);
+	const char *params[] = {batch, county};
+	long total = 0;
+	for (;;) {
+		if (begin_write(db, "cli-codes-issue") != 0)
+			return EXIT_FAILED;
+		PGresult *r = run(db, &st_issue_batch, params, "issue codes");
+		if (r == NULL || cli_exec(rq_db_conn(db), "COMMIT") != 0) {
+			PQclear(r);
+			rollback(db);
+			fprintf(stderr, "ruqima: %ld codes were issued before the error\n", total);
+			return EXIT_FAILED;
+		}
+		int n = PQntuples(r);
+		PQclear(r);
+		total += n;
+		if (n < ISSUE_BATCH)
+			break;
+		fprintf(stderr, "issued %ld codes...\n", total);
+	}
+	printf("issued %ld code%s\n", total, total == 1 ? "" : "s");
+	const char *cp[] = {county};
+	PGresult *r = run(db, &st_unverified, cp, "count the enterprises awaiting verification");
+	if (r == NULL)
+		return EXIT_FAILED;
+	const char *waiting = rq_sql_val(r, 0, "n");
+	if (strcmp(waiting, "0") != 0)
+		printf("%s enterprise%s in normal operation still await%s name verification (no "
+		       "code until a county admin has checked the name)\n",
+		       waiting, strcmp(waiting, "1") == 0 ? "" : "s",
+		       strcmp(waiting, "1") == 0 ? "s" : "");
+	PQclear(r);
+	return EXIT_OK;
+}
+
+static int cmd_issue(const struct rq_config *cfg, int argc, char **argv)
+{
+	static const char *const names[] = {"--uscc", "--county", NULL};
+	const char *v[2];
+	if (parse_options(argc, argv, names, v) != 0 || (v[0] != NULL && v[1] != NULL))
+		return usage();
+	char ident[IDENT_MAX + 1];
+	if (v[0] != NULL && normalise_ident(v[0], ident) != 0)
+		return EXIT_FAILED;
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return EXIT_FAILED;
+	int rc;
+	if (v[0] != NULL)
+		rc = issue_one(cfg, db, ident);
+	else if (v[1] != NULL && check_county(db, v[1]) != 0)
+		rc = EXIT_FAILED;
+	else
+		rc = issue_all(db, v[1]);
+	rq_db_close(db);
+	return rc;
+}
+
+/* revoke, and reissue (= revoke + issue in one transaction). */
+static int cmd_revoke(const struct rq_config *cfg, int argc, char **argv, bool reissue)
+{
+	static const char *const names[] = {"--uscc", "--reason", NULL};
+	const char *v[2];
+	if (parse_options(argc, argv, names, v) != 0 || v[0] == NULL || v[1] == NULL)
+		return usage();
+	char ident[IDENT_MAX + 1];
+	if (normalise_ident(v[0], ident) != 0 || check_reason(v[1]) != 0)
+		return EXIT_FAILED;
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return EXIT_FAILED;
+	int rc = EXIT_FAILED;
+	struct target t = {0};
+	PGresult *code = NULL;
+	if (begin_write(db, reissue ? "cli-codes-reissue" : "cli-codes-revoke") != 0)
+		goto out;
+	if (find_target(db, ident, &t) != 0)
+		goto out;
+	if (t.active_serial == NULL) {
+		fprintf(stderr, "ruqima: %s %s has no active code%s\n", t.ident, t.name,
+			reissue ? " to replace (use 'ruqima codes issue')" : "");
+		goto out;
+	}
+	/* A re-issue must be possible before anything is revoked. */
+	if (reissue && check_eligible(&t) != 0)
+		goto out;
+	const char *params[] = {t.id, v[1]};
+	PGresult *r = run(db, &st_revoke, params, "revoke the code");
+	if (r == NULL)
+		goto out;
+	PQclear(r);
+	if (reissue && (code = issue_to(db, &t)) == NULL)
+		goto out;
+	if (cli_exec(rq_db_conn(db), "COMMIT") != 0)
+		goto out;
+	printf("revoked %s of %s %s (token %s): %s\n", t.active_serial, t.ident, t.name,
+	       t.active_token, v[1]);
+	if (reissue)
+		print_issued(cfg, &t, code);
+	rc = EXIT_OK;
+out:
+	PQclear(code);
+	PQclear(t.res);
+	rollback(db);
+	rq_db_close(db);
+	return rc;
+}
+
+static void print_row(const char *const cells[6], const int widths[5])
+{
+	for (int i = 0; i < 5; i++)
+		printf("%-*s  ", widths[i], cells[i]);
+	printf("%s\n", cells[5]);
+}
+
+/* A plain table; the name comes last so that Chinese names of any width cannot break the
+ * alignment of the other columns. */
+static int cmd_list(const struct rq_config *cfg, int argc, char **argv)
+{
+	static const char *const names[] = {"--county", "--limit", "--status", NULL};
+	const char *v[3];
+	if (parse_options(argc, argv, names, v) != 0)
+		return usage();
+	const char *county = v[0], *status = v[2] != NULL ? v[2] : "active";
+	char limit[24];
+	int64_t n = 0;
+	if (v[1] != NULL) {
+		if (rq_parse_i64(v[1], 1, INT32_MAX, &n) != 0) {
+			fputs("ruqima: --limit must be a whole number from 1 to 2147483647\n",
+			      stderr);
+			return EXIT_USAGE;
+		}
+		snprintf(limit, sizeof(limit), "%lld", (long long)n);
+	}
+	if (strcmp(status, "active") != 0 && strcmp(status, "revoked") != 0 &&
+	    strcmp(status, "all") != 0) {
+		fputs("ruqima: --status must be active, revoked or all\n", stderr);
+		return EXIT_USAGE;
+	}
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return EXIT_FAILED;
+	int rc = EXIT_FAILED;
+	PGresult *r = NULL;
+	if (county != NULL && check_county(db, county) != 0)
+		goto out;
+	const char *params[] = {county, status, v[1] != NULL ? limit : NULL};
+	r = run(db, &st_list, params, "list the codes");
+	if (r == NULL)
+		goto out;
+	static const char *const header[6] = {"SERIAL", "CODE",	   "TOKEN",
+					      "STATUS", "PRINTED", "NAME"};
+	static const char *const columns[6] = {"serial", "ident",   "token",
+					       "status", "printed", "name"};
+	int widths[5], rows = PQntuples(r);
+	for (int i = 0; i < 5; i++) {
+		widths[i] = (int)strlen(header[i]);
+		for (int row = 0; row < rows; row++) {
+			int w = (int)strlen(rq_sql_val(r, row, columns[i]));
+			if (w > widths[i])
+				widths[i] = w;
+		}
+	}
+	print_row(header, widths);
+	for (int row = 0; row < rows; row++) {
+		const char *cells[6];
+		for (int i = 0; i < 6; i++)
+			cells[i] = rq_sql_val(r, row, columns[i]);
+		print_row(cells, widths);
+	}
+	fprintf(stderr, "%d code%s\n", rows, rows == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	PQclear(r);
+	rq_db_close(db);
+	return rc;
+}
+
+int cli_codes(const struct rq_config *cfg, int argc, char **argv)
+{
+	if (argc < 1)
+		return usage();
+	if (strcmp(argv[0], "issue") == 0)
+		return cmd_issue(cfg, argc - 1, argv + 1);
+	if (strcmp(argv[0], "list") == 0)
+		return cmd_list(cfg, argc - 1, argv + 1);
+	if (strcmp(argv[0], "revoke") == 0)
+		return cmd_revoke(cfg, argc - 1, argv + 1, false);
+	if (strcmp(argv[0], "reissue") == 0)
+		return cmd_revoke(cfg, argc - 1, argv + 1, true);
+	return usage();
+}

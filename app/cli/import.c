@@ -1,0 +1,195 @@
+/* ruqima import enterprises FILE [--dry-run] [--strict]: the register as the bureau exports
+ * it (CSV, UTF-8 or GBK), in one audited transaction. Problems go to stdout with their line
+ * numbers, progress to stderr, and a summary line ends the output. */
+#include "cli.h"
+
+#include "rq_arena.h"
+#include "rq_import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct progress {
+	double start;
+};
+
+static void show_progress(void *ctx, const char *phase, size_t done, size_t total)
+{
+	const struct progress *p = ctx;
+	if (total < RQ_IMPORT_PROGRESS_EVERY)
+		return; /* small files finish before anyone would look */
+	double secs = now_mono() - p->start;
+	fprintf(stderr, "ruqima: %s %zu/%zu rows (%.0f rows/s)\n", phase, done, total,
+		secs > 0 ? (double)done / secs : 0.0);
+}
+
+/* Reads the whole file (at most max bytes). Returns a malloc'd buffer or NULL after saying
+ * why. */
+static char *read_file(const char *path, long max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "ruqima: could not open \"%s\": %s\n", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "ruqima: \"%s\" is not a regular file\n", path);
+		fclose(f);
+		return NULL;
+	}
+	if (st.st_size > max) {
+		fprintf(stderr,
+			"ruqima: \"%s\" has %lld bytes; RUQIMA_IMPORT_MAX_BYTES allows %ld\n", path,
+			(long long)st.st_size, max);
+		fclose(f);
+		return NULL;
+	}
+	size_t n = (size_t)st.st_size;
+	char *buf = malloc(n + 1);
+	if (buf == NULL || fread(buf, 1, n, f) != n) {
+		fprintf(stderr, "ruqima: could not read \"%s\"\n", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static void print_problems(const struct rq_import *imp)
+{
+	for (size_t i = 0; i < imp->nproblems; i++) {
+		const struct rq_import_problem *p = &imp->problems[i];
+		if (p->line > 0)
+			printf("line %ld: %s: %s\n", p->line, p->field, p->message);
+		else
+			printf("%s: %s\n", p->field, p->message);
+	}
+}
+
+static int usage(void)
+{
+	fputs("usage: ruqima import enterprises FILE [--dry-run] [--strict]\n"
+	      "  --dry-run  check every row and say what would change; change nothing\n"
+	      "  --strict   import nothing if any row is rejected\n",
+	      stderr);
+	return 2;
+}
+
+/* Runs the database half in one transaction as the owner with the CLI's actor context.
+ * Returns the exit status. */
+static int import_db(const struct rq_config *cfg, const char *path, struct rq_import *imp,
+		     bool dry_run, bool strict, double start)
+{
+	PGconn *c = cli_connect_owner(cfg);
+	if (c == NULL)
+		return 1;
+	int rc = 1;
+	struct rq_import_counts n;
+	struct progress prog = {start};
+	PGresult *err = NULL;
+	/* One import at a time: a second one waits for the first to commit, then sees its
+	 * rows (instead of failing on a unique violation half-way). */
+	if (cli_exec(c, "BEGIN") != 0 || cli_set_actor(c, "cli-import-enterprises") != 0 ||
+	    cli_exec(c, "SELECT pg_advisory_xact_lock(hashtext('rq.import_enterprises'))") != 0)
+		goto out;
+	enum rq_import_result res =
+	    rq_import_run(c, imp, dry_run, strict, &n, show_progress, &prog, &err);
+	print_problems(imp);
+	double secs = now_mono() - start;
+	switch (res) {
+	case RQ_IMPORT_OK:
+		if (dry_run) {
+			cli_exec(c, "ROLLBACK");
+			printf("dry run of %s (%s, %zu rows): would insert %zu, update %zu; "
+			       "unchanged %zu, rejected %zu; nothing was changed\n",
+			       path, imp->encoding, n.rows, n.inserted, n.updated, n.unchanged,
+			       n.rejected);
+			rc = n.rejected > 0 ? 1 : 0;
+			break;
+		}
+		if (cli_exec(c, "COMMIT") != 0)
+			goto out;
+		printf("imported %s (%s, %zu rows in %.1f s): inserted %zu, updated %zu, "
+		       "unchanged %zu, rejected %zu\n",
+		       path, imp->encoding, n.rows, secs, n.inserted, n.updated, n.unchanged,
+		       n.rejected);
+		rc = 0;
+		break;
+	case RQ_IMPORT_REFUSED:
+		cli_exec(c, "ROLLBACK");
+		printf("refused (--strict): %zu of %zu rows rejected; nothing was imported\n",
+		       n.rejected, n.rows);
+		break;
+	case RQ_IMPORT_DB_ERROR:
+		fprintf(stderr, "ruqima: import failed, nothing was imported: %s",
+			err != NULL ? PQresultErrorMessage(err) : PQerrorMessage(c));
+		PQclear(err);
+		break;
+	}
+out:
+	PQfinish(c); /* an open transaction is rolled back */
+	return rc;
+}
+
+int cli_import(const struct rq_config *cfg, int argc, char **argv)
+{
+	const char *path = NULL;
+	bool dry_run = false, strict = false;
+	if (argc < 1 || strcmp(argv[0], "enterprises") != 0)
+		return usage();
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry_run = true;
+		else if (strcmp(argv[i], "--strict") == 0)
+			strict = true;
+		else if (argv[i][0] == '-' || path != NULL)
+			return usage();
+		else
+			path = argv[i];
+	}
+	if (path == NULL)
+		return usage();
+	double start = now_mono();
+	size_t len = 0;
+	char *data = read_file(path, cfg->import_max_bytes, &len);
+	if (data == NULL)
+		return 1;
+	struct rq_arena *a = rq_arena_new();
+	if (a == NULL) {
+		free(data);
+		return 1;
+	}
+	struct rq_import *imp = rq_import_parse(a, data, len, (size_t)cfg->import_max_bytes);
+	int rc;
+	if (imp->fatal) {
+		print_problems(imp);
+		printf("refused: %s cannot be imported; nothing was changed\n", path);
+		rc = 1;
+	} else {
+		if (imp->nrows >= RQ_IMPORT_PROGRESS_EVERY) {
+			double secs = now_mono() - start;
+			fprintf(stderr, "ruqima: read %zu rows (%s) in %.2f s (%.0f rows/s)\n",
+				imp->nrows, imp->encoding, secs,
+				secs > 0 ? (double)imp->nrows / secs : 0.0);
+		}
+		rc = import_db(cfg, path, imp, dry_run, strict, start);
+	}
+	rq_arena_free(a);
+	free(data);
+	return rc;
+}

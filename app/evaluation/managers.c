@@ -1,0 +1,334 @@
+#include "managers.h"
+
+#include "rq_config.h"
+#include "rq_db.h"
+#include "rq_log.h"
+#include "rq_num.h"
+#include "rq_poster.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct rq_stmt st_claim =
+    RQ_STMT("evaluation_manager_claim",
+	    "SELECT outcome, id, retry_after FROM rq.manager_claim($1, $2, $3, $4, $5, $6)", 6);
+static struct rq_stmt st_binding =
+    RQ_STMT("evaluation_manager_binding",
+	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.county_code,"
+	    " c.serial, (a.current_enterprise_id = b.enterprise_id) AS current"
+	    " FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"
+	    " JOIN rq.accounts a ON a.id = b.account_id"
+	    " LEFT JOIN rq.codes c ON c.enterprise_id = b.enterprise_id AND c.status = 'active'"
+	    " WHERE b.id = $1::bigint",
+	    1);
+/* RLS keeps this to the account's own rows; the WHERE says the same for clarity. */
+static struct rq_stmt st_list =
+    RQ_STMT("evaluation_manager_list",
+	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.county_code,"
+	    " c.serial, (a.current_enterprise_id = b.enterprise_id) AS current"
+	    " FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"
+	    " JOIN rq.accounts a ON a.id = b.account_id"
+	    " LEFT JOIN rq.codes c ON c.enterprise_id = b.enterprise_id AND c.status = 'active'"
+	    " WHERE b.account_id = rq.current_account_id() AND b.status = 'active'"
+	    " ORDER BY b.bound_at, b.id",
+	    0);
+static struct rq_stmt st_claim_request =
+    RQ_STMT("evaluation_manager_claim_request",
+	    "SELECT r.id, r.enterprise_id, r.status, r.created_at, e.name"
+	    " FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"
+	    " WHERE r.id = $1::bigint",
+	    1);
+static struct rq_stmt st_select =
+    RQ_STMT("evaluation_manager_select", "SELECT rq.manager_select($1::bigint) AS ok", 1);
+static struct rq_stmt st_unbind =
+    RQ_STMT("evaluation_manager_unbind", "SELECT rq.manager_unbind($1::bigint) AS ok", 1);
+
+/* The poster of an enterprise the account manages now (RLS and the WHERE agree). */
+static struct rq_stmt st_poster =
+    RQ_STMT("evaluation_manager_poster",
+	    "SELECT e.name, c.serial, c.token"
+	    " FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"
+	    " LEFT JOIN rq.codes c ON c.enterprise_id = b.enterprise_id AND c.status = 'active'"
+	    " WHERE b.account_id = rq.current_account_id() AND b.enterprise_id = $1::bigint"
+	    " AND b.status = 'active'",
+	    1);
+
+static bool all_in(const char *s, const char *set)
+{
+	return strspn(s, set) == strlen(s);
+}
+
+/* 11-digit mainland mobile number: 1, then 3-9, then 9 digits. */
+static bool phone_valid(const char *p)
+{
+	return strlen(p) == 11 && all_in(p, "0123456789") && p[0] == '1' && p[1] >= '3';
+}
+
+static cJSON *binding_json(const PGresult *res, int row)
+{
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "enterprise_id", rq_sql_val(res, row, "enterprise_id"));
+	cJSON_AddStringToObject(b, "name", rq_sql_val(res, row, "name"));
+	const char *uscc = rq_sql_val(res, row, "uscc");
+	const char *serial = rq_sql_val(res, row, "serial");
+	if (uscc != NULL)
+		cJSON_AddStringToObject(b, "uscc", uscc);
+	else
+		cJSON_AddNullToObject(b, "uscc");
+	cJSON_AddStringToObject(b, "county_code", rq_sql_val(res, row, "county_code"));
+	if (serial != NULL) {
+		cJSON_AddStringToObject(b, "serial", serial);
+		char poster[96];
+		snprintf(poster, sizeof(poster), "/api/v1/evaluation/enterprises/%s/poster.png",
+			 rq_sql_val(res, row, "enterprise_id"));
+		cJSON_AddStringToObject(b, "poster", poster);
+	} else {
+		cJSON_AddNullToObject(b, "serial");
+		cJSON_AddNullToObject(b, "poster");
+	}
+	const char *current = rq_sql_val(res, row, "current");
+	cJSON_AddBoolToObject(b, "current", current != NULL && strcmp(current, "t") == 0);
+	cJSON_AddStringToObject(b, "binding_id", rq_sql_val(res, row, "id"));
+	cJSON_AddStringToObject(b, "method", rq_sql_val(res, row, "method"));
+	cJSON_AddStringToObject(b, "bound_at", rq_sql_val(res, row, "bound_at"));
+	return b;
+}
+
+/* Answers 200/201 with one binding read back under RLS. */
+static void answer_binding(struct rq_req *req, struct rq_resp *resp, int status, const char *id)
+{
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, &st_binding, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the request could not be completed");
+		return;
+	}
+	rq_resp_json(req, resp, status, binding_json(res, 0));
+}
+
+static void answer_claim_request(struct rq_req *req, struct rq_resp *resp, const char *id)
+{
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, &st_claim_request, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the request could not be completed");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "claim_id", rq_sql_val(res, 0, "id"));
+	cJSON_AddStringToObject(o, "enterprise_id", rq_sql_val(res, 0, "enterprise_id"));
+	cJSON_AddStringToObject(o, "name", rq_sql_val(res, 0, "name"));
+	cJSON_AddStringToObject(o, "status", rq_sql_val(res, 0, "status"));
+	cJSON_AddStringToObject(o, "created_at", rq_sql_val(res, 0, "created_at"));
+	rq_resp_json(req, resp, 202, o);
+}
+
+void evaluation_managers_claim(struct rq_req *req, struct rq_resp *resp)
+{
+	cJSON *errors = rq_errors_new();
+	const char *token = rq_json_string(req->json, "token", false, 22, 64, errors);
+	const char *uscc = rq_json_string(req->json, "uscc", true, 18, 18, errors);
+	const char *legal_rep = rq_json_string(req->json, "legal_rep", true, 1, 100, errors);
+	const char *name = rq_json_string(req->json, "name", true, 1, 50, errors);
+	const char *phone = rq_json_string(req->json, "phone", true, 11, 11, errors);
+	const char *code = rq_json_string(req->json, "activation_code", false, 4, 32, errors);
+	if (token != NULL &&
+	    !all_in(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"))
+		rq_errors_add(errors, "token", "is not the token of a 公务入企码");
+	if (uscc != NULL && !all_in(uscc, "0123456789ABCDEFGHJKLMNPQRTUWXY"))
+		rq_errors_add(errors, "uscc",
+			      "must be an 18-character unified social credit code (upper case)");
+	if (phone != NULL && !phone_valid(phone))
+		rq_errors_add(errors, "phone", "must be an 11-digit mainland mobile number");
+	if (code != NULL && !all_in(code, "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+					  "abcdefghjkmnpqrstuvwxyz -"))
+		rq_errors_add(errors, "activation_code",
+			      "has a character that no activation code contains");
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+
+	const char *params[] = {token, uscc, legal_rep, name, phone, code};
+	PGresult *res = rq_sql(req, &st_claim, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	const char *outcome = rq_sql_val(res, 0, "outcome");
+	const char *id = rq_sql_val(res, 0, "id");
+	if (outcome == NULL) {
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the request could not be completed");
+		return;
+	}
+	/* The failure counts written by rq.manager_claim must survive the 4xx. */
+	req->commit_on_error = true;
+	if (strcmp(outcome, "bound") == 0) {
+		answer_binding(req, resp, 201, rq_strdup(req->arena, id));
+	} else if (strcmp(outcome, "requested") == 0) {
+		answer_claim_request(req, resp, rq_strdup(req->arena, id));
+	} else if (strcmp(outcome, "mismatch") == 0) {
+		rq_problem(req, resp, 403, "claim-refused", "Claim refused",
+			   "the credit code and the legal representative do not match an "
+			   "enterprise of the register");
+	} else if (strcmp(outcome, "not-active") == 0) {
+		rq_problem(req, resp, 422, "enterprise-not-active", "Enterprise not active",
+			   "the enterprise is not in normal operation and cannot be claimed");
+	} else if (strcmp(outcome, "already-bound") == 0) {
+		rq_problem(req, resp, 409, "already-bound", "Already bound",
+			   "you already manage this enterprise");
+	} else if (strcmp(outcome, "already-requested") == 0) {
+		rq_problem(req, resp, 409, "claim-pending", "Claim pending",
+			   "your claim of this enterprise is waiting for the county's decision");
+	} else if (strcmp(outcome, "bad-code") == 0) {
+		rq_problem(req, resp, 403, "activation-code-invalid", "Activation code invalid",
+			   "the activation code is wrong or was used already");
+	} else if (strcmp(outcome, "code-locked") == 0) {
+		rq_problem(req, resp, 403, "activation-code-locked", "Activation code locked",
+			   "the activation code is locked after too many wrong attempts; claim "
+			   "without it and the county office will decide");
+	} else if (strcmp(outcome, "too-many") == 0) {
+		rq_problem(req, resp, 429, "claim-attempts", "Too many attempts",
+			   "too many failed claims of this enterprise; try again later");
+		const char *retry = rq_sql_val(res, 0, "retry_after");
+		rq_resp_header(resp, "Retry-After", rq_strdup(req->arena, retry ? retry : "86400"));
+	} else {
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the request could not be completed");
+	}
+}
+
+void evaluation_managers_list(struct rq_req *req, struct rq_resp *resp)
+{
+	PGresult *res = rq_sql(req, &st_list, NULL);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON *items = cJSON_AddArrayToObject(o, "items");
+	int n = PQntuples(res);
+	const char *current = NULL;
+	for (int i = 0; i < n; i++) {
+		cJSON_AddItemToArray(items, binding_json(res, i));
+		const char *c = rq_sql_val(res, i, "current");
+		if (c != NULL && strcmp(c, "t") == 0)
+			current = rq_sql_val(res, i, "enterprise_id");
+	}
+	if (current != NULL)
+		cJSON_AddStringToObject(o, "current_enterprise_id", current);
+	else
+		cJSON_AddNullToObject(o, "current_enterprise_id");
+	rq_resp_json(req, resp, 200, o);
+}
+
+/* The {id} of the path, or NULL after answering 404 (no enterprise has a malformed id). */
+static const char *enterprise_param(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t id;
+	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
+		rq_problem(req, resp, 404, "not-found", "Not found",
+			   "you do not manage this enterprise");
+		return NULL;
+	}
+	return req->params[0];
+}
+
+/* Runs a rq.manager_* function that answers whether the account was actively bound. */
+static void bound_action(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
+{
+	const char *id = enterprise_param(req, resp);
+	if (id == NULL)
+		return;
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, st, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	const char *ok = rq_sql_val(res, 0, "ok");
+	if (ok == NULL || strcmp(ok, "t") != 0) {
+		rq_problem(req, resp, 404, "not-found", "Not found",
+			   "you do not manage this enterprise");
+		return;
+	}
+	evaluation_managers_list(req, resp);
+}
+
+void evaluation_managers_select(struct rq_req *req, struct rq_resp *resp)
+{
+	bound_action(req, resp, &st_select);
+}
+
+void evaluation_managers_unbind(struct rq_req *req, struct rq_resp *resp)
+{
+	bound_action(req, resp, &st_unbind);
+}
+
+static void free_png(void *p)
+{
+	free(p);
+}
+
+void evaluation_managers_poster(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = enterprise_param(req, resp);
+	if (id == NULL)
+		return;
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, &st_poster, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		rq_problem(req, resp, 404, "not-found", "Not found",
+			   "you do not manage this enterprise");
+		return;
+	}
+	const char *token = rq_sql_val(res, 0, "token");
+	const char *serial = rq_sql_val(res, 0, "serial");
+	if (token == NULL || serial == NULL) {
+		rq_problem(req, resp, 404, "code-not-issued", "No code yet",
+			   "the enterprise has no active 公务入企码 at the moment");
+		return;
+	}
+	const struct rq_poster_text text = {
+	    .name = rq_sql_val(res, 0, "name"),
+	    .serial = serial,
+	    .url = rq_printf(req->arena, "%s/e/%s", req->cfg->public_base_url, token),
+	    .footer = req->cfg->poster_footer,
+	};
+	uint8_t *png;
+	size_t len;
+	if (rq_poster_png(&text, req->cfg->font_file, &png, &len, NULL) != 0) {
+		rq_log_event("error", "could not render the poster (is RUQIMA_FONT_FILE a font?)",
+			     NULL);
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the image could not be made");
+		return;
+	}
+	rq_arena_cleanup(req->arena, free_png, png);
+	resp->status = 200;
+	resp->content_type = "image/png";
+	resp->body = (const char *)png;
+	resp->body_len = len;
+	/* The serial is digits and a hyphen (rq.codes CHECK): safe in a quoted filename. The
+	 * default Cache-Control: no-store stays: the answer depends on the session. */
+	rq_resp_header(resp, "Content-Disposition",
+		       rq_printf(req->arena, "attachment; filename=\"%s.png\"", serial));
+}

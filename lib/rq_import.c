@@ -1,0 +1,1133 @@
+#include "rq_import.h"
+
+#include "rq_num.h"
+#include "rq_uscc.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* ---------------------------------------------------------------------------------
+ * Fields and their names
+ * --------------------------------------------------------------------------------- */
+
+static const char *const field_names[RQ_IMPORT_NFIELDS] = {
+    "uscc",	"project_code",	   "name",     "legal_rep", "address", "county_code",
+    "industry", "business_status", "latitude", "longitude",
+};
+
+const char *rq_import_field_name(enum rq_import_field f)
+{
+	return (unsigned)f < RQ_IMPORT_NFIELDS ? field_names[f] : "file";
+}
+
+/* Header names as government exports and our own template write them. English names are
+ * matched without regard to case. */
+static const struct {
+	const char *name;
+	enum rq_import_field field;
+} header_aliases[] = {
+    {"统一社会信用代码", RQ_IMPORT_USCC},
+    {"社会信用代码", RQ_IMPORT_USCC},
+    {"信用代码", RQ_IMPORT_USCC},
+    {"uscc", RQ_IMPORT_USCC},
+    {"credit_code", RQ_IMPORT_USCC},
+    {"项目代码", RQ_IMPORT_PROJECT_CODE},
+    {"项目编码", RQ_IMPORT_PROJECT_CODE},
+    {"project_code", RQ_IMPORT_PROJECT_CODE},
+    {"企业名称", RQ_IMPORT_NAME},
+    {"名称", RQ_IMPORT_NAME},
+    {"单位名称", RQ_IMPORT_NAME},
+    {"项目名称", RQ_IMPORT_NAME},
+    {"name", RQ_IMPORT_NAME},
+    {"法定代表人", RQ_IMPORT_LEGAL_REP},
+    {"法定代表人姓名", RQ_IMPORT_LEGAL_REP},
+    {"负责人", RQ_IMPORT_LEGAL_REP},
+    {"legal_rep", RQ_IMPORT_LEGAL_REP},
+    {"legal_representative", RQ_IMPORT_LEGAL_REP},
+    {"住所", RQ_IMPORT_ADDRESS},
+    {"地址", RQ_IMPORT_ADDRESS},
+    {"经营场所", RQ_IMPORT_ADDRESS},
+    {"项目地址", RQ_IMPORT_ADDRESS},
+    {"address", RQ_IMPORT_ADDRESS},
+    {"县区代码", RQ_IMPORT_COUNTY_CODE},
+    {"区划代码", RQ_IMPORT_COUNTY_CODE},
+    {"行政区划代码", RQ_IMPORT_COUNTY_CODE},
+    {"county_code", RQ_IMPORT_COUNTY_CODE},
+    {"行业", RQ_IMPORT_INDUSTRY},
+    {"所属行业", RQ_IMPORT_INDUSTRY},
+    {"行业门类", RQ_IMPORT_INDUSTRY},
+    {"industry", RQ_IMPORT_INDUSTRY},
+    {"经营状态", RQ_IMPORT_STATUS},
+    {"登记状态", RQ_IMPORT_STATUS},
+    {"企业状态", RQ_IMPORT_STATUS},
+    {"business_status", RQ_IMPORT_STATUS},
+    {"status", RQ_IMPORT_STATUS},
+    {"纬度", RQ_IMPORT_LATITUDE},
+    {"latitude", RQ_IMPORT_LATITUDE},
+    {"lat", RQ_IMPORT_LATITUDE},
+    {"经度", RQ_IMPORT_LONGITUDE},
+    {"longitude", RQ_IMPORT_LONGITUDE},
+    {"lng", RQ_IMPORT_LONGITUDE},
+    {"lon", RQ_IMPORT_LONGITUDE},
+};
+
+/* Registry statuses, matched as prefixes in this order ("吊销，未注销" is revoked, not
+ * cancelled: the first word decides). */
+static const struct {
+	const char *prefix;
+	const char *status;
+} status_map[] = {
+    {"存续", "normal"},	      {"在业", "normal"},	    {"在营", "normal"},
+    {"开业", "normal"},	      {"在册", "normal"},	    {"正常", "normal"},
+    {"在建", "normal"},	      {"吊销", "revoked"},	    {"注销", "cancelled"},
+    {"停业", "suspended"},    {"歇业", "suspended"},	    {"异常", "abnormal"},
+    {"经营异常", "abnormal"}, {"列入经营异常", "abnormal"},
+};
+static const char *const status_english[] = {"normal", "revoked", "cancelled", "suspended",
+					     "abnormal"};
+
+const char *rq_import_status(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(status_english) / sizeof(status_english[0]); i++)
+		if (strcasecmp(s, status_english[i]) == 0)
+			return status_english[i];
+	for (size_t i = 0; i < sizeof(status_map) / sizeof(status_map[0]); i++)
+		if (strncmp(s, status_map[i].prefix, strlen(status_map[i].prefix)) == 0)
+			return status_map[i].status;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Problems
+ * --------------------------------------------------------------------------------- */
+
+/* Insertion order, kept next to each problem so that sorting by line is stable. */
+struct problem_slot {
+	struct rq_import_problem p;
+	size_t seq;
+};
+
+static void add_problem(struct rq_import *imp, long line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_problem(struct rq_import *imp, long line, const char *field, const char *fmt, ...)
+{
+	if (imp->nproblems == imp->problems_cap) {
+		size_t cap = imp->problems_cap == 0 ? 64 : imp->problems_cap * 2;
+		struct rq_import_problem *p = rq_alloc(imp->arena, cap * sizeof(*p));
+		if (imp->nproblems > 0)
+			memcpy(p, imp->problems, imp->nproblems * sizeof(*p));
+		imp->problems = p;
+		imp->problems_cap = cap;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	char buf[512];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	struct rq_import_problem *p = &imp->problems[imp->nproblems++];
+	p->line = line;
+	p->field = field;
+	p->message = rq_strdup(imp->arena, buf);
+}
+
+static void reject(struct rq_import *imp, struct rq_import_row *row, enum rq_import_field f,
+		   const char *message)
+{
+	add_problem(imp, row->line, field_names[f], "%s", message);
+	if (!row->rejected) {
+		row->rejected = true;
+		imp->nrejected++;
+	}
+}
+
+static void refuse_file(struct rq_import *imp, long line, const char *message)
+{
+	imp->fatal = true;
+	imp->nrows = 0;
+	imp->nrejected = 0;
+	imp->nproblems = 0;
+	add_problem(imp, line, "file", "%s", message);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Encoding
+ * --------------------------------------------------------------------------------- */
+
+/* Well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). Control
+ * characters are allowed here: they are a matter for the fields, not for the encoding. */
+static bool utf8_wellformed(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = p[i];
+		size_t n;
+		uint32_t cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			n = 2;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			n = 3;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			n = 4;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (i + n > len)
+			return false;
+		for (size_t k = 1; k < n; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+static long line_at(const char *data, size_t offset)
+{
+	long line = 1;
+	for (size_t i = 0; i < offset; i++)
+		if (data[i] == '\n')
+			line++;
+	return line;
+}
+
+/* Sets *out and *outlen to the UTF-8 text of the file (without a BOM). Returns 0, or -1 after
+ * refusing the file. */
+static int decode(struct rq_import *imp, const char *data, size_t len, const char **out,
+		  size_t *outlen)
+{
+	const unsigned char *u = (const unsigned char *)data;
+	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+		refuse_file(imp, 0, "the file is UTF-16; save it as CSV in UTF-8 or GBK");
+		return -1;
+	}
+	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+		if (!utf8_wellformed(u + 3, len - 3)) {
+			refuse_file(imp, 0,
+				    "the file starts with a UTF-8 byte order mark but is "
+				    "not valid UTF-8");
+			return -1;
+		}
+		imp->encoding = "UTF-8 with BOM";
+		*out = data + 3;
+		*outlen = len - 3;
+		return 0;
+	}
+	if (utf8_wellformed(u, len)) {
+		imp->encoding = "UTF-8";
+		*out = data;
+		*outlen = len;
+		return 0;
+	}
+	/* Not UTF-8: GB18030, the superset of GBK and GB2312 that Chinese spreadsheets save.
+	 * A GBK character takes 2 bytes and becomes 3 in UTF-8; a 4-byte GB18030 one becomes
+	 * at most 4; so 2 × len is always enough. */
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	if (cd == (iconv_t)-1) {
+		refuse_file(imp, 0, "the file is not UTF-8, and GB18030 conversion is unavailable");
+		return -1;
+	}
+	size_t cap = len * 2 + 16;
+	char *buf = rq_alloc(imp->arena, cap);
+	char *in = (char *)data, *o = buf;
+	size_t inleft = len, outleft = cap;
+	size_t rc = iconv(cd, &in, &inleft, &o, &outleft);
+	int err = errno;
+	iconv_close(cd);
+	if (rc == (size_t)-1) {
+		size_t at = (size_t)(in - data);
+		char msg[160];
+		snprintf(msg, sizeof(msg), "byte %zu (0x%02x) is neither UTF-8 nor GB18030/GBK%s",
+			 at + 1, at < len ? u[at] : 0,
+			 err == EINVAL ? " (the file ends inside a character)" : "");
+		refuse_file(imp, line_at(data, at), msg);
+		return -1;
+	}
+	size_t n = cap - outleft;
+	/* GB18030's own byte order mark (84 31 95 33) converts to U+FEFF. */
+	if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+		buf += 3;
+		n -= 3;
+	}
+	imp->encoding = "GB18030";
+	*out = buf;
+	*outlen = n;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------
+ * RFC 4180 records
+ * --------------------------------------------------------------------------------- */
+
+enum { MAX_FIELDS = 256 };
+
+struct csv {
+	const char *p, *end;
+	long line;     /* current physical line */
+	char *scratch; /* the record's unquoted bytes, fields NUL-separated */
+	size_t used;   /* bytes of scratch in use */
+	size_t start[MAX_FIELDS];
+	size_t nfields;
+	long record_line; /* line where the record began */
+	bool too_long, bad_quote, too_many;
+};
+
+static void csv_put(struct csv *c, char ch)
+{
+	if (c->used >= RQ_IMPORT_MAX_RECORD) {
+		c->too_long = true;
+		return;
+	}
+	c->scratch[c->used++] = ch;
+}
+
+static void csv_end_field(struct csv *c)
+{
+	/* The NUL always fits: scratch has one byte per field more than the cap. */
+	if (c->used < RQ_IMPORT_MAX_RECORD + MAX_FIELDS)
+		c->scratch[c->used++] = '\0';
+	if (c->nfields + 1 < MAX_FIELDS)
+		c->start[++c->nfields] = c->used;
+	else
+		c->too_many = true;
+}
+
+/* Consumes a line end (\r\n, \n or a lone \r) at c->p, if any. */
+static bool csv_eol(struct csv *c)
+{
+	if (c->p < c->end && *c->p == '\r') {
+		c->p++;
+		if (c->p < c->end && *c->p == '\n')
+			c->p++;
+		c->line++;
+		return true;
+	}
+	if (c->p < c->end && *c->p == '\n') {
+		c->p++;
+		c->line++;
+		return true;
+	}
+	return false;
+}
+
+/* Reads the next record. Returns 1, 0 at the end of the input, or -1 for a quoted field
+ * that is never closed (c->record_line says where it began). */
+static int csv_next(struct csv *c)
+{
+	if (c->p >= c->end)
+		return 0;
+	c->used = 0;
+	c->nfields = 0;
+	c->start[0] = 0;
+	c->record_line = c->line;
+	c->too_long = c->bad_quote = c->too_many = false;
+	for (;;) {
+		/* at the start of a field */
+		if (c->p < c->end && *c->p == '"') {
+			long opened = c->line;
+			c->p++;
+			for (;;) {
+				if (c->p >= c->end) {
+					c->record_line = opened;
+					return -1;
+				}
+				char ch = *c->p++;
+				if (ch == '"') {
+					if (c->p < c->end && *c->p == '"') {
+						c->p++;
+						csv_put(c, '"');
+						continue;
+					}
+					break;
+				}
+				if (ch == '\n' || (ch == '\r' && (c->p >= c->end || *c->p != '\n')))
+					c->line++;
+				csv_put(c, ch);
+			}
+			/* after the closing quote: a separator, a line end or the end */
+			while (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n') {
+				c->bad_quote = true;
+				csv_put(c, *c->p++);
+			}
+		} else {
+			while (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n')
+				csv_put(c, *c->p++);
+		}
+		csv_end_field(c);
+		if (c->p < c->end && *c->p == ',') {
+			c->p++;
+			continue;
+		}
+		csv_eol(c);
+		return 1;
+	}
+}
+
+static const char *csv_field(const struct csv *c, size_t i)
+{
+	return i < c->nfields ? c->scratch + c->start[i] : "";
+}
+
+static bool blank(const char *s);
+
+/* A record of empty fields only (a blank line, or ",,,," as spreadsheets leave them). */
+static bool csv_blank(const struct csv *c)
+{
+	for (size_t i = 0; i < c->nfields; i++)
+		if (!blank(csv_field(c, i)))
+			return false;
+	return true;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Values
+ * --------------------------------------------------------------------------------- */
+
+/* Length of the white space at s: ASCII blanks, NBSP (C2 A0), ideographic space (E3 80 80). */
+static size_t space_at(const char *s, const char *end)
+{
+	if (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		return 1;
+	if (end - s >= 2 && memcmp(s, "\xC2\xA0", 2) == 0)
+		return 2;
+	if (end - s >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+static bool blank(const char *s)
+{
+	const char *end = s + strlen(s);
+	size_t n;
+	while ((n = space_at(s, end)) > 0)
+		s += n;
+	return s == end;
+}
+
+/* The trimmed value as an arena string, or NULL when empty. */
+static char *trimmed(struct rq_arena *a, const char *s)
+{
+	const char *end = s + strlen(s);
+	size_t n;
+	while ((n = space_at(s, end)) > 0)
+		s += n;
+	for (;;) {
+		const char *t = end;
+		if (t > s && (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r' || t[-1] == '\n'))
+			t--;
+		else if (t - s >= 2 && memcmp(t - 2, "\xC2\xA0", 2) == 0)
+			t -= 2;
+		else if (t - s >= 3 && memcmp(t - 3, "\xE3\x80\x80", 3) == 0)
+			t -= 3;
+		if (t == end)
+			break;
+		end = t;
+	}
+	return end > s ? rq_strndup(a, s, (size_t)(end - s)) : NULL;
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* Runs of control characters (line breaks inside a spreadsheet cell) become one space. */
+static void flatten_controls(char *s)
+{
+	char *o = s;
+	bool in_run = false;
+	for (; *s != '\0'; s++) {
+		bool ctl = (unsigned char)*s < 0x20 || *s == 0x7f;
+		if (ctl && !in_run)
+			*o++ = ' ';
+		else if (!ctl)
+			*o++ = *s;
+		in_run = ctl;
+	}
+	*o = '\0';
+}
+
+static void upper_ascii(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 'a' + 'A');
+}
+
+static bool all_of(const char *s, const char *set)
+{
+	return s[strspn(s, set)] == '\0';
+}
+
+#define DIGITS "0123456789"
+#define UPPER  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+static bool project_code_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 64 && all_of(s, DIGITS UPPER "-") && s[0] != '-' && s[n - 1] != '-';
+}
+
+/* A decimal number written plainly (-12.345678): at most 3 integer digits and 6 decimals,
+ * within [-limit, limit]. */
+static bool coordinate_ok(const char *s, int limit)
+{
+	const char *p = s;
+	if (*p == '-' || *p == '+')
+		p++;
+	size_t ip = strspn(p, DIGITS);
+	if (ip == 0 || ip > 3)
+		return false;
+	long whole = 0;
+	for (size_t i = 0; i < ip; i++)
+		whole = whole * 10 + (p[i] - '0');
+	p += ip;
+	bool frac_nonzero = false;
+	if (*p == '.') {
+		p++;
+		size_t fp = strspn(p, DIGITS);
+		if (fp == 0 || fp > 6)
+			return false;
+		for (size_t i = 0; i < fp; i++)
+			frac_nonzero |= p[i] != '0';
+		p += fp;
+	}
+	return *p == '\0' && (whole < limit || (whole == limit && !frac_nonzero));
+}
+
+/* ---------------------------------------------------------------------------------
+ * Rows
+ * --------------------------------------------------------------------------------- */
+
+static void check_length(struct rq_import *imp, struct rq_import_row *row, enum rq_import_field f,
+			 size_t max)
+{
+	const char *v = row->value[f];
+	if (v != NULL && utf8_chars(v) > max) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "is longer than %zu characters", max);
+		reject(imp, row, f, msg);
+	}
+}
+
+static void check_row(struct rq_import *imp, struct rq_import_row *row)
+{
+	const char **v = row->value;
+	char *uscc = (char *)v[RQ_IMPORT_USCC], *project = (char *)v[RQ_IMPORT_PROJECT_CODE];
+
+	if (uscc != NULL) {
+		upper_ascii(uscc);
+		if (strlen(uscc) != 18 || !all_of(uscc, DIGITS UPPER))
+			reject(imp, row, RQ_IMPORT_USCC,
+			       "must be 18 digits and upper-case letters (GB 32100)");
+		else if (!rq_uscc_valid(uscc))
+			row->uscc_check_failed = true; /* decided by the allow-list */
+	}
+	if (project != NULL) {
+		upper_ascii(project);
+		if (!project_code_ok(project))
+			reject(imp, row, RQ_IMPORT_PROJECT_CODE,
+			       "must be 1 to 64 digits, upper-case letters and inner hyphens");
+	}
+	if (uscc == NULL && project == NULL)
+		reject(imp, row, imp->has[RQ_IMPORT_USCC] ? RQ_IMPORT_USCC : RQ_IMPORT_PROJECT_CODE,
+		       "is empty: a row needs a credit code (enterprise) or a project code "
+		       "(construction project)");
+	else if (uscc != NULL && project != NULL)
+		reject(imp, row, RQ_IMPORT_PROJECT_CODE,
+		       "a row has either a credit code or a project code, not both");
+
+	if (v[RQ_IMPORT_NAME] == NULL)
+		reject(imp, row, RQ_IMPORT_NAME, "is empty");
+	else if (has_control(v[RQ_IMPORT_NAME]))
+		reject(imp, row, RQ_IMPORT_NAME, "contains a line break or a control character");
+	check_length(imp, row, RQ_IMPORT_NAME, 200);
+	check_length(imp, row, RQ_IMPORT_LEGAL_REP, 100);
+	check_length(imp, row, RQ_IMPORT_ADDRESS, 300);
+	check_length(imp, row, RQ_IMPORT_INDUSTRY, 100);
+
+	const char *county = v[RQ_IMPORT_COUNTY_CODE];
+	if (county == NULL)
+		reject(imp, row, RQ_IMPORT_COUNTY_CODE, "is empty");
+	else if (strlen(county) != 6 || !all_of(county, DIGITS))
+		reject(imp, row, RQ_IMPORT_COUNTY_CODE, "must be a 6-digit region code");
+
+	if (imp->has[RQ_IMPORT_STATUS]) {
+		const char *s = v[RQ_IMPORT_STATUS];
+		const char *mapped = rq_import_status(s);
+		if (s == NULL)
+			reject(imp, row, RQ_IMPORT_STATUS,
+			       "is empty; expected 存续, 吊销, 注销, 停业 or 异常 (or normal, "
+			       "revoked, cancelled, suspended, abnormal)");
+		else if (mapped == NULL)
+			reject(imp, row, RQ_IMPORT_STATUS,
+			       rq_printf(imp->arena,
+					 "\"%s\" is not a known status; expected 存续, 吊销, 注销, "
+					 "停业 or 异常 (or normal, revoked, cancelled, suspended, "
+					 "abnormal)",
+					 s));
+		v[RQ_IMPORT_STATUS] = mapped;
+	}
+
+	const char *lat = v[RQ_IMPORT_LATITUDE], *lon = v[RQ_IMPORT_LONGITUDE];
+	if ((lat == NULL) != (lon == NULL)) {
+		reject(imp, row, lat == NULL ? RQ_IMPORT_LATITUDE : RQ_IMPORT_LONGITUDE,
+		       "is empty: give both latitude and longitude, or neither");
+	} else if (lat != NULL) {
+		if (!coordinate_ok(lat, 90))
+			reject(imp, row, RQ_IMPORT_LATITUDE,
+			       "must be a number from -90 to 90 with at most 6 decimals");
+		if (!coordinate_ok(lon, 180))
+			reject(imp, row, RQ_IMPORT_LONGITUDE,
+			       "must be a number from -180 to 180 with at most 6 decimals");
+	}
+}
+
+/* Header → column index of each field (-1 when absent). Returns 0, or -1 after refusing
+ * the file. */
+static int map_header(struct rq_import *imp, const struct csv *c, int col[RQ_IMPORT_NFIELDS])
+{
+	for (int f = 0; f < RQ_IMPORT_NFIELDS; f++)
+		col[f] = -1;
+	for (size_t i = 0; i < c->nfields; i++) {
+		char *h = trimmed(imp->arena, csv_field(c, i));
+		if (h == NULL)
+			continue;
+		/* A trailing "*" marks a required column in many templates. */
+		size_t n = strlen(h);
+		while (n > 0 && h[n - 1] == '*')
+			h[--n] = '\0';
+		for (size_t k = 0; k < sizeof(header_aliases) / sizeof(header_aliases[0]); k++) {
+			if (strcasecmp(h, header_aliases[k].name) != 0)
+				continue;
+			enum rq_import_field f = header_aliases[k].field;
+			if (col[f] >= 0) {
+				refuse_file(imp, c->record_line,
+					    rq_printf(imp->arena,
+						      "the header has two %s columns (\"%s\")",
+						      field_names[f], h));
+				return -1;
+			}
+			col[f] = (int)i;
+			imp->has[f] = true;
+			break;
+		}
+	}
+	const char *missing = NULL;
+	if (col[RQ_IMPORT_USCC] < 0 && col[RQ_IMPORT_PROJECT_CODE] < 0)
+		missing = "a credit code column (统一社会信用代码 / uscc) or a project code column "
+			  "(项目代码 / project_code)";
+	else if (col[RQ_IMPORT_NAME] < 0)
+		missing = "the name column (企业名称 / name)";
+	else if (col[RQ_IMPORT_COUNTY_CODE] < 0)
+		missing = "the county code column (县区代码 / county_code)";
+	else if ((col[RQ_IMPORT_LATITUDE] < 0) != (col[RQ_IMPORT_LONGITUDE] < 0))
+		missing =
+		    "both coordinate columns (纬度 / latitude and 经度 / longitude), or neither";
+	if (missing != NULL) {
+		refuse_file(imp, c->record_line,
+			    rq_printf(imp->arena, "the header lacks %s", missing));
+		return -1;
+	}
+	return 0;
+}
+
+/* Same credit code or project code on two rows: the later ones are rejected. */
+struct key_ref {
+	const char *key;
+	size_t row;
+};
+
+static int by_key_then_row(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+static void find_duplicates(struct rq_import *imp, enum rq_import_field f)
+{
+	if (imp->nrows < 2)
+		return;
+	struct key_ref *refs = malloc(imp->nrows * sizeof(*refs));
+	if (refs == NULL)
+		abort();
+	size_t n = 0;
+	for (size_t i = 0; i < imp->nrows; i++)
+		if (imp->rows[i].value[f] != NULL)
+			refs[n++] = (struct key_ref){imp->rows[i].value[f], i};
+	qsort(refs, n, sizeof(*refs), by_key_then_row);
+	for (size_t i = 1; i < n; i++) {
+		size_t first = i;
+		while (first > 0 && strcmp(refs[first - 1].key, refs[i].key) == 0)
+			first--;
+		if (first == i)
+			continue;
+		struct rq_import_row *row = &imp->rows[refs[i].row];
+		reject(imp, row, f,
+		       rq_printf(imp->arena, "duplicate: %s %s is already on line %ld",
+				 f == RQ_IMPORT_USCC ? "credit code" : "project code", refs[i].key,
+				 imp->rows[refs[first].row].line));
+	}
+	free(refs);
+}
+
+struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t len,
+				  size_t max_bytes)
+{
+	struct rq_import *imp = rq_alloc(a, sizeof(*imp));
+	imp->arena = a;
+	imp->encoding = "UTF-8";
+	if (len > max_bytes) {
+		refuse_file(imp, 0,
+			    rq_printf(a, "the file has %zu bytes; at most %zu are accepted here",
+				      len, max_bytes));
+		return imp;
+	}
+	const char *text;
+	size_t tlen;
+	if (decode(imp, data, len, &text, &tlen) != 0)
+		return imp;
+	if (memchr(text, '\0', tlen) != NULL) {
+		refuse_file(imp,
+			    line_at(text, (size_t)((const char *)memchr(text, '\0', tlen) - text)),
+			    "the file contains a NUL byte: it is not a text (CSV) file");
+		return imp;
+	}
+
+	struct csv c = {.p = text, .end = text + tlen, .line = 1};
+	c.scratch = rq_alloc(a, RQ_IMPORT_MAX_RECORD + MAX_FIELDS + 1);
+	int rc;
+	/* the header: the first record that is not blank */
+	while ((rc = csv_next(&c)) == 1 && csv_blank(&c))
+		;
+	if (rc == -1) {
+		refuse_file(imp, c.record_line, "a quoted field is never closed (\" missing)");
+		return imp;
+	}
+	if (rc == 0) {
+		refuse_file(imp, 0, "the file is empty: expected a header row and data rows");
+		return imp;
+	}
+	int col[RQ_IMPORT_NFIELDS];
+	if (map_header(imp, &c, col) != 0)
+		return imp;
+	size_t header_fields = c.nfields;
+
+	/* One row per line at most; grown by doubling. */
+	size_t cap = 1024;
+	imp->rows = rq_alloc(a, cap * sizeof(*imp->rows));
+	while ((rc = csv_next(&c)) == 1) {
+		if (!c.too_long && !c.too_many && csv_blank(&c))
+			continue;
+		if (imp->nrows == cap) {
+			struct rq_import_row *grown = rq_alloc(a, 2 * cap * sizeof(*grown));
+			memcpy(grown, imp->rows, cap * sizeof(*grown));
+			imp->rows = grown;
+			cap *= 2;
+		}
+		struct rq_import_row *row = &imp->rows[imp->nrows++];
+		row->line = c.record_line;
+		if (c.too_long || c.too_many) {
+			add_problem(imp, row->line, "file",
+				    c.too_long ? "the row is longer than %d bytes"
+					       : "the row has more than %d fields",
+				    c.too_long ? (int)RQ_IMPORT_MAX_RECORD : (int)MAX_FIELDS - 1);
+			row->rejected = true;
+			imp->nrejected++;
+			continue;
+		}
+		if (c.bad_quote) {
+			add_problem(
+			    imp, row->line, "file",
+			    "malformed quoting: text after a closing quote (write \"\" for a "
+			    "quote inside a quoted field)");
+			row->rejected = true;
+			imp->nrejected++;
+			continue;
+		}
+		bool extra = false;
+		for (size_t i = header_fields; i < c.nfields && !extra; i++)
+			extra = !blank(csv_field(&c, i));
+		if (extra) {
+			add_problem(imp, row->line, "file",
+				    "the row has %zu fields, the header only %zu", c.nfields,
+				    header_fields);
+			row->rejected = true;
+			imp->nrejected++;
+			continue;
+		}
+		for (int f = 0; f < RQ_IMPORT_NFIELDS; f++) {
+			if (col[f] < 0)
+				continue;
+			char *v = trimmed(a, csv_field(&c, (size_t)col[f]));
+			if (v != NULL && f != RQ_IMPORT_NAME)
+				flatten_controls(v);
+			row->value[f] = v;
+		}
+		check_row(imp, row);
+	}
+	if (rc == -1) {
+		refuse_file(imp, c.record_line, "a quoted field is never closed (\" missing)");
+		return imp;
+	}
+	find_duplicates(imp, RQ_IMPORT_USCC);
+	find_duplicates(imp, RQ_IMPORT_PROJECT_CODE);
+	return imp;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Database lists
+ * --------------------------------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool in_sorted(const char *const *set, size_t n, const char *s)
+{
+	return n > 0 && bsearch(&s, set, n, sizeof(*set), cmp_str) != NULL;
+}
+
+static const char **sorted_copy(struct rq_arena *a, const char *const *v, size_t n)
+{
+	const char **out = rq_alloc(a, (n + 1) * sizeof(*out));
+	if (n > 0)
+		memcpy(out, v, n * sizeof(*out));
+	qsort(out, n, sizeof(*out), cmp_str);
+	return out;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const struct problem_slot *x = a, *y = b;
+	if (x->p.line != y->p.line)
+		return x->p.line < y->p.line ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void rq_import_resolve(struct rq_import *imp, const char *const *counties, size_t ncounties,
+		       const char *const *allowed, size_t nallowed)
+{
+	if (imp->fatal)
+		return;
+	const char **cs = sorted_copy(imp->arena, counties, ncounties);
+	const char **as = sorted_copy(imp->arena, allowed, nallowed);
+	for (size_t i = 0; i < imp->nrows; i++) {
+		struct rq_import_row *row = &imp->rows[i];
+		const char *county = row->value[RQ_IMPORT_COUNTY_CODE];
+		if (county != NULL && strlen(county) == 6 && all_of(county, DIGITS) &&
+		    !in_sorted(cs, ncounties, county))
+			reject(imp, row, RQ_IMPORT_COUNTY_CODE,
+			       rq_printf(imp->arena, "%s is not a county or district of Xinyang",
+					 county));
+		if (row->uscc_check_failed && !in_sorted(as, nallowed, row->value[RQ_IMPORT_USCC]))
+			reject(imp, row, RQ_IMPORT_USCC,
+			       "the check character does not match (GB 32100), and the code is not "
+			       "on the allow-list of confirmed codes");
+	}
+	if (imp->nproblems < 2)
+		return;
+	struct problem_slot *slots = malloc(imp->nproblems * sizeof(*slots));
+	if (slots == NULL)
+		abort();
+	for (size_t i = 0; i < imp->nproblems; i++)
+		slots[i] = (struct problem_slot){imp->problems[i], i};
+	qsort(slots, imp->nproblems, sizeof(*slots), by_line);
+	for (size_t i = 0; i < imp->nproblems; i++)
+		imp->problems[i] = slots[i].p;
+	free(slots);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Writing
+ * --------------------------------------------------------------------------------- */
+
+static const char sql_stage[] =
+    "CREATE TEMPORARY TABLE rq_import_rows ("
+    " line int NOT NULL, uscc text, project_code text, name text NOT NULL, legal_rep text,"
+    " address text, county_code text NOT NULL, industry text, business_status text,"
+    " latitude numeric(9, 6), longitude numeric(9, 6)) ON COMMIT DROP";
+static const char sql_copy[] =
+    "COPY pg_temp.rq_import_rows (line, uscc, project_code, name, legal_rep, address,"
+    " county_code, industry, business_status, latitude, longitude) FROM STDIN";
+
+/* The register's values of an enterprise, and what a staged row (x = EXCLUDED or r) makes
+ * of them. A column the file does not have ($1 legal_rep, $2 address, $3 industry,
+ * $4 business_status, $5 the coordinates) keeps its value. */
+#define OLD_VALUES                                                                                 \
+	"e.name, e.legal_rep, e.address, e.county_code, e.industry, e.business_status,"            \
+	" e.latitude, e.longitude"
+#define NEW_VALUES(x)                                                                              \
+	x ".name, CASE WHEN $1 THEN " x ".legal_rep ELSE e.legal_rep END,"                         \
+	  " CASE WHEN $2 THEN " x ".address ELSE e.address END, " x ".county_code,"                \
+	  " CASE WHEN $3 THEN " x ".industry ELSE e.industry END,"                                 \
+	  " CASE WHEN $4 THEN " x ".business_status ELSE e.business_status END,"                   \
+	  " CASE WHEN $5 THEN " x ".latitude ELSE e.latitude END,"                                 \
+	  " CASE WHEN $5 THEN " x ".longitude ELSE e.longitude END"
+
+/* One statement per identifier (an ON CONFLICT names one unique key), for the staged rows of
+ * lines $6..$7. An unchanged row fails the WHERE: not updated, not audited. A changed name
+ * must be verified again. */
+#define UPSERT(key)                                                                                \
+	"WITH up AS (INSERT INTO rq.enterprises AS e (uscc, project_code, name, legal_rep,"        \
+	" address, county_code, industry, business_status, latitude, longitude)"                   \
+	" SELECT uscc, project_code, name, legal_rep, address, county_code, industry,"             \
+	" coalesce(business_status, 'normal'), latitude, longitude"                                \
+	" FROM pg_temp.rq_import_rows WHERE " key " IS NOT NULL"                                   \
+	" AND line BETWEEN $6::int AND $7::int ORDER BY line"                                      \
+	" ON CONFLICT (" key ") DO UPDATE SET (name, legal_rep, address, county_code, industry,"   \
+	" business_status, latitude, longitude, name_verified) = (" NEW_VALUES(                    \
+	    "EXCLUDED") ", e.name_verified AND e.name = EXCLUDED.name)"                            \
+			" WHERE (" OLD_VALUES ") IS DISTINCT FROM (" NEW_VALUES(                   \
+			    "EXCLUDED") ")"                                                        \
+					" RETURNING (xmax = 0) AS fresh)"                          \
+					" SELECT count(*) FILTER (WHERE fresh) AS inserted,"       \
+					" count(*) FILTER (WHERE NOT fresh) AS updated FROM up"
+
+/* The same decision without writing (dry run). */
+#define COUNT(key)                                                                                 \
+	"SELECT count(*) FILTER (WHERE e.id IS NULL) AS inserted,"                                 \
+	" count(*) FILTER (WHERE e.id IS NOT NULL AND (" OLD_VALUES ") IS DISTINCT FROM"           \
+	" (" NEW_VALUES("r") ")) AS updated"                                                       \
+			     " FROM pg_temp.rq_import_rows r LEFT JOIN rq.enterprises e ON e." key \
+			     " = r." key " WHERE r." key " IS NOT NULL"
+
+static const char *const sql_write[2][2] = {
+    {UPSERT("uscc"), UPSERT("project_code")},
+    {COUNT("uscc"), COUNT("project_code")},
+};
+
+/* Runs sql; *out is its result either way (NULL when the connection was lost). Returns
+ * true when it succeeded. */
+static bool exec_ok(PGconn *c, const char *sql, int n, const char *const *params, PGresult **out)
+{
+	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (r != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)) {
+		*out = r;
+		return true;
+	}
+	*out = r;
+	return false;
+}
+
+/* The first column of every row, as arena strings. */
+static const char **column_list(struct rq_arena *a, PGresult *r, size_t *n)
+{
+	int rows = PQntuples(r);
+	const char **out = rq_alloc(a, ((size_t)rows + 1) * sizeof(*out));
+	for (int i = 0; i < rows; i++)
+		out[i] = rq_strdup(a, PQgetvalue(r, i, 0));
+	*n = (size_t)rows;
+	return out;
+}
+
+/* Appends v in COPY text format (\N for NULL; backslash, tab, CR, LF escaped). */
+struct copybuf {
+	char *p;
+	size_t n, cap;
+};
+
+static void cb_put(struct copybuf *b, const char *s, size_t n)
+{
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap * 2 > b->n + n ? b->cap * 2 : b->n + n;
+		char *p = realloc(b->p, cap);
+		if (p == NULL)
+			abort();
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+static void cb_value(struct copybuf *b, const char *v)
+{
+	if (v == NULL) {
+		cb_put(b, "\\N", 2);
+		return;
+	}
+	const char *run = v;
+	for (const char *p = v; *p != '\0'; p++) {
+		const char *esc = *p == '\\'   ? "\\\\"
+				  : *p == '\t' ? "\\t"
+				  : *p == '\n' ? "\\n"
+				  : *p == '\r' ? "\\r"
+					       : NULL;
+		if (esc == NULL)
+			continue;
+		cb_put(b, run, (size_t)(p - run));
+		cb_put(b, esc, 2);
+		run = p + 1;
+	}
+	cb_put(b, run, strlen(run));
+}
+
+static int stage(PGconn *c, const struct rq_import *imp, size_t valid, rq_import_progress progress,
+		 void *ctx, PGresult **err)
+{
+	PGresult *r;
+	if (!exec_ok(c, sql_stage, 0, NULL, &r))
+		goto fail;
+	PQclear(r);
+	r = PQexec(c, sql_copy);
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		goto fail;
+	PQclear(r);
+	struct copybuf b = {malloc(1 << 16), 0, 1 << 16};
+	if (b.p == NULL)
+		abort();
+	size_t done = 0;
+	bool sent = true;
+	for (size_t i = 0; i < imp->nrows && sent; i++) {
+		const struct rq_import_row *row = &imp->rows[i];
+		if (row->rejected)
+			continue;
+		char line[24];
+		int n = snprintf(line, sizeof(line), "%ld", row->line);
+		cb_put(&b, line, (size_t)n);
+		for (int f = 0; f < RQ_IMPORT_NFIELDS; f++) {
+			cb_put(&b, "\t", 1);
+			cb_value(&b, row->value[f]);
+		}
+		cb_put(&b, "\n", 1);
+		if (b.n >= (1 << 16) - 1024) {
+			sent = PQputCopyData(c, b.p, (int)b.n) == 1;
+			b.n = 0;
+		}
+		if (++done % RQ_IMPORT_PROGRESS_EVERY == 0 && progress != NULL)
+			progress(ctx, "staged", done, valid);
+	}
+	if (sent && b.n > 0)
+		sent = PQputCopyData(c, b.p, (int)b.n) == 1;
+	free(b.p);
+	if (PQputCopyEnd(c, sent ? NULL : "client could not send the rows") != 1) {
+		r = NULL;
+		goto fail;
+	}
+	r = PQgetResult(c);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		goto fail;
+	PQclear(r);
+	/* drain (there is nothing more, but libpq wants the NULL) */
+	while ((r = PQgetResult(c)) != NULL)
+		PQclear(r);
+	if (progress != NULL && done % RQ_IMPORT_PROGRESS_EVERY != 0)
+		progress(ctx, "staged", done, valid);
+	/* Statistics, so the planner knows how many rows it joins; the writes go by line. */
+	if (!exec_ok(c, "CREATE INDEX ON pg_temp.rq_import_rows (line)", 0, NULL, &r))
+		goto fail;
+	PQclear(r);
+	if (!exec_ok(c, "ANALYZE pg_temp.rq_import_rows", 0, NULL, &r))
+		goto fail;
+	PQclear(r);
+	return 0;
+fail:
+	*err = r;
+	return -1;
+}
+
+enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_run, bool strict,
+				    struct rq_import_counts *counts, rq_import_progress progress,
+				    void *progress_ctx, PGresult **err)
+{
+	*err = NULL;
+	memset(counts, 0, sizeof(*counts));
+	PGresult *r;
+	if (imp->fatal)
+		return RQ_IMPORT_REFUSED;
+	/* COPY and the parameters carry UTF-8, whatever the session was set to. */
+	if (!exec_ok(c, "SET LOCAL client_encoding = 'UTF8'", 0, NULL, &r))
+		goto fail;
+	PQclear(r);
+	if (!exec_ok(c, "SELECT code FROM rq.regions", 0, NULL, &r))
+		goto fail;
+	size_t ncounties, nallowed;
+	const char **counties = column_list(imp->arena, r, &ncounties);
+	PQclear(r);
+	if (!exec_ok(c, "SELECT code FROM rq.uscc_allowlist", 0, NULL, &r))
+		goto fail;
+	const char **allowed = column_list(imp->arena, r, &nallowed);
+	PQclear(r);
+	rq_import_resolve(imp, counties, ncounties, allowed, nallowed);
+
+	counts->rows = imp->nrows;
+	counts->rejected = imp->nrejected;
+	if (strict && imp->nrejected > 0)
+		return RQ_IMPORT_REFUSED;
+	size_t valid = imp->nrows - imp->nrejected;
+	if (valid == 0)
+		return RQ_IMPORT_OK;
+	if (stage(c, imp, valid, progress, progress_ctx, err) != 0)
+		return RQ_IMPORT_DB_ERROR;
+
+	const char *const keep[5] = {
+	    imp->has[RQ_IMPORT_LEGAL_REP] ? "t" : "f", imp->has[RQ_IMPORT_ADDRESS] ? "t" : "f",
+	    imp->has[RQ_IMPORT_INDUSTRY] ? "t" : "f",  imp->has[RQ_IMPORT_STATUS] ? "t" : "f",
+	    imp->has[RQ_IMPORT_LATITUDE] ? "t" : "f",
+	};
+	/* A dry run compares everything at once; a real run writes RQ_IMPORT_PROGRESS_EVERY rows
+	 * per statement (by line range, in file order), so progress can be shown. */
+	size_t i = 0, done = 0;
+	while (i < imp->nrows) {
+		size_t first = i, n = 0;
+		for (; i < imp->nrows && (dry_run || n < RQ_IMPORT_PROGRESS_EVERY); i++)
+			n += !imp->rows[i].rejected;
+		char from[24], to[24];
+		snprintf(from, sizeof(from), "%ld", imp->rows[first].line);
+		snprintf(to, sizeof(to), "%ld", imp->rows[i - 1].line);
+		const char *params[7] = {keep[0], keep[1], keep[2], keep[3], keep[4], from, to};
+		for (int k = 0; k < 2; k++) {
+			if (!exec_ok(c, sql_write[dry_run ? 1 : 0][k], dry_run ? 5 : 7, params, &r))
+				goto fail;
+			int64_t ins = 0, upd = 0;
+			rq_parse_i64(PQgetvalue(r, 0, 0), 0, INT64_MAX, &ins);
+			rq_parse_i64(PQgetvalue(r, 0, 1), 0, INT64_MAX, &upd);
+			PQclear(r);
+			counts->inserted += (size_t)ins;
+			counts->updated += (size_t)upd;
+		}
+		done += n;
+		if (progress != NULL && n > 0)
+			progress(progress_ctx, dry_run ? "compared" : "written", done, valid);
+	}
+	counts->unchanged = valid - counts->inserted - counts->updated;
+	return RQ_IMPORT_OK;
+fail:
+	*err = r;
+	return RQ_IMPORT_DB_ERROR;
+}

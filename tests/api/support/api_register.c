@@ -1,0 +1,120 @@
+#include "api_register.h"
+
+#include "api.h"
+
+#include "rq_num.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+static const int weights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+
+char api_uscc_check(const char *code17)
+{
+	int sum = 0;
+	for (int i = 0; i < 17; i++)
+		sum += (int)(strchr(alphabet, code17[i]) - alphabet) * weights[i];
+	return alphabet[(31 - sum % 31) % 31];
+}
+
+char *api_uscc_new(const char *county, char out[19])
+{
+	static char tag[5];
+	static unsigned counter;
+	if (tag[0] == '\0') {
+		/* four characters of the alphabet from the time and the pid: a new tag per run */
+		unsigned long v = (unsigned long)time(NULL) * 7919u + (unsigned long)getpid();
+		for (int i = 0; i < 4; i++, v /= 31)
+			tag[i] = alphabet[v % 31];
+	}
+	snprintf(out, 19, "91%.6s%s%05u", county, tag, ++counter % 100000);
+	out[17] = api_uscc_check(out);
+	out[18] = '\0';
+	return out;
+}
+
+char *api_write_temp(const char *data, size_t len)
+{
+	char *path = strdup("/tmp/ruqima-import-test.XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+int api_cli_import(const char *file, const char *args, char **out)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd),
+		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' import enterprises '%s' %s 2>&1",
+		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), file,
+		 args != NULL ? args : "");
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+		n += got;
+		if (cap - n < 1024) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+	}
+	buf[n] = '\0';
+	int st = pclose(p);
+	if (out != NULL)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+char *api_create_admin_scoped(const char *username, const char *role, const char *county)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s%s",
+		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role,
+		 county != NULL ? " --county " : "", county != NULL ? county : "");
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	char line[256], *password = NULL;
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, "password: ", 10) == 0)
+			password = strndup(line + 10, strcspn(line + 10, "\n"));
+	assert_int_equal(pclose(p), 0);
+	assert_non_null(password);
+	return password;
+}
+
+char *api_enterprise_id(const char *uscc)
+{
+	PGconn *c = api_db("owner");
+	const char *p[] = {uscc};
+	char *id = api_sql_value(c, "SELECT id FROM rq.enterprises WHERE uscc = $1", 1, p);
+	PQfinish(c);
+	return id;
+}
+
+long api_enterprise_audit_rows(const char *uscc)
+{
+	PGconn *c = api_db("owner");
+	const char *p[] = {uscc};
+	char *n = api_sql_value(c,
+				"SELECT count(*) FROM audit.log a JOIN rq.enterprises e"
+				" ON a.table_name = 'rq.enterprises' AND a.row_pk = e.id::text"
+				" WHERE e.uscc = $1",
+				1, p);
+	PQfinish(c);
+	int64_t v = -1;
+	if (n == NULL || rq_parse_i64(n, 0, INT64_MAX, &v) != 0)
+		fail_msg("audit count: %s", n != NULL ? n : "(null)");
+	free(n);
+	return (long)v;
+}

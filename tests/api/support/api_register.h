@@ -1,0 +1,29 @@
+/* Helpers for the enterprise-register tests: fresh credit codes, CSV files, the import CLI,
+ * scoped portal users. */
+#ifndef API_REGISTER_H
+#define API_REGISTER_H
+
+#include <stddef.h>
+
+/* A credit code that passes GB 32100, new to this run: 91 + county + a run tag + a counter
+ * + the check character. out must hold 19 bytes. Returns out. */
+char *api_uscc_new(const char *county, char out[19]);
+/* The check character of the first 17 characters of code. */
+char api_uscc_check(const char *code17);
+
+/* Writes len bytes to a new temporary file; returns its path (malloc'd). */
+char *api_write_temp(const char *data, size_t len);
+/* Runs `ruqima import enterprises FILE ARGS` on the stack; returns the exit status and, when
+ * out is not NULL, its stdout and stderr (malloc'd). */
+int api_cli_import(const char *file, const char *args, char **out);
+
+/* Creates a portal user with a role and, for county_admin, a county; returns the password
+ * (malloc'd). */
+char *api_create_admin_scoped(const char *username, const char *role, const char *county);
+
+/* The enterprise's id by credit code (malloc'd), or NULL; read as the owner. */
+char *api_enterprise_id(const char *uscc);
+/* Rows of audit.log about the enterprise with this credit code, read as the owner. */
+long api_enterprise_audit_rows(const char *uscc);
+
+#endif
