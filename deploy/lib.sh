@@ -508,7 +508,7 @@ rq_copy_static() {
 		rm -rf "$new"
 		install -d -m 0755 "$new"
 		if [ -d "$src" ]; then
-			tar -C "$src" --exclude=node_modules --exclude='.*' -cf - . | tar -C "$new" --no-same-owner -xf -
+			tar -C "$src" --exclude=node_modules --exclude='./.*' --exclude='*/.*' -cf - . | tar -C "$new" --no-same-owner -xf -
 		fi
 		[ -f "$new/index.html" ] || rq_placeholder_page >"$new/index.html"
 		chmod -R u=rwX,go=rX "$new"
