@@ -245,41 +245,51 @@ void rq_errors_add(cJSON *errors, const char *field, const char *message)
 	cJSON_AddItemToArray(errors, e);
 }
 
+size_t rq_utf8_next(const unsigned char *p, size_t len, uint32_t *cp)
+{
+	if (len == 0)
+		return 0;
+	unsigned char c = p[0];
+	size_t n;
+	uint32_t v;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		n = 2;
+		v = c & 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 3;
+		v = c & 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n > len)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[k] & 0x3F);
+	}
+	/* Reject overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
+	    v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return n;
+}
+
 bool rq_utf8_valid(const char *s, size_t len, size_t *chars)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, count = 0;
 	while (i < len) {
-		unsigned char c = p[i];
-		size_t n;
 		uint32_t cp;
-		if (c < 0x80) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				return false;
-			n = 1;
-			cp = c;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 2;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 3;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (i + n > len)
-			return false;
-		for (size_t k = 1; k < n; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		/* Reject overlong forms, surrogates and values past U+10FFFF. */
-		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		size_t n = rq_utf8_next(p + i, len - i, &cp);
+		if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r'))
 			return false;
 		i += n;
 		count++;

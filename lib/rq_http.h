@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -112,6 +113,9 @@ void rq_errors_add(cJSON *errors, const char *field, const char *message);
 const char *rq_json_string(cJSON *obj, const char *field, bool required, size_t min_chars,
 			   size_t max_chars, cJSON *errors);
 
+/* Decodes the UTF-8 sequence at p (len bytes available) into *cp. Returns its length in
+ * bytes, or 0 when it is malformed (overlong, surrogate, past U+10FFFF, truncated). */
+size_t rq_utf8_next(const unsigned char *p, size_t len, uint32_t *cp);
 /* True when s is well-formed UTF-8 with no NUL or C0 control other than \t \n \r. */
 bool rq_utf8_valid(const char *s, size_t len, size_t *chars);
 

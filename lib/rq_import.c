@@ -1,5 +1,6 @@
 #include "rq_import.h"
 
+#include "rq_http.h"
 #include "rq_num.h"
 #include "rq_uscc.h"
 
@@ -167,38 +168,10 @@ static void refuse_file(struct rq_import *imp, long line, const char *message)
  * characters are allowed here: they are a matter for the fields, not for the encoding. */
 static bool utf8_wellformed(const unsigned char *p, size_t len)
 {
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = p[i];
-		size_t n;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 2;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 3;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 4;
-			cp = c & 0x07;
-		} else {
+	uint32_t cp;
+	for (size_t i = 0, n; i < len; i += n)
+		if ((n = rq_utf8_next(p + i, len - i, &cp)) == 0)
 			return false;
-		}
-		if (i + n > len)
-			return false;
-		for (size_t k = 1; k < n; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n;
-	}
 	return true;
 }
 

@@ -2,12 +2,11 @@
 
 #include "rq_db.h"
 #include "rq_num.h"
+#include "rq_page.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-enum { CLAIMS_PAGE_DEFAULT = 50, CLAIMS_PAGE_MAX = 200 };
 
 /* RLS (claim_requests_app_read) keeps a county admin to their county's claims. */
 static struct rq_stmt st_claims_list =
@@ -56,7 +55,6 @@ static cJSON *claim_json(const PGresult *res, int row)
 
 void admin_claims_list(struct rq_req *req, struct rq_resp *resp)
 {
-	int64_t after = 0, limit = CLAIMS_PAGE_DEFAULT;
 	const char *status = rq_req_query(req, "status");
 	if (status == NULL)
 		status = "pending";
@@ -66,35 +64,16 @@ void admin_claims_list(struct rq_req *req, struct rq_resp *resp)
 				 "must be one of pending, approved, rejected");
 		return;
 	}
-	const char *v = rq_req_query(req, "after");
-	if (v != NULL && rq_parse_i64(v, 0, INT64_MAX, &after) != 0) {
-		rq_problem_field(req, resp, 400, "after", "must be a claim id (a whole number)");
+	struct rq_page page;
+	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	}
-	v = rq_req_query(req, "limit");
-	if (v != NULL && rq_parse_i64(v, 1, CLAIMS_PAGE_MAX, &limit) != 0) {
-		rq_problem_field(req, resp, 400, "limit", "must be a whole number from 1 to 200");
-		return;
-	}
-	char after_s[24], limit_s[24];
-	snprintf(after_s, sizeof(after_s), "%lld", (long long)after);
-	snprintf(limit_s, sizeof(limit_s), "%lld", (long long)limit);
-	const char *params[] = {status, after_s, limit_s};
+	const char *params[] = {status, page.after_s, page.limit_s};
 	PGresult *res = rq_sql(req, &st_claims_list, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(o, "items");
-	int n = PQntuples(res);
-	for (int i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, claim_json(res, i));
-	if (n == limit)
-		cJSON_AddStringToObject(o, "next_after", rq_sql_val(res, n - 1, "id"));
-	else
-		cJSON_AddNullToObject(o, "next_after");
-	rq_resp_json(req, resp, 200, o);
+	rq_page_respond(req, resp, res, &page, claim_json);
 }
 
 static void not_found(struct rq_req *req, struct rq_resp *resp)

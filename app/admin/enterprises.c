@@ -4,12 +4,11 @@
 #include "rq_db.h"
 #include "rq_import.h"
 #include "rq_num.h"
+#include "rq_page.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-enum { ENTERPRISES_PAGE_DEFAULT = 50, ENTERPRISES_PAGE_MAX = 200 };
 
 #define ENTERPRISE_COLUMNS                                                                         \
 	"id, uscc, project_code, name, legal_rep, address, county_code, industry,"                 \
@@ -188,20 +187,11 @@ void admin_enterprises_import(struct rq_req *req, struct rq_resp *resp)
 
 void admin_enterprises_list(struct rq_req *req, struct rq_resp *resp)
 {
-	int64_t after = 0, limit = ENTERPRISES_PAGE_DEFAULT;
-	const char *v = rq_req_query(req, "after");
-	if (v != NULL && rq_parse_i64(v, 0, INT64_MAX, &after) != 0) {
-		rq_problem_field(req, resp, 400, "after",
-				 "must be an enterprise id (a whole number)");
+	struct rq_page page;
+	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	}
-	v = rq_req_query(req, "limit");
-	if (v != NULL && rq_parse_i64(v, 1, ENTERPRISES_PAGE_MAX, &limit) != 0) {
-		rq_problem_field(req, resp, 400, "limit", "must be a whole number from 1 to 200");
-		return;
-	}
 	const char *verified = NULL;
-	v = rq_req_query(req, "verified");
+	const char *v = rq_req_query(req, "verified");
 	if (v != NULL) {
 		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
 			verified = "true";
@@ -228,25 +218,13 @@ void admin_enterprises_list(struct rq_req *req, struct rq_resp *resp)
 		}
 		county = scope;
 	}
-	char after_s[24], limit_s[24];
-	snprintf(after_s, sizeof(after_s), "%lld", (long long)after);
-	snprintf(limit_s, sizeof(limit_s), "%lld", (long long)limit);
-	const char *params[] = {after_s, county, verified, limit_s};
+	const char *params[] = {page.after_s, county, verified, page.limit_s};
 	PGresult *res = rq_sql(req, &st_list, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(o, "items");
-	int n = PQntuples(res);
-	for (int i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, enterprise_json(res, i));
-	if (n == limit)
-		cJSON_AddStringToObject(o, "next_after", rq_sql_val(res, n - 1, "id"));
-	else
-		cJSON_AddNullToObject(o, "next_after");
-	rq_resp_json(req, resp, 200, o);
+	rq_page_respond(req, resp, res, &page, enterprise_json);
 }
 
 /* The {id} of the path, or NULL after answering 404 (no enterprise has a malformed id). */

@@ -1,12 +1,10 @@
 #include "units.h"
 
 #include "rq_db.h"
-#include "rq_num.h"
+#include "rq_page.h"
 
 #include <stdio.h>
 #include <string.h>
-
-enum { UNITS_PAGE_DEFAULT = 50, UNITS_PAGE_MAX = 200 };
 
 static struct rq_stmt st_units_list =
     RQ_STMT("admin_units_list",
@@ -42,36 +40,16 @@ static cJSON *unit_json(const PGresult *res, int row)
 
 void admin_units_list(struct rq_req *req, struct rq_resp *resp)
 {
-	int64_t after = 0, limit = UNITS_PAGE_DEFAULT;
-	const char *v = rq_req_query(req, "after");
-	if (v != NULL && rq_parse_i64(v, 0, INT64_MAX, &after) != 0) {
-		rq_problem_field(req, resp, 400, "after", "must be a unit id (a whole number)");
+	struct rq_page page;
+	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	}
-	v = rq_req_query(req, "limit");
-	if (v != NULL && rq_parse_i64(v, 1, UNITS_PAGE_MAX, &limit) != 0) {
-		rq_problem_field(req, resp, 400, "limit", "must be a whole number from 1 to 200");
-		return;
-	}
-	char after_s[24], limit_s[24];
-	snprintf(after_s, sizeof(after_s), "%lld", (long long)after);
-	snprintf(limit_s, sizeof(limit_s), "%lld", (long long)limit);
-	const char *params[] = {after_s, limit_s};
+	const char *params[] = {page.after_s, page.limit_s};
 	PGresult *res = rq_sql(req, &st_units_list, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(o, "items");
-	int n = PQntuples(res);
-	for (int i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, unit_json(res, i));
-	if (n == limit)
-		cJSON_AddStringToObject(o, "next_after", rq_sql_val(res, n - 1, "id"));
-	else
-		cJSON_AddNullToObject(o, "next_after");
-	rq_resp_json(req, resp, 200, o);
+	rq_page_respond(req, resp, res, &page, unit_json);
 }
 
 void admin_units_create(struct rq_req *req, struct rq_resp *resp)

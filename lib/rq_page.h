@@ -1,0 +1,29 @@
+/* Keyset pagination (?after=<id>&limit=N), the one way lists are paged (design §9). */
+#ifndef RQ_PAGE_H
+#define RQ_PAGE_H
+
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "rq_http.h"
+
+enum { RQ_PAGE_DEFAULT = 50, RQ_PAGE_MAX = 200 };
+
+struct rq_page {
+	int64_t after;	  /* list rows with id > after */
+	int64_t limit;	  /* at most this many */
+	char after_s[24]; /* the same, as query parameters */
+	char limit_s[24];
+};
+
+/* Reads ?after= (a whole number, default 0) and ?limit= (1..RQ_PAGE_MAX, default
+ * RQ_PAGE_DEFAULT). Raises 400 naming the parameter; returns 0, or -1 when answered. */
+int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page);
+
+/* Answers 200 {items: [item(res, i)...], next_after: <id of the last row> | null}; res must
+ * have an "id" column and hold at most page->limit rows, in id order. */
+void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
+		     const struct rq_page *page, cJSON *(*item)(const PGresult *res, int row));
+
+#endif
