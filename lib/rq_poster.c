@@ -648,3 +648,165 @@ out:
 	free(p);
 	return rc;
 }
+
+/* --- the activation-code slip ------------------------------------------------------------ */
+
+enum {
+	SLIP_INSET = 59, /* 5 mm */
+	SLIP_FRAME = 12,
+	SLIP_PAD = 70, /* text keeps this far from the frame */
+	SLIP_BAND_H = 190,
+	SLIP_CODE_BOX_PAD = 36,
+	SLIP_NAME_H = 380, /* room for the enterprise name */
+};
+
+static const char SLIP_TITLE[] = "公务入企码 · 激活码";
+static const char SLIP_CODE_LABEL[] = "激活码（仅限一次使用）";
+static const char SLIP_HOW[] = "在微信小程序“企业认证”中扫码并输入激活码";
+static const char SLIP_NOTE[] = "请妥善保管；重新打印后，原激活码作废";
+
+struct slip_plan {
+	struct run title, name, serial, label, code, how, note;
+	struct block name_block, how_block;
+};
+
+/* The code as printed: groups of five separated by a space (claimants may type the spaces:
+ * rq.activation_code_normalise() drops them). Returns -1 when the code is malformed. */
+static int slip_code_text(const char *code, char *out, size_t cap)
+{
+	size_t n = strlen(code), k = 0;
+	if (n < 4 || n > RQ_SLIP_CODE_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char c = code[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) || k + 3 > cap)
+			return -1;
+		if (i > 0 && i % 5 == 0)
+			out[k++] = ' ';
+		out[k++] = c;
+	}
+	out[k] = '\0';
+	return 0;
+}
+
+/* Draws each character of r centred in its own cell of width cell, from x, on baseline. */
+static void draw_cells(struct rq_png_image *img, const struct run *r, int px, int cell, int x,
+		       int baseline, int ramp, int level, int weight)
+{
+	for (int i = 0; i < r->n; i++) {
+		struct line one = {i, i + 1, false};
+		int w = (int)(line_width(r, &one, px, 0) + 0.5);
+		if (r->cp[i] != ' ')
+			draw_line(img, r, &one, px, 0, x + (cell - w) / 2, baseline, ramp, level,
+				  weight);
+		x += cell;
+	}
+}
+
+static void draw_block(struct rq_png_image *img, const struct run *r, const struct block *b,
+		       int top, int ramp, int level, int weight)
+{
+	for (int i = 0; i < b->n; i++) {
+		int w = (int)(line_width(r, &b->lines[i], b->px, b->tracking) + 0.999);
+		draw_line(img, r, &b->lines[i], b->px, b->tracking, (RQ_SLIP_WIDTH - w) / 2,
+			  top + i * b->lead + ascent(b->px), ramp, level, weight);
+	}
+}
+
+static void draw_centred(struct rq_png_image *img, const struct run *r, int px, int tracking,
+			 int top, int ramp, int level, int weight)
+{
+	struct line l = {0, r->n, false};
+	int w = (int)(line_width(r, &l, px, tracking) + 0.999);
+	draw_line(img, r, &l, px, tracking, (RQ_SLIP_WIDTH - w) / 2, top + ascent(px), ramp, level,
+		  weight);
+}
+
+int rq_poster_slip_png(const struct rq_poster_slip *s, const char *font_file, uint8_t **png,
+		       size_t *len)
+{
+	*png = NULL;
+	*len = 0;
+	char code[2 * RQ_SLIP_CODE_MAX + 1], serial[128];
+	if (s->name == NULL || s->serial == NULL || s->activation_code == NULL ||
+	    slip_code_text(s->activation_code, code, sizeof(code)) != 0)
+		return -1;
+	if (rq_poster_font_open(font_file) != 0)
+		return -1;
+	struct slip_plan *p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return -1;
+	struct rq_png_image img = {0};
+	int rc = -1;
+	run_load(&p->title, SLIP_TITLE);
+	run_load(&p->name, s->name);
+	snprintf(serial, sizeof(serial), "%s%s", SERIAL_LABEL, s->serial);
+	run_load(&p->serial, serial);
+	run_load(&p->label, SLIP_CODE_LABEL);
+	run_load(&p->code, code);
+	run_load(&p->how, SLIP_HOW);
+	run_load(&p->note, SLIP_NOTE);
+	if (p->name.n == 0)
+		goto out;
+	if (rq_png_image_init(&img, RQ_PNG_PALETTE, RQ_SLIP_WIDTH, RQ_SLIP_HEIGHT, RAMP_INK | 0) !=
+	    0)
+		goto out;
+	img.palette = palette();
+	img.npalette = 256;
+	const uint8_t red = RAMP_RED | LEVEL_MAX;
+	const int x0 = SLIP_INSET + SLIP_FRAME + SLIP_PAD;
+	const int text_w = RQ_SLIP_WIDTH - 2 * x0;
+
+	frame(&img, SLIP_INSET, SLIP_FRAME, red);
+	const int band_y0 = SLIP_INSET + SLIP_FRAME;
+	rq_png_fill_rect(&img, band_y0, band_y0, RQ_SLIP_WIDTH - band_y0, band_y0 + SLIP_BAND_H,
+			 red);
+	int px = single_line_px(&p->title, 84, 40, 8, text_w);
+	draw_centred(&img, &p->title, px, 8, band_y0 + (SLIP_BAND_H - ascent(px) - descent(px)) / 2,
+		     RAMP_RED, 0, WEIGHT_BOLD);
+
+	/* The enterprise name: up to four lines, shrinking before it wraps past two. */
+	int y = band_y0 + SLIP_BAND_H + 80;
+	fit(&p->name, 76, 52, 34, 2, 1.3, text_w, SLIP_NAME_H, 2, 4, &p->name_block);
+	int name_h = block_height(&p->name_block);
+	draw_block(&img, &p->name, &p->name_block, y + (SLIP_NAME_H - name_h) / 2, RAMP_INK,
+		   LEVEL_MAX, WEIGHT_MEDIUM);
+	y += SLIP_NAME_H + 50;
+	px = single_line_px(&p->serial, 46, 28, 2, text_w);
+	draw_centred(&img, &p->serial, px, 2, y, RAMP_INK, 100, WEIGHT_REGULAR);
+	y += ascent(px) + descent(px) + 80;
+
+	/* The code: its label, then one cell per character inside a thin red box. */
+	px = single_line_px(&p->label, 48, 28, 4, text_w);
+	draw_centred(&img, &p->label, px, 4, y, RAMP_RED, LEVEL_MAX, WEIGHT_REGULAR);
+	y += ascent(px) + descent(px) + 40;
+	int code_px = 150, cell = 0;
+	for (; code_px > 40; code_px -= 4) {
+		cell = code_px * 3 / 4;
+		if (cell * p->code.n <= text_w - 2 * SLIP_CODE_BOX_PAD)
+			break;
+	}
+	int code_w = cell * p->code.n, code_h = ascent(code_px) + descent(code_px);
+	int bx0 = (RQ_SLIP_WIDTH - code_w) / 2 - SLIP_CODE_BOX_PAD;
+	int bx1 = (RQ_SLIP_WIDTH + code_w) / 2 + SLIP_CODE_BOX_PAD;
+	int by1 = y + code_h + 2 * SLIP_CODE_BOX_PAD;
+	rq_png_fill_rect(&img, bx0, y, bx1, by1, red);
+	rq_png_fill_rect(&img, bx0 + 6, y + 6, bx1 - 6, by1 - 6, RAMP_INK | 0);
+	draw_cells(&img, &p->code, code_px, cell, (RQ_SLIP_WIDTH - code_w) / 2,
+		   y + SLIP_CODE_BOX_PAD + ascent(code_px), RAMP_INK, LEVEL_MAX, WEIGHT_BOLD);
+	y = by1 + 120;
+
+	/* How to use it, and the note. */
+	fit(&p->how, 52, 40, 30, 2, 1.35, text_w, 160, 1, 3, &p->how_block);
+	draw_block(&img, &p->how, &p->how_block, y, RAMP_INK, LEVEL_MAX, WEIGHT_REGULAR);
+	y += block_height(&p->how_block) + 60;
+	px = single_line_px(&p->note, 38, 24, 2, text_w);
+	draw_centred(&img, &p->note, px, 2, y, RAMP_INK, 100, WEIGHT_REGULAR);
+
+	if (rq_png_encode(&img, RQ_POSTER_DPI, 4u * 1024 * 1024, png, len) == 0)
+		rc = 0;
+out:
+	rq_png_image_free(&img);
+	free(p);
+	return rc;
+}

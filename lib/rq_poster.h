@@ -69,4 +69,26 @@ int rq_poster_layout(const struct rq_poster_text *t, struct rq_poster_layout *la
 int rq_poster_png(const struct rq_poster_text *t, const char *font_file, uint8_t **png, size_t *len,
 		  struct rq_poster_layout *layout) __attribute__((warn_unused_result));
 
+/* The activation-code slip (激活码单) that is printed with the poster and handed to the
+ * enterprise: an A6 page at 300 dpi (105 mm × 148 mm) with the enterprise name, the code's
+ * serial, the one-time activation code in large type, one character per cell, and how to
+ * use it. Same font and colours as the poster. */
+enum {
+	RQ_SLIP_WIDTH = 1240, /* A6 at 300 dpi */
+	RQ_SLIP_HEIGHT = 1748,
+	RQ_SLIP_CODE_MAX = 16, /* characters of the activation code */
+};
+
+struct rq_poster_slip {
+	const char *name;	     /* enterprise name, UTF-8 */
+	const char *serial;	     /* the poster's serial */
+	const char *activation_code; /* 4..16 characters of [0-9A-Z], printed in groups of 5 */
+};
+
+/* Renders the slip of s as a PNG (1240 × 1748, 300 dpi pHYs), opening font_file first if
+ * needed. Returns 0 and sets *png (malloc'd: the caller frees it with free()) and *len, or
+ * -1 when the font cannot be opened, a text is missing or the code is malformed. */
+int rq_poster_slip_png(const struct rq_poster_slip *s, const char *font_file, uint8_t **png,
+		       size_t *len) __attribute__((warn_unused_result));
+
 #endif

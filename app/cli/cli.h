@@ -10,7 +10,7 @@ int cli_migrate(const struct rq_config *cfg, int argc, char **argv);
 /* Exits 3 when the username is taken (deploy/up relies on that to stay re-runnable). */
 int cli_user_add(const struct rq_config *cfg, int argc, char **argv);
 int cli_demo_load(const struct rq_config *cfg);
-/* ruqima codes issue|list|revoke|reissue (app/cli/codes.c). Exits 3 when issuing to an
+/* ruqima codes issue|list|revoke|reissue|print (app/cli/codes.c). Exits 3 when issuing to an
  * enterprise that already has an active code. */
 int cli_codes(const struct rq_config *cfg, int argc, char **argv);
 /* ruqima import enterprises FILE [--dry-run] [--strict] (app/cli/import.c). Exits 1 when

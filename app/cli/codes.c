@@ -1,4 +1,4 @@
-/* ruqima codes: issue, list, revoke and re-issue 公务入企码. Every write runs in a
+/* ruqima codes: issue, list, revoke, re-issue and print 公务入企码. Every write runs in a
  * transaction with the CLI's actor context (cli_set_actor), so the audit trail names it.
  * The rules themselves (normal operation, verified name, one active code) are the
  * database's: rq.issue_code() and rq.revoke_code() of migrations/0007_codes.sql. The checks
@@ -8,12 +8,20 @@
 #include "rq_db.h"
 #include "rq_http.h"
 #include "rq_num.h"
+#include "rq_poster.h"
 #include "rq_uscc.h"
+#include "rq_zip.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 enum {
 	ISSUE_BATCH = 1000,	  /* codes issued per transaction (and progress step) */
@@ -87,6 +95,7 @@ static int usage(void)
 	      "       ruqima codes list [--county CODE] [--limit N] [--status active|revoked|all]\n"
 	      "       ruqima codes revoke --uscc CODE --reason TEXT\n"
 	      "       ruqima codes reissue --uscc CODE --reason TEXT\n"
+	      "       ruqima codes print --county CODE [--only-unprinted] [--output FILE.zip]\n"
 	      "CODE after --uscc is a unified social credit code, or a construction project's\n"
 	      "project code. issue exits 3 when the enterprise already has an active code.\n",
 	      stderr);
@@ -523,6 +532,355 @@ out:
 	return rc;
 }
 
+/* --- print: posters, slips and a manifest in one ZIP ---------------------------------------
+ *
+ * Every active code of the county's verified enterprises in normal operation (only those
+ * never printed with --only-unprinted), in serial order: the poster, a slip with a new
+ * one-time activation code (rq.activation_code_create() supersedes the enterprise's earlier
+ * unused codes, so the previous slip's code stops working), both into the ZIP, the code
+ * marked printed. PRINT_BATCH enterprises per transaction, and a batch's entries are written
+ * and flushed (and fsync'd, for a file) before its COMMIT. A crash or error midway therefore
+ * leaves every code marked printed with its poster and slip in the part of the ZIP written
+ * so far; the batch in progress is rolled back (its activation codes never existed, its
+ * codes stay unprinted) even if some of its entries reached the file. A partial ZIP has no
+ * central directory, but every local header carries its entry's size and CRC, so
+ * `zip -FF` recovers the complete entries; rerun with --only-unprinted for the rest. */
+
+/* The selection; $1 county, $2 only unprinted. */
+#define PRINT_SELECTION                                                                            \
+	" FROM rq.codes c JOIN rq.enterprises e ON e.id = c.enterprise_id"                         \
+	" WHERE e.county_code = $1 AND c.status = 'active' AND e.name_verified"                    \
+	" AND e.business_status = 'normal' AND (NOT $2::boolean OR c.printed_at IS NULL)"
+
+static struct rq_stmt st_print_count =
+    RQ_STMT("cli_codes_print_count", "SELECT count(*) AS n" PRINT_SELECTION, 2);
+/* The next batch after code id $3 (serials grow with ids within a county), locked. */
+static struct rq_stmt st_print_batch =
+    RQ_STMT("cli_codes_print_batch",
+	    "SELECT c.id, c.serial, c.token, coalesce(e.uscc, e.project_code) AS ident,"
+	    " e.name" PRINT_SELECTION " AND c.id > $3::bigint ORDER BY c.id LIMIT $4::int"
+	    " FOR UPDATE OF c",
+	    4);
+/* Marks the code printed and makes the enterprise's new activation code (the plaintext,
+ * once: it goes onto the slip and nowhere else). */
+static struct rq_stmt st_print_mark =
+    RQ_STMT("cli_codes_print_mark",
+	    "WITH p AS (UPDATE rq.codes SET printed_at = now() WHERE id = $1::bigint"
+	    " RETURNING enterprise_id)"
+	    " SELECT rq.activation_code_create(p.enterprise_id) AS code FROM p",
+	    1);
+
+enum {
+	PRINT_BATCH = 200,	    /* enterprises per transaction */
+	PRINT_PROGRESS_EVERY = 50,  /* posters between progress lines */
+	MANIFEST_MAX = 256u << 20,  /* bytes: about two million rows */
+	PRINT_OUT_BUFFER = 1u << 20 /* stdio buffer of the ZIP output */
+};
+
+/* manifest.csv, built in memory (about 120 bytes a row) and written last. */
+struct manifest {
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+
+static void manifest_put(struct manifest *m, const char *s, size_t n)
+{
+	if (m->failed)
+		return;
+	if (m->len + n > m->cap) {
+		size_t cap = m->cap == 0 ? 65536 : m->cap;
+		while (cap < m->len + n)
+			cap *= 2;
+		char *b = cap <= MANIFEST_MAX ? realloc(m->buf, cap) : NULL;
+		if (b == NULL) {
+			m->failed = true;
+			return;
+		}
+		m->buf = b;
+		m->cap = cap;
+	}
+	memcpy(m->buf + m->len, s, n);
+	m->len += n;
+}
+
+/* One CSV field (RFC 4180: quoted when it holds a comma, quote or line break) and then
+ * sep. A field a spreadsheet would take for a formula (= + - @ first) gets a leading ', so
+ * that opening the manifest in Excel cannot run anything. */
+static void manifest_field(struct manifest *m, const char *s, const char *sep)
+{
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		manifest_put(m, "\"", 1);
+	if (s[0] != '\0' && strchr("=+-@", s[0]) != NULL)
+		manifest_put(m, "'", 1);
+	for (const char *p = s; *p != '\0'; p++) {
+		manifest_put(m, p, 1);
+		if (*p == '"')
+			manifest_put(m, "\"", 1);
+	}
+	if (quote)
+		manifest_put(m, "\"", 1);
+	manifest_put(m, sep, strlen(sep));
+}
+
+/* One `codes print`. */
+struct print_run {
+	const struct rq_config *cfg;
+	struct rq_db *db;
+	struct rq_zip *zip;
+	FILE *out;
+	bool out_is_file; /* a regular file: fsync'd before each COMMIT */
+	struct manifest manifest;
+	long total;	/* codes selected when the run started */
+	long done;	/* codes printed and committed */
+	double started; /* monotonic seconds */
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* "printed 120/10000 posters, 38/s" on stderr. */
+static void print_progress(const struct print_run *p, long printed)
+{
+	double secs = now_seconds() - p->started;
+	fprintf(stderr, "printed %ld/%ld posters, %.0f/s\n", printed, p->total,
+		secs > 0 ? (double)printed / secs : 0.0);
+}
+
+/* Renders the poster of one row, makes its activation code, renders the slip and writes
+ * both into the ZIP and a manifest row. Returns 0, or -1 after saying why. */
+static int print_one(struct print_run *p, const PGresult *r, int row)
+{
+	const char *id = rq_sql_val(r, row, "id"), *serial = rq_sql_val(r, row, "serial");
+	const char *name = rq_sql_val(r, row, "name"), *ident = rq_sql_val(r, row, "ident");
+	char url[512], poster_file[64], slip_file[64];
+	snprintf(url, sizeof(url), "%s/e/%s", p->cfg->public_base_url, rq_sql_val(r, row, "token"));
+	snprintf(poster_file, sizeof(poster_file), "%s.png", serial);
+	snprintf(slip_file, sizeof(slip_file), "%s-slip.png", serial);
+	const struct rq_poster_text text = {
+	    .name = name, .serial = serial, .url = url, .footer = p->cfg->poster_footer};
+	uint8_t *poster = NULL, *slip = NULL;
+	size_t poster_len = 0, slip_len = 0;
+	PGresult *code = NULL;
+	int rc = -1;
+	if (rq_poster_png(&text, p->cfg->font_file, &poster, &poster_len, NULL) != 0) {
+		fprintf(stderr,
+			"ruqima: could not render the poster of %s (is RUQIMA_FONT_FILE "
+			"a font?)\n",
+			serial);
+		goto out;
+	}
+	const char *params[] = {id};
+	code = run(p->db, &st_print_mark, params, "make the activation code");
+	if (code == NULL)
+		goto out;
+	if (PQntuples(code) != 1) {
+		fprintf(stderr, "ruqima: the code %s changed while printing\n", serial);
+		goto out;
+	}
+	const struct rq_poster_slip s = {
+	    .name = name, .serial = serial, .activation_code = rq_sql_val(code, 0, "code")};
+	if (rq_poster_slip_png(&s, p->cfg->font_file, &slip, &slip_len) != 0) {
+		fprintf(stderr, "ruqima: could not render the slip of %s\n", serial);
+		goto out;
+	}
+	if (rq_zip_add(p->zip, poster_file, poster, poster_len) != 0 ||
+	    rq_zip_add(p->zip, slip_file, slip, slip_len) != 0) {
+		fprintf(stderr, "ruqima: could not write %s to the ZIP: %s\n", poster_file,
+			strerror(errno));
+		goto out;
+	}
+	manifest_field(&p->manifest, serial, ",");
+	manifest_field(&p->manifest, ident, ",");
+	manifest_field(&p->manifest, name, ",");
+	manifest_field(&p->manifest, poster_file, ",");
+	manifest_field(&p->manifest, slip_file, "\r\n");
+	if (p->manifest.failed) {
+		fputs("ruqima: out of memory for the manifest\n", stderr);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (slip != NULL) /* the activation code is on it: leave no copy in freed memory */
+		explicit_bzero(slip, slip_len);
+	free(slip);
+	free(poster);
+	PQclear(code);
+	return rc;
+}
+
+/* Pushes what the ZIP holds so far to the output (and the disk, for a file): done before
+ * each COMMIT. Returns 0, or -1 after saying why. */
+static int print_flush(struct print_run *p)
+{
+	if (fflush(p->out) != 0 || ferror(p->out) ||
+	    (p->out_is_file && fsync(fileno(p->out)) != 0)) {
+		fprintf(stderr, "ruqima: could not write the ZIP: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The batches. Returns 0, or -1 after saying why (the batch in progress rolled back). */
+static int print_batches(struct print_run *p, const char *county, const char *only_unprinted)
+{
+	char after[24] = "0", limit[16];
+	snprintf(limit, sizeof(limit), "%d", PRINT_BATCH);
+	for (;;) {
+		if (begin_write(p->db, "cli-codes-print") != 0)
+			return -1;
+		const char *params[] = {county, only_unprinted, after, limit};
+		PGresult *r = run(p->db, &st_print_batch, params, "select the codes to print");
+		if (r == NULL)
+			goto fail;
+		int n = PQntuples(r);
+		for (int i = 0; i < n; i++) {
+			if (print_one(p, r, i) != 0) {
+				PQclear(r);
+				goto fail;
+			}
+			long rendered = p->done + i + 1;
+			if (rendered % PRINT_PROGRESS_EVERY == 0 && rendered < p->total)
+				print_progress(p, rendered);
+		}
+		if (n > 0)
+			snprintf(after, sizeof(after), "%s", rq_sql_val(r, n - 1, "id"));
+		PQclear(r);
+		if (print_flush(p) != 0 || cli_exec(rq_db_conn(p->db), "COMMIT") != 0)
+			goto fail;
+		p->done += n;
+		if (n < PRINT_BATCH)
+			return 0;
+	}
+fail:
+	rollback(p->db);
+	return -1;
+}
+
+static int print_usage(const char *why)
+{
+	if (why != NULL)
+		fprintf(stderr, "ruqima: %s\n", why);
+	return usage();
+}
+
+static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
+{
+	const char *county = NULL, *output = NULL;
+	bool only_unprinted = false;
+	for (int a = 0; a < argc; a++) {
+		if (strcmp(argv[a], "--only-unprinted") == 0 && !only_unprinted)
+			only_unprinted = true;
+		else if (strcmp(argv[a], "--county") == 0 && county == NULL && a + 1 < argc)
+			county = argv[++a];
+		else if (strcmp(argv[a], "--output") == 0 && output == NULL && a + 1 < argc)
+			output = argv[++a];
+		else
+			return print_usage(NULL);
+	}
+	if (county == NULL)
+		return print_usage("codes print needs --county CODE");
+	if (output == NULL && isatty(STDOUT_FILENO))
+		return print_usage("codes print writes a ZIP: give --output FILE.zip or redirect "
+				   "stdout to a file or pipe");
+	struct print_run p = {.cfg = cfg, .out = stdout};
+	int rc = EXIT_FAILED;
+	p.db = connect_owner(cfg);
+	if (p.db == NULL)
+		return EXIT_FAILED;
+	if (check_county(p.db, county) != 0)
+		goto out;
+	const char *cp[] = {county, only_unprinted ? "true" : "false"};
+	PGresult *r = run(p.db, &st_print_count, cp, "count the codes to print");
+	if (r == NULL)
+		goto out;
+	int64_t total = 0;
+	int bad = rq_parse_i64(rq_sql_val(r, 0, "n"), 0, INT64_MAX, &total);
+	PQclear(r);
+	if (bad != 0)
+		goto out;
+	p.total = (long)total;
+	if (output != NULL) {
+		/* Never over an earlier batch (its slips' codes may be in use), and private:
+		 * the slips carry activation codes. */
+		int fd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || (p.out = fdopen(fd, "wb")) == NULL) {
+			fprintf(stderr, "ruqima: could not create \"%s\": %s%s\n", output,
+				strerror(errno),
+				errno == EEXIST ? " (an earlier batch is not overwritten: pick "
+						  "another name)"
+						: "");
+			if (fd >= 0)
+				close(fd);
+			p.out = NULL;
+			goto out;
+		}
+		p.out_is_file = true;
+	} else {
+		struct stat st;
+		p.out_is_file = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+	}
+	/* Static: stdout keeps using its buffer until the process exits. */
+	static char outbuf[PRINT_OUT_BUFFER];
+	setvbuf(p.out, outbuf, _IOFBF, sizeof(outbuf));
+	p.zip = rq_zip_new(rq_zip_file_write, p.out, time(NULL));
+	if (p.zip == NULL) {
+		fputs("ruqima: out of memory\n", stderr);
+		goto out;
+	}
+	/* UTF-8 with a BOM: Excel then reads the Chinese names right. Never the activation
+	 * codes: they are on the slips only. */
+	static const char header[] =
+	    "\xEF\xBB\xBF"
+	    "编号,统一社会信用代码或项目代码,企业名称,海报文件,激活码单文件\r\n";
+	manifest_put(&p.manifest, header, sizeof(header) - 1);
+	if (p.total == 0)
+		fprintf(stderr,
+			"nothing to print: no %scode of %s (the ZIP holds only the "
+			"manifest)\n",
+			only_unprinted ? "unprinted " : "", county);
+	p.started = now_seconds();
+	if (print_batches(&p, county, cp[1]) != 0) {
+		fprintf(stderr,
+			"ruqima: stopped after %ld of %ld posters; those are marked printed and "
+			"are in the ZIP written so far (which has no directory yet): rerun with "
+			"--only-unprinted for the rest\n",
+			p.done, p.total);
+		goto out;
+	}
+	if (p.manifest.failed ||
+	    rq_zip_add(p.zip, "manifest.csv", p.manifest.buf, p.manifest.len) != 0 ||
+	    rq_zip_finish(p.zip) != 0 || print_flush(&p) != 0) {
+		fprintf(stderr,
+			"ruqima: could not finish the ZIP: %s (the %ld posters are "
+			"marked printed)\n",
+			strerror(errno), p.done);
+		goto out;
+	}
+	if (p.total > 0)
+		print_progress(&p, p.done);
+	fprintf(stderr, "%ld poster%s and slip%s, %.1f MB%s%s\n", p.done, p.done == 1 ? "" : "s",
+		p.done == 1 ? "" : "s", (double)rq_zip_bytes(p.zip) / 1e6,
+		output != NULL ? " in " : "", output != NULL ? output : "");
+	rc = EXIT_OK;
+out:
+	if (p.out != NULL && p.out != stdout && fclose(p.out) != 0 && rc == EXIT_OK) {
+		fprintf(stderr, "ruqima: could not write \"%s\": %s\n", output, strerror(errno));
+		rc = EXIT_FAILED;
+	} else if (p.out == stdout && fflush(stdout) != 0) {
+		rc = EXIT_FAILED;
+	}
+	rq_zip_free(p.zip);
+	free(p.manifest.buf);
+	rq_db_close(p.db);
+	return rc;
+}
+
 int cli_codes(const struct rq_config *cfg, int argc, char **argv)
 {
 	if (argc < 1)
@@ -535,5 +893,7 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv)
 		return cmd_revoke(cfg, argc - 1, argv + 1, false);
 	if (strcmp(argv[0], "reissue") == 0)
 		return cmd_revoke(cfg, argc - 1, argv + 1, true);
+	if (strcmp(argv[0], "print") == 0)
+		return cmd_print(cfg, argc - 1, argv + 1);
 	return usage();
 }

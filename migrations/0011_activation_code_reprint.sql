@@ -1,0 +1,176 @@
+-- Reprinting a slip supersedes the enterprise's earlier activation codes.
+--
+-- `ruqima codes print` makes a new activation code for every poster it prints and puts it
+-- on the slip that goes out with the poster. A reprint (a lost slip, a second batch) must
+-- not leave the earlier slip's code working: whoever holds an old slip could otherwise
+-- still claim the enterprise. rq.activation_code_create() now marks every earlier unused
+-- code of the enterprise superseded (the row stays, as history), and rq.manager_claim()
+-- treats a superseded code like a wrong one. Used codes are left as they are: the bindings
+-- they earned stay.
+
+ALTER TABLE rq.activation_codes ADD COLUMN superseded_at timestamptz;
+COMMENT ON COLUMN rq.activation_codes.superseded_at IS
+    'set when a newer code was made for the enterprise (a reprinted slip): this one no longer works';
+-- Codes made before this migration: the newest unused one of each enterprise stays live.
+UPDATE rq.activation_codes a SET superseded_at = now()
+ WHERE a.used_at IS NULL
+   AND EXISTS (SELECT 1 FROM rq.activation_codes b
+                WHERE b.enterprise_id = a.enterprise_id AND b.used_at IS NULL AND b.id > a.id);
+-- An enterprise has at most one live code: unused and not superseded.
+CREATE UNIQUE INDEX activation_codes_one_live ON rq.activation_codes (enterprise_id)
+    WHERE used_at IS NULL AND superseded_at IS NULL;
+
+-- As in 0010, and first supersedes the enterprise's earlier unused codes. Serialised per
+-- enterprise by the row lock, so two concurrent prints cannot both leave a live code.
+CREATE OR REPLACE FUNCTION rq.activation_code_create(p_enterprise_id bigint) RETURNS text
+LANGUAGE plpgsql
+SET search_path = rq, public, pg_temp
+AS $$
+DECLARE
+    alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+    v_code text := '';
+    v_byte int;
+BEGIN
+    PERFORM 1 FROM rq.enterprises WHERE id = p_enterprise_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no enterprise %', p_enterprise_id USING ERRCODE = 'P0002';
+    END IF;
+    UPDATE rq.activation_codes SET superseded_at = now()
+     WHERE enterprise_id = p_enterprise_id AND used_at IS NULL AND superseded_at IS NULL;
+    WHILE length(v_code) < 10 LOOP
+        v_byte := get_byte(gen_random_bytes(1), 0);
+        IF v_byte < 248 THEN                -- 248 = 8 × 31: keep the draw uniform
+            v_code := v_code || substr(alphabet, v_byte % 31 + 1, 1);
+        END IF;
+    END LOOP;
+    INSERT INTO rq.activation_codes (enterprise_id, code_hash)
+    VALUES (p_enterprise_id, digest(v_code, 'sha256'));
+    RETURN v_code;
+END
+$$;
+
+-- As in 0010, with superseded codes refused. A claim by the calling account
+-- (rq.current_account_id()). The enterprise is the one of
+-- the active code p_token when given, else the one with credit code p_uscc; either way
+-- p_uscc must be its credit code and p_legal_rep its legal representative (compared
+-- without surrounding spaces). Returns one row (outcome, id, retry_after):
+--   bound            activation code accepted; id = the new binding
+--   requested        no code given; id = the new pending claim request
+--   mismatch         unknown enterprise, wrong credit code or wrong legal representative
+--                    (counted when the enterprise is known)
+--   not-active       the enterprise is not in normal operation
+--   already-bound    the account manages it already; id = the binding
+--   already-requested a request of this account is pending; id = the request
+--   bad-code         wrong, used, superseded or foreign activation code (counted)
+--   code-locked      the enterprise's activation code is locked after too many wrong tries
+--   too-many         5 failures in 24 hours for this account and enterprise;
+--                    retry_after = seconds until the oldest of them leaves the window
+-- Outcomes other than bound/requested change nothing except the failure count, which the
+-- caller must commit. Raises 42501 when the actor is not an account.
+CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_legal_rep text, p_name text,
+                                 p_phone text, p_code text)
+RETURNS TABLE (outcome text, id bigint, retry_after int)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    max_failures constant int := 5;
+    code_lock_at constant int := 10;
+    v_account    bigint := rq.current_account_id();
+    e            rq.enterprises%ROWTYPE;
+    v_failures   int;
+    v_oldest     timestamptz;
+    v_code       rq.activation_codes%ROWTYPE;
+    v_id         bigint;
+BEGIN
+    IF v_account IS NULL THEN
+        RAISE EXCEPTION 'claims are made by mini-program accounts only'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_token IS NOT NULL THEN
+        SELECT en.* INTO e FROM rq.codes c JOIN rq.enterprises en ON en.id = c.enterprise_id
+         WHERE c.token = p_token AND c.status = 'active';
+    ELSE
+        SELECT en.* INTO e FROM rq.enterprises en WHERE en.uscc = p_uscc;
+    END IF;
+    IF e.id IS NULL OR e.uscc IS DISTINCT FROM p_uscc THEN
+        RETURN QUERY SELECT 'mismatch'::text, NULL::bigint, NULL::int;
+        RETURN;
+    END IF;
+    -- Serialises the claims of one enterprise (failure counts, code use).
+    PERFORM 1 FROM rq.enterprises WHERE rq.enterprises.id = e.id FOR UPDATE;
+
+    SELECT count(*), min(f.failed_at) INTO v_failures, v_oldest
+      FROM rq.claim_failures f
+     WHERE f.account_id = v_account AND f.enterprise_id = e.id
+       AND f.failed_at > now() - interval '24 hours';
+    IF v_failures >= max_failures THEN
+        RETURN QUERY SELECT 'too-many'::text, NULL::bigint,
+            greatest(1, ceil(extract(epoch FROM v_oldest + interval '24 hours' - now())))::int;
+        RETURN;
+    END IF;
+
+    IF e.legal_rep IS NULL OR btrim(e.legal_rep) <> btrim(p_legal_rep) THEN
+        INSERT INTO rq.claim_failures (account_id, enterprise_id, reason)
+        VALUES (v_account, e.id, 'identity');
+        RETURN QUERY SELECT 'mismatch'::text, NULL::bigint, NULL::int;
+        RETURN;
+    END IF;
+    IF e.business_status <> 'normal' THEN
+        RETURN QUERY SELECT 'not-active'::text, NULL::bigint, NULL::int;
+        RETURN;
+    END IF;
+    SELECT b.id INTO v_id FROM rq.manager_bindings b
+     WHERE b.account_id = v_account AND b.enterprise_id = e.id AND b.status = 'active';
+    IF FOUND THEN
+        RETURN QUERY SELECT 'already-bound'::text, v_id, NULL::int;
+        RETURN;
+    END IF;
+
+    IF p_code IS NULL THEN
+        SELECT r.id INTO v_id FROM rq.claim_requests r
+         WHERE r.account_id = v_account AND r.enterprise_id = e.id AND r.status = 'pending';
+        IF FOUND THEN
+            RETURN QUERY SELECT 'already-requested'::text, v_id, NULL::int;
+            RETURN;
+        END IF;
+        INSERT INTO rq.claim_requests (account_id, enterprise_id, claimant_name, phone, legal_rep)
+        VALUES (v_account, e.id, p_name, p_phone, btrim(p_legal_rep))
+        RETURNING rq.claim_requests.id INTO v_id;
+        RETURN QUERY SELECT 'requested'::text, v_id, NULL::int;
+        RETURN;
+    END IF;
+
+    SELECT a.* INTO v_code FROM rq.activation_codes a
+     WHERE a.enterprise_id = e.id
+       AND a.code_hash = digest(rq.activation_code_normalise(p_code), 'sha256');
+    IF v_code.id IS NOT NULL AND v_code.locked_at IS NOT NULL AND v_code.used_at IS NULL
+       AND v_code.superseded_at IS NULL THEN
+        RETURN QUERY SELECT 'code-locked'::text, NULL::bigint, NULL::int;
+        RETURN;
+    END IF;
+    -- A superseded code (its slip was reprinted) is as wrong as an unknown one.
+    IF v_code.id IS NULL OR v_code.used_at IS NOT NULL OR v_code.superseded_at IS NOT NULL THEN
+        INSERT INTO rq.claim_failures (account_id, enterprise_id, reason)
+        VALUES (v_account, e.id, 'activation-code');
+        -- Every unused code of the enterprise takes the hit: the guesser cannot know which.
+        UPDATE rq.activation_codes a
+           SET failed_attempts = a.failed_attempts + 1,
+               locked_at = CASE WHEN a.failed_attempts + 1 >= code_lock_at
+                                THEN coalesce(a.locked_at, now()) ELSE a.locked_at END
+         WHERE a.enterprise_id = e.id AND a.used_at IS NULL AND a.superseded_at IS NULL;
+        RETURN QUERY SELECT 'bad-code'::text, NULL::bigint, NULL::int;
+        RETURN;
+    END IF;
+
+    UPDATE rq.activation_codes a SET used_at = now(), used_by = v_account WHERE a.id = v_code.id;
+    INSERT INTO rq.manager_bindings (account_id, enterprise_id, method, activation_code_id,
+                                     claimant_name, phone)
+    VALUES (v_account, e.id, 'activation', v_code.id, p_name, p_phone)
+    RETURNING rq.manager_bindings.id INTO v_id;
+    UPDATE rq.accounts a SET current_enterprise_id = e.id
+     WHERE a.id = v_account AND a.current_enterprise_id IS NULL;
+    RETURN QUERY SELECT 'bound'::text, v_id, NULL::int;
+END
+$$;
