@@ -1,8 +1,10 @@
-/* ruqima-admin: the intranet portal's API (login, users, units, the enterprise register). */
+/* ruqima-admin: the intranet portal's API (login, users, units, the enterprise register,
+ * codes). */
 #include "rq_app.h"
 #include "rq_auth.h"
 #include "rq_server.h"
 #include "claims.h"
+#include "codes.h"
 #include "enterprises.h"
 #include "units.h"
 
@@ -13,6 +15,9 @@ static const char *const register_readers[] = {"market_supervision", "city_admin
 static const char *const name_verifiers[] = {"county_admin", "city_admin", NULL};
 /* enterprise-manager claims without an activation code (county office, city admin) */
 static const char *const claim_deciders[] = {"county_admin", "city_admin", NULL};
+/* codes: issued, revoked and re-issued by market supervision and city admins (checked again
+ * in SQL by the wrappers of migration 0012); county admins read their county's */
+static const char *const code_managers[] = {"market_supervision", "city_admin", NULL};
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
@@ -34,6 +39,19 @@ static const struct rq_route routes[] = {
      claim_deciders},
     {"POST", "/api/v1/admin/claims/{id}/reject", admin_claims_reject, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
      claim_deciders},
+    {"GET", "/api/v1/admin/codes", admin_codes_list, RQ_AUTH_ADMIN, 0, register_readers},
+    {"POST", "/api/v1/admin/enterprises/{id}/code", admin_codes_issue, RQ_AUTH_ADMIN, 0,
+     code_managers},
+    {"POST", "/api/v1/admin/enterprises/{id}/code/revoke", admin_codes_revoke, RQ_AUTH_ADMIN,
+     RQ_ROUTE_JSON, code_managers},
+    {"POST", "/api/v1/admin/enterprises/{id}/code/reissue", admin_codes_reissue, RQ_AUTH_ADMIN,
+     RQ_ROUTE_JSON, code_managers},
+    {"POST", "/api/v1/admin/codes/print-jobs", admin_codes_print_job_create, RQ_AUTH_ADMIN,
+     RQ_ROUTE_JSON, code_managers},
+    {"GET", "/api/v1/admin/codes/print-jobs/{id}", admin_codes_print_job_get, RQ_AUTH_ADMIN, 0,
+     code_managers},
+    {"GET", "/api/v1/admin/codes/print-jobs/{id}/download", admin_codes_print_job_download,
+     RQ_AUTH_ADMIN, 0, code_managers},
 };
 
 int main(int argc, char **argv)

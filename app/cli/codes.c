@@ -96,6 +96,7 @@ static int usage(void)
 	      "       ruqima codes revoke --uscc CODE --reason TEXT\n"
 	      "       ruqima codes reissue --uscc CODE --reason TEXT\n"
 	      "       ruqima codes print --county CODE [--only-unprinted] [--output FILE.zip]\n"
+	      "       ruqima codes print-jobs run [--once]\n"
 	      "CODE after --uscc is a unified social credit code, or a construction project's\n"
 	      "project code. issue exits 3 when the enterprise already has an active code.\n",
 	      stderr);
@@ -632,9 +633,10 @@ struct print_run {
 	FILE *out;
 	bool out_is_file; /* a regular file: fsync'd before each COMMIT */
 	struct manifest manifest;
-	long total;	/* codes selected when the run started */
-	long done;	/* codes printed and committed */
-	double started; /* monotonic seconds */
+	const char *what; /* the audit rows' request id */
+	long total;	  /* codes selected when the run started */
+	long done;	  /* codes printed and committed */
+	double started;	  /* monotonic seconds */
 };
 
 static double now_seconds(void)
@@ -732,7 +734,7 @@ static int print_batches(struct print_run *p, const char *county, const char *on
 	char after[24] = "0", limit[16];
 	snprintf(limit, sizeof(limit), "%d", PRINT_BATCH);
 	for (;;) {
-		if (begin_write(p->db, "cli-codes-print") != 0)
+		if (begin_write(p->db, p->what) != 0)
 			return -1;
 		const char *params[] = {county, only_unprinted, after, limit};
 		PGresult *r = run(p->db, &st_print_batch, params, "select the codes to print");
@@ -769,34 +771,23 @@ static int print_usage(const char *why)
 	return usage();
 }
 
-static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
+/* Writes the ZIP of county's codes (only those never printed when only_unprinted) to out:
+ * the one code path of `codes print` and of the portal's print jobs. `what` becomes the
+ * audit rows' request id; out_is_file makes each batch fsync'd before its COMMIT. Sets
+ * *posters to the posters printed (also on failure: those are committed). Returns 0, or -1
+ * after saying why on stderr. out stays open (the caller closes it). */
+static int print_zip(const struct rq_config *cfg, struct rq_db *db, const char *county,
+		     bool only_unprinted, FILE *out, bool out_is_file, const char *what,
+		     long *posters)
 {
-	const char *county = NULL, *output = NULL;
-	bool only_unprinted = false;
-	for (int a = 0; a < argc; a++) {
-		if (strcmp(argv[a], "--only-unprinted") == 0 && !only_unprinted)
-			only_unprinted = true;
-		else if (strcmp(argv[a], "--county") == 0 && county == NULL && a + 1 < argc)
-			county = argv[++a];
-		else if (strcmp(argv[a], "--output") == 0 && output == NULL && a + 1 < argc)
-			output = argv[++a];
-		else
-			return print_usage(NULL);
-	}
-	if (county == NULL)
-		return print_usage("codes print needs --county CODE");
-	if (output == NULL && isatty(STDOUT_FILENO))
-		return print_usage("codes print writes a ZIP: give --output FILE.zip or redirect "
-				   "stdout to a file or pipe");
-	struct print_run p = {.cfg = cfg, .out = stdout};
-	int rc = EXIT_FAILED;
-	p.db = connect_owner(cfg);
-	if (p.db == NULL)
-		return EXIT_FAILED;
-	if (check_county(p.db, county) != 0)
+	struct print_run p = {
+	    .cfg = cfg, .db = db, .out = out, .out_is_file = out_is_file, .what = what};
+	int rc = -1;
+	*posters = 0;
+	if (check_county(db, county) != 0)
 		goto out;
 	const char *cp[] = {county, only_unprinted ? "true" : "false"};
-	PGresult *r = run(p.db, &st_print_count, cp, "count the codes to print");
+	PGresult *r = run(db, &st_print_count, cp, "count the codes to print");
 	if (r == NULL)
 		goto out;
 	int64_t total = 0;
@@ -805,30 +796,11 @@ static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
 	if (bad != 0)
 		goto out;
 	p.total = (long)total;
-	if (output != NULL) {
-		/* Never over an earlier batch (its slips' codes may be in use), and private:
-		 * the slips carry activation codes. */
-		int fd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 || (p.out = fdopen(fd, "wb")) == NULL) {
-			fprintf(stderr, "ruqima: could not create \"%s\": %s%s\n", output,
-				strerror(errno),
-				errno == EEXIST ? " (an earlier batch is not overwritten: pick "
-						  "another name)"
-						: "");
-			if (fd >= 0)
-				close(fd);
-			p.out = NULL;
-			goto out;
-		}
-		p.out_is_file = true;
-	} else {
-		struct stat st;
-		p.out_is_file = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
-	}
-	/* Static: stdout keeps using its buffer until the process exits. */
+	/* Static: stdout keeps using its buffer until the process exits; a file is closed
+	 * before the next one is opened. */
 	static char outbuf[PRINT_OUT_BUFFER];
-	setvbuf(p.out, outbuf, _IOFBF, sizeof(outbuf));
-	p.zip = rq_zip_new(rq_zip_file_write, p.out, time(NULL));
+	setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
+	p.zip = rq_zip_new(rq_zip_file_write, out, time(NULL));
 	if (p.zip == NULL) {
 		fputs("ruqima: out of memory\n", stderr);
 		goto out;
@@ -864,20 +836,216 @@ static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
 	}
 	if (p.total > 0)
 		print_progress(&p, p.done);
-	fprintf(stderr, "%ld poster%s and slip%s, %.1f MB%s%s\n", p.done, p.done == 1 ? "" : "s",
-		p.done == 1 ? "" : "s", (double)rq_zip_bytes(p.zip) / 1e6,
-		output != NULL ? " in " : "", output != NULL ? output : "");
-	rc = EXIT_OK;
+	fprintf(stderr, "%ld poster%s and slip%s, %.1f MB\n", p.done, p.done == 1 ? "" : "s",
+		p.done == 1 ? "" : "s", (double)rq_zip_bytes(p.zip) / 1e6);
+	rc = 0;
 out:
-	if (p.out != NULL && p.out != stdout && fclose(p.out) != 0 && rc == EXIT_OK) {
-		fprintf(stderr, "ruqima: could not write \"%s\": %s\n", output, strerror(errno));
-		rc = EXIT_FAILED;
-	} else if (p.out == stdout && fflush(stdout) != 0) {
-		rc = EXIT_FAILED;
-	}
+	*posters = p.done;
 	rq_zip_free(p.zip);
 	free(p.manifest.buf);
-	rq_db_close(p.db);
+	return rc;
+}
+
+/* Creates path for a batch: never over an earlier one (its slips' codes may be in use),
+ * with mode (the slips carry activation codes). Returns the stream, or NULL after saying
+ * why. */
+static FILE *create_zip(const char *path, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	/* exactly mode, whatever the umask: nginx must be able to read a print job's ZIP */
+	FILE *f = fd >= 0 && fchmod(fd, mode) == 0 ? fdopen(fd, "wb") : NULL;
+	if (f == NULL) {
+		fprintf(stderr, "ruqima: could not create \"%s\": %s%s\n", path, strerror(errno),
+			errno == EEXIST
+			    ? " (an earlier batch is not overwritten: pick another name)"
+			    : "");
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
+}
+
+static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
+{
+	const char *county = NULL, *output = NULL;
+	bool only_unprinted = false;
+	for (int a = 0; a < argc; a++) {
+		if (strcmp(argv[a], "--only-unprinted") == 0 && !only_unprinted)
+			only_unprinted = true;
+		else if (strcmp(argv[a], "--county") == 0 && county == NULL && a + 1 < argc)
+			county = argv[++a];
+		else if (strcmp(argv[a], "--output") == 0 && output == NULL && a + 1 < argc)
+			output = argv[++a];
+		else
+			return print_usage(NULL);
+	}
+	if (county == NULL)
+		return print_usage("codes print needs --county CODE");
+	if (output == NULL && isatty(STDOUT_FILENO))
+		return print_usage("codes print writes a ZIP: give --output FILE.zip or redirect "
+				   "stdout to a file or pipe");
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return EXIT_FAILED;
+	FILE *out = stdout;
+	bool out_is_file;
+	if (output != NULL) {
+		/* checked before the file exists, so that a bad county leaves no empty file */
+		if (check_county(db, county) != 0 || (out = create_zip(output, 0600)) == NULL) {
+			rq_db_close(db);
+			return EXIT_FAILED;
+		}
+		out_is_file = true;
+	} else {
+		struct stat st;
+		out_is_file = fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+	}
+	long posters;
+	int rc = print_zip(cfg, db, county, only_unprinted, out, out_is_file, "cli-codes-print",
+			   &posters) == 0
+		     ? EXIT_OK
+		     : EXIT_FAILED;
+	if (out != stdout && fclose(out) != 0 && rc == EXIT_OK) {
+		fprintf(stderr, "ruqima: could not write \"%s\": %s\n", output, strerror(errno));
+		rc = EXIT_FAILED;
+	} else if (out == stdout && fflush(stdout) != 0) {
+		rc = EXIT_FAILED;
+	}
+	if (rc == EXIT_OK && output != NULL)
+		fprintf(stderr, "written to %s\n", output);
+	rq_db_close(db);
+	return rc;
+}
+
+/* --- print-jobs run: the portal's queued print jobs (migrations/0012_portal_codes.sql) ----
+ *
+ * Claims the oldest queued job (FOR UPDATE SKIP LOCKED: runners never take the same job),
+ * marks it running and commits, builds its ZIP with print_zip() into
+ * $RUQIMA_STATE_DIR/uploads/print/<file_name> (0640; the uploads directory is setgid
+ * www-data, so nginx may read it), and marks it done with the poster count, or failed. */
+
+static struct rq_stmt st_job_claim =
+    RQ_STMT("cli_codes_job_claim",
+	    "UPDATE rq.print_jobs j SET status = 'running', started_at = now(),"
+	    " file_name = 'print-job-' || j.id || '-' || j.county_code || '.zip'"
+	    " WHERE j.id = (SELECT q.id FROM rq.print_jobs q WHERE q.status = 'queued'"
+	    " ORDER BY q.id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+	    " RETURNING j.id, j.county_code, j.only_unprinted, j.file_name",
+	    0);
+static struct rq_stmt st_job_done =
+    RQ_STMT("cli_codes_job_done",
+	    "UPDATE rq.print_jobs SET status = 'done', finished_at = now(), posters = $2::int"
+	    " WHERE id = $1::bigint",
+	    2);
+static struct rq_stmt st_job_failed =
+    RQ_STMT("cli_codes_job_failed",
+	    "UPDATE rq.print_jobs SET status = 'failed', finished_at = now(), error = $2"
+	    " WHERE id = $1::bigint",
+	    2);
+
+enum { JOB_POLL_SECONDS = 5 };
+
+/* Runs st (a job's final state) in a transaction of its own. Returns 0, or -1. */
+static int job_finish(struct rq_db *db, struct rq_stmt *st, const char *id, const char *arg)
+{
+	if (begin_write(db, "cli-codes-print-jobs") != 0)
+		return -1;
+	const char *params[] = {id, arg};
+	PGresult *r = run(db, st, params, "record the print job's outcome");
+	int rc = r != NULL && cli_exec(rq_db_conn(db), "COMMIT") == 0 ? 0 : -1;
+	PQclear(r);
+	rollback(db);
+	return rc;
+}
+
+/* Claims and runs one job. Returns 1 when it ran one (*failed says whether the job
+ * failed), 0 when none was queued, -1 when no job could be claimed (database error). */
+static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char *dir, bool *failed)
+{
+	*failed = false;
+	if (begin_write(db, "cli-codes-print-jobs") != 0)
+		return -1;
+	PGresult *job = run(db, &st_job_claim, NULL, "claim a print job");
+	if (job == NULL || PQntuples(job) == 0 || cli_exec(rq_db_conn(db), "COMMIT") != 0) {
+		int rc = job == NULL ? -1 : 0;
+		PQclear(job);
+		rollback(db);
+		return rc;
+	}
+	const char *id = rq_sql_val(job, 0, "id"), *county = rq_sql_val(job, 0, "county_code");
+	bool only_unprinted = strcmp(rq_sql_val(job, 0, "only_unprinted"), "t") == 0;
+	char path[4096], what[64], count[24];
+	snprintf(path, sizeof(path), "%s/%s", dir, rq_sql_val(job, 0, "file_name"));
+	snprintf(what, sizeof(what), "print-job-%s", id);
+	fprintf(stderr, "print job %s: county %s%s into %s\n", id, county,
+		only_unprinted ? " (only unprinted)" : "", path);
+	long posters = 0;
+	int built = -1;
+	FILE *out = create_zip(path, 0640);
+	if (out != NULL) {
+		built = print_zip(cfg, db, county, only_unprinted, out, true, what, &posters);
+		if (fclose(out) != 0 && built == 0) {
+			fprintf(stderr, "ruqima: could not write \"%s\": %s\n", path,
+				strerror(errno));
+			built = -1;
+		}
+	}
+	if (built == 0) {
+		snprintf(count, sizeof(count), "%ld", posters);
+		*failed = job_finish(db, &st_job_done, id, count) != 0;
+	} else {
+		char error[256];
+		snprintf(error, sizeof(error),
+			 "the ZIP could not be built after %ld posters (see the print runner's "
+			 "log); those are marked printed: queue a job with only_unprinted for the "
+			 "rest",
+			 posters);
+		job_finish(db, &st_job_failed, id, error);
+		*failed = true;
+	}
+	PQclear(job);
+	return 1;
+}
+
+static int cmd_print_jobs(const struct rq_config *cfg, int argc, char **argv)
+{
+	bool once = false;
+	if (argc < 1 || strcmp(argv[0], "run") != 0)
+		return usage();
+	for (int a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--once") == 0 && !once)
+			once = true;
+		else
+			return usage();
+	}
+	char dir[3800];
+	int n = snprintf(dir, sizeof(dir), "%s/uploads/print", cfg->state_dir);
+	if (n < 0 || (size_t)n >= sizeof(dir)) {
+		fputs("ruqima: RUQIMA_STATE_DIR is too long\n", stderr);
+		return EXIT_FAILED;
+	}
+	/* inherits setgid and the group www-data from uploads/ (deploy/lib.sh): so do the ZIPs */
+	if (mkdir(dir, 02750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "ruqima: could not create \"%s\": %s\n", dir, strerror(errno));
+		return EXIT_FAILED;
+	}
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return EXIT_FAILED;
+	int rc = EXIT_OK;
+	for (;;) {
+		bool failed;
+		int ran = run_one_job(cfg, db, dir, &failed);
+		if (ran < 0 || failed)
+			rc = EXIT_FAILED;
+		if (ran == 1)
+			continue;
+		/* an empty queue, or a database that cannot be reached right now */
+		if (once)
+			break;
+		sleep(JOB_POLL_SECONDS);
+	}
+	rq_db_close(db);
 	return rc;
 }
 
@@ -895,5 +1063,7 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv)
 		return cmd_revoke(cfg, argc - 1, argv + 1, true);
 	if (strcmp(argv[0], "print") == 0)
 		return cmd_print(cfg, argc - 1, argv + 1);
+	if (strcmp(argv[0], "print-jobs") == 0)
+		return cmd_print_jobs(cfg, argc - 1, argv + 1);
 	return usage();
 }

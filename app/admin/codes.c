@@ -1,0 +1,355 @@
+#include "codes.h"
+
+#include "rq_config.h"
+#include "rq_db.h"
+#include "rq_num.h"
+#include "rq_page.h"
+
+#include <stdint.h>
+#include <string.h>
+
+enum { REASON_MAX_CHARS = 200 }; /* as rq.codes.revoke_reason */
+
+/* rq.codes has no row-level security of its own; the join with rq.enterprises (policy
+ * enterprises_app_read of 0009) keeps a county admin to their county. */
+static struct rq_stmt st_list =
+    RQ_STMT("admin_codes_list",
+	    "SELECT c.id, c.serial, c.token, c.status, c.issued_at, c.printed_at, c.revoked_at,"
+	    " c.revoke_reason, e.id AS enterprise_id, e.name AS enterprise_name, e.uscc,"
+	    " e.project_code, e.county_code"
+	    " FROM rq.codes c JOIN rq.enterprises e ON e.id = c.enterprise_id"
+	    " WHERE c.id > $1::bigint AND ($2::text IS NULL OR e.county_code = $2)"
+	    " AND ($3 = 'all' OR c.status = $3) ORDER BY c.id LIMIT $4::int",
+	    4);
+/* The wrappers of migrations/0012_portal_codes.sql check the actor's role (42501). */
+static struct rq_stmt st_issue =
+    RQ_STMT("admin_codes_issue",
+	    "SELECT outcome, business_status, serial, token, NULL AS revoked_serial"
+	    " FROM rq.portal_issue_code($1::bigint)",
+	    1);
+static struct rq_stmt st_reissue =
+    RQ_STMT("admin_codes_reissue",
+	    "SELECT outcome, business_status, serial, token, revoked_serial"
+	    " FROM rq.portal_reissue_code($1::bigint, $2)",
+	    2);
+static struct rq_stmt st_revoke =
+    RQ_STMT("admin_codes_revoke",
+	    "SELECT outcome, revoked_serial FROM rq.portal_revoke_code($1::bigint, $2)", 2);
+
+static void add_str_or_null(cJSON *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *code_json(const PGresult *res, int row)
+{
+	static const char *const cols[] = {
+	    "id",	   "serial",	   "token",	    "status",
+	    "issued_at",   "printed_at",   "revoked_at",    "revoke_reason",
+	    "uscc",	   "project_code", "enterprise_id", "enterprise_name",
+	    "county_code",
+	};
+	cJSON *c = cJSON_CreateObject();
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		add_str_or_null(c, cols[i], rq_sql_val(res, row, cols[i]));
+	return c;
+}
+
+void admin_codes_list(struct rq_req *req, struct rq_resp *resp)
+{
+	struct rq_page page;
+	if (rq_page_parse(req, resp, &page) != 0)
+		return;
+	const char *status = rq_req_query(req, "status");
+	if (status == NULL || *status == '\0')
+		status = "active";
+	if (strcmp(status, "active") != 0 && strcmp(status, "revoked") != 0 &&
+	    strcmp(status, "all") != 0) {
+		rq_problem_field(req, resp, 400, "status", "must be one of active, revoked, all");
+		return;
+	}
+	const char *county = rq_req_query(req, "county");
+	if (county != NULL && *county == '\0')
+		county = NULL;
+	if (county != NULL && (strlen(county) != 6 || strspn(county, "0123456789") != 6)) {
+		rq_problem_field(req, resp, 400, "county", "must be a 6-digit region code");
+		return;
+	}
+	if (req->actor.role != NULL && strcmp(req->actor.role, "county_admin") == 0) {
+		const char *scope = req->actor.county != NULL ? req->actor.county : "";
+		if (county != NULL && strcmp(county, scope) != 0) {
+			rq_problem(req, resp, 403, "forbidden", "Forbidden",
+				   "a county admin sees the codes of their own county only");
+			return;
+		}
+		county = scope;
+	}
+	const char *params[] = {page.after_s, county, status, page.limit_s};
+	PGresult *res = rq_sql(req, &st_list, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	rq_page_respond(req, resp, res, &page, code_json);
+}
+
+static void no_enterprise(struct rq_req *req, struct rq_resp *resp)
+{
+	rq_problem(req, resp, 404, "not-found", "Not found", "no such enterprise");
+}
+
+/* The {id} of the path, or NULL after answering 404. */
+static const char *path_id(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t id;
+	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
+		no_enterprise(req, resp);
+		return NULL;
+	}
+	return req->params[0];
+}
+
+/* The {reason} of the body, or NULL after answering 422. */
+static const char *body_reason(struct rq_req *req, struct rq_resp *resp)
+{
+	cJSON *errors = rq_errors_new();
+	const char *reason = rq_json_string(req->json, "reason", true, 1, REASON_MAX_CHARS, errors);
+	if (reason != NULL && strspn(reason, " \t\r\n") == strlen(reason)) {
+		rq_errors_add(errors, "reason", "must not be blank");
+		reason = NULL;
+	}
+	if (reason == NULL) {
+		rq_problem_invalid(req, resp, errors);
+		return NULL;
+	}
+	cJSON_Delete(errors);
+	return reason;
+}
+
+/* Answers the outcome row of rq.portal_issue_code / rq.portal_reissue_code. */
+static void answer_issue(struct rq_req *req, struct rq_resp *resp, PGresult *res, const char *id)
+{
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	const char *outcome = PQntuples(res) == 1 ? rq_sql_val(res, 0, "outcome") : NULL;
+	if (outcome == NULL) {
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the request could not be completed");
+		return;
+	}
+	if (strcmp(outcome, "not-found") == 0) {
+		no_enterprise(req, resp);
+		return;
+	}
+	if (strcmp(outcome, "not-normal") == 0) {
+		rq_problem(req, resp, 422, "enterprise-not-active", "Enterprise not active",
+			   rq_printf(req->arena,
+				     "the enterprise is not in normal operation (business status: "
+				     "%s): no code is issued",
+				     rq_sql_val(res, 0, "business_status")));
+		return;
+	}
+	if (strcmp(outcome, "not-verified") == 0) {
+		rq_problem(req, resp, 422, "name-not-verified", "Name not verified",
+			   "the enterprise's name is not verified yet (a county admin checks it "
+			   "first): no code is issued");
+		return;
+	}
+	if (strcmp(outcome, "has-code") == 0) {
+		rq_problem(req, resp, 409, "code-active", "Code active",
+			   rq_printf(req->arena,
+				     "the enterprise already has an active code, %s: revoke it, or "
+				     "re-issue it for a lost or damaged poster",
+				     rq_sql_val(res, 0, "serial")));
+		return;
+	}
+	if (strcmp(outcome, "no-code") == 0) {
+		rq_problem(req, resp, 409, "no-active-code", "No active code",
+			   "the enterprise has no active code to replace: issue one");
+		return;
+	}
+	const char *token = rq_sql_val(res, 0, "token");
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "enterprise_id", id);
+	cJSON_AddStringToObject(o, "serial", rq_sql_val(res, 0, "serial"));
+	cJSON_AddStringToObject(o, "token", token);
+	cJSON_AddStringToObject(o, "url",
+				rq_printf(req->arena, "%s/e/%s", req->cfg->public_base_url, token));
+	add_str_or_null(o, "revoked_serial", rq_sql_val(res, 0, "revoked_serial"));
+	rq_resp_json(req, resp, 201, o);
+}
+
+void admin_codes_issue(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = path_id(req, resp);
+	if (id == NULL)
+		return;
+	const char *params[] = {id};
+	answer_issue(req, resp, rq_sql(req, &st_issue, params), id);
+}
+
+void admin_codes_reissue(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = path_id(req, resp);
+	if (id == NULL)
+		return;
+	const char *reason = body_reason(req, resp);
+	if (reason == NULL)
+		return;
+	const char *params[] = {id, reason};
+	answer_issue(req, resp, rq_sql(req, &st_reissue, params), id);
+}
+
+void admin_codes_revoke(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = path_id(req, resp);
+	if (id == NULL)
+		return;
+	const char *reason = body_reason(req, resp);
+	if (reason == NULL)
+		return;
+	const char *params[] = {id, reason};
+	PGresult *res = rq_sql(req, &st_revoke, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	const char *outcome = PQntuples(res) == 1 ? rq_sql_val(res, 0, "outcome") : NULL;
+	if (outcome == NULL) {
+		rq_problem(req, resp, 500, "internal", "Internal error",
+			   "the request could not be completed");
+		return;
+	}
+	if (strcmp(outcome, "not-found") == 0) {
+		no_enterprise(req, resp);
+		return;
+	}
+	if (strcmp(outcome, "no-code") == 0) {
+		rq_problem(req, resp, 409, "no-active-code", "No active code",
+			   "the enterprise has no active code to revoke");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "enterprise_id", id);
+	cJSON_AddStringToObject(o, "revoked_serial", rq_sql_val(res, 0, "revoked_serial"));
+	rq_resp_json(req, resp, 200, o);
+}
+
+/* --- print jobs: queued here, run by `ruqima codes print-jobs run` ----------------------- */
+
+#define PRINT_JOB_COLUMNS                                                                          \
+	"id, county_code, only_unprinted, requested_by, status, created_at, started_at,"           \
+	" finished_at, posters, error, file_name"
+
+/* RLS (print_jobs_app_*, migration 0012) lets city admins and market supervision only. */
+static struct rq_stmt st_job_insert =
+    RQ_STMT("admin_codes_job_insert",
+	    "INSERT INTO rq.print_jobs (county_code, only_unprinted, requested_by)"
+	    " VALUES ($1, $2::boolean, $3::bigint) RETURNING " PRINT_JOB_COLUMNS,
+	    3);
+static struct rq_stmt st_job_one =
+    RQ_STMT("admin_codes_job_one",
+	    "SELECT " PRINT_JOB_COLUMNS " FROM rq.print_jobs WHERE id = $1::bigint", 1);
+
+static cJSON *job_json(const PGresult *res, int row)
+{
+	static const char *const cols[] = {
+	    "id",	  "county_code", "requested_by", "status",
+	    "created_at", "started_at",	 "finished_at",	 "error",
+	};
+	cJSON *j = cJSON_CreateObject();
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		add_str_or_null(j, cols[i], rq_sql_val(res, row, cols[i]));
+	cJSON_AddBoolToObject(j, "only_unprinted",
+			      strcmp(rq_sql_val(res, row, "only_unprinted"), "t") == 0);
+	const char *posters = rq_sql_val(res, row, "posters");
+	if (posters != NULL)
+		cJSON_AddRawToObject(j, "posters", posters); /* an int from PostgreSQL */
+	else
+		cJSON_AddNullToObject(j, "posters");
+	return j;
+}
+
+void admin_codes_print_job_create(struct rq_req *req, struct rq_resp *resp)
+{
+	cJSON *errors = rq_errors_new();
+	const char *county = rq_json_string(req->json, "county_code", true, 6, 6, errors);
+	if (county != NULL && strspn(county, "0123456789") != 6) {
+		rq_errors_add(errors, "county_code", "must be a 6-digit region code");
+		county = NULL;
+	}
+	const cJSON *only = cJSON_GetObjectItemCaseSensitive(req->json, "only_unprinted");
+	if (only != NULL && !cJSON_IsBool(only))
+		rq_errors_add(errors, "only_unprinted", "must be true or false");
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	const char *params[] = {county, cJSON_IsTrue(only) ? "true" : "false", req->actor.id};
+	PGresult *res = rq_sql(req, &st_job_insert, params);
+	if (!rq_sql_ok(res)) {
+		/* an unknown county: 23503, answered 422 */
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	rq_resp_json(req, resp, 202, job_json(res, 0));
+}
+
+/* The job of the path (one row), or NULL after answering 404. */
+static PGresult *path_job(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t id;
+	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
+		rq_problem(req, resp, 404, "not-found", "Not found", "no such print job");
+		return NULL;
+	}
+	const char *params[] = {req->params[0]};
+	PGresult *res = rq_sql(req, &st_job_one, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return NULL;
+	}
+	if (PQntuples(res) != 1) {
+		rq_problem(req, resp, 404, "not-found", "Not found", "no such print job");
+		return NULL;
+	}
+	return res;
+}
+
+void admin_codes_print_job_get(struct rq_req *req, struct rq_resp *resp)
+{
+	PGresult *res = path_job(req, resp);
+	if (res != NULL)
+		rq_resp_json(req, resp, 200, job_json(res, 0));
+}
+
+void admin_codes_print_job_download(struct rq_req *req, struct rq_resp *resp)
+{
+	PGresult *res = path_job(req, resp);
+	if (res == NULL)
+		return;
+	const char *status = rq_sql_val(res, 0, "status");
+	const char *file = rq_sql_val(res, 0, "file_name");
+	if (strcmp(status, "done") != 0 || file == NULL) {
+		rq_problem(req, resp, 409, "print-job-not-done", "Print job not done",
+			   rq_printf(req->arena, "the print job is %s: download it once it is done",
+				     status));
+		return;
+	}
+	/* nginx serves the bytes from uploads/ (location /_protected/, internal); the
+	 * file name is a plain name by the CHECK of rq.print_jobs.file_name */
+	resp->status = 200;
+	resp->content_type = "application/zip";
+	resp->body = "";
+	resp->body_len = 0;
+	rq_resp_header(resp, "X-Accel-Redirect",
+		       rq_printf(req->arena, "/_protected/print/%s", file));
+	rq_resp_header(resp, "Content-Disposition",
+		       rq_printf(req->arena, "attachment; filename=\"%s\"", file));
+}

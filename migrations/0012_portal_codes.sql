@@ -1,0 +1,221 @@
+-- 0012_portal_codes.sql — issuing, revoking and re-issuing 公务入企码 through the portal
+-- (issue 3): market supervision (市场监管局) and city admins only.
+--
+-- rq.issue_code() and rq.revoke_code() of 0007 are SECURITY DEFINER with EXECUTE revoked
+-- from PUBLIC: only the owner (the CLI) calls them directly. The application role reaches
+-- them through the wrappers below, which check the actor context in SQL first, so a
+-- handler bug cannot let a county admin, a unit admin or a mini-program account issue or
+-- revoke a code. The writes are audited by 0007's triggers with the portal admin as actor
+-- (the actor context of the request's transaction).
+--
+-- Business outcomes (no such enterprise, not in normal operation, name not verified, an
+-- active code already, no active code to revoke) are answered as an outcome value, not an
+-- error, so the handler can say exactly why nothing was done; the role check raises 42501.
+
+-- Raises 42501 unless the actor is a portal admin who manages codes.
+CREATE FUNCTION rq.portal_codes_check_actor() RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = rq, pg_temp
+AS $$
+BEGIN
+    IF rq.actor_kind() IS DISTINCT FROM 'admin'
+       OR NOT coalesce(rq.actor_role() IN ('market_supervision', 'city_admin'), false) THEN
+        RAISE EXCEPTION 'codes are issued and revoked by market supervision and city admins only'
+            USING ERRCODE = '42501';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION rq.portal_codes_check_actor() FROM PUBLIC;
+
+-- Locks the enterprise and says whether it may get a code: NULL when it may, else the
+-- outcome ('not-found', 'not-normal', 'not-verified'), with its business status.
+CREATE FUNCTION rq.portal_codes_eligibility(p_enterprise_id bigint, OUT outcome text,
+                                            OUT business_status text)
+LANGUAGE plpgsql
+SET search_path = rq, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    e rq.enterprises%ROWTYPE;
+BEGIN
+    SELECT * INTO e FROM rq.enterprises WHERE id = p_enterprise_id FOR UPDATE;
+    IF NOT FOUND THEN
+        outcome := 'not-found';
+        RETURN;
+    END IF;
+    business_status := e.business_status;
+    IF e.business_status <> 'normal' THEN
+        outcome := 'not-normal';
+    ELSIF NOT e.name_verified THEN
+        outcome := 'not-verified';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION rq.portal_codes_eligibility(bigint) FROM PUBLIC;
+
+-- Issues a code (p_reason NULL), or re-issues one (p_reason given: the active code is
+-- revoked with that reason and a new one issued, in the caller's transaction).
+-- outcome: 'issued' (serial, token of the new code; revoked_serial when re-issued),
+-- 'not-found', 'not-normal', 'not-verified' (business_status says which), 'has-code'
+-- (issue while a code is active: serial is the active one), 'no-code' (re-issue without
+-- an active code).
+CREATE FUNCTION rq.portal_codes_issue(p_enterprise_id bigint, p_reason text,
+                                      OUT outcome text, OUT business_status text,
+                                      OUT serial text, OUT token text,
+                                      OUT revoked_serial text)
+LANGUAGE plpgsql
+SET search_path = rq, public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_active rq.codes%ROWTYPE;
+    v_id     bigint;
+BEGIN
+    SELECT g.outcome, g.business_status INTO outcome, business_status
+      FROM rq.portal_codes_eligibility(p_enterprise_id) g;
+    IF outcome IS NOT NULL THEN
+        RETURN;
+    END IF;
+    SELECT * INTO v_active FROM rq.codes c
+     WHERE c.enterprise_id = p_enterprise_id AND c.status = 'active';
+    IF p_reason IS NULL AND v_active.id IS NOT NULL THEN
+        outcome := 'has-code';
+        serial := v_active.serial;
+        RETURN;
+    END IF;
+    IF p_reason IS NOT NULL THEN
+        IF v_active.id IS NULL THEN
+            outcome := 'no-code';
+            RETURN;
+        END IF;
+        PERFORM rq.revoke_code(p_enterprise_id, p_reason);
+        revoked_serial := v_active.serial;
+    END IF;
+    v_id := rq.issue_code(p_enterprise_id);
+    SELECT c.serial, c.token INTO serial, token FROM rq.codes c WHERE c.id = v_id;
+    outcome := 'issued';
+END
+$$;
+REVOKE ALL ON FUNCTION rq.portal_codes_issue(bigint, text) FROM PUBLIC;
+
+-- POST /api/v1/admin/enterprises/{id}/code
+CREATE FUNCTION rq.portal_issue_code(p_enterprise_id bigint, OUT outcome text,
+                                     OUT business_status text, OUT serial text,
+                                     OUT token text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM rq.portal_codes_check_actor();
+    SELECT i.outcome, i.business_status, i.serial, i.token
+      INTO outcome, business_status, serial, token
+      FROM rq.portal_codes_issue(p_enterprise_id, NULL) i;
+END
+$$;
+
+-- POST /api/v1/admin/enterprises/{id}/code/reissue {reason}: revoke and issue at once.
+CREATE FUNCTION rq.portal_reissue_code(p_enterprise_id bigint, p_reason text,
+                                       OUT outcome text, OUT business_status text,
+                                       OUT serial text, OUT token text,
+                                       OUT revoked_serial text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM rq.portal_codes_check_actor();
+    IF p_reason IS NULL THEN
+        RAISE EXCEPTION 'a re-issue needs a reason' USING ERRCODE = '23502';
+    END IF;
+    SELECT i.outcome, i.business_status, i.serial, i.token, i.revoked_serial
+      INTO outcome, business_status, serial, token, revoked_serial
+      FROM rq.portal_codes_issue(p_enterprise_id, p_reason) i;
+END
+$$;
+
+-- POST /api/v1/admin/enterprises/{id}/code/revoke {reason}. outcome: 'revoked'
+-- (revoked_serial), 'not-found', 'no-code'. Any enterprise's code may be revoked, whatever
+-- its status.
+CREATE FUNCTION rq.portal_revoke_code(p_enterprise_id bigint, p_reason text,
+                                      OUT outcome text, OUT revoked_serial text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_id bigint;
+BEGIN
+    PERFORM rq.portal_codes_check_actor();
+    PERFORM 1 FROM rq.enterprises e WHERE e.id = p_enterprise_id FOR UPDATE;
+    IF NOT FOUND THEN
+        outcome := 'not-found';
+        RETURN;
+    END IF;
+    v_id := rq.revoke_code(p_enterprise_id, p_reason);
+    IF v_id IS NULL THEN
+        outcome := 'no-code';
+        RETURN;
+    END IF;
+    SELECT c.serial INTO revoked_serial FROM rq.codes c WHERE c.id = v_id;
+    outcome := 'revoked';
+END
+$$;
+
+REVOKE ALL ON FUNCTION rq.portal_issue_code(bigint), rq.portal_reissue_code(bigint, text),
+    rq.portal_revoke_code(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rq.portal_issue_code(bigint), rq.portal_reissue_code(bigint, text),
+    rq.portal_revoke_code(bigint, text) TO ruqima_app;
+
+-- The portal's list of codes is keyset-paginated by code id.
+CREATE INDEX codes_status_id_idx ON rq.codes (status, id);
+
+-- Batch printing from the portal. Printing 10,000 posters takes minutes, far longer than a
+-- request may run (RUQIMA_REQUEST_TIMEOUT), so the portal only queues a job; `ruqima codes
+-- print-jobs run` (a systemd timer, every minute) claims queued jobs with FOR UPDATE SKIP
+-- LOCKED, builds the ZIP exactly as `ruqima codes print` does into
+-- $RUQIMA_STATE_DIR/uploads/print/<file_name>, and marks the job done or failed. nginx
+-- serves the finished file through the internal /_protected/ location (X-Accel-Redirect).
+CREATE TABLE rq.print_jobs (
+    id             bigserial PRIMARY KEY,
+    county_code    text NOT NULL REFERENCES rq.regions (code),
+    only_unprinted boolean NOT NULL DEFAULT false,
+    requested_by   bigint NOT NULL REFERENCES rq.admin_users (id),
+    status         text NOT NULL DEFAULT 'queued'
+                   CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    started_at     timestamptz,
+    finished_at    timestamptz,
+    -- posters (each with its slip) in the ZIP; set when done
+    posters        int CHECK (posters >= 0),
+    -- why it failed, for the operator and the admin (no secrets: no activation codes)
+    error          text CHECK (char_length(error) <= 500),
+    -- the ZIP under uploads/print/: a plain name, never a path
+    file_name      text CHECK (file_name ~ '^[A-Za-z0-9_.-]{1,100}\.zip$'),
+    CONSTRAINT print_jobs_started CHECK ((status = 'queued') = (started_at IS NULL)),
+    CONSTRAINT print_jobs_finished
+        CHECK ((status IN ('done', 'failed')) = (finished_at IS NOT NULL)),
+    CONSTRAINT print_jobs_done_has_file
+        CHECK (status <> 'done' OR (file_name IS NOT NULL AND posters IS NOT NULL))
+);
+COMMENT ON TABLE rq.print_jobs IS
+    'batch printing jobs queued in the portal and run by `ruqima codes print-jobs run`';
+CREATE INDEX print_jobs_queued_idx ON rq.print_jobs (id) WHERE status = 'queued';
+SELECT audit.enable('rq.print_jobs');
+
+ALTER TABLE rq.print_jobs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rq.print_jobs FORCE ROW LEVEL SECURITY;
+-- The owner: the CLI's runner.
+CREATE POLICY print_jobs_owner_all ON rq.print_jobs TO ruqima_owner
+    USING (true) WITH CHECK (true);
+-- City admins and market supervision see and queue every job; nobody else sees any.
+CREATE POLICY print_jobs_app_read ON rq.print_jobs FOR SELECT TO ruqima_app
+    USING (rq.actor_kind() = 'admin'
+           AND coalesce(rq.actor_role() IN ('market_supervision', 'city_admin'), false));
+CREATE POLICY print_jobs_app_insert ON rq.print_jobs FOR INSERT TO ruqima_app
+    WITH CHECK (rq.actor_kind() = 'admin'
+                AND coalesce(rq.actor_role() IN ('market_supervision', 'city_admin'), false)
+                AND requested_by::text = pg_catalog.current_setting('rq.actor_id', true));
+GRANT SELECT ON rq.print_jobs TO ruqima_app, ruqima_report;
+GRANT INSERT (county_code, only_unprinted, requested_by) ON rq.print_jobs TO ruqima_app;
+GRANT USAGE ON SEQUENCE rq.print_jobs_id_seq TO ruqima_app;
