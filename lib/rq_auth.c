@@ -209,14 +209,6 @@ void rq_auth_logout(struct rq_req *req, struct rq_resp *resp)
 	resp->status = 204;
 }
 
-static void add_nullable(cJSON *o, const char *name, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
 void rq_auth_me(struct rq_req *req, struct rq_resp *resp)
 {
 	bool admin = strcmp(req->actor.kind, "admin") == 0;
@@ -238,13 +230,13 @@ void rq_auth_me(struct rq_req *req, struct rq_resp *resp)
 		cJSON_AddStringToObject(u, "id", rq_sql_val(res, 0, "id"));
 		cJSON_AddStringToObject(u, "username", rq_sql_val(res, 0, "username"));
 		cJSON_AddStringToObject(u, "role", rq_sql_val(res, 0, "role"));
-		add_nullable(u, "county_code", rq_sql_val(res, 0, "county_code"));
-		add_nullable(u, "unit_id", rq_sql_val(res, 0, "unit_id"));
+		rq_json_add_column(u, res, 0, "county_code");
+		rq_json_add_column(u, res, 0, "unit_id");
 	} else {
 		cJSON *a = cJSON_AddObjectToObject(o, "account");
 		cJSON_AddStringToObject(a, "id", rq_sql_val(res, 0, "id"));
-		add_nullable(a, "created_at", rq_sql_val(res, 0, "created_at"));
-		add_nullable(a, "last_login_at", rq_sql_val(res, 0, "last_login_at"));
+		rq_json_add_column(a, res, 0, "created_at");
+		rq_json_add_column(a, res, 0, "last_login_at");
 	}
 	rq_resp_json(req, resp, 200, o);
 }

@@ -313,6 +313,30 @@ const char *rq_sql_val(const PGresult *res, int row, const char *column)
 	return PQgetvalue(res, row, col);
 }
 
+enum { TIMESTAMPTZ_OID = 1184 };
+
+void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
+{
+	const char *v = rq_sql_val(res, row, col);
+	if (v == NULL) {
+		cJSON_AddNullToObject(o, col);
+		return;
+	}
+	size_t n = strlen(v);
+	char ts[64];
+	if (PQftype(res, PQfnumber(res, col)) != TIMESTAMPTZ_OID || n + 4 > sizeof(ts) || n < 13) {
+		cJSON_AddStringToObject(o, col, v);
+		return;
+	}
+	/* PostgreSQL's ISO style: "2026-11-26 03:01:51.2+08" or "...+05:30". */
+	memcpy(ts, v, n + 1);
+	if (ts[10] == ' ')
+		ts[10] = 'T';
+	if ((ts[n - 3] == '+' || ts[n - 3] == '-') && ts[n - 2] >= '0' && ts[n - 1] >= '0')
+		memcpy(ts + n, ":00", 4);
+	cJSON_AddStringToObject(o, col, ts);
+}
+
 void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res)
 {
 	if (res == NULL) {

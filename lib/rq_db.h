@@ -57,6 +57,11 @@ const char *rq_sql_state(const PGresult *res);
 /* Column value by name, or NULL when SQL NULL. */
 const char *rq_sql_val(const PGresult *res, int row, const char *column);
 
+/* Adds column col of row to o as a member of the same name: null for SQL NULL, RFC 3339
+ * for timestamptz ("2026-11-26T03:01:51.206254+08:00", what every client parses), else
+ * the text as PostgreSQL gives it. */
+void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col);
+
 /* Answers a failed query: NULL → 503; unique violation → 409; foreign key, check or data
  * errors → 422; privilege → 403; serialisation → 503; else 500 (details only in the log). */
 void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res);

@@ -31,14 +31,6 @@ static struct rq_stmt st_claim_decide =
     RQ_STMT("admin_claims_decide",
 	    "SELECT outcome, id FROM rq.claim_decide($1::bigint, $2::boolean, $3)", 3);
 
-static void add_str_or_null(cJSON *o, const char *key, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *claim_json(const PGresult *res, int row)
 {
 	cJSON *c = cJSON_CreateObject();
@@ -49,7 +41,7 @@ static cJSON *claim_json(const PGresult *res, int row)
 	    "reason",	   "binding_id",
 	};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		add_str_or_null(c, cols[i], rq_sql_val(res, row, cols[i]));
+		rq_json_add_column(c, res, row, cols[i]);
 	return c;
 }
 

@@ -36,14 +36,6 @@ static struct rq_stmt st_revoke =
     RQ_STMT("admin_codes_revoke",
 	    "SELECT outcome, revoked_serial FROM rq.portal_revoke_code($1::bigint, $2)", 2);
 
-static void add_str_or_null(cJSON *o, const char *key, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *code_json(const PGresult *res, int row)
 {
 	static const char *const cols[] = {
@@ -54,7 +46,7 @@ static cJSON *code_json(const PGresult *res, int row)
 	};
 	cJSON *c = cJSON_CreateObject();
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		add_str_or_null(c, cols[i], rq_sql_val(res, row, cols[i]));
+		rq_json_add_column(c, res, row, cols[i]);
 	return c;
 }
 
@@ -180,7 +172,7 @@ static void answer_issue(struct rq_req *req, struct rq_resp *resp, PGresult *res
 	cJSON_AddStringToObject(o, "token", token);
 	cJSON_AddStringToObject(o, "url",
 				rq_printf(req->arena, "%s/e/%s", req->cfg->public_base_url, token));
-	add_str_or_null(o, "revoked_serial", rq_sql_val(res, 0, "revoked_serial"));
+	rq_json_add_column(o, res, 0, "revoked_serial");
 	rq_resp_json(req, resp, 201, o);
 }
 
@@ -264,7 +256,7 @@ static cJSON *job_json(const PGresult *res, int row)
 	};
 	cJSON *j = cJSON_CreateObject();
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		add_str_or_null(j, cols[i], rq_sql_val(res, row, cols[i]));
+		rq_json_add_column(j, res, row, cols[i]);
 	cJSON_AddBoolToObject(j, "only_unprinted",
 			      strcmp(rq_sql_val(res, row, "only_unprinted"), "t") == 0);
 	const char *posters = rq_sql_val(res, row, "posters");

@@ -81,7 +81,7 @@ static cJSON *enterprise_json(const PGresult *res, int row)
 	add_number_or_null(e, "longitude", rq_sql_val(res, row, "longitude"));
 	cJSON_AddBoolToObject(e, "name_verified",
 			      strcmp(rq_sql_val(res, row, "name_verified"), "t") == 0);
-	cJSON_AddStringToObject(e, "updated_at", rq_sql_val(res, row, "updated_at"));
+	rq_json_add_column(e, res, row, "updated_at");
 	return e;
 }
 

@@ -24,16 +24,8 @@ static cJSON *unit_json(const PGresult *res, int row)
 	cJSON *u = cJSON_CreateObject();
 	cJSON_AddStringToObject(u, "id", rq_sql_val(res, row, "id"));
 	cJSON_AddStringToObject(u, "name", rq_sql_val(res, row, "name"));
-	const char *county = rq_sql_val(res, row, "county_code");
-	const char *group = rq_sql_val(res, row, "discipline_group");
-	if (county != NULL)
-		cJSON_AddStringToObject(u, "county_code", county);
-	else
-		cJSON_AddNullToObject(u, "county_code");
-	if (group != NULL)
-		cJSON_AddStringToObject(u, "discipline_group", group);
-	else
-		cJSON_AddNullToObject(u, "discipline_group");
+	rq_json_add_column(u, res, row, "county_code");
+	rq_json_add_column(u, res, row, "discipline_group");
 	cJSON_AddBoolToObject(u, "active", strcmp(rq_sql_val(res, row, "active"), "t") == 0);
 	return u;
 }

@@ -92,7 +92,7 @@ static cJSON *binding_json(const PGresult *res, int row)
 	cJSON_AddBoolToObject(b, "current", current != NULL && strcmp(current, "t") == 0);
 	cJSON_AddStringToObject(b, "binding_id", rq_sql_val(res, row, "id"));
 	cJSON_AddStringToObject(b, "method", rq_sql_val(res, row, "method"));
-	cJSON_AddStringToObject(b, "bound_at", rq_sql_val(res, row, "bound_at"));
+	rq_json_add_column(b, res, row, "bound_at");
 	return b;
 }
 
@@ -131,7 +131,7 @@ static void answer_claim_request(struct rq_req *req, struct rq_resp *resp, const
 	cJSON_AddStringToObject(o, "enterprise_id", rq_sql_val(res, 0, "enterprise_id"));
 	cJSON_AddStringToObject(o, "name", rq_sql_val(res, 0, "name"));
 	cJSON_AddStringToObject(o, "status", rq_sql_val(res, 0, "status"));
-	cJSON_AddStringToObject(o, "created_at", rq_sql_val(res, 0, "created_at"));
+	rq_json_add_column(o, res, 0, "created_at");
 	rq_resp_json(req, resp, 202, o);
 }
 
