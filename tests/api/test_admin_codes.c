@@ -10,29 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct session {
-	char username[128];
-	char *cookie, *csrf;
-	char cookie_h[256], csrf_h[256];
-};
-
-static void login(struct session *s, const char *role, const char *county)
+/* A portal session of the given role (see api_session_login). */
+static void login(struct api_session *s, const char *role, const char *county)
 {
-	snprintf(s->username, sizeof(s->username), "%s", api_unique("codes"));
-	char *pw = api_create_admin_scoped(s->username, role, county);
-	s->cookie = api_admin_login(s->username, pw, &s->csrf);
-	free(pw);
-	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);
-	snprintf(s->csrf_h, sizeof(s->csrf_h), "X-CSRF-Token: %s", s->csrf);
+	api_session_login(s, "codes", role, county);
 }
 
-static void logout(struct session *s)
+static void logout(struct api_session *s)
 {
-	free(s->cookie);
-	free(s->csrf);
+	api_session_end(s);
 }
 
-static struct api_resp *call(const struct session *s, const char *method, const char *path,
+static struct api_resp *call(const struct api_session *s, const char *method, const char *path,
 			     const char *json)
 {
 	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
@@ -49,7 +38,7 @@ static const char *code_path(const char *enterprise_id, const char *action)
 
 /* Asserts that every audit row of r's request names the admin as actor and that there are
  * want of them on rq.codes. */
-static void assert_audited_by(const struct api_resp *r, const struct session *s, long want)
+static void assert_audited_by(const struct api_resp *r, const struct api_session *s, long want)
 {
 	char *rid = api_request_id(r);
 	const char *p[] = {rid, s->username};
@@ -70,7 +59,7 @@ static void assert_audited_by(const struct api_resp *r, const struct session *s,
 static void market_supervision_issues_revokes_and_reissues(void **state)
 {
 	(void)state;
-	struct session ms;
+	struct api_session ms;
 	login(&ms, "market_supervision", NULL);
 	struct ct_enterprise e;
 	ct_enterprise_new(&e, "411525", "normal", true);
@@ -157,7 +146,7 @@ static void market_supervision_issues_revokes_and_reissues(void **state)
 static void issue_refused_with_a_reason(void **state)
 {
 	(void)state;
-	struct session ms;
+	struct api_session ms;
 	login(&ms, "market_supervision", NULL);
 	struct ct_enterprise unverified, cancelled;
 	ct_enterprise_new(&unverified, "411525", "normal", false);
@@ -185,7 +174,7 @@ static void other_roles_and_bearers_are_refused(void **state)
 	(void)state;
 	struct ct_enterprise e;
 	ct_enterprise_new(&e, "411525", "normal", true);
-	struct session county;
+	struct api_session county;
 	login(&county, "county_admin", "411525");
 	struct api_resp *r = call(&county, "POST", code_path(e.id, NULL), NULL);
 	api_assert_problem(r, 403, "forbidden");
@@ -253,7 +242,7 @@ static cJSON *item(const struct api_resp *r, const char *serial)
 static void list_pages_by_code_id(void **state)
 {
 	(void)state;
-	struct session ms, xixian;
+	struct api_session ms, xixian;
 	login(&ms, "market_supervision", NULL);
 	login(&xixian, "county_admin", "411528");
 	struct ct_enterprise a, b, c;

@@ -10,29 +10,18 @@
 #include <string.h>
 #include <unistd.h>
 
-struct session {
-	char username[128];
-	char *cookie, *csrf;
-	char cookie_h[256], csrf_h[256];
-};
-
-static void login(struct session *s, const char *role, const char *county)
+/* A portal session of the given role (see api_session_login). */
+static void login(struct api_session *s, const char *role, const char *county)
 {
-	snprintf(s->username, sizeof(s->username), "%s", api_unique("verify"));
-	char *pw = api_create_admin_scoped(s->username, role, county);
-	s->cookie = api_admin_login(s->username, pw, &s->csrf);
-	free(pw);
-	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);
-	snprintf(s->csrf_h, sizeof(s->csrf_h), "X-CSRF-Token: %s", s->csrf);
+	api_session_login(s, "verify", role, county);
 }
 
-static void logout(struct session *s)
+static void logout(struct api_session *s)
 {
-	free(s->cookie);
-	free(s->csrf);
+	api_session_end(s);
 }
 
-static struct api_resp *call(const struct session *s, const char *method, const char *path,
+static struct api_resp *call(const struct api_session *s, const char *method, const char *path,
 			     const char *json)
 {
 	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
@@ -84,7 +73,7 @@ static cJSON *item(const struct api_resp *r, const char *id)
 }
 
 /* GET the list from just before our first enterprise. */
-static struct api_resp *list(const struct session *s, const char *extra)
+static struct api_resp *list(const struct api_session *s, const char *extra)
 {
 	char path[256];
 	long first = (long)api_to_i64(ids[0]);
@@ -96,7 +85,7 @@ static struct api_resp *list(const struct session *s, const char *extra)
 static void county_admin_lists_only_their_county(void **state)
 {
 	(void)state;
-	struct session gushi;
+	struct api_session gushi;
 	login(&gushi, "county_admin", "411525");
 	struct api_resp *r = list(&gushi, "&verified=false");
 	if (r->status != 200)
@@ -140,7 +129,7 @@ static void county_admin_lists_only_their_county(void **state)
 static void county_admin_renames_and_verifies(void **state)
 {
 	(void)state;
-	struct session gushi;
+	struct api_session gushi;
 	login(&gushi, "county_admin", "411525");
 	char path[128], verify[128];
 	snprintf(path, sizeof(path), "/api/v1/admin/enterprises/%s", ids[1]);
@@ -202,7 +191,7 @@ static void county_admin_renames_and_verifies(void **state)
 static void another_countys_enterprise_is_not_found(void **state)
 {
 	(void)state;
-	struct session gushi;
+	struct api_session gushi;
 	login(&gushi, "county_admin", "411525");
 	char path[128], verify[128];
 	snprintf(path, sizeof(path), "/api/v1/admin/enterprises/%s", ids[2]);
@@ -274,7 +263,7 @@ static void row_level_security_confines_a_county_admin(void **state)
 static void city_admin_sees_and_verifies_every_county(void **state)
 {
 	(void)state;
-	struct session city, ms;
+	struct api_session city, ms;
 	login(&city, "city_admin", NULL);
 	login(&ms, "market_supervision", NULL);
 	struct api_resp *r = list(&city, "&county=411528");

@@ -11,29 +11,18 @@
 
 #define PATH "/api/v1/admin/enterprises/import"
 
-struct session {
-	char username[128];
-	char *cookie, *csrf;
-	char cookie_h[256], csrf_h[256];
-};
-
-static void login(struct session *s, const char *role, const char *county)
+/* A portal session of the given role (see api_session_login). */
+static void login(struct api_session *s, const char *role, const char *county)
 {
-	snprintf(s->username, sizeof(s->username), "%s", api_unique("import-portal"));
-	char *pw = api_create_admin_scoped(s->username, role, county);
-	s->cookie = api_admin_login(s->username, pw, &s->csrf);
-	free(pw);
-	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);
-	snprintf(s->csrf_h, sizeof(s->csrf_h), "X-CSRF-Token: %s", s->csrf);
+	api_session_login(s, "import-portal", role, county);
 }
 
-static void logout(struct session *s)
+static void logout(struct api_session *s)
 {
-	free(s->cookie);
-	free(s->csrf);
+	api_session_end(s);
 }
 
-static struct api_resp *post_csv(const struct session *s, const char *query, const char *type,
+static struct api_resp *post_csv(const struct api_session *s, const char *query, const char *type,
 				 const char *body)
 {
 	char path[256];
@@ -69,7 +58,7 @@ static void assert_rejected(const struct api_resp *r, const char *list, int line
 static void market_supervision_imports_with_a_report(void **state)
 {
 	(void)state;
-	struct session s;
+	struct api_session s;
 	login(&s, "market_supervision", NULL);
 	char a[19], b[19], csv[2048];
 	api_uscc_new("411521", a);
@@ -120,7 +109,7 @@ static void market_supervision_imports_with_a_report(void **state)
 static void gbk_body(void **state)
 {
 	(void)state;
-	struct session s;
+	struct api_session s;
 	login(&s, "city_admin", NULL);
 	char a[19], csv[512];
 	api_uscc_new("411502", a);
@@ -145,7 +134,7 @@ static void gbk_body(void **state)
 static void dry_run_and_strict_write_nothing(void **state)
 {
 	(void)state;
-	struct session s;
+	struct api_session s;
 	login(&s, "market_supervision", NULL);
 	char a[19], csv[1024];
 	api_uscc_new("411522", a);
@@ -176,7 +165,7 @@ static void dry_run_and_strict_write_nothing(void **state)
 static void refusals(void **state)
 {
 	(void)state;
-	struct session ms, county;
+	struct api_session ms, county;
 	login(&ms, "market_supervision", NULL);
 	login(&county, "county_admin", "411502");
 	const char *csv = "uscc,name,county_code\n";

@@ -19,29 +19,18 @@
  * with only_unprinted covers exactly this test's enterprises. */
 #define COUNTY "411527"
 
-struct session {
-	char username[128];
-	char *cookie, *csrf;
-	char cookie_h[256], csrf_h[256];
-};
-
-static void login(struct session *s, const char *role, const char *county)
+/* A portal session of the given role (see api_session_login). */
+static void login(struct api_session *s, const char *role, const char *county)
 {
-	snprintf(s->username, sizeof(s->username), "%s", api_unique("printjob"));
-	char *pw = api_create_admin_scoped(s->username, role, county);
-	s->cookie = api_admin_login(s->username, pw, &s->csrf);
-	free(pw);
-	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);
-	snprintf(s->csrf_h, sizeof(s->csrf_h), "X-CSRF-Token: %s", s->csrf);
+	api_session_login(s, "printjob", role, county);
 }
 
-static void logout(struct session *s)
+static void logout(struct api_session *s)
 {
-	free(s->cookie);
-	free(s->csrf);
+	api_session_end(s);
 }
 
-static struct api_resp *call(const struct session *s, const char *method, const char *path,
+static struct api_resp *call(const struct api_session *s, const char *method, const char *path,
 			     const char *json)
 {
 	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
@@ -74,7 +63,7 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 		snprintf(serial[i], sizeof(serial[i]), "%s", s);
 		free(s);
 	}
-	struct session ms;
+	struct api_session ms;
 	login(&ms, "market_supervision", NULL);
 
 	struct api_resp *r = call(&ms, "POST", "/api/v1/admin/codes/print-jobs",
@@ -173,7 +162,7 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 	assert_int_equal(r->status, 200);
 	api_free(r);
 	api_portal_free(&city);
-	struct session county;
+	struct api_session county;
 	login(&county, "county_admin", COUNTY);
 	r = call(&county, "GET", job_path(id, ""), NULL);
 	api_assert_problem(r, 403, "forbidden");
@@ -220,7 +209,7 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 static void unknown_job_is_not_found(void **state)
 {
 	(void)state;
-	struct session ms;
+	struct api_session ms;
 	login(&ms, "market_supervision", NULL);
 	struct api_resp *r = call(&ms, "GET", job_path("999999999", ""), NULL);
 	api_assert_problem(r, 404, "not-found");

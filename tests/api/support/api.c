@@ -241,12 +241,13 @@ char *api_wx_login(const char *openid)
 	return token;
 }
 
-char *api_create_admin(const char *username, const char *role)
+char *api_create_admin_scoped(const char *username, const char *role, const char *county)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'",
-		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role);
+		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s%s",
+		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role,
+		 county != NULL ? " --county " : "", county != NULL ? county : "");
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char line[256], *password = NULL;
@@ -256,6 +257,11 @@ char *api_create_admin(const char *username, const char *role)
 	assert_int_equal(pclose(p), 0);
 	assert_non_null(password);
 	return password;
+}
+
+char *api_create_admin(const char *username, const char *role)
+{
+	return api_create_admin_scoped(username, role, NULL);
 }
 
 char *api_admin_login(const char *username, const char *password, char **csrf)

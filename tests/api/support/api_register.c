@@ -75,22 +75,21 @@ int api_cli_import(const char *file, const char *args, char **out)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-char *api_create_admin_scoped(const char *username, const char *role, const char *county)
+void api_session_login(struct api_session *s, const char *prefix, const char *role,
+		       const char *county)
 {
-	char cmd[1024];
-	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s%s",
-		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role,
-		 county != NULL ? " --county " : "", county != NULL ? county : "");
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	char line[256], *password = NULL;
-	while (fgets(line, sizeof(line), p) != NULL)
-		if (strncmp(line, "password: ", 10) == 0)
-			password = strndup(line + 10, strcspn(line + 10, "\n"));
-	assert_int_equal(pclose(p), 0);
-	assert_non_null(password);
-	return password;
+	snprintf(s->username, sizeof(s->username), "%s", api_unique(prefix));
+	char *pw = api_create_admin_scoped(s->username, role, county);
+	s->cookie = api_admin_login(s->username, pw, &s->csrf);
+	free(pw);
+	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);
+	snprintf(s->csrf_h, sizeof(s->csrf_h), "X-CSRF-Token: %s", s->csrf);
+}
+
+void api_session_end(struct api_session *s)
+{
+	free(s->cookie);
+	free(s->csrf);
 }
 
 char *api_enterprise_id(const char *uscc)

@@ -17,9 +17,18 @@ char *api_write_temp(const char *data, size_t len);
  * out is not NULL, its stdout and stderr (malloc'd). */
 int api_cli_import(const char *file, const char *args, char **out);
 
-/* Creates a portal user with a role and, for county_admin, a county; returns the password
- * (malloc'd). */
-char *api_create_admin_scoped(const char *username, const char *role, const char *county);
+/* A portal session: a new user of role (and county, or NULL) logged in; the headers are
+ * ready for api_call. End with api_session_end(). */
+struct api_session {
+	char username[128];
+	char *cookie, *csrf;
+	char cookie_h[256]; /* "Cookie: rq_session=..." */
+	char csrf_h[256];   /* "X-CSRF-Token: ..." */
+};
+/* Creates the user api_unique(prefix) with role/county and logs it in to the portal. */
+void api_session_login(struct api_session *s, const char *prefix, const char *role,
+		       const char *county);
+void api_session_end(struct api_session *s);
 
 /* The enterprise's id by credit code (malloc'd), or NULL; read as the owner. */
 char *api_enterprise_id(const char *uscc);
