@@ -6,6 +6,7 @@
 #include "claims.h"
 #include "codes.h"
 #include "enterprises.h"
+#include "officials.h"
 #include "units.h"
 
 static const char *const city_admin_only[] = {"city_admin", NULL};
@@ -18,6 +19,10 @@ static const char *const claim_deciders[] = {"county_admin", "city_admin", NULL}
 /* codes: issued, revoked and re-issued by market supervision and city admins (checked again
  * in SQL by the wrappers of migration 0012); county admins read their county's */
 static const char *const code_managers[] = {"market_supervision", "city_admin", NULL};
+/* officials' profiles: read within the admin's scope (RLS of migration 0013); verified by a
+ * unit admin of the official's unit or the city admin (checked again in SQL) */
+static const char *const official_readers[] = {"unit_admin", "county_admin", "city_admin", NULL};
+static const char *const official_verifiers[] = {"unit_admin", "city_admin", NULL};
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
@@ -52,6 +57,9 @@ static const struct rq_route routes[] = {
      code_managers},
     {"GET", "/api/v1/admin/codes/print-jobs/{id}/download", admin_codes_print_job_download,
      RQ_AUTH_ADMIN, 0, code_managers},
+    {"GET", "/api/v1/admin/officials", admin_officials_list, RQ_AUTH_ADMIN, 0, official_readers},
+    {"POST", "/api/v1/admin/officials/{id}/verify", admin_officials_verify, RQ_AUTH_ADMIN, 0,
+     official_verifiers},
 };
 
 int main(int argc, char **argv)

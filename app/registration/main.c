@@ -4,6 +4,7 @@
 #include "rq_server.h"
 #include "codes.h"
 #include "images.h"
+#include "profile.h"
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("registration"),
@@ -17,6 +18,9 @@ static const struct rq_route routes[] = {
      NULL},
     {"GET", "/api/v1/registration/codes/{token}/poster.png", registration_code_poster_png,
      RQ_AUTH_NONE, 0, NULL},
+    {"GET", "/api/v1/registration/profile", registration_profile_get, RQ_AUTH_ACCOUNT, 0, NULL},
+    {"PUT", "/api/v1/registration/profile", registration_profile_put, RQ_AUTH_ACCOUNT,
+     RQ_ROUTE_JSON, NULL},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,114 @@
+#include "officials.h"
+
+#include "rq_db.h"
+#include "rq_num.h"
+#include "rq_page.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* RLS (official_profiles_app_read) keeps a unit admin to their unit's officials and a
+ * county admin to those of units in their county. */
+static struct rq_stmt st_officials_list =
+    RQ_STMT("admin_officials_list",
+	    "SELECT p.account_id AS id, p.name, p.unit_id, u.name AS unit_name, p.post,"
+	    " p.cert_no, p.phone, p.verified, p.verified_by, p.verified_at, p.created_at,"
+	    " p.updated_at FROM rq.official_profiles p JOIN rq.units u ON u.id = p.unit_id"
+	    " WHERE ($1::bigint IS NULL OR p.unit_id = $1::bigint)"
+	    " AND ($2::boolean IS NULL OR p.verified = $2::boolean)"
+	    " AND p.account_id > $3::bigint ORDER BY p.account_id LIMIT $4::int",
+	    4);
+static struct rq_stmt st_official_one =
+    RQ_STMT("admin_officials_one",
+	    "SELECT p.account_id AS id, p.name, p.unit_id, u.name AS unit_name, p.post,"
+	    " p.cert_no, p.phone, p.verified, p.verified_by, p.verified_at, p.created_at,"
+	    " p.updated_at FROM rq.official_profiles p JOIN rq.units u ON u.id = p.unit_id"
+	    " WHERE p.account_id = $1::bigint",
+	    1);
+/* Raises 42501 unless the actor is the city admin or a unit admin of the profile's unit. */
+static struct rq_stmt st_official_verify =
+    RQ_STMT("admin_officials_verify", "SELECT rq.official_verify($1::bigint) AS found", 1);
+
+static cJSON *official_json(const PGresult *res, int row)
+{
+	cJSON *o = cJSON_CreateObject();
+	static const char *const cols[] = {
+	    "id",    "name",	    "unit_id",	   "unit_name",	 "post",       "cert_no",
+	    "phone", "verified_by", "verified_at", "created_at", "updated_at",
+	};
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		rq_json_add_column(o, res, row, cols[i]);
+	cJSON_AddBoolToObject(o, "verified", strcmp(rq_sql_val(res, row, "verified"), "t") == 0);
+	return o;
+}
+
+void admin_officials_list(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *unit = rq_req_query(req, "unit_id");
+	int64_t unit_id;
+	if (unit != NULL && rq_parse_i64(unit, 1, INT64_MAX, &unit_id) != 0) {
+		rq_problem_field(req, resp, 400, "unit_id", "must be a unit id");
+		return;
+	}
+	const char *verified = rq_req_query(req, "verified");
+	if (verified != NULL && strcmp(verified, "true") != 0 && strcmp(verified, "false") != 0) {
+		rq_problem_field(req, resp, 400, "verified", "must be true or false");
+		return;
+	}
+	struct rq_page page;
+	if (rq_page_parse(req, resp, &page) != 0)
+		return;
+	const char *params[] = {unit, verified, page.after_s, page.limit_s};
+	PGresult *res = rq_sql(req, &st_officials_list, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	rq_page_respond(req, resp, res, &page, official_json);
+}
+
+static void not_found(struct rq_req *req, struct rq_resp *resp)
+{
+	rq_problem(req, resp, 404, "not-found", "Not found", "no such official");
+}
+
+/* The profile of account id as the actor sees it (RLS), or NULL after answering. */
+static PGresult *visible(struct rq_req *req, struct rq_resp *resp, const char *id)
+{
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, &st_official_one, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return NULL;
+	}
+	if (PQntuples(res) == 0) {
+		not_found(req, resp);
+		return NULL;
+	}
+	return res;
+}
+
+void admin_officials_verify(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t id;
+	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
+		not_found(req, resp);
+		return;
+	}
+	if (visible(req, resp, req->params[0]) == NULL)
+		return;
+	const char *params[] = {req->params[0]};
+	PGresult *res = rq_sql(req, &st_official_verify, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res); /* 42501 → 403 */
+		return;
+	}
+	if (strcmp(rq_sql_val(res, 0, "found"), "t") != 0) {
+		not_found(req, resp);
+		return;
+	}
+	res = visible(req, resp, req->params[0]);
+	if (res != NULL)
+		rq_resp_json(req, resp, 200, official_json(res, 0));
+}

@@ -1,0 +1,16 @@
+/* Officials' profiles in the portal: the list a unit, county or city admin may see (RLS
+ * of migration 0013) and the verification by a unit admin of the official's unit. */
+#ifndef ADMIN_OFFICIALS_H
+#define ADMIN_OFFICIALS_H
+
+#include "rq_http.h"
+
+/* GET /api/v1/admin/officials?unit_id=&verified=&after=&limit=: keyset-paged by account
+ * id. Raises 400 naming a malformed query parameter. */
+void admin_officials_list(struct rq_req *req, struct rq_resp *resp);
+/* POST /api/v1/admin/officials/{account_id}/verify: 200 with the verified profile. Raises
+ * 404 when the actor cannot see such a profile, 403 when they see it but may not verify
+ * it (only the city admin or a unit admin of its unit may). */
+void admin_officials_verify(struct rq_req *req, struct rq_resp *resp);
+
+#endif
