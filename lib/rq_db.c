@@ -363,8 +363,20 @@ void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *re
 		rq_problem(req, resp, 503, "busy", "Service busy", "retry shortly");
 		rq_resp_header(resp, "Retry-After", "1");
 	} else {
-		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the request could not be completed");
+		rq_problem_internal(req, resp, NULL);
 	}
 	rq_log_event(resp->status >= 500 ? "error" : "info", "query failed", msg);
+}
+
+bool rq_sql_one(struct rq_req *req, struct rq_resp *resp, const PGresult *res)
+{
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return false;
+	}
+	if (PQntuples(res) != 1) {
+		rq_problem_internal(req, resp, "a statement expected to return one row did not");
+		return false;
+	}
+	return true;
 }

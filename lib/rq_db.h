@@ -57,6 +57,11 @@ const char *rq_sql_state(const PGresult *res);
 /* Column value by name, or NULL when SQL NULL. */
 const char *rq_sql_val(const PGresult *res, int row, const char *column);
 
+/* True when res succeeded with exactly one row (an outcome row of a write function, a row
+ * just written). Otherwise answers it (rq_problem_sql, or 500 for another row count) and
+ * returns false. */
+bool rq_sql_one(struct rq_req *req, struct rq_resp *resp, const PGresult *res);
+
 /* Adds column col of row to o as a member of the same name: null for SQL NULL, RFC 3339
  * for timestamptz ("2026-11-26T03:01:51.206254+08:00", what every client parses), else
  * the text as PostgreSQL gives it. */

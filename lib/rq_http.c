@@ -1,5 +1,6 @@
 #include "rq_http.h"
 
+#include "rq_log.h"
 #include "rq_num.h"
 
 #include <ctype.h>
@@ -223,6 +224,14 @@ void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, cons
 	cJSON_AddItemToObject(p, "errors", errors);
 	resp->content_type = "application/problem+json";
 	rq_resp_json(req, resp, status, p);
+}
+
+void rq_problem_internal(struct rq_req *req, struct rq_resp *resp, const char *why)
+{
+	rq_problem(req, resp, 500, "internal", "Internal error",
+		   "the request could not be completed");
+	if (why != NULL)
+		rq_log_event("error", "internal error", why);
 }
 
 void rq_problem_unavailable(struct rq_req *req, struct rq_resp *resp, int retry_after)

@@ -100,6 +100,8 @@ void rq_problem_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors)
 /* 400 with a single {field, message}: malformed input in one field. */
 void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, const char *field,
 		      const char *message);
+/* 500 with a fixed detail for the client; why (if not NULL) goes to the log only. */
+void rq_problem_internal(struct rq_req *req, struct rq_resp *resp, const char *why);
 /* 503 with Retry-After: the database cannot be reached right now. */
 void rq_problem_unavailable(struct rq_req *req, struct rq_resp *resp, int retry_after);
 

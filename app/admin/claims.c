@@ -83,14 +83,11 @@ static void decide(struct rq_req *req, struct rq_resp *resp, bool approve, const
 	}
 	const char *params[] = {req->params[0], approve ? "true" : "false", reason};
 	PGresult *res = rq_sql(req, &st_claim_decide, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
+	if (!rq_sql_one(req, resp, res))
 		return;
-	}
 	const char *outcome = rq_sql_val(res, 0, "outcome");
 	if (outcome == NULL) {
-		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the request could not be completed");
+		rq_problem_internal(req, resp, "rq.claim_decide returned no outcome");
 		return;
 	}
 	if (strcmp(outcome, "not-found") == 0) {

@@ -124,14 +124,11 @@ static const char *body_reason(struct rq_req *req, struct rq_resp *resp)
 /* Answers the outcome row of rq.portal_issue_code / rq.portal_reissue_code. */
 static void answer_issue(struct rq_req *req, struct rq_resp *resp, PGresult *res, const char *id)
 {
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
+	if (!rq_sql_one(req, resp, res))
 		return;
-	}
-	const char *outcome = PQntuples(res) == 1 ? rq_sql_val(res, 0, "outcome") : NULL;
+	const char *outcome = rq_sql_val(res, 0, "outcome");
 	if (outcome == NULL) {
-		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the request could not be completed");
+		rq_problem_internal(req, resp, "the code function returned no outcome");
 		return;
 	}
 	if (strcmp(outcome, "not-found") == 0) {
@@ -207,14 +204,11 @@ void admin_codes_revoke(struct rq_req *req, struct rq_resp *resp)
 		return;
 	const char *params[] = {id, reason};
 	PGresult *res = rq_sql(req, &st_revoke, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
+	if (!rq_sql_one(req, resp, res))
 		return;
-	}
-	const char *outcome = PQntuples(res) == 1 ? rq_sql_val(res, 0, "outcome") : NULL;
+	const char *outcome = rq_sql_val(res, 0, "outcome");
 	if (outcome == NULL) {
-		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the request could not be completed");
+		rq_problem_internal(req, resp, "the code function returned no outcome");
 		return;
 	}
 	if (strcmp(outcome, "not-found") == 0) {

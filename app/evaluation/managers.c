@@ -101,15 +101,8 @@ static void answer_binding(struct rq_req *req, struct rq_resp *resp, int status,
 {
 	const char *params[] = {id};
 	PGresult *res = rq_sql(req, &st_binding, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
+	if (!rq_sql_one(req, resp, res))
 		return;
-	}
-	if (PQntuples(res) != 1) {
-		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the request could not be completed");
-		return;
-	}
 	rq_resp_json(req, resp, status, binding_json(res, 0));
 }
 
@@ -117,15 +110,8 @@ static void answer_claim_request(struct rq_req *req, struct rq_resp *resp, const
 {
 	const char *params[] = {id};
 	PGresult *res = rq_sql(req, &st_claim_request, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
+	if (!rq_sql_one(req, resp, res))
 		return;
-	}
-	if (PQntuples(res) != 1) {
-		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the request could not be completed");
-		return;
-	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "claim_id", rq_sql_val(res, 0, "id"));
 	cJSON_AddStringToObject(o, "enterprise_id", rq_sql_val(res, 0, "enterprise_id"));
@@ -164,15 +150,12 @@ void evaluation_managers_claim(struct rq_req *req, struct rq_resp *resp)
 
 	const char *params[] = {token, uscc, legal_rep, name, phone, code};
 	PGresult *res = rq_sql(req, &st_claim, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
+	if (!rq_sql_one(req, resp, res))
 		return;
-	}
 	const char *outcome = rq_sql_val(res, 0, "outcome");
 	const char *id = rq_sql_val(res, 0, "id");
 	if (outcome == NULL) {
-		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the request could not be completed");
+		rq_problem_internal(req, resp, "rq.manager_claim returned no outcome");
 		return;
 	}
 	/* The failure counts written by rq.manager_claim must survive the 4xx. */
@@ -207,8 +190,7 @@ void evaluation_managers_claim(struct rq_req *req, struct rq_resp *resp)
 		const char *retry = rq_sql_val(res, 0, "retry_after");
 		rq_resp_header(resp, "Retry-After", rq_strdup(req->arena, retry ? retry : "86400"));
 	} else {
-		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the request could not be completed");
+		rq_problem_internal(req, resp, outcome);
 	}
 }
 

@@ -339,6 +339,23 @@ long api_sql_exec(PGconn *c, const char *sql, int n, const char *const *params)
 	return rows;
 }
 
+PGconn *api_owner_tx(void)
+{
+	PGconn *c = api_db("owner");
+	api_sql_exec(c, "BEGIN", 0, NULL);
+	api_sql_exec(c, "SELECT rq.set_actor('system', 'test', 'owner', NULL, NULL, 'test', '')", 0,
+		     NULL);
+	return c;
+}
+
+void api_owner_write(const char *sql, int n, const char *const *params)
+{
+	PGconn *c = api_owner_tx();
+	api_sql_exec(c, sql, n, params);
+	api_sql_exec(c, "COMMIT", 0, NULL);
+	PQfinish(c);
+}
+
 int64_t api_sql_int(PGconn *c, const char *sql, int n, const char *const *params)
 {
 	char *v = api_sql_value(c, sql, n, params);

@@ -89,6 +89,11 @@ char *api_sql_state(PGconn *c, const char *sql, int n, const char *const *params
 /* Runs a statement; returns the rows it affected (PQcmdTuples; 0 when it says none). Fails
  * the test on an SQL error. */
 long api_sql_exec(PGconn *c, const char *sql, int n, const char *const *params);
+/* An owner connection inside a transaction with the system actor context set (writes are
+ * audited and allowed); COMMIT with api_sql_exec, then PQfinish. */
+PGconn *api_owner_tx(void);
+/* Runs one statement as the owner in its own audited transaction. */
+void api_owner_write(const char *sql, int n, const char *const *params);
 /* api_sql_value as an integer; fails the test on an SQL error, no row, NULL or a non-number. */
 int64_t api_sql_int(PGconn *c, const char *sql, int n, const char *const *params);
 /* api_sql_value on a connection of its own as the owner (past RLS): malloc'd, or NULL. */

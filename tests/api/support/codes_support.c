@@ -40,29 +40,9 @@ void ct_uscc_new(const char *county, char out[19])
 	ct_uscc_complete(prefix, out);
 }
 
-static void exec_ok(PGconn *c, const char *sql, int n, const char *const *params)
-{
-	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-}
-
-static PGconn *owner_tx(void)
-{
-	PGconn *c = api_db("owner");
-	exec_ok(c, "BEGIN", 0, NULL);
-	exec_ok(c, "SELECT rq.set_actor('system', 'test', 'owner', NULL, NULL, 'test', '')", 0,
-		NULL);
-	return c;
-}
-
 void ct_owner_write(const char *sql, int n, const char *const *params)
 {
-	PGconn *c = owner_tx();
-	exec_ok(c, sql, n, params);
-	exec_ok(c, "COMMIT", 0, NULL);
-	PQfinish(c);
+	api_owner_write(sql, n, params);
 }
 
 void ct_enterprise_new(struct ct_enterprise *e, const char *county, const char *status,
@@ -73,7 +53,7 @@ void ct_enterprise_new(struct ct_enterprise *e, const char *county, const char *
 	snprintf(e->name, sizeof(e->name), "测试企业%s有限公司", e->uscc + 10);
 	snprintf(e->county, sizeof(e->county), "%s", county);
 	const char *params[] = {e->uscc, e->name, county, status, verified ? "true" : "false"};
-	PGconn *c = owner_tx();
+	PGconn *c = api_owner_tx();
 	PGresult *r = PQexecParams(c,
 				   "INSERT INTO rq.enterprises (uscc, name, legal_rep, address,"
 				   " county_code, industry, business_status, name_verified)"
@@ -84,7 +64,7 @@ void ct_enterprise_new(struct ct_enterprise *e, const char *county, const char *
 		fail_msg("insert enterprise %s: %s", e->uscc, PQresultErrorMessage(r));
 	snprintf(e->id, sizeof(e->id), "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
-	exec_ok(c, "COMMIT", 0, NULL);
+	api_sql_exec(c, "COMMIT", 0, NULL);
 	PQfinish(c);
 }
 

@@ -37,29 +37,9 @@ static void uscc_new(const char *county, char out[19])
 	out[18] = '\0';
 }
 
-static void exec_ok(PGconn *c, const char *sql, int n, const char *const *params)
-{
-	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
-	PQclear(r);
-}
-
-static PGconn *owner_tx(void)
-{
-	PGconn *c = api_db("owner");
-	exec_ok(c, "BEGIN", 0, NULL);
-	exec_ok(c, "SELECT rq.set_actor('system', 'test', 'owner', NULL, NULL, 'test', '')", 0,
-		NULL);
-	return c;
-}
-
 void mt_owner_write(const char *sql, int n, const char *const *params)
 {
-	PGconn *c = owner_tx();
-	exec_ok(c, sql, n, params);
-	exec_ok(c, "COMMIT", 0, NULL);
-	PQfinish(c);
+	api_owner_write(sql, n, params);
 }
 
 void mt_enterprise_new(struct mt_enterprise *e, const char *county, const char *status)
@@ -69,7 +49,7 @@ void mt_enterprise_new(struct mt_enterprise *e, const char *county, const char *
 	snprintf(e->name, sizeof(e->name), "管理人测试企业%s有限公司", e->uscc + 10);
 	snprintf(e->county, sizeof(e->county), "%s", county);
 	const char *params[] = {e->uscc, e->name, county, status};
-	PGconn *c = owner_tx();
+	PGconn *c = api_owner_tx();
 	char *id = api_sql_value(c,
 				 "INSERT INTO rq.enterprises (uscc, name, legal_rep, county_code,"
 				 " business_status, name_verified)"
@@ -78,16 +58,16 @@ void mt_enterprise_new(struct mt_enterprise *e, const char *county, const char *
 	assert_non_null(id);
 	snprintf(e->id, sizeof(e->id), "%s", id);
 	free(id);
-	exec_ok(c, "COMMIT", 0, NULL);
+	api_sql_exec(c, "COMMIT", 0, NULL);
 	PQfinish(c);
 }
 
 char *mt_activation_code(const struct mt_enterprise *e)
 {
 	const char *params[] = {e->id};
-	PGconn *c = owner_tx();
+	PGconn *c = api_owner_tx();
 	char *code = api_sql_value(c, "SELECT rq.activation_code_create($1::bigint)", 1, params);
-	exec_ok(c, "COMMIT", 0, NULL);
+	api_sql_exec(c, "COMMIT", 0, NULL);
 	PQfinish(c);
 	assert_non_null(code);
 	return code;
