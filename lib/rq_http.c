@@ -214,6 +214,18 @@ void rq_problem_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors)
 	rq_resp_json(req, resp, 422, p);
 }
 
+void rq_problem_errors(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,
+		       const char *title, const char *detail, cJSON *errors)
+{
+	cJSON *p = problem_object(req, status, slug, title, detail);
+	if (cJSON_GetArraySize(errors) > 0)
+		cJSON_AddItemToObject(p, "errors", errors);
+	else
+		cJSON_Delete(errors);
+	resp->content_type = "application/problem+json";
+	rq_resp_json(req, resp, status, p);
+}
+
 void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, const char *field,
 		      const char *message)
 {

@@ -97,6 +97,10 @@ void rq_problem(struct rq_req *req, struct rq_resp *resp, int status, const char
 		const char *title, const char *detail);
 /* 422 with errors: [{field, message}]; takes ownership of errors (a cJSON array). */
 void rq_problem_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors);
+/* A problem with an errors list [{field, message}] (omitted when empty); takes ownership of
+ * errors (may be NULL). */
+void rq_problem_errors(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,
+		       const char *title, const char *detail, cJSON *errors);
 /* 400 with a single {field, message}: malformed input in one field. */
 void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, const char *field,
 		      const char *message);

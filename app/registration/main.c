@@ -5,6 +5,7 @@
 #include "codes.h"
 #include "images.h"
 #include "profile.h"
+#include "visits.h"
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("registration"),
@@ -21,6 +22,16 @@ static const struct rq_route routes[] = {
     {"GET", "/api/v1/registration/profile", registration_profile_get, RQ_AUTH_ACCOUNT, 0, NULL},
     {"PUT", "/api/v1/registration/profile", registration_profile_put, RQ_AUTH_ACCOUNT,
      RQ_ROUTE_JSON, NULL},
+    {"POST", "/api/v1/registration/visits", registration_visits_create, RQ_AUTH_ACCOUNT,
+     RQ_ROUTE_JSON, NULL},
+    {"GET", "/api/v1/registration/visits", registration_visits_list, RQ_AUTH_ACCOUNT, 0, NULL},
+    {"GET", "/api/v1/registration/visits/{id}", registration_visits_get, RQ_AUTH_ACCOUNT, 0, NULL},
+    {"PATCH", "/api/v1/registration/visits/{id}", registration_visits_edit, RQ_AUTH_ACCOUNT,
+     RQ_ROUTE_JSON, NULL},
+    {"POST", "/api/v1/registration/visits/{id}/finish", registration_visits_finish, RQ_AUTH_ACCOUNT,
+     RQ_ROUTE_JSON, NULL},
+    {"GET", "/api/v1/registration/visits/{id}/official", registration_visits_official,
+     RQ_AUTH_ACCOUNT, 0, NULL},
 };
 
 int main(int argc, char **argv)

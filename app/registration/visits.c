@@ -1,0 +1,568 @@
+#include "visits.h"
+
+#include "rq_config.h"
+#include "rq_db.h"
+#include "rq_num.h"
+#include "rq_page.h"
+
+#include <string.h>
+
+/* Bounds of the request (design §8: bounded everything); the database CHECKs agree. */
+enum {
+	TEXT_MAX = 500,
+	RESULT_MAX = 1000,
+	TOKEN_INPUT_MAX = 300,
+	COMPANIONS_MAX = 20,
+	COMPANION_NAME_MAX = 50,
+	COMPANION_UNIT_MAX = 100,
+	CERT_MAX = 40,
+	UNITS_MAX = 20,
+	ATTACHMENTS_MAX = 9,
+	ID_MAX_DIGITS = 18,
+	KEY_MIN = 8,
+	KEY_MAX = 100,
+	TIME_MAX = 40,
+};
+
+/* rq.visit_register (migration 0014) applies every rule and returns the answer. */
+static struct rq_stmt st_register = RQ_STMT(
+    "visit_register", "SELECT status, body, replayed FROM rq.visit_register($1, $2::jsonb, $3)", 3);
+static struct rq_stmt st_detail =
+    RQ_STMT("visit_detail", "SELECT rq.visit_detail($1::bigint) AS detail", 1);
+/* Own visits, newest first (ids grow with registration time); after = 0: first page. */
+static struct rq_stmt st_list =
+    RQ_STMT("visit_list_own",
+	    "SELECT v.id, rq.visit_summary(v) AS item FROM rq.visits v"
+	    " WHERE v.account_id = rq.current_account_id()"
+	    " AND ($1::bigint = 0 OR v.id < $1::bigint)"
+	    " AND ($3::date IS NULL OR v.entered_at >= $3::date::timestamptz)"
+	    " AND ($4::date IS NULL OR v.entered_at < ($4::date + 1)::timestamptz)"
+	    " AND ($5::text IS NULL OR v.activity_type = $5)"
+	    " ORDER BY v.id DESC LIMIT $2::int",
+	    5);
+static struct rq_stmt st_edit =
+    RQ_STMT("visit_edit", "SELECT rq.visit_edit($1::bigint, $2, $3::bigint[]) AS outcome", 3);
+static struct rq_stmt st_finish = RQ_STMT(
+    "visit_finish", "SELECT rq.visit_finish($1::bigint, $2, $3, $4, $5::bigint[]) AS outcome", 5);
+static struct rq_stmt st_official = RQ_STMT(
+    "visit_official",
+    "SELECT v.official_name, v.official_post, v.official_cert_no, v.official_verified,"
+    " u.name AS unit_name, v.registered_at FROM rq.visits v JOIN rq.units u ON u.id = v.unit_id"
+    " WHERE v.id = $1::bigint",
+    1);
+
+static const char *const activity_types[] = {"visit", "research", "inspection", NULL};
+static const char *const joint_kinds[] = {"special", "joint", "cross_region", NULL};
+static const char *const exemption_categories[] = {
+    "national_security",  "public_security",   "complaint_report",
+    "accident_emergency", "superior_assigned", "enterprise_requested",
+    "permit_check",	  "referral",	       NULL};
+
+static bool one_of(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* A string member that must be one of list; NULL when absent (error added if required). */
+static const char *enum_field(cJSON *obj, const char *field, const char *const *list, bool required,
+			      cJSON *errors)
+{
+	const char *s = rq_json_string(obj, field, required, 1, 40, errors);
+	if (s != NULL && !one_of(s, list)) {
+		char msg[200] = "must be one of:";
+		for (const char *const *p = list; *p != NULL; p++) {
+			strncat(msg, " ", sizeof(msg) - strlen(msg) - 1);
+			strncat(msg, *p, sizeof(msg) - strlen(msg) - 1);
+		}
+		rq_errors_add(errors, field, msg);
+		return NULL;
+	}
+	return s;
+}
+
+/* rq_json_string on a nested object, naming the error "<prefix>.<field>". */
+static const char *nested_string(struct rq_req *req, cJSON *obj, const char *prefix,
+				 const char *field, bool required, size_t max, cJSON *errors)
+{
+	cJSON *mine = rq_errors_new();
+	const char *s = rq_json_string(obj, field, required, 1, max, mine);
+	cJSON *e;
+	cJSON_ArrayForEach(e, mine)
+	{
+		cJSON *f = cJSON_GetObjectItemCaseSensitive(e, "field");
+		cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+		rq_errors_add(errors, rq_printf(req->arena, "%s.%s", prefix, f->valuestring),
+			      m->valuestring);
+	}
+	cJSON_Delete(mine);
+	return s;
+}
+
+static bool digits_only(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+	if (n < min || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* An array member of ids (digit strings or whole numbers), at most max of them. Writes
+ * them as a PostgreSQL array literal into *pg ("{1,2}"; NULL when absent). Returns false
+ * after adding an error. */
+static bool ids_field(struct rq_req *req, cJSON *obj, const char *field, int max, bool required,
+		      const char **pg, cJSON *errors)
+{
+	*pg = NULL;
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, field);
+	if (a == NULL || cJSON_IsNull(a)) {
+		if (required)
+			rq_errors_add(errors, field, "is required");
+		return !required;
+	}
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > max) {
+		rq_errors_add(errors, field,
+			      rq_printf(req->arena, "must be a list of at most %d ids", max));
+		return false;
+	}
+	const char *list = "{";
+	cJSON *x;
+	cJSON_ArrayForEach(x, a)
+	{
+		const char *id = NULL;
+		if (cJSON_IsString(x) && digits_only(x->valuestring, 1, ID_MAX_DIGITS) &&
+		    x->valuestring[0] != '0')
+			id = x->valuestring;
+		else if (cJSON_IsNumber(x) && x->valuedouble >= 1 && x->valuedouble <= 9.0e15 &&
+			 x->valuedouble == (double)(long long)x->valuedouble)
+			id = rq_printf(req->arena, "%lld", (long long)x->valuedouble);
+		if (id == NULL) {
+			rq_errors_add(errors, field, "must hold ids (positive whole numbers)");
+			return false;
+		}
+		list = rq_printf(req->arena, "%s%s%s", list, list[1] == '\0' ? "" : ",", id);
+	}
+	*pg = rq_printf(req->arena, "%s}", list);
+	return true;
+}
+
+static bool cert_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= 'a' && *s <= 'z') || *s == '-'))
+			return false;
+	return true;
+}
+
+static void check_companions(struct rq_req *req, cJSON *errors)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(req->json, "companions");
+	if (a == NULL || cJSON_IsNull(a))
+		return;
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > COMPANIONS_MAX) {
+		rq_errors_add(errors, "companions",
+			      "must be a list of at most 20 people {name, unit, cert_no}");
+		return;
+	}
+	int i = 0;
+	cJSON *c;
+	cJSON_ArrayForEach(c, a)
+	{
+		const char *prefix = rq_printf(req->arena, "companions[%d]", i++);
+		if (!cJSON_IsObject(c)) {
+			rq_errors_add(errors, prefix, "must be an object {name, unit, cert_no}");
+			continue;
+		}
+		nested_string(req, c, prefix, "name", true, COMPANION_NAME_MAX, errors);
+		nested_string(req, c, prefix, "unit", true, COMPANION_UNIT_MAX, errors);
+		const char *cert =
+		    nested_string(req, c, prefix, "cert_no", false, CERT_MAX, errors);
+		if (cert != NULL && !cert_ok(cert))
+			rq_errors_add(errors, rq_printf(req->arena, "%s.cert_no", prefix),
+				      "may contain only digits, Latin letters and hyphens");
+	}
+}
+
+static bool number_in(const cJSON *v, double min, double max)
+{
+	return cJSON_IsNumber(v) && v->valuedouble >= min && v->valuedouble <= max;
+}
+
+/* {"latitude", "longitude", "accuracy"} or {"refused": true}. */
+static void check_location(cJSON *errors, cJSON *body)
+{
+	cJSON *loc = cJSON_GetObjectItemCaseSensitive(body, "location");
+	if (!cJSON_IsObject(loc)) {
+		rq_errors_add(errors, "location",
+			      "is required: {latitude, longitude, accuracy} or {refused: true}");
+		return;
+	}
+	cJSON *refused = cJSON_GetObjectItemCaseSensitive(loc, "refused");
+	cJSON *lat = cJSON_GetObjectItemCaseSensitive(loc, "latitude");
+	cJSON *lon = cJSON_GetObjectItemCaseSensitive(loc, "longitude");
+	cJSON *acc = cJSON_GetObjectItemCaseSensitive(loc, "accuracy");
+	if (refused != NULL && !cJSON_IsBool(refused)) {
+		rq_errors_add(errors, "location.refused", "must be true or false");
+		return;
+	}
+	if (cJSON_IsTrue(refused)) {
+		if (lat != NULL || lon != NULL || acc != NULL)
+			rq_errors_add(errors, "location",
+				      "holds no coordinates when the location was refused");
+		return;
+	}
+	if (!number_in(lat, -90, 90))
+		rq_errors_add(errors, "location.latitude", "must be a number from -90 to 90");
+	if (!number_in(lon, -180, 180))
+		rq_errors_add(errors, "location.longitude", "must be a number from -180 to 180");
+	if (acc != NULL && !number_in(acc, 0, 1000000))
+		rq_errors_add(errors, "location.accuracy", "must be a number of metres, 0 or more");
+}
+
+/* The bare token from what was scanned: the token itself, or our own code URL
+ * <public base URL>/e/<token>. NULL (error added) for anything else. */
+static const char *token_field(struct rq_req *req, cJSON *errors)
+{
+	const char *s = rq_json_string(req->json, "token", true, 1, TOKEN_INPUT_MAX, errors);
+	if (s == NULL)
+		return NULL;
+	const char *base = req->cfg->public_base_url;
+	size_t n = strlen(base);
+	if (strncmp(s, base, n) == 0 && strncmp(s + n, "/e/", 3) == 0)
+		s += n + 3;
+	size_t len = strlen(s);
+	bool ok = len >= 22 && len <= 64;
+	for (size_t i = 0; ok && i < len; i++)
+		ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		     (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-' || s[i] == '_';
+	if (!ok) {
+		rq_errors_add(errors, "token", "is not a 公务入企码 of this platform");
+		return NULL;
+	}
+	return s;
+}
+
+/* Everything the database does not need to judge: types, lengths, formats, and the
+ * fields that go together. Returns the bare token, or NULL after adding errors. */
+static const char *check_register_body(struct rq_req *req, cJSON *errors)
+{
+	cJSON *body = req->json;
+	const char *token = token_field(req, errors);
+	const char *activity = enum_field(body, "activity_type", activity_types, true, errors);
+	rq_json_string(body, "matter", true, 1, TEXT_MAX, errors);
+	bool inspection = activity != NULL && strcmp(activity, "inspection") == 0;
+	const char *basis = rq_json_string(body, "legal_basis", inspection, 1, TEXT_MAX, errors);
+	if (activity != NULL && !inspection && basis != NULL)
+		rq_errors_add(errors, "legal_basis", "is given for inspections (执法检查) only");
+	check_companions(req, errors);
+
+	const char *joint = enum_field(body, "joint_kind", joint_kinds, false, errors);
+	const char *units = NULL;
+	bool units_ok =
+	    ids_field(req, body, "participating_unit_ids", UNITS_MAX, false, &units, errors);
+	if (joint != NULL && activity != NULL && !inspection)
+		rq_errors_add(errors, "joint_kind", "is given for inspections only");
+	if (joint != NULL && units_ok && (units == NULL || strcmp(units, "{}") == 0))
+		rq_errors_add(errors, "participating_unit_ids",
+			      "must name the participating units of a joint inspection");
+	if (joint == NULL && units != NULL && strcmp(units, "{}") != 0)
+		rq_errors_add(errors, "participating_unit_ids", "is given with joint_kind only");
+	const char *attachments = NULL;
+	ids_field(req, body, "attachment_ids", ATTACHMENTS_MAX, false, &attachments, errors);
+	check_location(errors, body);
+
+	cJSON *ex = cJSON_GetObjectItemCaseSensitive(body, "exemption");
+	if (ex != NULL && !cJSON_IsNull(ex)) {
+		if (!cJSON_IsObject(ex)) {
+			rq_errors_add(errors, "exemption", "must be an object {category, reason}");
+		} else {
+			cJSON *mine = rq_errors_new();
+			if (enum_field(ex, "category", exemption_categories, true, mine) == NULL &&
+			    cJSON_GetArraySize(mine) > 0)
+				rq_errors_add(errors, "exemption.category",
+					      cJSON_GetObjectItemCaseSensitive(
+						  cJSON_GetArrayItem(mine, 0), "message")
+						  ->valuestring);
+			cJSON_Delete(mine);
+			nested_string(req, ex, "exemption", "reason", true, TEXT_MAX, errors);
+		}
+	}
+	rq_json_string(body, "over_cap_reason", false, 1, TEXT_MAX, errors);
+	const char *backfill = rq_json_string(body, "backfill_reason", false, 1, TEXT_MAX, errors);
+	/* a back-fill (补登记) says when the entry really was */
+	rq_json_string(body, "entered_at", backfill != NULL, 1, TIME_MAX, errors);
+	return token;
+}
+
+static bool key_ok(const char *k)
+{
+	size_t n = strlen(k);
+	if (n < KEY_MIN || n > KEY_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'A' && k[i] <= 'Z') ||
+		      (k[i] >= 'a' && k[i] <= 'z') || strchr("_.:-", k[i]) != NULL))
+			return false;
+	return true;
+}
+
+/* A jsonb column parsed back into cJSON (the database built it). */
+static cJSON *json_column(const PGresult *res, int row, const char *col)
+{
+	const char *text = rq_sql_val(res, row, col);
+	return text != NULL ? cJSON_Parse(text) : NULL;
+}
+
+/* Answers a problem the database built with rq.problem(): {slug, title, detail, errors}. */
+static void respond_sql_problem(struct rq_req *req, struct rq_resp *resp, int status, cJSON *p)
+{
+	const cJSON *slug = cJSON_GetObjectItemCaseSensitive(p, "slug");
+	const cJSON *title = cJSON_GetObjectItemCaseSensitive(p, "title");
+	const cJSON *detail = cJSON_GetObjectItemCaseSensitive(p, "detail");
+	if (!cJSON_IsString(slug) || !cJSON_IsString(title)) {
+		cJSON_Delete(p);
+		rq_problem_internal(req, resp, "rq.visit_register returned a malformed problem");
+		return;
+	}
+	cJSON *errors = cJSON_DetachItemFromObjectCaseSensitive(p, "errors");
+	rq_problem_errors(req, resp, status, rq_printf(req->arena, "%s", slug->valuestring),
+			  rq_printf(req->arena, "%s", title->valuestring),
+			  cJSON_IsString(detail) ? rq_printf(req->arena, "%s", detail->valuestring)
+						 : NULL,
+			  errors);
+	cJSON_Delete(p);
+}
+
+void registration_visits_create(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *key = rq_req_header(req, "Idempotency-Key");
+	if (key == NULL || !key_ok(key)) {
+		rq_problem_field(
+		    req, resp, 400, "Idempotency-Key",
+		    "this header is required: 8 to 100 characters of A-Z a-z 0-9 _ . : -, "
+		    "new for each visit and the same for its retries");
+		return;
+	}
+	cJSON *errors = rq_errors_new();
+	const char *token = check_register_body(req, errors);
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	const char *params[] = {key, req->body, token};
+	PGresult *res = rq_sql(req, &st_register, params);
+	if (!rq_sql_one(req, resp, res))
+		return;
+	int64_t status = 0;
+	cJSON *body = json_column(res, 0, "body");
+	if (rq_parse_i64(rq_sql_val(res, 0, "status"), 200, 599, &status) != 0 || body == NULL) {
+		cJSON_Delete(body);
+		rq_problem_internal(req, resp, "rq.visit_register returned no answer");
+		return;
+	}
+	if (status >= 400) {
+		respond_sql_problem(req, resp, (int)status, body);
+		return;
+	}
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(body, "id");
+	if (cJSON_IsString(id))
+		rq_resp_header(
+		    resp, "Location",
+		    rq_printf(req->arena, "/api/v1/registration/visits/%s", id->valuestring));
+	if (strcmp(rq_sql_val(res, 0, "replayed"), "t") == 0)
+		rq_resp_header(resp, "Idempotent-Replayed", "true");
+	rq_resp_json(req, resp, (int)status, body);
+}
+
+/* The {id} path segment as a number; answers 404 and returns NULL when it is not one. */
+static const char *visit_id_param(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = req->params[0];
+	if (id == NULL || !digits_only(id, 1, ID_MAX_DIGITS) || id[0] == '0') {
+		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
+			   "there is no such visit, or it is not yours to see");
+		return NULL;
+	}
+	return id;
+}
+
+/* Answers the visit's detail with status, or 404 when row-level security hides it. */
+static void respond_detail(struct rq_req *req, struct rq_resp *resp, const char *id, int status)
+{
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, &st_detail, params);
+	if (!rq_sql_one(req, resp, res))
+		return;
+	cJSON *detail = json_column(res, 0, "detail");
+	if (detail == NULL) {
+		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
+			   "there is no such visit, or it is not yours to see");
+		return;
+	}
+	rq_resp_json(req, resp, status, detail);
+}
+
+void registration_visits_get(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = visit_id_param(req, resp);
+	if (id != NULL)
+		respond_detail(req, resp, id, 200);
+}
+
+/* YYYY-MM-DD naming a real day. */
+static bool date_ok(const char *s)
+{
+	int64_t y, m, d;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	char buf[11];
+	memcpy(buf, s, sizeof(buf));
+	buf[4] = buf[7] = '\0';
+	if (!digits_only(buf, 4, 4) || !digits_only(buf + 5, 2, 2) || !digits_only(buf + 8, 2, 2) ||
+	    rq_parse_i64(buf, 2000, 2100, &y) != 0 || rq_parse_i64(buf + 5, 1, 12, &m) != 0 ||
+	    rq_parse_i64(buf + 8, 1, 31, &d) != 0)
+		return false;
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+static cJSON *summary_item(const PGresult *res, int row)
+{
+	cJSON *item = json_column(res, row, "item");
+	return item != NULL ? item : cJSON_CreateNull();
+}
+
+void registration_visits_list(struct rq_req *req, struct rq_resp *resp)
+{
+	struct rq_page page;
+	if (rq_page_parse(req, resp, &page) != 0)
+		return;
+	const char *from = rq_req_query(req, "from");
+	const char *to = rq_req_query(req, "to");
+	const char *type = rq_req_query(req, "activity_type");
+	if (from != NULL && !date_ok(from)) {
+		rq_problem_field(req, resp, 400, "from", "must be a date YYYY-MM-DD");
+		return;
+	}
+	if (to != NULL && !date_ok(to)) {
+		rq_problem_field(req, resp, 400, "to", "must be a date YYYY-MM-DD");
+		return;
+	}
+	if (type != NULL && !one_of(type, activity_types)) {
+		rq_problem_field(req, resp, 400, "activity_type",
+				 "must be one of: visit research inspection");
+		return;
+	}
+	const char *params[] = {page.after_s, page.limit_s, from, to, type};
+	PGresult *res = rq_sql(req, &st_list, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	rq_page_respond(req, resp, res, &page, summary_item);
+}
+
+/* Answers the outcome of rq.visit_edit / rq.visit_finish; "ok" and "unchanged" → the detail. */
+static void respond_outcome(struct rq_req *req, struct rq_resp *resp, const char *id, PGresult *res)
+{
+	if (!rq_sql_one(req, resp, res))
+		return;
+	const char *outcome = rq_sql_val(res, 0, "outcome");
+	if (strcmp(outcome, "ok") == 0 || strcmp(outcome, "unchanged") == 0)
+		respond_detail(req, resp, id, 200);
+	else if (strcmp(outcome, "not-found") == 0)
+		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
+			   "there is no such visit of yours");
+	else if (strcmp(outcome, "window-closed") == 0)
+		rq_problem(req, resp, 409, "edit-window-closed", "Edit window closed",
+			   "登记后可修改的时限已过，不能再修改事项和证件照片");
+	else if (strcmp(outcome, "already-finished") == 0)
+		rq_problem(req, resp, 409, "already-finished", "Already finished",
+			   "该次入企已提交事后报备，不能重复提交");
+	else if (strcmp(outcome, "attachments") == 0)
+		rq_problem_field(req, resp, 422, "attachment_ids",
+				 "must be attachments you uploaded that belong to no other visit");
+	else
+		rq_problem_internal(req, resp, outcome);
+}
+
+void registration_visits_edit(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = visit_id_param(req, resp);
+	if (id == NULL)
+		return;
+	cJSON *errors = rq_errors_new();
+	const char *matter = rq_json_string(req->json, "matter", false, 1, TEXT_MAX, errors);
+	const char *attachments = NULL;
+	ids_field(req, req->json, "attachment_ids", ATTACHMENTS_MAX, false, &attachments, errors);
+	if (cJSON_GetArraySize(errors) == 0 && matter == NULL && attachments == NULL)
+		rq_errors_add(errors, "matter",
+			      "give the new matter and/or attachment_ids: nothing else can change");
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	const char *params[] = {id, matter, attachments};
+	respond_outcome(req, resp, id, rq_sql(req, &st_edit, params));
+}
+
+void registration_visits_finish(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = visit_id_param(req, resp);
+	if (id == NULL)
+		return;
+	cJSON *errors = rq_errors_new();
+	const char *done = rq_json_string(req->json, "done", true, 1, RESULT_MAX, errors);
+	const char *findings = rq_json_string(req->json, "findings", false, 1, RESULT_MAX, errors);
+	const char *measures = rq_json_string(req->json, "measures", false, 1, RESULT_MAX, errors);
+	const char *attachments = NULL;
+	ids_field(req, req->json, "attachment_ids", ATTACHMENTS_MAX, false, &attachments, errors);
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	const char *params[] = {id, done, findings, measures, attachments};
+	respond_outcome(req, resp, id, rq_sql(req, &st_finish, params));
+}
+
+void registration_visits_official(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = visit_id_param(req, resp);
+	if (id == NULL)
+		return;
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, &st_official, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) == 0) {
+		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
+			   "there is no such visit, or it is not yours to see");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "visit_id", id);
+	cJSON_AddStringToObject(o, "name", rq_sql_val(res, 0, "official_name"));
+	cJSON_AddStringToObject(o, "unit", rq_sql_val(res, 0, "unit_name"));
+	cJSON_AddStringToObject(o, "post", rq_sql_val(res, 0, "official_post"));
+	const char *cert = rq_sql_val(res, 0, "official_cert_no");
+	if (cert != NULL)
+		cJSON_AddStringToObject(o, "cert_no", cert);
+	else
+		cJSON_AddNullToObject(o, "cert_no");
+	cJSON_AddBoolToObject(o, "verified",
+			      strcmp(rq_sql_val(res, 0, "official_verified"), "t") == 0);
+	rq_json_add_column(o, res, 0, "registered_at");
+	rq_resp_json(req, resp, 200, o);
+}
