@@ -57,7 +57,6 @@ SELECT audit.enable('rq.policy_unit_overrides', 'unit_id,key');
 -- The threshold for a unit: its override, else the city-wide value.
 CREATE FUNCTION rq.policy_value(p_key text, p_unit_id bigint DEFAULT NULL) RETURNS int
 LANGUAGE sql STABLE
-SET search_path = rq, pg_temp
 AS $$
     SELECT coalesce((SELECT o.value FROM rq.policy_unit_overrides o
                       WHERE o.unit_id = p_unit_id AND o.key = p_key),
@@ -357,6 +356,10 @@ CREATE POLICY outbox_report_read ON rq.outbox FOR SELECT TO ruqima_report USING 
 
 -- ---------------------------------------------------------------------------------
 -- Functions
+--
+-- The small invoker functions (labels, bounds, summaries) have no SET search_path so
+-- that the planner can inline them; every name in them is schema-qualified or
+-- pg_catalog's.
 -- ---------------------------------------------------------------------------------
 
 -- A problem answer of the functions below, turned into application/problem+json by the
@@ -366,7 +369,6 @@ CREATE FUNCTION rq.problem(p_slug text, p_title text, p_detail text,
                            p_field text DEFAULT NULL, p_message text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object('slug', p_slug, 'title', p_title, 'detail', p_detail,
                               'errors', CASE WHEN p_field IS NULL THEN '[]'::jsonb
@@ -379,7 +381,6 @@ $$;
 -- 参观访问 / 调研帮扶 / 执法检查
 CREATE FUNCTION rq.activity_label(p_type text) RETURNS text
 LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE p_type WHEN 'visit' THEN '参观访问' WHEN 'research' THEN '调研帮扶'
                        WHEN 'inspection' THEN '执法检查' END
@@ -387,7 +388,6 @@ $$;
 
 CREATE FUNCTION rq.exemption_label(p_category text) RETURNS text
 LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE p_category
         WHEN 'national_security' THEN '国家安全'
@@ -404,7 +404,6 @@ $$;
 CREATE FUNCTION rq.distance_m(p_lat1 numeric, p_lon1 numeric, p_lat2 numeric, p_lon2 numeric)
 RETURNS int
 LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT round(2 * 6371008.8 * asin(least(1, sqrt(
                sin(radians((p_lat2 - p_lat1)::float8) / 2) ^ 2
@@ -478,17 +477,14 @@ $$;
 -- timestamptz: the bounds the counting rules compare entered_at with.
 CREATE FUNCTION rq.local_start(p_field text, p_local timestamp) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$ SELECT date_trunc(p_field, p_local) AT TIME ZONE 'Asia/Shanghai' $$;
 CREATE FUNCTION rq.local_end(p_field text, p_local timestamp) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$ SELECT (date_trunc(p_field, p_local) + ('1 ' || p_field)::interval) AT TIME ZONE 'Asia/Shanghai' $$;
 
 -- The request's attachment_ids (validated as digit strings or integers by the handler).
 CREATE FUNCTION rq.json_ids(p jsonb) RETURNS bigint[]
 LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(array_agg((x #>> '{}')::bigint ORDER BY o), '{}')
       FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p) = 'array' THEN p ELSE '[]' END)
@@ -541,6 +537,8 @@ DECLARE
     v_id         bigint;
     v_notified   int;
     v_body       jsonb;
+    -- the thresholds, read once
+    v_pol        jsonb := (SELECT jsonb_object_agg(p.key, p.value) FROM rq.policy p);
 BEGIN
     IF v_account IS NULL THEN
         RAISE EXCEPTION 'visits are registered by mini-program accounts only'
@@ -631,11 +629,11 @@ BEGIN
                 '实际入企时间不能晚于现在', 'entered_at', 'is in the future'), false;
             RETURN;
         END IF;
-        IF v_entered < now() - make_interval(days => rq.policy_value('backfill_days_max')) THEN
+        IF v_entered < now() - make_interval(days => (v_pol ->> 'backfill_days_max')::int) THEN
             RETURN QUERY SELECT 422, rq.problem('backfill-too-late', 'Back-fill too late',
                 format('补登记须在入企后 %s 天内完成，本次已超过期限，不能登记',
-                       rq.policy_value('backfill_days_max')), 'entered_at',
-                format('is more than %s days ago', rq.policy_value('backfill_days_max'))), false;
+                       (v_pol ->> 'backfill_days_max')::int), 'entered_at',
+                format('is more than %s days ago', (v_pol ->> 'backfill_days_max')::int)), false;
             RETURN;
         END IF;
         IF v_entered < now() - interval '15 minutes' AND v_backfill IS NULL THEN
@@ -657,12 +655,12 @@ BEGIN
 
     -- 企业无扰日: inspections on the quiet days need an exemption.
     IF v_activity = 'inspection'
-       AND extract(day FROM v_local) BETWEEN rq.policy_value('quiet_day_first')
-                                         AND rq.policy_value('quiet_day_last') THEN
+       AND extract(day FROM v_local) BETWEEN (v_pol ->> 'quiet_day_first')::int
+                                         AND (v_pol ->> 'quiet_day_last')::int THEN
         IF v_exempt_cat IS NULL THEN
             RETURN QUERY SELECT 422, rq.problem('quiet-day', 'Quiet day',
                 format('每月 %s–%s 日为企业无扰日，原则上不开展现场执法检查。确需检查的，请选择例外情形（国家安全、公共安全、投诉举报、事故或突发事件、上级交办、企业申请、现场许可核查、转办移送）并说明理由',
-                       rq.policy_value('quiet_day_first'), rq.policy_value('quiet_day_last')),
+                       (v_pol ->> 'quiet_day_first')::int, (v_pol ->> 'quiet_day_last')::int),
                 'exemption', 'an exemption category and reason are required on a quiet day'), false;
             RETURN;
         END IF;
@@ -716,26 +714,26 @@ BEGIN
          WHERE vu.unit_id = v_unit AND vu.enterprise_id = e.id
            AND vu.entered_at >= rq.local_start('month', v_local) - interval '7 days'
            AND vu.entered_at < rq.local_end('month', v_local) + interval '7 days';
-        IF v_day > rq.policy_value('frequency_day_max') THEN
+        IF v_day > (v_pol ->> 'frequency_day_max')::int THEN
             IF NOT 'frequency_day' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_day'::text; END IF;
             v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_day', 'unit_id', v_unit,
-                'count', v_day, 'limit', rq.policy_value('frequency_day_max'), 'message',
+                'count', v_day, 'limit', (v_pol ->> 'frequency_day_max')::int, 'message',
                 format('%s今天第 %s 次进入该企业（提醒阈值：每天 %s 次），将在统计中标注。无事不扰，请合并安排入企事项',
-                       v_unit_name, v_day, rq.policy_value('frequency_day_max')));
+                       v_unit_name, v_day, (v_pol ->> 'frequency_day_max')::int));
         END IF;
-        IF v_week > rq.policy_value('frequency_week_max') THEN
+        IF v_week > (v_pol ->> 'frequency_week_max')::int THEN
             IF NOT 'frequency_week' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_week'::text; END IF;
             v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_week', 'unit_id', v_unit,
-                'count', v_week, 'limit', rq.policy_value('frequency_week_max'), 'message',
+                'count', v_week, 'limit', (v_pol ->> 'frequency_week_max')::int, 'message',
                 format('%s本周第 %s 次进入该企业（提醒阈值：每周 %s 次），将在统计中标注',
-                       v_unit_name, v_week, rq.policy_value('frequency_week_max')));
+                       v_unit_name, v_week, (v_pol ->> 'frequency_week_max')::int));
         END IF;
-        IF v_month > rq.policy_value('frequency_month_max') THEN
+        IF v_month > (v_pol ->> 'frequency_month_max')::int THEN
             IF NOT 'frequency_month' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_month'::text; END IF;
             v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_month', 'unit_id', v_unit,
-                'count', v_month, 'limit', rq.policy_value('frequency_month_max'), 'message',
+                'count', v_month, 'limit', (v_pol ->> 'frequency_month_max')::int, 'message',
                 format('%s本月第 %s 次进入该企业（提醒阈值：每月 %s 次），将在统计中标注',
-                       v_unit_name, v_month, rq.policy_value('frequency_month_max')));
+                       v_unit_name, v_month, (v_pol ->> 'frequency_month_max')::int));
         END IF;
     END LOOP;
 
@@ -746,12 +744,12 @@ BEGIN
             '未获取到手机定位，本次登记已标记。请在手机设置中允许微信使用位置信息');
     ELSIF e.latitude IS NOT NULL THEN
         v_distance := rq.distance_m(v_lat, v_lon, e.latitude, e.longitude);
-        IF v_distance > rq.policy_value('geofence_m') THEN
+        IF v_distance > (v_pol ->> 'geofence_m')::int THEN
             v_flags := v_flags || 'far_away'::text;
             v_warnings := v_warnings || jsonb_build_object('rule', 'far_away',
-                'distance_m', v_distance, 'limit', rq.policy_value('geofence_m'), 'message',
+                'distance_m', v_distance, 'limit', (v_pol ->> 'geofence_m')::int, 'message',
                 format('登记位置距企业约 %s 米，超过 %s 米，已标记复核。请在企业现场扫码登记',
-                       v_distance, rq.policy_value('geofence_m')));
+                       v_distance, (v_pol ->> 'geofence_m')::int));
         END IF;
     END IF;
 
@@ -963,7 +961,6 @@ $$;
 -- registered → confirmed | disputed (by the enterprise) → finished (事后报备 filed)
 CREATE FUNCTION rq.visit_status(v rq.visits) RETURNS text
 LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT CASE WHEN v.finished_at IS NOT NULL THEN 'finished'
                 WHEN v.confirmation = 'pending' THEN 'registered'
@@ -973,7 +970,6 @@ $$;
 -- Not finished within finish_due_hours of the registration.
 CREATE FUNCTION rq.visit_finish_overdue(v rq.visits) RETURNS boolean
 LANGUAGE sql STABLE
-SET search_path = rq, pg_temp
 AS $$
     SELECT v.finished_at IS NULL
            AND now() > v.registered_at + make_interval(hours => rq.policy_value('finish_due_hours'))
@@ -982,7 +978,6 @@ $$;
 -- One line of a list.
 CREATE FUNCTION rq.visit_summary(v rq.visits) RETURNS jsonb
 LANGUAGE sql STABLE
-SET search_path = rq, pg_temp
 AS $$
     SELECT jsonb_build_object(
         'id', v.id::text, 'status', rq.visit_status(v), 'confirmation', v.confirmation,
