@@ -176,14 +176,13 @@ static void actor_params(const struct rq_req *req, const char *params[7])
 	params[6] = req->client_addr;
 }
 
+/* Deferred: sent in one pipeline with the request's next statement (rq_sql), which saves
+ * the round trip of its own that every authenticated request would otherwise pay. */
 int rq_sql_set_actor(struct rq_req *req)
 {
-	const char *params[7];
-	actor_params(req, params);
-	PGresult *res = rq_db_exec(req->db, &st_set_actor, params);
-	int rc = res != NULL && rq_sql_ok(res) ? 0 : -1;
-	PQclear(res);
-	return rc;
+	if (req->tx_open)
+		req->actor_pending = true;
+	return 0;
 }
 
 /* Collects the result of one pipelined statement (the NULL after it included). */
@@ -197,56 +196,90 @@ static PGresult *pipeline_result(PGconn *c)
 	return res;
 }
 
-/* Sends BEGIN, the actor context and the request's first statement as one pipeline: one
- * round trip instead of three. Returns the statement's result (freed by the caller), or
- * NULL when the connection is lost; sets *opened when BEGIN succeeded. */
-static PGresult *begin_pipelined(struct rq_req *req, struct rq_stmt *st, const char *const *params,
-				 bool *opened)
+enum { NOT_SENT = 99 };
+
+struct step {
+	struct rq_stmt *st;
+	const char *const *params;
+};
+
+/* Sends the steps as one pipeline: one round trip. Returns the first failed step's result
+ * (its index in *failed; n when none failed), else the last step's (freed by the caller),
+ * or NULL when the connection is lost (it is then closed: out of step with the server, it
+ * starts over on the next request). *failed is NOT_SENT when nothing reached the server
+ * (a statement could not be prepared: that result is returned). */
+static PGresult *pipelined(struct rq_db *db, const struct step *steps, size_t n, size_t *failed)
 {
-	struct rq_db *db = req->db;
-	*opened = false;
-	if (rq_db_ensure(db) != 0)
+	enum { MAX_STEPS = 3 };
+	*failed = NOT_SENT;
+	if (n == 0 || n > MAX_STEPS || rq_db_ensure(db) != 0)
 		return NULL;
 	bool lost;
-	struct rq_stmt *all[] = {&st_begin, &st_set_actor, st};
-	for (size_t i = 0; i < 3; i++) {
-		PGresult *err = ensure_prepared(db, all[i], &lost);
+	for (size_t i = 0; i < n; i++) {
+		PGresult *err = ensure_prepared(db, steps[i].st, &lost);
 		if (lost || err != NULL)
 			return err;
 	}
-	const char *actor[7];
-	actor_params(req, actor);
 	PGconn *c = db->conn;
 	if (PQenterPipelineMode(c) != 1)
 		return NULL;
-	bool sent = PQsendQueryPrepared(c, st_begin.name, 0, NULL, NULL, NULL, 0) == 1 &&
-		    PQsendQueryPrepared(c, st_set_actor.name, 7, actor, NULL, NULL, 0) == 1 &&
-		    PQsendQueryPrepared(c, st->name, st->nparams, params, NULL, NULL, 0) == 1 &&
-		    PQpipelineSync(c) == 1;
-	PGresult *begin = sent ? pipeline_result(c) : NULL;
-	PGresult *set = sent ? pipeline_result(c) : NULL;
-	PGresult *res = sent ? pipeline_result(c) : NULL;
+	bool sent = true;
+	for (size_t i = 0; sent && i < n; i++)
+		sent = PQsendQueryPrepared(c, steps[i].st->name, steps[i].st->nparams,
+					   steps[i].params, NULL, NULL, 0) == 1;
+	sent = sent && PQpipelineSync(c) == 1;
+	PGresult *res[MAX_STEPS] = {NULL};
+	for (size_t i = 0; sent && i < n; i++)
+		res[i] = pipeline_result(c);
 	PGresult *sync = sent ? PQgetResult(c) : NULL;
 	bool synced = sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
 	PQclear(sync);
-	if (!synced || PQexitPipelineMode(c) != 1 || connection_lost(db, begin)) {
-		PQclear(begin);
-		PQclear(set);
-		PQclear(res);
-		/* Out of step with the server: start over on a fresh connection next time. */
+	if (!synced || PQexitPipelineMode(c) != 1 || connection_lost(db, res[0])) {
+		for (size_t i = 0; i < n; i++)
+			PQclear(res[i]);
 		PQfinish(db->conn);
 		db->conn = NULL;
 		return NULL;
 	}
-	*opened = rq_sql_ok(begin);
-	if (*opened && !rq_sql_ok(set)) {
-		rq_log_event("error", "could not set the actor context", PQresultErrorMessage(set));
-		PQclear(res);
-		res = set; /* the context's failure is the request's */
-		set = NULL;
-	}
-	PQclear(begin);
-	PQclear(set);
+	*failed = n;
+	for (size_t i = 0; i < n && *failed == n; i++)
+		if (!rq_sql_ok(res[i]))
+			*failed = i; /* a failed step is the request's failure */
+	size_t answer = *failed < n ? *failed : n - 1;
+	for (size_t i = 0; i < n; i++)
+		if (i != answer)
+			PQclear(res[i]);
+	return res[answer];
+}
+
+/* BEGIN, the actor context and the request's first statement, in one round trip. Returns
+ * the statement's result, or NULL when the connection is lost; sets *opened when BEGIN
+ * succeeded. */
+static PGresult *begin_pipelined(struct rq_req *req, struct rq_stmt *st, const char *const *params,
+				 bool *opened)
+{
+	const char *actor[7];
+	actor_params(req, actor);
+	const struct step steps[] = {{&st_begin, NULL}, {&st_set_actor, actor}, {st, params}};
+	size_t failed;
+	PGresult *res = pipelined(req->db, steps, 3, &failed);
+	*opened = res != NULL && failed != 0 && failed != NOT_SENT;
+	if (res != NULL && failed == 1)
+		rq_log_event("error", "could not set the actor context", PQresultErrorMessage(res));
+	return res;
+}
+
+/* The deferred actor context and the next statement, in one round trip. */
+static PGresult *set_actor_pipelined(struct rq_req *req, struct rq_stmt *st,
+				     const char *const *params)
+{
+	const char *actor[7];
+	actor_params(req, actor);
+	const struct step steps[] = {{&st_set_actor, actor}, {st, params}};
+	size_t failed;
+	PGresult *res = pipelined(req->db, steps, 2, &failed);
+	if (res != NULL && failed == 0)
+		rq_log_event("error", "could not set the actor context", PQresultErrorMessage(res));
 	return res;
 }
 
@@ -267,7 +300,14 @@ static PGresult *begin_tx(struct rq_req *req, struct rq_stmt *st, const char *co
 
 PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params)
 {
-	PGresult *res = req->tx_open ? rq_db_exec(req->db, st, params) : begin_tx(req, st, params);
+	PGresult *res;
+	if (!req->tx_open)
+		res = begin_tx(req, st, params);
+	else if (req->actor_pending)
+		res = set_actor_pipelined(req, st, params);
+	else
+		res = rq_db_exec(req->db, st, params);
+	req->actor_pending = false;
 	if (res == NULL) {
 		req->tx_open = false; /* the connection, and the transaction with it, is gone */
 		return NULL;
