@@ -47,7 +47,9 @@ static int setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/ruqima-migrate-test.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	return api_sh("cp '%s'/../migrations/*.sql '%s'/", api_env("RUQIMA_TEST_BIN_DIR"), dir);
+	/* the stack's own migrations directory, whatever the build's layout */
+	return api_sh("cp \"$(sed -n 's/^RUQIMA_MIGRATIONS_DIR=//p' '%s')\"/*.sql '%s'/",
+		      api_env("RUQIMA_ENV_FILE"), dir);
 }
 
 static int teardown(void **state)
