@@ -200,14 +200,20 @@ RUQIMA_SOCKET_DIR=$RQ_SOCKDIR
 RUQIMA_SOCKET_GROUP=${RUQIMA_SOCKET_GROUP:-www-data}
 # user the pools drop to after binding when started as root (empty: stay as started)
 RUQIMA_RUN_AS=${RUQIMA_RUN_AS:-}
-# worker processes per pool
-RUQIMA_WORKERS=${RUQIMA_WORKERS:-2}
+# worker processes per pool; twice the cores: a worker waiting for its commit to reach
+# the disk holds no CPU (tests/bench/register measured 70 → 132 req/s going from 2 to 4)
+RUQIMA_WORKERS=${RUQIMA_WORKERS:-$(( $(nproc) * 2 ))}
 # a worker is recycled after this many requests
 RUQIMA_MAX_REQUESTS=${RUQIMA_MAX_REQUESTS:-10000}
 # seconds; a request running longer kills its worker
 RUQIMA_REQUEST_TIMEOUT=${RUQIMA_REQUEST_TIMEOUT:-30}
 # bytes; larger request bodies answer 413 (nginx caps at 2m before that)
 RUQIMA_MAX_BODY=${RUQIMA_MAX_BODY:-1048576}
+# bytes; the largest photo POST /api/v1/registration/attachments takes (413 above; nginx's
+# limit on that route is rendered from this value: run deploy/up again after a change)
+RUQIMA_ATTACHMENT_MAX_BYTES=${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}
+# photos one account may upload in 24 hours (429 beyond)
+RUQIMA_ATTACHMENT_DAILY_MAX=${RUQIMA_ATTACHMENT_DAILY_MAX:-200}
 # migrations applied by 'ruqima migrate' (unset: those of the source tree the CLI was built from)
 $([ -n "${RUQIMA_MIGRATIONS_DIR:-}" ] && echo "RUQIMA_MIGRATIONS_DIR=$RUQIMA_MIGRATIONS_DIR" || echo "#RUQIMA_MIGRATIONS_DIR=$RQ_ROOT/migrations")
 # WeChat API base URL (tests point it at build/fake-wechat)
@@ -216,6 +222,10 @@ RUQIMA_WX_BASE_URL=${RUQIMA_WX_BASE_URL:-https://api.weixin.qq.com}
 RUQIMA_WX_APPID=${RUQIMA_WX_APPID:-}
 # mini-program AppSecret
 RUQIMA_WX_SECRET=${RUQIMA_WX_SECRET:-}
+# subscribe message template of visit notifications (keywords thing1..thing4, time5; empty: 'ruqima notify run' refuses to run)
+RUQIMA_WX_TEMPLATE_VISIT=${RUQIMA_WX_TEMPLATE_VISIT:-}
+# mini-program page a notification opens (?id=<visit id> is added)
+RUQIMA_WX_MSG_PAGE=${RUQIMA_WX_MSG_PAGE:-pages/visits/detail}
 # 1 enables POST /api/v1/auth/dev-login (development only, never in production)
 RUQIMA_DEV_LOGIN=${RUQIMA_DEV_LOGIN:-0}
 # public address; printed QR codes encode <this>/e/<token>
@@ -598,13 +608,20 @@ rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
 # nginx_render [TEMPLATE] [OUT] — fill nginx/ruqima.conf.template's @NAME@ placeholders.
 # RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template).
+# The photo upload's body limit is the pools' RUQIMA_ATTACHMENT_MAX_BYTES, as the pools
+# read it: from RQ_ENV_FILE (the record), else the environment, else its default.
 nginx_render() {
 	local tpl=${1:-$RQ_ROOT/nginx/ruqima.conf.template} out=${2:-$RQ_NGINX_DIR/nginx.conf}
+	local attachment_max
+	attachment_max=$(rq_env_get "${RQ_ENV_FILE:-}" RUQIMA_ATTACHMENT_MAX_BYTES \
+		"${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}")
+	[[ $attachment_max =~ ^[1-9][0-9]*$ ]] || rq_die "RUQIMA_ATTACHMENT_MAX_BYTES=$attachment_max is not a number of bytes"
 	local -a subst=(
 		"STATE=$RQ_STATE" "ROOT=$RQ_ROOT" "PORT=$RQ_HTTPS_PORT" "LISTEN_ADDR=${RQ_LISTEN_ADDR:-127.0.0.1}"
 		"SOCKDIR=$RQ_SOCKDIR" "NGINX_DIR=$RQ_NGINX_DIR" "LOGDIR=$RQ_LOGDIR" "WWW=$RQ_WWW"
 		"UPLOADS=$RQ_UPLOADS" "TLS_CERT=$RQ_TLS_CERT" "TLS_KEY=$RQ_TLS_KEY"
 		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
+		"ATTACHMENT_MAX_BYTES=$attachment_max"
 	)
 	local args=() s
 	for s in "${subst[@]}"; do args+=(-e "s|@${s%%=*}@|$(rq_sed_escape "${s#*=}")|g"); done

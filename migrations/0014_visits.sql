@@ -55,12 +55,16 @@ COMMENT ON TABLE rq.policy_unit_overrides IS 'per-unit thresholds overriding rq.
 SELECT audit.enable('rq.policy_unit_overrides', 'unit_id,key');
 
 -- The threshold for a unit: its override, else the city-wide value.
+-- PL/pgSQL, not SQL: its plans are cached for the session, where a SQL function that
+-- cannot be inlined is planned again on every call (tests/bench/register, perf).
 CREATE FUNCTION rq.policy_value(p_key text, p_unit_id bigint DEFAULT NULL) RETURNS int
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    SELECT coalesce((SELECT o.value FROM rq.policy_unit_overrides o
+BEGIN
+    RETURN coalesce((SELECT o.value FROM rq.policy_unit_overrides o
                       WHERE o.unit_id = p_unit_id AND o.key = p_key),
-                    (SELECT p.value FROM rq.policy p WHERE p.key = p_key))
+                    (SELECT p.value FROM rq.policy p WHERE p.key = p_key));
+END
 $$;
 
 -- ---------------------------------------------------------------------------------
@@ -440,37 +444,49 @@ $$;
 
 -- Files the 双报备 of one phase: to the visit's lead unit and to its discipline group.
 CREATE FUNCTION rq.visit_file(p_visit_id bigint, p_phase text) RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
+BEGIN
     INSERT INTO rq.filings (visit_id, phase, recipient, unit_id, discipline_group)
     SELECT v.id, p_phase, r.recipient, v.unit_id,
            CASE WHEN r.recipient = 'discipline_group' THEN u.discipline_group END
       FROM rq.visits v JOIN rq.units u ON u.id = v.unit_id
      CROSS JOIN (VALUES ('unit'), ('discipline_group')) AS r (recipient)
-     WHERE v.id = p_visit_id
+     WHERE v.id = p_visit_id;
+END
 $$;
 
 -- True when every attachment was uploaded by the acting account and belongs to no visit.
 CREATE FUNCTION rq.attachments_usable(p_ids bigint[]) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
-    SELECT (SELECT count(*) FROM rq.attachments a
+BEGIN
+    IF p_ids IS NULL OR cardinality(p_ids) = 0 THEN
+        RETURN true;
+    END IF;
+    RETURN (SELECT count(*) FROM rq.attachments a
              WHERE a.id = ANY (p_ids) AND a.account_id = rq.current_account_id()
                AND NOT EXISTS (SELECT 1 FROM rq.visit_attachments va
                                 WHERE va.attachment_id = a.id))
-           = (SELECT count(DISTINCT x) FROM unnest(p_ids) x)
+           = (SELECT count(DISTINCT x) FROM unnest(p_ids) x);
+END
 $$;
 
 -- Links attachments (checked by rq.attachments_usable) to a visit.
 CREATE FUNCTION rq.visit_link_attachments(p_visit_id bigint, p_ids bigint[], p_purpose text)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER
+LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
+BEGIN
+    IF p_ids IS NULL OR cardinality(p_ids) = 0 THEN
+        RETURN;
+    END IF;
     INSERT INTO rq.visit_attachments (visit_id, attachment_id, purpose)
-    SELECT DISTINCT p_visit_id, x, p_purpose FROM unnest(p_ids) x
+    SELECT DISTINCT p_visit_id, x, p_purpose FROM unnest(p_ids) x;
+END
 $$;
 
 -- Start and end of the calendar day/week/month/year holding a local (city) time, as
@@ -484,11 +500,15 @@ AS $$ SELECT (date_trunc(p_field, p_local) + ('1 ' || p_field)::interval) AT TIM
 
 -- The request's attachment_ids (validated as digit strings or integers by the handler).
 CREATE FUNCTION rq.json_ids(p jsonb) RETURNS bigint[]
-LANGUAGE sql IMMUTABLE
+LANGUAGE plpgsql IMMUTABLE
 AS $$
-    SELECT coalesce(array_agg((x #>> '{}')::bigint ORDER BY o), '{}')
-      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p) = 'array' THEN p ELSE '[]' END)
-           WITH ORDINALITY AS t (x, o)
+BEGIN
+    IF jsonb_typeof(p) IS DISTINCT FROM 'array' OR jsonb_array_length(p) = 0 THEN
+        RETURN '{}';
+    END IF;
+    RETURN ARRAY(SELECT (x #>> '{}')::bigint FROM jsonb_array_elements(p) WITH ORDINALITY AS t (x, o)
+                  ORDER BY o);
+END
 $$;
 
 -- Registers a visit (POST /api/v1/registration/visits). p_req is the request body, already
