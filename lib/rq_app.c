@@ -135,19 +135,29 @@ static int check_access(struct rq_req *req, struct rq_resp *resp)
 	return 0;
 }
 
+static long route_max_body(const struct rq_config *cfg, const struct rq_route *route)
+{
+	return (route->flags & RQ_ROUTE_UPLOAD) ? cfg->attachment_max_bytes : cfg->max_body;
+}
+
+long rq_app_max_body(const struct rq_app *app, const struct rq_config *cfg)
+{
+	long most = cfg->max_body;
+	for (size_t i = 0; i < app->nroutes; i++)
+		if (route_max_body(cfg, &app->routes[i]) > most)
+			most = route_max_body(cfg, &app->routes[i]);
+	return most;
+}
+
 static void dispatch(const struct rq_app *app, struct rq_req *req, struct rq_resp *resp,
 		     enum rq_parse_status parsed)
 {
 	switch (parsed) {
 	case RQ_PARSE_OK:
+	case RQ_PARSE_TOO_LARGE: /* answered below, with the cap of the route */
 		break;
 	case RQ_PARSE_BAD_LENGTH:
 		rq_problem(req, resp, 400, "bad-request", "Bad request", "invalid Content-Length");
-		return;
-	case RQ_PARSE_TOO_LARGE:
-		rq_problem(
-		    req, resp, 413, "too-large", "Request body too large",
-		    rq_printf(req->arena, "the body may be at most %ld bytes", req->cfg->max_body));
 		return;
 	case RQ_PARSE_SHORT_BODY:
 		rq_problem(req, resp, 400, "bad-request", "Bad request",
@@ -166,6 +176,12 @@ static void dispatch(const struct rq_app *app, struct rq_req *req, struct rq_res
 		rq_problem(req, resp, 405, "method-not-allowed", "Method not allowed",
 			   rq_printf(req->arena, "this endpoint accepts %s", allow));
 		rq_resp_header(resp, "Allow", allow);
+		return;
+	}
+	long cap = route_max_body(req->cfg, req->route);
+	if (parsed == RQ_PARSE_TOO_LARGE || req->body_len > (size_t)cap) {
+		rq_problem(req, resp, 413, "too-large", "Request body too large",
+			   rq_printf(req->arena, "the body may be at most %ld bytes", cap));
 		return;
 	}
 	/* Who may ask comes before what was asked: 401/403 outrank body errors. */

@@ -19,6 +19,10 @@ struct rq_app {
 void rq_app_handle(const struct rq_app *app, struct rq_req *req, struct rq_resp *resp,
 		   enum rq_parse_status parsed);
 
+/* The largest body any route of app takes: the server reads up to this much, and each
+ * route is then held to its own cap (RQ_ROUTE_UPLOAD routes: attachment_max_bytes). */
+long rq_app_max_body(const struct rq_app *app, const struct rq_config *cfg);
+
 /* GET /api/v1/<family>/health: version, pid, database reachable, migration level. */
 void rq_health(struct rq_req *req, struct rq_resp *resp);
 

@@ -86,12 +86,14 @@ int rq_config_load(struct rq_config *cfg)
 	cfg->wx_base_url = env_or("RUQIMA_WX_BASE_URL", "https://api.weixin.qq.com");
 	cfg->wx_appid = env_or("RUQIMA_WX_APPID", "");
 	cfg->wx_secret = env_or("RUQIMA_WX_SECRET", "");
+	cfg->wx_template_visit = env_or("RUQIMA_WX_TEMPLATE_VISIT", "");
+	cfg->wx_msg_page = env_or("RUQIMA_WX_MSG_PAGE", "pages/visits/detail");
 	cfg->font_file =
 	    env_or("RUQIMA_FONT_FILE", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc");
 	cfg->poster_footer = env_or("RUQIMA_POSTER_FOOTER",
 				    "信阳市优化营商环境工作领导小组办公室 监制 · 监督电话 12345");
 
-	long workers, max_requests, timeout, max_body, ttl, idle, failures, lockout;
+	long workers, max_requests, timeout, max_body, ttl, idle, failures, lockout, daily_max;
 	if (env_int("RUQIMA_WORKERS", 2, 1, 256, &workers) != 0 ||
 	    env_int("RUQIMA_MAX_REQUESTS", 10000, 1, 100000000, &max_requests) != 0 ||
 	    env_int("RUQIMA_REQUEST_TIMEOUT", 30, 1, 3600, &timeout) != 0 ||
@@ -102,6 +104,9 @@ int rq_config_load(struct rq_config *cfg)
 	    env_int("RUQIMA_LOGIN_LOCKOUT", 900, 1, 86400, &lockout) != 0 ||
 	    env_int("RUQIMA_IMPORT_MAX_BYTES", 256L * 1024 * 1024, 1024, 4096L * 1024 * 1024,
 		    &cfg->import_max_bytes) != 0 ||
+	    env_int("RUQIMA_ATTACHMENT_MAX_BYTES", 4L * 1024 * 1024, 1024, 64L * 1024 * 1024,
+		    &cfg->attachment_max_bytes) != 0 ||
+	    env_int("RUQIMA_ATTACHMENT_DAILY_MAX", 200, 1, 100000, &daily_max) != 0 ||
 	    env_bool("RUQIMA_DEV_LOGIN", &cfg->dev_login) != 0 ||
 	    env_base_url("RUQIMA_PUBLIC_BASE_URL", "https://127.0.0.1:8443",
 			 &cfg->public_base_url) != 0)
@@ -114,6 +119,7 @@ int rq_config_load(struct rq_config *cfg)
 	cfg->session_idle = (int)idle;
 	cfg->login_max_failures = (int)failures;
 	cfg->login_lockout = (int)lockout;
+	cfg->attachment_daily_max = (int)daily_max;
 	return 0;
 }
 

@@ -17,6 +17,10 @@ struct rq_config {
 	const char *wx_base_url;
 	const char *wx_appid;
 	const char *wx_secret;
+	/* subscribe message template of visit notifications; "" = not configured */
+	const char *wx_template_visit;
+	/* mini-program page a notification opens (the visit's id is added as ?id=) */
+	const char *wx_msg_page;
 	/* what printed QR codes encode, <this>/e/<token>; without a final slash */
 	const char *public_base_url;
 	/* FreeType font of the posters' text (face 0) */
@@ -28,6 +32,10 @@ struct rq_config {
 	int request_timeout;   /* seconds */
 	long max_body;	       /* bytes */
 	long import_max_bytes; /* largest CSV `ruqima import enterprises` reads */
+	/* photo uploads: the largest (their own body cap), and how many one account may
+	 * upload in 24 hours */
+	long attachment_max_bytes;
+	int attachment_daily_max;
 	bool dev_login;
 	int session_ttl;  /* seconds */
 	int session_idle; /* seconds */

@@ -164,6 +164,16 @@ static void free_json_text(void *p)
 	cJSON_free(p);
 }
 
+void rq_resp_protected_file(struct rq_req *req, struct rq_resp *resp, const char *content_type,
+			    const char *path)
+{
+	resp->status = 200;
+	resp->content_type = content_type;
+	resp->body = "";
+	resp->body_len = 0;
+	rq_resp_header(resp, "X-Accel-Redirect", rq_printf(req->arena, "/_protected/%s", path));
+}
+
 void rq_resp_json(struct rq_req *req, struct rq_resp *resp, int status, cJSON *obj)
 {
 	rq_arena_cleanup(req->arena, delete_json, obj);

@@ -91,6 +91,11 @@ const char *rq_req_cookie(const struct rq_req *req, const char *name);
 /* Adds a response header; name and value must live as long as the response (arena).
  * A "Cache-Control" header replaces the default "Cache-Control: no-store". */
 void rq_resp_header(struct rq_resp *resp, const char *name, const char *value);
+/* Answers 200 with no body and X-Accel-Redirect: /_protected/<path>: nginx then sends the
+ * file uploads/<path> of the state directory itself (location /_protected/, internal) with
+ * this Content-Type. path is built from checked parts, never taken from the client. */
+void rq_resp_protected_file(struct rq_req *req, struct rq_resp *resp, const char *content_type,
+			    const char *path);
 /* Sets status and a JSON body; takes ownership of obj (deleted here). */
 void rq_resp_json(struct rq_req *req, struct rq_resp *resp, int status, cJSON *obj);
 

@@ -19,6 +19,8 @@ enum rq_auth_need {
 enum rq_route_flags {
 	RQ_ROUTE_JSON = 1u << 0,     /* the body must be a JSON object (415/400 otherwise) */
 	RQ_ROUTE_DEV_ONLY = 1u << 1, /* exists only when RUQIMA_DEV_LOGIN=1 (else not routed) */
+	/* the body is a file: capped by RUQIMA_ATTACHMENT_MAX_BYTES, not RUQIMA_MAX_BODY */
+	RQ_ROUTE_UPLOAD = 1u << 2,
 };
 
 struct rq_route {

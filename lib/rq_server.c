@@ -100,7 +100,7 @@ static void serve_one(const struct rq_app *app, const struct rq_config *cfg, str
 	req.db = db;
 	struct fcgi_reader reader = {fr->in};
 	enum rq_parse_status ps =
-	    rq_req_parse(&req, arena, fr->envp, cfg->max_body, read_fcgi, &reader);
+	    rq_req_parse(&req, arena, fr->envp, rq_app_max_body(app, cfg), read_fcgi, &reader);
 	if (ps == RQ_PARSE_TOO_LARGE)
 		drain(fr->in);
 	rq_log_set_request(req.request_id);

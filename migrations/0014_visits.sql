@@ -306,6 +306,18 @@ CREATE POLICY policy_unit_overrides_app_read ON rq.policy_unit_overrides FOR SEL
 GRANT SELECT ON rq.visits, rq.visit_units, rq.visit_attachments, rq.visit_edits, rq.filings,
                 rq.attachments, rq.outbox
     TO ruqima_app;
+-- The enterprises the actor manages now (active bindings), for policies over many rows:
+-- one call per query instead of rq.actor_manages once per row (tests/bench/eval_list).
+CREATE FUNCTION rq.actor_managed_ids() RETURNS bigint[]
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+    SELECT coalesce(array_agg(b.enterprise_id), '{}') FROM rq.manager_bindings b
+     WHERE b.account_id = rq.current_account_id() AND b.status = 'active'
+$$;
+REVOKE ALL ON FUNCTION rq.actor_managed_ids() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rq.actor_managed_ids() TO ruqima_app;
+
 -- True when the actor is a unit admin of a unit that entered in the visit (lead or
 -- participant). SECURITY DEFINER: visit_units' own policy refers back to visits, and a
 -- policy may not recurse.
@@ -321,7 +333,9 @@ GRANT EXECUTE ON FUNCTION rq.actor_unit_entered(bigint) TO ruqima_app;
 
 CREATE POLICY visits_app_read ON rq.visits FOR SELECT TO ruqima_app
     USING (account_id = rq.current_account_id()
-           OR (rq.actor_kind() = 'account' AND rq.actor_manages(enterprise_id))
+           -- an uncorrelated sub-select: computed once per query, not once per row
+           OR (rq.actor_kind() = 'account'
+               AND enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[]))
            OR (rq.actor_kind() = 'admin'
                AND (rq.actor_role() IN ('city_admin', 'judicial_analyst', 'discipline_inspector')
                     OR (rq.actor_role() = 'county_admin' AND county_code = rq.actor_county())
@@ -593,12 +607,8 @@ BEGIN
             'is not a code issued by this platform'), false;
         RETURN;
     END IF;
-    IF v_code.status <> 'active' THEN
-        RETURN QUERY SELECT 410, rq.problem('code-revoked', 'Code revoked',
-            format('该公务入企码已于 %s 作废，无法登记；请联系企业或属地营商办获取新码',
-                   to_char(v_code.revoked_at, 'YYYY-MM-DD')), 'token', 'the code was revoked'), false;
-        RETURN;
-    END IF;
+    -- The enterprise first: leaving normal operation also revokes its code (0007), and
+    -- "not operating" tells the official more than "code revoked".
     SELECT * INTO e FROM rq.enterprises en WHERE en.id = v_code.enterprise_id;
     IF e.business_status <> 'normal' THEN
         RETURN QUERY SELECT 422, rq.problem('enterprise-not-operating', 'Enterprise not operating',
@@ -606,6 +616,12 @@ BEGIN
                    CASE e.business_status WHEN 'revoked' THEN '吊销' WHEN 'cancelled' THEN '注销'
                         WHEN 'suspended' THEN '停业' ELSE '经营异常' END), 'token',
             'the enterprise is not in normal operation'), false;
+        RETURN;
+    END IF;
+    IF v_code.status <> 'active' THEN
+        RETURN QUERY SELECT 410, rq.problem('code-revoked', 'Code revoked',
+            format('该公务入企码已于 %s 作废，无法登记；请联系企业或属地营商办获取新码',
+                   to_char(v_code.revoked_at, 'YYYY-MM-DD')), 'token', 'the code was revoked'), false;
         RETURN;
     END IF;
 
@@ -716,7 +732,7 @@ BEGIN
                     v_flags := v_flags || 'inspection_over_cap'::text;
                 END IF;
                 v_warnings := v_warnings || jsonb_build_object('rule', 'inspection_over_cap',
-                    'unit_id', v_unit, 'count', v_n, 'limit', v_max, 'message',
+                    'unit_id', v_unit::text, 'count', v_n, 'limit', v_max, 'message',
                     format('%s今年对该企业第 %s 次现场执法检查（上限 %s 次），理由已记录，已标记复核',
                            v_unit_name, v_n, v_max));
             END IF;
@@ -736,21 +752,21 @@ BEGIN
            AND vu.entered_at < rq.local_end('month', v_local) + interval '7 days';
         IF v_day > (v_pol ->> 'frequency_day_max')::int THEN
             IF NOT 'frequency_day' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_day'::text; END IF;
-            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_day', 'unit_id', v_unit,
+            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_day', 'unit_id', v_unit::text,
                 'count', v_day, 'limit', (v_pol ->> 'frequency_day_max')::int, 'message',
                 format('%s今天第 %s 次进入该企业（提醒阈值：每天 %s 次），将在统计中标注。无事不扰，请合并安排入企事项',
                        v_unit_name, v_day, (v_pol ->> 'frequency_day_max')::int));
         END IF;
         IF v_week > (v_pol ->> 'frequency_week_max')::int THEN
             IF NOT 'frequency_week' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_week'::text; END IF;
-            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_week', 'unit_id', v_unit,
+            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_week', 'unit_id', v_unit::text,
                 'count', v_week, 'limit', (v_pol ->> 'frequency_week_max')::int, 'message',
                 format('%s本周第 %s 次进入该企业（提醒阈值：每周 %s 次），将在统计中标注',
                        v_unit_name, v_week, (v_pol ->> 'frequency_week_max')::int));
         END IF;
         IF v_month > (v_pol ->> 'frequency_month_max')::int THEN
             IF NOT 'frequency_month' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_month'::text; END IF;
-            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_month', 'unit_id', v_unit,
+            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_month', 'unit_id', v_unit::text,
                 'count', v_month, 'limit', (v_pol ->> 'frequency_month_max')::int, 'message',
                 format('%s本月第 %s 次进入该企业（提醒阈值：每月 %s 次），将在统计中标注',
                        v_unit_name, v_month, (v_pol ->> 'frequency_month_max')::int));
@@ -872,7 +888,10 @@ BEGIN
                          AND va.removed_at IS NULL ORDER BY va.attachment_id);
     v_after := CASE WHEN p_attachment_ids IS NULL THEN v_before
                     ELSE ARRAY(SELECT DISTINCT x FROM unnest(p_attachment_ids) x ORDER BY x) END;
-    v_added := ARRAY(SELECT x FROM unnest(v_after) x EXCEPT SELECT y FROM unnest(v_before) y);
+    -- added: new to this visit; photos removed from it by an earlier edit come back
+    v_added := ARRAY(SELECT x FROM unnest(v_after) x EXCEPT SELECT y FROM unnest(v_before) y
+                     EXCEPT SELECT va.attachment_id FROM rq.visit_attachments va
+                             WHERE va.visit_id = v.id AND va.purpose = 'credential');
     IF NOT rq.attachments_usable(v_added) THEN
         RETURN 'attachments';
     END IF;
@@ -882,6 +901,9 @@ BEGIN
     UPDATE rq.visit_attachments va SET removed_at = now()
      WHERE va.visit_id = v.id AND va.purpose = 'credential' AND va.removed_at IS NULL
        AND NOT va.attachment_id = ANY (v_after);
+    UPDATE rq.visit_attachments va SET removed_at = NULL
+     WHERE va.visit_id = v.id AND va.purpose = 'credential' AND va.removed_at IS NOT NULL
+       AND va.attachment_id = ANY (v_after);
     PERFORM rq.visit_link_attachments(v.id, v_added, 'credential');
     UPDATE rq.visits SET matter = coalesce(p_matter, v.matter) WHERE id = v.id;
     INSERT INTO rq.visit_edits (visit_id, matter_before, matter_after, attachments_before,
@@ -975,7 +997,9 @@ $$;
 
 -- ---------------------------------------------------------------------------------
 -- Reading visits. SECURITY INVOKER: row-level security decides what the caller sees, so
--- one definition serves the official, the enterprise's managers and the portal.
+-- one definition serves the official, the enterprise's managers and the portal. The two
+-- with sub-selects are PL/pgSQL: a SQL function with sub-selects is never inlined and
+-- would be planned again for every row (tests/bench/eval_list).
 -- ---------------------------------------------------------------------------------
 
 -- registered → confirmed | disputed (by the enterprise) → finished (事后报备 filed)
@@ -997,9 +1021,10 @@ $$;
 
 -- One line of a list.
 CREATE FUNCTION rq.visit_summary(v rq.visits) RETURNS jsonb
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-    SELECT jsonb_build_object(
+BEGIN
+    RETURN (SELECT jsonb_build_object(
         'id', v.id::text, 'status', rq.visit_status(v), 'confirmation', v.confirmation,
         'enterprise', jsonb_build_object('id', v.enterprise_id::text,
                                          'name', (SELECT e.name FROM rq.enterprises e
@@ -1010,15 +1035,17 @@ AS $$
         'activity_type', v.activity_type, 'activity_label', rq.activity_label(v.activity_type),
         'matter', v.matter, 'registered_at', v.registered_at, 'entered_at', v.entered_at,
         'flags', to_jsonb(v.flags), 'finished_at', v.finished_at,
-        'finish_overdue', rq.visit_finish_overdue(v))
+        'finish_overdue', rq.visit_finish_overdue(v)));
+END
 $$;
 
 -- The whole visit as its reader may see it, or NULL when row-level security hides it.
 CREATE FUNCTION rq.visit_detail(p_visit_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = rq, pg_temp
 AS $$
-    SELECT rq.visit_summary(v) || jsonb_build_object(
+BEGIN
+    RETURN (SELECT rq.visit_summary(v) || jsonb_build_object(
         'enterprise', jsonb_build_object('id', e.id::text, 'name', e.name,
                                          'address', e.address, 'county_code', e.county_code),
         'official', jsonb_build_object('name', v.official_name, 'post', v.official_post,
@@ -1064,7 +1091,8 @@ AS $$
                                                 'filed_at', f.filed_at) ORDER BY f.id)
               FROM rq.filings f WHERE f.visit_id = v.id), '[]'))
       FROM rq.visits v JOIN rq.enterprises e ON e.id = v.enterprise_id
-     WHERE v.id = p_visit_id
+     WHERE v.id = p_visit_id);
+END
 $$;
 
 REVOKE ALL ON FUNCTION rq.visit_status(rq.visits), rq.visit_finish_overdue(rq.visits),

@@ -328,14 +328,9 @@ void admin_codes_print_job_download(struct rq_req *req, struct rq_resp *resp)
 				     status));
 		return;
 	}
-	/* nginx serves the bytes from uploads/ (location /_protected/, internal); the
-	 * file name is a plain name by the CHECK of rq.print_jobs.file_name */
-	resp->status = 200;
-	resp->content_type = "application/zip";
-	resp->body = "";
-	resp->body_len = 0;
-	rq_resp_header(resp, "X-Accel-Redirect",
-		       rq_printf(req->arena, "/_protected/print/%s", file));
+	/* the file name is a plain name by the CHECK of rq.print_jobs.file_name */
+	rq_resp_protected_file(req, resp, "application/zip",
+			       rq_printf(req->arena, "print/%s", file));
 	rq_resp_header(resp, "Content-Disposition",
 		       rq_printf(req->arena, "attachment; filename=\"%s\"", file));
 }

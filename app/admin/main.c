@@ -7,6 +7,7 @@
 #include "codes.h"
 #include "enterprises.h"
 #include "officials.h"
+#include "policy.h"
 #include "units.h"
 
 static const char *const city_admin_only[] = {"city_admin", NULL};
@@ -60,6 +61,13 @@ static const struct rq_route routes[] = {
     {"GET", "/api/v1/admin/officials", admin_officials_list, RQ_AUTH_ADMIN, 0, official_readers},
     {"POST", "/api/v1/admin/officials/{id}/verify", admin_officials_verify, RQ_AUTH_ADMIN, 0,
      official_verifiers},
+    /* the visit rules: every portal role reads them, the city admin changes them (checked
+     * again in rq.policy_set) */
+    {"GET", "/api/v1/admin/policy", admin_policy_get, RQ_AUTH_ADMIN, 0, NULL},
+    {"PUT", "/api/v1/admin/policy/{key}", admin_policy_put, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+     city_admin_only},
+    {"PUT", "/api/v1/admin/policy/{key}/units/{unit_id}", admin_policy_put_unit, RQ_AUTH_ADMIN,
+     RQ_ROUTE_JSON, city_admin_only},
 };
 
 int main(int argc, char **argv)

@@ -17,6 +17,9 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv);
  * nothing was imported (refused file, --strict with a bad row, database error) or when a
  * dry run found a bad row. */
 int cli_import(const struct rq_config *cfg, int argc, char **argv);
+/* ruqima notify run [--once] [--limit N] (app/cli/notify.c): sends the outbox's
+ * notifications as WeChat subscribe messages. */
+int cli_notify(const struct rq_config *cfg, int argc, char **argv);
 
 /* Connects as the owner; prints the reason and returns NULL on failure. */
 PGconn *cli_connect_owner(const struct rq_config *cfg);
@@ -24,5 +27,21 @@ PGconn *cli_connect_owner(const struct rq_config *cfg);
 int cli_exec(PGconn *c, const char *sql);
 /* Sets the transaction-local actor context for a CLI write (inside BEGIN). */
 int cli_set_actor(PGconn *c, const char *what);
+
+/* The same over a reconnecting handle with prepared statements (lib/rq_db.h). */
+struct rq_db;
+struct rq_stmt;
+/* Connects as the owner; prints the reason and returns NULL on failure. Close with
+ * rq_db_close(). */
+struct rq_db *cli_db_connect_owner(const struct rq_config *cfg, int statement_timeout_s);
+/* BEGIN and the actor context; what becomes the audit rows' request id. Returns 0, or -1
+ * after printing the error. */
+int cli_db_begin(struct rq_db *db, const char *what);
+/* ROLLBACK when a transaction is open. */
+void cli_db_rollback(struct rq_db *db);
+/* Runs st; on failure prints "could not <doing>: ..." and returns NULL. The result is the
+ * caller's to PQclear. */
+PGresult *cli_db_run(struct rq_db *db, struct rq_stmt *st, const char *const *params,
+		     const char *doing);
 
 #endif

@@ -165,66 +165,26 @@ static int check_reason(const char *reason)
 	return 0;
 }
 
-static void report_sql_error(const char *doing, const PGresult *r)
-{
-	if (r == NULL) {
-		fprintf(stderr, "ruqima: could not %s: the database connection was lost\n", doing);
-		return;
-	}
-	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-	fprintf(stderr, "ruqima: could not %s: %s\n", doing,
-		msg != NULL ? msg : PQresultErrorMessage(r));
-}
-
-/* Runs st; on failure reports it (as "could not <doing>") and returns NULL. The result is
- * the caller's to PQclear. */
+/* The shared CLI database helpers of cli.h, under this file's short names. */
 static PGresult *run(struct rq_db *db, struct rq_stmt *st, const char *const *params,
 		     const char *doing)
 {
-	PGresult *r = rq_db_exec(db, st, params);
-	if (!rq_sql_ok(r)) {
-		report_sql_error(doing, r);
-		PQclear(r);
-		return NULL;
-	}
-	return r;
+	return cli_db_run(db, st, params, doing);
 }
 
 static struct rq_db *connect_owner(const struct rq_config *cfg)
 {
-	struct rq_db *db = rq_db_new(cfg->owner_dsn, "ruqima-cli", STATEMENT_TIMEOUT);
-	if (db == NULL) {
-		fputs("ruqima: out of memory\n", stderr);
-		return NULL;
-	}
-	if (rq_db_ensure(db) != 0) {
-		PGconn *c = rq_db_conn(db);
-		fprintf(stderr, "ruqima: could not connect as the owner: %s",
-			c != NULL ? PQerrorMessage(c) : "out of memory\n");
-		rq_db_close(db);
-		return NULL;
-	}
-	return db;
+	return cli_db_connect_owner(cfg, STATEMENT_TIMEOUT);
 }
 
-/* BEGIN and the actor context; `what` becomes the audit rows' request id. */
 static int begin_write(struct rq_db *db, const char *what)
 {
-	PGconn *c = rq_db_conn(db);
-	if (cli_exec(c, "BEGIN") != 0)
-		return -1;
-	if (cli_set_actor(c, what) != 0) {
-		cli_exec(c, "ROLLBACK");
-		return -1;
-	}
-	return 0;
+	return cli_db_begin(db, what);
 }
 
 static void rollback(struct rq_db *db)
 {
-	PGconn *c = rq_db_conn(db);
-	if (c != NULL && PQtransactionStatus(c) != PQTRANS_IDLE)
-		cli_exec(c, "ROLLBACK");
+	cli_db_rollback(db);
 }
 
 /* The enterprise a command names, locked until the end of the transaction. */

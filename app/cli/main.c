@@ -33,6 +33,9 @@ static void usage(FILE *f)
 	      "                             import the enterprise register (CSV, UTF-8 or GBK);\n"
 	      "                             --dry-run changes nothing, --strict refuses the file\n"
 	      "                             if any row is bad\n"
+	      "  notify run [--once] [--limit N]\n"
+	      "                             send the queued notifications as WeChat subscribe\n"
+	      "                             messages (N a pass, default 200); --once: one pass\n"
 	      "\n"
 	      "settings: the env file named by RUQIMA_ENV_FILE (default\n"
 	      "$RUQIMA_STATE_DIR/ruqima.env, that is /var/lib/ruqima/ruqima.env, written by\n"
@@ -75,6 +78,8 @@ int main(int argc, char **argv)
 		return cli_codes(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "import") == 0)
 		return cli_import(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "notify") == 0)
+		return cli_notify(&cfg, argc - 2, argv + 2);
 	usage(stderr);
 	return 2;
 }

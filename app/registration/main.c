@@ -2,6 +2,7 @@
 #include "rq_app.h"
 #include "rq_auth.h"
 #include "rq_server.h"
+#include "attachments.h"
 #include "codes.h"
 #include "images.h"
 #include "profile.h"
@@ -22,6 +23,10 @@ static const struct rq_route routes[] = {
     {"GET", "/api/v1/registration/profile", registration_profile_get, RQ_AUTH_ACCOUNT, 0, NULL},
     {"PUT", "/api/v1/registration/profile", registration_profile_put, RQ_AUTH_ACCOUNT,
      RQ_ROUTE_JSON, NULL},
+    {"POST", "/api/v1/registration/attachments", registration_attachments_create, RQ_AUTH_ACCOUNT,
+     RQ_ROUTE_UPLOAD, NULL},
+    {"GET", "/api/v1/registration/attachments/{id}", registration_attachments_get, RQ_AUTH_ACCOUNT,
+     0, NULL},
     {"POST", "/api/v1/registration/visits", registration_visits_create, RQ_AUTH_ACCOUNT,
      RQ_ROUTE_JSON, NULL},
     {"GET", "/api/v1/registration/visits", registration_visits_list, RQ_AUTH_ACCOUNT, 0, NULL},

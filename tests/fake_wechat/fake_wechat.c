@@ -6,7 +6,8 @@
  * Plain HTTP/1.1 on 127.0.0.1:P, one request per connection, served one at a
  * time: the server under test makes a handful of calls, so simplicity beats
  * throughput. All state is in memory. The magic js_code values are described
- * over handle_jscode2session(); test hooks are GET /_calls, GET /_messages and
+ * over handle_jscode2session(), the magic recipients of subscribe messages over
+ * handle_subscribe_send(); test hooks are GET /_calls, GET /_messages and
  * POST /_reset. The pidfile is written once the socket listens, so a test can
  * wait for it to appear before making calls.
  */
@@ -58,6 +59,7 @@ static struct {
 	unsigned long tokens_issued; /* not cleared by /_reset: see handle_reset() */
 	struct strlist used_codes;   /* codes that already produced a session */
 	struct strlist busy_seen;    /* busy-once codes that already failed once */
+	struct strlist send_seen;    /* "-once" recipients that already failed once */
 	cJSON *messages;	     /* array of the accepted subscribe messages */
 } g;
 
@@ -413,8 +415,21 @@ static bool token_ok(const char *token)
 	return strcmp(canonical, token) == 0; /* rejects leading zeros */
 }
 
-static cJSON *handle_subscribe_send(const struct request *rq)
+/*
+ * Accepts a message into /_messages. Recipients (touser): "blocked" answers 43101 (the user
+ * refused); "busy-once:<x>" answers -1 (busy) the first time, "http500-once:<x>" HTTP 500
+ * the first time and "stale-token-once:<x>" 40001 (token invalid) the first time, each then
+ * accepted. Sets *status (200 or 500).
+ */
+static cJSON *handle_subscribe_send(const struct request *rq, int *status)
 {
+	static const struct {
+		const char *prefix, *errmsg;
+		int errcode; /* 0: answer HTTP 500 */
+	} fail_once[] = {
+	    {"busy-once:", "system error", -1},
+	    {"http500-once:", NULL, 0},
+	    {"stale-token-once:", "invalid credential, access_token is invalid", 40001}};
 	g.calls_send++;
 	if (!token_ok(param(rq, "access_token")))
 		return wx_error(40001, "invalid credential, access_token is invalid or not latest");
@@ -429,7 +444,18 @@ static cJSON *handle_subscribe_send(const struct request *rq)
 		answer = wx_error(40037, "invalid template_id");
 	else if (strcmp(touser->valuestring, "blocked") == 0)
 		answer = wx_error(43101, "user refuse to accept the msg");
-	else if (cJSON_AddItemToArray(g.messages, msg))
+	for (size_t i = 0;
+	     answer == NULL && cJSON_IsObject(msg) && i < sizeof(fail_once) / sizeof(fail_once[0]);
+	     i++) {
+		const char *to = touser->valuestring;
+		if (after_prefix(to, fail_once[i].prefix) == NULL || strlist_has(&g.send_seen, to))
+			continue;
+		if (strlist_add(&g.send_seen, to) < 0)
+			break;
+		*status = fail_once[i].errcode == 0 ? 500 : 200;
+		answer = wx_error(fail_once[i].errcode, fail_once[i].errmsg);
+	}
+	if (answer == NULL && cJSON_IsObject(msg) && cJSON_AddItemToArray(g.messages, msg))
 		return wx_error(0, "ok"); /* g.messages owns msg now */
 	cJSON_Delete(msg);
 	return answer;
@@ -450,6 +476,7 @@ static cJSON *handle_reset(void)
 	g.calls_session = g.calls_token = g.calls_send = 0;
 	strlist_clear(&g.used_codes);
 	strlist_clear(&g.busy_seen);
+	strlist_clear(&g.send_seen);
 	cJSON_Delete(g.messages);
 	g.messages = cJSON_CreateArray();
 	return g.messages != NULL ? wx_error(0, "ok") : NULL;
@@ -467,7 +494,7 @@ static cJSON *dispatch(const struct request *rq, int *status)
 	if (get && strcmp(p, "/cgi-bin/token") == 0)
 		return handle_token(rq);
 	if (post && strcmp(p, "/cgi-bin/message/subscribe/send") == 0)
-		return handle_subscribe_send(rq);
+		return handle_subscribe_send(rq, status);
 	if (get && strcmp(p, "/_calls") == 0)
 		return handle_calls();
 	if (get && strcmp(p, "/_messages") == 0)
@@ -667,6 +694,7 @@ int main(int argc, char **argv)
 		unlink(pidfile);
 	strlist_clear(&g.used_codes);
 	strlist_clear(&g.busy_seen);
+	strlist_clear(&g.send_seen);
 	cJSON_Delete(g.messages);
 	return 0;
 }

@@ -57,6 +57,8 @@ static void defaults_without_any_setting(void **state)
 	assert_int_equal(c.max_requests, 10000);
 	assert_int_equal(c.request_timeout, 30);
 	assert_int_equal(c.max_body, 1048576);
+	assert_int_equal(c.attachment_max_bytes, 4194304);
+	assert_int_equal(c.attachment_daily_max, 200);
 	assert_false(c.dev_login);
 	assert_int_equal(c.session_ttl, 604800);
 	assert_int_equal(c.session_idle, 7200);
@@ -146,6 +148,8 @@ static const struct range ranges[] = {
     {"RUQIMA_SESSION_IDLE", "60", "7776000", "59", "7776001"},
     {"RUQIMA_LOGIN_MAX_FAILURES", "1", "1000", "0", "1001"},
     {"RUQIMA_LOGIN_LOCKOUT", "1", "86400", "0", "86401"},
+    {"RUQIMA_ATTACHMENT_MAX_BYTES", "1024", "67108864", "1023", "67108865"},
+    {"RUQIMA_ATTACHMENT_DAILY_MAX", "1", "100000", "0", "100001"},
 };
 
 static int load_with(const char *name, const char *value)

@@ -83,6 +83,7 @@ static const struct rq_route routes[] = {
     {"DELETE", "/api/v1/test/items/{id}", h_item, RQ_AUTH_NONE, 0, NULL},
     {"GET", "/api/v1/test/private", h_private, RQ_AUTH_ANY, 0, NULL},
     {"POST", "/api/v1/test/admin", h_private, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, NULL},
+    {"POST", "/api/v1/test/upload", h_item, RQ_AUTH_NONE, RQ_ROUTE_UPLOAD, NULL},
 };
 static const struct rq_app app = {"test", routes, sizeof(routes) / sizeof(routes[0])};
 
@@ -120,6 +121,7 @@ static int setup(void **state)
 	if (rq_config_load(&f.cfg) != 0)
 		return -1;
 	f.cfg.max_body = 1024;
+	f.cfg.attachment_max_bytes = 2048;
 	f.arena = rq_arena_new();
 	*state = &f;
 	return f.arena != NULL ? 0 : -1;
@@ -141,7 +143,7 @@ static void run(struct fixture *f, char **env, const char *body, size_t body_len
 	f->req.db = NULL;
 	struct body_src src = {body, body_len, 0};
 	enum rq_parse_status ps =
-	    rq_req_parse(&f->req, f->arena, env, f->cfg.max_body, read_body, &src);
+	    rq_req_parse(&f->req, f->arena, env, rq_app_max_body(&app, &f->cfg), read_body, &src);
 	rq_app_handle(&app, &f->req, &f->resp, ps);
 	f->wire = rq_resp_serialize(&f->req, &f->resp, &f->wire_len);
 }
@@ -293,12 +295,44 @@ static void body_over_the_cap_is_413(void **state)
 		       "CONTENT_LENGTH=1025",
 		       "REQUEST_ID=r413",
 		       NULL};
-	run(f, env, "{}", 2);
+	/* the server reads bodies up to the largest route cap, so the whole body is there */
+	char *body = rq_alloc(f->arena, 1025);
+	memset(body, ' ', 1025);
+	run(f, env, body, 1025);
 	expect_problem(f, 413, "/problems/too-large");
 	cJSON *detail = cJSON_GetObjectItemCaseSensitive(body_json(f), "detail");
 	assert_true(cJSON_IsString(detail));
 	assert_non_null(strstr(detail->valuestring, "1024"));
 	expect_request_id_header(f, "r413");
+}
+
+/* An upload route has its own cap; the other routes keep theirs although the server now
+ * reads bodies up to the larger one. */
+static void upload_route_has_its_own_cap(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(rq_app_max_body(&app, &f->cfg), 2048);
+	char *body = rq_alloc(f->arena, 2049);
+	memset(body, 'x', 2049);
+	char *at_cap[] = {"REQUEST_METHOD=POST", "DOCUMENT_URI=/api/v1/test/upload",
+			  "CONTENT_TYPE=image/png", "CONTENT_LENGTH=2048", NULL};
+	run(f, at_cap, body, 2048);
+	assert_int_equal(f->resp.status, 204);
+	assert_int_equal(seen.calls, 1);
+	seen.calls = 0;
+
+	char *over[] = {"REQUEST_METHOD=POST", "DOCUMENT_URI=/api/v1/test/upload",
+			"CONTENT_TYPE=image/png", "CONTENT_LENGTH=2049", NULL};
+	run(f, over, body, 2049);
+	expect_problem(f, 413, "/problems/too-large");
+	cJSON *detail = cJSON_GetObjectItemCaseSensitive(body_json(f), "detail");
+	assert_non_null(strstr(detail->valuestring, "2048"));
+
+	/* 1500 bytes: read in full, but over the JSON route's 1024 */
+	run_json(f, "application/json", body, 1500);
+	expect_problem(f, 413, "/problems/too-large");
+	detail = cJSON_GetObjectItemCaseSensitive(body_json(f), "detail");
+	assert_non_null(strstr(detail->valuestring, "1024"));
 }
 
 static void short_body_is_400(void **state)
@@ -468,6 +502,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(json_that_is_not_an_object_is_400, setup, teardown),
 	    cmocka_unit_test_setup_teardown(json_with_bytes_after_a_nul_is_400, setup, teardown),
 	    cmocka_unit_test_setup_teardown(body_over_the_cap_is_413, setup, teardown),
+	    cmocka_unit_test_setup_teardown(upload_route_has_its_own_cap, setup, teardown),
 	    cmocka_unit_test_setup_teardown(short_body_is_400, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad_content_length_is_400, setup, teardown),
 	    cmocka_unit_test_setup_teardown(get_reaches_the_handler, setup, teardown),

@@ -61,6 +61,13 @@ static size_t collect(char *data, size_t size, size_t nmemb, void *ctx)
 struct api_resp *api_call(const char *method, const char *path, const char *content_type,
 			  const char *body, const char *const *headers)
 {
+	return api_call_bytes(method, path, content_type, body, body != NULL ? strlen(body) : 0,
+			      headers);
+}
+
+struct api_resp *api_call_bytes(const char *method, const char *path, const char *content_type,
+				const void *body, size_t body_len, const char *const *headers)
+{
 	CURL *c = curl_easy_init();
 	assert_non_null(c);
 	char url[2048];
@@ -79,7 +86,7 @@ struct api_resp *api_call(const char *method, const char *path, const char *cont
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 	}
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -530,4 +537,26 @@ int api_sh(const char *fmt, ...)
 	va_end(ap);
 	int st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+cJSON *api_fake_wechat_get(const char *path)
+{
+	char url[1024];
+	snprintf(url, sizeof(url), "%s%s", api_env("RUQIMA_TEST_FAKE_WECHAT_URL"), path);
+	struct buf b = {calloc(1, 1), 0};
+	CURL *c = curl_easy_init();
+	assert_non_null(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	CURLcode rc = curl_easy_perform(c);
+	curl_easy_cleanup(c);
+	if (rc != CURLE_OK)
+		fail_msg("GET %s: %s", url, curl_easy_strerror(rc));
+	cJSON *o = cJSON_Parse(b.p);
+	if (o == NULL)
+		fail_msg("GET %s: not JSON: %s", url, b.p);
+	free(b.p);
+	return o;
 }

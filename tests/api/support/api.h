@@ -35,6 +35,9 @@ const char *api_env(const char *key);
  * free with api_free(). */
 struct api_resp *api_call(const char *method, const char *path, const char *content_type,
 			  const char *body, const char *const *headers);
+/* api_call with a body of body_len bytes, which may hold NUL bytes (images). */
+struct api_resp *api_call_bytes(const char *method, const char *path, const char *content_type,
+				const void *body, size_t body_len, const char *const *headers);
 /* A JSON POST with an optional bearer token. */
 struct api_resp *api_post_json(const char *path, const char *json, const char *bearer);
 /* A GET with an optional bearer token. */
@@ -133,6 +136,10 @@ double api_now(void);
 /* Waits up to secs for file to have a line containing needle (and also, unless NULL): logs
  * are written with a buffer. Returns true when it has. */
 bool api_file_has_line_soon(const char *file, const char *needle, const char *also, int secs);
+
+/* GET path (a test hook: /_calls, /_messages) of the fake WeChat server; its JSON answer,
+ * to free with cJSON_Delete(). Fails the test when it does not answer JSON. */
+cJSON *api_fake_wechat_get(const char *path);
 
 /* Runs a shell command; returns its exit status. */
 int api_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,17 @@
+/* The mini-program's notification list (issue 5): the outbox rows addressed to the account
+ * (new, edited and finished visits to enterprises it manages, queued by the registration
+ * family), with their read state. */
+#ifndef EVALUATION_NOTIFICATIONS_H
+#define EVALUATION_NOTIFICATIONS_H
+
+#include "rq_http.h"
+
+/* GET /api/v1/evaluation/notifications?limit=&after=&unread=true|false: newest first,
+ * keyset-paged; each {id, kind, visit_id, enterprise_id, payload, created_at, read,
+ * read_at}. Raises 400 naming a malformed parameter. */
+void evaluation_notifications_list(struct rq_req *req, struct rq_resp *resp);
+/* POST /api/v1/evaluation/notifications/{id}/read: marks it read (the first time only)
+ * and answers it. Raises 404 notification-unknown unless it is the account's. */
+void evaluation_notifications_read(struct rq_req *req, struct rq_resp *resp);
+
+#endif

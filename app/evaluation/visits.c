@@ -1,0 +1,198 @@
+#include "visits.h"
+
+#include "rq_db.h"
+#include "rq_input.h"
+#include "rq_page.h"
+
+#include <string.h>
+
+enum { ID_MAX_DIGITS = 18, REASON_MAX = 500 };
+
+/* The enterprise the account acts for, when it still manages it. */
+static struct rq_stmt st_current =
+    RQ_STMT("evaluation_visits_current",
+	    "SELECT a.current_enterprise_id AS id FROM rq.accounts a"
+	    " WHERE a.id = rq.current_account_id() AND rq.actor_manages(a.current_enterprise_id)",
+	    0);
+/* Newest first by id (ids grow with registration time); $1 is the keyset bound, INT64_MAX
+ * for the first page. A bare comparison (no "$1 = 0 OR", no COALESCE, which the planner counts
+ * as leaky under row-level security) stays an index condition of the generic plan, so a deep
+ * page starts at its row instead of filtering the pages before it. Row-level
+ * security already limits rows to enterprises the account manages; the WHERE names the one
+ * selected. Dates are the city's (the database's time zone). */
+static struct rq_stmt st_list =
+    RQ_STMT("evaluation_visits_list",
+	    "SELECT v.id, rq.visit_summary(v) || jsonb_build_object('rating',"
+	    " (SELECT e.value FROM rq.evaluations e WHERE e.visit_id = v.id)) AS item"
+	    " FROM rq.visits v WHERE v.enterprise_id = $3::bigint"
+	    " AND v.id < $1::bigint"
+	    " AND ($4::text IS NULL OR rq.visit_status(v) = $4)"
+	    " AND ($5::text IS NULL OR v.confirmation = $5)"
+	    " AND ($6::text IS NULL OR v.activity_type = $6)"
+	    " AND ($7::date IS NULL OR v.entered_at >= $7::date::timestamptz)"
+	    " AND ($8::date IS NULL OR v.entered_at < ($8::date + 1)::timestamptz)"
+	    " AND ($9::bigint IS NULL OR EXISTS (SELECT 1 FROM rq.visit_units vu"
+	    " WHERE vu.visit_id = v.id AND vu.unit_id = $9::bigint))"
+	    " ORDER BY v.id DESC LIMIT $2::int",
+	    9);
+static struct rq_stmt st_detail =
+    RQ_STMT("evaluation_visits_detail", "SELECT rq.visit_for_enterprise($1::bigint) AS detail", 1);
+static struct rq_stmt st_answer = RQ_STMT(
+    "evaluation_visits_answer", "SELECT rq.visit_answer($1::bigint, $2, $3, $4) AS outcome", 4);
+
+static const char *const statuses[] = {"registered", "confirmed", "disputed", "finished", NULL};
+static const char *const confirmations[] = {"pending", "confirmed", "disputed", NULL};
+static const char *const activity_types[] = {"visit", "research", "inspection", NULL};
+static const char *const dispute_categories[] = {"wrong_people", "wrong_matter", "never_came",
+						 "other", NULL};
+
+static void visit_unknown(struct rq_req *req, struct rq_resp *resp)
+{
+	rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
+		   "there is no such visit to an enterprise you manage");
+}
+
+const char *evaluation_visit_id(struct rq_req *req, struct rq_resp *resp)
+{
+	if (req->nparams < 1 || !rq_input_id(req->params[0], ID_MAX_DIGITS)) {
+		visit_unknown(req, resp);
+		return NULL;
+	}
+	return req->params[0];
+}
+
+cJSON *evaluation_json_item(const PGresult *res, int row)
+{
+	const char *text = rq_sql_val(res, row, "item");
+	cJSON *item = text != NULL ? cJSON_Parse(text) : NULL;
+	return item != NULL ? item : cJSON_CreateNull();
+}
+
+void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const char *id, int status)
+{
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, &st_detail, params);
+	if (!rq_sql_one(req, resp, res))
+		return;
+	const char *text = rq_sql_val(res, 0, "detail");
+	cJSON *detail = text != NULL ? cJSON_Parse(text) : NULL;
+	if (detail == NULL) {
+		visit_unknown(req, resp);
+		return;
+	}
+	rq_resp_json(req, resp, status, detail);
+}
+
+/* A query parameter that must be one of list (NULL when absent); answers 400 otherwise. */
+static bool query_enum(struct rq_req *req, struct rq_resp *resp, const char *name,
+		       const char *const *list, const char **out)
+{
+	*out = rq_req_query(req, name);
+	if (*out == NULL || rq_input_one_of(*out, list))
+		return true;
+	const char *msg = "must be one of:";
+	for (const char *const *p = list; *p != NULL; p++)
+		msg = rq_printf(req->arena, "%s %s", msg, *p);
+	rq_problem_field(req, resp, 400, name, msg);
+	return false;
+}
+
+static bool query_date(struct rq_req *req, struct rq_resp *resp, const char *name, const char **out)
+{
+	*out = rq_req_query(req, name);
+	if (*out == NULL || rq_input_date(*out))
+		return true;
+	rq_problem_field(req, resp, 400, name, "must be a date YYYY-MM-DD");
+	return false;
+}
+
+void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp)
+{
+	struct rq_page page;
+	const char *status, *confirmation, *type, *from, *to;
+	if (rq_page_parse(req, resp, &page) != 0 ||
+	    !query_enum(req, resp, "status", statuses, &status) ||
+	    !query_enum(req, resp, "confirmation", confirmations, &confirmation) ||
+	    !query_enum(req, resp, "activity_type", activity_types, &type) ||
+	    !query_date(req, resp, "from", &from) || !query_date(req, resp, "to", &to))
+		return;
+	const char *unit = rq_req_query(req, "unit_id");
+	if (unit != NULL && !rq_input_id(unit, ID_MAX_DIGITS)) {
+		rq_problem_field(req, resp, 400, "unit_id", "must be the id of a unit");
+		return;
+	}
+	PGresult *res = rq_sql(req, &st_current, NULL);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		rq_problem(req, resp, 409, "no-enterprise-selected", "No enterprise selected",
+			   "请先认证企业，或在“切换企业”中选择一家您管理的企业");
+		return;
+	}
+	const char *enterprise = rq_strdup(req->arena, rq_sql_val(res, 0, "id"));
+	const char *bound = page.after > 0 ? page.after_s : "9223372036854775807";
+	const char *params[] = {bound, page.limit_s, enterprise, status, confirmation,
+				type,  from,	     to,	 unit};
+	res = rq_sql(req, &st_list, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	rq_page_respond(req, resp, res, &page, evaluation_json_item);
+}
+
+void evaluation_visits_get(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = evaluation_visit_id(req, resp);
+	if (id != NULL)
+		evaluation_visit_respond(req, resp, id, 200);
+}
+
+/* Runs rq.visit_answer and answers its outcome. */
+static void answer(struct rq_req *req, struct rq_resp *resp, const char *id, const char *decision,
+		   const char *category, const char *reason)
+{
+	const char *params[] = {id, decision, category, reason};
+	PGresult *res = rq_sql(req, &st_answer, params);
+	if (!rq_sql_one(req, resp, res))
+		return;
+	const char *outcome = rq_sql_val(res, 0, "outcome");
+	if (outcome == NULL)
+		rq_problem_internal(req, resp, "rq.visit_answer returned no outcome");
+	else if (strcmp(outcome, "ok") == 0)
+		evaluation_visit_respond(req, resp, id, 200);
+	else if (strcmp(outcome, "not-found") == 0)
+		visit_unknown(req, resp);
+	else if (strcmp(outcome, "already-answered") == 0)
+		rq_problem(req, resp, 409, "already-answered", "Already answered",
+			   "该次入企已确认或已提出异议，不能再更改");
+	else
+		rq_problem_internal(req, resp, outcome);
+}
+
+void evaluation_visits_confirm(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = evaluation_visit_id(req, resp);
+	if (id != NULL)
+		answer(req, resp, id, "confirmed", NULL, NULL);
+}
+
+void evaluation_visits_dispute(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *id = evaluation_visit_id(req, resp);
+	if (id == NULL)
+		return;
+	cJSON *errors = rq_errors_new();
+	const char *category =
+	    rq_input_enum(req->json, "category", dispute_categories, true, errors);
+	bool other = category != NULL && strcmp(category, "other") == 0;
+	const char *reason = rq_json_string(req->json, "reason", other, 1, REASON_MAX, errors);
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return;
+	}
+	cJSON_Delete(errors);
+	answer(req, resp, id, "disputed", category, reason);
+}

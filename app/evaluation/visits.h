@@ -1,0 +1,37 @@
+/* Visits to the enterprise a manager acts for (issue 5): the list of the current
+ * enterprise, one visit in detail, and the enterprise's answer (confirm or dispute). All
+ * routes need a mini-program session; row-level security and rq.actor_manages decide what
+ * is seen (migrations/0014_visits.sql, 0015_evaluations.sql): a manager of another
+ * enterprise, an unbound former manager and the official who registered the visit get 404. */
+#ifndef EVALUATION_VISITS_H
+#define EVALUATION_VISITS_H
+
+#include <libpq-fe.h>
+
+#include "rq_http.h"
+
+/* GET /api/v1/evaluation/visits?limit=&after=&status=&confirmation=&activity_type=&from=
+ * &to=&unit_id=: the visits to the current enterprise (accounts.current_enterprise_id),
+ * newest first, keyset-paged. Raises 400 naming a malformed parameter, 409
+ * no-enterprise-selected when the account acts for no enterprise it manages. */
+void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp);
+/* GET /api/v1/evaluation/visits/{id}: the visit (official, unit, certificate, companions,
+ * matter, legal basis, credential photos, scan time and location flags, edit history,
+ * result) with the answer, the rating and its cases. Raises 404 visit-unknown. */
+void evaluation_visits_get(struct rq_req *req, struct rq_resp *resp);
+/* POST /api/v1/evaluation/visits/{id}/confirm: 200 with the detail. Raises 404
+ * visit-unknown, 409 already-answered. */
+void evaluation_visits_confirm(struct rq_req *req, struct rq_resp *resp);
+/* POST /api/v1/evaluation/visits/{id}/dispute {category: wrong_people | wrong_matter |
+ * never_came | other, reason (1..500, required for other)}: 200 with the detail; opens a
+ * case (source dispute). Raises 422 naming a bad field, 404, 409 already-answered. */
+void evaluation_visits_dispute(struct rq_req *req, struct rq_resp *resp);
+
+/* The {id} of the path when it can name a visit; else answers 404 and returns NULL. */
+const char *evaluation_visit_id(struct rq_req *req, struct rq_resp *resp);
+/* Answers status with the detail of visit id as the manager sees it, or 404. */
+void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const char *id, int status);
+/* A jsonb column parsed back into cJSON (JSON null for SQL NULL): rq_page_respond items. */
+cJSON *evaluation_json_item(const PGresult *res, int row);
+
+#endif

@@ -1,0 +1,211 @@
+#include "attachments.h"
+
+#include "rq_config.h"
+#include "rq_db.h"
+#include "rq_image.h"
+#include "rq_log.h"
+#include "rq_num.h"
+#include "rq_sha256.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h> /* mkostemp */
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* created_at is now(): the row's default, in this same transaction (one round trip). */
+static struct rq_stmt st_add =
+    RQ_STMT("registration_attachment_add",
+	    "SELECT rq.attachment_add($1, $2, $3::int, $4::int) AS id, now() AS created_at", 4);
+/* Row-level security decides who sees the row (policy attachments_app_read). */
+static struct rq_stmt st_get =
+    RQ_STMT("registration_attachment_get",
+	    "SELECT sha256, content_type FROM rq.attachments WHERE id = $1::bigint", 1);
+
+/* Photos may be cached by the device that was allowed to fetch them, never by a proxy. */
+static const char ATTACHMENT_CACHE_CONTROL[] = "private, max-age=3600";
+
+/* The media type of the Content-Type header, without parameters, compared without case:
+ * true when it is `type`. */
+static bool media_type_is(const char *header, const char *type)
+{
+	size_t n = strlen(type);
+	if (strncasecmp(header, type, n) != 0)
+		return false;
+	const char *rest = header + n;
+	while (*rest == ' ')
+		rest++;
+	return *rest == '\0' || *rest == ';';
+}
+
+/* Raises 415 for another media type, 422 (body) for an empty body or one that is neither
+ * JPEG nor PNG, 422 (Content-Type) when a declared image type disagrees with the bytes.
+ * Returns the type, or RQ_IMAGE_NONE after answering. */
+static enum rq_image_type checked_type(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *ct = req->content_type;
+	bool jpeg = media_type_is(ct, "image/jpeg"), png = media_type_is(ct, "image/png");
+	if (!jpeg && !png && !media_type_is(ct, "application/octet-stream")) {
+		rq_problem(req, resp, 415, "unsupported-media-type", "Unsupported media type",
+			   "send the photo's bytes as image/jpeg, image/png or "
+			   "application/octet-stream");
+		return RQ_IMAGE_NONE;
+	}
+	cJSON *errors = rq_errors_new();
+	enum rq_image_type type = rq_image_sniff(req->body, req->body_len);
+	if (req->body_len == 0)
+		rq_errors_add(errors, "body", "empty: send the photo's bytes");
+	else if (type == RQ_IMAGE_NONE)
+		rq_errors_add(errors, "body", "not a JPEG or PNG image");
+	else if ((jpeg && type != RQ_IMAGE_JPEG) || (png && type != RQ_IMAGE_PNG))
+		rq_errors_add(errors, "Content-Type",
+			      rq_printf(req->arena, "says %s, but the bytes are %s",
+					jpeg ? "image/jpeg" : "image/png", rq_image_mime(type)));
+	if (cJSON_GetArraySize(errors) > 0) {
+		rq_problem_invalid(req, resp, errors);
+		return RQ_IMAGE_NONE;
+	}
+	cJSON_Delete(errors);
+	return type;
+}
+
+/* mkdir that accepts an existing directory. Inside uploads/ (setgid, group www-data) the
+ * new directory keeps that group, so nginx may read what lands in it. */
+static int make_dir(const char *path)
+{
+	if (mkdir(path, 02750) != 0 && errno != EEXIST) {
+		rq_log_event("error", "could not create an upload directory", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Makes the rename of a new file in dir durable. */
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Stores the bytes as <uploads>/attachments/<sha[0:2]>/<sha>, 0640: a temporary file in
+ * the same directory, fsync'd, then renamed into place, so the name never shows a partial
+ * file. A file already under that name has these very bytes and is kept. Returns 0, or -1
+ * (logged). */
+static int store(struct rq_req *req, const char *sha, const char *data, size_t len)
+{
+	const char *top = rq_printf(req->arena, "%s/uploads/attachments", req->cfg->state_dir);
+	const char *dir = rq_printf(req->arena, "%s/%.2s", top, sha);
+	const char *path = rq_printf(req->arena, "%s/%s", dir, sha);
+	if (make_dir(top) != 0 || make_dir(dir) != 0)
+		return -1;
+	if (access(path, F_OK) == 0)
+		return 0;
+	char *tmp = rq_printf(req->arena, "%s/.%s.XXXXXX", dir, sha);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rq_log_event("error", "could not create an upload file", strerror(errno));
+		return -1;
+	}
+	int rc = fchmod(fd, 0640) == 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
+	int err = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc == 0 && rename(tmp, path) != 0) {
+		rc = -1;
+		err = errno;
+	}
+	if (rc != 0) {
+		unlink(tmp);
+		rq_log_event("error", "could not write an upload file", strerror(err));
+		return -1;
+	}
+	if (sync_dir(dir) != 0)
+		rq_log_event("warn", "could not fsync an upload directory", dir);
+	return 0;
+}
+
+void registration_attachments_create(struct rq_req *req, struct rq_resp *resp)
+{
+	enum rq_image_type type = checked_type(req, resp);
+	if (type == RQ_IMAGE_NONE)
+		return;
+	char sha[RQ_SHA256_HEX_LEN + 1];
+	rq_sha256_hex(req->body, req->body_len, sha);
+	const char *mime = rq_image_mime(type);
+	const char *size = rq_printf(req->arena, "%zu", req->body_len);
+	const char *daily = rq_printf(req->arena, "%d", req->cfg->attachment_daily_max);
+	const char *params[] = {sha, mime, size, daily};
+	/* The row first, in the request's transaction, then the file: a failed write rolls the
+	 * row back, so no row ever names a missing file. */
+	PGresult *res = rq_sql(req, &st_add, params);
+	if (!rq_sql_one(req, resp, res))
+		return;
+	const char *id = rq_sql_val(res, 0, "id");
+	if (id == NULL) {
+		rq_problem(req, resp, 429, "attachment-quota", "Too many photos",
+			   rq_printf(req->arena,
+				     "an account may upload at most %d photos in 24 hours",
+				     req->cfg->attachment_daily_max));
+		return;
+	}
+	if (store(req, sha, req->body, req->body_len) != 0) {
+		rq_problem_internal(req, resp, NULL);
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", id);
+	cJSON_AddStringToObject(o, "content_type", mime);
+	cJSON_AddNumberToObject(o, "size_bytes", (double)req->body_len);
+	cJSON_AddStringToObject(o, "sha256", sha);
+	rq_json_add_column(o, res, 0, "created_at");
+	rq_resp_header(resp, "Location",
+		       rq_printf(req->arena, "/api/v1/registration/attachments/%s", id));
+	rq_resp_json(req, resp, 201, o);
+}
+
+void registration_attachments_get(struct rq_req *req, struct rq_resp *resp)
+{
+	int64_t id;
+	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
+		rq_problem(req, resp, 404, "not-found", "Not found", "no such attachment");
+		return;
+	}
+	const char *params[] = {req->params[0]};
+	PGresult *res = rq_sql(req, &st_get, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		rq_problem(req, resp, 404, "not-found", "Not found", "no such attachment");
+		return;
+	}
+	/* sha256 is 64 hex digits and content_type one of two by the table's CHECKs */
+	const char *sha = rq_sql_val(res, 0, "sha256");
+	rq_resp_protected_file(req, resp, rq_sql_val(res, 0, "content_type"),
+			       rq_printf(req->arena, "attachments/%.2s/%s", sha, sha));
+	rq_resp_header(resp, "Cache-Control", ATTACHMENT_CACHE_CONTROL);
+}
