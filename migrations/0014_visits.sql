@@ -258,43 +258,40 @@ SELECT audit.enable('rq.outbox');
 -- ---------------------------------------------------------------------------------
 -- Privileges and row-level security
 -- ---------------------------------------------------------------------------------
-ALTER TABLE rq.policy ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.policy FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.policy_unit_overrides ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.policy_unit_overrides FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.attachments ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.attachments FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.visits ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.visits FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.visit_units ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.visit_units FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.visit_attachments ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.visit_attachments FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.visit_edits ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.visit_edits FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.filings ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.filings FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.idempotency_keys ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.idempotency_keys FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.outbox ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.outbox FORCE ROW LEVEL SECURITY;
+-- Row-level security on, for the owner too (FORCE), with the two policies every table of
+-- ours has: the owner (migrations, the CLI, the SECURITY DEFINER functions) sees and
+-- writes everything; the reporting role reads everything (unless p_report is false).
+-- The application role's policies are each table's own, below.
+CREATE FUNCTION rq.rls_enable(p_table regclass, p_report boolean DEFAULT true) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name text := (SELECT c.relname FROM pg_class c WHERE c.oid = p_table);
+BEGIN
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', p_table);
+    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', p_table);
+    EXECUTE format('CREATE POLICY %I ON %s TO ruqima_owner USING (true) WITH CHECK (true)',
+                   v_name || '_owner_all', p_table);
+    IF p_report THEN
+        EXECUTE format('GRANT SELECT ON %s TO ruqima_report', p_table);
+        EXECUTE format('CREATE POLICY %I ON %s FOR SELECT TO ruqima_report USING (true)',
+                       v_name || '_report_read', p_table);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION rq.rls_enable(regclass, boolean) IS
+    'forced row-level security with the owner-all and report-read policies; for migrations';
+REVOKE ALL ON FUNCTION rq.rls_enable(regclass, boolean) FROM PUBLIC;
 
-CREATE POLICY policy_owner_all ON rq.policy TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY policy_unit_overrides_owner_all ON rq.policy_unit_overrides TO ruqima_owner
-    USING (true) WITH CHECK (true);
-CREATE POLICY attachments_owner_all ON rq.attachments TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY visits_owner_all ON rq.visits TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY visit_units_owner_all ON rq.visit_units TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY visit_attachments_owner_all ON rq.visit_attachments TO ruqima_owner
-    USING (true) WITH CHECK (true);
-CREATE POLICY visit_edits_owner_all ON rq.visit_edits TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY filings_owner_all ON rq.filings TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY idempotency_keys_owner_all ON rq.idempotency_keys TO ruqima_owner
-    USING (true) WITH CHECK (true);
-CREATE POLICY outbox_owner_all ON rq.outbox TO ruqima_owner USING (true) WITH CHECK (true);
+SELECT rq.rls_enable(t) FROM unnest(ARRAY['rq.policy', 'rq.policy_unit_overrides',
+    'rq.attachments', 'rq.visits', 'rq.visit_units', 'rq.visit_attachments', 'rq.visit_edits',
+    'rq.filings', 'rq.outbox']::regclass[]) AS t;
+-- The stored answers are the app's business only.
+SELECT rq.rls_enable('rq.idempotency_keys', p_report => false);
 
 -- The rules are public to every signed-in actor (the mini-program explains them).
-GRANT SELECT ON rq.policy, rq.policy_unit_overrides TO ruqima_app, ruqima_report;
+GRANT SELECT ON rq.policy, rq.policy_unit_overrides TO ruqima_app;
 CREATE POLICY policy_app_read ON rq.policy FOR SELECT TO ruqima_app
     USING (rq.actor_kind() IS NOT NULL);
 CREATE POLICY policy_unit_overrides_app_read ON rq.policy_unit_overrides FOR SELECT
@@ -360,17 +357,6 @@ CREATE POLICY attachments_app_read ON rq.attachments FOR SELECT TO ruqima_app
 CREATE POLICY outbox_app_read ON rq.outbox FOR SELECT TO ruqima_app
     USING (account_id = rq.current_account_id());
 
-GRANT SELECT ON rq.visits, rq.visit_units, rq.visit_attachments, rq.visit_edits, rq.filings,
-                rq.attachments, rq.outbox
-    TO ruqima_report;
-CREATE POLICY visits_report_read ON rq.visits FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY visit_units_report_read ON rq.visit_units FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY visit_attachments_report_read ON rq.visit_attachments FOR SELECT TO ruqima_report
-    USING (true);
-CREATE POLICY visit_edits_report_read ON rq.visit_edits FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY filings_report_read ON rq.filings FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY attachments_report_read ON rq.attachments FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY outbox_report_read ON rq.outbox FOR SELECT TO ruqima_report USING (true);
 
 -- ---------------------------------------------------------------------------------
 -- Functions
@@ -567,6 +553,8 @@ DECLARE
     v_day        int;
     v_week       int;
     v_month      int;
+    v_freq       record;
+    v_rule       text;
     v_local      timestamp;
     v_id         bigint;
     v_notified   int;
@@ -750,27 +738,21 @@ BEGIN
          WHERE vu.unit_id = v_unit AND vu.enterprise_id = e.id
            AND vu.entered_at >= rq.local_start('month', v_local) - interval '7 days'
            AND vu.entered_at < rq.local_end('month', v_local) + interval '7 days';
-        IF v_day > (v_pol ->> 'frequency_day_max')::int THEN
-            IF NOT 'frequency_day' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_day'::text; END IF;
-            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_day', 'unit_id', v_unit::text,
-                'count', v_day, 'limit', (v_pol ->> 'frequency_day_max')::int, 'message',
-                format('%s今天第 %s 次进入该企业（提醒阈值：每天 %s 次），将在统计中标注。无事不扰，请合并安排入企事项',
-                       v_unit_name, v_day, (v_pol ->> 'frequency_day_max')::int));
-        END IF;
-        IF v_week > (v_pol ->> 'frequency_week_max')::int THEN
-            IF NOT 'frequency_week' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_week'::text; END IF;
-            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_week', 'unit_id', v_unit::text,
-                'count', v_week, 'limit', (v_pol ->> 'frequency_week_max')::int, 'message',
-                format('%s本周第 %s 次进入该企业（提醒阈值：每周 %s 次），将在统计中标注',
-                       v_unit_name, v_week, (v_pol ->> 'frequency_week_max')::int));
-        END IF;
-        IF v_month > (v_pol ->> 'frequency_month_max')::int THEN
-            IF NOT 'frequency_month' = ANY (v_flags) THEN v_flags := v_flags || 'frequency_month'::text; END IF;
-            v_warnings := v_warnings || jsonb_build_object('rule', 'frequency_month', 'unit_id', v_unit::text,
-                'count', v_month, 'limit', (v_pol ->> 'frequency_month_max')::int, 'message',
-                format('%s本月第 %s 次进入该企业（提醒阈值：每月 %s 次），将在统计中标注',
-                       v_unit_name, v_month, (v_pol ->> 'frequency_month_max')::int));
-        END IF;
+        FOR v_freq IN SELECT * FROM (VALUES ('day', v_day, '今天', '每天'),
+                                            ('week', v_week, '本周', '每周'),
+                                            ('month', v_month, '本月', '每月'))
+                                    AS f (period, n, this_period, per_period) LOOP
+            v_max := (v_pol ->> ('frequency_' || v_freq.period || '_max'))::int;
+            CONTINUE WHEN v_freq.n <= v_max;
+            v_rule := 'frequency_' || v_freq.period;
+            IF NOT v_rule = ANY (v_flags) THEN
+                v_flags := v_flags || v_rule;
+            END IF;
+            v_warnings := v_warnings || jsonb_build_object('rule', v_rule,
+                'unit_id', v_unit::text, 'count', v_freq.n, 'limit', v_max, 'message',
+                format('%s%s第 %s 次进入该企业（提醒阈值：%s %s 次），将在统计中标注。无事不扰，请合并安排入企事项',
+                       v_unit_name, v_freq.this_period, v_freq.n, v_freq.per_period, v_max));
+        END LOOP;
     END LOOP;
 
     -- Where the phone was.

@@ -160,31 +160,12 @@ CREATE INDEX outbox_admin_idx ON rq.outbox (admin_user_id, id DESC) WHERE admin_
 -- ---------------------------------------------------------------------------------
 -- Privileges and row-level security
 -- ---------------------------------------------------------------------------------
-ALTER TABLE rq.visit_answers ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.visit_answers FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.evaluations ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.evaluations FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.evaluation_raters ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.evaluation_raters FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.cases ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.cases FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.case_events ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.case_events FORCE ROW LEVEL SECURITY;
-ALTER TABLE rq.case_attachments ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.case_attachments FORCE ROW LEVEL SECURITY;
-
-CREATE POLICY visit_answers_owner_all ON rq.visit_answers TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY evaluations_owner_all ON rq.evaluations TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY evaluation_raters_owner_all ON rq.evaluation_raters TO ruqima_owner
-    USING (true) WITH CHECK (true);
-CREATE POLICY cases_owner_all ON rq.cases TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY case_events_owner_all ON rq.case_events TO ruqima_owner USING (true) WITH CHECK (true);
-CREATE POLICY case_attachments_owner_all ON rq.case_attachments TO ruqima_owner
-    USING (true) WITH CHECK (true);
+SELECT rq.rls_enable(t) FROM unnest(ARRAY['rq.visit_answers', 'rq.evaluations',
+    'rq.evaluation_raters', 'rq.cases', 'rq.case_events', 'rq.case_attachments']::regclass[]) AS t;
 
 GRANT SELECT ON rq.visit_answers, rq.evaluations, rq.evaluation_raters, rq.cases,
                 rq.case_events, rq.case_attachments
-    TO ruqima_app, ruqima_report;
+    TO ruqima_app;
 
 -- The answer and the rating follow their visit (the subquery is itself row-level secured:
 -- the official, the enterprise's managers, the portal by scope).
@@ -223,14 +204,6 @@ CREATE POLICY attachments_case_read ON rq.attachments FOR SELECT TO ruqima_app
 CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app
     USING (admin_user_id = rq.current_admin_id());
 
-CREATE POLICY visit_answers_report_read ON rq.visit_answers FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY evaluations_report_read ON rq.evaluations FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY evaluation_raters_report_read ON rq.evaluation_raters FOR SELECT TO ruqima_report
-    USING (true);
-CREATE POLICY cases_report_read ON rq.cases FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY case_events_report_read ON rq.case_events FOR SELECT TO ruqima_report USING (true);
-CREATE POLICY case_attachments_report_read ON rq.case_attachments FOR SELECT TO ruqima_report
-    USING (true);
 
 -- ---------------------------------------------------------------------------------
 -- Functions: writes (SECURITY DEFINER)

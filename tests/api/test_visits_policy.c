@@ -168,6 +168,25 @@ static void test_edit_window_from_policy(void **state)
 	vs_scene_free(&s);
 }
 
+/* The reports read the rules and the visits (every row), never the stored answers of the
+ * idempotency keys. */
+static void test_report_role_reads_rules_not_answers(void **state)
+{
+	(void)state;
+	PGconn *owner = api_db("owner"), *report = api_db("report");
+	char *all = api_sql_value(owner, "SELECT count(*) FROM rq.policy", 0, NULL);
+	char *seen = api_sql_value(report, "SELECT count(*) FROM rq.policy", 0, NULL);
+	assert_string_equal(seen, all);
+	assert_string_not_equal(all, "0");
+	free(all);
+	free(seen);
+	char *state_ = api_sql_state(report, "SELECT count(*) FROM rq.idempotency_keys", 0, NULL);
+	assert_string_equal(state_, "42501");
+	free(state_);
+	PQfinish(owner);
+	PQfinish(report);
+}
+
 int main(void)
 {
 	api_init();
@@ -176,6 +195,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_geofence_from_policy, vs_policy_teardown),
 	    cmocka_unit_test_teardown(test_thresholds_from_policy, vs_policy_teardown),
 	    cmocka_unit_test_teardown(test_edit_window_from_policy, vs_policy_teardown),
+	    cmocka_unit_test(test_report_role_reads_rules_not_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -306,7 +306,9 @@ void api_portal_free(struct api_portal *p)
 
 PGconn *api_db(const char *who)
 {
-	const char *dsn = api_env(strcmp(who, "owner") == 0 ? "RUQIMA_OWNER_DSN" : "RUQIMA_DSN");
+	const char *dsn = api_env(strcmp(who, "owner") == 0    ? "RUQIMA_OWNER_DSN"
+				  : strcmp(who, "report") == 0 ? "RUQIMA_REPORT_DSN"
+							       : "RUQIMA_DSN");
 	PGconn *c = PQconnectdb(dsn);
 	if (PQstatus(c) != CONNECTION_OK)
 		fail_msg("connect as %s: %s", who, PQerrorMessage(c));
