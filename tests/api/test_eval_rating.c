@@ -123,6 +123,16 @@ static void test_anonymous(void **state)
 	assert_null(rater_seen_by(id, "account", sc.s.off.account_id, "account", NULL));
 	assert_null(rater_seen_by(id, "admin", "1", "unit_admin", sc.s.unit.id));
 	assert_null(rater_seen_by(id, "admin", "1", "city_admin", NULL));
+	/* ... which is what the official's own visit detail in the mini-program shows */
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/registration/visits/%s", id);
+	r = api_get(path, sc.s.off.bearer);
+	assert_int_equal(r->status, 200);
+	assert_string_equal(api_json_str(r, "rating.value"), "basically_satisfied");
+	cJSON *rating = cJSON_GetObjectItemCaseSensitive(r->json, "rating");
+	const cJSON *rater = cJSON_GetObjectItemCaseSensitive(rating, "rater");
+	assert_true(rater == NULL || cJSON_IsNull(rater));
+	api_free(r);
 	/* a discipline inspector: the rater too */
 	char *name = rater_seen_by(id, "admin", "1", "discipline_inspector", NULL);
 	assert_non_null(name);
