@@ -979,9 +979,9 @@ $$;
 
 -- ---------------------------------------------------------------------------------
 -- Reading visits. SECURITY INVOKER: row-level security decides what the caller sees, so
--- one definition serves the official, the enterprise's managers and the portal. The two
--- with sub-selects are PL/pgSQL: a SQL function with sub-selects is never inlined and
--- would be planned again for every row (tests/bench/eval_list).
+-- one definition serves the official, the enterprise's managers and the portal.
+-- rq.visit_detail is PL/pgSQL: a SQL function with sub-selects is never inlined and would
+-- be planned again on every call.
 -- ---------------------------------------------------------------------------------
 
 -- registered → confirmed | disputed (by the enterprise) → finished (事后报备 filed)
@@ -1001,24 +1001,24 @@ AS $$
            AND now() > v.registered_at + make_interval(hours => rq.policy_value('finish_due_hours'))
 $$;
 
--- One line of a list.
-CREATE FUNCTION rq.visit_summary(v rq.visits) RETURNS jsonb
-LANGUAGE plpgsql STABLE
+-- One line of a list. The caller passes the enterprise's and the unit's names and the
+-- finish_due_hours policy (joined or computed once per query): without sub-selects the
+-- function is inlined into the list query (tests/bench/eval_list).
+CREATE FUNCTION rq.visit_summary(v rq.visits, p_enterprise_name text, p_unit_name text,
+                                 p_due_hours int)
+RETURNS jsonb
+LANGUAGE sql STABLE
 AS $$
-BEGIN
-    RETURN (SELECT jsonb_build_object(
+    SELECT jsonb_build_object(
         'id', v.id::text, 'status', rq.visit_status(v), 'confirmation', v.confirmation,
-        'enterprise', jsonb_build_object('id', v.enterprise_id::text,
-                                         'name', (SELECT e.name FROM rq.enterprises e
-                                                   WHERE e.id = v.enterprise_id)),
-        'unit', jsonb_build_object('id', v.unit_id::text,
-                                   'name', (SELECT u.name FROM rq.units u WHERE u.id = v.unit_id)),
+        'enterprise', jsonb_build_object('id', v.enterprise_id::text, 'name', p_enterprise_name),
+        'unit', jsonb_build_object('id', v.unit_id::text, 'name', p_unit_name),
         'official_name', v.official_name,
         'activity_type', v.activity_type, 'activity_label', rq.activity_label(v.activity_type),
         'matter', v.matter, 'registered_at', v.registered_at, 'entered_at', v.entered_at,
         'flags', to_jsonb(v.flags), 'finished_at', v.finished_at,
-        'finish_overdue', rq.visit_finish_overdue(v)));
-END
+        'finish_overdue', v.finished_at IS NULL
+                          AND now() > v.registered_at + make_interval(hours => p_due_hours))
 $$;
 
 -- The whole visit as its reader may see it, or NULL when row-level security hides it.
@@ -1027,7 +1027,9 @@ LANGUAGE plpgsql STABLE
 SET search_path = rq, pg_temp
 AS $$
 BEGIN
-    RETURN (SELECT rq.visit_summary(v) || jsonb_build_object(
+    RETURN (SELECT rq.visit_summary(v, e.name,
+                                    (SELECT u.name FROM rq.units u WHERE u.id = v.unit_id),
+                                    rq.policy_value('finish_due_hours')) || jsonb_build_object(
         'enterprise', jsonb_build_object('id', e.id::text, 'name', e.name,
                                          'address', e.address, 'county_code', e.county_code),
         'official', jsonb_build_object('name', v.official_name, 'post', v.official_post,
@@ -1078,9 +1080,9 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION rq.visit_status(rq.visits), rq.visit_finish_overdue(rq.visits),
-    rq.visit_summary(rq.visits), rq.visit_detail(bigint) FROM PUBLIC;
+    rq.visit_summary(rq.visits, text, text, int), rq.visit_detail(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rq.visit_status(rq.visits), rq.visit_finish_overdue(rq.visits),
-    rq.visit_summary(rq.visits), rq.visit_detail(bigint) TO ruqima_app, ruqima_report;
+    rq.visit_summary(rq.visits, text, text, int), rq.visit_detail(bigint) TO ruqima_app, ruqima_report;
 
 REVOKE ALL ON FUNCTION rq.problem(text, text, text, text, text), rq.activity_label(text),
     rq.exemption_label(text), rq.distance_m(numeric, numeric, numeric, numeric),

@@ -22,9 +22,15 @@ static struct rq_stmt st_current =
  * selected. Dates are the city's (the database's time zone). */
 static struct rq_stmt st_list =
     RQ_STMT("evaluation_visits_list",
-	    "SELECT v.id, rq.visit_summary(v) || jsonb_build_object('rating',"
+	    /* the enterprise's name, the units' and the due hours joined, not looked up
+	     * per row: rq.visit_summary is then inlined */
+	    "SELECT v.id, rq.visit_summary(v, en.name, u.name, d.hours)"
+	    " || jsonb_build_object('rating',"
 	    " (SELECT e.value FROM rq.evaluations e WHERE e.visit_id = v.id)) AS item"
-	    " FROM rq.visits v WHERE v.enterprise_id = $3::bigint"
+	    " FROM rq.visits v JOIN rq.units u ON u.id = v.unit_id"
+	    " CROSS JOIN (SELECT name FROM rq.enterprises WHERE id = $3::bigint) en"
+	    " CROSS JOIN (SELECT rq.policy_value('finish_due_hours') AS hours) d"
+	    " WHERE v.enterprise_id = $3::bigint"
 	    " AND v.id < $1::bigint"
 	    " AND ($4::text IS NULL OR rq.visit_status(v) = $4)"
 	    " AND ($5::text IS NULL OR v.confirmation = $5)"

@@ -38,7 +38,9 @@ static struct rq_stmt st_detail =
 /* Own visits, newest first (ids grow with registration time); after = 0: first page. */
 static struct rq_stmt st_list =
     RQ_STMT("visit_list_own",
-	    "SELECT v.id, rq.visit_summary(v) AS item FROM rq.visits v"
+	    "SELECT v.id, rq.visit_summary(v, e.name, u.name, d.hours) AS item FROM rq.visits v"
+	    " JOIN rq.enterprises e ON e.id = v.enterprise_id JOIN rq.units u ON u.id = v.unit_id"
+	    " CROSS JOIN (SELECT rq.policy_value('finish_due_hours') AS hours) d"
 	    " WHERE v.account_id = rq.current_account_id()"
 	    /* a CASE, not an OR or coalesce(): it stays an index condition under row-level
 	     * security (tests/bench/eval_list) */
