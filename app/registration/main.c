@@ -27,6 +27,7 @@ static const struct rq_route routes[] = {
      RQ_ROUTE_UPLOAD, NULL},
     {"GET", "/api/v1/registration/attachments/{id}", registration_attachments_get, RQ_AUTH_ACCOUNT,
      0, NULL},
+    {"GET", "/api/v1/registration/units", registration_units_list, RQ_AUTH_ACCOUNT, 0, NULL},
     {"POST", "/api/v1/registration/visits", registration_visits_create, RQ_AUTH_ACCOUNT,
      RQ_ROUTE_JSON, NULL},
     {"GET", "/api/v1/registration/visits", registration_visits_list, RQ_AUTH_ACCOUNT, 0, NULL},

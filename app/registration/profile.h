@@ -12,5 +12,8 @@ void registration_profile_get(struct rq_req *req, struct rq_resp *resp);
  * profile. Raises 422 naming each bad field; writes nothing then. A change of name, unit
  * or cert_no takes away the verification (in SQL). */
 void registration_profile_put(struct rq_req *req, struct rq_resp *resp);
+/* GET /api/v1/registration/units?after=&limit=: the active units, keyset-paginated by id,
+ * for the profile form's unit and a joint inspection's participating units. */
+void registration_units_list(struct rq_req *req, struct rq_resp *resp);
 
 #endif

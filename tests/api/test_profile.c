@@ -285,6 +285,50 @@ static void test_rls_and_verified_reset(void **state)
 	free(b);
 }
 
+/* The profile form's unit list: active units only, for a signed-in account only. */
+static void test_units_list(void **state)
+{
+	(void)state;
+	char *active = unit_new(true), *inactive = unit_new(false);
+	char *bearer = api_wx_login(api_unique("profile-units"));
+	char auth[512];
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", bearer);
+	const char *headers[] = {auth, NULL};
+	bool seen_active = false, seen_inactive = false;
+	const char *after = "0";
+	for (int pages = 0; pages < 1000; pages++) {
+		char path[96];
+		snprintf(path, sizeof(path), "/api/v1/registration/units?limit=200&after=%s",
+			 after);
+		struct api_resp *r = api_call("GET", path, NULL, NULL, headers);
+		assert_int_equal(r->status, 200);
+		cJSON *u;
+		cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
+		{
+			const char *id = cJSON_GetObjectItemCaseSensitive(u, "id")->valuestring;
+			seen_active |= strcmp(id, active) == 0;
+			seen_inactive |= strcmp(id, inactive) == 0;
+		}
+		const cJSON *next = cJSON_GetObjectItemCaseSensitive(r->json, "next_after");
+		static char next_s[32];
+		bool more = cJSON_IsString(next);
+		if (more)
+			snprintf(next_s, sizeof(next_s), "%s", next->valuestring);
+		api_free(r);
+		if (!more)
+			break;
+		after = next_s;
+	}
+	assert_true(seen_active);
+	assert_false(seen_inactive);
+	struct api_resp *r = api_call("GET", "/api/v1/registration/units", NULL, NULL, NULL);
+	api_assert_problem(r, 401, "unauthenticated");
+	api_free(r);
+	free(bearer);
+	free(active);
+	free(inactive);
+}
+
 int main(void)
 {
 	api_init();
@@ -292,6 +336,7 @@ int main(void)
 	    cmocka_unit_test(test_create_read_update),
 	    cmocka_unit_test(test_bad_fields),
 	    cmocka_unit_test(test_rls_and_verified_reset),
+	    cmocka_unit_test(test_units_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
