@@ -355,6 +355,12 @@ const char *rq_sql_val(const PGresult *res, int row, const char *column)
 
 enum { TIMESTAMPTZ_OID = 1184 };
 
+cJSON *rq_sql_json(const PGresult *res, int row, const char *col)
+{
+	const char *text = rq_sql_val(res, row, col);
+	return text != NULL ? cJSON_Parse(text) : NULL;
+}
+
 void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
 {
 	const char *v = rq_sql_val(res, row, col);

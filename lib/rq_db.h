@@ -62,6 +62,10 @@ const char *rq_sql_val(const PGresult *res, int row, const char *column);
  * returns false. */
 bool rq_sql_one(struct rq_req *req, struct rq_resp *resp, const PGresult *res);
 
+/* A json/jsonb column parsed into cJSON (the caller owns it), or NULL when SQL NULL or
+ * (never for what PostgreSQL printed) malformed. */
+cJSON *rq_sql_json(const PGresult *res, int row, const char *col);
+
 /* Adds column col of row to o as a member of the same name: null for SQL NULL, RFC 3339
  * for timestamptz ("2026-11-26T03:01:51.206254+08:00", what every client parses), else
  * the text as PostgreSQL gives it. */

@@ -40,3 +40,9 @@ void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *r
 		cJSON_AddNullToObject(o, "next_after");
 	rq_resp_json(req, resp, 200, o);
 }
+
+cJSON *rq_page_json_item(const PGresult *res, int row)
+{
+	cJSON *item = rq_sql_json(res, row, "item");
+	return item != NULL ? item : cJSON_CreateNull();
+}

@@ -45,7 +45,7 @@ void evaluation_notifications_list(struct rq_req *req, struct rq_resp *resp)
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	rq_page_respond(req, resp, res, &page, evaluation_json_item);
+	rq_page_respond(req, resp, res, &page, rq_page_json_item);
 }
 
 void evaluation_notifications_read(struct rq_req *req, struct rq_resp *resp)
@@ -68,5 +68,5 @@ void evaluation_notifications_read(struct rq_req *req, struct rq_resp *resp)
 	res = rq_sql(req, &st_one, params);
 	if (!rq_sql_one(req, resp, res))
 		return;
-	rq_resp_json(req, resp, 200, evaluation_json_item(res, 0));
+	rq_resp_json(req, resp, 200, rq_page_json_item(res, 0));
 }

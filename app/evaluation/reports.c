@@ -69,7 +69,7 @@ void evaluation_reports_no_scan(struct rq_req *req, struct rq_resp *resp)
 		res = rq_sql(req, &st_case, p);
 		if (!rq_sql_one(req, resp, res))
 			return;
-		cJSON *c = cJSON_Parse(rq_sql_val(res, 0, "item"));
+		cJSON *c = rq_sql_json(res, 0, "item");
 		if (c == NULL) {
 			rq_problem_internal(req, resp, "rq.case_summary returned no case");
 			return;

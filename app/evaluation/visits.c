@@ -67,21 +67,13 @@ const char *evaluation_visit_id(struct rq_req *req, struct rq_resp *resp)
 	return req->params[0];
 }
 
-cJSON *evaluation_json_item(const PGresult *res, int row)
-{
-	const char *text = rq_sql_val(res, row, "item");
-	cJSON *item = text != NULL ? cJSON_Parse(text) : NULL;
-	return item != NULL ? item : cJSON_CreateNull();
-}
-
 void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const char *id, int status)
 {
 	const char *params[] = {id};
 	PGresult *res = rq_sql(req, &st_detail, params);
 	if (!rq_sql_one(req, resp, res))
 		return;
-	const char *text = rq_sql_val(res, 0, "detail");
-	cJSON *detail = text != NULL ? cJSON_Parse(text) : NULL;
+	cJSON *detail = rq_sql_json(res, 0, "detail");
 	if (detail == NULL) {
 		visit_unknown(req, resp);
 		return;
@@ -146,7 +138,7 @@ void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp)
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	rq_page_respond(req, resp, res, &page, evaluation_json_item);
+	rq_page_respond(req, resp, res, &page, rq_page_json_item);
 }
 
 void evaluation_visits_get(struct rq_req *req, struct rq_resp *resp)

@@ -31,7 +31,5 @@ void evaluation_visits_dispute(struct rq_req *req, struct rq_resp *resp);
 const char *evaluation_visit_id(struct rq_req *req, struct rq_resp *resp);
 /* Answers status with the detail of visit id as the manager sees it, or 404. */
 void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const char *id, int status);
-/* A jsonb column parsed back into cJSON (JSON null for SQL NULL): rq_page_respond items. */
-cJSON *evaluation_json_item(const PGresult *res, int row);
 
 #endif

@@ -298,13 +298,6 @@ static bool key_ok(const char *k)
 	return true;
 }
 
-/* A jsonb column parsed back into cJSON (the database built it). */
-static cJSON *json_column(const PGresult *res, int row, const char *col)
-{
-	const char *text = rq_sql_val(res, row, col);
-	return text != NULL ? cJSON_Parse(text) : NULL;
-}
-
 /* Answers a problem the database built with rq.problem(): {slug, title, detail, errors}. */
 static void respond_sql_problem(struct rq_req *req, struct rq_resp *resp, int status, cJSON *p)
 {
@@ -347,7 +340,7 @@ void registration_visits_create(struct rq_req *req, struct rq_resp *resp)
 	if (!rq_sql_one(req, resp, res))
 		return;
 	int64_t status = 0;
-	cJSON *body = json_column(res, 0, "body");
+	cJSON *body = rq_sql_json(res, 0, "body");
 	if (rq_parse_i64(rq_sql_val(res, 0, "status"), 200, 599, &status) != 0 || body == NULL) {
 		cJSON_Delete(body);
 		rq_problem_internal(req, resp, "rq.visit_register returned no answer");
@@ -386,7 +379,7 @@ static void respond_detail(struct rq_req *req, struct rq_resp *resp, const char 
 	PGresult *res = rq_sql(req, &st_detail, params);
 	if (!rq_sql_one(req, resp, res))
 		return;
-	cJSON *detail = json_column(res, 0, "detail");
+	cJSON *detail = rq_sql_json(res, 0, "detail");
 	if (detail == NULL) {
 		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
 			   "there is no such visit, or it is not yours to see");
@@ -400,12 +393,6 @@ void registration_visits_get(struct rq_req *req, struct rq_resp *resp)
 	const char *id = visit_id_param(req, resp);
 	if (id != NULL)
 		respond_detail(req, resp, id, 200);
-}
-
-static cJSON *summary_item(const PGresult *res, int row)
-{
-	cJSON *item = json_column(res, row, "item");
-	return item != NULL ? item : cJSON_CreateNull();
 }
 
 void registration_visits_list(struct rq_req *req, struct rq_resp *resp)
@@ -435,7 +422,7 @@ void registration_visits_list(struct rq_req *req, struct rq_resp *resp)
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	rq_page_respond(req, resp, res, &page, summary_item);
+	rq_page_respond(req, resp, res, &page, rq_page_json_item);
 }
 
 /* Answers the outcome of rq.visit_edit / rq.visit_finish; "ok" and "unchanged" → the detail. */
