@@ -22,7 +22,7 @@ enum { BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000 };
 struct rq_db {
 	char *conninfo;
 	char *appname;
-	char options[64];
+	char options[128];
 	PGconn *conn;
 	unsigned gen;	 /* bumped on every new connection: statements re-prepare */
 	long backoff_ms; /* current reconnect back-off, 0 while connected */
@@ -43,8 +43,13 @@ struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement
 		return NULL;
 	db->conninfo = strdup(conninfo != NULL ? conninfo : "");
 	db->appname = strdup(appname);
-	/* A stuck statement is cancelled by the server before the worker's own time limit. */
-	snprintf(db->options, sizeof(db->options), "-c statement_timeout=%d",
+	/* A stuck statement is cancelled by the server before the worker's own time limit.
+	 * The statements are written for generic plans (optional filters as "$n IS NULL OR",
+	 * keyset bounds as bare comparisons, row-level security): with the default plan
+	 * cache mode PostgreSQL may judge a custom plan cheaper and then plan the statement
+	 * again on every execution, ~1.5 ms for an enterprise's list (tests/bench/eval_list). */
+	snprintf(db->options, sizeof(db->options),
+		 "-c statement_timeout=%d -c plan_cache_mode=force_generic_plan",
 		 statement_timeout_s > 1 ? (statement_timeout_s - 1) * 1000 : 1000);
 	if (db->conninfo == NULL || db->appname == NULL) {
 		rq_db_close(db);
@@ -204,15 +209,16 @@ struct step {
 };
 
 /* Sends the steps as one pipeline: one round trip. Returns the first failed step's result
- * (its index in *failed; n when none failed), else the last step's (freed by the caller),
+ * (its index in *failed; n when none failed), else step `answer`'s (freed by the caller),
  * or NULL when the connection is lost (it is then closed: out of step with the server, it
  * starts over on the next request). *failed is NOT_SENT when nothing reached the server
  * (a statement could not be prepared: that result is returned). */
-static PGresult *pipelined(struct rq_db *db, const struct step *steps, size_t n, size_t *failed)
+static PGresult *pipelined(struct rq_db *db, const struct step *steps, size_t n, size_t answer,
+			   size_t *failed)
 {
-	enum { MAX_STEPS = 3 };
+	enum { MAX_STEPS = 4 };
 	*failed = NOT_SENT;
-	if (n == 0 || n > MAX_STEPS || rq_db_ensure(db) != 0)
+	if (n == 0 || n > MAX_STEPS || answer >= n || rq_db_ensure(db) != 0)
 		return NULL;
 	bool lost;
 	for (size_t i = 0; i < n; i++) {
@@ -245,68 +251,67 @@ static PGresult *pipelined(struct rq_db *db, const struct step *steps, size_t n,
 	for (size_t i = 0; i < n && *failed == n; i++)
 		if (!rq_sql_ok(res[i]))
 			*failed = i; /* a failed step is the request's failure */
-	size_t answer = *failed < n ? *failed : n - 1;
+	size_t kept = *failed < n ? *failed : answer;
 	for (size_t i = 0; i < n; i++)
-		if (i != answer)
+		if (i != kept)
 			PQclear(res[i]);
-	return res[answer];
+	return res[kept];
 }
 
-/* BEGIN, the actor context and the request's first statement, in one round trip. Returns
- * the statement's result, or NULL when the connection is lost; sets *opened when BEGIN
- * succeeded. */
-static PGresult *begin_pipelined(struct rq_req *req, struct rq_stmt *st, const char *const *params,
-				 bool *opened)
+/* The request's next statement in one round trip with what must come before it (BEGIN
+ * and the actor context when no transaction is open, the actor context when it was
+ * deferred) and, when `commit`, COMMIT after it. Returns the statement's result, or the
+ * first failure's, or NULL when the connection is lost; keeps req->tx_open. A connection
+ * that went stale while idle (the server restarted) fails before anything of the request
+ * reached the server, so one retry on a fresh connection is then safe. */
+static PGresult *send_steps(struct rq_req *req, struct rq_stmt *st, const char *const *params,
+			    bool commit)
 {
 	const char *actor[7];
 	actor_params(req, actor);
-	const struct step steps[] = {{&st_begin, NULL}, {&st_set_actor, actor}, {st, params}};
-	size_t failed;
-	PGresult *res = pipelined(req->db, steps, 3, &failed);
-	*opened = res != NULL && failed != 0 && failed != NOT_SENT;
-	if (res != NULL && failed == 1)
-		rq_log_event("error", "could not set the actor context", PQresultErrorMessage(res));
-	return res;
-}
-
-/* The deferred actor context and the next statement, in one round trip. */
-static PGresult *set_actor_pipelined(struct rq_req *req, struct rq_stmt *st,
-				     const char *const *params)
-{
-	const char *actor[7];
-	actor_params(req, actor);
-	const struct step steps[] = {{&st_set_actor, actor}, {st, params}};
-	size_t failed;
-	PGresult *res = pipelined(req->db, steps, 2, &failed);
-	if (res != NULL && failed == 0)
-		rq_log_event("error", "could not set the actor context", PQresultErrorMessage(res));
-	return res;
-}
-
-/* Opens the request's transaction with its first statement. A connection that went stale
- * while idle (the server restarted) fails here, before anything of the request reached
- * the server, so one retry on a fresh connection is safe. */
-static PGresult *begin_tx(struct rq_req *req, struct rq_stmt *st, const char *const *params)
-{
 	for (int attempt = 0; attempt < 2; attempt++) {
-		bool opened;
-		PGresult *res = begin_pipelined(req, st, params, &opened);
-		req->tx_open = opened;
-		if (res != NULL || opened)
+		bool opening = !req->tx_open;
+		struct step steps[4];
+		size_t n = 0;
+		if (opening)
+			steps[n++] = (struct step){&st_begin, NULL};
+		size_t actor_at = opening || req->actor_pending ? n : NOT_SENT;
+		if (actor_at != NOT_SENT)
+			steps[n++] = (struct step){&st_set_actor, actor};
+		size_t answer = n;
+		steps[n++] = (struct step){st, params};
+		size_t commit_at = commit ? n : NOT_SENT;
+		if (commit)
+			steps[n++] = (struct step){&st_commit, NULL};
+		size_t failed;
+		PGresult *res = pipelined(req->db, steps, n, answer, &failed);
+		if (res != NULL && failed == actor_at)
+			rq_log_event("error", "could not set the actor context",
+				     PQresultErrorMessage(res));
+		bool sent = res != NULL && failed != NOT_SENT;
+		if (opening)
+			req->tx_open = sent && failed != 0; /* BEGIN is step 0 */
+		/* a COMMIT that ran ended the transaction (committed or not); after a failed
+		 * statement it was skipped, and the aborted transaction is still open */
+		if (sent && commit_at != NOT_SENT && failed >= commit_at)
+			req->tx_open = false;
+		if (res == NULL && !sent)
+			req->tx_open =
+			    false; /* the connection, and the transaction with it, is gone */
+		if (res != NULL || !opening || req->tx_open)
 			return res;
 	}
 	return NULL;
 }
 
-PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params)
+static PGresult *request_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params,
+			     bool commit)
 {
 	PGresult *res;
-	if (!req->tx_open)
-		res = begin_tx(req, st, params);
-	else if (req->actor_pending)
-		res = set_actor_pipelined(req, st, params);
-	else
+	if (req->tx_open && !req->actor_pending && !commit)
 		res = rq_db_exec(req->db, st, params);
+	else
+		res = send_steps(req, st, params, commit);
 	req->actor_pending = false;
 	if (res == NULL) {
 		req->tx_open = false; /* the connection, and the transaction with it, is gone */
@@ -314,6 +319,16 @@ PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *para
 	}
 	rq_arena_cleanup(req->arena, clear_result, res);
 	return res;
+}
+
+PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params)
+{
+	return request_sql(req, st, params, false);
+}
+
+PGresult *rq_sql_final(struct rq_req *req, struct rq_stmt *st, const char *const *params)
+{
+	return request_sql(req, st, params, true);
 }
 
 int rq_sql_finish(struct rq_req *req, bool commit)
@@ -353,7 +368,7 @@ const char *rq_sql_val(const PGresult *res, int row, const char *column)
 	return PQgetvalue(res, row, col);
 }
 
-enum { TIMESTAMPTZ_OID = 1184 };
+enum { BOOL_OID = 16, JSON_OID = 114, TIMESTAMPTZ_OID = 1184, JSONB_OID = 3802 };
 
 cJSON *rq_sql_json(const PGresult *res, int row, const char *col)
 {
@@ -361,17 +376,18 @@ cJSON *rq_sql_json(const PGresult *res, int row, const char *col)
 	return text != NULL ? cJSON_Parse(text) : NULL;
 }
 
-void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
+/* Column col of row added to o as `name`: null, an RFC 3339 timestamp, or the text. */
+static void add_column_at(cJSON *o, const char *name, const PGresult *res, int row, int col)
 {
-	const char *v = rq_sql_val(res, row, col);
-	if (v == NULL) {
-		cJSON_AddNullToObject(o, col);
+	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col)) {
+		cJSON_AddNullToObject(o, name);
 		return;
 	}
-	size_t n = strlen(v);
+	const char *v = PQgetvalue(res, row, col);
+	size_t n = (size_t)PQgetlength(res, row, col);
 	char ts[64];
-	if (PQftype(res, PQfnumber(res, col)) != TIMESTAMPTZ_OID || n + 4 > sizeof(ts) || n < 13) {
-		cJSON_AddStringToObject(o, col, v);
+	if (PQftype(res, col) != TIMESTAMPTZ_OID || n + 4 > sizeof(ts) || n < 13) {
+		cJSON_AddStringToObject(o, name, v);
 		return;
 	}
 	/* PostgreSQL's ISO style: "2026-11-26 03:01:51.2+08" or "...+05:30". */
@@ -380,7 +396,44 @@ void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
 		ts[10] = 'T';
 	if ((ts[n - 3] == '+' || ts[n - 3] == '-') && ts[n - 2] >= '0' && ts[n - 1] >= '0')
 		memcpy(ts + n, ":00", 4);
-	cJSON_AddStringToObject(o, col, ts);
+	cJSON_AddStringToObject(o, name, ts);
+}
+
+void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
+{
+	add_column_at(o, col, res, row, PQfnumber(res, col));
+}
+
+cJSON *rq_json_row(const PGresult *res, int row)
+{
+	cJSON *o = cJSON_CreateObject();
+	for (int col = 0; o != NULL && col < PQnfields(res); col++) {
+		const char *name = PQfname(res, col);
+		const char *dot = strchr(name, '.');
+		cJSON *into = o;
+		if (dot != NULL) {
+			char outer[64];
+			size_t len = (size_t)(dot - name);
+			if (len >= sizeof(outer))
+				len = sizeof(outer) - 1;
+			memcpy(outer, name, len);
+			outer[len] = '\0';
+			into = cJSON_GetObjectItemCaseSensitive(o, outer);
+			if (into == NULL)
+				into = cJSON_AddObjectToObject(o, outer);
+			name = dot + 1;
+		}
+		Oid type = PQftype(res, col);
+		if (PQgetisnull(res, row, col) ||
+		    (type != BOOL_OID && type != JSON_OID && type != JSONB_OID))
+			add_column_at(into, name, res, row, col);
+		else if (type == BOOL_OID)
+			cJSON_AddBoolToObject(into, name, PQgetvalue(res, row, col)[0] == 't');
+		else /* PostgreSQL prints json and jsonb as valid JSON: passed through as it is */
+			cJSON_AddItemToObject(into, name,
+					      cJSON_CreateRaw(PQgetvalue(res, row, col)));
+	}
+	return o;
 }
 
 void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res)

@@ -46,6 +46,10 @@ PGresult *rq_db_exec(struct rq_db *db, struct rq_stmt *st, const char *const *pa
  * then runs st. Returns NULL when the database is unreachable (answer 503), else a result
  * freed with the request. */
 PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params);
+/* rq_sql for a read-only request's last statement: COMMIT follows it in the same round
+ * trip (a failed COMMIT is returned as the result). A later rq_sql opens a new transaction
+ * with the same actor. */
+PGresult *rq_sql_final(struct rq_req *req, struct rq_stmt *st, const char *const *params);
 /* Re-applies the actor context after authentication (inside the open transaction). */
 int rq_sql_set_actor(struct rq_req *req);
 /* Ends the request's transaction, if any. Returns 0, or -1 if COMMIT failed. */
@@ -70,6 +74,14 @@ cJSON *rq_sql_json(const PGresult *res, int row, const char *col);
  * for timestamptz ("2026-11-26T03:01:51.206254+08:00", what every client parses), else
  * the text as PostgreSQL gives it. */
 void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col);
+
+/* Row `row` of res as an object, a member per column in their order: as
+ * rq_json_add_column, except booleans (true/false) and json/jsonb columns (the JSON itself,
+ * not parsed again). A column named "a.b" is member b of object member a, so a query
+ * shapes one level of nesting by naming its columns (rq.json_nest does the same in SQL).
+ * Cheaper than building JSON in SQL, where json_build_object looks up every value's type
+ * output function again on every row (tests/bench/eval_list). */
+cJSON *rq_json_row(const PGresult *res, int row);
 
 /* Answers a failed query: NULL → 503; unique violation → 409; foreign key, check or data
  * errors → 422; privilege → 403; serialisation → 503; else 500 (details only in the log). */

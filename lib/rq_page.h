@@ -26,8 +26,8 @@ int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page
 void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
 		     const struct rq_page *page, cJSON *(*item)(const PGresult *res, int row));
 
-/* An item callback for rq_page_respond: the row's "item" column, a jsonb built by the
- * query, as JSON (null when SQL NULL). */
+/* An item callback for rq_page_respond: the row's "item" column, a json or jsonb built by
+ * the query, as JSON (null when SQL NULL); a text column is parsed. */
 cJSON *rq_page_json_item(const PGresult *res, int row);
 
 #endif

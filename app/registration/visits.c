@@ -38,9 +38,8 @@ static struct rq_stmt st_detail =
 /* Own visits, newest first (ids grow with registration time); after = 0: first page. */
 static struct rq_stmt st_list =
     RQ_STMT("visit_list_own",
-	    "SELECT v.id, rq.visit_summary(v, e.name, u.name, d.hours) AS item FROM rq.visits v"
-	    " JOIN rq.enterprises e ON e.id = v.enterprise_id JOIN rq.units u ON u.id = v.unit_id"
-	    " CROSS JOIN (SELECT rq.policy_value('finish_due_hours') AS hours) d"
+	    /* rq.visit_line is inlined; the pool prints its columns */
+	    "SELECT l.* FROM rq.visits v CROSS JOIN LATERAL rq.visit_line(v) l"
 	    " WHERE v.account_id = rq.current_account_id()"
 	    /* a CASE, not an OR or coalesce(): it stays an index condition under row-level
 	     * security (tests/bench/eval_list) */
@@ -417,12 +416,12 @@ void registration_visits_list(struct rq_req *req, struct rq_resp *resp)
 		return;
 	}
 	const char *params[] = {page.after_s, page.limit_s, from, to, type};
-	PGresult *res = rq_sql(req, &st_list, params);
+	PGresult *res = rq_sql_final(req, &st_list, params); /* read-only */
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	rq_page_respond(req, resp, res, &page, rq_page_json_item);
+	rq_page_respond(req, resp, res, &page, rq_json_row);
 }
 
 /* Answers the outcome of rq.visit_edit / rq.visit_finish; "ok" and "unchanged" → the detail. */

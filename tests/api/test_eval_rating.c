@@ -133,6 +133,15 @@ static void test_anonymous(void **state)
 	const cJSON *rater = cJSON_GetObjectItemCaseSensitive(rating, "rater");
 	assert_true(rater == NULL || cJSON_IsNull(rater));
 	api_free(r);
+	/* and their list of visits: the rating's value on the line */
+	r = api_get("/api/v1/registration/visits?limit=1", sc.s.off.bearer);
+	assert_int_equal(r->status, 200);
+	const cJSON *line =
+	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->json, "items"), 0);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(line, "id")->valuestring, id);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(line, "rating")->valuestring,
+			    "basically_satisfied");
+	api_free(r);
 	/* a discipline inspector: the rater too */
 	char *name = rater_seen_by(id, "admin", "1", "discipline_inspector", NULL);
 	assert_non_null(name);

@@ -21,6 +21,28 @@ static void assert_list(const char *bearer, const char *query, const char *expec
 	api_free(r);
 }
 
+/* The line of visit id in a page (fails when absent). */
+static const cJSON *line_of(const struct api_resp *r, const char *id)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
+	{
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "id");
+		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+			return it;
+	}
+	fail_msg("visit %s not in %s", id, r->body);
+	return NULL;
+}
+
+static const char *member_string(const cJSON *o, const char *outer, const char *name)
+{
+	if (outer != NULL)
+		o = cJSON_GetObjectItemCaseSensitive(o, outer);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 static void test_list_newest_first_with_filters(void **state)
 {
 	(void)state;
@@ -42,6 +64,27 @@ static void test_list_newest_first_with_filters(void **state)
 	snprintf(all, sizeof(all), "%s,%s,%s", v3, v2, v1);
 	snprintf(two_one, sizeof(two_one), "%s,%s", v2, v1);
 	assert_list(sc.manager, "", all);
+	/* a line: the names nested, the flags, the rating's value once rated */
+	struct api_resp *r = ev_rate(sc.manager, v2, "basically_satisfied", NULL, false, false);
+	assert_int_equal(r->status, 201);
+	api_free(r);
+	r = api_get(EV_BASE "/visits", sc.manager);
+	assert_int_equal(r->status, 200);
+	const cJSON *line = line_of(r, v2);
+	assert_string_equal(member_string(line, NULL, "rating"), "basically_satisfied");
+	assert_string_equal(member_string(line, NULL, "status"), "confirmed");
+	assert_string_equal(member_string(line, "enterprise", "id"), sc.s.ent.m.id);
+	assert_string_equal(member_string(line, "enterprise", "name"), sc.s.ent.m.name);
+	assert_string_equal(member_string(line, "unit", "id"), sc.s.unit.id);
+	assert_non_null(member_string(line, "unit", "name"));
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(line, "finish_overdue")));
+	assert_true(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(line, "flags")));
+	assert_null(cJSON_GetObjectItemCaseSensitive(line, "enterprise.id"));
+	line = line_of(r, v1);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(line, "rating")));
+	assert_string_equal(member_string(line, NULL, "status"), "registered");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(line, "flags")), 0);
+	api_free(r);
 	assert_list(sc.manager, "?activity_type=inspection", v3);
 	assert_list(sc.manager, "?activity_type=visit", two_one);
 	assert_list(sc.manager, "?confirmation=confirmed", v2);
@@ -59,7 +102,7 @@ static void test_list_newest_first_with_filters(void **state)
 	assert_list(sc.manager, "?from=2026-01-05&to=2026-01-05", v1);
 	assert_list(sc.manager, "?to=2026-01-04", "");
 	/* keyset: two at a time */
-	struct api_resp *r = api_get(EV_BASE "/visits?limit=2", sc.manager);
+	r = api_get(EV_BASE "/visits?limit=2", sc.manager);
 	assert_int_equal(r->status, 200);
 	char first[64];
 	snprintf(first, sizeof(first), "%s,%s", v3, v2);
@@ -237,6 +280,48 @@ static void test_nothing_for_others(void **state)
 	ev_scene_free(&other);
 }
 
+/* An official who also managed the enterprise: while bound, the list is the enterprise's;
+ * once the binding has ended, nothing, though row-level security still shows them the
+ * visits they registered there themselves. The API's unbind also clears the selection
+ * (test_nothing_for_others); here the binding ends with the selection left in place. */
+static void test_former_manager_who_registered(void **state)
+{
+	(void)state;
+	struct ev_scene sc;
+	ev_scene_new(&sc);
+	char *code = mt_activation_code(&sc.s.ent.m);
+	struct api_resp *r = mt_claim(sc.s.off.bearer, &sc.s.ent.m, MT_LEGAL_REP, code);
+	assert_int_equal(r->status, 201);
+	api_free(r);
+	free(code);
+	char *id = ev_visit(&sc);
+	assert_list(sc.s.off.bearer, "", id);
+	const char *p[] = {sc.s.off.account_id, sc.s.ent.m.id};
+	api_owner_write("UPDATE rq.manager_bindings SET status = 'unbound', unbound_at = now()"
+			" WHERE account_id = $1::bigint AND enterprise_id = $2::bigint",
+			2, p);
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.accounts WHERE id = $1::bigint"
+				       " AND current_enterprise_id = $2::bigint",
+				       2, p),
+			 1);
+	r = api_get(EV_BASE "/visits", sc.s.off.bearer);
+	api_assert_problem(r, 409, "no-enterprise-selected");
+	api_free(r);
+	r = api_get(EV_BASE "/visits?after=1", sc.s.off.bearer);
+	api_assert_problem(r, 409, "no-enterprise-selected");
+	api_free(r);
+	/* a bound manager past the last page: an empty page, not 409 */
+	char path[128];
+	snprintf(path, sizeof(path), EV_BASE "/visits?after=%s", id);
+	r = api_get(path, sc.manager);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r->json, "items")), 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(r->json, "next_after")));
+	api_free(r);
+	free(id);
+	ev_scene_free(&sc);
+}
+
 int main(void)
 {
 	api_init();
@@ -244,6 +329,7 @@ int main(void)
 	    cmocka_unit_test(test_list_newest_first_with_filters),
 	    cmocka_unit_test(test_detail),
 	    cmocka_unit_test(test_nothing_for_others),
+	    cmocka_unit_test(test_former_manager_who_registered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,6 +69,16 @@ static void test_list_own_newest_first(void **state)
 	cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "items"), 0);
 	assert_string_equal(cJSON_GetObjectItem(first, "activity_type")->valuestring, "inspection");
 	assert_string_equal(cJSON_GetObjectItem(first, "status")->valuestring, "registered");
+	/* the same line as the enterprise's list: names nested, no rating yet */
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(first, "enterprise"), "id")->valuestring,
+	    s.ent.m.id);
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(first, "enterprise"), "name")->valuestring,
+	    s.ent.m.name);
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(first, "unit"), "id")->valuestring, s.unit.id);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(first, "rating")));
 	assert_string_equal(api_json_str(r, "next_after"), v[1]);
 	api_free(r);
 	char q[128];

@@ -1,5 +1,6 @@
 /* rq_json_add_column: SQL NULL → null, timestamptz → RFC 3339 (a 'T' and a full offset),
- * anything else → the text. Results are built in memory, so no database is needed. */
+ * anything else → the text; rq_json_row: a row as an object, booleans and json as such,
+ * "a.b" columns nested. Results are built in memory, so no database is needed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,9 +9,11 @@
 
 #include <cmocka.h>
 
+#include <stdlib.h>
+
 #include "rq_db.h"
 
-enum { TEXT_OID = 25, TIMESTAMPTZ_OID = 1184 };
+enum { BOOL_OID = 16, TEXT_OID = 25, JSON_OID = 114, TIMESTAMPTZ_OID = 1184, JSONB_OID = 3802 };
 
 /* A one-row result with column "v" of type oid holding value (NULL = SQL NULL). */
 static PGresult *one_value(unsigned oid, const char *value)
@@ -65,11 +68,69 @@ static void null_and_other_types(void **state)
 	cJSON_Delete(o);
 }
 
+/* A two-row result of the columns named and typed as given; values[row][col], NULL = SQL
+ * NULL. */
+static PGresult *rows(int ncols, const char *const names[], const unsigned oids[],
+		      const char *const values[][8])
+{
+	PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	assert_non_null(res);
+	PGresAttDesc attrs[8];
+	for (int c = 0; c < ncols; c++)
+		attrs[c] = (PGresAttDesc){
+		    .name = (char *)names[c], .typid = oids[c], .typlen = -1, .atttypmod = -1};
+	assert_int_equal(PQsetResultAttrs(res, ncols, attrs), 1);
+	for (int r = 0; r < 2; r++)
+		for (int c = 0; c < ncols; c++) {
+			const char *v = values[r][c];
+			assert_int_equal(
+			    PQsetvalue(res, r, c, (char *)v, v != NULL ? (int)strlen(v) : -1), 1);
+		}
+	return res;
+}
+
+static char *printed_row(const PGresult *res, int row)
+{
+	cJSON *o = rq_json_row(res, row);
+	assert_non_null(o);
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	assert_non_null(text);
+	return text;
+}
+
+static void rows_print_in_column_order_with_types(void **state)
+{
+	(void)state;
+	const char *names[] = {"id",	    "enterprise.id", "enterprise.name",
+			       "overdue",   "flags",	     "at",
+			       "unit.name", "extra"};
+	const unsigned oids[] = {TEXT_OID, TEXT_OID,	    TEXT_OID, BOOL_OID,
+				 JSON_OID, TIMESTAMPTZ_OID, TEXT_OID, JSONB_OID};
+	const char *const values[2][8] = {{"7", "13", "信阳\"茶\"", "t", "[\"far_away\"]",
+					   "2026-11-26 03:01:51+08", "局", "{\"a\": 1}"},
+					  {"8", "13", NULL, "f", NULL, NULL, NULL, "null"}};
+	PGresult *res = rows(8, names, oids, values);
+	char *text = printed_row(res, 0);
+	assert_string_equal(text, "{\"id\":\"7\",\"enterprise\":{\"id\":\"13\",\"name\":"
+				  "\"信阳\\\"茶\\\"\"},\"overdue\":true,\"flags\":[\"far_away\"],"
+				  "\"at\":\"2026-11-26T03:01:51+08:00\",\"unit\":{\"name\":\"局\"},"
+				  "\"extra\":{\"a\": 1}}");
+	free(text);
+	text = printed_row(res, 1);
+	assert_string_equal(text, "{\"id\":\"8\",\"enterprise\":{\"id\":\"13\",\"name\":null},"
+				  "\"overdue\":false,\"flags\":null,\"at\":null,"
+				  "\"unit\":{\"name\":null},\"extra\":null}");
+	free(text);
+	PQclear(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(timestamps_become_rfc3339),
 	    cmocka_unit_test(null_and_other_types),
+	    cmocka_unit_test(rows_print_in_column_order_with_types),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
