@@ -409,6 +409,8 @@ cJSON *rq_json_row(const PGresult *res, int row)
 	cJSON *o = cJSON_CreateObject();
 	for (int col = 0; o != NULL && col < PQnfields(res); col++) {
 		const char *name = PQfname(res, col);
+		if (name[0] == '_')
+			continue; /* for the query's WHERE and ORDER BY, not the client */
 		const char *dot = strchr(name, '.');
 		cJSON *into = o;
 		if (dot != NULL) {

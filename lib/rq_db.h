@@ -78,7 +78,8 @@ void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
 /* Row `row` of res as an object, a member per column in their order: as
  * rq_json_add_column, except booleans (true/false) and json/jsonb columns (the JSON itself,
  * not parsed again). A column named "a.b" is member b of object member a, so a query
- * shapes one level of nesting by naming its columns (rq.json_nest does the same in SQL).
+ * shapes one level of nesting by naming its columns; a column whose name starts with "_"
+ * is left out (rq.json_nest does the same in SQL).
  * Cheaper than building JSON in SQL, where json_build_object looks up every value's type
  * output function again on every row (tests/bench/eval_list). */
 cJSON *rq_json_row(const PGresult *res, int row);

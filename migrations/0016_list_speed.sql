@@ -10,8 +10,9 @@
 --    they manage, and the rating carries the visit's enterprise: that arm is tested first,
 --    so a manager's rows never reach the sub-select.
 -- 3. A list line was built as jsonb, a third of the CPU of a list in PostgreSQL (every
---    value's type looked up again, keys sorted, the result printed). rq.visit_line gives
---    the line as plain columns, with the rating, and the pool prints the JSON.
+--    value's type looked up again, keys sorted, the result printed). The view
+--    rq.visit_lines gives the line as plain columns, with the rating, and the pool prints
+--    the JSON.
 -- 4. With random_page_cost at its default of 4 (pages on spinning disks), the unit of each
 --    line was found by reading the small units table from its start, once per line,
 --    rather than by its primary key. The database lives in memory or on SSD.
@@ -37,58 +38,48 @@ BEGIN
 END
 $$;
 
-ALTER POLICY evaluations_app_read ON rq.evaluations
-    USING ((rq.actor_kind() = 'account'
-            AND enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[]))
-           OR EXISTS (SELECT 1 FROM rq.visits v WHERE v.id = visit_id));
 
--- One line of a visit list (the official's, the enterprise's) as a row, which the pools
--- print as JSON (lib/rq_db.c rq_json_row: "enterprise.id" is member id of "enterprise").
--- Read with CROSS JOIN LATERAL rq.visit_line(v) it is inlined into the list's query, its
--- joins then index look-ups per line and the policy read once per query. Joins, not
--- sub-selects: a sub-select of v's columns would be handed all of v, formed as a tuple
--- again for every line.
-CREATE FUNCTION rq.visit_line(v rq.visits)
-RETURNS TABLE (id text, status text, confirmation text, "enterprise.id" text,
-               "enterprise.name" text, "unit.id" text, "unit.name" text, official_name text,
-               activity_type text, activity_label text, matter text,
-               registered_at timestamptz, entered_at timestamptz, flags json,
-               finished_at timestamptz, finish_overdue boolean, rating text)
-LANGUAGE sql STABLE
-AS $$
-    SELECT v.id::text, rq.visit_status(v), v.confirmation, v.enterprise_id::text, en.name,
-           v.unit_id::text, u.name, v.official_name, v.activity_type,
-           rq.activity_label(v.activity_type), v.matter, v.registered_at, v.entered_at,
-           to_json(v.flags), v.finished_at,
+-- One line of a visit list (the official's, the enterprise's): the columns not starting
+-- with "_" are the line, which the pools print as JSON (lib/rq_db.c rq_json_row:
+-- "enterprise.id" is member id of "enterprise"); the "_" ones are for WHERE and ORDER BY.
+-- A plain view is merged into the list's query: plain columns, index look-ups per line,
+-- the policy read once per query. (A function taking the visit's row was handed the whole
+-- row, formed again as a tuple for every column read from it.) security_invoker: the
+-- reader's row-level security applies to every table.
+CREATE VIEW rq.visit_lines WITH (security_invoker = true) AS
+    SELECT v.id AS _id, v.account_id AS _account_id, v.enterprise_id AS _enterprise_id,
+           v.id::text AS id, rq.visit_status(v) AS status, v.confirmation, v.enterprise_id::text AS "enterprise.id", en.name AS "enterprise.name",
+           v.unit_id::text AS "unit.id", u.name AS "unit.name", v.official_name,
+           v.activity_type, rq.activity_label(v.activity_type) AS activity_label, v.matter,
+           v.registered_at, v.entered_at, to_json(v.flags) AS flags, v.finished_at,
            v.finished_at IS NULL
            AND now() > v.registered_at
-                       + make_interval(hours => (SELECT rq.policy_value('finish_due_hours'))),
-           e.value
-      FROM (SELECT) AS one
+                       + make_interval(hours => (SELECT rq.policy_value('finish_due_hours')))
+               AS finish_overdue,
+           e.value AS rating
+      FROM rq.visits v
       LEFT JOIN rq.enterprises en ON en.id = v.enterprise_id
       LEFT JOIN rq.units u ON u.id = v.unit_id
-      LEFT JOIN rq.evaluations e ON e.visit_id = v.id
-$$;
-REVOKE ALL ON FUNCTION rq.visit_line(rq.visits) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rq.visit_line(rq.visits) TO ruqima_app, ruqima_report;
+      LEFT JOIN rq.evaluations e ON e.visit_id = v.id;
+GRANT SELECT ON rq.visit_lines TO ruqima_app, ruqima_report;
 
--- {"a.b": 1, "c": 2} → {"a": {"b": 1}, "c": 2}: the rule by which the pools print a row
--- (lib/rq_db.c rq_json_row), for SQL that builds the same object.
+-- {"a.b": 1, "c": 2, "_d": 3} → {"a": {"b": 1}, "c": 2}: the rule by which the pools
+-- print a row (lib/rq_db.c rq_json_row), for SQL that builds the same object.
 CREATE FUNCTION rq.json_nest(p jsonb) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
     RETURN (SELECT coalesce(jsonb_object_agg(k, val), '{}')
               FROM (SELECT key AS k, value AS val FROM jsonb_each(p)
-                     WHERE position('.' IN key) = 0
+                     WHERE position('.' IN key) = 0 AND left(key, 1) <> '_'
                     UNION ALL
                     SELECT split_part(key, '.', 1),
                            jsonb_object_agg(substr(key, position('.' IN key) + 1), value)
-                      FROM jsonb_each(p) WHERE position('.' IN key) > 0
+                      FROM jsonb_each(p)
+                     WHERE position('.' IN key) > 0 AND left(key, 1) <> '_'
                      GROUP BY 1) x);
 END
 $$;
-
 GRANT EXECUTE ON FUNCTION rq.json_nest(jsonb) TO ruqima_app, ruqima_report;
 
 -- The start of a visit's detail: its line as jsonb (the detail adds the rating as its
@@ -99,8 +90,32 @@ CREATE OR REPLACE FUNCTION rq.visit_summary(v rq.visits, p_enterprise_name text,
 RETURNS jsonb
 LANGUAGE sql STABLE
 AS $$
-    SELECT rq.json_nest(to_jsonb(l)) FROM rq.visit_line(v) l
+    SELECT rq.json_nest(to_jsonb(l)) FROM rq.visit_lines l WHERE l._id = v.id
 $$;
+
+-- 5. The policies read on every row of a list called the actor accessors (each a
+--    current_setting() lookup by name) once per row and per policy; as sub-selects they
+--    are computed once per query. Same rules as 0009 and 0014; the evaluations' with the
+--    manager's arm first (2.).
+ALTER POLICY visits_app_read ON rq.visits
+    USING (account_id = (SELECT rq.current_account_id())
+           OR ((SELECT rq.actor_kind()) = 'account'
+               AND enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[]))
+           OR ((SELECT rq.actor_kind()) = 'admin'
+               AND ((SELECT rq.actor_role()) IN ('city_admin', 'judicial_analyst',
+                                                  'discipline_inspector')
+                    OR ((SELECT rq.actor_role()) = 'county_admin'
+                        AND county_code = (SELECT rq.actor_county()))
+                    OR ((SELECT rq.actor_role()) = 'unit_admin'
+                        AND rq.actor_unit_entered(id)))));
+ALTER POLICY enterprises_app_read ON rq.enterprises
+    USING ((SELECT rq.actor_kind()) IS NOT NULL
+           AND ((SELECT rq.actor_role()) IS DISTINCT FROM 'county_admin'
+                OR county_code = (SELECT rq.actor_county())));
+ALTER POLICY evaluations_app_read ON rq.evaluations
+    USING (((SELECT rq.actor_kind()) = 'account'
+            AND enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[]))
+           OR EXISTS (SELECT 1 FROM rq.visits v WHERE v.id = visit_id));
 
 DO $$
 BEGIN

@@ -21,24 +21,25 @@ static struct rq_stmt st_current =
  * keyset bound, INT64_MAX for the first page: a bare comparison (no "$1 = 0 OR", no
  * COALESCE, which the planner counts as leaky under row-level security) stays an index
  * condition of the generic plan, so a deep page starts at its row instead of filtering
- * the pages before it. rq.visit_line is inlined; the pool prints its columns as JSON.
+ * the pages before it. The view rq.visit_lines is merged into the query; the pool prints
+ * its columns as JSON.
  * Dates are the city's (the database's time zone). */
 static struct rq_stmt st_list =
     RQ_STMT("evaluation_visits_list",
-	    "SELECT l.* FROM rq.visits v CROSS JOIN LATERAL rq.visit_line(v) l"
-	    " WHERE v.enterprise_id = (SELECT b.enterprise_id FROM rq.accounts a"
+	    "SELECT l.* FROM rq.visit_lines l"
+	    " WHERE l._enterprise_id = (SELECT b.enterprise_id FROM rq.accounts a"
 	    " JOIN rq.manager_bindings b ON b.account_id = a.id"
 	    " AND b.enterprise_id = a.current_enterprise_id AND b.status = 'active'"
 	    " WHERE a.id = rq.current_account_id())"
-	    " AND v.id < $1::bigint"
-	    " AND ($3::text IS NULL OR rq.visit_status(v) = $3)"
-	    " AND ($4::text IS NULL OR v.confirmation = $4)"
-	    " AND ($5::text IS NULL OR v.activity_type = $5)"
-	    " AND ($6::date IS NULL OR v.entered_at >= $6::date::timestamptz)"
-	    " AND ($7::date IS NULL OR v.entered_at < ($7::date + 1)::timestamptz)"
+	    " AND l._id < $1::bigint"
+	    " AND ($3::text IS NULL OR l.status = $3)"
+	    " AND ($4::text IS NULL OR l.confirmation = $4)"
+	    " AND ($5::text IS NULL OR l.activity_type = $5)"
+	    " AND ($6::date IS NULL OR l.entered_at >= $6::date::timestamptz)"
+	    " AND ($7::date IS NULL OR l.entered_at < ($7::date + 1)::timestamptz)"
 	    " AND ($8::bigint IS NULL OR EXISTS (SELECT 1 FROM rq.visit_units vu"
-	    " WHERE vu.visit_id = v.id AND vu.unit_id = $8::bigint))"
-	    " ORDER BY v.id DESC LIMIT $2::int",
+	    " WHERE vu.visit_id = l._id AND vu.unit_id = $8::bigint))"
+	    " ORDER BY l._id DESC LIMIT $2::int",
 	    8);
 static struct rq_stmt st_detail =
     RQ_STMT("evaluation_visits_detail", "SELECT rq.visit_for_enterprise($1::bigint) AS detail", 1);

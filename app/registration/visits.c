@@ -38,16 +38,16 @@ static struct rq_stmt st_detail =
 /* Own visits, newest first (ids grow with registration time); after = 0: first page. */
 static struct rq_stmt st_list =
     RQ_STMT("visit_list_own",
-	    /* rq.visit_line is inlined; the pool prints its columns */
-	    "SELECT l.* FROM rq.visits v CROSS JOIN LATERAL rq.visit_line(v) l"
-	    " WHERE v.account_id = rq.current_account_id()"
+	    /* the view is merged into the query; the pool prints its columns */
+	    "SELECT l.* FROM rq.visit_lines l"
+	    " WHERE l._account_id = rq.current_account_id()"
 	    /* a CASE, not an OR or coalesce(): it stays an index condition under row-level
 	     * security (tests/bench/eval_list) */
-	    " AND v.id < CASE WHEN $1::bigint = 0 THEN 9223372036854775807 ELSE $1::bigint END"
-	    " AND ($3::date IS NULL OR v.entered_at >= $3::date::timestamptz)"
-	    " AND ($4::date IS NULL OR v.entered_at < ($4::date + 1)::timestamptz)"
-	    " AND ($5::text IS NULL OR v.activity_type = $5)"
-	    " ORDER BY v.id DESC LIMIT $2::int",
+	    " AND l._id < CASE WHEN $1::bigint = 0 THEN 9223372036854775807 ELSE $1::bigint END"
+	    " AND ($3::date IS NULL OR l.entered_at >= $3::date::timestamptz)"
+	    " AND ($4::date IS NULL OR l.entered_at < ($4::date + 1)::timestamptz)"
+	    " AND ($5::text IS NULL OR l.activity_type = $5)"
+	    " ORDER BY l._id DESC LIMIT $2::int",
 	    5);
 static struct rq_stmt st_edit =
     RQ_STMT("visit_edit", "SELECT rq.visit_edit($1::bigint, $2, $3::bigint[]) AS outcome", 3);
