@@ -295,9 +295,7 @@ static PGresult *send_steps(struct rq_req *req, struct rq_stmt *st, const char *
 		 * statement it was skipped, and the aborted transaction is still open */
 		if (sent && commit_at != NOT_SENT && failed >= commit_at)
 			req->tx_open = false;
-		if (res == NULL && !sent)
-			req->tx_open =
-			    false; /* the connection, and the transaction with it, is gone */
+		/* NULL: the connection is gone, and with it the transaction (request_sql) */
 		if (res != NULL || !opening || req->tx_open)
 			return res;
 	}
@@ -376,32 +374,46 @@ cJSON *rq_sql_json(const PGresult *res, int row, const char *col)
 	return text != NULL ? cJSON_Parse(text) : NULL;
 }
 
-/* Column col of row added to o as `name`: null, an RFC 3339 timestamp, or the text. */
-static void add_column_at(cJSON *o, const char *name, const PGresult *res, int row, int col)
+/* Column col of row as JSON: null, an RFC 3339 timestamp, or the text; when `typed`, also
+ * booleans as true/false and json/jsonb as the JSON itself (PostgreSQL prints them as
+ * valid JSON: passed through, not parsed and printed again). */
+static cJSON *column_value(const PGresult *res, int row, int col, bool typed)
 {
-	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col)) {
-		cJSON_AddNullToObject(o, name);
-		return;
-	}
+	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col))
+		return cJSON_CreateNull();
 	const char *v = PQgetvalue(res, row, col);
+	Oid type = PQftype(res, col);
+	if (typed && type == BOOL_OID)
+		return cJSON_CreateBool(v[0] == 't');
+	if (typed && (type == JSON_OID || type == JSONB_OID))
+		return cJSON_CreateRaw(v);
 	size_t n = (size_t)PQgetlength(res, row, col);
 	char ts[64];
-	if (PQftype(res, col) != TIMESTAMPTZ_OID || n + 4 > sizeof(ts) || n < 13) {
-		cJSON_AddStringToObject(o, name, v);
-		return;
-	}
+	if (type != TIMESTAMPTZ_OID || n + 4 > sizeof(ts) || n < 13)
+		return cJSON_CreateString(v);
 	/* PostgreSQL's ISO style: "2026-11-26 03:01:51.2+08" or "...+05:30". */
 	memcpy(ts, v, n + 1);
 	if (ts[10] == ' ')
 		ts[10] = 'T';
 	if ((ts[n - 3] == '+' || ts[n - 3] == '-') && ts[n - 2] >= '0' && ts[n - 1] >= '0')
 		memcpy(ts + n, ":00", 4);
-	cJSON_AddStringToObject(o, name, ts);
+	return cJSON_CreateString(ts);
+}
+
+static void add_member(cJSON *o, const char *name, cJSON *v)
+{
+	if (!cJSON_AddItemToObject(o, name, v)) /* out of memory (o or v NULL) */
+		cJSON_Delete(v);
 }
 
 void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
 {
-	add_column_at(o, col, res, row, PQfnumber(res, col));
+	add_member(o, col, column_value(res, row, PQfnumber(res, col), false));
+}
+
+cJSON *rq_json_column(const PGresult *res, int row, const char *col)
+{
+	return column_value(res, row, PQfnumber(res, col), true);
 }
 
 cJSON *rq_json_row(const PGresult *res, int row)
@@ -425,15 +437,7 @@ cJSON *rq_json_row(const PGresult *res, int row)
 				into = cJSON_AddObjectToObject(o, outer);
 			name = dot + 1;
 		}
-		Oid type = PQftype(res, col);
-		if (PQgetisnull(res, row, col) ||
-		    (type != BOOL_OID && type != JSON_OID && type != JSONB_OID))
-			add_column_at(into, name, res, row, col);
-		else if (type == BOOL_OID)
-			cJSON_AddBoolToObject(into, name, PQgetvalue(res, row, col)[0] == 't');
-		else /* PostgreSQL prints json and jsonb as valid JSON: passed through as it is */
-			cJSON_AddItemToObject(into, name,
-					      cJSON_CreateRaw(PQgetvalue(res, row, col)));
+		add_member(into, name, column_value(res, row, col, true));
 	}
 	return o;
 }

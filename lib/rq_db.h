@@ -75,6 +75,9 @@ cJSON *rq_sql_json(const PGresult *res, int row, const char *col);
  * the text as PostgreSQL gives it. */
 void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col);
 
+/* Column col of row as JSON by the rules of rq_json_row (never NULL unless out of memory). */
+cJSON *rq_json_column(const PGresult *res, int row, const char *col);
+
 /* Row `row` of res as an object, a member per column in their order: as
  * rq_json_add_column, except booleans (true/false) and json/jsonb columns (the JSON itself,
  * not parsed again). A column named "a.b" is member b of object member a, so a query

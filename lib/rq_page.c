@@ -43,14 +43,5 @@ void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *r
 
 cJSON *rq_page_json_item(const PGresult *res, int row)
 {
-	/* PostgreSQL prints json and jsonb as valid JSON: passed through as it is rather than
-	 * parsed and printed again (a page of 50 visits is ~27 KB; tests/bench/eval_list). */
-	enum { JSON_OID = 114, JSONB_OID = 3802 };
-	Oid type = PQftype(res, PQfnumber(res, "item"));
-	if (type != JSON_OID && type != JSONB_OID) {
-		cJSON *item = rq_sql_json(res, row, "item");
-		return item != NULL ? item : cJSON_CreateNull();
-	}
-	const char *text = rq_sql_val(res, row, "item");
-	return text != NULL ? cJSON_CreateRaw(text) : cJSON_CreateNull();
+	return rq_json_column(res, row, "item");
 }

@@ -27,7 +27,7 @@ void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *r
 		     const struct rq_page *page, cJSON *(*item)(const PGresult *res, int row));
 
 /* An item callback for rq_page_respond: the row's "item" column, a json or jsonb built by
- * the query, as JSON (null when SQL NULL); a text column is parsed. */
+ * the query, as JSON (null when SQL NULL). */
 cJSON *rq_page_json_item(const PGresult *res, int row);
 
 #endif
