@@ -25,6 +25,11 @@ int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page
 	return 0;
 }
 
+const char *rq_page_before(const struct rq_page *page)
+{
+	return page->after > 0 ? page->after_s : "9223372036854775807";
+}
+
 void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
 		     const struct rq_page *page, cJSON *(*item)(const PGresult *res, int row))
 {
@@ -39,6 +44,20 @@ void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *r
 	else
 		cJSON_AddNullToObject(o, "next_after");
 	rq_resp_json(req, resp, 200, o);
+}
+
+void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
+{
+	struct rq_page page;
+	if (rq_page_parse(req, resp, &page) != 0)
+		return;
+	const char *params[] = {page.after_s, page.limit_s};
+	PGresult *res = rq_sql(req, st, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	rq_page_respond(req, resp, res, &page, rq_json_row);
 }
 
 cJSON *rq_page_json_item(const PGresult *res, int row)

@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include "rq_db.h"
 #include "rq_http.h"
 
 enum { RQ_PAGE_DEFAULT = 50, RQ_PAGE_MAX = 200 };
@@ -21,10 +22,20 @@ struct rq_page {
  * RQ_PAGE_DEFAULT). Raises 400 naming the parameter; returns 0, or -1 when answered. */
 int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page);
 
+/* For lists newest first (id < bound): page->after, or INT64_MAX for the first page. A
+ * bare "id < $n" stays an index condition of a generic plan under row-level security,
+ * where "$n = 0 OR id < $n" or coalesce() would not. */
+const char *rq_page_before(const struct rq_page *page);
+
 /* Answers 200 {items: [item(res, i)...], next_after: <id of the last row> | null}; res must
  * have an "id" column and hold at most page->limit rows, in id order. */
 void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
 		     const struct rq_page *page, cJSON *(*item)(const PGresult *res, int row));
+
+/* A list handler's whole work: reads the page (400 on a bad parameter), runs st with $1 the
+ * keyset bound (after) and $2 the limit, and answers the page, each row as rq_json_row
+ * prints it (or the statement's failure). */
+void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st);
 
 /* An item callback for rq_page_respond: the row's "item" column, a json or jsonb built by
  * the query, as JSON (null when SQL NULL). */

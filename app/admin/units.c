@@ -4,7 +4,6 @@
 #include "rq_page.h"
 
 #include <stdio.h>
-#include <string.h>
 
 static struct rq_stmt st_units_list =
     RQ_STMT("admin_units_list",
@@ -19,29 +18,10 @@ static struct rq_stmt st_units_create =
 	    " RETURNING id, name, county_code, discipline_group, active",
 	    3);
 
-static cJSON *unit_json(const PGresult *res, int row)
-{
-	cJSON *u = cJSON_CreateObject();
-	cJSON_AddStringToObject(u, "id", rq_sql_val(res, row, "id"));
-	cJSON_AddStringToObject(u, "name", rq_sql_val(res, row, "name"));
-	rq_json_add_column(u, res, row, "county_code");
-	rq_json_add_column(u, res, row, "discipline_group");
-	cJSON_AddBoolToObject(u, "active", strcmp(rq_sql_val(res, row, "active"), "t") == 0);
-	return u;
-}
-
+/* A unit as its columns (rq_json_row): id, name, county_code, discipline_group, active. */
 void admin_units_list(struct rq_req *req, struct rq_resp *resp)
 {
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *params[] = {page.after_s, page.limit_s};
-	PGresult *res = rq_sql(req, &st_units_list, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	rq_page_respond(req, resp, res, &page, unit_json);
+	rq_page_list(req, resp, &st_units_list);
 }
 
 void admin_units_create(struct rq_req *req, struct rq_resp *resp)
@@ -73,5 +53,5 @@ void admin_units_create(struct rq_req *req, struct rq_resp *resp)
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	rq_resp_json(req, resp, 201, unit_json(res, 0));
+	rq_resp_json(req, resp, 201, rq_json_row(res, 0));
 }

@@ -17,13 +17,10 @@ static struct rq_stmt st_current =
 /* The visits to the enterprise the account acts for, newest first by id (ids grow with
  * registration time), when it still manages it (row-level security alone would also show
  * an official their own visits there); an empty page is then told from "no enterprise
- * selected" by st_current. $1 is the
- * keyset bound, INT64_MAX for the first page: a bare comparison (no "$1 = 0 OR", no
- * COALESCE, which the planner counts as leaky under row-level security) stays an index
- * condition of the generic plan, so a deep page starts at its row instead of filtering
- * the pages before it. The view rq.visit_lines is merged into the query; the pool prints
- * its columns as JSON.
- * Dates are the city's (the database's time zone). */
+ * selected" by st_current. $1 is the keyset bound (rq_page_before): an index condition,
+ * so a deep page starts at its row instead of filtering the pages before it. The view
+ * rq.visit_lines is merged into the query; the pool prints its columns as JSON. Dates are the
+ * city's (the database's time zone). */
 static struct rq_stmt st_list =
     RQ_STMT("evaluation_visits_list",
 	    "SELECT l.* FROM rq.visit_lines l"
@@ -119,8 +116,8 @@ void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp)
 		rq_problem_field(req, resp, 400, "unit_id", "must be the id of a unit");
 		return;
 	}
-	const char *bound = page.after > 0 ? page.after_s : "9223372036854775807";
-	const char *params[] = {bound, page.limit_s, status, confirmation, type, from, to, unit};
+	const char *params[] = {
+	    rq_page_before(&page), page.limit_s, status, confirmation, type, from, to, unit};
 	/* read-only: COMMIT goes with the list, one round trip after authentication */
 	PGresult *res = rq_sql_final(req, &st_list, params);
 	if (!rq_sql_ok(res)) {

@@ -37,28 +37,9 @@ static struct rq_stmt st_units_active =
 	    " WHERE active AND id > $1::bigint ORDER BY id LIMIT $2::int",
 	    2);
 
-static cJSON *unit_json(const PGresult *res, int row)
-{
-	cJSON *u = cJSON_CreateObject();
-	cJSON_AddStringToObject(u, "id", rq_sql_val(res, row, "id"));
-	cJSON_AddStringToObject(u, "name", rq_sql_val(res, row, "name"));
-	rq_json_add_column(u, res, row, "short_name");
-	rq_json_add_column(u, res, row, "county_code");
-	return u;
-}
-
 void registration_units_list(struct rq_req *req, struct rq_resp *resp)
 {
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *params[] = {page.after_s, page.limit_s};
-	PGresult *res = rq_sql(req, &st_units_active, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	rq_page_respond(req, resp, res, &page, unit_json);
+	rq_page_list(req, resp, &st_units_active);
 }
 
 static cJSON *profile_json(const PGresult *res)

@@ -35,15 +35,13 @@ static struct rq_stmt st_detail =
 	    "SELECT rq.visit_detail($1::bigint) || jsonb_build_object('answer',"
 	    " rq.visit_answer_json($1::bigint), 'rating', rq.visit_rating($1::bigint)) AS detail",
 	    1);
-/* Own visits, newest first (ids grow with registration time); after = 0: first page. */
+/* Own visits, newest first (ids grow with registration time). */
 static struct rq_stmt st_list =
     RQ_STMT("visit_list_own",
 	    /* the view is merged into the query; the pool prints its columns */
 	    "SELECT l.* FROM rq.visit_lines l"
 	    " WHERE l._account_id = rq.current_account_id()"
-	    /* a CASE, not an OR or coalesce(): it stays an index condition under row-level
-	     * security (tests/bench/eval_list) */
-	    " AND l._id < CASE WHEN $1::bigint = 0 THEN 9223372036854775807 ELSE $1::bigint END"
+	    " AND l._id < $1::bigint" /* rq_page_before: an index condition */
 	    " AND ($3::date IS NULL OR l.entered_at >= $3::date::timestamptz)"
 	    " AND ($4::date IS NULL OR l.entered_at < ($4::date + 1)::timestamptz)"
 	    " AND ($5::text IS NULL OR l.activity_type = $5)"
@@ -415,7 +413,7 @@ void registration_visits_list(struct rq_req *req, struct rq_resp *resp)
 				 "must be one of: visit research inspection");
 		return;
 	}
-	const char *params[] = {page.after_s, page.limit_s, from, to, type};
+	const char *params[] = {rq_page_before(&page), page.limit_s, from, to, type};
 	PGresult *res = rq_sql_final(req, &st_list, params); /* read-only */
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
