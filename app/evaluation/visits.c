@@ -8,36 +8,34 @@
 
 enum { ID_MAX_DIGITS = 18, REASON_MAX = 500 };
 
-/* The enterprise the account acts for, when it still manages it. */
+/* The enterprise the account acts for, while it still manages it (else NULL). */
 static struct rq_stmt st_current =
-    RQ_STMT("evaluation_visits_current",
-	    "SELECT a.current_enterprise_id AS id FROM rq.accounts a"
-	    " WHERE a.id = rq.current_account_id() AND rq.actor_manages(a.current_enterprise_id)",
-	    0);
-/* The visits to the enterprise the account acts for, newest first by id (ids grow with
- * registration time), when it still manages it (row-level security alone would also show
- * an official their own visits there); an empty page is then told from "no enterprise
- * selected" by st_current. $1 is the keyset bound (rq_page_before): an index condition,
- * so a deep page starts at its row instead of filtering the pages before it. The view
- * rq.visit_lines is merged into the query; the pool prints its columns as JSON. Dates are the
- * city's (the database's time zone). */
+    RQ_STMT("evaluation_visits_current", "SELECT rq.actor_enterprise() AS id", 0);
+/* The visits to the enterprise the account acts for (rq.actor_enterprise: row-level
+ * security alone would also show an official their own visits there), newest first by id
+ * (ids grow with registration time); an empty page is then told from "no enterprise
+ * selected" by st_current. $1 is the keyset bound (rq_page_before): an index condition, so
+ * a deep page starts at its row instead of filtering the pages before it. The view
+ * rq.visit_lines is merged into the query; the pool prints its columns as JSON. Dates are
+ * the city's (the database's time zone). The unit filter is a statement of its own: as a
+ * `$8 IS NULL OR EXISTS` its sub-plan would be set up on every list. */
+#define VISITS_TO_MY_ENTERPRISE                                                                    \
+	"SELECT l.* FROM rq.visit_lines l"                                                         \
+	" WHERE l._enterprise_id = (SELECT rq.actor_enterprise())"                                 \
+	" AND l._id < $1::bigint"                                                                  \
+	" AND ($3::text IS NULL OR l.status = $3)"                                                 \
+	" AND ($4::text IS NULL OR l.confirmation = $4)"                                           \
+	" AND ($5::text IS NULL OR l.activity_type = $5)"                                          \
+	" AND ($6::date IS NULL OR l.entered_at >= $6::date::timestamptz)"                         \
+	" AND ($7::date IS NULL OR l.entered_at < ($7::date + 1)::timestamptz)"
+#define NEWEST_FIRST " ORDER BY l._id DESC LIMIT $2::int"
 static struct rq_stmt st_list =
-    RQ_STMT("evaluation_visits_list",
-	    "SELECT l.* FROM rq.visit_lines l"
-	    " WHERE l._enterprise_id = (SELECT b.enterprise_id FROM rq.accounts a"
-	    " JOIN rq.manager_bindings b ON b.account_id = a.id"
-	    " AND b.enterprise_id = a.current_enterprise_id AND b.status = 'active'"
-	    " WHERE a.id = rq.current_account_id())"
-	    " AND l._id < $1::bigint"
-	    " AND ($3::text IS NULL OR l.status = $3)"
-	    " AND ($4::text IS NULL OR l.confirmation = $4)"
-	    " AND ($5::text IS NULL OR l.activity_type = $5)"
-	    " AND ($6::date IS NULL OR l.entered_at >= $6::date::timestamptz)"
-	    " AND ($7::date IS NULL OR l.entered_at < ($7::date + 1)::timestamptz)"
-	    " AND ($8::bigint IS NULL OR EXISTS (SELECT 1 FROM rq.visit_units vu"
-	    " WHERE vu.visit_id = l._id AND vu.unit_id = $8::bigint))"
-	    " ORDER BY l._id DESC LIMIT $2::int",
-	    8);
+    RQ_STMT("evaluation_visits_list", VISITS_TO_MY_ENTERPRISE NEWEST_FIRST, 7);
+static struct rq_stmt st_list_unit = RQ_STMT(
+    "evaluation_visits_list_unit",
+    VISITS_TO_MY_ENTERPRISE " AND EXISTS (SELECT 1 FROM rq.visit_units vu"
+			    " WHERE vu.visit_id = l._id AND vu.unit_id = $8::bigint)" NEWEST_FIRST,
+    8);
 static struct rq_stmt st_detail =
     RQ_STMT("evaluation_visits_detail", "SELECT rq.visit_for_enterprise($1::bigint) AS detail", 1);
 static struct rq_stmt st_answer = RQ_STMT(
@@ -119,7 +117,7 @@ void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp)
 	const char *params[] = {
 	    rq_page_before(&page), page.limit_s, status, confirmation, type, from, to, unit};
 	/* read-only: COMMIT goes with the list, one round trip after authentication */
-	PGresult *res = rq_sql_final(req, &st_list, params);
+	PGresult *res = rq_sql_final(req, unit != NULL ? &st_list_unit : &st_list, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
@@ -130,7 +128,7 @@ void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp)
 			rq_problem_sql(req, resp, cur);
 			return;
 		}
-		if (PQntuples(cur) != 1) {
+		if (rq_sql_val(cur, 0, "id") == NULL) {
 			rq_problem(req, resp, 409, "no-enterprise-selected",
 				   "No enterprise selected",
 				   "请先认证企业，或在“切换企业”中选择一家您管理的企业");
