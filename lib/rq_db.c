@@ -366,80 +366,10 @@ const char *rq_sql_val(const PGresult *res, int row, const char *column)
 	return PQgetvalue(res, row, col);
 }
 
-enum { BOOL_OID = 16, JSON_OID = 114, TIMESTAMPTZ_OID = 1184, JSONB_OID = 3802 };
-
 cJSON *rq_sql_json(const PGresult *res, int row, const char *col)
 {
 	const char *text = rq_sql_val(res, row, col);
 	return text != NULL ? cJSON_Parse(text) : NULL;
-}
-
-/* Column col of row as JSON: null, an RFC 3339 timestamp, or the text; when `typed`, also
- * booleans as true/false and json/jsonb as the JSON itself (PostgreSQL prints them as
- * valid JSON: passed through, not parsed and printed again). */
-static cJSON *column_value(const PGresult *res, int row, int col, bool typed)
-{
-	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col))
-		return cJSON_CreateNull();
-	const char *v = PQgetvalue(res, row, col);
-	Oid type = PQftype(res, col);
-	if (typed && type == BOOL_OID)
-		return cJSON_CreateBool(v[0] == 't');
-	if (typed && (type == JSON_OID || type == JSONB_OID))
-		return cJSON_CreateRaw(v);
-	size_t n = (size_t)PQgetlength(res, row, col);
-	char ts[64];
-	if (type != TIMESTAMPTZ_OID || n + 4 > sizeof(ts) || n < 13)
-		return cJSON_CreateString(v);
-	/* PostgreSQL's ISO style: "2026-11-26 03:01:51.2+08" or "...+05:30". */
-	memcpy(ts, v, n + 1);
-	if (ts[10] == ' ')
-		ts[10] = 'T';
-	if ((ts[n - 3] == '+' || ts[n - 3] == '-') && ts[n - 2] >= '0' && ts[n - 1] >= '0')
-		memcpy(ts + n, ":00", 4);
-	return cJSON_CreateString(ts);
-}
-
-static void add_member(cJSON *o, const char *name, cJSON *v)
-{
-	if (!cJSON_AddItemToObject(o, name, v)) /* out of memory (o or v NULL) */
-		cJSON_Delete(v);
-}
-
-void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
-{
-	add_member(o, col, column_value(res, row, PQfnumber(res, col), false));
-}
-
-cJSON *rq_json_column(const PGresult *res, int row, const char *col)
-{
-	return column_value(res, row, PQfnumber(res, col), true);
-}
-
-cJSON *rq_json_row(const PGresult *res, int row)
-{
-	cJSON *o = cJSON_CreateObject();
-	for (int col = 0; o != NULL && col < PQnfields(res); col++) {
-		const char *name = PQfname(res, col);
-		if (name[0] == '_')
-			continue; /* for the query's WHERE and ORDER BY, not the client */
-		const char *dot = strchr(name, '.');
-		cJSON *into = o;
-		if (dot != NULL) {
-			char outer[64];
-			size_t len = (size_t)(dot - name);
-			if (len >= sizeof(outer))
-				len = sizeof(outer) - 1;
-			memcpy(outer, name, len);
-			outer[len] = '\0';
-			into = cJSON_GetObjectItemCaseSensitive(o, outer);
-			if (into == NULL)
-				into = cJSON_AddObjectToObject(o, outer);
-			name = dot + 1;
-		}
-		add_member(into, name, column_value(res, row, col, true));
-	}
-	return o;
 }
 
 void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res)

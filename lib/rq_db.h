@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include "rq_http.h"
+#include "rq_row_json.h" /* the rules by which results are printed */
 
 /* A statement, prepared on first use on each connection (and again after a reconnect).
  * Declare them static, one table per module: `static struct rq_stmt st_x = RQ_STMT("x", "...", 2);`
@@ -69,23 +70,6 @@ bool rq_sql_one(struct rq_req *req, struct rq_resp *resp, const PGresult *res);
 /* A json/jsonb column parsed into cJSON (the caller owns it), or NULL when SQL NULL or
  * (never for what PostgreSQL printed) malformed. */
 cJSON *rq_sql_json(const PGresult *res, int row, const char *col);
-
-/* Adds column col of row to o as a member of the same name: null for SQL NULL, RFC 3339
- * for timestamptz ("2026-11-26T03:01:51.206254+08:00", what every client parses), else
- * the text as PostgreSQL gives it. */
-void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col);
-
-/* Column col of row as JSON by the rules of rq_json_row (never NULL unless out of memory). */
-cJSON *rq_json_column(const PGresult *res, int row, const char *col);
-
-/* Row `row` of res as an object, a member per column in their order: as
- * rq_json_add_column, except booleans (true/false) and json/jsonb columns (the JSON itself,
- * not parsed again). A column named "a.b" is member b of object member a, so a query
- * shapes one level of nesting by naming its columns; a column whose name starts with "_"
- * is left out (rq.json_nest does the same in SQL).
- * Cheaper than building JSON in SQL, where json_build_object looks up every value's type
- * output function again on every row (tests/bench/eval_list). */
-cJSON *rq_json_row(const PGresult *res, int row);
 
 /* Answers a failed query: NULL → 503; unique violation → 409; foreign key, check or data
  * errors → 422; privilege → 403; serialisation → 503; else 500 (details only in the log). */

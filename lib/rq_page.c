@@ -4,6 +4,7 @@
 #include "rq_num.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page)
 {
@@ -30,20 +31,42 @@ const char *rq_page_before(const struct rq_page *page)
 	return page->after > 0 ? page->after_s : "9223372036854775807";
 }
 
-void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
-		     const struct rq_page *page, cJSON *(*item)(const PGresult *res, int row))
+/* Answers {items, next_after} with items already built. */
+static void respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
+		    const struct rq_page *page, cJSON *items)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(o, "items");
-	int n = PQntuples(res);
-	for (int i = 0; i < n; i++)
-		cJSON_AddItemToArray(items, item(res, i));
+	cJSON_AddItemToObject(o, "items", items);
 	/* A full page may have a successor; a short one is the last. */
+	int n = PQntuples(res);
 	if (n > 0 && n == page->limit)
 		cJSON_AddStringToObject(o, "next_after", rq_sql_val(res, n - 1, "id"));
 	else
 		cJSON_AddNullToObject(o, "next_after");
 	rq_resp_json(req, resp, 200, o);
+}
+
+void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
+		     const struct rq_page *page, cJSON *(*item)(const PGresult *res, int row))
+{
+	cJSON *items = cJSON_CreateArray();
+	int n = PQntuples(res);
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(items, item(res, i));
+	respond(req, resp, res, page, items);
+}
+
+void rq_page_respond_rows(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
+			  const struct rq_page *page)
+{
+	char *text = rq_json_rows(res);
+	cJSON *items = text != NULL ? cJSON_CreateRaw(text) : NULL;
+	free(text);
+	if (items == NULL) {
+		rq_problem_internal(req, resp, "could not print a page");
+		return;
+	}
+	respond(req, resp, res, page, items);
 }
 
 void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
@@ -57,7 +80,7 @@ void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	rq_page_respond(req, resp, res, &page, rq_json_row);
+	rq_page_respond_rows(req, resp, res, &page);
 }
 
 cJSON *rq_page_json_item(const PGresult *res, int row)

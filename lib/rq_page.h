@@ -32,6 +32,11 @@ const char *rq_page_before(const struct rq_page *page);
 void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
 		     const struct rq_page *page, cJSON *(*item)(const PGresult *res, int row));
 
+/* rq_page_respond with every row as rq_json_row prints it, the items printed at once
+ * (rq_json_rows: the cheap way for lists of many lines). */
+void rq_page_respond_rows(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
+			  const struct rq_page *page);
+
 /* A list handler's whole work: reads the page (400 on a bad parameter), runs st with $1 the
  * keyset bound (after) and $2 the limit, and answers the page, each row as rq_json_row
  * prints it (or the statement's failure). */

@@ -135,7 +135,7 @@ void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp)
 			return;
 		}
 	}
-	rq_page_respond(req, resp, res, &page, rq_json_row);
+	rq_page_respond_rows(req, resp, res, &page);
 }
 
 void evaluation_visits_get(struct rq_req *req, struct rq_resp *resp)

@@ -419,7 +419,7 @@ void registration_visits_list(struct rq_req *req, struct rq_resp *resp)
 		rq_problem_sql(req, resp, res);
 		return;
 	}
-	rq_page_respond(req, resp, res, &page, rq_json_row);
+	rq_page_respond_rows(req, resp, res, &page);
 }
 
 /* Answers the outcome of rq.visit_edit / rq.visit_finish; "ok" and "unchanged" → the detail. */

@@ -1,6 +1,7 @@
 /* rq_json_add_column: SQL NULL → null, timestamptz → RFC 3339 (a 'T' and a full offset),
  * anything else → the text; rq_json_row: a row as an object, booleans and json as such,
- * "a.b" columns nested. Results are built in memory, so no database is needed. */
+ * "a.b" columns nested; rq_json_rows: all rows as one array, escaped as cJSON escapes.
+ * Results are built in memory, so no database is needed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -122,12 +123,50 @@ static void rows_print_in_column_order_with_types(void **state)
 	PQclear(res);
 }
 
+/* rq_json_rows: the rows as one array, the same text as rq_json_row's; members of a nested
+ * object gathered where its first column is; strings escaped as cJSON escapes them. */
+static void rows_print_as_one_array(void **state)
+{
+	(void)state;
+	const char *names[] = {"unit.id", "note", "_key", "unit.name", "ok"};
+	const unsigned oids[] = {TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, BOOL_OID};
+	const char *const values[2][8] = {{"5", "a\nb\t\"c\"\\\x01", "1", "局", "t"},
+					  {"6", NULL, "2", NULL, "f"}};
+	PGresult *res = rows(5, names, oids, values);
+	char *text = rq_json_rows(res);
+	assert_non_null(text);
+	const char *want = "[{\"unit\":{\"id\":\"5\",\"name\":\"局\"},"
+			   "\"note\":\"a\\nb\\t\\\"c\\\"\\\\\\u0001\",\"ok\":true},"
+			   "{\"unit\":{\"id\":\"6\",\"name\":null},\"note\":null,\"ok\":false}]";
+	assert_string_equal(text, want);
+	/* what cJSON reads back is what was stored */
+	cJSON *parsed = cJSON_Parse(text);
+	assert_non_null(parsed);
+	assert_string_equal(
+	    cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(parsed, 0), "note")->valuestring,
+	    "a\nb\t\"c\"\\\x01");
+	cJSON_Delete(parsed);
+	/* one row alone prints the same object */
+	char *one = printed_row(res, 1);
+	assert_non_null(strstr(text, one));
+	free(one);
+	free(text);
+	PQclear(res);
+	/* no rows: an empty array */
+	PGresult *none = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	text = rq_json_rows(none);
+	assert_string_equal(text, "[]");
+	free(text);
+	PQclear(none);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(timestamps_become_rfc3339),
 	    cmocka_unit_test(null_and_other_types),
 	    cmocka_unit_test(rows_print_in_column_order_with_types),
+	    cmocka_unit_test(rows_print_as_one_array),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

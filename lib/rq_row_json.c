@@ -1,0 +1,297 @@
+#include "rq_row_json.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BOOL_OID = 16, JSON_OID = 114, TIMESTAMPTZ_OID = 1184, JSONB_OID = 3802 };
+enum { TS_MAX = 64, MAX_COLUMNS = 64 };
+
+enum kind { K_NULL, K_BOOL, K_JSON, K_TIMESTAMP, K_TEXT };
+
+/* How column col of row is printed; `typed` also gives booleans and json/jsonb their own
+ * JSON (PostgreSQL prints json as valid JSON: passed through, not parsed and printed
+ * again). */
+static enum kind kind_of(const PGresult *res, int row, int col, bool typed)
+{
+	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col))
+		return K_NULL;
+	Oid type = PQftype(res, col);
+	if (typed && type == BOOL_OID)
+		return K_BOOL;
+	if (typed && (type == JSON_OID || type == JSONB_OID))
+		return K_JSON;
+	return type == TIMESTAMPTZ_OID ? K_TIMESTAMP : K_TEXT;
+}
+
+/* PostgreSQL's ISO style ("2026-11-26 03:01:51.2+08" or "...+05:30") as RFC 3339 in ts;
+ * returns its length, or 0 when v is not of that shape (then printed as it is). */
+static size_t rfc3339(const char *v, size_t n, char ts[TS_MAX])
+{
+	if (n + 4 > TS_MAX || n < 13)
+		return 0;
+	memcpy(ts, v, n + 1);
+	if (ts[10] == ' ')
+		ts[10] = 'T';
+	if ((ts[n - 3] == '+' || ts[n - 3] == '-') && ts[n - 2] >= '0' && ts[n - 1] >= '0') {
+		memcpy(ts + n, ":00", 4);
+		n += 3;
+	}
+	return n;
+}
+
+static cJSON *column_value(const PGresult *res, int row, int col, bool typed)
+{
+	const char *v = col >= 0 && row < PQntuples(res) ? PQgetvalue(res, row, col) : NULL;
+	char ts[TS_MAX];
+	switch (kind_of(res, row, col, typed)) {
+	case K_NULL:
+		return cJSON_CreateNull();
+	case K_BOOL:
+		return cJSON_CreateBool(v[0] == 't');
+	case K_JSON:
+		return cJSON_CreateRaw(v);
+	case K_TIMESTAMP:
+		if (rfc3339(v, (size_t)PQgetlength(res, row, col), ts) > 0)
+			return cJSON_CreateString(ts);
+		break;
+	case K_TEXT:
+		break;
+	}
+	return cJSON_CreateString(v);
+}
+
+void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col)
+{
+	cJSON *v = column_value(res, row, PQfnumber(res, col), false);
+	if (!cJSON_AddItemToObject(o, col, v)) /* out of memory (o or v NULL) */
+		cJSON_Delete(v);
+}
+
+cJSON *rq_json_column(const PGresult *res, int row, const char *col)
+{
+	return column_value(res, row, PQfnumber(res, col), true);
+}
+
+/* Text that grows; `failed` once an allocation failed (everything after is dropped). */
+struct text {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static bool reserve(struct text *t, size_t more)
+{
+	if (t->failed)
+		return false;
+	if (t->len + more + 1 <= t->cap)
+		return true;
+	size_t cap = t->cap > 0 ? t->cap : 256;
+	while (cap < t->len + more + 1)
+		cap *= 2;
+	char *p = realloc(t->p, cap);
+	if (p == NULL) {
+		t->failed = true;
+		return false;
+	}
+	t->p = p;
+	t->cap = cap;
+	return true;
+}
+
+static void put(struct text *t, const char *s, size_t n)
+{
+	if (!reserve(t, n))
+		return;
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+}
+
+#define PUT_LITERAL(t, s) put((t), (s), sizeof(s) - 1)
+
+/* s as a JSON string, escaped as cJSON escapes: quote, backslash and control characters;
+ * UTF-8 passes through (the database's text is valid UTF-8). */
+static void put_string(struct text *t, const char *s, size_t n)
+{
+	PUT_LITERAL(t, "\"");
+	size_t run = 0; /* bytes of s not yet copied, that need no escape */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			run++;
+			continue;
+		}
+		put(t, s + i - run, run);
+		run = 0;
+		char esc[8];
+		switch (c) {
+		case '"':
+		case '\\':
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put(t, esc, 2);
+			break;
+		case '\b':
+			PUT_LITERAL(t, "\\b");
+			break;
+		case '\f':
+			PUT_LITERAL(t, "\\f");
+			break;
+		case '\n':
+			PUT_LITERAL(t, "\\n");
+			break;
+		case '\r':
+			PUT_LITERAL(t, "\\r");
+			break;
+		case '\t':
+			PUT_LITERAL(t, "\\t");
+			break;
+		default: {
+			static const char hex[] = "0123456789abcdef";
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			put(t, esc, 6);
+		}
+		}
+	}
+	put(t, s + n - run, run);
+	PUT_LITERAL(t, "\"");
+}
+
+static void put_value(struct text *t, const PGresult *res, int row, int col)
+{
+	const char *v = PQgetvalue(res, row, col);
+	size_t n = (size_t)PQgetlength(res, row, col);
+	char ts[TS_MAX];
+	size_t tn;
+	switch (kind_of(res, row, col, true)) {
+	case K_NULL:
+		PUT_LITERAL(t, "null");
+		return;
+	case K_BOOL:
+		if (v[0] == 't')
+			PUT_LITERAL(t, "true");
+		else
+			PUT_LITERAL(t, "false");
+		return;
+	case K_JSON:
+		put(t, v, n);
+		return;
+	case K_TIMESTAMP:
+		tn = rfc3339(v, n, ts);
+		if (tn > 0) {
+			put_string(t, ts, tn);
+			return;
+		}
+		break;
+	case K_TEXT:
+		break;
+	}
+	put_string(t, v, n);
+}
+
+/* A member of the printed object: column col as member `name`; `group` > 0 when the
+ * member opens object member named by the first `group` bytes of the column's name, and
+ * `closes` when it is the last member of its object member. */
+struct member {
+	int col;
+	const char *name;
+	size_t group;
+	bool closes;
+};
+
+/* The members of every row of res, in order: columns "a.b" gathered where the first "a."
+ * column is, "_" columns left out. Returns their number, or -1 for too many columns. */
+static int layout(const PGresult *res, struct member m[MAX_COLUMNS])
+{
+	int ncols = PQnfields(res);
+	if (ncols > MAX_COLUMNS)
+		return -1;
+	bool placed[MAX_COLUMNS] = {false};
+	int n = 0;
+	for (int col = 0; col < ncols; col++) {
+		const char *name = PQfname(res, col);
+		if (placed[col] || name[0] == '_')
+			continue;
+		const char *dot = strchr(name, '.');
+		if (dot == NULL) {
+			m[n++] = (struct member){col, name, 0, false};
+			continue;
+		}
+		size_t prefix = (size_t)(dot - name) + 1; /* "a." */
+		int first = n;
+		for (int c = col; c < ncols; c++) {
+			const char *other = PQfname(res, c);
+			if (strncmp(other, name, prefix) == 0) {
+				placed[c] = true;
+				m[n++] = (struct member){c, other + prefix, 0, false};
+			}
+		}
+		m[first].group = prefix - 1;
+		m[n - 1].closes = true;
+	}
+	return n;
+}
+
+static void put_row(struct text *t, const PGresult *res, int row, const struct member *m, int n)
+{
+	PUT_LITERAL(t, "{");
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			PUT_LITERAL(t, ",");
+		if (m[i].group > 0) {
+			put_string(t, PQfname(res, m[i].col), m[i].group);
+			PUT_LITERAL(t, ":{");
+		}
+		put_string(t, m[i].name, strlen(m[i].name));
+		PUT_LITERAL(t, ":");
+		put_value(t, res, row, m[i].col);
+		if (m[i].closes)
+			PUT_LITERAL(t, "}");
+	}
+	PUT_LITERAL(t, "}");
+}
+
+/* Rows first..first+count-1 as an array (`array`) or the one row as an object. */
+static char *print_rows(const PGresult *res, int first, int count, bool array)
+{
+	struct member m[MAX_COLUMNS];
+	int n = layout(res, m);
+	if (n < 0)
+		return NULL;
+	struct text t = {0};
+	size_t guess = 2;
+	for (int r = first; r < first + count; r++)
+		for (int i = 0; i < n; i++)
+			guess += (size_t)PQgetlength(res, r, m[i].col) + strlen(m[i].name) + 8;
+	reserve(&t, guess);
+	if (array)
+		PUT_LITERAL(&t, "[");
+	for (int r = first; r < first + count; r++) {
+		if (r > first)
+			PUT_LITERAL(&t, ",");
+		put_row(&t, res, r, m, n);
+	}
+	if (array)
+		PUT_LITERAL(&t, "]");
+	if (t.failed) {
+		free(t.p);
+		return NULL;
+	}
+	return t.p;
+}
+
+cJSON *rq_json_row(const PGresult *res, int row)
+{
+	char *text = print_rows(res, row, 1, false);
+	cJSON *o = text != NULL ? cJSON_CreateRaw(text) : NULL;
+	free(text);
+	return o;
+}
+
+char *rq_json_rows(const PGresult *res)
+{
+	return print_rows(res, 0, PQntuples(res), true);
+}
