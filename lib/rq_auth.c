@@ -11,13 +11,19 @@
 #include <string.h>
 #include <strings.h>
 
-/* Tokens are stored only as their SHA-256 (computed by PostgreSQL's sha256()). */
-static struct rq_stmt st_session_resolve =
-    RQ_STMT("rq_session_resolve",
-	    "SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
-	    "       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok"
-	    "  FROM rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int) s",
-	    3);
+/* Tokens are stored only as their SHA-256 (computed by PostgreSQL's sha256()). The session's
+ * actor becomes the transaction's actor context in the same statement (rq.set_actor, as
+ * lib/rq_db.c sets it from req->actor when a later transaction opens): a statement of its
+ * own would cost every authenticated request another PL/pgSQL call. */
+static struct rq_stmt st_session_resolve = RQ_STMT(
+    "rq_session_resolve",
+    "SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
+    "       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok,"
+    "       rq.set_actor(s.actor_kind, CASE WHEN s.actor_kind = 'admin' THEN s.admin_user_id"
+    "                    ELSE s.account_id END::text, s.role, s.county_code, s.unit_id::text,"
+    "                    $4, $5) AS actor_set"
+    "  FROM rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int) s",
+    5);
 static struct rq_stmt st_session_create =
     RQ_STMT("rq_session_create",
 	    "SELECT rq.session_create(sha256(convert_to($1, 'UTF8')), $2, $3::bigint, $4::bigint,"
@@ -63,7 +69,8 @@ int rq_auth_resolve(struct rq_req *req)
 		return 0;
 	char idle[16];
 	snprintf(idle, sizeof(idle), "%d", req->cfg->session_idle);
-	const char *params[] = {token, idle, rq_req_header(req, "X-CSRF-Token")};
+	const char *params[] = {token, idle, rq_req_header(req, "X-CSRF-Token"), req->request_id,
+				req->client_addr};
 	PGresult *res = rq_sql(req, &st_session_resolve, params);
 	if (res == NULL)
 		return -1;
@@ -87,7 +94,7 @@ int rq_auth_resolve(struct rq_req *req)
 	a->via_cookie = via_cookie;
 	a->csrf_ok = strcmp(rq_sql_val(res, 0, "csrf_ok"), "t") == 0;
 	a->session_token = rq_strdup(req->arena, token);
-	return rq_sql_set_actor(req);
+	return 0;
 }
 
 /* Creates a session for the actor; writes the token (and CSRF token for the portal).

@@ -181,15 +181,6 @@ static void actor_params(const struct rq_req *req, const char *params[7])
 	params[6] = req->client_addr;
 }
 
-/* Deferred: sent in one pipeline with the request's next statement (rq_sql), which saves
- * the round trip of its own that every authenticated request would otherwise pay. */
-int rq_sql_set_actor(struct rq_req *req)
-{
-	if (req->tx_open)
-		req->actor_pending = true;
-	return 0;
-}
-
 /* Collects the result of one pipelined statement (the NULL after it included). */
 static PGresult *pipeline_result(PGconn *c)
 {
@@ -259,11 +250,10 @@ static PGresult *pipelined(struct rq_db *db, const struct step *steps, size_t n,
 }
 
 /* The request's next statement in one round trip with what must come before it (BEGIN
- * and the actor context when no transaction is open, the actor context when it was
- * deferred) and, when `commit`, COMMIT after it. Returns the statement's result, or the
- * first failure's, or NULL when the connection is lost; keeps req->tx_open. A connection
- * that went stale while idle (the server restarted) fails before anything of the request
- * reached the server, so one retry on a fresh connection is then safe. */
+ * and the actor context when no transaction is open) and, when `commit`, COMMIT after it. Returns
+ * the statement's result, or the first failure's, or NULL when the connection is lost; keeps
+ * req->tx_open. A connection that went stale while idle (the server restarted) fails before
+ * anything of the request reached the server, so one retry on a fresh connection is then safe. */
 static PGresult *send_steps(struct rq_req *req, struct rq_stmt *st, const char *const *params,
 			    bool commit)
 {
@@ -275,7 +265,7 @@ static PGresult *send_steps(struct rq_req *req, struct rq_stmt *st, const char *
 		size_t n = 0;
 		if (opening)
 			steps[n++] = (struct step){&st_begin, NULL};
-		size_t actor_at = opening || req->actor_pending ? n : NOT_SENT;
+		size_t actor_at = opening ? n : NOT_SENT;
 		if (actor_at != NOT_SENT)
 			steps[n++] = (struct step){&st_set_actor, actor};
 		size_t answer = n;
@@ -306,11 +296,10 @@ static PGresult *request_sql(struct rq_req *req, struct rq_stmt *st, const char 
 			     bool commit)
 {
 	PGresult *res;
-	if (req->tx_open && !req->actor_pending && !commit)
+	if (req->tx_open && !commit)
 		res = rq_db_exec(req->db, st, params);
 	else
 		res = send_steps(req, st, params, commit);
-	req->actor_pending = false;
 	if (res == NULL) {
 		req->tx_open = false; /* the connection, and the transaction with it, is gone */
 		return NULL;

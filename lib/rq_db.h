@@ -51,8 +51,6 @@ PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *para
  * trip (a failed COMMIT is returned as the result). A later rq_sql opens a new transaction
  * with the same actor. */
 PGresult *rq_sql_final(struct rq_req *req, struct rq_stmt *st, const char *const *params);
-/* Re-applies the actor context after authentication (inside the open transaction). */
-int rq_sql_set_actor(struct rq_req *req);
 /* Ends the request's transaction, if any. Returns 0, or -1 if COMMIT failed. */
 int rq_sql_finish(struct rq_req *req, bool commit);
 

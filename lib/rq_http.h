@@ -49,8 +49,6 @@ struct rq_req {
 	struct rq_actor actor;
 	bool tx_open;	      /* a transaction with the actor context is running */
 	bool commit_on_error; /* keep the writes of a 4xx answer (e.g. failed-login count) */
-	/* the actor changed: rq_sql sends the context with its next statement */
-	bool actor_pending;
 };
 
 struct rq_resp {
