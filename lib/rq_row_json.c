@@ -124,37 +124,14 @@ static void put_string(struct text *t, const char *s, size_t n)
 		}
 		put(t, s + i - run, run);
 		run = 0;
-		char esc[8];
-		switch (c) {
-		case '"':
-		case '\\':
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			put(t, esc, 2);
-			break;
-		case '\b':
-			PUT_LITERAL(t, "\\b");
-			break;
-		case '\f':
-			PUT_LITERAL(t, "\\f");
-			break;
-		case '\n':
-			PUT_LITERAL(t, "\\n");
-			break;
-		case '\r':
-			PUT_LITERAL(t, "\\r");
-			break;
-		case '\t':
-			PUT_LITERAL(t, "\\t");
-			break;
-		default: {
-			static const char hex[] = "0123456789abcdef";
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			put(t, esc, 6);
-		}
-		}
+		/* the characters with a two-character escape, and the letter after the backslash */
+		static const char named[] = "\"\\\b\f\n\r\t", letter[] = "\"\\bfnrt";
+		static const char hex[] = "0123456789abcdef";
+		const char *at = memchr(named, c, sizeof(named) - 1);
+		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+		if (at != NULL)
+			esc[1] = letter[at - named];
+		put(t, esc, at != NULL ? 2 : 6);
 	}
 	put(t, s + n - run, run);
 	PUT_LITERAL(t, "\"");
@@ -198,6 +175,7 @@ static void put_value(struct text *t, const PGresult *res, int row, int col)
 struct member {
 	int col;
 	const char *name;
+	size_t name_len;
 	size_t group;
 	bool closes;
 };
@@ -217,7 +195,7 @@ static int layout(const PGresult *res, struct member m[MAX_COLUMNS])
 			continue;
 		const char *dot = strchr(name, '.');
 		if (dot == NULL) {
-			m[n++] = (struct member){col, name, 0, false};
+			m[n++] = (struct member){col, name, strlen(name), 0, false};
 			continue;
 		}
 		size_t prefix = (size_t)(dot - name) + 1; /* "a." */
@@ -226,7 +204,8 @@ static int layout(const PGresult *res, struct member m[MAX_COLUMNS])
 			const char *other = PQfname(res, c);
 			if (strncmp(other, name, prefix) == 0) {
 				placed[c] = true;
-				m[n++] = (struct member){c, other + prefix, 0, false};
+				m[n++] = (struct member){c, other + prefix, strlen(other + prefix),
+							 0, false};
 			}
 		}
 		m[first].group = prefix - 1;
@@ -245,7 +224,7 @@ static void put_row(struct text *t, const PGresult *res, int row, const struct m
 			put_string(t, PQfname(res, m[i].col), m[i].group);
 			PUT_LITERAL(t, ":{");
 		}
-		put_string(t, m[i].name, strlen(m[i].name));
+		put_string(t, m[i].name, m[i].name_len);
 		PUT_LITERAL(t, ":");
 		put_value(t, res, row, m[i].col);
 		if (m[i].closes)
@@ -265,7 +244,7 @@ static char *print_rows(const PGresult *res, int first, int count, bool array)
 	size_t guess = 2;
 	for (int r = first; r < first + count; r++)
 		for (int i = 0; i < n; i++)
-			guess += (size_t)PQgetlength(res, r, m[i].col) + strlen(m[i].name) + 8;
+			guess += (size_t)PQgetlength(res, r, m[i].col) + m[i].name_len + 8;
 	reserve(&t, guess);
 	if (array)
 		PUT_LITERAL(&t, "[");
