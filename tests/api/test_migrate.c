@@ -1,15 +1,18 @@
-/* ruqima migrate against the stack's database: each migration once, in order, each in its
- * own transaction, recorded with a checksum; a changed applied file is refused; a failing
- * file leaves nothing behind. Works on a copy of migrations/ plus files made here, and
+/* ruqima migrate against the stack's database: each migration once, in order, recorded
+ * with a checksum; a changed applied file is refused; a definition file is re-applied when
+ * it changes and only then; a failing file leaves nothing of the run behind. Works on a copy
+ * of migrations/ plus files made here (in a folder laid out like the repository), and
  * removes what it added. */
 #include "api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[256];
+static char root[256]; /* stands for the repository root: definition paths start here */
+static char dir[300];  /* root/migrations */
 
 /* Runs the CLI's migrate on dir; returns its exit status and its output in out. */
 static int migrate(char *out, size_t cap)
@@ -36,6 +39,17 @@ static void write_file(const char *name, const char *text)
 	fclose(f);
 }
 
+/* A file under root (a definition file, or the definitions list as migrations/...). */
+static void write_root_file(const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 static char *count(PGconn *c, const char *sql)
 {
 	return api_sql_value(c, sql, 0, NULL);
@@ -44,10 +58,14 @@ static char *count(PGconn *c, const char *sql)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/ruqima-migrate-test.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	snprintf(root, sizeof(root), "/tmp/ruqima-migrate-test.XXXXXX");
+	if (mkdtemp(root) == NULL)
 		return -1;
-	/* the stack's own migrations directory, whatever the build's layout */
+	snprintf(dir, sizeof(dir), "%s/migrations", root);
+	if (mkdir(dir, 0755) != 0)
+		return -1;
+	/* the stack's own numbered migrations, whatever the build's layout; no definitions
+	 * list: the stack's definitions are current, and each test writes its own list */
 	return api_sh("cp \"$(sed -n 's/^RUQIMA_MIGRATIONS_DIR=//p' '%s')\"/*.sql '%s'/",
 		      api_env("RUQIMA_ENV_FILE"), dir);
 }
@@ -59,8 +77,10 @@ static int teardown(void **state)
 	api_sql_value(c, "DROP TABLE IF EXISTS rq.migrate_probe", 0, NULL);
 	api_sql_value(c, "DROP TABLE IF EXISTS rq.migrate_half", 0, NULL);
 	api_sql_value(c, "DELETE FROM public.schema_migrations WHERE version >= 9000", 0, NULL);
+	api_sql_value(c, "DROP FUNCTION IF EXISTS rq.migrate_probe()", 0, NULL);
+	api_sql_value(c, "DELETE FROM public.schema_definitions WHERE path LIKE 'probe%'", 0, NULL);
 	PQfinish(c);
-	api_sh("rm -rf '%s'", dir);
+	api_sh("rm -rf '%s'", root);
 	return 0;
 }
 
@@ -137,6 +157,62 @@ static void a_failing_migration_leaves_nothing_behind(void **state)
 	PQfinish(c);
 }
 
+static void a_definition_is_applied_when_it_changes_and_only_then(void **state)
+{
+	(void)state;
+	char out[4096];
+	write_root_file("migrations/definitions", "# probe\nprobe.sql\n");
+	write_root_file("probe.sql", "CREATE OR REPLACE FUNCTION rq.migrate_probe() RETURNS int\n"
+				     "LANGUAGE sql AS 'SELECT 1';\n");
+	assert_int_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "defining probe.sql"));
+	PGconn *c = api_db("owner");
+	char *v = count(c, "SELECT rq.migrate_probe()");
+	assert_string_equal(v, "1");
+	free(v);
+	/* unchanged: not applied again */
+	assert_int_equal(migrate(out, sizeof(out)), 0);
+	assert_null(strstr(out, "defining probe.sql"));
+	assert_non_null(strstr(out, "definitions: 0 applied now"));
+	/* changed: applied again, and the new text is what runs */
+	write_root_file("probe.sql", "CREATE OR REPLACE FUNCTION rq.migrate_probe() RETURNS int\n"
+				     "LANGUAGE sql AS 'SELECT 2';\n");
+	assert_int_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "defining probe.sql"));
+	v = count(c, "SELECT rq.migrate_probe()");
+	assert_string_equal(v, "2");
+	free(v);
+	v = count(c, "SELECT count(*) FROM public.schema_definitions WHERE path = 'probe.sql'");
+	assert_string_equal(v, "1");
+	free(v);
+	PQfinish(c);
+}
+
+static void a_failing_definition_leaves_nothing_of_the_run_behind(void **state)
+{
+	(void)state;
+	char out[4096];
+	/* a new migration that would succeed, then a definition file that fails */
+	write_file("9004_before.sql", "CREATE TABLE rq.migrate_half (id int);\n");
+	write_root_file("migrations/definitions", "probe_a.sql\nprobe_b.sql\n");
+	write_root_file("probe_a.sql", "CREATE OR REPLACE FUNCTION rq.migrate_probe() RETURNS int\n"
+				       "LANGUAGE sql AS 'SELECT 1';\n");
+	write_root_file("probe_b.sql", "SELECT 1 / 0;\n");
+	assert_int_not_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "probe_b.sql failed"));
+	PGconn *c = api_db("owner");
+	char *v = count(c, "SELECT to_regclass('rq.migrate_half') IS NULL"
+			   " AND to_regprocedure('rq.migrate_probe()') IS NULL");
+	assert_string_equal(v, "t");
+	free(v);
+	v = count(c,
+		  "SELECT (SELECT count(*) FROM public.schema_migrations WHERE version = 9004)"
+		  " + (SELECT count(*) FROM public.schema_definitions WHERE path LIKE 'probe%')");
+	assert_string_equal(v, "0");
+	free(v);
+	PQfinish(c);
+}
+
 int main(void)
 {
 	api_init();
@@ -149,6 +225,10 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(a_failing_migration_leaves_nothing_behind, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(a_definition_is_applied_when_it_changes_and_only_then,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_failing_definition_leaves_nothing_of_the_run_behind,
+					    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,53 +1,55 @@
--- Reprinting a slip supersedes the enterprise's earlier activation codes.
+-- app/evaluation/sql/managers.sql — enterprise managers: claim, select, unbind (app/evaluation/managers.c).
 --
--- `ruqima codes print` makes a new activation code for every poster it prints and puts it
--- on the slip that goes out with the poster. A reprint (a lost slip, a second batch) must
--- not leave the earlier slip's code working: whoever holds an old slip could otherwise
--- still claim the enterprise. rq.activation_code_create() now marks every earlier unused
--- code of the enterprise superseded (the row stays, as history), and rq.manager_claim()
--- treats a superseded code like a wrong one. Used codes are left as they are: the bindings
--- they earned stay.
+-- A definition file: the one current text of these objects, re-applied by
+-- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
-ALTER TABLE rq.activation_codes ADD COLUMN superseded_at timestamptz;
-COMMENT ON COLUMN rq.activation_codes.superseded_at IS
-    'set when a newer code was made for the enterprise (a reprinted slip): this one no longer works';
--- Codes made before this migration: the newest unused one of each enterprise stays live.
-UPDATE rq.activation_codes a SET superseded_at = now()
- WHERE a.used_at IS NULL
-   AND EXISTS (SELECT 1 FROM rq.activation_codes b
-                WHERE b.enterprise_id = a.enterprise_id AND b.used_at IS NULL AND b.id > a.id);
--- An enterprise has at most one live code: unused and not superseded.
-CREATE UNIQUE INDEX activation_codes_one_live ON rq.activation_codes (enterprise_id)
-    WHERE used_at IS NULL AND superseded_at IS NULL;
-
--- As in 0010, and first supersedes the enterprise's earlier unused codes. Serialised per
--- enterprise by the row lock, so two concurrent prints cannot both leave a live code.
-CREATE OR REPLACE FUNCTION rq.activation_code_create(p_enterprise_id bigint) RETURNS text
-LANGUAGE plpgsql
-SET search_path = rq, public, pg_temp
+-- "Switch": makes the enterprise the calling account's current one. Returns false (and
+-- changes nothing) when the account is not actively bound to it.
+CREATE OR REPLACE FUNCTION rq.manager_select(p_enterprise_id bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
 AS $$
 DECLARE
-    alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-    v_code text := '';
-    v_byte int;
+    v_account bigint := rq.current_account_id();
 BEGIN
-    PERFORM 1 FROM rq.enterprises WHERE id = p_enterprise_id FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'no enterprise %', p_enterprise_id USING ERRCODE = 'P0002';
+    IF v_account IS NULL OR NOT EXISTS (
+            SELECT 1 FROM rq.manager_bindings b
+             WHERE b.account_id = v_account AND b.enterprise_id = p_enterprise_id
+               AND b.status = 'active') THEN
+        RETURN false;
     END IF;
-    UPDATE rq.activation_codes SET superseded_at = now()
-     WHERE enterprise_id = p_enterprise_id AND used_at IS NULL AND superseded_at IS NULL;
-    WHILE length(v_code) < 10 LOOP
-        v_byte := get_byte(gen_random_bytes(1), 0);
-        IF v_byte < 248 THEN                -- 248 = 8 × 31: keep the draw uniform
-            v_code := v_code || substr(alphabet, v_byte % 31 + 1, 1);
-        END IF;
-    END LOOP;
-    INSERT INTO rq.activation_codes (enterprise_id, code_hash)
-    VALUES (p_enterprise_id, digest(v_code, 'sha256'));
-    RETURN v_code;
+    UPDATE rq.accounts a SET current_enterprise_id = p_enterprise_id
+     WHERE a.id = v_account AND a.current_enterprise_id IS DISTINCT FROM p_enterprise_id;
+    RETURN true;
 END
 $$;
+GRANT EXECUTE ON FUNCTION rq.manager_select(bigint) TO ruqima_app;
+
+-- Unbinds the calling account from the enterprise (the row stays, status 'unbound'); if it
+-- was the current one, there is no current one any more. Returns false when the account
+-- was not actively bound to it.
+CREATE OR REPLACE FUNCTION rq.manager_unbind(p_enterprise_id bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+DECLARE
+    v_account bigint := rq.current_account_id();
+BEGIN
+    IF v_account IS NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE rq.manager_bindings b SET status = 'unbound', unbound_at = now()
+     WHERE b.account_id = v_account AND b.enterprise_id = p_enterprise_id
+       AND b.status = 'active';
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    UPDATE rq.accounts a SET current_enterprise_id = NULL
+     WHERE a.id = v_account AND a.current_enterprise_id = p_enterprise_id;
+    RETURN true;
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 
 -- As in 0010, with superseded codes refused. A claim by the calling account
 -- (rq.current_account_id()). The enterprise is the one of
@@ -174,3 +176,4 @@ BEGIN
     RETURN QUERY SELECT 'bound'::text, v_id, NULL::int;
 END
 $$;
+GRANT EXECUTE ON FUNCTION rq.manager_claim(text,text,text,text,text,text) TO ruqima_app;

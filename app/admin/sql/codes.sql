@@ -1,3 +1,8 @@
+-- app/admin/sql/codes.sql — codes issued, revoked and re-issued from the portal (app/admin/codes.c).
+--
+-- A definition file: the one current text of these objects, re-applied by
+-- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+
 -- 0012_portal_codes.sql — issuing, revoking and re-issuing 公务入企码 through the portal
 -- (issue 3): market supervision (市场监管局) and city admins only.
 --
@@ -13,7 +18,7 @@
 -- error, so the handler can say exactly why nothing was done; the role check raises 42501.
 
 -- Raises 42501 unless the actor is a portal admin who manages codes.
-CREATE FUNCTION rq.portal_codes_check_actor() RETURNS void
+CREATE OR REPLACE FUNCTION rq.portal_codes_check_actor() RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = rq, pg_temp
 AS $$
@@ -25,11 +30,10 @@ BEGIN
     END IF;
 END
 $$;
-REVOKE ALL ON FUNCTION rq.portal_codes_check_actor() FROM PUBLIC;
 
 -- Locks the enterprise and says whether it may get a code: NULL when it may, else the
 -- outcome ('not-found', 'not-normal', 'not-verified'), with its business status.
-CREATE FUNCTION rq.portal_codes_eligibility(p_enterprise_id bigint, OUT outcome text,
+CREATE OR REPLACE FUNCTION rq.portal_codes_eligibility(p_enterprise_id bigint, OUT outcome text,
                                             OUT business_status text)
 LANGUAGE plpgsql
 SET search_path = rq, pg_temp
@@ -51,7 +55,6 @@ BEGIN
     END IF;
 END
 $$;
-REVOKE ALL ON FUNCTION rq.portal_codes_eligibility(bigint) FROM PUBLIC;
 
 -- Issues a code (p_reason NULL), or re-issues one (p_reason given: the active code is
 -- revoked with that reason and a new one issued, in the caller's transaction).
@@ -59,7 +62,7 @@ REVOKE ALL ON FUNCTION rq.portal_codes_eligibility(bigint) FROM PUBLIC;
 -- 'not-found', 'not-normal', 'not-verified' (business_status says which), 'has-code'
 -- (issue while a code is active: serial is the active one), 'no-code' (re-issue without
 -- an active code).
-CREATE FUNCTION rq.portal_codes_issue(p_enterprise_id bigint, p_reason text,
+CREATE OR REPLACE FUNCTION rq.portal_codes_issue(p_enterprise_id bigint, p_reason text,
                                       OUT outcome text, OUT business_status text,
                                       OUT serial text, OUT token text,
                                       OUT revoked_serial text)
@@ -96,10 +99,9 @@ BEGIN
     outcome := 'issued';
 END
 $$;
-REVOKE ALL ON FUNCTION rq.portal_codes_issue(bigint, text) FROM PUBLIC;
 
 -- POST /api/v1/admin/enterprises/{id}/code
-CREATE FUNCTION rq.portal_issue_code(p_enterprise_id bigint, OUT outcome text,
+CREATE OR REPLACE FUNCTION rq.portal_issue_code(p_enterprise_id bigint, OUT outcome text,
                                      OUT business_status text, OUT serial text,
                                      OUT token text)
 LANGUAGE plpgsql SECURITY DEFINER
@@ -113,9 +115,10 @@ BEGIN
       FROM rq.portal_codes_issue(p_enterprise_id, NULL) i;
 END
 $$;
+GRANT EXECUTE ON FUNCTION rq.portal_issue_code(bigint) TO ruqima_app;
 
 -- POST /api/v1/admin/enterprises/{id}/code/reissue {reason}: revoke and issue at once.
-CREATE FUNCTION rq.portal_reissue_code(p_enterprise_id bigint, p_reason text,
+CREATE OR REPLACE FUNCTION rq.portal_reissue_code(p_enterprise_id bigint, p_reason text,
                                        OUT outcome text, OUT business_status text,
                                        OUT serial text, OUT token text,
                                        OUT revoked_serial text)
@@ -133,11 +136,12 @@ BEGIN
       FROM rq.portal_codes_issue(p_enterprise_id, p_reason) i;
 END
 $$;
+GRANT EXECUTE ON FUNCTION rq.portal_reissue_code(bigint,text) TO ruqima_app;
 
 -- POST /api/v1/admin/enterprises/{id}/code/revoke {reason}. outcome: 'revoked'
 -- (revoked_serial), 'not-found', 'no-code'. Any enterprise's code may be revoked, whatever
 -- its status.
-CREATE FUNCTION rq.portal_revoke_code(p_enterprise_id bigint, p_reason text,
+CREATE OR REPLACE FUNCTION rq.portal_revoke_code(p_enterprise_id bigint, p_reason text,
                                       OUT outcome text, OUT revoked_serial text)
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
@@ -161,61 +165,4 @@ BEGIN
     outcome := 'revoked';
 END
 $$;
-
-REVOKE ALL ON FUNCTION rq.portal_issue_code(bigint), rq.portal_reissue_code(bigint, text),
-    rq.portal_revoke_code(bigint, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rq.portal_issue_code(bigint), rq.portal_reissue_code(bigint, text),
-    rq.portal_revoke_code(bigint, text) TO ruqima_app;
-
--- The portal's list of codes is keyset-paginated by code id.
-CREATE INDEX codes_status_id_idx ON rq.codes (status, id);
-
--- Batch printing from the portal. Printing 10,000 posters takes minutes, far longer than a
--- request may run (RUQIMA_REQUEST_TIMEOUT), so the portal only queues a job; `ruqima codes
--- print-jobs run` (a systemd timer, every minute) claims queued jobs with FOR UPDATE SKIP
--- LOCKED, builds the ZIP exactly as `ruqima codes print` does into
--- $RUQIMA_STATE_DIR/uploads/print/<file_name>, and marks the job done or failed. nginx
--- serves the finished file through the internal /_protected/ location (X-Accel-Redirect).
-CREATE TABLE rq.print_jobs (
-    id             bigserial PRIMARY KEY,
-    county_code    text NOT NULL REFERENCES rq.regions (code),
-    only_unprinted boolean NOT NULL DEFAULT false,
-    requested_by   bigint NOT NULL REFERENCES rq.admin_users (id),
-    status         text NOT NULL DEFAULT 'queued'
-                   CHECK (status IN ('queued', 'running', 'done', 'failed')),
-    created_at     timestamptz NOT NULL DEFAULT now(),
-    started_at     timestamptz,
-    finished_at    timestamptz,
-    -- posters (each with its slip) in the ZIP; set when done
-    posters        int CHECK (posters >= 0),
-    -- why it failed, for the operator and the admin (no secrets: no activation codes)
-    error          text CHECK (char_length(error) <= 500),
-    -- the ZIP under uploads/print/: a plain name, never a path
-    file_name      text CHECK (file_name ~ '^[A-Za-z0-9_.-]{1,100}\.zip$'),
-    CONSTRAINT print_jobs_started CHECK ((status = 'queued') = (started_at IS NULL)),
-    CONSTRAINT print_jobs_finished
-        CHECK ((status IN ('done', 'failed')) = (finished_at IS NOT NULL)),
-    CONSTRAINT print_jobs_done_has_file
-        CHECK (status <> 'done' OR (file_name IS NOT NULL AND posters IS NOT NULL))
-);
-COMMENT ON TABLE rq.print_jobs IS
-    'batch printing jobs queued in the portal and run by `ruqima codes print-jobs run`';
-CREATE INDEX print_jobs_queued_idx ON rq.print_jobs (id) WHERE status = 'queued';
-SELECT audit.enable('rq.print_jobs');
-
-ALTER TABLE rq.print_jobs ENABLE ROW LEVEL SECURITY;
-ALTER TABLE rq.print_jobs FORCE ROW LEVEL SECURITY;
--- The owner: the CLI's runner.
-CREATE POLICY print_jobs_owner_all ON rq.print_jobs TO ruqima_owner
-    USING (true) WITH CHECK (true);
--- City admins and market supervision see and queue every job; nobody else sees any.
-CREATE POLICY print_jobs_app_read ON rq.print_jobs FOR SELECT TO ruqima_app
-    USING (rq.actor_kind() = 'admin'
-           AND coalesce(rq.actor_role() IN ('market_supervision', 'city_admin'), false));
-CREATE POLICY print_jobs_app_insert ON rq.print_jobs FOR INSERT TO ruqima_app
-    WITH CHECK (rq.actor_kind() = 'admin'
-                AND coalesce(rq.actor_role() IN ('market_supervision', 'city_admin'), false)
-                AND requested_by::text = pg_catalog.current_setting('rq.actor_id', true));
-GRANT SELECT ON rq.print_jobs TO ruqima_app, ruqima_report;
-GRANT INSERT (county_code, only_unprinted, requested_by) ON rq.print_jobs TO ruqima_app;
-GRANT USAGE ON SEQUENCE rq.print_jobs_id_seq TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.portal_revoke_code(bigint,text) TO ruqima_app;

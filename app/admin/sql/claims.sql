@@ -1,0 +1,74 @@
+-- app/admin/sql/claims.sql — claims decided by the county office or the city admin (app/admin/claims.c).
+--
+-- A definition file: the one current text of these objects, re-applied by
+-- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+
+-- A portal decision on a claim request, by the calling admin: the city admin decides any,
+-- a county admin only those of their county's enterprises. Returns one row (outcome, id):
+--   approved       id = the new binding (or the one the account got meanwhile by code)
+--   rejected       id = the request
+--   not-found      no such request, or outside the admin's scope
+--   not-pending    decided already
+--   not-active     approving, but the enterprise left normal operation meanwhile
+-- Raises 42501 when the actor is not a city or county admin, 23514 when rejecting
+-- without a reason.
+CREATE OR REPLACE FUNCTION rq.claim_decide(p_claim_id bigint, p_approve boolean, p_reason text)
+RETURNS TABLE (outcome text, id bigint)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    v_admin  bigint := rq.current_admin_id();
+    v_role   text := rq.actor_role();
+    r        rq.claim_requests%ROWTYPE;
+    e        rq.enterprises%ROWTYPE;
+    v_id     bigint;
+BEGIN
+    IF v_admin IS NULL OR v_role IS NULL OR v_role NOT IN ('city_admin', 'county_admin') THEN
+        RAISE EXCEPTION 'claims are decided by city and county admins only'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO r FROM rq.claim_requests c WHERE c.id = p_claim_id FOR UPDATE;
+    IF FOUND THEN
+        SELECT * INTO e FROM rq.enterprises en WHERE en.id = r.enterprise_id FOR UPDATE;
+    END IF;
+    IF r.id IS NULL OR (v_role = 'county_admin'
+                        AND e.county_code IS DISTINCT FROM rq.actor_county()) THEN
+        RETURN QUERY SELECT 'not-found'::text, NULL::bigint;
+        RETURN;
+    END IF;
+    IF r.status <> 'pending' THEN
+        RETURN QUERY SELECT 'not-pending'::text, r.id;
+        RETURN;
+    END IF;
+    IF NOT p_approve THEN
+        UPDATE rq.claim_requests c
+           SET status = 'rejected', decided_by = v_admin, decided_at = now(), reason = p_reason
+         WHERE c.id = r.id;
+        RETURN QUERY SELECT 'rejected'::text, r.id;
+        RETURN;
+    END IF;
+    IF e.business_status <> 'normal' THEN
+        RETURN QUERY SELECT 'not-active'::text, r.id;
+        RETURN;
+    END IF;
+    UPDATE rq.claim_requests c
+       SET status = 'approved', decided_by = v_admin, decided_at = now(),
+           reason = nullif(btrim(p_reason), '')
+     WHERE c.id = r.id;
+    SELECT b.id INTO v_id FROM rq.manager_bindings b
+     WHERE b.account_id = r.account_id AND b.enterprise_id = r.enterprise_id
+       AND b.status = 'active';
+    IF NOT FOUND THEN
+        INSERT INTO rq.manager_bindings (account_id, enterprise_id, method, claim_request_id,
+                                         claimant_name, phone)
+        VALUES (r.account_id, r.enterprise_id, 'approval', r.id, r.claimant_name, r.phone)
+        RETURNING rq.manager_bindings.id INTO v_id;
+        UPDATE rq.accounts a SET current_enterprise_id = r.enterprise_id
+         WHERE a.id = r.account_id AND a.current_enterprise_id IS NULL;
+    END IF;
+    RETURN QUERY SELECT 'approved'::text, v_id;
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.claim_decide(bigint,boolean,text) TO ruqima_app;

@@ -1,0 +1,100 @@
+-- app/evaluation/sql/ratings.sql — ratings: give and change (app/evaluation/ratings.c).
+--
+-- A definition file: the one current text of these objects, re-applied by
+-- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+
+-- Rates a confirmed visit, once (POST /visits/{id}/rating). A 不满意 opens a case with
+-- source 'rating' in the same transaction. Outcomes: ok, not-found, not-confirmed,
+-- window-closed (rating_window_days after the registration), already-rated.
+CREATE OR REPLACE FUNCTION rq.rating_give(p_visit_id bigint, p_value text, p_comment text,
+                               p_anonymous boolean)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+DECLARE
+    v_account bigint := rq.require_account();
+    v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
+BEGIN
+    IF v.id IS NULL THEN
+        RETURN 'not-found';
+    END IF;
+    IF v.confirmation <> 'confirmed' THEN
+        RETURN 'not-confirmed';
+    END IF;
+    IF EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id) THEN
+        RETURN 'already-rated';
+    END IF;
+    IF now() > v.registered_at + make_interval(days => rq.policy_value('rating_window_days')) THEN
+        RETURN 'window-closed';
+    END IF;
+    INSERT INTO rq.evaluations (visit_id, enterprise_id, unit_id, county_code, value, comment,
+                                anonymous)
+    VALUES (v.id, v.enterprise_id, v.unit_id, v.county_code, p_value, p_comment, p_anonymous);
+    INSERT INTO rq.evaluation_raters (visit_id, account_id, name, phone)
+    SELECT v.id, v_account, b.claimant_name, b.phone FROM rq.manager_bindings b
+     WHERE b.account_id = v_account AND b.enterprise_id = v.enterprise_id AND b.status = 'active';
+    IF p_value = 'unsatisfied' THEN
+        PERFORM rq.case_open('rating', v.id, v.enterprise_id, v.unit_id, NULL, NULL, p_comment,
+                             NULL, NULL);
+    END IF;
+    RETURN 'ok';
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.rating_give(bigint,text,text,boolean) TO ruqima_app;
+
+-- Changes a rating, once, by its rater, within rating_change_hours of the first rating
+-- (PUT /visits/{id}/rating). Becoming 不满意 opens the rating case; any change of a visit
+-- with a rating case adds an event to it. Outcomes: ok, unchanged, not-found, not-rated,
+-- not-rater, already-changed, change-closed.
+CREATE OR REPLACE FUNCTION rq.rating_change(p_visit_id bigint, p_value text, p_comment text,
+                                 p_anonymous boolean)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+DECLARE
+    v_account bigint := rq.require_account();
+    v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
+    ev        rq.evaluations%ROWTYPE;
+    v_case    bigint;
+BEGIN
+    IF v.id IS NULL THEN
+        RETURN 'not-found';
+    END IF;
+    SELECT * INTO ev FROM rq.evaluations e WHERE e.visit_id = v.id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN 'not-rated';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM rq.evaluation_raters r
+                    WHERE r.visit_id = v.id AND r.account_id = v_account) THEN
+        RETURN 'not-rater';
+    END IF;
+    IF ev.changed_at IS NOT NULL THEN
+        RETURN 'already-changed';
+    END IF;
+    IF now() > ev.rated_at + make_interval(hours => rq.policy_value('rating_change_hours')) THEN
+        RETURN 'change-closed';
+    END IF;
+    IF ev.value = p_value AND ev.comment IS NOT DISTINCT FROM p_comment
+       AND ev.anonymous = p_anonymous THEN
+        RETURN 'unchanged';
+    END IF;
+    UPDATE rq.evaluations
+       SET value = p_value, comment = p_comment, anonymous = p_anonymous, changed_at = now()
+     WHERE visit_id = v.id;
+    SELECT c.id INTO v_case FROM rq.cases c WHERE c.visit_id = v.id AND c.source = 'rating';
+    IF v_case IS NOT NULL THEN
+        INSERT INTO rq.case_events (case_id, kind, status, note, account_id)
+        SELECT v_case, 'rating_changed', c.status,
+               format('评价由“%s”改为“%s”', rq.rating_label(ev.value), rq.rating_label(p_value)),
+               v_account
+          FROM rq.cases c WHERE c.id = v_case;
+    ELSIF p_value = 'unsatisfied' THEN
+        PERFORM rq.case_open('rating', v.id, v.enterprise_id, v.unit_id, NULL, NULL, p_comment,
+                             NULL, NULL);
+    END IF;
+    RETURN 'ok';
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.rating_change(bigint,text,text,boolean) TO ruqima_app;

@@ -1,0 +1,76 @@
+-- app/evaluation/sql/visits.sql — the enterprise's side of a visit: what a manager may read, confirm or dispute (app/evaluation/visits.c).
+--
+-- A definition file: the one current text of these objects, re-applied by
+-- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+
+-- The visit locked for the enterprise's answer, or NULL when it does not exist or the
+-- actor does not manage its enterprise now (both answer 404: nothing is given away).
+CREATE OR REPLACE FUNCTION rq.visit_for_manager(p_visit_id bigint) RETURNS rq.visits
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+DECLARE
+    v rq.visits%ROWTYPE;
+BEGIN
+    SELECT * INTO v FROM rq.visits x WHERE x.id = p_visit_id FOR UPDATE;
+    IF NOT FOUND OR NOT rq.actor_manages(v.enterprise_id) THEN
+        RETURN NULL;
+    END IF;
+    RETURN v;
+END
+$$;
+
+-- The enterprise confirms a visit as registered (p_decision 'confirmed') or disputes it
+-- ('disputed', with a reason category and an optional reason, required for 'other'),
+-- which opens a case with source 'dispute'. Outcomes: ok, not-found, already-answered.
+CREATE OR REPLACE FUNCTION rq.visit_answer(p_visit_id bigint, p_decision text, p_category text,
+                                p_reason text)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+DECLARE
+    v_account bigint := rq.require_account();
+    v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
+BEGIN
+    IF v.id IS NULL THEN
+        RETURN 'not-found';
+    END IF;
+    IF v.confirmation <> 'pending' THEN
+        RETURN 'already-answered';
+    END IF;
+    INSERT INTO rq.visit_answers (visit_id, decision, account_id, reason_category, reason)
+    VALUES (v.id, p_decision, v_account, p_category, p_reason);
+    UPDATE rq.visits SET confirmation = p_decision WHERE id = v.id;
+    IF p_decision = 'disputed' THEN
+        PERFORM rq.case_open('dispute', v.id, v.enterprise_id, v.unit_id, v_account, p_category,
+                             p_reason, NULL, NULL);
+    END IF;
+    RETURN 'ok';
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.visit_answer(bigint,text,text,text) TO ruqima_app;
+
+-- What the enterprise's manager sees of a visit: the whole visit (rq.visit_detail) with
+-- the answer, the rating, what may be done next and the cases it opened. NULL unless the
+-- actor manages the visit's enterprise now (the official who registered it gets nothing
+-- here: they read it through the registration family).
+CREATE OR REPLACE FUNCTION rq.visit_for_enterprise(p_visit_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = rq, pg_temp
+AS $$
+    SELECT rq.visit_detail(v.id) || jsonb_build_object(
+        'answer', rq.visit_answer_json(v.id),
+        'rating', rq.visit_rating(v.id),
+        'can_answer', v.confirmation = 'pending',
+        'can_rate', v.confirmation = 'confirmed'
+                    AND NOT EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id)
+                    AND now() <= v.registered_at
+                                 + make_interval(days => rq.policy_value('rating_window_days')),
+        'rating_deadline', v.registered_at + make_interval(days => rq.policy_value('rating_window_days')),
+        'cases', coalesce((SELECT jsonb_agg(rq.case_summary(c) ORDER BY c.id)
+                             FROM rq.cases c WHERE c.visit_id = v.id), '[]'))
+      FROM rq.visits v
+     WHERE v.id = p_visit_id AND rq.actor_kind() = 'account' AND rq.actor_manages(v.enterprise_id)
+$$;
+GRANT EXECUTE ON FUNCTION rq.visit_for_enterprise(bigint) TO ruqima_app;

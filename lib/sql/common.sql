@@ -1,0 +1,171 @@
+-- lib/sql/common.sql — small helpers shared by the families: labels, problem answers, time and distance arithmetic, JSON helpers, policy thresholds.
+--
+-- A definition file: the one current text of these objects, re-applied by
+-- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+
+-- 0003_units_enterprises.sql — the departments whose officials enter enterprises, and
+-- the enterprises (and construction projects) that carry a 公务入企码.
+
+-- ---------------------------------------------------------------------------------
+-- USCC (统一社会信用代码, GB 32100-2015) check digit.
+--
+-- 18 characters over the alphabet 0-9 and A-Y without I, O, S, V, Z (31 symbols).
+-- Character i (1..17) has value v_i = its position in the alphabet and weight
+-- w_i = 3^(i-1) mod 31; the 18th character is alphabet[(31 - Σ v_i·w_i mod 31) mod 31].
+-- Since 31 is prime and no weight is 0 mod 31, any single changed character is caught.
+-- Only the GB 32100 check is done: the embedded organisation code (positions 9-17,
+-- GB 11714) has its own check digit, which is deliberately not tested, because codes
+-- issued before 2015 do not all satisfy it. Returns NULL for NULL.
+-- ---------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION rq.uscc_valid(p_code text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    alphabet constant text := '0123456789ABCDEFGHJKLMNPQRTUWXY';
+    weights  constant int[] := '{1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28}';
+    total    int := 0;
+BEGIN
+    IF p_code !~ '^[0-9A-HJ-NPQRTUWXY]{18}$' THEN
+        RETURN false;
+    END IF;
+    FOR i IN 1..17 LOOP
+        total := total + (strpos(alphabet, substr(p_code, i, 1)) - 1) * weights[i];
+    END LOOP;
+    RETURN substr(alphabet, (31 - total % 31) % 31 + 1, 1) = substr(p_code, 18, 1);
+END
+$$;
+
+COMMENT ON FUNCTION rq.uscc_valid(text) IS 'true when the GB 32100 check digit of a USCC is right';
+GRANT EXECUTE ON FUNCTION rq.uscc_valid(text) TO ruqima_app, ruqima_report;
+
+-- The threshold for a unit: its override, else the city-wide value.
+-- PL/pgSQL, not SQL: its plans are cached for the session, where a SQL function that
+-- cannot be inlined is planned again on every call (tests/bench/register, perf).
+CREATE OR REPLACE FUNCTION rq.policy_value(p_key text, p_unit_id bigint DEFAULT NULL) RETURNS int
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    RETURN coalesce((SELECT o.value FROM rq.policy_unit_overrides o
+                      WHERE o.unit_id = p_unit_id AND o.key = p_key),
+                    (SELECT p.value FROM rq.policy p WHERE p.key = p_key));
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.policy_value(text,bigint) TO ruqima_app, ruqima_report;
+
+-- ---------------------------------------------------------------------------------
+-- Functions
+--
+-- The small invoker functions (labels, bounds, summaries) have no SET search_path so
+-- that the planner can inline them; every name in them is schema-qualified or
+-- pg_catalog's.
+-- ---------------------------------------------------------------------------------
+
+-- A problem answer of the functions below, turned into application/problem+json by the
+-- handler: {slug, title, detail, errors: [{field, message}]}. detail and message are
+-- Chinese sentences shown to the official as they are.
+CREATE OR REPLACE FUNCTION rq.problem(p_slug text, p_title text, p_detail text,
+                           p_field text DEFAULT NULL, p_message text DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT jsonb_build_object('slug', p_slug, 'title', p_title, 'detail', p_detail,
+                              'errors', CASE WHEN p_field IS NULL THEN '[]'::jsonb
+                                             ELSE jsonb_build_array(jsonb_build_object(
+                                                  'field', p_field,
+                                                  'message', coalesce(p_message, p_detail)))
+                                        END)
+$$;
+
+-- 参观访问 / 调研帮扶 / 执法检查
+CREATE OR REPLACE FUNCTION rq.activity_label(p_type text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_type WHEN 'visit' THEN '参观访问' WHEN 'research' THEN '调研帮扶'
+                       WHEN 'inspection' THEN '执法检查' END
+$$;
+GRANT EXECUTE ON FUNCTION rq.activity_label(text) TO ruqima_app, ruqima_report;
+
+CREATE OR REPLACE FUNCTION rq.exemption_label(p_category text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_category
+        WHEN 'national_security' THEN '国家安全'
+        WHEN 'public_security' THEN '公共安全'
+        WHEN 'complaint_report' THEN '投诉举报'
+        WHEN 'accident_emergency' THEN '事故或突发事件'
+        WHEN 'superior_assigned' THEN '上级交办'
+        WHEN 'enterprise_requested' THEN '企业申请'
+        WHEN 'permit_check' THEN '现场许可核查'
+        WHEN 'referral' THEN '转办移送' END
+$$;
+GRANT EXECUTE ON FUNCTION rq.exemption_label(text) TO ruqima_app, ruqima_report;
+
+-- Great-circle distance in metres (haversine, mean earth radius).
+CREATE OR REPLACE FUNCTION rq.distance_m(p_lat1 numeric, p_lon1 numeric, p_lat2 numeric, p_lon2 numeric)
+RETURNS int
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT round(2 * 6371008.8 * asin(least(1, sqrt(
+               sin(radians((p_lat2 - p_lat1)::float8) / 2) ^ 2
+               + cos(radians(p_lat1::float8)) * cos(radians(p_lat2::float8))
+                 * sin(radians((p_lon2 - p_lon1)::float8) / 2) ^ 2))))::int
+$$;
+
+-- Start and end of the calendar day/week/month/year holding a local (city) time, as
+-- timestamptz: the bounds the counting rules compare entered_at with.
+CREATE OR REPLACE FUNCTION rq.local_start(p_field text, p_local timestamp) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT date_trunc(p_field, p_local) AT TIME ZONE 'Asia/Shanghai' $$;
+GRANT EXECUTE ON FUNCTION rq.local_start(text,timestamp without time zone) TO ruqima_report;
+
+CREATE OR REPLACE FUNCTION rq.local_end(p_field text, p_local timestamp) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT (date_trunc(p_field, p_local) + ('1 ' || p_field)::interval) AT TIME ZONE 'Asia/Shanghai' $$;
+GRANT EXECUTE ON FUNCTION rq.local_end(text,timestamp without time zone) TO ruqima_report;
+
+-- The request's attachment_ids (validated as digit strings or integers by the handler).
+CREATE OR REPLACE FUNCTION rq.json_ids(p jsonb) RETURNS bigint[]
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    IF jsonb_typeof(p) IS DISTINCT FROM 'array' OR jsonb_array_length(p) = 0 THEN
+        RETURN '{}';
+    END IF;
+    RETURN ARRAY(SELECT (x #>> '{}')::bigint FROM jsonb_array_elements(p) WITH ORDINALITY AS t (x, o)
+                  ORDER BY o);
+END
+$$;
+
+-- ---------------------------------------------------------------------------------
+-- Functions: reads (SECURITY INVOKER: row-level security decides)
+-- ---------------------------------------------------------------------------------
+
+-- 满意 / 基本满意 / 不满意
+CREATE OR REPLACE FUNCTION rq.rating_label(p_value text) RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE p_value WHEN 'satisfied' THEN '满意' WHEN 'basically_satisfied' THEN '基本满意'
+                        WHEN 'unsatisfied' THEN '不满意' END
+$$;
+GRANT EXECUTE ON FUNCTION rq.rating_label(text) TO ruqima_app, ruqima_report;
+
+-- {"a.b": 1, "c": 2, "_d": 3} → {"a": {"b": 1}, "c": 2}: the rule by which the pools
+-- print a row (lib/rq_db.c rq_json_row), for SQL that builds the same object.
+CREATE OR REPLACE FUNCTION rq.json_nest(p jsonb) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+BEGIN
+    RETURN (SELECT coalesce(jsonb_object_agg(k, val), '{}')
+              FROM (SELECT key AS k, value AS val FROM jsonb_each(p)
+                     WHERE position('.' IN key) = 0 AND left(key, 1) <> '_'
+                    UNION ALL
+                    SELECT split_part(key, '.', 1),
+                           jsonb_object_agg(substr(key, position('.' IN key) + 1), value)
+                      FROM jsonb_each(p)
+                     WHERE position('.' IN key) > 0 AND left(key, 1) <> '_'
+                     GROUP BY 1) x);
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.json_nest(jsonb) TO ruqima_app, ruqima_report;

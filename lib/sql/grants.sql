@@ -1,0 +1,134 @@
+-- lib/sql/grants.sql — privileges on schemas, tables, sequences and the database (function privileges stand beside each function).
+--
+-- A definition file: the one current text of these objects, re-applied by
+-- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+
+REVOKE ALL ON SCHEMA rq FROM PUBLIC;
+
+REVOKE ALL ON SCHEMA audit FROM PUBLIC;
+
+GRANT USAGE ON SCHEMA rq TO ruqima_app, ruqima_report;
+
+-- Reporting reads audit.log, so it needs to reach the schema. The application role gets
+-- nothing here: the audit trigger runs as the owner (SECURITY DEFINER), and firing a
+-- trigger needs no privilege on its function or schema.
+GRANT USAGE ON SCHEMA audit TO ruqima_report;
+
+-- The runner creates public.schema_migrations before the first file; the health
+-- endpoints of every pool (ruqima_app) and reporting report the applied version.
+GRANT SELECT ON public.schema_migrations TO ruqima_app, ruqima_report;
+
+-- Privileges: only the owner writes (through the SECURITY DEFINER functions below);
+-- reporting reads; the application role has nothing, not even SELECT.
+REVOKE ALL ON audit.log FROM PUBLIC;
+
+REVOKE ALL ON SEQUENCE audit.log_id_seq FROM PUBLIC;
+
+GRANT SELECT ON audit.log TO ruqima_report;
+
+GRANT SELECT ON rq.regions TO ruqima_app, ruqima_report;
+
+GRANT SELECT ON rq.uscc_allowlist TO ruqima_app, ruqima_report;
+
+GRANT SELECT ON rq.units TO ruqima_app, ruqima_report;
+
+-- The admin portal creates and edits units (row-level rules for who may do so come
+-- with the admin policies). No DELETE: a unit is deactivated, never removed.
+GRANT INSERT, UPDATE ON rq.units TO ruqima_app;
+
+GRANT USAGE ON SEQUENCE rq.units_id_seq TO ruqima_app;
+
+GRANT SELECT ON rq.enterprises TO ruqima_app, ruqima_report;
+
+-- The application role: reads only, and only the actor's own rows. Writes go through
+-- the functions below; the policies are FOR ALL so that a write privilege granted by a
+-- later migration would still be confined to the actor's own rows.
+GRANT SELECT ON rq.accounts, rq.sessions TO ruqima_app;
+
+-- Column list: the password hash is readable only through rq.admin_login_lookup.
+-- (So `SELECT * FROM rq.admin_users` fails for the app: name the columns.)
+GRANT SELECT (id, username, role, county_code, unit_id, active, failed_attempts,
+              locked_until, created_at)
+    ON rq.admin_users TO ruqima_app;
+
+-- Reporting: all accounts (counts, activity); admin users without anything secret
+-- (no password hash, no lockout state), to name who did what; no sessions.
+GRANT SELECT ON rq.accounts TO ruqima_report;
+
+GRANT SELECT (id, username, role, county_code, unit_id, active, created_at)
+    ON rq.admin_users TO ruqima_report;
+
+-- Schema public: PostgreSQL 15 already creates it without CREATE for PUBLIC; said again
+-- here so that a database restored from an older dump cannot keep the old default.
+-- USAGE stays: public.schema_migrations lives there and both roles read it.
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+
+-- The database. PUBLIC keeps CONNECT: pg_hba.conf (local socket, scram-sha-256, our
+-- three roles) is the gate, and the cluster holds no other login roles, so revoking it
+-- would only add a step to every new maintenance or monitoring role. Our roles get
+-- CONNECT by name anyway, so a DBA may revoke PUBLIC's without breaking anything.
+-- TEMPORARY is taken from PUBLIC: the reporting role needs no temporary tables; the
+-- application role keeps it (bulk imports may stage rows in a temporary table).
+-- The database name is not fixed (tests use throw-away clusters), hence the DO block.
+DO $$
+BEGIN
+    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO ruqima_app', current_database());
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO ruqima_report', current_database());
+END
+$$;
+
+GRANT SELECT ON rq.codes TO ruqima_app, ruqima_report;
+
+-- Column privileges: what the import and the verification write. id, created_at and
+-- updated_at (set by rq.touch_updated_at) are never written by the application.
+GRANT INSERT (uscc, project_code, name, legal_rep, address, county_code, industry,
+              business_status, latitude, longitude)
+    ON rq.enterprises TO ruqima_app;
+
+GRANT UPDATE (name, legal_rep, address, county_code, industry, business_status, latitude,
+              longitude, name_verified)
+    ON rq.enterprises TO ruqima_app;
+
+GRANT USAGE ON SEQUENCE rq.enterprises_id_seq TO ruqima_app;
+
+-- activation_codes and claim_failures: nothing for the application role at all.
+
+-- A manager sees their own rows; a county admin those of enterprises in their county; the
+-- city admin all. (The enterprise subquery runs under the enterprises policies of 0009,
+-- which agree: a county admin sees their own county's enterprises only.)
+GRANT SELECT ON rq.claim_requests, rq.manager_bindings TO ruqima_app;
+
+-- Reporting reads bindings and decisions (counts, how managers were verified).
+GRANT SELECT ON rq.claim_requests, rq.manager_bindings TO ruqima_report;
+
+GRANT SELECT ON rq.print_jobs TO ruqima_app, ruqima_report;
+
+GRANT INSERT (county_code, only_unprinted, requested_by) ON rq.print_jobs TO ruqima_app;
+
+GRANT USAGE ON SEQUENCE rq.print_jobs_id_seq TO ruqima_app;
+
+-- The app role: reads all columns; writes only the columns an official fills in.
+GRANT SELECT ON rq.official_profiles TO ruqima_app;
+
+GRANT INSERT (account_id, name, unit_id, post, cert_no, phone),
+      UPDATE (name, unit_id, post, cert_no, phone)
+    ON rq.official_profiles TO ruqima_app;
+
+GRANT SELECT ON rq.official_profiles TO ruqima_report;
+
+-- The rules are public to every signed-in actor (the mini-program explains them).
+GRANT SELECT ON rq.policy, rq.policy_unit_overrides TO ruqima_app;
+
+-- Visits: the official their own; a manager those of enterprises they manage now; the
+-- city admin, judicial analysts and discipline inspectors all; a county admin their
+-- county's; a unit admin their unit's (lead or participant).
+GRANT SELECT ON rq.visits, rq.visit_units, rq.visit_attachments, rq.visit_edits, rq.filings,
+                rq.attachments, rq.outbox
+    TO ruqima_app;
+
+GRANT SELECT ON rq.visit_answers, rq.evaluations, rq.evaluation_raters, rq.cases,
+                rq.case_events, rq.case_attachments
+    TO ruqima_app;
+
+GRANT SELECT ON rq.visit_lines TO ruqima_app, ruqima_report;
