@@ -4,7 +4,7 @@
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
 -- ---------------------------------------------------------------------------------
--- Actor context (SPEC "Actor context"). Transaction-local settings:
+-- The actor context (app/DESIGN.md §7, §8). Transaction-local settings:
 --   rq.actor_kind   'anonymous' | 'account' | 'admin' | 'system'
 --   rq.actor_id     accounts.id / admin_users.id as text; free text for 'system'
 --   rq.actor_role   admin role, 'account', or e.g. 'owner' for the runner

@@ -109,14 +109,14 @@ COMMENT ON FUNCTION audit.record() IS
 
 -- ---------------------------------------------------------------------------------
 -- audit.enable(table, pk, redact) — puts a table under audit. Idempotent (drops and
--- re-creates the triggers), so a later migration may call it again with new arguments.
+-- re-creates the triggers), so lib/sql/tables.sql may call it again with new arguments.
 --   p_pk      primary key column, or 'a,b' for a composite key
 --   p_redact  columns never copied into the log
 -- Raises 42703 when a named column does not exist.
 -- Creates:
 --   audit_row       AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW
 --   audit_truncate  AFTER TRUNCATE FOR EACH STATEMENT
--- Owner only (migrations).
+-- Owner only (ruqima migrate).
 -- ---------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION audit.enable(p_table regclass, p_pk text DEFAULT 'id',
                              p_redact text[] DEFAULT '{}')
@@ -161,7 +161,7 @@ END
 $$;
 
 COMMENT ON FUNCTION audit.enable(regclass, text, text[]) IS
-    'attaches audit.record() to a table (idempotent); used by every migration that '
+    'attaches audit.record() to a table (idempotent); used by lib/sql/tables.sql for every '
     'creates a business table';
 
 -- ---------------------------------------------------------------------------------

@@ -61,8 +61,9 @@ LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT upper(translate(p_code, ' -', '')) $$;
 
--- As in 0010, and first supersedes the enterprise's earlier unused codes. Serialised per
--- enterprise by the row lock, so two concurrent prints cannot both leave a live code.
+-- Creates a one-time activation code for the enterprise's poster slip and returns it;
+-- first supersedes the enterprise's earlier unused codes. Serialised per enterprise by the
+-- row lock, so two concurrent prints cannot both leave a live code.
 CREATE OR REPLACE FUNCTION rq.activation_code_create(p_enterprise_id bigint) RETURNS text
 LANGUAGE plpgsql
 SET search_path = rq, public, pg_temp

@@ -3,9 +3,6 @@
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
--- 0003_units_enterprises.sql — the departments whose officials enter enterprises, and
--- the enterprises (and construction projects) that carry a 公务入企码.
-
 -- ---------------------------------------------------------------------------------
 -- USCC (统一社会信用代码, GB 32100-2015) check digit.
 --

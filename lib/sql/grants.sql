@@ -42,7 +42,7 @@ GRANT SELECT ON rq.enterprises TO ruqima_app, ruqima_report;
 
 -- The application role: reads only, and only the actor's own rows. Writes go through
 -- the functions below; the policies are FOR ALL so that a write privilege granted by a
--- later migration would still be confined to the actor's own rows.
+-- later change would still be confined to the actor's own rows.
 GRANT SELECT ON rq.accounts, rq.sessions TO ruqima_app;
 
 -- Column list: the password hash is readable only through rq.admin_login_lookup.
@@ -95,7 +95,7 @@ GRANT USAGE ON SEQUENCE rq.enterprises_id_seq TO ruqima_app;
 -- activation_codes and claim_failures: nothing for the application role at all.
 
 -- A manager sees their own rows; a county admin those of enterprises in their county; the
--- city admin all. (The enterprise subquery runs under the enterprises policies of 0009,
+-- city admin all. (The enterprise subquery runs under the enterprises policies,
 -- which agree: a county admin sees their own county's enterprises only.)
 GRANT SELECT ON rq.claim_requests, rq.manager_bindings TO ruqima_app;
 
@@ -118,6 +118,12 @@ GRANT INSERT (account_id, name, unit_id, post, cert_no, phone),
 GRANT SELECT ON rq.official_profiles TO ruqima_report;
 
 -- The rules are public to every signed-in actor (the mini-program explains them).
+-- The reporting role reads every table of visits, answers, ratings and cases.
+GRANT SELECT ON rq.policy, rq.policy_unit_overrides, rq.attachments, rq.visits,
+                rq.visit_units, rq.visit_attachments, rq.visit_edits, rq.filings, rq.outbox,
+                rq.visit_answers, rq.evaluations, rq.evaluation_raters, rq.cases,
+                rq.case_events, rq.case_attachments
+    TO ruqima_report;
 GRANT SELECT ON rq.policy, rq.policy_unit_overrides TO ruqima_app;
 
 -- Visits: the official their own; a manager those of enterprises they manage now; the

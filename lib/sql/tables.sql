@@ -1,89 +1,80 @@
--- lib/sql/tables.sql — what every business table carries: the audit trigger (audit.enable) and forced row-level security with the owner and report policies (rq.rls_enable).
+-- lib/sql/tables.sql — what each table carries besides its columns: the audit trigger
+-- (audit.enable: primary key columns, columns never copied into the log) and forced
+-- row-level security with the owner's and the reporting role's policies (rq.rls_enable;
+-- p_report => false where the reporting role reads nothing). The application role's
+-- policies are in lib/sql/policies.sql, the privileges in lib/sql/grants.sql.
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+-- A new table gets its lines here in the same change as its numbered migration.
 
--- Under audit before the data goes in, so the seed rows themselves are on record
--- (actor 'system', request 'migrate-0002').
+-- Reference data: audited, readable by every role, no row-level security.
 SELECT audit.enable('rq.regions', 'code');
-
 SELECT audit.enable('rq.uscc_allowlist', 'code');
-
 SELECT audit.enable('rq.units');
-
-SELECT audit.enable('rq.enterprises');
-
--- ---------------------------------------------------------------------------------
--- Audit. accounts and admin_users are row-audited like every business table; the
--- password hash never reaches audit.log (ruqima_report reads it): it is redacted, and
--- a change of it shows as "[redacted: changed]".
---
--- sessions is deliberately NOT row-audited: rq.session_resolve touches last_seen_at on
--- nearly every request, which would put a row in audit.log per request and bury the
--- changes that matter. The table is its own record: rows are never deleted, and
--- creation, last use and end are columns of the row.
--- ---------------------------------------------------------------------------------
-SELECT audit.enable('rq.accounts');
-
-SELECT audit.enable('rq.admin_users', 'id', ARRAY['password_hash']);
-
 SELECT audit.enable('rq.codes');
-
 SELECT audit.enable('rq.code_serials', 'county_code');
 
--- The hash stays out of audit.log (ruqima_report reads it): a 10-character code is few
--- enough bits that an unsalted hash could be brute-forced offline.
+-- Identities and sessions.
+SELECT audit.enable('rq.accounts');
+SELECT rq.rls_enable('rq.accounts');
+SELECT audit.enable('rq.admin_users', 'id', ARRAY['password_hash']);
+SELECT rq.rls_enable('rq.admin_users');
+SELECT rq.rls_enable('rq.sessions', p_report => false);
+
+-- The enterprise register, its managers and its print jobs.
+SELECT audit.enable('rq.enterprises');
+SELECT rq.rls_enable('rq.enterprises');
 SELECT audit.enable('rq.activation_codes', 'id', ARRAY['code_hash']);
-
+SELECT rq.rls_enable('rq.activation_codes', p_report => false);
 SELECT audit.enable('rq.claim_requests');
-
+SELECT rq.rls_enable('rq.claim_requests');
 SELECT audit.enable('rq.manager_bindings');
-
+SELECT rq.rls_enable('rq.manager_bindings');
 SELECT audit.enable('rq.claim_failures');
-
+SELECT rq.rls_enable('rq.claim_failures', p_report => false);
 SELECT audit.enable('rq.print_jobs');
+SELECT rq.rls_enable('rq.print_jobs', p_report => false);
 
+-- Officials.
 SELECT audit.enable('rq.official_profiles', 'account_id');
+SELECT rq.rls_enable('rq.official_profiles');
 
+-- The rule thresholds.
 SELECT audit.enable('rq.policy', 'key');
-
+SELECT rq.rls_enable('rq.policy');
 SELECT audit.enable('rq.policy_unit_overrides', 'unit_id,key');
+SELECT rq.rls_enable('rq.policy_unit_overrides');
 
+-- Visits and what hangs off them.
 SELECT audit.enable('rq.attachments');
-
+SELECT rq.rls_enable('rq.attachments');
 SELECT audit.enable('rq.visits');
-
+SELECT rq.rls_enable('rq.visits');
 SELECT audit.enable('rq.visit_units', 'visit_id,unit_id');
-
+SELECT rq.rls_enable('rq.visit_units');
 SELECT audit.enable('rq.visit_attachments', 'visit_id,attachment_id');
-
+SELECT rq.rls_enable('rq.visit_attachments');
 SELECT audit.enable('rq.visit_edits');
-
+SELECT rq.rls_enable('rq.visit_edits');
 SELECT audit.enable('rq.filings');
-
+SELECT rq.rls_enable('rq.filings');
 SELECT audit.enable('rq.outbox');
-
-SELECT rq.rls_enable(t) FROM unnest(ARRAY['rq.policy', 'rq.policy_unit_overrides',
-    'rq.attachments', 'rq.visits', 'rq.visit_units', 'rq.visit_attachments', 'rq.visit_edits',
-    'rq.filings', 'rq.outbox']::regclass[]) AS t;
-
--- The stored answers are the app's business only.
+SELECT rq.rls_enable('rq.outbox');
+-- The stored answers of idempotent requests are the app's business only (not audited:
+-- they repeat what the audited rows say).
 SELECT rq.rls_enable('rq.idempotency_keys', p_report => false);
 
+-- The enterprise's answers, ratings and cases.
 SELECT audit.enable('rq.visit_answers', 'visit_id');
-
+SELECT rq.rls_enable('rq.visit_answers');
 SELECT audit.enable('rq.evaluations', 'visit_id');
-
+SELECT rq.rls_enable('rq.evaluations');
 SELECT audit.enable('rq.evaluation_raters', 'visit_id');
-
+SELECT rq.rls_enable('rq.evaluation_raters');
 SELECT audit.enable('rq.cases');
-
+SELECT rq.rls_enable('rq.cases');
 SELECT audit.enable('rq.case_events');
-
+SELECT rq.rls_enable('rq.case_events');
 SELECT audit.enable('rq.case_attachments', 'case_id,attachment_id');
-
--- ---------------------------------------------------------------------------------
--- Privileges and row-level security
--- ---------------------------------------------------------------------------------
-SELECT rq.rls_enable(t) FROM unnest(ARRAY['rq.visit_answers', 'rq.evaluations',
-    'rq.evaluation_raters', 'rq.cases', 'rq.case_events', 'rq.case_attachments']::regclass[]) AS t;
+SELECT rq.rls_enable('rq.case_attachments');

@@ -1,15 +1,29 @@
--- lib/sql/visibility.sql — who sees which rows: the predicates every row-level security policy is written with, and rq.rls_enable.
+-- lib/sql/visibility.sql — who sees which rows: one predicate per rule of visibility, which
+-- every row-level security policy (lib/sql/policies.sql) is written with, and rq.rls_enable.
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+--
+-- How a policy uses them: each predicate is a question about the actor, not about the row,
+-- asked in a sub-select, `county_code = (SELECT rq.actor_county_scope())`, so that
+-- PostgreSQL computes it once per query (an InitPlan) instead of once per row; a policy
+-- asks one question per arm. A function of the row (rq.actor_unit_entered) comes last in
+-- its arm, behind the actor question that makes it necessary.
+--
+-- The rules (app/DESIGN.md §2, §8):
+--   rq.current_account_id()   a mini-program account: its own rows
+--   rq.actor_managed_ids()    an enterprise manager: the enterprises actively bound to it
+--   rq.actor_sees_all()       city admin, judicial analyst, discipline inspector: every row
+--   rq.actor_county_scope()   county admin: the rows of one county
+--   rq.actor_unit_scope()     unit admin: the rows of one unit
+--   rq.actor_sees_register()  the enterprise register: every signed-in actor but a county
+--                             admin, who sees its county (rq.actor_county_scope())
 
--- ---------------------------------------------------------------------------------
--- Privileges and row-level security
--- ---------------------------------------------------------------------------------
 -- Row-level security on, for the owner too (FORCE), with the two policies every table of
 -- ours has: the owner (migrations, the CLI, the SECURITY DEFINER functions) sees and
--- writes everything; the reporting role reads everything (unless p_report is false).
--- The application role's policies are each table's own, below.
+-- writes everything; the reporting role reads everything (unless p_report is false; its
+-- privileges are in lib/sql/grants.sql). The application role's policies are each table's
+-- own (lib/sql/policies.sql).
 CREATE OR REPLACE FUNCTION rq.rls_enable(p_table regclass, p_report boolean DEFAULT true) RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -24,7 +38,6 @@ BEGIN
     EXECUTE format('CREATE POLICY %I ON %s TO ruqima_owner USING (true) WITH CHECK (true)',
                    v_name || '_owner_all', p_table);
     IF p_report THEN
-        EXECUTE format('GRANT SELECT ON %s TO ruqima_report', p_table);
         EXECUTE format('DROP POLICY IF EXISTS %I ON %s', v_name || '_report_read', p_table);
         EXECUTE format('CREATE POLICY %I ON %s FOR SELECT TO ruqima_report USING (true)',
                        v_name || '_report_read', p_table);
@@ -33,7 +46,36 @@ END
 $$;
 
 COMMENT ON FUNCTION rq.rls_enable(regclass, boolean) IS
-    'forced row-level security with the owner-all and report-read policies; for migrations';
+    'forced row-level security with the owner-all and report-read policies (lib/sql/tables.sql)';
+
+-- The admin roles that see every row of the city.
+CREATE OR REPLACE FUNCTION rq.actor_sees_all() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT coalesce(rq.actor_admin_role() IN ('city_admin', 'judicial_analyst',
+                                              'discipline_inspector'), false)
+$$;
+GRANT EXECUTE ON FUNCTION rq.actor_sees_all() TO ruqima_app, ruqima_report;
+
+-- The county a county admin sees; NULL for everyone else (so `county_code = NULL` matches
+-- nothing).
+CREATE OR REPLACE FUNCTION rq.actor_county_scope() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN rq.actor_admin_role() = 'county_admin' THEN rq.actor_county() END $$;
+GRANT EXECUTE ON FUNCTION rq.actor_county_scope() TO ruqima_app, ruqima_report;
+
+-- The unit a unit admin sees; NULL for everyone else.
+CREATE OR REPLACE FUNCTION rq.actor_unit_scope() RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT CASE WHEN rq.actor_admin_role() = 'unit_admin' THEN rq.actor_unit()::bigint END $$;
+GRANT EXECUTE ON FUNCTION rq.actor_unit_scope() TO ruqima_app, ruqima_report;
+
+-- The enterprise register is open to every signed-in actor (officials scan, managers
+-- claim, the portal's roles work on it) but a county admin, who sees its own county.
+CREATE OR REPLACE FUNCTION rq.actor_sees_register() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT rq.actor_kind() IS NOT NULL AND rq.actor_county_scope() IS NULL $$;
+GRANT EXECUTE ON FUNCTION rq.actor_sees_register() TO ruqima_app, ruqima_report;
 
 -- True when the actor is a unit admin of a unit that entered in the visit (lead or
 -- participant). SECURITY DEFINER: visit_units' own policy refers back to visits, and a
@@ -43,28 +85,9 @@ LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
     SELECT EXISTS (SELECT 1 FROM rq.visit_units vu
-                    WHERE vu.visit_id = p_visit_id AND vu.unit_id::text = rq.actor_unit())
+                    WHERE vu.visit_id = p_visit_id AND vu.unit_id = rq.actor_unit_scope())
 $$;
 GRANT EXECUTE ON FUNCTION rq.actor_unit_entered(bigint) TO ruqima_app;
-
--- 0016_list_speed.sql — cheaper reads for an enterprise's list of visits (issue 5's speed
--- aim, tests/bench/eval_list). Behaviour is unchanged; perf and pg_stat_user_functions
--- showed where a list request spent its time in PostgreSQL:
---
--- 1. rq.actor_manages and rq.actor_managed_ids were SQL functions with SECURITY DEFINER,
---    which PostgreSQL never inlines: every call parsed and planned its query again (fmgr_sql,
---    about a tenth of the backend's CPU). In PL/pgSQL the plan is cached for the session.
--- 2. The rating's policy checked its visit again, through the visits policy, once per row
---    of a list. An enterprise's manager may see the rating of every visit to an enterprise
---    they manage, and the rating carries the visit's enterprise: that arm is tested first,
---    so a manager's rows never reach the sub-select.
--- 3. A list line was built as jsonb, a third of the CPU of a list in PostgreSQL (every
---    value's type looked up again, keys sorted, the result printed). The view
---    rq.visit_lines gives the line as plain columns, with the rating, and the pool prints
---    the JSON.
--- 4. With random_page_cost at its default of 4 (pages on spinning disks), the unit of each
---    line was found by reading the small units table from its start, once per line,
---    rather than by its primary key. The database lives in memory or on SSD.
 
 CREATE OR REPLACE FUNCTION rq.actor_manages(p_enterprise_id bigint) RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -89,20 +112,9 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.actor_managed_ids() TO ruqima_app;
 
--- 0017_policy_initplans.sql — smaller plans for every read of visits, enterprises and
--- ratings (issue 5's speed aim, tests/bench/eval_list). Behaviour is unchanged.
---
--- PostgreSQL builds the executor state of every node of a plan on every execution, the
--- sub-plans that never run included; for a list of 50 lines that start-up cost more than
--- reading the 50 visits. Since 0016 each `(SELECT rq.actor_...())` of a policy is an
--- InitPlan of its own, and the visits policy asked for the actor's role three times. Here
--- each policy asks one question per arm: "may this actor see every row", "which county",
--- "is this a unit admin", each one InitPlan computed once per query.
---
--- rq.actor_enterprise() is the enterprise an account acts for (its selection, while it is
--- still actively bound to it): one InitPlan instead of a join of accounts and
--- manager_bindings, whose own policy brought in the enterprises policy.
-
+-- The enterprise an account acts for (its selection, while it is still actively bound to
+-- it): one InitPlan in the enterprise's list instead of a join of accounts and
+-- manager_bindings, whose own policy would bring in the enterprises policy.
 CREATE OR REPLACE FUNCTION rq.actor_enterprise() RETURNS bigint
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = rq, pg_temp

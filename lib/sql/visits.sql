@@ -184,7 +184,7 @@ CREATE OR REPLACE VIEW rq.visit_lines WITH (security_invoker = true) AS
 
 -- The start of a visit's detail: its line as jsonb (the detail adds the rating as its
 -- reader may see it, and the enterprise with its address). The names and the due hours
--- are now the line's own; the arguments are kept for the callers of 0014.
+-- are now the line's own; the arguments are kept for its callers.
 CREATE OR REPLACE FUNCTION rq.visit_summary(v rq.visits, p_enterprise_name text,
                                             p_unit_name text, p_due_hours int)
 RETURNS jsonb

@@ -3,14 +3,13 @@
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
--- 0012_portal_codes.sql — issuing, revoking and re-issuing 公务入企码 through the portal
--- (issue 3): market supervision (市场监管局) and city admins only.
+-- Market supervision (市场监管局) and city admins only.
 --
--- rq.issue_code() and rq.revoke_code() of 0007 are SECURITY DEFINER with EXECUTE revoked
+-- rq.issue_code() and rq.revoke_code() (lib/sql/codes.sql) are SECURITY DEFINER with EXECUTE revoked
 -- from PUBLIC: only the owner (the CLI) calls them directly. The application role reaches
 -- them through the wrappers below, which check the actor context in SQL first, so a
 -- handler bug cannot let a county admin, a unit admin or a mini-program account issue or
--- revoke a code. The writes are audited by 0007's triggers with the portal admin as actor
+-- revoke a code. The writes are audited by the tables' audit triggers with the portal admin as actor
 -- (the actor context of the request's transaction).
 --
 -- Business outcomes (no such enterprise, not in normal operation, name not verified, an

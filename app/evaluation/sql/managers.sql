@@ -51,8 +51,8 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 
--- As in 0010, with superseded codes refused. A claim by the calling account
--- (rq.current_account_id()). The enterprise is the one of
+-- A claim by the calling account (rq.current_account_id()); superseded activation codes
+-- are refused. The enterprise is the one of
 -- the active code p_token when given, else the one with credit code p_uscc; either way
 -- p_uscc must be its credit code and p_legal_rep its legal representative (compared
 -- without surrounding spaces). Returns one row (outcome, id, retry_after):

@@ -134,7 +134,7 @@ BEGIN
             'is not a code issued by this platform'), false;
         RETURN;
     END IF;
-    -- The enterprise first: leaving normal operation also revokes its code (0007), and
+    -- The enterprise first: leaving normal operation also revokes its code (rq.enterprises_revoke_code_when_abnormal), and
     -- "not operating" tells the official more than "code revoked".
     SELECT * INTO e FROM rq.enterprises en WHERE en.id = v_code.enterprise_id;
     IF e.business_status <> 'normal' THEN
