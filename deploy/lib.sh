@@ -201,7 +201,7 @@ RUQIMA_SOCKET_GROUP=${RUQIMA_SOCKET_GROUP:-www-data}
 # user the pools drop to after binding when started as root (empty: stay as started)
 RUQIMA_RUN_AS=${RUQIMA_RUN_AS:-}
 # worker processes per pool; twice the cores: a worker waiting for its commit to reach
-# the disk holds no CPU (tests/bench/register measured 70 → 132 req/s going from 2 to 4)
+# the disk holds no CPU, so more workers than cores keep the CPUs busy
 RUQIMA_WORKERS=${RUQIMA_WORKERS:-$(( $(nproc) * 2 ))}
 # a worker is recycled after this many requests
 RUQIMA_MAX_REQUESTS=${RUQIMA_MAX_REQUESTS:-10000}

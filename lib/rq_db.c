@@ -47,7 +47,7 @@ struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement
 	 * The statements are written for generic plans (optional filters as "$n IS NULL OR",
 	 * keyset bounds as bare comparisons, row-level security): with the default plan
 	 * cache mode PostgreSQL may judge a custom plan cheaper and then plan the statement
-	 * again on every execution, ~1.5 ms for an enterprise's list (tests/bench/eval_list). */
+	 * again on every execution, which costs more than running an enterprise's list. */
 	snprintf(db->options, sizeof(db->options),
 		 "-c statement_timeout=%d -c plan_cache_mode=force_generic_plan",
 		 statement_timeout_s > 1 ? (statement_timeout_s - 1) * 1000 : 1000);

@@ -1,4 +1,4 @@
-/* Keyset pagination (?after=<id>&limit=N), the one way lists are paged (design §9). */
+/* Keyset pagination (?after=<id>&limit=N), the one way lists are paged (app/DESIGN.md §9). */
 #ifndef RQ_PAGE_H
 #define RQ_PAGE_H
 

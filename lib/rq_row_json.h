@@ -23,13 +23,12 @@ cJSON *rq_json_column(const PGresult *res, int row, const char *col);
  * (rq.json_nest does the same in SQL). The object is printed text (a raw cJSON item): add
  * it to others, print it, but do not look inside it.
  * Cheaper than building JSON in SQL, where json_build_object looks up every value's type
- * output function again on every row (tests/bench/eval_list). */
+ * output function again on every row. */
 cJSON *rq_json_row(const PGresult *res, int row);
 
 /* Every row of res as rq_json_row prints it, as one JSON array printed straight from
- * libpq's text: no tree of cJSON items, which cost an allocation per value (malloc was a
- * tenth of a list's CPU in the pool). Returns malloc'd text (free it), or NULL when out of
- * memory or res has more than 64 columns. */
+ * libpq's text: no tree of cJSON items, which cost an allocation per value. Returns malloc'd
+ * text (free it), or NULL when out of memory or res has more than 64 columns. */
 char *rq_json_rows(const PGresult *res);
 
 #endif

@@ -139,10 +139,10 @@ static void worker_main(const struct rq_app *app, const struct rq_config *cfg, i
 	install(SIGALRM, on_request_timeout);
 	signal(SIGPIPE, SIG_IGN);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	/* A request's memory (its results, a page's JSON: ~100 KB for 50 lines) is freed when it
+	/* A request's memory (its results, a page's JSON) is freed when it
 	 * ends, and glibc would give the top of the heap back to the kernel then, only to take
-	 * it again on the next request: brk calls, page faults and TLB flushes on every request
-	 * (6% of a list's CPU in perf). Keep what the worker has had; it recycles anyway
+	 * it again on the next request: brk calls, page faults and TLB flushes on every
+	 * request. Keep what the worker has had; it recycles anyway
 	 * (RUQIMA_MAX_REQUESTS). Blocks of up to 4 MiB (an upload) stay on the heap too. */
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-/* Bounds of the request (design §8: bounded everything); the database CHECKs agree. */
+/* Bounds of the request (app/DESIGN.md §8: bounded everything); the database CHECKs agree. */
 enum {
 	TEXT_MAX = 500,
 	RESULT_MAX = 1000,

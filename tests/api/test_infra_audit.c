@@ -1,4 +1,4 @@
-/* The row audit trail (design §7): a write through the API leaves exactly one audit.log row
+/* The row audit trail (app/DESIGN.md §7): a write through the API leaves exactly one audit.log row
  * naming who made it and in which request; the log is append-only for the application
  * role and, short of audit.purge_before(), for the owner; a write without an actor context
  * is refused. */

@@ -1,4 +1,4 @@
-/* PostgreSQL going away and coming back (design §3: the connection is re-established when
+/* PostgreSQL going away and coming back (app/DESIGN.md §3: the connection is re-established when
  * lost). While the database is down every pool answers 503 problem+json with Retry-After,
  * sessions stay valid and nothing is half-written; once it is back the same pools (no
  * restart) answer 200 within seconds and write again.
@@ -142,7 +142,7 @@ static void test_database_restart(void **state)
 /* A restart while no request runs: every worker holds a connection that died in its idle
  * time. Each fails its next statement, but that is the BEGIN, before anything of the
  * request was sent, so the worker reconnects and retries it: clients see no error at all
- * (shared/PLATFORM-NOTES.md, "After a server restart..."). */
+ * (lib/rq_db.c, send_steps). */
 static void test_restart_between_requests_is_invisible(void **state)
 {
 	(void)state;

@@ -1,4 +1,4 @@
-/* Row-level security (design §8): the application role sees only the rows of the actor set
+/* Row-level security (app/DESIGN.md §8): the application role sees only the rows of the actor set
  * for the transaction, nothing at all without one, cannot write accounts directly, cannot
  * bypass RLS and owns nothing; through the API an account only ever sees itself. */
 #include "api.h"

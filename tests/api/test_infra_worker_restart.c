@@ -1,4 +1,4 @@
-/* A pool's supervisor replaces a worker that dies (design §3): after SIGKILL of a worker the
+/* A pool's supervisor replaces a worker that dies (app/DESIGN.md §3): after SIGKILL of a worker the
  * pool goes on answering, and within a few seconds it has as many workers as before, the
  * dead one not among them, under the same supervisor. */
 #include "api.h"

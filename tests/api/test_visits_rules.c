@@ -1,4 +1,4 @@
-/* The counting rules of design §5 on POST /api/v1/registration/visits, per unit and
+/* The counting rules of app/DESIGN.md §5 on POST /api/v1/registration/visits, per unit and
  * enterprise, with the default thresholds: more than 1 a day, 2 an ISO week, 3 a month
  * (flagged, warned, accepted), more than 1 inspection a calendar year (refused without
  * over_cap_reason; per-unit override), and the participating units of a joint inspection

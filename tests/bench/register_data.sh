@@ -21,7 +21,7 @@ register_data_load() {
 	echo "loading the data set: $load_enterprises enterprises, $load_visits visits (once per cluster)"
 	t0=$(date +%s)
 	# The past visits skip their triggers (replica role): with the audit trigger a million
-	# visits and their visit_units take ~17 minutes instead of ~1.5 (measured on two cores).
+	# visits and their visit_units take many times longer (tests/bench/README.md).
 	{
 		cat <<'SQL'
 SELECT pg_advisory_lock(hashtext('tests/bench/register_data.sql'));
