@@ -52,7 +52,7 @@ $$;
 
 -- Registers a visit (POST /api/v1/registration/visits). p_req is the request body, already
 -- checked by the handler for types, lengths and formats; p_token the scanned code's
--- token. Applies every rule of design §5 with the thresholds of rq.policy and returns
+-- token. Applies every rule of app/DESIGN.md §5 with the thresholds of rq.policy and returns
 -- the HTTP status and body: 201 with the visit, the flags and the warnings; or a problem
 -- (see rq.problem) with nothing written. A retry with the same Idempotency-Key and the
 -- same body gets the stored first answer; the same key with another body is refused.
@@ -350,7 +350,7 @@ END
 $$;
 
 COMMENT ON FUNCTION rq.visit_register(text, jsonb, text) IS
-    'registers a visit applying the rules of design §5; returns (HTTP status, body)';
+    'registers a visit applying the rules of app/DESIGN.md §5; returns (HTTP status, body)';
 GRANT EXECUTE ON FUNCTION rq.visit_register(text,jsonb,text) TO ruqima_app;
 
 -- Later edit by the official (PATCH /visits/{id}): the matter and/or the credential
