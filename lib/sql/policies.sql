@@ -49,21 +49,8 @@ CREATE POLICY enterprises_app_update ON rq.enterprises FOR UPDATE TO ruqima_app
 
 -- Claims and bindings: the account its own; the city admin all; a county admin those of
 -- its county's enterprises.
-DROP POLICY IF EXISTS claim_requests_app_read ON rq.claim_requests;
-CREATE POLICY claim_requests_app_read ON rq.claim_requests FOR SELECT TO ruqima_app
-    USING (account_id = (SELECT rq.current_account_id())
-           OR (SELECT rq.actor_admin_role() = 'city_admin')
-           OR EXISTS (SELECT 1 FROM rq.enterprises e
-                       WHERE e.id = enterprise_id
-                         AND e.county_code = (SELECT rq.actor_county_scope())));
-
-DROP POLICY IF EXISTS manager_bindings_app_read ON rq.manager_bindings;
-CREATE POLICY manager_bindings_app_read ON rq.manager_bindings FOR SELECT TO ruqima_app
-    USING (account_id = (SELECT rq.current_account_id())
-           OR (SELECT rq.actor_admin_role() = 'city_admin')
-           OR EXISTS (SELECT 1 FROM rq.enterprises e
-                       WHERE e.id = enterprise_id
-                         AND e.county_code = (SELECT rq.actor_county_scope())));
+SELECT rq.rls_enterprise_claims_read('rq.claim_requests');
+SELECT rq.rls_enterprise_claims_read('rq.manager_bindings');
 
 -- Print jobs: city admins and market supervision see and queue every job; nobody else
 -- sees any. A job is queued in the requesting admin's name only.
@@ -119,37 +106,19 @@ CREATE POLICY policy_unit_overrides_app_read ON rq.policy_unit_overrides FOR SEL
 -- The official who registered it; the managers of the enterprise now; the city-wide
 -- roles; a county admin their county's; a unit admin those their unit entered in (lead
 -- or participant).
-DROP POLICY IF EXISTS visits_app_read ON rq.visits;
-CREATE POLICY visits_app_read ON rq.visits FOR SELECT TO ruqima_app
-    USING (account_id = (SELECT rq.current_account_id())
-           OR enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])
-           OR (SELECT rq.actor_sees_all())
-           OR county_code = (SELECT rq.actor_county_scope())
-           OR ((SELECT rq.actor_unit_scope() IS NOT NULL) AND rq.actor_unit_entered(id)));
+SELECT rq.rls_scoped_read('rq.visits', 'account_id', 'rq.actor_unit_entered(id)');
 
--- The dependent rows follow their visit (the subquery is itself row-level secured); a
--- unit admin also sees the rows naming their unit.
+-- The dependent rows follow their visit (rq.rls_follow); a unit admin also sees the
+-- visit_units rows naming their unit.
 DROP POLICY IF EXISTS visit_units_app_read ON rq.visit_units;
 CREATE POLICY visit_units_app_read ON rq.visit_units FOR SELECT TO ruqima_app
     USING (unit_id = (SELECT rq.actor_unit_scope())
            OR EXISTS (SELECT 1 FROM rq.visits v WHERE v.id = visit_id));
 
-DROP POLICY IF EXISTS visit_attachments_app_read ON rq.visit_attachments;
-CREATE POLICY visit_attachments_app_read ON rq.visit_attachments FOR SELECT TO ruqima_app
-    USING (EXISTS (SELECT 1 FROM rq.visits v WHERE v.id = visit_id));
-
-DROP POLICY IF EXISTS visit_edits_app_read ON rq.visit_edits;
-CREATE POLICY visit_edits_app_read ON rq.visit_edits FOR SELECT TO ruqima_app
-    USING (EXISTS (SELECT 1 FROM rq.visits v WHERE v.id = visit_id));
-
-DROP POLICY IF EXISTS filings_app_read ON rq.filings;
-CREATE POLICY filings_app_read ON rq.filings FOR SELECT TO ruqima_app
-    USING (EXISTS (SELECT 1 FROM rq.visits v WHERE v.id = visit_id));
-
--- The answer follows its visit.
-DROP POLICY IF EXISTS visit_answers_app_read ON rq.visit_answers;
-CREATE POLICY visit_answers_app_read ON rq.visit_answers FOR SELECT TO ruqima_app
-    USING (EXISTS (SELECT 1 FROM rq.visits v WHERE v.id = visit_id));
+SELECT rq.rls_follow('rq.visit_attachments', 'rq.visits', 'visit_id');
+SELECT rq.rls_follow('rq.visit_edits', 'rq.visits', 'visit_id');
+SELECT rq.rls_follow('rq.filings', 'rq.visits', 'visit_id');
+SELECT rq.rls_follow('rq.visit_answers', 'rq.visits', 'visit_id');
 
 -- The rating follows its visit; a manager's arm first, on the rating's own enterprise, so
 -- a manager's rows never reach the sub-select.
@@ -186,21 +155,10 @@ CREATE POLICY attachments_case_read ON rq.attachments FOR SELECT TO ruqima_app
 -- county admin their county's; a unit admin those naming their unit. Their events and
 -- photos follow the case.
 -- ---------------------------------------------------------------------------------
-DROP POLICY IF EXISTS cases_app_read ON rq.cases;
-CREATE POLICY cases_app_read ON rq.cases FOR SELECT TO ruqima_app
-    USING (reporter_account_id = (SELECT rq.current_account_id())
-           OR enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])
-           OR (SELECT rq.actor_sees_all())
-           OR county_code = (SELECT rq.actor_county_scope())
-           OR unit_id = (SELECT rq.actor_unit_scope()));
-
-DROP POLICY IF EXISTS case_events_app_read ON rq.case_events;
-CREATE POLICY case_events_app_read ON rq.case_events FOR SELECT TO ruqima_app
-    USING (EXISTS (SELECT 1 FROM rq.cases c WHERE c.id = case_id));
-
-DROP POLICY IF EXISTS case_attachments_app_read ON rq.case_attachments;
-CREATE POLICY case_attachments_app_read ON rq.case_attachments FOR SELECT TO ruqima_app
-    USING (EXISTS (SELECT 1 FROM rq.cases c WHERE c.id = case_id));
+SELECT rq.rls_scoped_read('rq.cases', 'reporter_account_id',
+                          'unit_id = (SELECT rq.actor_unit_scope())');
+SELECT rq.rls_follow('rq.case_events', 'rq.cases', 'case_id');
+SELECT rq.rls_follow('rq.case_attachments', 'rq.cases', 'case_id');
 
 -- ---------------------------------------------------------------------------------
 -- Notifications: their recipient only (a mini-program account or a portal user).
