@@ -87,26 +87,28 @@ LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT nullif(pg_catalog.current_setting('rq.actor_unit', true), '') $$;
 GRANT EXECUTE ON FUNCTION rq.actor_unit() TO ruqima_app, ruqima_report;
 
--- accounts.id of the actor when the actor is a mini-program account, else NULL.
--- rq.set_actor guarantees the id is numeric; a hand-set non-numeric id raises 22P02,
--- which fails the query rather than widening it.
-CREATE OR REPLACE FUNCTION rq.current_account_id() RETURNS bigint
+-- The actor's numeric id when the actor is of kind p_kind, else NULL. rq.set_actor
+-- guarantees the id is numeric; a hand-set non-numeric id raises 22P02, which fails the
+-- query rather than widening it. (SQL functions: inlined into the queries that call them.)
+CREATE OR REPLACE FUNCTION rq.actor_id_of_kind(p_kind text) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-    SELECT CASE WHEN pg_catalog.current_setting('rq.actor_kind', true) = 'account'
+    SELECT CASE WHEN pg_catalog.current_setting('rq.actor_kind', true) = p_kind
                 THEN nullif(pg_catalog.current_setting('rq.actor_id', true), '')::bigint
            END
 $$;
+GRANT EXECUTE ON FUNCTION rq.actor_id_of_kind(text) TO ruqima_app, ruqima_report;
+
+-- accounts.id of the actor when the actor is a mini-program account, else NULL.
+CREATE OR REPLACE FUNCTION rq.current_account_id() RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT rq.actor_id_of_kind('account') $$;
 GRANT EXECUTE ON FUNCTION rq.current_account_id() TO ruqima_app, ruqima_report;
 
 -- admin_users.id of the actor when the actor is a portal admin, else NULL.
 CREATE OR REPLACE FUNCTION rq.current_admin_id() RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-    SELECT CASE WHEN pg_catalog.current_setting('rq.actor_kind', true) = 'admin'
-                THEN nullif(pg_catalog.current_setting('rq.actor_id', true), '')::bigint
-           END
-$$;
+AS $$ SELECT rq.actor_id_of_kind('admin') $$;
 GRANT EXECUTE ON FUNCTION rq.current_admin_id() TO ruqima_app, ruqima_report;
 
 -- ---------------------------------------------------------------------------------

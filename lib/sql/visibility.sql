@@ -77,70 +77,60 @@ LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT rq.actor_kind() IS NOT NULL AND rq.actor_county_scope() IS NULL $$;
 GRANT EXECUTE ON FUNCTION rq.actor_sees_register() TO ruqima_app, ruqima_report;
 
--- The policies that more than one table shares, written once. Each (re)creates the
--- application role's read policy "<table>_app_read" of p_table. Owner only (ruqima migrate):
--- the arguments are SQL names and, for rq.rls_scoped_read, SQL text.
+-- The policies that more than one table shares, written once. Owner only (ruqima
+-- migrate): the arguments are SQL names and, for the USING clauses, SQL text.
+
+-- (Re)creates the application role's read policy "<table>_app_read" of p_table.
+CREATE OR REPLACE FUNCTION rq.rls_read_policy(p_table regclass, p_using text) RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning
+AS $$
+DECLARE
+    v_policy text := (SELECT c.relname FROM pg_class c WHERE c.oid = p_table) || '_app_read';
+BEGIN
+    EXECUTE format('DROP POLICY IF EXISTS %I ON %s', v_policy, p_table);
+    EXECUTE format('CREATE POLICY %I ON %s FOR SELECT TO ruqima_app USING (%s)',
+                   v_policy, p_table, p_using);
+END
+$$;
 
 -- Rows that follow their parent: visible exactly when the parent row p_key points at is
 -- (the parent's own policy decides, since the sub-select is row-level secured too).
 CREATE OR REPLACE FUNCTION rq.rls_follow(p_table regclass, p_parent regclass, p_key text)
 RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-SET client_min_messages = warning
+LANGUAGE sql
 AS $$
-DECLARE
-    v_policy text := (SELECT c.relname FROM pg_class c WHERE c.oid = p_table) || '_app_read';
-BEGIN
-    EXECUTE format('DROP POLICY IF EXISTS %I ON %s', v_policy, p_table);
-    EXECUTE format('CREATE POLICY %I ON %s FOR SELECT TO ruqima_app'
-                   ' USING (EXISTS (SELECT 1 FROM %s p WHERE p.id = %I))',
-                   v_policy, p_table, p_parent, p_key);
-END
+    SELECT rq.rls_read_policy(p_table, format('EXISTS (SELECT 1 FROM %s p WHERE p.id = %I)',
+                                              p_parent, p_key))
 $$;
 
 -- The rule of visits and cases: the account named in p_own_column (who registered or
 -- reported it); the managers of its enterprise now; the city-wide roles; a county admin
--- its county's; a unit admin by p_unit_arm (SQL, asked after rq.actor_unit_scope()).
+-- its county's; a unit admin by p_unit_arm (asked after rq.actor_unit_scope()).
 CREATE OR REPLACE FUNCTION rq.rls_scoped_read(p_table regclass, p_own_column text,
                                               p_unit_arm text)
 RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-SET client_min_messages = warning
+LANGUAGE sql
 AS $$
-DECLARE
-    v_policy text := (SELECT c.relname FROM pg_class c WHERE c.oid = p_table) || '_app_read';
-BEGIN
-    EXECUTE format('DROP POLICY IF EXISTS %I ON %s', v_policy, p_table);
-    EXECUTE format('CREATE POLICY %I ON %s FOR SELECT TO ruqima_app USING ('
-                   '%I = (SELECT rq.current_account_id())'
-                   ' OR enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])'
-                   ' OR (SELECT rq.actor_sees_all())'
-                   ' OR county_code = (SELECT rq.actor_county_scope())'
-                   ' OR ((SELECT rq.actor_unit_scope() IS NOT NULL) AND %s))',
-                   v_policy, p_table, p_own_column, p_unit_arm);
-END
+    SELECT rq.rls_read_policy(p_table, format(
+        '%I = (SELECT rq.current_account_id())'
+        ' OR enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])'
+        ' OR (SELECT rq.actor_sees_all())'
+        ' OR county_code = (SELECT rq.actor_county_scope())'
+        ' OR ((SELECT rq.actor_unit_scope() IS NOT NULL) AND %s)', p_own_column, p_unit_arm))
 $$;
 
 -- The rule of an account's claims and bindings: the account itself; the city admin; a
 -- county admin those of its county's enterprises.
 CREATE OR REPLACE FUNCTION rq.rls_enterprise_claims_read(p_table regclass) RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-SET client_min_messages = warning
+LANGUAGE sql
 AS $$
-DECLARE
-    v_policy text := (SELECT c.relname FROM pg_class c WHERE c.oid = p_table) || '_app_read';
-BEGIN
-    EXECUTE format('DROP POLICY IF EXISTS %I ON %s', v_policy, p_table);
-    EXECUTE format('CREATE POLICY %I ON %s FOR SELECT TO ruqima_app USING ('
-                   'account_id = (SELECT rq.current_account_id())'
-                   ' OR (SELECT rq.actor_admin_role() = ''city_admin'')'
-                   ' OR EXISTS (SELECT 1 FROM rq.enterprises e WHERE e.id = enterprise_id'
-                   '             AND e.county_code = (SELECT rq.actor_county_scope())))',
-                   v_policy, p_table);
-END
+    SELECT rq.rls_read_policy(p_table,
+        'account_id = (SELECT rq.current_account_id())'
+        ' OR (SELECT rq.actor_admin_role() = ''city_admin'')'
+        ' OR EXISTS (SELECT 1 FROM rq.enterprises e WHERE e.id = enterprise_id'
+        '             AND e.county_code = (SELECT rq.actor_county_scope()))')
 $$;
 
 -- True when the actor is a unit admin of a unit that entered in the visit (lead or
