@@ -4,13 +4,18 @@
 #ifndef REGISTRATION_VISITS_H
 #define REGISTRATION_VISITS_H
 
-#include "rq_http.h"
+#include "rq_router.h"
 
-void registration_visits_create(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_list(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_get(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_edit(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_finish(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_official(struct rq_req *req, struct rq_resp *resp);
+/* The activity types of a visit (visit, research, inspection), NULL-terminated. */
+extern const char *const registration_activity_types[];
+/* The 404 of a visit the official may not see (or that does not exist). */
+extern const struct rq_not_found registration_visit_unknown;
+
+RQ_HANDLER_DECL(registration_visits_create);
+RQ_HANDLER_DECL(registration_visits_list);
+RQ_HANDLER_DECL(registration_visits_get);
+RQ_HANDLER_DECL(registration_visits_edit);
+RQ_HANDLER_DECL(registration_visits_finish);
+RQ_HANDLER_DECL(registration_visits_official);
 
 #endif
