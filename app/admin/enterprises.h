@@ -15,7 +15,8 @@ extern const struct rq_not_found admin_enterprise_unknown;
  * is (nothing is written then). */
 RQ_HANDLER_DECL(admin_enterprises_import);
 /* GET /api/v1/admin/enterprises?county=&verified=&after=&limit=: keyset-paginated by id.
- * A county admin sees their county only (403 when asking for another). */
+ * A county admin sees their county only (403 when asking for another). Raises 400 naming a
+ * malformed county, verified, after or limit. */
 RQ_HANDLER_DECL(admin_enterprises_list);
 /* PATCH /api/v1/admin/enterprises/{id} {name}: corrects the name, which must then be
  * verified again. Raises 404 for an enterprise outside the admin's county, 422 on a bad

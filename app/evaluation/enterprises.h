@@ -21,11 +21,12 @@ RQ_HANDLER_DECL(evaluation_enterprises_claim);
 /* GET /api/v1/evaluation/enterprises: the active bindings of the account, with the
  * enterprise's name and credit code, the serial of its active code and a current flag. */
 RQ_HANDLER_DECL(evaluation_enterprises_list);
-/* POST /api/v1/evaluation/enterprises/{id}/select: makes it the current enterprise.
- * Raises 404 unless the account is actively bound to it. */
+/* POST /api/v1/evaluation/enterprises/{id}/select: makes it the current enterprise and
+ * answers 200 with the list (as GET .../enterprises). Raises 404 unless the account is actively
+ * bound to it. */
 RQ_HANDLER_DECL(evaluation_enterprises_select);
-/* POST /api/v1/evaluation/enterprises/{id}/unbind: ends the binding (kept as history).
- * Raises 404 unless the account is actively bound to it. */
+/* POST /api/v1/evaluation/enterprises/{id}/unbind: ends the binding (kept as history) and
+ * answers 200 with the list left. Raises 404 unless the account is actively bound to it. */
 RQ_HANDLER_DECL(evaluation_enterprises_unbind);
 /* GET /api/v1/evaluation/enterprises/{id}/poster.png: the printable poster (打印张贴版)
  * of an enterprise the account manages, without needing its token. Raises 404 not-found
