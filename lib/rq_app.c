@@ -3,6 +3,7 @@
 #include "rq_auth.h"
 #include "rq_config.h"
 #include "rq_db.h"
+#include "rq_input.h"
 #include "rq_num.h"
 #include "rq_token.h"
 
@@ -190,6 +191,10 @@ static void dispatch(const struct rq_app *app, struct rq_req *req, struct rq_res
 	if ((req->route->flags & RQ_ROUTE_JSON) && method_has_body(req->method) &&
 	    parse_json_body(req, resp) != 0)
 		return;
+	/* the declared path and query parameters, as the handler's own checks came after the
+	 * body's */
+	if (rq_input_check(req, resp) != 0)
+		return;
 	req->route->handler(req, resp);
 }
 
@@ -216,7 +221,7 @@ static struct rq_stmt st_migration_level =
     RQ_STMT("rq_migration_level",
 	    "SELECT coalesce(max(version), 0) AS level FROM public.schema_migrations", 0);
 
-void rq_health(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(rq_health)
 {
 	PGresult *res = rq_sql(req, &st_migration_level, NULL);
 	if (!rq_sql_ok(res)) {

@@ -24,11 +24,9 @@ void rq_app_handle(const struct rq_app *app, struct rq_req *req, struct rq_resp 
 long rq_app_max_body(const struct rq_app *app, const struct rq_config *cfg);
 
 /* GET /api/v1/<family>/health: version, pid, database reachable, migration level. */
-void rq_health(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(rq_health);
 
 #define RQ_ROUTE_HEALTH(family)                                                                    \
-	{                                                                                          \
-		"GET", "/api/v1/" family "/health", rq_health, RQ_AUTH_NONE, 0, NULL               \
-	}
+	RQ_ROUTE("GET", "/api/v1/" family "/health", rq_health, RQ_AUTH_NONE, 0, NULL, NULL)
 
 #endif

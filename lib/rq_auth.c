@@ -142,7 +142,7 @@ static void login_account(struct rq_req *req, struct rq_resp *resp, const char *
 	rq_resp_json(req, resp, 200, o);
 }
 
-void rq_auth_wx_login(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(rq_auth_wx_login)
 {
 	cJSON *errors = rq_errors_new();
 	const char *code = rq_json_string(req->json, "code", true, 1, 128, errors);
@@ -185,7 +185,7 @@ void rq_auth_wx_login(struct rq_req *req, struct rq_resp *resp)
 	}
 }
 
-void rq_auth_dev_login(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(rq_auth_dev_login)
 {
 	if (!req->cfg->dev_login) {
 		rq_problem(req, resp, 404, "not-found", "Not found", "no such endpoint");
@@ -201,7 +201,7 @@ void rq_auth_dev_login(struct rq_req *req, struct rq_resp *resp)
 	login_account(req, resp, openid, NULL);
 }
 
-void rq_auth_logout(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(rq_auth_logout)
 {
 	const char *params[] = {req->actor.session_token};
 	PGresult *res = rq_sql(req, &st_session_end, params);
@@ -216,7 +216,7 @@ void rq_auth_logout(struct rq_req *req, struct rq_resp *resp)
 	resp->status = 204;
 }
 
-void rq_auth_me(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(rq_auth_me)
 {
 	bool admin = strcmp(req->actor.kind, "admin") == 0;
 	const char *params[] = {req->actor.id};
@@ -292,7 +292,7 @@ static void unauthorized_login(struct rq_req *req, struct rq_resp *resp)
 		   "the username or password is wrong");
 }
 
-void rq_auth_admin_login(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(rq_auth_admin_login)
 {
 	cJSON *errors = rq_errors_new();
 	const char *username = rq_json_string(req->json, "username", true, 1, 64, errors);

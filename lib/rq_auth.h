@@ -3,6 +3,7 @@
 #define RQ_AUTH_H
 
 #include "rq_http.h"
+#include "rq_router.h"
 
 #define RQ_SESSION_COOKIE "rq_session"
 
@@ -13,16 +14,16 @@ int rq_auth_resolve(struct rq_req *req);
 
 /* POST /api/v1/auth/wx-login {code}. Raises 401 (invalid code), 429 (WeChat rate limit),
  * 403 (blocked user), 503 (WeChat busy or unreachable), 422 (bad body). */
-void rq_auth_wx_login(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(rq_auth_wx_login);
 /* POST /api/v1/auth/dev-login {openid}: 404 unless RUQIMA_DEV_LOGIN=1. */
-void rq_auth_dev_login(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(rq_auth_dev_login);
 /* POST /api/v1/auth/logout: ends the session (and clears the portal cookie). */
-void rq_auth_logout(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(rq_auth_logout);
 /* GET /api/v1/auth/me: who the session belongs to. */
-void rq_auth_me(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(rq_auth_me);
 /* POST /api/v1/admin/login {username, password}. Raises 401 on bad credentials, 423 with
  * Retry-After while the user is locked out after repeated failures. */
-void rq_auth_admin_login(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(rq_auth_admin_login);
 
 /* Hashes password with yescrypt into out (cap bytes). Returns 0 or -1. */
 int rq_password_hash(const char *password, char *out, size_t cap);

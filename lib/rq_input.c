@@ -3,9 +3,12 @@
 #include "rq_num.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
-enum { ENUM_MAX_CHARS = 40, ID_MAX_DIGITS = 18 };
+/* An id of 19 digits may pass INT64_MAX: rq_input_row_id parses it to be sure. */
+enum { ENUM_MAX_CHARS = 40, ID_MAX_DIGITS = 19, CODE_TOKEN_MIN = 22, CODE_TOKEN_MAX = 64 };
 
 bool rq_input_one_of(const char *s, const char *const *list)
 {
@@ -15,18 +18,23 @@ bool rq_input_one_of(const char *s, const char *const *list)
 	return false;
 }
 
+/* "must be one of: a b c" into buf (cut short at its size). */
+static const char *one_of_message(char *buf, size_t size, const char *const *list)
+{
+	size_t n = (size_t)snprintf(buf, size, "must be one of:");
+	for (; *list != NULL && n < size; list++)
+		n += (size_t)snprintf(buf + n, size - n, " %s", *list);
+	return buf;
+}
+
 const char *rq_input_enum(cJSON *obj, const char *field, const char *const *list, bool required,
 			  cJSON *errors)
 {
 	const char *s = rq_json_string(obj, field, required, 1, ENUM_MAX_CHARS, errors);
 	if (s == NULL || rq_input_one_of(s, list))
 		return s;
-	char msg[256] = "must be one of:";
-	for (const char *const *p = list; *p != NULL; p++) {
-		strncat(msg, " ", sizeof(msg) - strlen(msg) - 1);
-		strncat(msg, *p, sizeof(msg) - strlen(msg) - 1);
-	}
-	rq_errors_add(errors, field, msg);
+	char msg[256];
+	rq_errors_add(errors, field, one_of_message(msg, sizeof(msg), list));
 	return NULL;
 }
 
@@ -39,6 +47,44 @@ static bool digits(const char *s, size_t min, size_t max)
 bool rq_input_id(const char *s, size_t max_digits)
 {
 	return s != NULL && digits(s, 1, max_digits) && s[0] != '0';
+}
+
+bool rq_input_row_id(const char *s)
+{
+	int64_t v;
+	return rq_input_id(s, ID_MAX_DIGITS) && rq_parse_i64(s, 1, INT64_MAX, &v) == 0;
+}
+
+bool rq_input_token(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+	return n >= CODE_TOKEN_MIN && n <= CODE_TOKEN_MAX &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
+/* A JSON id: a digit string naming a row, or a whole number of at most 9e15 (exact in a
+ * double). NULL when x is neither. */
+static const char *json_id(struct rq_req *req, const cJSON *x)
+{
+	if (cJSON_IsString(x) && rq_input_row_id(x->valuestring))
+		return x->valuestring;
+	if (cJSON_IsNumber(x) && x->valuedouble >= 1 && x->valuedouble <= 9.0e15 &&
+	    x->valuedouble == (double)(long long)x->valuedouble)
+		return rq_printf(req->arena, "%lld", (long long)x->valuedouble);
+	return NULL;
+}
+
+bool rq_input_id_member(struct rq_req *req, cJSON *obj, const char *field, bool required,
+			const char *message, const char **out, cJSON *errors)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(obj, field);
+	*out = NULL;
+	if ((x == NULL || cJSON_IsNull(x)) && !required)
+		return true;
+	*out = json_id(req, x);
+	if (*out == NULL)
+		rq_errors_add(errors, field, message);
+	return *out != NULL;
 }
 
 bool rq_input_date(const char *s)
@@ -77,12 +123,7 @@ bool rq_input_ids(struct rq_req *req, cJSON *obj, const char *field, int max, bo
 	cJSON *x;
 	cJSON_ArrayForEach(x, a)
 	{
-		const char *id = NULL;
-		if (cJSON_IsString(x) && rq_input_id(x->valuestring, ID_MAX_DIGITS))
-			id = x->valuestring;
-		else if (cJSON_IsNumber(x) && x->valuedouble >= 1 && x->valuedouble <= 9.0e15 &&
-			 x->valuedouble == (double)(long long)x->valuedouble)
-			id = rq_printf(req->arena, "%lld", (long long)x->valuedouble);
+		const char *id = json_id(req, x);
 		if (id == NULL) {
 			rq_errors_add(errors, field, "must hold ids (positive whole numbers)");
 			return false;
@@ -105,4 +146,136 @@ bool rq_input_bool(cJSON *obj, const char *field, bool dflt, bool *out, cJSON *e
 	}
 	*out = cJSON_IsTrue(b);
 	return true;
+}
+
+/* --- declared inputs of a route (struct rq_param) ----------------------------------------- */
+
+/* Keys are [a-z][a-z0-9_]{0,39} (rq.policy's CHECK). */
+static bool key_ok(const char *k)
+{
+	size_t n = strlen(k);
+	return n >= 1 && n <= 40 && k[0] >= 'a' && k[0] <= 'z' &&
+	       strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+/* The checked form of v for p, or NULL when v is not one; *message says why. */
+static const char *checked(struct rq_req *req, const struct rq_param *p, const char *v,
+			   const char **message)
+{
+	int64_t n;
+	char buf[256];
+	switch (p->type) {
+	case RQ_PARAM_ID:
+		*message = "必须是正整数编号";
+		return rq_input_row_id(v) ? v : NULL;
+	case RQ_PARAM_INT:
+		*message = rq_printf(req->arena, "must be a whole number from %lld to %lld",
+				     (long long)p->min, (long long)p->max);
+		return rq_parse_i64(v, p->min, p->max, &n) == 0 ? v : NULL;
+	case RQ_PARAM_ENUM:
+		*message = rq_strdup(req->arena, one_of_message(buf, sizeof(buf), p->values));
+		return rq_input_one_of(v, p->values) ? v : NULL;
+	case RQ_PARAM_DATE:
+		*message = "must be a date YYYY-MM-DD";
+		return rq_input_date(v) ? v : NULL;
+	case RQ_PARAM_BOOL:
+		*message = "must be true or false";
+		if (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0)
+			return "true";
+		return strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0 ? "false" : NULL;
+	case RQ_PARAM_REGION:
+		*message = "must be a 6-digit region code";
+		return strlen(v) == 6 && strspn(v, "0123456789") == 6 ? v : NULL;
+	case RQ_PARAM_KEY:
+		*message = "必须是以小写字母开头、由小写字母、数字和下划线组成的键名";
+		return key_ok(v) ? v : NULL;
+	case RQ_PARAM_TOKEN:
+		*message = "必须是 22 到 64 个字符（A-Z a-z 0-9 - _）的码令牌";
+		return rq_input_token(v) ? v : NULL;
+	}
+	*message = "无法识别";
+	return NULL;
+}
+
+/* The position of {name} among the {…} segments of pattern, or -1. */
+static int path_position(const char *pattern, const char *name)
+{
+	size_t len = strlen(name);
+	int i = 0;
+	for (const char *b = strchr(pattern, '{'); b != NULL; b = strchr(b + 1, '{'), i++)
+		if (strncmp(b + 1, name, len) == 0 && b[len + 1] == '}')
+			return i;
+	return -1;
+}
+
+int rq_input_check(struct rq_req *req, struct rq_resp *resp)
+{
+	const struct rq_param *in = req->route != NULL ? req->route->in : NULL;
+	size_t n = 0;
+	while (in != NULL && in[n].name != NULL)
+		n++;
+	req->in = n > 0 ? rq_alloc(req->arena, n * sizeof(*req->in)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct rq_param *p = &in[i];
+		const char *message = NULL;
+		if (p->in == RQ_IN_PATH) {
+			int at = path_position(req->route->pattern, p->name);
+			const char *v = at >= 0 && (size_t)at < req->nparams ? req->params[at] : "";
+			req->in[i] = checked(req, p, v, &message);
+			if (req->in[i] == NULL) {
+				cJSON *errors = rq_errors_new();
+				rq_errors_add(errors, p->name, message);
+				rq_problem_errors(req, resp, 404, p->unknown->slug,
+						  p->unknown->title, p->unknown->detail, errors);
+				return -1;
+			}
+			continue;
+		}
+		const char *v = rq_req_query(req, p->name);
+		if (v == NULL || *v == '\0') {
+			req->in[i] = p->dflt;
+			continue;
+		}
+		req->in[i] = checked(req, p, v, &message);
+		if (req->in[i] == NULL) {
+			rq_problem_field(req, resp, 400, p->name,
+					 p->message != NULL ? p->message : message);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The checked value of the declared input name of kind in; NULL when not declared. */
+static const char *input(const struct rq_req *req, const char *name, enum rq_param_in kind)
+{
+	size_t i;
+	const struct rq_param *p =
+	    req->route != NULL && req->in != NULL ? rq_route_input(req->route, name, &i) : NULL;
+	return p != NULL && p->in == kind ? req->in[i] : NULL;
+}
+
+const char *rq_req_param(const struct rq_req *req, const char *name)
+{
+	return input(req, name, RQ_IN_PATH);
+}
+
+int64_t rq_req_param_id(const struct rq_req *req, const char *name)
+{
+	int64_t id = 0;
+	const char *v = input(req, name, RQ_IN_PATH);
+	if (v == NULL || rq_parse_i64(v, 1, INT64_MAX, &id) != 0)
+		return 0;
+	return id;
+}
+
+const char *rq_req_arg(const struct rq_req *req, const char *name)
+{
+	return input(req, name, RQ_IN_QUERY);
+}
+
+bool rq_req_arg_true(const struct rq_req *req, const char *name)
+{
+	const char *v = input(req, name, RQ_IN_QUERY);
+	return v != NULL && strcmp(v, "true") == 0;
 }

@@ -1,15 +1,18 @@
 /* Checks of request input that several families share: enumerations, calendar dates, lists
- * of ids and the numeric {id} of a path. Each either accepts the input or adds an error
- * naming the field (rq_errors_add) for a 4xx problem answer. */
+ * of ids, and the declared path and query parameters of a route (struct rq_param), checked
+ * before its handler runs. Each either accepts the input or names the field in a 4xx
+ * problem answer. */
 #ifndef RQ_INPUT_H
 #define RQ_INPUT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
 #include "rq_http.h"
+#include "rq_router.h"
 
 /* True when s equals one of the NULL-terminated list. */
 bool rq_input_one_of(const char *s, const char *const *list);
@@ -21,6 +24,15 @@ const char *rq_input_enum(cJSON *obj, const char *field, const char *const *list
 bool rq_input_date(const char *s);
 /* True when s is 1..max_digits decimal digits without a leading zero (an id). */
 bool rq_input_id(const char *s, size_t max_digits);
+/* True when s names a row: a positive bigint, digits without a leading zero. */
+bool rq_input_row_id(const char *s);
+/* An id member of obj: a digit string (rq_input_row_id) or a whole number, written as
+ * digits into *out (NULL when absent or null). Returns false after adding message for
+ * field (also when required and absent). */
+bool rq_input_id_member(struct rq_req *req, cJSON *obj, const char *field, bool required,
+			const char *message, const char **out, cJSON *errors);
+/* True when s has the shape of a code token: 22 to 64 base64url characters. */
+bool rq_input_token(const char *s);
 /* An array member of ids (digit strings or whole numbers), at most max of them, written as
  * a PostgreSQL array literal into *pg ("{1,2}"; NULL when absent). Returns false after
  * adding an error for field. */
@@ -29,5 +41,21 @@ bool rq_input_ids(struct rq_req *req, cJSON *obj, const char *field, int max, bo
 /* An optional boolean member; *out keeps dflt when absent. Returns false after adding an
  * error for field. */
 bool rq_input_bool(cJSON *obj, const char *field, bool dflt, bool *out, cJSON *errors);
+
+/* Checks the declared inputs of req->route (struct rq_param) and keeps them in req->in.
+ * Raises 400 naming a bad query parameter (the first, in declaration order), or the
+ * route's 404 (param->unknown, naming the parameter) for a malformed path parameter.
+ * Returns 0, or -1 after answering. */
+int rq_input_check(struct rq_req *req, struct rq_resp *resp);
+
+/* A declared path parameter as checked (a canonical id, a token, a key). */
+const char *rq_req_param(const struct rq_req *req, const char *name);
+/* A declared RQ_PARAM_ID path parameter as a number. */
+int64_t rq_req_param_id(const struct rq_req *req, const char *name);
+/* A declared query parameter as checked: its text (RQ_PARAM_BOOL: "true" or "false"), its
+ * default when absent or empty, or NULL. */
+const char *rq_req_arg(const struct rq_req *req, const char *name);
+/* A declared RQ_PARAM_BOOL query parameter: true when given as true (or its default is). */
+bool rq_req_arg_true(const struct rq_req *req, const char *name);
 
 #endif

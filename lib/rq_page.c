@@ -1,6 +1,7 @@
 #include "rq_page.h"
 
 #include "rq_db.h"
+#include "rq_input.h"
 #include "rq_num.h"
 
 #include <stdio.h>
@@ -8,19 +9,19 @@
 
 int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page)
 {
+	if (rq_route_input(req->route, "after", NULL) == NULL ||
+	    rq_route_input(req->route, "limit", NULL) == NULL) {
+		rq_problem_internal(req, resp, "a paged route does not declare RQ_QUERY_PAGE");
+		return -1;
+	}
+	/* checked by rq_input_check: these parse */
+	const char *after = rq_req_arg(req, "after"), *limit = rq_req_arg(req, "limit");
 	page->after = 0;
 	page->limit = RQ_PAGE_DEFAULT;
-	const char *v = rq_req_query(req, "after");
-	if (v != NULL && rq_parse_i64(v, 0, INT64_MAX, &page->after) != 0) {
-		rq_problem_field(req, resp, 400, "after",
-				 "must be the id of the last item of the previous page");
-		return -1;
-	}
-	v = rq_req_query(req, "limit");
-	if (v != NULL && rq_parse_i64(v, 1, RQ_PAGE_MAX, &page->limit) != 0) {
-		rq_problem_field(req, resp, 400, "limit", "must be a whole number from 1 to 200");
-		return -1;
-	}
+	if (after != NULL)
+		(void)rq_parse_i64(after, 0, INT64_MAX, &page->after);
+	if (limit != NULL)
+		(void)rq_parse_i64(limit, 1, RQ_PAGE_MAX, &page->limit);
 	snprintf(page->after_s, sizeof(page->after_s), "%lld", (long long)page->after);
 	snprintf(page->limit_s, sizeof(page->limit_s), "%lld", (long long)page->limit);
 	return 0;

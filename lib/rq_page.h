@@ -8,6 +8,7 @@
 
 #include "rq_db.h"
 #include "rq_http.h"
+#include "rq_router.h"
 
 enum { RQ_PAGE_DEFAULT = 50, RQ_PAGE_MAX = 200 };
 
@@ -18,8 +19,22 @@ struct rq_page {
 	char limit_s[24];
 };
 
-/* Reads ?after= (a whole number, default 0) and ?limit= (1..RQ_PAGE_MAX, default
- * RQ_PAGE_DEFAULT). Raises 400 naming the parameter; returns 0, or -1 when answered. */
+/* The declared inputs of a paged list (RQ_INPUTS): ?after= (the id of the last item of the
+ * previous page, default 0) and ?limit= (1..RQ_PAGE_MAX, default RQ_PAGE_DEFAULT), checked
+ * before the handler like every declared input. */
+#define RQ_QUERY_PAGE                                                                              \
+	{.name = "after",                                                                          \
+	 .in = RQ_IN_QUERY,                                                                        \
+	 .type = RQ_PARAM_INT,                                                                     \
+	 .max = INT64_MAX,                                                                         \
+	 .message = "must be the id of the last item of the previous page"},                       \
+	{                                                                                          \
+		.name = "limit", .in = RQ_IN_QUERY, .type = RQ_PARAM_INT, .min = 1,                \
+		.max = RQ_PAGE_MAX                                                                 \
+	}
+
+/* Reads the page of a route that declares RQ_QUERY_PAGE (already checked). Returns 0, or
+ * -1 after answering 500 when the route does not declare it (a mistake in its table). */
 int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page);
 
 /* For lists newest first (id < bound): page->after, or INT64_MAX for the first page. A

@@ -1,5 +1,7 @@
 #include "rq_router.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Matches path against pattern segment by segment; {x} matches one non-empty segment. */
@@ -65,4 +67,60 @@ enum rq_match rq_router_match(const struct rq_route *routes, size_t n, struct rq
 		return RQ_MATCH_NOT_FOUND;
 	*allow = rq_strdup(req->arena, allowed);
 	return RQ_MATCH_BAD_METHOD;
+}
+
+const struct rq_param *rq_route_input(const struct rq_route *route, const char *name, size_t *index)
+{
+	for (size_t i = 0; route->in != NULL && route->in[i].name != NULL; i++)
+		if (strcmp(route->in[i].name, name) == 0) {
+			if (index != NULL)
+				*index = i;
+			return &route->in[i];
+		}
+	return NULL;
+}
+
+/* What is wrong with one route's declarations, into buf; false when nothing. */
+static bool route_wrong(const struct rq_route *r, char *buf, size_t size)
+{
+	/* every {name} of the pattern is a declared path parameter */
+	for (const char *b = strchr(r->pattern, '{'); b != NULL; b = strchr(b + 1, '{')) {
+		const char *e = strchr(b, '}');
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", e != NULL ? (int)(e - b - 1) : 0, b + 1);
+		const struct rq_param *p = rq_route_input(r, name, NULL);
+		if (p == NULL || p->in != RQ_IN_PATH || p->unknown == NULL) {
+			snprintf(buf, size,
+				 "%s %s: {%s} is not declared (RQ_PATH_ID, with its 404)",
+				 r->method, r->pattern, name);
+			return true;
+		}
+	}
+	for (size_t i = 0; r->in != NULL && r->in[i].name != NULL; i++) {
+		const struct rq_param *p = &r->in[i];
+		size_t first = i;
+		char brace[72];
+		snprintf(brace, sizeof(brace), "{%s}", p->name);
+		const char *why = NULL;
+		if (rq_route_input(r, p->name, &first) != p || first != i)
+			why = "is declared twice";
+		else if (p->in == RQ_IN_PATH && strstr(r->pattern, brace) == NULL)
+			why = "is declared in the path but not in the pattern";
+		else if (p->type == RQ_PARAM_ENUM && p->values == NULL)
+			why = "is an enum without values";
+		if (why != NULL) {
+			snprintf(buf, size, "%s %s: %s %s", r->method, r->pattern, p->name, why);
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *rq_router_check(const struct rq_route *routes, size_t n)
+{
+	static char why[256];
+	for (size_t i = 0; i < n; i++)
+		if (route_wrong(&routes[i], why, sizeof(why)))
+			return why;
+	return NULL;
 }

@@ -330,11 +330,29 @@ static int supervise(const struct rq_app *app, const struct rq_config *cfg, int 
 	return 0;
 }
 
+/* One line of --routes: method, pattern, handler, and file:line of the handler's definition
+ * (relative to the checkout), to go from a URL to its code in one step. */
+static void print_route(const struct rq_route *r)
+{
+	const struct rq_handler_site *site = r->site;
+	const char *file = site != NULL ? site->file : "?";
+	size_t root = strlen(RUQIMA_SOURCE_DIR);
+	if (strncmp(file, RUQIMA_SOURCE_DIR, root) == 0 && file[root] == '/')
+		file += root + 1;
+	printf("%-6s %-56s %-40s %s:%d\n", r->method, r->pattern, site != NULL ? site->name : "?",
+	       file, site != NULL ? site->line : 0);
+}
+
 int rq_server_main(const struct rq_app *app, int argc, char **argv)
 {
+	const char *wrong = rq_router_check(app->routes, app->nroutes);
+	if (wrong != NULL) {
+		fprintf(stderr, "ruqima-%s: route table: %s\n", app->family, wrong);
+		return 2;
+	}
 	if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
 		for (size_t i = 0; i < app->nroutes; i++)
-			printf("%s %s\n", app->routes[i].method, app->routes[i].pattern);
+			print_route(&app->routes[i]);
 		return 0;
 	}
 	if (argc > 1) {

@@ -1,12 +1,15 @@
 #include "claims.h"
 
 #include "rq_db.h"
-#include "rq_num.h"
+#include "rq_input.h"
 #include "rq_page.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+const char *const admin_claim_statuses[] = {"pending", "approved", "rejected", NULL};
+const struct rq_not_found admin_claim_unknown = {"not-found", "Not found", "no such claim"};
 
 /* RLS (claim_requests_app_read) keeps a county admin to their county's claims. */
 static struct rq_stmt st_claims_list =
@@ -45,17 +48,9 @@ static cJSON *claim_json(const PGresult *res, int row)
 	return c;
 }
 
-void admin_claims_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_claims_list)
 {
-	const char *status = rq_req_query(req, "status");
-	if (status == NULL)
-		status = "pending";
-	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 &&
-	    strcmp(status, "rejected") != 0) {
-		rq_problem_field(req, resp, 400, "status",
-				 "must be one of pending, approved, rejected");
-		return;
-	}
+	const char *status = rq_req_arg(req, "status");
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;
@@ -68,20 +63,11 @@ void admin_claims_list(struct rq_req *req, struct rq_resp *resp)
 	rq_page_respond(req, resp, res, &page, claim_json);
 }
 
-static void not_found(struct rq_req *req, struct rq_resp *resp)
-{
-	rq_problem(req, resp, 404, "not-found", "Not found", "no such claim");
-}
-
 /* Decides the claim of the path; reason may be NULL when approving. */
 static void decide(struct rq_req *req, struct rq_resp *resp, bool approve, const char *reason)
 {
-	int64_t id;
-	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
-		not_found(req, resp);
-		return;
-	}
-	const char *params[] = {req->params[0], approve ? "true" : "false", reason};
+	const char *id = rq_req_param(req, "id");
+	const char *params[] = {id, approve ? "true" : "false", reason};
 	PGresult *res = rq_sql(req, &st_claim_decide, params);
 	if (!rq_sql_one(req, resp, res))
 		return;
@@ -91,7 +77,7 @@ static void decide(struct rq_req *req, struct rq_resp *resp, bool approve, const
 		return;
 	}
 	if (strcmp(outcome, "not-found") == 0) {
-		not_found(req, resp);
+		rq_problem_not_found(req, resp, &admin_claim_unknown);
 		return;
 	}
 	if (strcmp(outcome, "not-pending") == 0) {
@@ -104,25 +90,25 @@ static void decide(struct rq_req *req, struct rq_resp *resp, bool approve, const
 			   "the enterprise is no longer in normal operation");
 		return;
 	}
-	const char *p1[] = {req->params[0]};
+	const char *p1[] = {id};
 	PGresult *one = rq_sql(req, &st_claim_one, p1);
 	if (!rq_sql_ok(one)) {
 		rq_problem_sql(req, resp, one);
 		return;
 	}
 	if (PQntuples(one) != 1) {
-		not_found(req, resp);
+		rq_problem_not_found(req, resp, &admin_claim_unknown);
 		return;
 	}
 	rq_resp_json(req, resp, 200, claim_json(one, 0));
 }
 
-void admin_claims_approve(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_claims_approve)
 {
 	decide(req, resp, true, NULL);
 }
 
-void admin_claims_reject(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_claims_reject)
 {
 	cJSON *errors = rq_errors_new();
 	const char *reason = rq_json_string(req->json, "reason", true, 1, 200, errors);

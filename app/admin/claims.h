@@ -5,17 +5,21 @@
 #ifndef ADMIN_CLAIMS_H
 #define ADMIN_CLAIMS_H
 
-#include "rq_http.h"
+#include "rq_router.h"
+
+/* The values of the list's ?status= (NULL-terminated), and the 404 of a claim. */
+extern const char *const admin_claim_statuses[];
+extern const struct rq_not_found admin_claim_unknown;
 
 /* GET /api/v1/admin/claims?status=pending|approved|rejected&after=&limit=: keyset by id,
  * oldest first. Raises 400 for a bad status, after or limit. */
-void admin_claims_list(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_claims_list);
 /* POST /api/v1/admin/claims/{id}/approve {reason?}: 200 with the decided claim and the
  * binding it created. Raises 404 (unknown or another county's), 409 claim-decided,
  * 422 enterprise-not-active. */
-void admin_claims_approve(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_claims_approve);
 /* POST /api/v1/admin/claims/{id}/reject {reason}: 200 with the decided claim. Raises 422
  * without a reason, 404 (unknown or another county's), 409 claim-decided. */
-void admin_claims_reject(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_claims_reject);
 
 #endif

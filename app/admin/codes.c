@@ -1,14 +1,14 @@
 #include "codes.h"
 
-#include "rq_config.h"
 #include "rq_db.h"
-#include "rq_num.h"
+#include "rq_input.h"
 #include "rq_page.h"
 
 #include <stdint.h>
 #include <string.h>
 
-enum { REASON_MAX_CHARS = 200 }; /* as rq.codes.revoke_reason */
+const char *const admin_code_statuses[] = {"active", "revoked", "all", NULL};
+const struct rq_not_found admin_print_job_unknown = {"not-found", "Not found", "no such print job"};
 
 /* rq.codes has no row-level security of its own; the join with rq.enterprises (policy
  * enterprises_app_read of 0009) keeps a county admin to their county. */
@@ -21,21 +21,6 @@ static struct rq_stmt st_list =
 	    " WHERE c.id > $1::bigint AND ($2::text IS NULL OR e.county_code = $2)"
 	    " AND ($3 = 'all' OR c.status = $3) ORDER BY c.id LIMIT $4::int",
 	    4);
-/* The wrappers of migrations/0012_portal_codes.sql check the actor's role (42501). */
-static struct rq_stmt st_issue =
-    RQ_STMT("admin_codes_issue",
-	    "SELECT outcome, business_status, serial, token, NULL AS revoked_serial"
-	    " FROM rq.portal_issue_code($1::bigint)",
-	    1);
-static struct rq_stmt st_reissue =
-    RQ_STMT("admin_codes_reissue",
-	    "SELECT outcome, business_status, serial, token, revoked_serial"
-	    " FROM rq.portal_reissue_code($1::bigint, $2)",
-	    2);
-static struct rq_stmt st_revoke =
-    RQ_STMT("admin_codes_revoke",
-	    "SELECT outcome, revoked_serial FROM rq.portal_revoke_code($1::bigint, $2)", 2);
-
 static cJSON *code_json(const PGresult *res, int row)
 {
 	static const char *const cols[] = {
@@ -50,26 +35,12 @@ static cJSON *code_json(const PGresult *res, int row)
 	return c;
 }
 
-void admin_codes_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_codes_list)
 {
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	const char *status = rq_req_query(req, "status");
-	if (status == NULL || *status == '\0')
-		status = "active";
-	if (strcmp(status, "active") != 0 && strcmp(status, "revoked") != 0 &&
-	    strcmp(status, "all") != 0) {
-		rq_problem_field(req, resp, 400, "status", "must be one of active, revoked, all");
-		return;
-	}
-	const char *county = rq_req_query(req, "county");
-	if (county != NULL && *county == '\0')
-		county = NULL;
-	if (county != NULL && (strlen(county) != 6 || strspn(county, "0123456789") != 6)) {
-		rq_problem_field(req, resp, 400, "county", "must be a 6-digit region code");
-		return;
-	}
+	const char *status = rq_req_arg(req, "status"), *county = rq_req_arg(req, "county");
 	if (req->actor.role != NULL && strcmp(req->actor.role, "county_admin") == 0) {
 		const char *scope = req->actor.county != NULL ? req->actor.county : "";
 		if (county != NULL && strcmp(county, scope) != 0) {
@@ -86,144 +57,6 @@ void admin_codes_list(struct rq_req *req, struct rq_resp *resp)
 		return;
 	}
 	rq_page_respond(req, resp, res, &page, code_json);
-}
-
-static void no_enterprise(struct rq_req *req, struct rq_resp *resp)
-{
-	rq_problem(req, resp, 404, "not-found", "Not found", "no such enterprise");
-}
-
-/* The {id} of the path, or NULL after answering 404. */
-static const char *path_id(struct rq_req *req, struct rq_resp *resp)
-{
-	int64_t id;
-	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
-		no_enterprise(req, resp);
-		return NULL;
-	}
-	return req->params[0];
-}
-
-/* The {reason} of the body, or NULL after answering 422. */
-static const char *body_reason(struct rq_req *req, struct rq_resp *resp)
-{
-	cJSON *errors = rq_errors_new();
-	const char *reason = rq_json_string(req->json, "reason", true, 1, REASON_MAX_CHARS, errors);
-	if (reason != NULL && strspn(reason, " \t\r\n") == strlen(reason)) {
-		rq_errors_add(errors, "reason", "must not be blank");
-		reason = NULL;
-	}
-	if (reason == NULL) {
-		rq_problem_invalid(req, resp, errors);
-		return NULL;
-	}
-	cJSON_Delete(errors);
-	return reason;
-}
-
-/* Answers the outcome row of rq.portal_issue_code / rq.portal_reissue_code. */
-static void answer_issue(struct rq_req *req, struct rq_resp *resp, PGresult *res, const char *id)
-{
-	if (!rq_sql_one(req, resp, res))
-		return;
-	const char *outcome = rq_sql_val(res, 0, "outcome");
-	if (outcome == NULL) {
-		rq_problem_internal(req, resp, "the code function returned no outcome");
-		return;
-	}
-	if (strcmp(outcome, "not-found") == 0) {
-		no_enterprise(req, resp);
-		return;
-	}
-	if (strcmp(outcome, "not-normal") == 0) {
-		rq_problem(req, resp, 422, "enterprise-not-active", "Enterprise not active",
-			   rq_printf(req->arena,
-				     "the enterprise is not in normal operation (business status: "
-				     "%s): no code is issued",
-				     rq_sql_val(res, 0, "business_status")));
-		return;
-	}
-	if (strcmp(outcome, "not-verified") == 0) {
-		rq_problem(req, resp, 422, "name-not-verified", "Name not verified",
-			   "the enterprise's name is not verified yet (a county admin checks it "
-			   "first): no code is issued");
-		return;
-	}
-	if (strcmp(outcome, "has-code") == 0) {
-		rq_problem(req, resp, 409, "code-active", "Code active",
-			   rq_printf(req->arena,
-				     "the enterprise already has an active code, %s: revoke it, or "
-				     "re-issue it for a lost or damaged poster",
-				     rq_sql_val(res, 0, "serial")));
-		return;
-	}
-	if (strcmp(outcome, "no-code") == 0) {
-		rq_problem(req, resp, 409, "no-active-code", "No active code",
-			   "the enterprise has no active code to replace: issue one");
-		return;
-	}
-	const char *token = rq_sql_val(res, 0, "token");
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "enterprise_id", id);
-	cJSON_AddStringToObject(o, "serial", rq_sql_val(res, 0, "serial"));
-	cJSON_AddStringToObject(o, "token", token);
-	cJSON_AddStringToObject(o, "url",
-				rq_printf(req->arena, "%s/e/%s", req->cfg->public_base_url, token));
-	rq_json_add_column(o, res, 0, "revoked_serial");
-	rq_resp_json(req, resp, 201, o);
-}
-
-void admin_codes_issue(struct rq_req *req, struct rq_resp *resp)
-{
-	const char *id = path_id(req, resp);
-	if (id == NULL)
-		return;
-	const char *params[] = {id};
-	answer_issue(req, resp, rq_sql(req, &st_issue, params), id);
-}
-
-void admin_codes_reissue(struct rq_req *req, struct rq_resp *resp)
-{
-	const char *id = path_id(req, resp);
-	if (id == NULL)
-		return;
-	const char *reason = body_reason(req, resp);
-	if (reason == NULL)
-		return;
-	const char *params[] = {id, reason};
-	answer_issue(req, resp, rq_sql(req, &st_reissue, params), id);
-}
-
-void admin_codes_revoke(struct rq_req *req, struct rq_resp *resp)
-{
-	const char *id = path_id(req, resp);
-	if (id == NULL)
-		return;
-	const char *reason = body_reason(req, resp);
-	if (reason == NULL)
-		return;
-	const char *params[] = {id, reason};
-	PGresult *res = rq_sql(req, &st_revoke, params);
-	if (!rq_sql_one(req, resp, res))
-		return;
-	const char *outcome = rq_sql_val(res, 0, "outcome");
-	if (outcome == NULL) {
-		rq_problem_internal(req, resp, "the code function returned no outcome");
-		return;
-	}
-	if (strcmp(outcome, "not-found") == 0) {
-		no_enterprise(req, resp);
-		return;
-	}
-	if (strcmp(outcome, "no-code") == 0) {
-		rq_problem(req, resp, 409, "no-active-code", "No active code",
-			   "the enterprise has no active code to revoke");
-		return;
-	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "enterprise_id", id);
-	cJSON_AddStringToObject(o, "revoked_serial", rq_sql_val(res, 0, "revoked_serial"));
-	rq_resp_json(req, resp, 200, o);
 }
 
 /* --- print jobs: queued here, run by `ruqima codes print-jobs run` ----------------------- */
@@ -261,7 +94,7 @@ static cJSON *job_json(const PGresult *res, int row)
 	return j;
 }
 
-void admin_codes_print_job_create(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_codes_print_job_create)
 {
 	cJSON *errors = rq_errors_new();
 	const char *county = rq_json_string(req->json, "county_code", true, 6, 6, errors);
@@ -290,32 +123,27 @@ void admin_codes_print_job_create(struct rq_req *req, struct rq_resp *resp)
 /* The job of the path (one row), or NULL after answering 404. */
 static PGresult *path_job(struct rq_req *req, struct rq_resp *resp)
 {
-	int64_t id;
-	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
-		rq_problem(req, resp, 404, "not-found", "Not found", "no such print job");
-		return NULL;
-	}
-	const char *params[] = {req->params[0]};
+	const char *params[] = {rq_req_param(req, "id")};
 	PGresult *res = rq_sql(req, &st_job_one, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return NULL;
 	}
 	if (PQntuples(res) != 1) {
-		rq_problem(req, resp, 404, "not-found", "Not found", "no such print job");
+		rq_problem_not_found(req, resp, &admin_print_job_unknown);
 		return NULL;
 	}
 	return res;
 }
 
-void admin_codes_print_job_get(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_codes_print_job_get)
 {
 	PGresult *res = path_job(req, resp);
 	if (res != NULL)
 		rq_resp_json(req, resp, 200, job_json(res, 0));
 }
 
-void admin_codes_print_job_download(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_codes_print_job_download)
 {
 	PGresult *res = path_job(req, resp);
 	if (res == NULL)

@@ -3,7 +3,7 @@
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_import.h"
-#include "rq_num.h"
+#include "rq_input.h"
 #include "rq_page.h"
 
 #include <stdio.h>
@@ -13,6 +13,9 @@
 #define ENTERPRISE_COLUMNS                                                                         \
 	"id, uscc, project_code, name, legal_rep, address, county_code, industry,"                 \
 	" business_status, latitude, longitude, name_verified, updated_at"
+
+const struct rq_not_found admin_enterprise_unknown = {"not-found", "Not found",
+						      "no such enterprise"};
 
 /* Every statement also filters by the county admin's county ($n, NULL for the other roles),
  * on top of the row-level security policies of migration 0009. */
@@ -87,20 +90,6 @@ static cJSON *enterprise_json(const PGresult *res, int row)
 
 /* ?flag=1|0|true|false. Returns 0 and sets *out (false when absent), or -1 after answering
  * 400. */
-static int query_flag(struct rq_req *req, struct rq_resp *resp, const char *key, bool *out)
-{
-	const char *v = rq_req_query(req, key);
-	*out = false;
-	if (v == NULL || strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0)
-		return 0;
-	if (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0) {
-		*out = true;
-		return 0;
-	}
-	rq_problem_field(req, resp, 400, key, "must be 1 or 0 (true or false)");
-	return -1;
-}
-
 /* text/csv, with any parameters (the encoding is detected from the bytes, not declared). */
 static bool content_type_is_csv(const char *ct)
 {
@@ -135,12 +124,9 @@ static void clear_result(void *p)
 	PQclear(p);
 }
 
-void admin_enterprises_import(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_enterprises_import)
 {
-	bool dry_run, strict;
-	if (query_flag(req, resp, "dry_run", &dry_run) != 0 ||
-	    query_flag(req, resp, "strict", &strict) != 0)
-		return;
+	bool dry_run = rq_req_arg_true(req, "dry_run"), strict = rq_req_arg_true(req, "strict");
 	if (!content_type_is_csv(req->content_type)) {
 		rq_problem(req, resp, 415, "unsupported-media-type", "Unsupported media type",
 			   "send the file as text/csv (UTF-8 or GBK); files larger than the body "
@@ -185,30 +171,13 @@ void admin_enterprises_import(struct rq_req *req, struct rq_resp *resp)
 	rq_resp_json(req, resp, 200, o);
 }
 
-void admin_enterprises_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_enterprises_list)
 {
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	const char *verified = NULL;
-	const char *v = rq_req_query(req, "verified");
-	if (v != NULL) {
-		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
-			verified = "true";
-		else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
-			verified = "false";
-		else {
-			rq_problem_field(req, resp, 400, "verified", "must be true or false");
-			return;
-		}
-	}
-	const char *county = rq_req_query(req, "county");
-	if (county != NULL && *county == '\0')
-		county = NULL;
-	if (county != NULL && (strlen(county) != 6 || strspn(county, "0123456789") != 6)) {
-		rq_problem_field(req, resp, 400, "county", "must be a 6-digit region code");
-		return;
-	}
+	const char *verified = rq_req_arg(req, "verified");
+	const char *county = rq_req_arg(req, "county");
 	const char *scope = scope_county(req);
 	if (scope != NULL) {
 		if (county != NULL && strcmp(county, scope) != 0) {
@@ -227,17 +196,6 @@ void admin_enterprises_list(struct rq_req *req, struct rq_resp *resp)
 	rq_page_respond(req, resp, res, &page, enterprise_json);
 }
 
-/* The {id} of the path, or NULL after answering 404 (no enterprise has a malformed id). */
-static const char *path_id(struct rq_req *req, struct rq_resp *resp)
-{
-	int64_t id;
-	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
-		rq_problem(req, resp, 404, "not-found", "Not found", "no such enterprise");
-		return NULL;
-	}
-	return req->params[0];
-}
-
 /* Answers the RETURNING row of an update: 200 with it, or 404 when no row was visible. */
 static void answer_row(struct rq_req *req, struct rq_resp *resp, PGresult *res)
 {
@@ -247,17 +205,15 @@ static void answer_row(struct rq_req *req, struct rq_resp *resp, PGresult *res)
 	}
 	if (PQntuples(res) == 0) {
 		/* Another county's enterprise is answered exactly like a missing one. */
-		rq_problem(req, resp, 404, "not-found", "Not found", "no such enterprise");
+		rq_problem_not_found(req, resp, &admin_enterprise_unknown);
 		return;
 	}
 	rq_resp_json(req, resp, 200, enterprise_json(res, 0));
 }
 
-void admin_enterprises_patch(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_enterprises_patch)
 {
-	const char *id = path_id(req, resp);
-	if (id == NULL)
-		return;
+	const char *id = rq_req_param(req, "id");
 	cJSON *errors = rq_errors_new();
 	const char *name = rq_json_string(req->json, "name", true, 1, 200, errors);
 	if (name != NULL && strpbrk(name, "\t\r\n") != NULL)
@@ -277,11 +233,9 @@ void admin_enterprises_patch(struct rq_req *req, struct rq_resp *resp)
 	answer_row(req, resp, rq_sql(req, &st_rename, params));
 }
 
-void admin_enterprises_verify(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_enterprises_verify)
 {
-	const char *id = path_id(req, resp);
-	if (id == NULL)
-		return;
+	const char *id = rq_req_param(req, "id");
 	const char *params[] = {id, scope_county(req)};
 	answer_row(req, resp, rq_sql(req, &st_verify, params));
 }

@@ -3,23 +3,27 @@
 #ifndef ADMIN_ENTERPRISES_H
 #define ADMIN_ENTERPRISES_H
 
-#include "rq_http.h"
+#include "rq_router.h"
+
+/* The 404 of an enterprise outside the admin's county (or that does not exist). */
+extern const struct rq_not_found admin_enterprise_unknown;
 
 /* POST /api/v1/admin/enterprises/import?dry_run=&strict= with a text/csv body (UTF-8 with
  * or without BOM, or GB18030/GBK): 200 {dry_run, encoding, rows, inserted, updated,
  * unchanged, rejected: [{line, field, message}]}. Raises 415 for another media type, 400
  * for a bad flag, 422 when the file as a whole is refused or, with strict=1, when any row
  * is (nothing is written then). */
-void admin_enterprises_import(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_enterprises_import);
 /* GET /api/v1/admin/enterprises?county=&verified=&after=&limit=: keyset-paginated by id.
- * A county admin sees their county only (403 when asking for another). */
-void admin_enterprises_list(struct rq_req *req, struct rq_resp *resp);
+ * A county admin sees their county only (403 when asking for another). Raises 400 naming a
+ * malformed county, verified, after or limit. */
+RQ_HANDLER_DECL(admin_enterprises_list);
 /* PATCH /api/v1/admin/enterprises/{id} {name}: corrects the name, which must then be
  * verified again. Raises 404 for an enterprise outside the admin's county, 422 on a bad
  * name. */
-void admin_enterprises_patch(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_enterprises_patch);
 /* POST /api/v1/admin/enterprises/{id}/verify: marks the name verified (idempotent).
  * Raises 404 for an enterprise outside the admin's county. */
-void admin_enterprises_verify(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_enterprises_verify);
 
 #endif

@@ -1,77 +1,8 @@
-/* ruqima-admin: the intranet portal's API (login, users, units, the enterprise register,
- * codes). */
-#include "rq_app.h"
-#include "rq_auth.h"
+/* ruqima-admin: the pool of the admin family (routes.c). */
 #include "rq_server.h"
-#include "claims.h"
-#include "codes.h"
-#include "enterprises.h"
-#include "officials.h"
-#include "policy.h"
-#include "units.h"
-
-static const char *const city_admin_only[] = {"city_admin", NULL};
-static const char *const register_importers[] = {"market_supervision", "city_admin", NULL};
-static const char *const register_readers[] = {"market_supervision", "city_admin", "county_admin",
-					       NULL};
-static const char *const name_verifiers[] = {"county_admin", "city_admin", NULL};
-/* enterprise-manager claims without an activation code (county office, city admin) */
-static const char *const claim_deciders[] = {"county_admin", "city_admin", NULL};
-/* codes: issued, revoked and re-issued by market supervision and city admins (checked again
- * in SQL by the wrappers of migration 0012); county admins read their county's */
-static const char *const code_managers[] = {"market_supervision", "city_admin", NULL};
-/* officials' profiles: read within the admin's scope (RLS of migration 0013); verified by a
- * unit admin of the official's unit or the city admin (checked again in SQL) */
-static const char *const official_readers[] = {"unit_admin", "county_admin", "city_admin", NULL};
-static const char *const official_verifiers[] = {"unit_admin", "city_admin", NULL};
-
-static const struct rq_route routes[] = {
-    RQ_ROUTE_HEALTH("admin"),
-    {"POST", "/api/v1/admin/login", rq_auth_admin_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
-    {"GET", "/api/v1/admin/units", admin_units_list, RQ_AUTH_ADMIN, 0, NULL},
-    {"POST", "/api/v1/admin/units", admin_units_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
-     city_admin_only},
-    /* the body is CSV, not JSON: no RQ_ROUTE_JSON */
-    {"POST", "/api/v1/admin/enterprises/import", admin_enterprises_import, RQ_AUTH_ADMIN, 0,
-     register_importers},
-    {"GET", "/api/v1/admin/enterprises", admin_enterprises_list, RQ_AUTH_ADMIN, 0,
-     register_readers},
-    {"PATCH", "/api/v1/admin/enterprises/{id}", admin_enterprises_patch, RQ_AUTH_ADMIN,
-     RQ_ROUTE_JSON, name_verifiers},
-    {"POST", "/api/v1/admin/enterprises/{id}/verify", admin_enterprises_verify, RQ_AUTH_ADMIN, 0,
-     name_verifiers},
-    {"GET", "/api/v1/admin/claims", admin_claims_list, RQ_AUTH_ADMIN, 0, claim_deciders},
-    {"POST", "/api/v1/admin/claims/{id}/approve", admin_claims_approve, RQ_AUTH_ADMIN, 0,
-     claim_deciders},
-    {"POST", "/api/v1/admin/claims/{id}/reject", admin_claims_reject, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
-     claim_deciders},
-    {"GET", "/api/v1/admin/codes", admin_codes_list, RQ_AUTH_ADMIN, 0, register_readers},
-    {"POST", "/api/v1/admin/enterprises/{id}/code", admin_codes_issue, RQ_AUTH_ADMIN, 0,
-     code_managers},
-    {"POST", "/api/v1/admin/enterprises/{id}/code/revoke", admin_codes_revoke, RQ_AUTH_ADMIN,
-     RQ_ROUTE_JSON, code_managers},
-    {"POST", "/api/v1/admin/enterprises/{id}/code/reissue", admin_codes_reissue, RQ_AUTH_ADMIN,
-     RQ_ROUTE_JSON, code_managers},
-    {"POST", "/api/v1/admin/codes/print-jobs", admin_codes_print_job_create, RQ_AUTH_ADMIN,
-     RQ_ROUTE_JSON, code_managers},
-    {"GET", "/api/v1/admin/codes/print-jobs/{id}", admin_codes_print_job_get, RQ_AUTH_ADMIN, 0,
-     code_managers},
-    {"GET", "/api/v1/admin/codes/print-jobs/{id}/download", admin_codes_print_job_download,
-     RQ_AUTH_ADMIN, 0, code_managers},
-    {"GET", "/api/v1/admin/officials", admin_officials_list, RQ_AUTH_ADMIN, 0, official_readers},
-    {"POST", "/api/v1/admin/officials/{id}/verify", admin_officials_verify, RQ_AUTH_ADMIN, 0,
-     official_verifiers},
-    /* the visit rules: every portal role reads them, the city admin changes them (checked
-     * again in rq.policy_set) */
-    {"GET", "/api/v1/admin/policy", admin_policy_get, RQ_AUTH_ADMIN, 0, NULL},
-    {"PUT", "/api/v1/admin/policy/{key}", admin_policy_put, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
-     city_admin_only},
-    {"PUT", "/api/v1/admin/policy/{key}/units/{unit_id}", admin_policy_put_unit, RQ_AUTH_ADMIN,
-     RQ_ROUTE_JSON, city_admin_only},
-};
+#include "routes.h"
 
 int main(int argc, char **argv)
 {
-	static const struct rq_app app = {"admin", routes, sizeof(routes) / sizeof(routes[0])};
-	return rq_server_main(&app, argc, argv);
+	return rq_server_main(&admin_app, argc, argv);
 }

@@ -1,12 +1,14 @@
 #include "officials.h"
 
 #include "rq_db.h"
-#include "rq_num.h"
+#include "rq_input.h"
 #include "rq_page.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+const struct rq_not_found admin_official_unknown = {"not-found", "Not found", "no such official"};
 
 /* RLS (official_profiles_app_read) keeps a unit admin to their unit's officials and a
  * county admin to those of units in their county. */
@@ -43,19 +45,9 @@ static cJSON *official_json(const PGresult *res, int row)
 	return o;
 }
 
-void admin_officials_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_officials_list)
 {
-	const char *unit = rq_req_query(req, "unit_id");
-	int64_t unit_id;
-	if (unit != NULL && rq_parse_i64(unit, 1, INT64_MAX, &unit_id) != 0) {
-		rq_problem_field(req, resp, 400, "unit_id", "must be a unit id");
-		return;
-	}
-	const char *verified = rq_req_query(req, "verified");
-	if (verified != NULL && strcmp(verified, "true") != 0 && strcmp(verified, "false") != 0) {
-		rq_problem_field(req, resp, 400, "verified", "must be true or false");
-		return;
-	}
+	const char *unit = rq_req_arg(req, "unit_id"), *verified = rq_req_arg(req, "verified");
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;
@@ -68,11 +60,6 @@ void admin_officials_list(struct rq_req *req, struct rq_resp *resp)
 	rq_page_respond(req, resp, res, &page, official_json);
 }
 
-static void not_found(struct rq_req *req, struct rq_resp *resp)
-{
-	rq_problem(req, resp, 404, "not-found", "Not found", "no such official");
-}
-
 /* The profile of account id as the actor sees it (RLS), or NULL after answering. */
 static PGresult *visible(struct rq_req *req, struct rq_resp *resp, const char *id)
 {
@@ -83,32 +70,28 @@ static PGresult *visible(struct rq_req *req, struct rq_resp *resp, const char *i
 		return NULL;
 	}
 	if (PQntuples(res) == 0) {
-		not_found(req, resp);
+		rq_problem_not_found(req, resp, &admin_official_unknown);
 		return NULL;
 	}
 	return res;
 }
 
-void admin_officials_verify(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_officials_verify)
 {
-	int64_t id;
-	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
-		not_found(req, resp);
+	const char *id = rq_req_param(req, "id");
+	if (visible(req, resp, id) == NULL)
 		return;
-	}
-	if (visible(req, resp, req->params[0]) == NULL)
-		return;
-	const char *params[] = {req->params[0]};
+	const char *params[] = {id};
 	PGresult *res = rq_sql(req, &st_official_verify, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res); /* 42501 → 403 */
 		return;
 	}
 	if (strcmp(rq_sql_val(res, 0, "found"), "t") != 0) {
-		not_found(req, resp);
+		rq_problem_not_found(req, resp, &admin_official_unknown);
 		return;
 	}
-	res = visible(req, resp, req->params[0]);
+	res = visible(req, resp, id);
 	if (res != NULL)
 		rq_resp_json(req, resp, 200, official_json(res, 0));
 }

@@ -3,14 +3,17 @@
 #ifndef ADMIN_OFFICIALS_H
 #define ADMIN_OFFICIALS_H
 
-#include "rq_http.h"
+#include "rq_router.h"
+
+/* The 404 of an official's profile the admin may not see (or that does not exist). */
+extern const struct rq_not_found admin_official_unknown;
 
 /* GET /api/v1/admin/officials?unit_id=&verified=&after=&limit=: keyset-paged by account
  * id. Raises 400 naming a malformed query parameter. */
-void admin_officials_list(struct rq_req *req, struct rq_resp *resp);
-/* POST /api/v1/admin/officials/{account_id}/verify: 200 with the verified profile. Raises
- * 404 when the actor cannot see such a profile, 403 when they see it but may not verify
- * it (only the city admin or a unit admin of its unit may). */
-void admin_officials_verify(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_officials_list);
+/* POST /api/v1/admin/officials/{id}/verify ({id} the official's account id): 200 with the verified
+ * profile. Raises 404 when the actor cannot see such a profile, 403 when they see it but may not
+ * verify it (only the city admin or a unit admin of its unit may). */
+RQ_HANDLER_DECL(admin_officials_verify);
 
 #endif

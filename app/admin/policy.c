@@ -1,11 +1,16 @@
 #include "policy.h"
 
 #include "rq_db.h"
+#include "rq_input.h"
 #include "rq_num.h"
 
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
+
+const struct rq_not_found admin_policy_key_unknown = {"not-found", "Not found",
+						      "no such policy key"};
+const struct rq_not_found admin_policy_unit_unknown = {"not-found", "Not found", "no such unit"};
 
 static struct rq_stmt st_items =
     RQ_STMT("admin_policy_items",
@@ -91,7 +96,7 @@ static bool add_rows(struct rq_req *req, struct rq_resp *resp, cJSON *o, const c
 	return true;
 }
 
-void admin_policy_get(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_policy_get)
 {
 	cJSON *o = cJSON_CreateObject();
 	if (!add_rows(req, resp, o, "items", &st_items, item_json) ||
@@ -102,38 +107,17 @@ void admin_policy_get(struct rq_req *req, struct rq_resp *resp)
 	rq_resp_json(req, resp, 200, o);
 }
 
-static void not_found(struct rq_req *req, struct rq_resp *resp, const char *what)
-{
-	rq_problem(req, resp, 404, "not-found", "Not found", what);
-}
-
-/* Keys are [a-z][a-z0-9_]{0,39} (the table's CHECK); anything else cannot exist. */
-static bool key_well_formed(const char *k)
-{
-	size_t n = strlen(k);
-	if (n < 1 || n > 40 || k[0] < 'a' || k[0] > 'z')
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
-			return false;
-	return true;
-}
-
-/* The policy row named by the first path segment, or NULL after answering (404). */
+/* The policy row named by {key}, or NULL after answering (404). */
 static PGresult *policy_row(struct rq_req *req, struct rq_resp *resp)
 {
-	if (req->nparams < 1 || !key_well_formed(req->params[0])) {
-		not_found(req, resp, "no such policy key");
-		return NULL;
-	}
-	const char *params[] = {req->params[0]};
+	const char *params[] = {rq_req_param(req, "key")};
 	PGresult *res = rq_sql(req, &st_item, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return NULL;
 	}
 	if (PQntuples(res) == 0) {
-		not_found(req, resp, "no such policy key");
+		rq_problem_not_found(req, resp, &admin_policy_key_unknown);
 		return NULL;
 	}
 	return res;
@@ -181,7 +165,7 @@ static int body_value(struct rq_req *req, struct rq_resp *resp, const PGresult *
 static bool policy_set(struct rq_req *req, struct rq_resp *resp, const PGresult *pol,
 		       const char *unit, const char *value)
 {
-	const char *params[] = {req->params[0], unit, value};
+	const char *params[] = {rq_req_param(req, "key"), unit, value};
 	PGresult *res = rq_sql(req, &st_set, params);
 	if (!rq_sql_one(req, resp, res)) /* 42501 → 403 */
 		return false;
@@ -191,9 +175,9 @@ static bool policy_set(struct rq_req *req, struct rq_resp *resp, const PGresult 
 	} else if (strcmp(outcome, "ok") == 0) {
 		return true;
 	} else if (strcmp(outcome, "unknown-key") == 0) {
-		not_found(req, resp, "no such policy key");
+		rq_problem_not_found(req, resp, &admin_policy_key_unknown);
 	} else if (strcmp(outcome, "unknown-unit") == 0) {
-		not_found(req, resp, "no such unit");
+		rq_problem_not_found(req, resp, &admin_policy_unit_unknown);
 	} else if (strcmp(outcome, "out-of-range") == 0) {
 		value_invalid(req, resp, pol, unit != NULL, false);
 	} else if (strcmp(outcome, "not-overridable") == 0) {
@@ -210,7 +194,7 @@ static bool policy_set(struct rq_req *req, struct rq_resp *resp, const PGresult 
 	return false;
 }
 
-void admin_policy_put(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_policy_put)
 {
 	const PGresult *pol = policy_row(req, resp);
 	const char *value;
@@ -222,19 +206,15 @@ void admin_policy_put(struct rq_req *req, struct rq_resp *resp)
 		rq_resp_json(req, resp, 200, item_json(pol, 0));
 }
 
-void admin_policy_put_unit(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_policy_put_unit)
 {
-	int64_t unit_id;
-	if (req->nparams < 2 || rq_parse_i64(req->params[1], 1, INT64_MAX, &unit_id) != 0) {
-		not_found(req, resp, "no such unit");
-		return;
-	}
+	const char *unit = rq_req_param(req, "unit_id");
 	const PGresult *pol = policy_row(req, resp);
 	const char *value;
 	if (pol == NULL || body_value(req, resp, pol, true, &value) != 0 ||
-	    !policy_set(req, resp, pol, req->params[1], value))
+	    !policy_set(req, resp, pol, unit, value))
 		return;
-	const char *params[] = {req->params[0], req->params[1]};
+	const char *params[] = {rq_req_param(req, "key"), unit};
 	PGresult *res = rq_sql(req, &st_unit_view, params);
 	if (!rq_sql_one(req, resp, res))
 		return;

@@ -3,19 +3,23 @@
 #ifndef ADMIN_POLICY_H
 #define ADMIN_POLICY_H
 
-#include "rq_http.h"
+#include "rq_router.h"
+
+/* The 404s of a policy key and of a unit. */
+extern const struct rq_not_found admin_policy_key_unknown;
+extern const struct rq_not_found admin_policy_unit_unknown;
 
 /* GET /api/v1/admin/policy: {items: [every threshold], overrides: [every per-unit value]}. */
-void admin_policy_get(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_policy_get);
 /* PUT /api/v1/admin/policy/{key} {value}: 200 with the item. Raises 404 for an unknown key,
  * 422 (field value) unless value is an integer in [min_value, max_value], 403 for anyone but
  * the city admin (route, and again in rq.policy_set). */
-void admin_policy_put(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_policy_put);
 /* PUT /api/v1/admin/policy/{key}/units/{unit_id} {value: integer | null}: sets (or, for
  * null, removes) a unit's override; 200 with {unit_id, unit_name, key, value,
  * effective_value, updated_at, updated_by}. Raises 404 for an unknown key or unit, 422
  * /problems/policy-not-overridable for a key without per-unit values, 422 (field value) as
  * above. */
-void admin_policy_put_unit(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_policy_put_unit);
 
 #endif

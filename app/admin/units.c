@@ -19,12 +19,12 @@ static struct rq_stmt st_units_create =
 	    3);
 
 /* A unit as its columns (rq_json_row): id, name, county_code, discipline_group, active. */
-void admin_units_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_units_list)
 {
 	rq_page_list(req, resp, &st_units_list);
 }
 
-void admin_units_create(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(admin_units_create)
 {
 	cJSON *errors = rq_errors_new();
 	const char *name = rq_json_string(req->json, "name", true, 1, 100, errors);

@@ -2,12 +2,13 @@
 #ifndef ADMIN_UNITS_H
 #define ADMIN_UNITS_H
 
-#include "rq_http.h"
+#include "rq_router.h"
 
-/* GET /api/v1/admin/units?after=&limit=: keyset-paginated by id. */
-void admin_units_list(struct rq_req *req, struct rq_resp *resp);
+/* GET /api/v1/admin/units?after=&limit=: 200 {items, next_after}, keyset-paginated by id.
+ * Raises 400 naming a malformed after or limit. */
+RQ_HANDLER_DECL(admin_units_list);
 /* POST /api/v1/admin/units {name, county_code?, discipline_group?}: 201 with the unit.
  * Raises 422 on bad fields or an unknown county, 409 when the name exists there. */
-void admin_units_create(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(admin_units_create);
 
 #endif

@@ -1,13 +1,8 @@
-/* ruqima-complaints: the complaints route family. */
-#include "rq_app.h"
+/* ruqima-complaints: the pool of the complaints family (routes.c). */
 #include "rq_server.h"
-
-static const struct rq_route routes[] = {
-    RQ_ROUTE_HEALTH("complaints"),
-};
+#include "routes.h"
 
 int main(int argc, char **argv)
 {
-	static const struct rq_app app = {"complaints", routes, sizeof(routes) / sizeof(routes[0])};
-	return rq_server_main(&app, argc, argv);
+	return rq_server_main(&complaints_app, argc, argv);
 }

@@ -3,16 +3,16 @@
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_page.h"
-#include "visits.h"
 
 #include <string.h>
-
-enum { ID_MAX_DIGITS = 18 };
 
 #define NOTIFICATION_JSON                                                                          \
 	"jsonb_build_object('id', o.id::text, 'kind', o.kind, 'visit_id', o.visit_id::text,"       \
 	" 'enterprise_id', o.enterprise_id::text, 'payload', o.payload,"                           \
 	" 'created_at', o.created_at, 'read', o.read_at IS NOT NULL, 'read_at', o.read_at)"
+
+const struct rq_not_found evaluation_notification_unknown = {
+    "notification-unknown", "Notification unknown", "there is no such notification of yours"};
 
 /* Row-level security shows the recipient only their own; the WHERE says the same. */
 static struct rq_stmt st_list =
@@ -29,16 +29,12 @@ static struct rq_stmt st_one =
     RQ_STMT("evaluation_notification_one",
 	    "SELECT " NOTIFICATION_JSON " AS item FROM rq.outbox o WHERE o.id = $1::bigint", 1);
 
-void evaluation_notifications_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_notifications_list)
 {
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	const char *unread = rq_req_query(req, "unread");
-	if (unread != NULL && strcmp(unread, "true") != 0 && strcmp(unread, "false") != 0) {
-		rq_problem_field(req, resp, 400, "unread", "must be true or false");
-		return;
-	}
+	const char *unread = rq_req_arg(req, "unread");
 	const char *params[] = {page.after_s, page.limit_s, unread};
 	PGresult *res = rq_sql(req, &st_list, params);
 	if (!rq_sql_ok(res)) {
@@ -48,23 +44,18 @@ void evaluation_notifications_list(struct rq_req *req, struct rq_resp *resp)
 	rq_page_respond(req, resp, res, &page, rq_page_json_item);
 }
 
-void evaluation_notifications_read(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_notifications_read)
 {
-	const char *id = req->nparams > 0 ? req->params[0] : NULL;
-	PGresult *res = NULL;
-	if (rq_input_id(id, ID_MAX_DIGITS)) {
-		const char *params[] = {id};
-		res = rq_sql(req, &st_read, params);
-		if (!rq_sql_one(req, resp, res))
-			return;
-	}
-	const char *ok = res != NULL ? rq_sql_val(res, 0, "ok") : NULL;
+	const char *id = rq_req_param(req, "id");
+	const char *params[] = {id};
+	PGresult *res = rq_sql(req, &st_read, params);
+	if (!rq_sql_one(req, resp, res))
+		return;
+	const char *ok = rq_sql_val(res, 0, "ok");
 	if (ok == NULL || strcmp(ok, "t") != 0) {
-		rq_problem(req, resp, 404, "notification-unknown", "Notification unknown",
-			   "there is no such notification of yours");
+		rq_problem_not_found(req, resp, &evaluation_notification_unknown);
 		return;
 	}
-	const char *params[] = {id};
 	res = rq_sql(req, &st_one, params);
 	if (!rq_sql_one(req, resp, res))
 		return;

@@ -4,14 +4,17 @@
 #ifndef EVALUATION_NOTIFICATIONS_H
 #define EVALUATION_NOTIFICATIONS_H
 
-#include "rq_http.h"
+#include "rq_router.h"
+
+/* The 404 of a notification that is not the account's. */
+extern const struct rq_not_found evaluation_notification_unknown;
 
 /* GET /api/v1/evaluation/notifications?limit=&after=&unread=true|false: newest first,
  * keyset-paged; each {id, kind, visit_id, enterprise_id, payload, created_at, read,
  * read_at}. Raises 400 naming a malformed parameter. */
-void evaluation_notifications_list(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_notifications_list);
 /* POST /api/v1/evaluation/notifications/{id}/read: marks it read (the first time only)
  * and answers it. Raises 404 notification-unknown unless it is the account's. */
-void evaluation_notifications_read(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_notifications_read);
 
 #endif

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-enum { ID_MAX_DIGITS = 18, REASON_MAX = 500 };
+enum { REASON_MAX = 500 };
 
 /* The enterprise the account acts for, while it still manages it (else NULL). */
 static struct rq_stmt st_current =
@@ -41,26 +41,14 @@ static struct rq_stmt st_detail =
 static struct rq_stmt st_answer = RQ_STMT(
     "evaluation_visits_answer", "SELECT rq.visit_answer($1::bigint, $2, $3, $4) AS outcome", 4);
 
-static const char *const statuses[] = {"registered", "confirmed", "disputed", "finished", NULL};
-static const char *const confirmations[] = {"pending", "confirmed", "disputed", NULL};
-static const char *const activity_types[] = {"visit", "research", "inspection", NULL};
+const char *const evaluation_visit_statuses[] = {"registered", "confirmed", "disputed", "finished",
+						 NULL};
+const char *const evaluation_visit_confirmations[] = {"pending", "confirmed", "disputed", NULL};
+const char *const evaluation_activity_types[] = {"visit", "research", "inspection", NULL};
+const struct rq_not_found evaluation_visit_unknown = {
+    "visit-unknown", "Visit unknown", "there is no such visit to an enterprise you manage"};
 static const char *const dispute_categories[] = {"wrong_people", "wrong_matter", "never_came",
 						 "other", NULL};
-
-static void visit_unknown(struct rq_req *req, struct rq_resp *resp)
-{
-	rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
-		   "there is no such visit to an enterprise you manage");
-}
-
-const char *evaluation_visit_id(struct rq_req *req, struct rq_resp *resp)
-{
-	if (req->nparams < 1 || !rq_input_id(req->params[0], ID_MAX_DIGITS)) {
-		visit_unknown(req, resp);
-		return NULL;
-	}
-	return req->params[0];
-}
 
 void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const char *id, int status)
 {
@@ -70,50 +58,22 @@ void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const ch
 		return;
 	cJSON *detail = rq_sql_json(res, 0, "detail");
 	if (detail == NULL) {
-		visit_unknown(req, resp);
+		rq_problem_not_found(req, resp, &evaluation_visit_unknown);
 		return;
 	}
 	rq_resp_json(req, resp, status, detail);
 }
 
-/* A query parameter that must be one of list (NULL when absent); answers 400 otherwise. */
-static bool query_enum(struct rq_req *req, struct rq_resp *resp, const char *name,
-		       const char *const *list, const char **out)
-{
-	*out = rq_req_query(req, name);
-	if (*out == NULL || rq_input_one_of(*out, list))
-		return true;
-	const char *msg = "must be one of:";
-	for (const char *const *p = list; *p != NULL; p++)
-		msg = rq_printf(req->arena, "%s %s", msg, *p);
-	rq_problem_field(req, resp, 400, name, msg);
-	return false;
-}
-
-static bool query_date(struct rq_req *req, struct rq_resp *resp, const char *name, const char **out)
-{
-	*out = rq_req_query(req, name);
-	if (*out == NULL || rq_input_date(*out))
-		return true;
-	rq_problem_field(req, resp, 400, name, "must be a date YYYY-MM-DD");
-	return false;
-}
-
-void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_visits_list)
 {
 	struct rq_page page;
-	const char *status, *confirmation, *type, *from, *to;
-	if (rq_page_parse(req, resp, &page) != 0 ||
-	    !query_enum(req, resp, "status", statuses, &status) ||
-	    !query_enum(req, resp, "confirmation", confirmations, &confirmation) ||
-	    !query_enum(req, resp, "activity_type", activity_types, &type) ||
-	    !query_date(req, resp, "from", &from) || !query_date(req, resp, "to", &to))
+	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	const char *unit = rq_req_query(req, "unit_id");
-	if (unit != NULL && !rq_input_id(unit, ID_MAX_DIGITS)) {
-		rq_problem_field(req, resp, 400, "unit_id", "must be the id of a unit");
-		return;
-	}
+	const char *status = rq_req_arg(req, "status");
+	const char *confirmation = rq_req_arg(req, "confirmation");
+	const char *type = rq_req_arg(req, "activity_type");
+	const char *from = rq_req_arg(req, "from"), *to = rq_req_arg(req, "to");
+	const char *unit = rq_req_arg(req, "unit_id");
 	const char *params[] = {
 	    rq_page_before(&page), page.limit_s, status, confirmation, type, from, to, unit};
 	/* read-only: COMMIT goes with the list, one round trip after authentication */
@@ -138,11 +98,9 @@ void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp)
 	rq_page_respond_rows(req, resp, res, &page);
 }
 
-void evaluation_visits_get(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_visits_get)
 {
-	const char *id = evaluation_visit_id(req, resp);
-	if (id != NULL)
-		evaluation_visit_respond(req, resp, id, 200);
+	evaluation_visit_respond(req, resp, rq_req_param(req, "id"), 200);
 }
 
 /* Runs rq.visit_answer and answers its outcome. */
@@ -159,7 +117,7 @@ static void answer(struct rq_req *req, struct rq_resp *resp, const char *id, con
 	else if (strcmp(outcome, "ok") == 0)
 		evaluation_visit_respond(req, resp, id, 200);
 	else if (strcmp(outcome, "not-found") == 0)
-		visit_unknown(req, resp);
+		rq_problem_not_found(req, resp, &evaluation_visit_unknown);
 	else if (strcmp(outcome, "already-answered") == 0)
 		rq_problem(req, resp, 409, "already-answered", "Already answered",
 			   "该次入企已确认或已提出异议，不能再更改");
@@ -167,18 +125,14 @@ static void answer(struct rq_req *req, struct rq_resp *resp, const char *id, con
 		rq_problem_internal(req, resp, outcome);
 }
 
-void evaluation_visits_confirm(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_visits_confirm)
 {
-	const char *id = evaluation_visit_id(req, resp);
-	if (id != NULL)
-		answer(req, resp, id, "confirmed", NULL, NULL);
+	answer(req, resp, rq_req_param(req, "id"), "confirmed", NULL, NULL);
 }
 
-void evaluation_visits_dispute(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_visits_dispute)
 {
-	const char *id = evaluation_visit_id(req, resp);
-	if (id == NULL)
-		return;
+	const char *id = rq_req_param(req, "id");
 	cJSON *errors = rq_errors_new();
 	const char *category =
 	    rq_input_enum(req->json, "category", dispute_categories, true, errors);

@@ -8,27 +8,32 @@
 
 #include <libpq-fe.h>
 
-#include "rq_http.h"
+#include "rq_router.h"
+
+/* The values of the list's status, confirmation and activity_type (NULL-terminated). */
+extern const char *const evaluation_visit_statuses[];
+extern const char *const evaluation_visit_confirmations[];
+extern const char *const evaluation_activity_types[];
+/* The 404 of a visit that is not to an enterprise the account manages now. */
+extern const struct rq_not_found evaluation_visit_unknown;
 
 /* GET /api/v1/evaluation/visits?limit=&after=&status=&confirmation=&activity_type=&from=
  * &to=&unit_id=: the visits to the current enterprise (accounts.current_enterprise_id),
  * newest first, keyset-paged. Raises 400 naming a malformed parameter, 409
  * no-enterprise-selected when the account acts for no enterprise it manages. */
-void evaluation_visits_list(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_visits_list);
 /* GET /api/v1/evaluation/visits/{id}: the visit (official, unit, certificate, companions,
  * matter, legal basis, credential photos, scan time and location flags, edit history,
  * result) with the answer, the rating and its cases. Raises 404 visit-unknown. */
-void evaluation_visits_get(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_visits_get);
 /* POST /api/v1/evaluation/visits/{id}/confirm: 200 with the detail. Raises 404
  * visit-unknown, 409 already-answered. */
-void evaluation_visits_confirm(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_visits_confirm);
 /* POST /api/v1/evaluation/visits/{id}/dispute {category: wrong_people | wrong_matter |
  * never_came | other, reason (1..500, required for other)}: 200 with the detail; opens a
  * case (source dispute). Raises 422 naming a bad field, 404, 409 already-answered. */
-void evaluation_visits_dispute(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_visits_dispute);
 
-/* The {id} of the path when it can name a visit; else answers 404 and returns NULL. */
-const char *evaluation_visit_id(struct rq_req *req, struct rq_resp *resp);
 /* Answers status with the detail of visit id as the manager sees it, or 404. */
 void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const char *id, int status);
 

@@ -3,8 +3,8 @@
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_image.h"
+#include "rq_input.h"
 #include "rq_log.h"
-#include "rq_num.h"
 #include "rq_sha256.h"
 
 #include <errno.h>
@@ -24,6 +24,9 @@ static struct rq_stmt st_add =
 static struct rq_stmt st_get =
     RQ_STMT("registration_attachment_get",
 	    "SELECT sha256, content_type FROM rq.attachments WHERE id = $1::bigint", 1);
+
+const struct rq_not_found registration_attachment_unknown = {"not-found", "Not found",
+							     "no such attachment"};
 
 /* Photos may be cached by the device that was allowed to fetch them, never by a proxy. */
 static const char ATTACHMENT_CACHE_CONTROL[] = "private, max-age=3600";
@@ -147,7 +150,7 @@ static int store(struct rq_req *req, const char *sha, const char *data, size_t l
 	return 0;
 }
 
-void registration_attachments_create(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_attachments_create)
 {
 	enum rq_image_type type = checked_type(req, resp);
 	if (type == RQ_IMAGE_NONE)
@@ -186,21 +189,16 @@ void registration_attachments_create(struct rq_req *req, struct rq_resp *resp)
 	rq_resp_json(req, resp, 201, o);
 }
 
-void registration_attachments_get(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_attachments_get)
 {
-	int64_t id;
-	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
-		rq_problem(req, resp, 404, "not-found", "Not found", "no such attachment");
-		return;
-	}
-	const char *params[] = {req->params[0]};
+	const char *params[] = {rq_req_param(req, "id")};
 	PGresult *res = rq_sql(req, &st_get, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
 	}
 	if (PQntuples(res) != 1) {
-		rq_problem(req, resp, 404, "not-found", "Not found", "no such attachment");
+		rq_problem_not_found(req, resp, &registration_attachment_unknown);
 		return;
 	}
 	/* sha256 is 64 hex digits and content_type one of two by the table's CHECKs */

@@ -3,7 +3,10 @@
 #ifndef REGISTRATION_ATTACHMENTS_H
 #define REGISTRATION_ATTACHMENTS_H
 
-#include "rq_http.h"
+#include "rq_router.h"
+
+/* The 404 of an attachment the actor may not see (or that does not exist). */
+extern const struct rq_not_found registration_attachment_unknown;
 
 /* POST /api/v1/registration/attachments: the body is the photo itself. Its type comes from
  * the bytes (JPEG or PNG); Content-Type must be image/jpeg, image/png or
@@ -13,11 +16,11 @@
  * created_at} with Location; 415 for another media type; 422 naming body (empty, not an
  * image) or Content-Type (not what the bytes are); 429 past RUQIMA_ATTACHMENT_DAILY_MAX in
  * 24 hours; 500 when the file cannot be written. Accounts only. */
-void registration_attachments_create(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(registration_attachments_create);
 
 /* GET /api/v1/registration/attachments/{id}: the photo, sent by nginx (X-Accel-Redirect)
  * once row-level security let the actor see the row (the uploader, or whoever may see a
  * visit it belongs to). Answers 404 otherwise: whether it exists is not revealed. */
-void registration_attachments_get(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(registration_attachments_get);
 
 #endif

@@ -2,10 +2,13 @@
 
 #include "rq_config.h"
 #include "rq_db.h"
+#include "rq_input.h"
+#include "rq_log.h"
+#include "rq_poster.h"
+#include "rq_qr.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-enum { CODE_TOKEN_MIN = 22, CODE_TOKEN_MAX = 64 }; /* as rq.codes' CHECK on token */
 
 /* Timestamps as RFC 3339 text in the database's time zone (Asia/Shanghai). */
 static struct rq_stmt st_code_by_token =
@@ -18,25 +21,8 @@ static struct rq_stmt st_code_by_token =
 	    " JOIN rq.regions r ON r.code = e.county_code WHERE c.token = $1",
 	    1);
 
-bool registration_code_token_wellformed(const char *token)
-{
-	size_t n = token != NULL ? strlen(token) : 0;
-	if (n < CODE_TOKEN_MIN || n > CODE_TOKEN_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = token[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_'))
-			return false;
-	}
-	return true;
-}
-
-static void problem_unknown(struct rq_req *req, struct rq_resp *resp)
-{
-	rq_problem(req, resp, 404, "code-unknown", "Unknown code",
-		   "no 公务入企码 has this token; scan the code again");
-}
+const struct rq_not_found registration_code_unknown = {
+    "code-unknown", "Unknown code", "no 公务入企码 has this token; scan the code again"};
 
 /* 410 with the date of revocation as an extension member. The reason stays internal: it
  * may say "poster leaked" or name the registry status. */
@@ -65,8 +51,8 @@ static void problem_revoked(struct rq_req *req, struct rq_resp *resp, const char
 int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char *token,
 			   struct registration_code *out)
 {
-	if (!registration_code_token_wellformed(token)) {
-		problem_unknown(req, resp);
+	if (!rq_input_token(token)) {
+		rq_problem_not_found(req, resp, &registration_code_unknown);
 		return -1;
 	}
 	const char *params[] = {token};
@@ -76,7 +62,7 @@ int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char 
 		return -1;
 	}
 	if (PQntuples(res) == 0) {
-		problem_unknown(req, resp);
+		rq_problem_not_found(req, resp, &registration_code_unknown);
 		return -1;
 	}
 	if (strcmp(rq_sql_val(res, 0, "status"), "active") != 0) {
@@ -95,10 +81,10 @@ int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char 
 	return 0;
 }
 
-void registration_codes_get(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_codes_get)
 {
 	struct registration_code code;
-	if (registration_code_find(req, resp, req->params[0], &code) != 0)
+	if (registration_code_find(req, resp, rq_req_param(req, "token"), &code) != 0)
 		return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON *c = cJSON_AddObjectToObject(o, "code");
@@ -113,4 +99,77 @@ void registration_codes_get(struct rq_req *req, struct rq_resp *resp)
 	cJSON_AddStringToObject(e, "county_name", code.county_name);
 	cJSON_AddStringToObject(e, "business_status", code.business_status);
 	rq_resp_json(req, resp, 200, o);
+}
+
+/* --- the images of a code: the bare QR and the printable A4 poster ---------------------- */
+
+/* Pixels per module of the bare QR: a 41-module symbol (version 6, level H, our URLs) plus
+ * the quiet zone is 49 × 12 = 588 px, crisp at any integer scale a client applies. */
+enum { QR_MODULE_PX = 12 };
+
+/* The image of a token changes only when the enterprise's name is corrected or the code
+ * is revoked; a day's caching lets a revocation or a correction reach every client the
+ * next day, and the image is the same for everyone ("public"). */
+static const char IMAGE_CACHE_CONTROL[] = "public, max-age=86400";
+
+static void free_png(void *p)
+{
+	free(p);
+}
+
+/* Answers 200 with the PNG (freed with the request) and its headers. */
+static void answer_png(struct rq_req *req, struct rq_resp *resp, uint8_t *png, size_t len,
+		       const char *filename)
+{
+	rq_arena_cleanup(req->arena, free_png, png);
+	resp->status = 200;
+	resp->content_type = "image/png";
+	resp->body = (const char *)png;
+	resp->body_len = len;
+	rq_resp_header(resp, "Cache-Control", IMAGE_CACHE_CONTROL);
+	/* The serial is digits and a hyphen (rq.codes CHECK): safe in a quoted filename. */
+	rq_resp_header(resp, "Content-Disposition",
+		       rq_printf(req->arena, "inline; filename=\"%s\"", filename));
+}
+
+static void render_failed(struct rq_req *req, struct rq_resp *resp, const char *what)
+{
+	rq_log_event("error", what, NULL);
+	rq_problem(req, resp, 500, "internal", "Internal error", "the image could not be made");
+}
+
+RQ_HANDLER(registration_code_qr_png)
+{
+	struct registration_code code;
+	if (registration_code_find(req, resp, rq_req_param(req, "token"), &code) != 0)
+		return;
+	uint8_t *png;
+	size_t len;
+	if (rq_qr_png(code.url, QR_MODULE_PX, &png, &len) != 0) {
+		render_failed(req, resp, "could not render the QR code");
+		return;
+	}
+	answer_png(req, resp, png, len, rq_printf(req->arena, "%s-qr.png", code.serial));
+}
+
+RQ_HANDLER(registration_code_poster_png)
+{
+	struct registration_code code;
+	if (registration_code_find(req, resp, rq_req_param(req, "token"), &code) != 0)
+		return;
+	const struct rq_poster_text text = {
+	    .name = code.name,
+	    .serial = code.serial,
+	    .url = code.url,
+	    .footer = req->cfg->poster_footer,
+	};
+	uint8_t *png;
+	size_t len;
+	/* The font is opened on the worker's first poster and kept for the next ones. */
+	if (rq_poster_png(&text, req->cfg->font_file, &png, &len, NULL) != 0) {
+		render_failed(req, resp,
+			      "could not render the poster (is RUQIMA_FONT_FILE a font?)");
+		return;
+	}
+	answer_png(req, resp, png, len, rq_printf(req->arena, "%s.png", code.serial));
 }

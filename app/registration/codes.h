@@ -1,9 +1,10 @@
 /* Scanned codes: GET /api/v1/registration/codes/{token} resolves the token printed in an
- * enterprise's QR code to the enterprise's public facts. */
+ * enterprise's QR code to the enterprise's public facts; .../qr.png and .../poster.png are
+ * its images, public to whoever holds the token (it is printed on the door anyway). */
 #ifndef REGISTRATION_CODES_H
 #define REGISTRATION_CODES_H
 
-#include "rq_http.h"
+#include "rq_router.h"
 
 /* An active code and the public facts of its enterprise; strings live in the request's
  * arena. Nothing here is private: the token is printed on the door. */
@@ -19,9 +20,8 @@ struct registration_code {
 	const char *business_status; /* "normal" while the code is active */
 };
 
-/* True when token has the shape of a code token (22 to 64 base64url characters), so that
- * anything else is refused without a query. */
-bool registration_code_token_wellformed(const char *token);
+/* The 404 of a token that names no code (unknown, or not a token's shape). */
+extern const struct rq_not_found registration_code_unknown;
 
 /* Finds the active code with this token and fills *out. Returns 0, or -1 after answering:
  * 404 code-unknown (no such token, or not a token's shape: no query is made then),
@@ -32,6 +32,16 @@ int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char 
 /* GET /api/v1/registration/codes/{token}: 200 with the code and its enterprise's public
  * facts (name, county, business status; no credit code, legal representative or address),
  * else as registration_code_find. Public: RQ_AUTH_NONE. */
-void registration_codes_get(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(registration_codes_get);
+
+/* GET /api/v1/registration/codes/{token}/qr.png: the bare QR of <public base URL>/e/<token>
+ * (error correction H, integer module size, 4-module quiet zone). Answers 404 code-unknown,
+ * 410 code-revoked, 503 without a database, 500 when rendering fails. Public. */
+RQ_HANDLER_DECL(registration_code_qr_png);
+
+/* GET /api/v1/registration/codes/{token}/poster.png: the A4 poster at 300 dpi with the
+ * enterprise's name, the QR and the serial; nothing else about the enterprise. Answers as
+ * registration_code_qr_png. Public. */
+RQ_HANDLER_DECL(registration_code_poster_png);
 
 #endif

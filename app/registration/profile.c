@@ -1,11 +1,11 @@
 #include "profile.h"
 
 #include "rq_db.h"
-#include "rq_page.h"
+#include "rq_input.h"
 
 #include <string.h>
 
-enum { NAME_MAX_CHARS = 50, POST_MAX_CHARS = 50, CERT_MAX_CHARS = 40, UNIT_ID_MAX_DIGITS = 18 };
+enum { NAME_MAX_CHARS = 50, POST_MAX_CHARS = 50, CERT_MAX_CHARS = 40 };
 
 /* Timestamps as RFC 3339 through rq_json_add_column. */
 static struct rq_stmt st_profile_get =
@@ -29,18 +29,6 @@ static struct rq_stmt st_profile_put = RQ_STMT(
     " phone = EXCLUDED.phone"
     " RETURNING (p.xmax = 0) AS created",
     5);
-
-/* What the profile form (unit_id) and a joint inspection (participating_unit_ids) pick from. */
-static struct rq_stmt st_units_active =
-    RQ_STMT("registration_units_active",
-	    "SELECT id, name, short_name, county_code FROM rq.units"
-	    " WHERE active AND id > $1::bigint ORDER BY id LIMIT $2::int",
-	    2);
-
-void registration_units_list(struct rq_req *req, struct rq_resp *resp)
-{
-	rq_page_list(req, resp, &st_units_active);
-}
 
 static cJSON *profile_json(const PGresult *res)
 {
@@ -78,7 +66,7 @@ static int profile_respond(struct rq_req *req, struct rq_resp *resp, int status)
 	return status;
 }
 
-void registration_profile_get(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_profile_get)
 {
 	(void)profile_respond(req, resp, 200);
 }
@@ -97,28 +85,6 @@ static const char *text_field(struct rq_req *req, const char *field, size_t max,
 	const char *s = rq_json_string(req->json, field, true, 1, max, errors);
 	if (s != NULL && is_blank(s)) {
 		rq_errors_add(errors, field, "must not be blank");
-		return NULL;
-	}
-	return s;
-}
-
-/* unit_id as a JSON string of digits or a positive integer number; NULL after an error. */
-static const char *unit_id_field(struct rq_req *req, cJSON *errors)
-{
-	const cJSON *u = cJSON_GetObjectItemCaseSensitive(req->json, "unit_id");
-	const char *s = NULL;
-	if (cJSON_IsNumber(u) && u->valuedouble >= 1 && u->valuedouble <= 9.0e15 &&
-	    u->valuedouble == (double)(long long)u->valuedouble)
-		s = rq_printf(req->arena, "%lld", (long long)u->valuedouble);
-	else if (cJSON_IsString(u))
-		s = u->valuestring;
-	size_t n = s != NULL ? strlen(s) : 0;
-	bool ok = n >= 1 && n <= UNIT_ID_MAX_DIGITS && s[0] != '0';
-	for (size_t i = 0; ok && i < n; i++)
-		ok = s[i] >= '0' && s[i] <= '9';
-	if (!ok) {
-		rq_errors_add(errors, "unit_id",
-			      "is required: the id of a unit from the units list");
 		return NULL;
 	}
 	return s;
@@ -143,11 +109,13 @@ static bool cert_ok(const char *s)
 	return true;
 }
 
-void registration_profile_put(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_profile_put)
 {
 	cJSON *errors = rq_errors_new();
 	const char *name = text_field(req, "name", NAME_MAX_CHARS, errors);
-	const char *unit_id = unit_id_field(req, errors);
+	const char *unit_id;
+	rq_input_id_member(req, req->json, "unit_id", true,
+			   "is required: the id of a unit from the units list", &unit_id, errors);
 	const char *post = text_field(req, "post", POST_MAX_CHARS, errors);
 	const char *cert_no = NULL;
 	const cJSON *cert = cJSON_GetObjectItemCaseSensitive(req->json, "cert_no");

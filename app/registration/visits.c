@@ -19,7 +19,6 @@ enum {
 	CERT_MAX = 40,
 	UNITS_MAX = 20,
 	ATTACHMENTS_MAX = 9,
-	ID_MAX_DIGITS = 18,
 	KEY_MIN = 8,
 	KEY_MAX = 100,
 	TIME_MAX = 40,
@@ -58,7 +57,9 @@ static struct rq_stmt st_official = RQ_STMT(
     " WHERE v.id = $1::bigint",
     1);
 
-static const char *const activity_types[] = {"visit", "research", "inspection", NULL};
+const char *const registration_activity_types[] = {"visit", "research", "inspection", NULL};
+const struct rq_not_found registration_visit_unknown = {
+    "visit-unknown", "Visit unknown", "there is no such visit, or it is not yours to see"};
 static const char *const joint_kinds[] = {"special", "joint", "cross_region", NULL};
 static const char *const exemption_categories[] = {
     "national_security",  "public_security",   "complaint_report",
@@ -168,12 +169,7 @@ static const char *token_field(struct rq_req *req, cJSON *errors)
 	size_t n = strlen(base);
 	if (strncmp(s, base, n) == 0 && strncmp(s + n, "/e/", 3) == 0)
 		s += n + 3;
-	size_t len = strlen(s);
-	bool ok = len >= 22 && len <= 64;
-	for (size_t i = 0; ok && i < len; i++)
-		ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		     (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-' || s[i] == '_';
-	if (!ok) {
+	if (!rq_input_token(s)) {
 		rq_errors_add(errors, "token", "is not a 公务入企码 of this platform");
 		return NULL;
 	}
@@ -231,7 +227,8 @@ static const char *check_register_body(struct rq_req *req, cJSON *errors)
 {
 	cJSON *body = req->json;
 	const char *token = token_field(req, errors);
-	const char *activity = rq_input_enum(body, "activity_type", activity_types, true, errors);
+	const char *activity =
+	    rq_input_enum(body, "activity_type", registration_activity_types, true, errors);
 	rq_json_string(body, "matter", true, 1, TEXT_MAX, errors);
 	bool inspection = activity != NULL && strcmp(activity, "inspection") == 0;
 	const char *basis = rq_json_string(body, "legal_basis", inspection, 1, TEXT_MAX, errors);
@@ -315,7 +312,7 @@ static void respond_sql_problem(struct rq_req *req, struct rq_resp *resp, int st
 	cJSON_Delete(p);
 }
 
-void registration_visits_create(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_visits_create)
 {
 	const char *key = rq_req_header(req, "Idempotency-Key");
 	if (key == NULL || !key_ok(key)) {
@@ -357,18 +354,6 @@ void registration_visits_create(struct rq_req *req, struct rq_resp *resp)
 	rq_resp_json(req, resp, (int)status, body);
 }
 
-/* The {id} path segment as a number; answers 404 and returns NULL when it is not one. */
-static const char *visit_id_param(struct rq_req *req, struct rq_resp *resp)
-{
-	const char *id = req->params[0];
-	if (!rq_input_id(id, ID_MAX_DIGITS)) {
-		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
-			   "there is no such visit, or it is not yours to see");
-		return NULL;
-	}
-	return id;
-}
-
 /* Answers the visit's detail with status, or 404 when row-level security hides it. */
 static void respond_detail(struct rq_req *req, struct rq_resp *resp, const char *id, int status)
 {
@@ -378,41 +363,24 @@ static void respond_detail(struct rq_req *req, struct rq_resp *resp, const char 
 		return;
 	cJSON *detail = rq_sql_json(res, 0, "detail");
 	if (detail == NULL) {
-		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
-			   "there is no such visit, or it is not yours to see");
+		rq_problem_not_found(req, resp, &registration_visit_unknown);
 		return;
 	}
 	rq_resp_json(req, resp, status, detail);
 }
 
-void registration_visits_get(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_visits_get)
 {
-	const char *id = visit_id_param(req, resp);
-	if (id != NULL)
-		respond_detail(req, resp, id, 200);
+	respond_detail(req, resp, rq_req_param(req, "id"), 200);
 }
 
-void registration_visits_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_visits_list)
 {
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	const char *from = rq_req_query(req, "from");
-	const char *to = rq_req_query(req, "to");
-	const char *type = rq_req_query(req, "activity_type");
-	if (from != NULL && !rq_input_date(from)) {
-		rq_problem_field(req, resp, 400, "from", "must be a date YYYY-MM-DD");
-		return;
-	}
-	if (to != NULL && !rq_input_date(to)) {
-		rq_problem_field(req, resp, 400, "to", "must be a date YYYY-MM-DD");
-		return;
-	}
-	if (type != NULL && !rq_input_one_of(type, activity_types)) {
-		rq_problem_field(req, resp, 400, "activity_type",
-				 "must be one of: visit research inspection");
-		return;
-	}
+	const char *from = rq_req_arg(req, "from"), *to = rq_req_arg(req, "to");
+	const char *type = rq_req_arg(req, "activity_type");
 	const char *params[] = {rq_page_before(&page), page.limit_s, from, to, type};
 	PGresult *res = rq_sql_final(req, &st_list, params); /* read-only */
 	if (!rq_sql_ok(res)) {
@@ -431,8 +399,7 @@ static void respond_outcome(struct rq_req *req, struct rq_resp *resp, const char
 	if (strcmp(outcome, "ok") == 0 || strcmp(outcome, "unchanged") == 0)
 		respond_detail(req, resp, id, 200);
 	else if (strcmp(outcome, "not-found") == 0)
-		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
-			   "there is no such visit of yours");
+		rq_problem_not_found(req, resp, &registration_visit_unknown);
 	else if (strcmp(outcome, "window-closed") == 0)
 		rq_problem(req, resp, 409, "edit-window-closed", "Edit window closed",
 			   "登记后可修改的时限已过，不能再修改事项和证件照片");
@@ -446,11 +413,9 @@ static void respond_outcome(struct rq_req *req, struct rq_resp *resp, const char
 		rq_problem_internal(req, resp, outcome);
 }
 
-void registration_visits_edit(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_visits_edit)
 {
-	const char *id = visit_id_param(req, resp);
-	if (id == NULL)
-		return;
+	const char *id = rq_req_param(req, "id");
 	cJSON *errors = rq_errors_new();
 	const char *matter = rq_json_string(req->json, "matter", false, 1, TEXT_MAX, errors);
 	const char *attachments = NULL;
@@ -468,11 +433,9 @@ void registration_visits_edit(struct rq_req *req, struct rq_resp *resp)
 	respond_outcome(req, resp, id, rq_sql(req, &st_edit, params));
 }
 
-void registration_visits_finish(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_visits_finish)
 {
-	const char *id = visit_id_param(req, resp);
-	if (id == NULL)
-		return;
+	const char *id = rq_req_param(req, "id");
 	cJSON *errors = rq_errors_new();
 	const char *done = rq_json_string(req->json, "done", true, 1, RESULT_MAX, errors);
 	const char *findings = rq_json_string(req->json, "findings", false, 1, RESULT_MAX, errors);
@@ -489,11 +452,9 @@ void registration_visits_finish(struct rq_req *req, struct rq_resp *resp)
 	respond_outcome(req, resp, id, rq_sql(req, &st_finish, params));
 }
 
-void registration_visits_official(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(registration_visits_official)
 {
-	const char *id = visit_id_param(req, resp);
-	if (id == NULL)
-		return;
+	const char *id = rq_req_param(req, "id");
 	const char *params[] = {id};
 	PGresult *res = rq_sql(req, &st_official, params);
 	if (!rq_sql_ok(res)) {
@@ -501,8 +462,7 @@ void registration_visits_official(struct rq_req *req, struct rq_resp *resp)
 		return;
 	}
 	if (PQntuples(res) == 0) {
-		rq_problem(req, resp, 404, "visit-unknown", "Visit unknown",
-			   "there is no such visit, or it is not yours to see");
+		rq_problem_not_found(req, resp, &registration_visit_unknown);
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();

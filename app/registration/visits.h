@@ -4,13 +4,48 @@
 #ifndef REGISTRATION_VISITS_H
 #define REGISTRATION_VISITS_H
 
-#include "rq_http.h"
+#include "rq_router.h"
 
-void registration_visits_create(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_list(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_get(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_edit(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_finish(struct rq_req *req, struct rq_resp *resp);
-void registration_visits_official(struct rq_req *req, struct rq_resp *resp);
+/* The activity types of a visit (visit, research, inspection), NULL-terminated. */
+extern const char *const registration_activity_types[];
+/* The 404 of a visit the official may not see (or that does not exist). */
+extern const struct rq_not_found registration_visit_unknown;
+
+/* POST /api/v1/registration/visits {token, activity_type, matter, legal_basis?, companions?,
+ * joint_kind?, participating_unit_ids?, attachment_ids?, location, exemption?,
+ * over_cap_reason?, entered_at?, backfill_reason?} with an Idempotency-Key header: answers
+ * 201 {visit, flags, warnings} with Location (or the stored first answer, with
+ * Idempotent-Replayed: true, for a retry with the same key and body). Raises 400 naming
+ * Idempotency-Key when it is missing or malformed; 422 validation naming each malformed
+ * field (before the database is asked); then, from rq.visit_register (nothing written):
+ * 409 profile-missing, 404 code-unknown, 410 code-revoked, 422 enterprise-not-operating,
+ * certificate-required, quiet-day, inspection-cap, backfill-too-late, validation (a time in
+ * the future, unknown units or unusable attachments) and idempotency-key-reused (the same
+ * key with another body). */
+RQ_HANDLER_DECL(registration_visits_create);
+/* GET /api/v1/registration/visits?from=&to=&activity_type=&after=&limit=: answers 200
+ * {items, next_after} with the official's own visits, newest first, as lines (dates are the
+ * city's). Raises 400 naming a malformed parameter (declared in the route). */
+RQ_HANDLER_DECL(registration_visits_list);
+/* GET /api/v1/registration/visits/{id}: answers 200 with the detail (attachments, edit
+ * history, filings, result, finish_overdue, the enterprise's answer and rating). Raises 404
+ * visit-unknown when row-level security hides it, or {id} is malformed. */
+RQ_HANDLER_DECL(registration_visits_get);
+/* PATCH /api/v1/registration/visits/{id} {matter?, attachment_ids?}: answers 200 with the
+ * detail (history kept, managers notified; also when nothing changed). Raises 422 naming a
+ * bad field or when neither is given, 404 visit-unknown unless it is the official's own,
+ * 409 edit-window-closed past edit_window_hours, 422 attachment_ids unless they are the
+ * official's and used by no other visit. */
+RQ_HANDLER_DECL(registration_visits_edit);
+/* POST /api/v1/registration/visits/{id}/finish {done, findings?, measures?,
+ * attachment_ids?}: files the result (事后报备: 'after' filings, managers notified) and
+ * answers 200 with the detail. Raises 422 naming a bad field, 404 visit-unknown unless it
+ * is the official's own, 409 already-finished, 422 attachment_ids as for an edit. */
+RQ_HANDLER_DECL(registration_visits_finish);
+/* GET /api/v1/registration/visits/{id}/official (亮证): answers 200 {visit_id, name, unit,
+ * post, cert_no, verified, registered_at}, the official as registered on the visit, for
+ * whoever may see the visit (its official, the enterprise's managers). Raises 404
+ * visit-unknown otherwise. */
+RQ_HANDLER_DECL(registration_visits_official);
 
 #endif

@@ -1,13 +1,8 @@
-/* ruqima-reporting: the reporting route family. */
-#include "rq_app.h"
+/* ruqima-reporting: the pool of the reporting family (routes.c). */
 #include "rq_server.h"
-
-static const struct rq_route routes[] = {
-    RQ_ROUTE_HEALTH("reporting"),
-};
+#include "routes.h"
 
 int main(int argc, char **argv)
 {
-	static const struct rq_app app = {"reporting", routes, sizeof(routes) / sizeof(routes[0])};
-	return rq_server_main(&app, argc, argv);
+	return rq_server_main(&reporting_app, argc, argv);
 }

@@ -77,13 +77,13 @@ static void h_private(struct rq_req *req, struct rq_resp *resp)
 }
 
 static const struct rq_route routes[] = {
-    {"GET", "/api/v1/test/ping", h_ping, RQ_AUTH_NONE, 0, NULL},
-    {"GET", "/api/v1/test/items", h_ping, RQ_AUTH_NONE, 0, NULL},
-    {"POST", "/api/v1/test/items", h_create, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
-    {"DELETE", "/api/v1/test/items/{id}", h_item, RQ_AUTH_NONE, 0, NULL},
-    {"GET", "/api/v1/test/private", h_private, RQ_AUTH_ANY, 0, NULL},
-    {"POST", "/api/v1/test/admin", h_private, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, NULL},
-    {"POST", "/api/v1/test/upload", h_item, RQ_AUTH_NONE, RQ_ROUTE_UPLOAD, NULL},
+    {"GET", "/api/v1/test/ping", h_ping, RQ_AUTH_NONE, 0, NULL, NULL, NULL},
+    {"GET", "/api/v1/test/items", h_ping, RQ_AUTH_NONE, 0, NULL, NULL, NULL},
+    {"POST", "/api/v1/test/items", h_create, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL, NULL, NULL},
+    {"DELETE", "/api/v1/test/items/{id}", h_item, RQ_AUTH_NONE, 0, NULL, NULL, NULL},
+    {"GET", "/api/v1/test/private", h_private, RQ_AUTH_ANY, 0, NULL, NULL, NULL},
+    {"POST", "/api/v1/test/admin", h_private, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, NULL, NULL, NULL},
+    {"POST", "/api/v1/test/upload", h_item, RQ_AUTH_NONE, RQ_ROUTE_UPLOAD, NULL, NULL, NULL},
 };
 static const struct rq_app app = {"test", routes, sizeof(routes) / sizeof(routes[0])};
 

@@ -40,16 +40,20 @@ static const char *const city_admin_only[] = {"city_admin", NULL};
 /* Shaped like app/registration and app/admin: health, auth, a collection and members. */
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
-    {"POST", "/api/v1/auth/wx-login", rq_auth_wx_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
-    {"POST", "/api/v1/auth/logout", rq_auth_logout, RQ_AUTH_ANY, 0, NULL},
-    {"GET", "/api/v1/auth/me", rq_auth_me, RQ_AUTH_ANY, 0, NULL},
-    {"POST", "/api/v1/admin/login", rq_auth_admin_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL},
-    {"GET", "/api/v1/admin/units", h_list, RQ_AUTH_ADMIN, 0, NULL},
-    {"POST", "/api/v1/admin/units", h_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, city_admin_only},
-    {"GET", "/api/v1/admin/units/{id}", h_show, RQ_AUTH_ADMIN, 0, NULL},
-    {"PATCH", "/api/v1/admin/units/{id}", h_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, NULL},
-    {"DELETE", "/api/v1/admin/units/{id}", h_create, RQ_AUTH_ADMIN, 0, NULL},
-    {"GET", "/api/v1/admin/units/{unit}/visits/{visit}", h_visit, RQ_AUTH_ADMIN, 0, NULL},
+    {"POST", "/api/v1/auth/wx-login", rq_auth_wx_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL, NULL,
+     NULL},
+    {"POST", "/api/v1/auth/logout", rq_auth_logout, RQ_AUTH_ANY, 0, NULL, NULL, NULL},
+    {"GET", "/api/v1/auth/me", rq_auth_me, RQ_AUTH_ANY, 0, NULL, NULL, NULL},
+    {"POST", "/api/v1/admin/login", rq_auth_admin_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL, NULL,
+     NULL},
+    {"GET", "/api/v1/admin/units", h_list, RQ_AUTH_ADMIN, 0, NULL, NULL, NULL},
+    {"POST", "/api/v1/admin/units", h_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, city_admin_only, NULL,
+     NULL},
+    {"GET", "/api/v1/admin/units/{id}", h_show, RQ_AUTH_ADMIN, 0, NULL, NULL, NULL},
+    {"PATCH", "/api/v1/admin/units/{id}", h_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, NULL, NULL, NULL},
+    {"DELETE", "/api/v1/admin/units/{id}", h_create, RQ_AUTH_ADMIN, 0, NULL, NULL, NULL},
+    {"GET", "/api/v1/admin/units/{unit}/visits/{visit}", h_visit, RQ_AUTH_ADMIN, 0, NULL, NULL,
+     NULL},
 };
 enum { NROUTES = sizeof(routes) / sizeof(routes[0]) };
 
@@ -218,10 +222,10 @@ static void first_matching_route_wins(void **state)
 {
 	(void)state;
 	static const struct rq_route table[] = {
-	    {"GET", "/api/v1/x/{id}", h_show, RQ_AUTH_NONE, 0, NULL},
-	    {"GET", "/api/v1/x/new", h_create, RQ_AUTH_NONE, 0, NULL},
-	    {"GET", "/api/v1/y/new", h_create, RQ_AUTH_NONE, 0, NULL},
-	    {"GET", "/api/v1/y/{id}", h_show, RQ_AUTH_NONE, 0, NULL},
+	    {"GET", "/api/v1/x/{id}", h_show, RQ_AUTH_NONE, 0, NULL, NULL, NULL},
+	    {"GET", "/api/v1/x/new", h_create, RQ_AUTH_NONE, 0, NULL, NULL, NULL},
+	    {"GET", "/api/v1/y/new", h_create, RQ_AUTH_NONE, 0, NULL, NULL, NULL},
+	    {"GET", "/api/v1/y/{id}", h_show, RQ_AUTH_NONE, 0, NULL, NULL, NULL},
 	};
 	struct rq_arena *a = rq_arena_new();
 	struct rq_req req;

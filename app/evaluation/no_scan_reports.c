@@ -1,11 +1,11 @@
-#include "reports.h"
+#include "no_scan_reports.h"
 
 #include "rq_db.h"
 #include "rq_input.h"
 
 #include <string.h>
 
-enum { PEOPLE_MAX = 500, WHAT_MAX = 2000, TIME_MAX = 40, ATTACHMENTS_MAX = 9, ID_MAX_DIGITS = 18 };
+enum { PEOPLE_MAX = 500, WHAT_MAX = 2000, TIME_MAX = 40, ATTACHMENTS_MAX = 9 };
 
 static struct rq_stmt st_report = RQ_STMT(
     "evaluation_no_scan_report",
@@ -14,26 +14,13 @@ static struct rq_stmt st_case =
     RQ_STMT("evaluation_case",
 	    "SELECT rq.case_summary(c) AS item FROM rq.cases c WHERE c.id = $1::bigint", 1);
 
-/* unit_id: a digit string or a whole number; NULL when absent or after adding an error. */
-static const char *unit_field(struct rq_req *req, cJSON *errors)
-{
-	cJSON *u = cJSON_GetObjectItemCaseSensitive(req->json, "unit_id");
-	if (u == NULL || cJSON_IsNull(u))
-		return NULL;
-	if (cJSON_IsString(u) && rq_input_id(u->valuestring, ID_MAX_DIGITS))
-		return u->valuestring;
-	if (cJSON_IsNumber(u) && u->valuedouble >= 1 && u->valuedouble <= 9.0e15 &&
-	    u->valuedouble == (double)(long long)u->valuedouble)
-		return rq_printf(req->arena, "%lld", (long long)u->valuedouble);
-	rq_errors_add(errors, "unit_id", "must be the id of a unit");
-	return NULL;
-}
-
-void evaluation_reports_no_scan(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_no_scan_reports_create)
 {
 	cJSON *errors = rq_errors_new();
 	const char *at = rq_json_string(req->json, "occurred_at", true, 1, TIME_MAX, errors);
-	const char *unit = unit_field(req, errors);
+	const char *unit;
+	rq_input_id_member(req, req->json, "unit_id", false, "must be the id of a unit", &unit,
+			   errors);
 	const char *people = rq_json_string(req->json, "people", true, 1, PEOPLE_MAX, errors);
 	const char *what = rq_json_string(req->json, "what_happened", true, 1, WHAT_MAX, errors);
 	const char *attachments = NULL;

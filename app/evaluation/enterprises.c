@@ -1,15 +1,18 @@
-#include "managers.h"
+#include "enterprises.h"
 
 #include "rq_config.h"
 #include "rq_db.h"
+#include "rq_input.h"
 #include "rq_log.h"
-#include "rq_num.h"
 #include "rq_poster.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+const struct rq_not_found evaluation_enterprise_unknown = {"not-found", "Not found",
+							   "you do not manage this enterprise"};
 
 static struct rq_stmt st_claim =
     RQ_STMT("evaluation_manager_claim",
@@ -121,7 +124,7 @@ static void answer_claim_request(struct rq_req *req, struct rq_resp *resp, const
 	rq_resp_json(req, resp, 202, o);
 }
 
-void evaluation_managers_claim(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_enterprises_claim)
 {
 	cJSON *errors = rq_errors_new();
 	const char *token = rq_json_string(req->json, "token", false, 22, 64, errors);
@@ -130,8 +133,7 @@ void evaluation_managers_claim(struct rq_req *req, struct rq_resp *resp)
 	const char *name = rq_json_string(req->json, "name", true, 1, 50, errors);
 	const char *phone = rq_json_string(req->json, "phone", true, 11, 11, errors);
 	const char *code = rq_json_string(req->json, "activation_code", false, 4, 32, errors);
-	if (token != NULL &&
-	    !all_in(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"))
+	if (token != NULL && !rq_input_token(token))
 		rq_errors_add(errors, "token", "is not the token of a 公务入企码");
 	if (uscc != NULL && !all_in(uscc, "0123456789ABCDEFGHJKLMNPQRTUWXY"))
 		rq_errors_add(errors, "uscc",
@@ -194,7 +196,7 @@ void evaluation_managers_claim(struct rq_req *req, struct rq_resp *resp)
 	}
 }
 
-void evaluation_managers_list(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_enterprises_list)
 {
 	PGresult *res = rq_sql(req, &st_list, NULL);
 	if (!rq_sql_ok(res)) {
@@ -218,25 +220,10 @@ void evaluation_managers_list(struct rq_req *req, struct rq_resp *resp)
 	rq_resp_json(req, resp, 200, o);
 }
 
-/* The {id} of the path, or NULL after answering 404 (no enterprise has a malformed id). */
-static const char *enterprise_param(struct rq_req *req, struct rq_resp *resp)
-{
-	int64_t id;
-	if (req->nparams < 1 || rq_parse_i64(req->params[0], 1, INT64_MAX, &id) != 0) {
-		rq_problem(req, resp, 404, "not-found", "Not found",
-			   "you do not manage this enterprise");
-		return NULL;
-	}
-	return req->params[0];
-}
-
 /* Runs a rq.manager_* function that answers whether the account was actively bound. */
 static void bound_action(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
 {
-	const char *id = enterprise_param(req, resp);
-	if (id == NULL)
-		return;
-	const char *params[] = {id};
+	const char *params[] = {rq_req_param(req, "id")};
 	PGresult *res = rq_sql(req, st, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
@@ -244,19 +231,18 @@ static void bound_action(struct rq_req *req, struct rq_resp *resp, struct rq_stm
 	}
 	const char *ok = rq_sql_val(res, 0, "ok");
 	if (ok == NULL || strcmp(ok, "t") != 0) {
-		rq_problem(req, resp, 404, "not-found", "Not found",
-			   "you do not manage this enterprise");
+		rq_problem_not_found(req, resp, &evaluation_enterprise_unknown);
 		return;
 	}
-	evaluation_managers_list(req, resp);
+	evaluation_enterprises_list(req, resp);
 }
 
-void evaluation_managers_select(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_enterprises_select)
 {
 	bound_action(req, resp, &st_select);
 }
 
-void evaluation_managers_unbind(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_enterprises_unbind)
 {
 	bound_action(req, resp, &st_unbind);
 }
@@ -266,20 +252,16 @@ static void free_png(void *p)
 	free(p);
 }
 
-void evaluation_managers_poster(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_enterprises_poster)
 {
-	const char *id = enterprise_param(req, resp);
-	if (id == NULL)
-		return;
-	const char *params[] = {id};
+	const char *params[] = {rq_req_param(req, "id")};
 	PGresult *res = rq_sql(req, &st_poster, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
 	}
 	if (PQntuples(res) != 1) {
-		rq_problem(req, resp, 404, "not-found", "Not found",
-			   "you do not manage this enterprise");
+		rq_problem_not_found(req, resp, &evaluation_enterprise_unknown);
 		return;
 	}
 	const char *token = rq_sql_val(res, 0, "token");

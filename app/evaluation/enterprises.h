@@ -2,10 +2,13 @@
  * enterprises of the account, switch the current one, unbind one. All routes need a
  * mini-program session (RQ_AUTH_ACCOUNT); the writes go through rq.manager_* functions
  * (migrations/0010_managers.sql), the reads through row-level security. */
-#ifndef EVALUATION_MANAGERS_H
-#define EVALUATION_MANAGERS_H
+#ifndef EVALUATION_ENTERPRISES_H
+#define EVALUATION_ENTERPRISES_H
 
-#include "rq_http.h"
+#include "rq_router.h"
+
+/* The 404 of an enterprise the account does not manage now (or that does not exist). */
+extern const struct rq_not_found evaluation_enterprise_unknown;
 
 /* POST /api/v1/evaluation/enterprises/claim {token?, uscc, legal_rep, name, phone,
  * activation_code?}: 201 with the binding (activation code accepted) or 202 with the
@@ -14,20 +17,21 @@
  * representative wrong: which one is not said), 403 activation-code-invalid (counted),
  * 403 activation-code-locked, 429 claim-attempts with Retry-After, 409 already-bound or
  * claim-pending. */
-void evaluation_managers_claim(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_enterprises_claim);
 /* GET /api/v1/evaluation/enterprises: the active bindings of the account, with the
  * enterprise's name and credit code, the serial of its active code and a current flag. */
-void evaluation_managers_list(struct rq_req *req, struct rq_resp *resp);
-/* POST /api/v1/evaluation/enterprises/{id}/select: makes it the current enterprise.
- * Raises 404 unless the account is actively bound to it. */
-void evaluation_managers_select(struct rq_req *req, struct rq_resp *resp);
-/* POST /api/v1/evaluation/enterprises/{id}/unbind: ends the binding (kept as history).
- * Raises 404 unless the account is actively bound to it. */
-void evaluation_managers_unbind(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_enterprises_list);
+/* POST /api/v1/evaluation/enterprises/{id}/select: makes it the current enterprise and
+ * answers 200 with the list (as GET .../enterprises). Raises 404 unless the account is actively
+ * bound to it. */
+RQ_HANDLER_DECL(evaluation_enterprises_select);
+/* POST /api/v1/evaluation/enterprises/{id}/unbind: ends the binding (kept as history) and
+ * answers 200 with the list left. Raises 404 unless the account is actively bound to it. */
+RQ_HANDLER_DECL(evaluation_enterprises_unbind);
 /* GET /api/v1/evaluation/enterprises/{id}/poster.png: the printable poster (打印张贴版)
  * of an enterprise the account manages, without needing its token. Raises 404 not-found
  * unless the account is actively bound to it, 404 code-not-issued when it has no active
  * code. */
-void evaluation_managers_poster(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_enterprises_poster);
 
 #endif

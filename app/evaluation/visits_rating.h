@@ -3,19 +3,19 @@
  * within rating_window_days of its registration; changeable once, by its rater, within
  * rating_change_hours (PUT). A 不满意 opens a case (source rating) and notifies the county
  * admins in the same transaction (rq.rating_give / rq.rating_change, 0015_evaluations.sql). */
-#ifndef EVALUATION_RATINGS_H
-#define EVALUATION_RATINGS_H
+#ifndef EVALUATION_VISITS_RATING_H
+#define EVALUATION_VISITS_RATING_H
 
-#include "rq_http.h"
+#include "rq_router.h"
 
 /* POST /api/v1/evaluation/visits/{id}/rating {value: satisfied | basically_satisfied |
  * unsatisfied, comment (1..500, required for unsatisfied), anonymous (default false)}:
  * 201 with the visit's detail. Raises 422 naming a bad field, 404 visit-unknown, 409
  * visit-not-confirmed, rating-window-closed or already-rated. */
-void evaluation_ratings_give(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_visits_rating_give);
 /* PUT /api/v1/evaluation/visits/{id}/rating, the same body: the one change. 200 with the
  * detail (also when nothing changed). Raises 422, 404 visit-unknown, 404 not-rated, 403
  * not-the-rater, 409 rating-already-changed or rating-change-closed. */
-void evaluation_ratings_change(struct rq_req *req, struct rq_resp *resp);
+RQ_HANDLER_DECL(evaluation_visits_rating_change);
 
 #endif

@@ -1,4 +1,4 @@
-#include "ratings.h"
+#include "visits_rating.h"
 
 #include "rq_db.h"
 #include "rq_input.h"
@@ -24,8 +24,6 @@ struct refusal {
 	const char *slug, *title, *detail;
 };
 static const struct refusal refusals[] = {
-    {"not-found", 404, "visit-unknown", "Visit unknown",
-     "there is no such visit to an enterprise you manage"},
     {"not-confirmed", 409, "visit-not-confirmed", "Visit not confirmed",
      "请先确认该次入企属实，再进行评价"},
     {"window-closed", 409, "rating-window-closed", "Rating window closed",
@@ -42,9 +40,7 @@ static const struct refusal refusals[] = {
 
 static void rate(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, int ok_status)
 {
-	const char *id = evaluation_visit_id(req, resp);
-	if (id == NULL)
-		return;
+	const char *id = rq_req_param(req, "id");
 	cJSON *errors = rq_errors_new();
 	const char *value = rq_input_enum(req->json, "value", values, true, errors);
 	bool unsatisfied = value != NULL && strcmp(value, "unsatisfied") == 0;
@@ -70,6 +66,10 @@ static void rate(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, i
 		evaluation_visit_respond(req, resp, id, ok_status);
 		return;
 	}
+	if (strcmp(outcome, "not-found") == 0) {
+		rq_problem_not_found(req, resp, &evaluation_visit_unknown);
+		return;
+	}
 	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
 		if (strcmp(outcome, refusals[i].outcome) == 0) {
 			rq_problem(req, resp, refusals[i].status, refusals[i].slug,
@@ -79,12 +79,12 @@ static void rate(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, i
 	rq_problem_internal(req, resp, outcome);
 }
 
-void evaluation_ratings_give(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_visits_rating_give)
 {
 	rate(req, resp, &st_give, 201);
 }
 
-void evaluation_ratings_change(struct rq_req *req, struct rq_resp *resp)
+RQ_HANDLER(evaluation_visits_rating_change)
 {
 	rate(req, resp, &st_change, 200);
 }

@@ -1,0 +1,94 @@
+/* ruqima-admin's routes: the intranet portal's API (login, users, units, the enterprise
+ * register, codes, officials, the visit-rule policy). Each row declares what its path and
+ * query parameters must be (checked before the handler). */
+#include "routes.h"
+
+#include "rq_auth.h"
+#include "rq_page.h"
+#include "claims.h"
+#include "codes.h"
+#include "enterprises.h"
+#include "enterprises_code.h"
+#include "officials.h"
+#include "policy.h"
+#include "units.h"
+
+static const char *const city_admin_only[] = {"city_admin", NULL};
+static const char *const register_importers[] = {"market_supervision", "city_admin", NULL};
+static const char *const register_readers[] = {"market_supervision", "city_admin", "county_admin",
+					       NULL};
+static const char *const name_verifiers[] = {"county_admin", "city_admin", NULL};
+/* enterprise-manager claims without an activation code (county office, city admin) */
+static const char *const claim_deciders[] = {"county_admin", "city_admin", NULL};
+/* codes: issued, revoked and re-issued by market supervision and city admins (checked again
+ * in SQL by the wrappers of migration 0012); county admins read their county's */
+static const char *const code_managers[] = {"market_supervision", "city_admin", NULL};
+/* officials' profiles: read within the admin's scope (RLS of migration 0013); verified by a
+ * unit admin of the official's unit or the city admin (checked again in SQL) */
+static const char *const official_readers[] = {"unit_admin", "county_admin", "city_admin", NULL};
+static const char *const official_verifiers[] = {"unit_admin", "city_admin", NULL};
+
+/* the {id} of the enterprise routes (its name and its code) */
+#define ENTERPRISE_ID RQ_INPUTS(RQ_PATH_ID("id", &admin_enterprise_unknown))
+
+static const struct rq_route routes[] = {
+    RQ_ROUTE_HEALTH("admin"),
+    RQ_ROUTE("POST", "/api/v1/admin/login", rq_auth_admin_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL,
+	     NULL),
+    RQ_ROUTE("GET", "/api/v1/admin/units", admin_units_list, RQ_AUTH_ADMIN, 0, NULL,
+	     RQ_INPUTS(RQ_QUERY_PAGE)),
+    RQ_ROUTE("POST", "/api/v1/admin/units", admin_units_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+	     city_admin_only, NULL),
+    /* the body is CSV, not JSON: no RQ_ROUTE_JSON */
+    RQ_ROUTE("POST", "/api/v1/admin/enterprises/import", admin_enterprises_import, RQ_AUTH_ADMIN, 0,
+	     register_importers,
+	     RQ_INPUTS(RQ_QUERY_MSG("dry_run", RQ_PARAM_BOOL, "must be 1 or 0 (true or false)"),
+		       RQ_QUERY_MSG("strict", RQ_PARAM_BOOL, "must be 1 or 0 (true or false)"))),
+    RQ_ROUTE("GET", "/api/v1/admin/enterprises", admin_enterprises_list, RQ_AUTH_ADMIN, 0,
+	     register_readers,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY("verified", RQ_PARAM_BOOL),
+		       RQ_QUERY("county", RQ_PARAM_REGION))),
+    RQ_ROUTE("PATCH", "/api/v1/admin/enterprises/{id}", admin_enterprises_patch, RQ_AUTH_ADMIN,
+	     RQ_ROUTE_JSON, name_verifiers, ENTERPRISE_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/verify", admin_enterprises_verify,
+	     RQ_AUTH_ADMIN, 0, name_verifiers, ENTERPRISE_ID),
+    RQ_ROUTE("GET", "/api/v1/admin/claims", admin_claims_list, RQ_AUTH_ADMIN, 0, claim_deciders,
+	     RQ_INPUTS(RQ_QUERY_ENUM("status", admin_claim_statuses, "pending"), RQ_QUERY_PAGE)),
+    RQ_ROUTE("POST", "/api/v1/admin/claims/{id}/approve", admin_claims_approve, RQ_AUTH_ADMIN, 0,
+	     claim_deciders, RQ_INPUTS(RQ_PATH_ID("id", &admin_claim_unknown))),
+    RQ_ROUTE("POST", "/api/v1/admin/claims/{id}/reject", admin_claims_reject, RQ_AUTH_ADMIN,
+	     RQ_ROUTE_JSON, claim_deciders, RQ_INPUTS(RQ_PATH_ID("id", &admin_claim_unknown))),
+    RQ_ROUTE("GET", "/api/v1/admin/codes", admin_codes_list, RQ_AUTH_ADMIN, 0, register_readers,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("status", admin_code_statuses, "active"),
+		       RQ_QUERY("county", RQ_PARAM_REGION))),
+    RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/code", admin_enterprises_code_issue,
+	     RQ_AUTH_ADMIN, 0, code_managers, ENTERPRISE_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/code/revoke", admin_enterprises_code_revoke,
+	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, code_managers, ENTERPRISE_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/code/reissue", admin_enterprises_code_reissue,
+	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, code_managers, ENTERPRISE_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/codes/print-jobs", admin_codes_print_job_create, RQ_AUTH_ADMIN,
+	     RQ_ROUTE_JSON, code_managers, NULL),
+    RQ_ROUTE("GET", "/api/v1/admin/codes/print-jobs/{id}", admin_codes_print_job_get, RQ_AUTH_ADMIN,
+	     0, code_managers, RQ_INPUTS(RQ_PATH_ID("id", &admin_print_job_unknown))),
+    RQ_ROUTE("GET", "/api/v1/admin/codes/print-jobs/{id}/download", admin_codes_print_job_download,
+	     RQ_AUTH_ADMIN, 0, code_managers,
+	     RQ_INPUTS(RQ_PATH_ID("id", &admin_print_job_unknown))),
+    RQ_ROUTE("GET", "/api/v1/admin/officials", admin_officials_list, RQ_AUTH_ADMIN, 0,
+	     official_readers,
+	     RQ_INPUTS(RQ_QUERY_MSG("unit_id", RQ_PARAM_ID, "must be a unit id"),
+		       RQ_QUERY("verified", RQ_PARAM_BOOL), RQ_QUERY_PAGE)),
+    RQ_ROUTE("POST", "/api/v1/admin/officials/{id}/verify", admin_officials_verify, RQ_AUTH_ADMIN,
+	     0, official_verifiers, RQ_INPUTS(RQ_PATH_ID("id", &admin_official_unknown))),
+    /* the visit rules: every portal role reads them, the city admin changes them (checked
+     * again in rq.policy_set) */
+    RQ_ROUTE("GET", "/api/v1/admin/policy", admin_policy_get, RQ_AUTH_ADMIN, 0, NULL, NULL),
+    RQ_ROUTE("PUT", "/api/v1/admin/policy/{key}", admin_policy_put, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+	     city_admin_only, RQ_INPUTS(RQ_PATH("key", RQ_PARAM_KEY, &admin_policy_key_unknown))),
+    RQ_ROUTE("PUT", "/api/v1/admin/policy/{key}/units/{unit_id}", admin_policy_put_unit,
+	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, city_admin_only,
+	     RQ_INPUTS(RQ_PATH_ID("unit_id", &admin_policy_unit_unknown),
+		       RQ_PATH("key", RQ_PARAM_KEY, &admin_policy_key_unknown))),
+};
+
+const struct rq_app admin_app = {"admin", routes, sizeof(routes) / sizeof(routes[0])};
