@@ -1,4 +1,4 @@
--- app/evaluation/sql/ratings.sql — ratings: give and change (app/evaluation/ratings.c).
+-- app/evaluation/sql/visits_rating.sql — ratings: give and change (app/evaluation/visits_rating.c).
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.

@@ -1,4 +1,4 @@
--- app/evaluation/sql/reports.sql — no-scan reports (未扫码入企) (app/evaluation/reports.c).
+-- app/evaluation/sql/no_scan_reports.sql — no-scan reports (未扫码入企) (app/evaluation/no_scan_reports.c).
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.

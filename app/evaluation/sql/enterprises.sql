@@ -1,4 +1,4 @@
--- app/evaluation/sql/managers.sql — enterprise managers: claim, select, unbind (app/evaluation/managers.c).
+-- app/evaluation/sql/enterprises.sql — enterprise managers: claim, select, unbind (app/evaluation/enterprises.c).
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.

@@ -1,4 +1,4 @@
--- app/admin/sql/codes.sql — codes issued, revoked and re-issued from the portal (app/admin/codes.c).
+-- app/admin/sql/enterprises_code.sql — codes issued, revoked and re-issued from the portal (app/admin/enterprises_code.c).
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
