@@ -1082,8 +1082,9 @@ enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_r
 			if (!exec_ok(c, sql_write[dry_run ? 1 : 0][k], dry_run ? 5 : 7, params, &r))
 				goto fail;
 			int64_t ins = 0, upd = 0;
-			rq_parse_i64(PQgetvalue(r, 0, 0), 0, INT64_MAX, &ins);
-			rq_parse_i64(PQgetvalue(r, 0, 1), 0, INT64_MAX, &upd);
+			if (rq_parse_i64(PQgetvalue(r, 0, 0), 0, INT64_MAX, &ins) != 0 ||
+			    rq_parse_i64(PQgetvalue(r, 0, 1), 0, INT64_MAX, &upd) != 0)
+				goto fail; /* not counts: never from these statements */
 			PQclear(r);
 			counts->inserted += (size_t)ins;
 			counts->updated += (size_t)upd;

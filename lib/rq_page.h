@@ -2,6 +2,8 @@
 #ifndef RQ_PAGE_H
 #define RQ_PAGE_H
 
+#include "rq_attr.h"
+
 #include <stdint.h>
 
 #include <libpq-fe.h>
@@ -20,7 +22,7 @@ struct rq_page {
 
 /* Reads ?after= (a whole number, default 0) and ?limit= (1..RQ_PAGE_MAX, default
  * RQ_PAGE_DEFAULT). Raises 400 naming the parameter; returns 0, or -1 when answered. */
-int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page);
+int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page) RQ_MUST_USE;
 
 /* For lists newest first (id < bound): page->after, or INT64_MAX for the first page. A
  * bare "id < $n" stays an index condition of a generic plan under row-level security,

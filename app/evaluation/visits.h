@@ -6,6 +6,8 @@
 #ifndef EVALUATION_VISITS_H
 #define EVALUATION_VISITS_H
 
+#include "rq_attr.h"
+
 #include <libpq-fe.h>
 
 #include "rq_http.h"
@@ -28,7 +30,7 @@ void evaluation_visits_confirm(struct rq_req *req, struct rq_resp *resp);
 void evaluation_visits_dispute(struct rq_req *req, struct rq_resp *resp);
 
 /* The {id} of the path when it can name a visit; else answers 404 and returns NULL. */
-const char *evaluation_visit_id(struct rq_req *req, struct rq_resp *resp);
+const char *evaluation_visit_id(struct rq_req *req, struct rq_resp *resp) RQ_MUST_USE;
 /* Answers status with the detail of visit id as the manager sees it, or 404. */
 void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const char *id, int status);
 
