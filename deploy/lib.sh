@@ -216,7 +216,7 @@ RUQIMA_ATTACHMENT_MAX_BYTES=${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}
 RUQIMA_ATTACHMENT_DAILY_MAX=${RUQIMA_ATTACHMENT_DAILY_MAX:-200}
 # migrations applied by 'ruqima migrate' (unset: those of the source tree the CLI was built from)
 $([ -n "${RUQIMA_MIGRATIONS_DIR:-}" ] && echo "RUQIMA_MIGRATIONS_DIR=$RUQIMA_MIGRATIONS_DIR" || echo "#RUQIMA_MIGRATIONS_DIR=$RQ_ROOT/migrations")
-# WeChat API base URL (tests point it at build/fake-wechat)
+# WeChat API base URL (tests point it at build-test/fake-wechat)
 RUQIMA_WX_BASE_URL=${RUQIMA_WX_BASE_URL:-https://api.weixin.qq.com}
 # mini-program AppID
 RUQIMA_WX_APPID=${RUQIMA_WX_APPID:-}
@@ -277,8 +277,8 @@ ensure_packages() {
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# build SANITIZE [BUILD_DIR] — configure and build (SANITIZE: ON or OFF, always passed so a
-# build directory switches cleanly between the test build and the deploy build).
+# build SANITIZE [BUILD_DIR] — configure and build (SANITIZE: ON or OFF). Each tree keeps
+# one setting and its own programs: deploy/up builds build/ (OFF), tests/run build-test/ (ON).
 build() {
 	local sanitize=${1:-OFF} dir=${2:-$RQ_ROOT/build}
 	cmake -S "$RQ_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DRUQIMA_SANITIZE=$sanitize"

@@ -2,12 +2,14 @@
 #ifndef RQ_ARENA_H
 #define RQ_ARENA_H
 
+#include "rq_attr.h"
+
 #include <stddef.h>
 
 struct rq_arena;
 
 /* Returns a new arena, or NULL when out of memory; must be freed with rq_arena_free(). */
-struct rq_arena *rq_arena_new(void);
+struct rq_arena *rq_arena_new(void) RQ_MUST_USE;
 /* Runs the registered cleanups (last registered first) and frees every allocation. */
 void rq_arena_reset(struct rq_arena *a);
 void rq_arena_free(struct rq_arena *a);

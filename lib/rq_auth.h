@@ -2,6 +2,8 @@
 #ifndef RQ_AUTH_H
 #define RQ_AUTH_H
 
+#include "rq_attr.h"
+
 #include "rq_http.h"
 #include "rq_router.h"
 
@@ -10,7 +12,7 @@
 /* Resolves the request's bearer token or session cookie into req->actor and re-applies
  * the actor context. An absent, malformed, expired or ended session leaves the actor
  * anonymous. Returns 0, or -1 when the database is unreachable. */
-int rq_auth_resolve(struct rq_req *req);
+int rq_auth_resolve(struct rq_req *req) RQ_MUST_USE;
 
 /* POST /api/v1/auth/wx-login {code}. Raises 401 (invalid code), 429 (WeChat rate limit),
  * 403 (blocked user), 503 (WeChat busy or unreachable), 422 (bad body). */
@@ -26,7 +28,7 @@ RQ_HANDLER_DECL(rq_auth_me);
 RQ_HANDLER_DECL(rq_auth_admin_login);
 
 /* Hashes password with yescrypt into out (cap bytes). Returns 0 or -1. */
-int rq_password_hash(const char *password, char *out, size_t cap);
+int rq_password_hash(const char *password, char *out, size_t cap) RQ_MUST_USE;
 /* True when password matches the stored crypt(3) hash (constant-time comparison). */
 bool rq_password_verify(struct rq_arena *a, const char *password, const char *hash);
 

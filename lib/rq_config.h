@@ -2,6 +2,8 @@
 #ifndef RQ_CONFIG_H
 #define RQ_CONFIG_H
 
+#include "rq_attr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -45,11 +47,11 @@ struct rq_config {
 
 /* Fills cfg from the environment. Returns 0, or -1 after printing to stderr which
  * setting is malformed (a number out of range, a boolean that is not 0/1). */
-int rq_config_load(struct rq_config *cfg);
+int rq_config_load(struct rq_config *cfg) RQ_MUST_USE;
 
 /* Loads KEY=VALUE lines (blank lines and # comments ignored) into the environment without
  * overriding variables already set. Returns 0, -1 on a malformed line (reported on stderr),
  * or -2 when the file cannot be opened. */
-int rq_config_read_env_file(const char *path);
+int rq_config_read_env_file(const char *path) RQ_MUST_USE;
 
 #endif

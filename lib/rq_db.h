@@ -3,6 +3,8 @@
 #ifndef RQ_DB_H
 #define RQ_DB_H
 
+#include "rq_attr.h"
+
 #include <stdbool.h>
 
 #include <libpq-fe.h>
@@ -28,31 +30,33 @@ struct rq_db;
 
 /* Returns a handle that connects lazily with conninfo (never NULL unless out of memory);
  * must be closed with rq_db_close(). application_name is set to appname. */
-struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement_timeout_s);
+struct rq_db *rq_db_new(const char *conninfo, const char *appname,
+			int statement_timeout_s) RQ_MUST_USE;
 void rq_db_close(struct rq_db *db);
 
 /* Makes sure a connection is up, reconnecting with back-off. Returns 0, or -1 while the
  * database is unreachable (then rq_db_retry_after() says when to try again). */
-int rq_db_ensure(struct rq_db *db);
+int rq_db_ensure(struct rq_db *db) RQ_MUST_USE;
 int rq_db_retry_after(const struct rq_db *db);
 /* The underlying connection, or NULL; for the CLI and tests. */
-PGconn *rq_db_conn(struct rq_db *db);
+PGconn *rq_db_conn(struct rq_db *db) RQ_MUST_USE;
 
 /* Runs st with params on db (no transaction handling). Returns NULL when the connection
  * was lost (the handle then reconnects on the next call), else a result the caller must
  * PQclear (check its status). */
-PGresult *rq_db_exec(struct rq_db *db, struct rq_stmt *st, const char *const *params);
+PGresult *rq_db_exec(struct rq_db *db, struct rq_stmt *st, const char *const *params) RQ_MUST_USE;
 
 /* Request-level: begins the request's transaction with the actor context on first use,
  * then runs st. Returns NULL when the database is unreachable (answer 503), else a result
  * freed with the request. */
-PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params);
+PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params) RQ_MUST_USE;
 /* rq_sql for a read-only request's last statement: COMMIT follows it in the same round
  * trip (a failed COMMIT is returned as the result). A later rq_sql opens a new transaction
  * with the same actor. */
-PGresult *rq_sql_final(struct rq_req *req, struct rq_stmt *st, const char *const *params);
+PGresult *rq_sql_final(struct rq_req *req, struct rq_stmt *st,
+		       const char *const *params) RQ_MUST_USE;
 /* Ends the request's transaction, if any. Returns 0, or -1 if COMMIT failed. */
-int rq_sql_finish(struct rq_req *req, bool commit);
+int rq_sql_finish(struct rq_req *req, bool commit) RQ_MUST_USE;
 
 bool rq_sql_ok(const PGresult *res);
 /* SQLSTATE of a failed result ("" when none). */
@@ -63,11 +67,11 @@ const char *rq_sql_val(const PGresult *res, int row, const char *column);
 /* True when res succeeded with exactly one row (an outcome row of a write function, a row
  * just written). Otherwise answers it (rq_problem_sql, or 500 for another row count) and
  * returns false. */
-bool rq_sql_one(struct rq_req *req, struct rq_resp *resp, const PGresult *res);
+bool rq_sql_one(struct rq_req *req, struct rq_resp *resp, const PGresult *res) RQ_MUST_USE;
 
 /* A json/jsonb column parsed into cJSON (the caller owns it), or NULL when SQL NULL or
  * (never for what PostgreSQL printed) malformed. */
-cJSON *rq_sql_json(const PGresult *res, int row, const char *col);
+cJSON *rq_sql_json(const PGresult *res, int row, const char *col) RQ_MUST_USE;
 
 /* Answers a failed query: NULL → 503; unique violation → 409; foreign key, check or data
  * errors → 422; privilege → 403; serialisation → 503; else 500 (details only in the log). */

@@ -2,6 +2,8 @@
 #ifndef RQ_HTTP_H
 #define RQ_HTTP_H
 
+#include "rq_attr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -76,7 +78,7 @@ typedef size_t (*rq_body_reader)(void *ctx, char *buf, size_t n);
 /* Fills req from a CGI environment and a body reader. All strings are arena copies.
  * Never fails on a missing variable: absent ones read as "" (or "GET", "/"). */
 enum rq_parse_status rq_req_parse(struct rq_req *req, struct rq_arena *arena, char **env,
-				  long max_body, rq_body_reader read, void *ctx);
+				  long max_body, rq_body_reader read, void *ctx) RQ_MUST_USE;
 
 /* The value of an environment variable of the request, or NULL. */
 const char *rq_req_env(const struct rq_req *req, const char *name);
@@ -123,7 +125,7 @@ void rq_problem_internal(struct rq_req *req, struct rq_resp *resp, const char *w
 void rq_problem_unavailable(struct rq_req *req, struct rq_resp *resp, int retry_after);
 
 /* Validation error list helpers. */
-cJSON *rq_errors_new(void);
+cJSON *rq_errors_new(void) RQ_MUST_USE;
 void rq_errors_add(cJSON *errors, const char *field, const char *message);
 
 /* Reads a required or optional string member of the JSON body, checking type, UTF-8
@@ -134,13 +136,13 @@ const char *rq_json_string(cJSON *obj, const char *field, bool required, size_t 
 
 /* Decodes the UTF-8 sequence at p (len bytes available) into *cp. Returns its length in
  * bytes, or 0 when it is malformed (overlong, surrogate, past U+10FFFF, truncated). */
-size_t rq_utf8_next(const unsigned char *p, size_t len, uint32_t *cp);
+size_t rq_utf8_next(const unsigned char *p, size_t len, uint32_t *cp) RQ_MUST_USE;
 /* True when s is well-formed UTF-8 with no NUL or C0 control other than \t \n \r. */
 bool rq_utf8_valid(const char *s, size_t len, size_t *chars);
 
 /* Serialises the response as a FastCGI/CGI response (Status line, headers, body) into
  * an arena buffer. */
-char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *len);
+char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *len) RQ_MUST_USE;
 
 const char *rq_http_reason(int status);
 

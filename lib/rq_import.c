@@ -1,5 +1,6 @@
 #include "rq_import.h"
 
+#include "rq_buf.h"
 #include "rq_http.h"
 #include "rq_num.h"
 #include "rq_uscc.h"
@@ -928,30 +929,17 @@ static const char **column_list(struct rq_arena *a, PGresult *r, size_t *n)
 	return out;
 }
 
-/* Appends v in COPY text format (\N for NULL; backslash, tab, CR, LF escaped). */
-struct copybuf {
-	char *p;
-	size_t n, cap;
+enum {
+	COPY_CHUNK = 1 << 16, /* bytes sent to COPY at a time */
+	/* a chunk and one row: a record turned into UTF-8 (×1.5 at most) and escaped (×2) */
+	COPY_BUF_MAX = COPY_CHUNK + 4 * RQ_IMPORT_MAX_RECORD
 };
 
-static void cb_put(struct copybuf *b, const char *s, size_t n)
-{
-	if (b->n + n > b->cap) {
-		size_t cap = b->cap * 2 > b->n + n ? b->cap * 2 : b->n + n;
-		char *p = realloc(b->p, cap);
-		if (p == NULL)
-			abort();
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-}
-
-static void cb_value(struct copybuf *b, const char *v)
+/* Appends v in COPY text format (\N for NULL; backslash, tab, CR, LF escaped). */
+static void cb_value(struct rq_buf *b, const char *v)
 {
 	if (v == NULL) {
-		cb_put(b, "\\N", 2);
+		rq_buf_add(b, "\\N", 2);
 		return;
 	}
 	const char *run = v;
@@ -963,11 +951,17 @@ static void cb_value(struct copybuf *b, const char *v)
 					       : NULL;
 		if (esc == NULL)
 			continue;
-		cb_put(b, run, (size_t)(p - run));
-		cb_put(b, esc, 2);
+		rq_buf_add(b, run, (size_t)(p - run));
+		rq_buf_add(b, esc, 2);
 		run = p + 1;
 	}
-	cb_put(b, run, strlen(run));
+	rq_buf_add_str(b, run);
+}
+
+/* Sends the buffered rows to COPY; false when the buffer failed or the send did. */
+static bool send_copy(PGconn *c, const struct rq_buf *b)
+{
+	return rq_buf_ok(b) && PQputCopyData(c, rq_buf_ptr(b), (int)rq_buf_len(b)) == 1;
 }
 
 static int stage(PGconn *c, const struct rq_import *imp, size_t valid, rq_import_progress progress,
@@ -981,9 +975,9 @@ static int stage(PGconn *c, const struct rq_import *imp, size_t valid, rq_import
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		goto fail;
 	PQclear(r);
-	struct copybuf b = {malloc(1 << 16), 0, 1 << 16};
-	if (b.p == NULL)
-		abort();
+	struct rq_buf b;
+	rq_buf_init(&b, COPY_BUF_MAX);
+	rq_buf_reserve(&b, COPY_CHUNK);
 	size_t done = 0;
 	bool sent = true;
 	for (size_t i = 0; i < imp->nrows && sent; i++) {
@@ -992,22 +986,22 @@ static int stage(PGconn *c, const struct rq_import *imp, size_t valid, rq_import
 			continue;
 		char line[24];
 		int n = snprintf(line, sizeof(line), "%ld", row->line);
-		cb_put(&b, line, (size_t)n);
+		rq_buf_add(&b, line, (size_t)n);
 		for (int f = 0; f < RQ_IMPORT_NFIELDS; f++) {
-			cb_put(&b, "\t", 1);
+			rq_buf_add(&b, "\t", 1);
 			cb_value(&b, row->value[f]);
 		}
-		cb_put(&b, "\n", 1);
-		if (b.n >= (1 << 16) - 1024) {
-			sent = PQputCopyData(c, b.p, (int)b.n) == 1;
-			b.n = 0;
+		rq_buf_add(&b, "\n", 1);
+		if (rq_buf_len(&b) >= COPY_CHUNK - 1024 || !rq_buf_ok(&b)) {
+			sent = send_copy(c, &b);
+			rq_buf_clear(&b);
 		}
 		if (++done % RQ_IMPORT_PROGRESS_EVERY == 0 && progress != NULL)
 			progress(ctx, "staged", done, valid);
 	}
-	if (sent && b.n > 0)
-		sent = PQputCopyData(c, b.p, (int)b.n) == 1;
-	free(b.p);
+	if (sent && rq_buf_len(&b) > 0)
+		sent = send_copy(c, &b);
+	rq_buf_free(&b);
 	if (PQputCopyEnd(c, sent ? NULL : "client could not send the rows") != 1) {
 		r = NULL;
 		goto fail;
@@ -1088,8 +1082,9 @@ enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_r
 			if (!exec_ok(c, sql_write[dry_run ? 1 : 0][k], dry_run ? 5 : 7, params, &r))
 				goto fail;
 			int64_t ins = 0, upd = 0;
-			rq_parse_i64(PQgetvalue(r, 0, 0), 0, INT64_MAX, &ins);
-			rq_parse_i64(PQgetvalue(r, 0, 1), 0, INT64_MAX, &upd);
+			if (rq_parse_i64(PQgetvalue(r, 0, 0), 0, INT64_MAX, &ins) != 0 ||
+			    rq_parse_i64(PQgetvalue(r, 0, 1), 0, INT64_MAX, &upd) != 0)
+				goto fail; /* not counts: never from these statements */
 			PQclear(r);
 			counts->inserted += (size_t)ins;
 			counts->updated += (size_t)upd;

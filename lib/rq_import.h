@@ -15,6 +15,8 @@
 #ifndef RQ_IMPORT_H
 #define RQ_IMPORT_H
 
+#include "rq_attr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -74,7 +76,7 @@ struct rq_import {
  * memory). A file larger than max_bytes, in no supported encoding, without a usable
  * header, or with an unterminated quote is refused as a whole (->fatal). */
 struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t len,
-				  size_t max_bytes);
+				  size_t max_bytes) RQ_MUST_USE;
 
 /* Completes the checks with the database's lists: a row's county code must be one of
  * counties[0..ncounties), a credit code whose check digit fails must be one of
@@ -116,6 +118,6 @@ typedef void (*rq_import_progress)(void *ctx, const char *phase, size_t done, si
  * was lost), which the caller must PQclear. */
 enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_run, bool strict,
 				    struct rq_import_counts *counts, rq_import_progress progress,
-				    void *progress_ctx, PGresult **err);
+				    void *progress_ctx, PGresult **err) RQ_MUST_USE;
 
 #endif

@@ -18,10 +18,11 @@ int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page
 	const char *after = rq_req_arg(req, "after"), *limit = rq_req_arg(req, "limit");
 	page->after = 0;
 	page->limit = RQ_PAGE_DEFAULT;
-	if (after != NULL)
-		(void)rq_parse_i64(after, 0, INT64_MAX, &page->after);
-	if (limit != NULL)
-		(void)rq_parse_i64(limit, 1, RQ_PAGE_MAX, &page->limit);
+	if ((after != NULL && rq_parse_i64(after, 0, INT64_MAX, &page->after) != 0) ||
+	    (limit != NULL && rq_parse_i64(limit, 1, RQ_PAGE_MAX, &page->limit) != 0)) {
+		rq_problem_internal(req, resp, "a checked page parameter did not parse");
+		return -1;
+	}
 	snprintf(page->after_s, sizeof(page->after_s), "%lld", (long long)page->after);
 	snprintf(page->limit_s, sizeof(page->limit_s), "%lld", (long long)page->limit);
 	return 0;

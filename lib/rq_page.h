@@ -2,6 +2,8 @@
 #ifndef RQ_PAGE_H
 #define RQ_PAGE_H
 
+#include "rq_attr.h"
+
 #include <stdint.h>
 
 #include <libpq-fe.h>
@@ -35,7 +37,7 @@ struct rq_page {
 
 /* Reads the page of a route that declares RQ_QUERY_PAGE (already checked). Returns 0, or
  * -1 after answering 500 when the route does not declare it (a mistake in its table). */
-int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page);
+int rq_page_parse(struct rq_req *req, struct rq_resp *resp, struct rq_page *page) RQ_MUST_USE;
 
 /* For lists newest first (id < bound): page->after, or INT64_MAX for the first page. A
  * bare "id < $n" stays an index condition of a generic plan under row-level security,

@@ -1,5 +1,7 @@
 #include "rq_png.h"
 
+#include "rq_buf.h"
+
 #include <png.h>
 #include <setjmp.h>
 #include <stdbool.h>
@@ -49,34 +51,12 @@ void rq_png_fill_rect(struct rq_png_image *img, int x0, int y0, int x1, int y1, 
 		       (size_t)(x1 - x0));
 }
 
-/* The growable output buffer: a hard cap and a sticky failure, like curl's dynbuf. */
-struct outbuf {
-	uint8_t *data;
-	size_t len, cap, max;
-	bool failed;
-};
-
 static void write_fn(png_structp png, png_bytep data, size_t n)
 {
-	struct outbuf *b = png_get_io_ptr(png);
-	if (b->failed || n > b->max - b->len) {
-		b->failed = true;
-		png_error(png, "output exceeds its size limit");
-	}
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap > 0 ? b->cap : 64 * 1024;
-		while (cap < b->len + n)
-			cap = cap > b->max / 2 ? b->max : cap * 2;
-		uint8_t *p = realloc(b->data, cap);
-		if (p == NULL) {
-			b->failed = true;
-			png_error(png, "out of memory");
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, data, n);
-	b->len += n;
+	struct rq_buf *b = png_get_io_ptr(png);
+	rq_buf_add(b, data, n);
+	if (!rq_buf_ok(b))
+		png_error(png, "output exceeds its size limit or memory is short");
 }
 
 static void flush_fn(png_structp png)
@@ -106,10 +86,12 @@ int rq_png_encode(const struct rq_png_image *img, int dpi, size_t max_bytes, uin
 	    (img->kind == RQ_PNG_PALETTE &&
 	     (img->palette == NULL || img->npalette < 1 || img->npalette > 256)))
 		return -1;
-	struct outbuf *b = calloc(1, sizeof(*b));
+	/* on the heap: after png_error's longjmp a changed local would be indeterminate */
+	struct rq_buf *b = malloc(sizeof(*b));
 	if (b == NULL)
 		return -1;
-	b->max = max_bytes;
+	rq_buf_init(b, max_bytes);
+	rq_buf_reserve(b, 64 * 1024);
 	png_structp png =
 	    png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, error_fn, warning_fn);
 	png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
@@ -120,7 +102,7 @@ int rq_png_encode(const struct rq_png_image *img, int dpi, size_t max_bytes, uin
 	}
 	if (setjmp(png_jmpbuf(png))) {
 		png_destroy_write_struct(&png, &info);
-		free(b->data);
+		rq_buf_free(b);
 		free(b);
 		return -1;
 	}
@@ -152,8 +134,7 @@ int rq_png_encode(const struct rq_png_image *img, int dpi, size_t max_bytes, uin
 		png_write_row(png, img->pixels + (size_t)y * (size_t)img->width);
 	png_write_end(png, info);
 	png_destroy_write_struct(&png, &info);
-	*out = b->data;
-	*out_len = b->len;
+	*out = rq_buf_take(b, out_len);
 	free(b);
-	return 0;
+	return *out != NULL ? 0 : -1;
 }

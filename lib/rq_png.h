@@ -3,6 +3,8 @@
 #ifndef RQ_PNG_H
 #define RQ_PNG_H
 
+#include "rq_attr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,7 +28,7 @@ struct rq_png_image {
 /* Allocates a width × height image filled with `fill`. Returns 0, or -1 when the size is
  * out of range (1..20000 per side) or memory is short. Free with rq_png_image_free(). */
 int rq_png_image_init(struct rq_png_image *img, enum rq_png_kind kind, int width, int height,
-		      uint8_t fill) __attribute__((warn_unused_result));
+		      uint8_t fill) RQ_MUST_USE;
 /* Frees the pixels (the palette is the caller's); safe on a zeroed or freed image. */
 void rq_png_image_free(struct rq_png_image *img);
 
@@ -39,6 +41,6 @@ void rq_png_fill_rect(struct rq_png_image *img, int x0, int y0, int x1, int y1, 
  * with free()) and *out_len; returns -1 when the encoder fails or the PNG would exceed
  * max_bytes (nothing to free then). */
 int rq_png_encode(const struct rq_png_image *img, int dpi, size_t max_bytes, uint8_t **out,
-		  size_t *out_len) __attribute__((warn_unused_result));
+		  size_t *out_len) RQ_MUST_USE;
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef RQ_POSTER_H
 #define RQ_POSTER_H
 
+#include "rq_attr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,19 +57,18 @@ struct rq_poster_layout {
 /* Opens font_file (face 0) with FreeType once per process and keeps it for later calls;
  * a later call with another path reopens. Returns 0, or -1 when the file cannot be read as
  * a font. Nothing to free: the face lives until rq_poster_font_close() or exit. */
-int rq_poster_font_open(const char *font_file) __attribute__((warn_unused_result));
+int rq_poster_font_open(const char *font_file) RQ_MUST_USE;
 void rq_poster_font_close(void);
 
 /* Lays out the poster for t with the open font (measured with FreeType). Returns 0, or -1
  * when no font is open, the QR cannot encode t->url or the texts are not usable. */
-int rq_poster_layout(const struct rq_poster_text *t, struct rq_poster_layout *layout)
-    __attribute__((warn_unused_result));
+int rq_poster_layout(const struct rq_poster_text *t, struct rq_poster_layout *layout) RQ_MUST_USE;
 
 /* Renders the poster of t as a PNG (2480 × 3508, 300 dpi pHYs), opening font_file first if
  * needed. Returns 0 and sets *png (malloc'd: the caller frees it with free()) and *len;
  * fills *layout when it is not NULL. Returns -1 on failure (nothing to free). */
 int rq_poster_png(const struct rq_poster_text *t, const char *font_file, uint8_t **png, size_t *len,
-		  struct rq_poster_layout *layout) __attribute__((warn_unused_result));
+		  struct rq_poster_layout *layout) RQ_MUST_USE;
 
 /* The activation-code slip (激活码单) that is printed with the poster and handed to the
  * enterprise: an A6 page at 300 dpi (105 mm × 148 mm) with the enterprise name, the code's
@@ -89,6 +90,6 @@ struct rq_poster_slip {
  * needed. Returns 0 and sets *png (malloc'd: the caller frees it with free()) and *len, or
  * -1 when the font cannot be opened, a text is missing or the code is malformed. */
 int rq_poster_slip_png(const struct rq_poster_slip *s, const char *font_file, uint8_t **png,
-		       size_t *len) __attribute__((warn_unused_result));
+		       size_t *len) RQ_MUST_USE;
 
 #endif

@@ -2,6 +2,8 @@
 #ifndef RQ_QR_H
 #define RQ_QR_H
 
+#include "rq_attr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,7 +23,7 @@ struct rq_qr {
  * codewords (Q ~25 %), and for our ~60-character URLs it costs only one version step
  * (41 instead of 37 modules), which a poster-sized symbol absorbs easily.
  * Returns 0, or -1 (text empty or too long, or out of memory). Free with rq_qr_free(). */
-int rq_qr_encode(struct rq_qr *qr, const char *text) __attribute__((warn_unused_result));
+int rq_qr_encode(struct rq_qr *qr, const char *text) RQ_MUST_USE;
 void rq_qr_free(struct rq_qr *qr);
 
 /* Side in pixels of the symbol plus its quiet zone at module_px pixels per module. */
@@ -35,7 +37,6 @@ void rq_qr_draw(const struct rq_qr *qr, struct rq_png_image *img, int x, int y, 
 /* The bare QR of text as a grayscale PNG with module_px pixels per module (1..64) and the
  * quiet zone. Returns 0 and sets *png (malloc'd: the caller frees it with free()) and
  * *len, or -1. */
-int rq_qr_png(const char *text, int module_px, uint8_t **png, size_t *len)
-    __attribute__((warn_unused_result));
+int rq_qr_png(const char *text, int module_px, uint8_t **png, size_t *len) RQ_MUST_USE;
 
 #endif

@@ -1,5 +1,7 @@
 #include "rq_row_json.h"
 
+#include "rq_buf.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,46 +75,14 @@ cJSON *rq_json_column(const PGresult *res, int row, const char *col)
 	return column_value(res, row, PQfnumber(res, col), true);
 }
 
-/* Text that grows; `failed` once an allocation failed (everything after is dropped). */
-struct text {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
+/* The printed text of one result; far above any page a pool sends. */
+enum { TEXT_MAX = 256u << 20 };
 
-static bool reserve(struct text *t, size_t more)
-{
-	if (t->failed)
-		return false;
-	if (t->len + more + 1 <= t->cap)
-		return true;
-	size_t cap = t->cap > 0 ? t->cap : 256;
-	while (cap < t->len + more + 1)
-		cap *= 2;
-	char *p = realloc(t->p, cap);
-	if (p == NULL) {
-		t->failed = true;
-		return false;
-	}
-	t->p = p;
-	t->cap = cap;
-	return true;
-}
-
-static void put(struct text *t, const char *s, size_t n)
-{
-	if (!reserve(t, n))
-		return;
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
-#define PUT_LITERAL(t, s) put((t), (s), sizeof(s) - 1)
+#define PUT_LITERAL(t, s) rq_buf_add((t), (s), sizeof(s) - 1)
 
 /* s as a JSON string, escaped as cJSON escapes: quote, backslash and control characters;
  * UTF-8 passes through (the database's text is valid UTF-8). */
-static void put_string(struct text *t, const char *s, size_t n)
+static void put_string(struct rq_buf *t, const char *s, size_t n)
 {
 	PUT_LITERAL(t, "\"");
 	size_t run = 0; /* bytes of s not yet copied, that need no escape */
@@ -122,7 +92,7 @@ static void put_string(struct text *t, const char *s, size_t n)
 			run++;
 			continue;
 		}
-		put(t, s + i - run, run);
+		rq_buf_add(t, s + i - run, run);
 		run = 0;
 		/* the characters with a two-character escape, and the letter after the backslash */
 		static const char named[] = "\"\\\b\f\n\r\t", letter[] = "\"\\bfnrt";
@@ -131,13 +101,13 @@ static void put_string(struct text *t, const char *s, size_t n)
 		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
 		if (at != NULL)
 			esc[1] = letter[at - named];
-		put(t, esc, at != NULL ? 2 : 6);
+		rq_buf_add(t, esc, at != NULL ? 2 : 6);
 	}
-	put(t, s + n - run, run);
+	rq_buf_add(t, s + n - run, run);
 	PUT_LITERAL(t, "\"");
 }
 
-static void put_value(struct text *t, const PGresult *res, int row, int col)
+static void put_value(struct rq_buf *t, const PGresult *res, int row, int col)
 {
 	const char *v = PQgetvalue(res, row, col);
 	size_t n = (size_t)PQgetlength(res, row, col);
@@ -154,7 +124,7 @@ static void put_value(struct text *t, const PGresult *res, int row, int col)
 			PUT_LITERAL(t, "false");
 		return;
 	case K_JSON:
-		put(t, v, n);
+		rq_buf_add(t, v, n);
 		return;
 	case K_TIMESTAMP:
 		tn = rfc3339(v, n, ts);
@@ -214,7 +184,7 @@ static int layout(const PGresult *res, struct member m[MAX_COLUMNS])
 	return n;
 }
 
-static void put_row(struct text *t, const PGresult *res, int row, const struct member *m, int n)
+static void put_row(struct rq_buf *t, const PGresult *res, int row, const struct member *m, int n)
 {
 	PUT_LITERAL(t, "{");
 	for (int i = 0; i < n; i++) {
@@ -240,12 +210,13 @@ static char *print_rows(const PGresult *res, int first, int count, bool array)
 	int n = layout(res, m);
 	if (n < 0)
 		return NULL;
-	struct text t = {0};
+	struct rq_buf t;
+	rq_buf_init(&t, TEXT_MAX);
 	size_t guess = 2;
 	for (int r = first; r < first + count; r++)
 		for (int i = 0; i < n; i++)
 			guess += (size_t)PQgetlength(res, r, m[i].col) + m[i].name_len + 8;
-	reserve(&t, guess);
+	rq_buf_reserve(&t, guess);
 	if (array)
 		PUT_LITERAL(&t, "[");
 	for (int r = first; r < first + count; r++) {
@@ -255,11 +226,7 @@ static char *print_rows(const PGresult *res, int first, int count, bool array)
 	}
 	if (array)
 		PUT_LITERAL(&t, "]");
-	if (t.failed) {
-		free(t.p);
-		return NULL;
-	}
-	return t.p;
+	return rq_buf_take(&t, NULL);
 }
 
 cJSON *rq_json_row(const PGresult *res, int row)

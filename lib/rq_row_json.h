@@ -2,6 +2,8 @@
 #ifndef RQ_ROW_JSON_H
 #define RQ_ROW_JSON_H
 
+#include "rq_attr.h"
+
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -13,7 +15,7 @@
 void rq_json_add_column(cJSON *o, const PGresult *res, int row, const char *col);
 
 /* Column col of row as JSON by the rules of rq_json_row (never NULL unless out of memory). */
-cJSON *rq_json_column(const PGresult *res, int row, const char *col);
+cJSON *rq_json_column(const PGresult *res, int row, const char *col) RQ_MUST_USE;
 
 /* Row `row` of res as an object, a member per column in their order: as
  * rq_json_add_column, except booleans (true/false) and json/jsonb columns (the JSON itself,
@@ -24,11 +26,11 @@ cJSON *rq_json_column(const PGresult *res, int row, const char *col);
  * it to others, print it, but do not look inside it.
  * Cheaper than building JSON in SQL, where json_build_object looks up every value's type
  * output function again on every row. */
-cJSON *rq_json_row(const PGresult *res, int row);
+cJSON *rq_json_row(const PGresult *res, int row) RQ_MUST_USE;
 
 /* Every row of res as rq_json_row prints it, as one JSON array printed straight from
  * libpq's text: no tree of cJSON items, which cost an allocation per value. Returns malloc'd
  * text (free it), or NULL when out of memory or res has more than 64 columns. */
-char *rq_json_rows(const PGresult *res);
+char *rq_json_rows(const PGresult *res) RQ_MUST_USE;
 
 #endif

@@ -154,7 +154,9 @@ static void worker_main(const struct rq_app *app, const struct rq_config *cfg, i
 	struct rq_arena *arena = rq_arena_new();
 	if (db == NULL || arena == NULL)
 		_exit(1);
-	rq_db_ensure(db); /* connect now; failure is retried per request */
+	/* connect now; a failure is logged by rq_db and retried per request */
+	if (rq_db_ensure(db) != 0)
+		rq_log_event("info", "worker started without a database connection", NULL);
 
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, listen_fd, 0);

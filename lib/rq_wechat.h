@@ -2,6 +2,8 @@
 #ifndef RQ_WECHAT_H
 #define RQ_WECHAT_H
 
+#include "rq_attr.h"
+
 #include <stddef.h>
 
 struct rq_config;
@@ -26,7 +28,7 @@ struct rq_wx_session {
  * "busy" answer with back-off (3 attempts). The session_key in the answer is discarded:
  * it never leaves this function. */
 enum rq_wx_status rq_wx_jscode2session(const struct rq_config *cfg, const char *code,
-				       struct rq_wx_session *out);
+				       struct rq_wx_session *out) RQ_MUST_USE;
 
 /* What became of one subscribe message. */
 enum rq_wx_send_status {
@@ -59,7 +61,7 @@ enum { RQ_WX_THING_MAX = 20 }; /* characters of a `thing` value */
  * `timeN` takes a timestamp "YYYY-MM-DD[T ]HH:MM..." (as PostgreSQL or RFC 3339 write it,
  * in the zone it is written in) to "YYYY-MM-DD HH:MM"; other types pass unchanged. Returns
  * 0, or -1 when a time is not a timestamp or the value does not fit into out. */
-int rq_wx_field_value(const char *key, const char *value, char *out, size_t cap);
+int rq_wx_field_value(const char *key, const char *value, char *out, size_t cap) RQ_MUST_USE;
 
 /* Sends a subscribe message (message/subscribe/send). The access token (cgi-bin/token) is
  * fetched on first use and kept in the process until 5 minutes before it expires; an
@@ -68,6 +70,6 @@ int rq_wx_field_value(const char *key, const char *value, char *out, size_t cap)
  * errcode and errmsg, the HTTP status or the network error, never the token or secret. */
 enum rq_wx_send_status rq_wx_subscribe_send(const struct rq_config *cfg,
 					    const struct rq_wx_message *m, char *detail,
-					    size_t cap);
+					    size_t cap) RQ_MUST_USE;
 
 #endif

@@ -13,6 +13,8 @@
 #ifndef RQ_ZIP_H
 #define RQ_ZIP_H
 
+#include "rq_attr.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -23,23 +25,21 @@ struct rq_zip;
 typedef int (*rq_zip_write_fn)(void *sink, const void *buf, size_t len);
 
 /* A sink for rq_zip_new(): sink is a FILE * open for writing. */
-int rq_zip_file_write(void *sink, const void *buf, size_t len);
+int rq_zip_file_write(void *sink, const void *buf, size_t len) RQ_MUST_USE;
 
 /* Starts an archive written to sink through write; every entry gets mtime (local time) as
  * its modification time. Returns NULL when memory is short. Free with rq_zip_free(). */
-struct rq_zip *rq_zip_new(rq_zip_write_fn write, void *sink, time_t mtime)
-    __attribute__((warn_unused_result));
+struct rq_zip *rq_zip_new(rq_zip_write_fn write, void *sink, time_t mtime) RQ_MUST_USE;
 
 /* Writes one entry: name (UTF-8, 1..1024 bytes, relative: no leading '/', no '\\', no ".."
  * component) holding the len bytes of data. Returns 0, or -1 when the name is refused,
  * memory is short or the sink failed; after a sink failure every later call fails too
  * (what was written stays written: the archive is then unusable without its directory). */
-int rq_zip_add(struct rq_zip *z, const char *name, const void *data, size_t len)
-    __attribute__((warn_unused_result));
+int rq_zip_add(struct rq_zip *z, const char *name, const void *data, size_t len) RQ_MUST_USE;
 
 /* Writes the central directory and the end records (ZIP64 ones when needed). Returns 0, or
  * -1 when the sink failed (or an earlier call did). Call once; add nothing after it. */
-int rq_zip_finish(struct rq_zip *z) __attribute__((warn_unused_result));
+int rq_zip_finish(struct rq_zip *z) RQ_MUST_USE;
 
 /* Entries added so far, and bytes written to the sink so far. */
 size_t rq_zip_entries(const struct rq_zip *z);

@@ -2,46 +2,52 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include "rq_attr.h"
+
 #include <libpq-fe.h>
 
 #include "rq_config.h"
 
-int cli_migrate(const struct rq_config *cfg, int argc, char **argv);
+int cli_migrate(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* Exits 3 when the username is taken (deploy/up relies on that to stay re-runnable). */
-int cli_user_add(const struct rq_config *cfg, int argc, char **argv);
-int cli_demo_load(const struct rq_config *cfg);
+int cli_user_add(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+int cli_demo_load(const struct rq_config *cfg) RQ_MUST_USE;
 /* ruqima codes issue|list|revoke|reissue|print (app/cli/codes.c). Exits 3 when issuing to an
  * enterprise that already has an active code. */
-int cli_codes(const struct rq_config *cfg, int argc, char **argv);
+int cli_codes(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima import enterprises FILE [--dry-run] [--strict] (app/cli/import.c). Exits 1 when
  * nothing was imported (refused file, --strict with a bad row, database error) or when a
  * dry run found a bad row. */
-int cli_import(const struct rq_config *cfg, int argc, char **argv);
+int cli_import(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima notify run [--once] [--limit N] (app/cli/notify.c): sends the outbox's
  * notifications as WeChat subscribe messages. */
-int cli_notify(const struct rq_config *cfg, int argc, char **argv);
+int cli_notify(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 
 /* Connects as the owner; prints the reason and returns NULL on failure. */
-PGconn *cli_connect_owner(const struct rq_config *cfg);
-/* Runs sql (no parameters); prints the error and returns -1 on failure. */
+PGconn *cli_connect_owner(const struct rq_config *cfg) RQ_MUST_USE;
+/* Runs sql (no parameters); prints the error and returns -1 on failure. Not RQ_MUST_USE
+ * yet: migrate.c still ignores it on ROLLBACK (cli_rollback is for that). */
 int cli_exec(PGconn *c, const char *sql);
+/* Rolls the transaction back; a failure is printed, and there is nothing more to undo. */
+void cli_rollback(PGconn *c);
 /* Sets the transaction-local actor context for a CLI write (inside BEGIN). */
-int cli_set_actor(PGconn *c, const char *what);
+int cli_set_actor(PGconn *c, const char *what) RQ_MUST_USE;
 
 /* The same over a reconnecting handle with prepared statements (lib/rq_db.h). */
 struct rq_db;
 struct rq_stmt;
 /* Connects as the owner; prints the reason and returns NULL on failure. Close with
  * rq_db_close(). */
-struct rq_db *cli_db_connect_owner(const struct rq_config *cfg, int statement_timeout_s);
+struct rq_db *cli_db_connect_owner(const struct rq_config *cfg,
+				   int statement_timeout_s) RQ_MUST_USE;
 /* BEGIN and the actor context; what becomes the audit rows' request id. Returns 0, or -1
  * after printing the error. */
-int cli_db_begin(struct rq_db *db, const char *what);
+int cli_db_begin(struct rq_db *db, const char *what) RQ_MUST_USE;
 /* ROLLBACK when a transaction is open. */
 void cli_db_rollback(struct rq_db *db);
 /* Runs st; on failure prints "could not <doing>: ..." and returns NULL. The result is the
  * caller's to PQclear. */
 PGresult *cli_db_run(struct rq_db *db, struct rq_stmt *st, const char *const *params,
-		     const char *doing);
+		     const char *doing) RQ_MUST_USE;
 
 #endif

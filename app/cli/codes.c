@@ -5,6 +5,7 @@
  * here only come first to say clearly why nothing was done. */
 #include "cli.h"
 
+#include "rq_buf.h"
 #include "rq_db.h"
 #include "rq_http.h"
 #include "rq_num.h"
@@ -538,61 +539,35 @@ enum {
 	PRINT_OUT_BUFFER = 1u << 20 /* stdio buffer of the ZIP output */
 };
 
-/* manifest.csv, built in memory (about 120 bytes a row) and written last. */
-struct manifest {
-	char *buf;
-	size_t len, cap;
-	bool failed;
-};
-
-static void manifest_put(struct manifest *m, const char *s, size_t n)
-{
-	if (m->failed)
-		return;
-	if (m->len + n > m->cap) {
-		size_t cap = m->cap == 0 ? 65536 : m->cap;
-		while (cap < m->len + n)
-			cap *= 2;
-		char *b = cap <= MANIFEST_MAX ? realloc(m->buf, cap) : NULL;
-		if (b == NULL) {
-			m->failed = true;
-			return;
-		}
-		m->buf = b;
-		m->cap = cap;
-	}
-	memcpy(m->buf + m->len, s, n);
-	m->len += n;
-}
-
 /* One CSV field (RFC 4180: quoted when it holds a comma, quote or line break) and then
  * sep. A field a spreadsheet would take for a formula (= + - @ first) gets a leading ', so
  * that opening the manifest in Excel cannot run anything. */
-static void manifest_field(struct manifest *m, const char *s, const char *sep)
+static void manifest_field(struct rq_buf *m, const char *s, const char *sep)
 {
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
-		manifest_put(m, "\"", 1);
+		rq_buf_add(m, "\"", 1);
 	if (s[0] != '\0' && strchr("=+-@", s[0]) != NULL)
-		manifest_put(m, "'", 1);
+		rq_buf_add(m, "'", 1);
 	for (const char *p = s; *p != '\0'; p++) {
-		manifest_put(m, p, 1);
+		rq_buf_add(m, p, 1);
 		if (*p == '"')
-			manifest_put(m, "\"", 1);
+			rq_buf_add(m, "\"", 1);
 	}
 	if (quote)
-		manifest_put(m, "\"", 1);
-	manifest_put(m, sep, strlen(sep));
+		rq_buf_add(m, "\"", 1);
+	rq_buf_add(m, sep, strlen(sep));
 }
 
-/* One `codes print`. */
+/* One `codes print`; manifest.csv is built in memory (about 120 bytes a row) and written
+ * last. */
 struct print_run {
 	const struct rq_config *cfg;
 	struct rq_db *db;
 	struct rq_zip *zip;
 	FILE *out;
 	bool out_is_file; /* a regular file: fsync'd before each COMMIT */
-	struct manifest manifest;
+	struct rq_buf manifest;
 	const char *what; /* the audit rows' request id */
 	long total;	  /* codes selected when the run started */
 	long done;	  /* codes printed and committed */
@@ -662,8 +637,8 @@ static int print_one(struct print_run *p, const PGresult *r, int row)
 	manifest_field(&p->manifest, name, ",");
 	manifest_field(&p->manifest, poster_file, ",");
 	manifest_field(&p->manifest, slip_file, "\r\n");
-	if (p->manifest.failed) {
-		fputs("ruqima: out of memory for the manifest\n", stderr);
+	if (!rq_buf_ok(&p->manifest)) {
+		fputs("ruqima: the manifest is past its size limit or out of memory\n", stderr);
 		goto out;
 	}
 	rc = 0;
@@ -742,6 +717,7 @@ static int print_zip(const struct rq_config *cfg, struct rq_db *db, const char *
 {
 	struct print_run p = {
 	    .cfg = cfg, .db = db, .out = out, .out_is_file = out_is_file, .what = what};
+	rq_buf_init(&p.manifest, MANIFEST_MAX);
 	int rc = -1;
 	*posters = 0;
 	if (check_county(db, county) != 0)
@@ -770,7 +746,7 @@ static int print_zip(const struct rq_config *cfg, struct rq_db *db, const char *
 	static const char header[] =
 	    "\xEF\xBB\xBF"
 	    "编号,统一社会信用代码或项目代码,企业名称,海报文件,激活码单文件\r\n";
-	manifest_put(&p.manifest, header, sizeof(header) - 1);
+	rq_buf_add(&p.manifest, header, sizeof(header) - 1);
 	if (p.total == 0)
 		fprintf(stderr,
 			"nothing to print: no %scode of %s (the ZIP holds only the "
@@ -785,8 +761,9 @@ static int print_zip(const struct rq_config *cfg, struct rq_db *db, const char *
 			p.done, p.total);
 		goto out;
 	}
-	if (p.manifest.failed ||
-	    rq_zip_add(p.zip, "manifest.csv", p.manifest.buf, p.manifest.len) != 0 ||
+	if (!rq_buf_ok(&p.manifest) ||
+	    rq_zip_add(p.zip, "manifest.csv", rq_buf_ptr(&p.manifest), rq_buf_len(&p.manifest)) !=
+		0 ||
 	    rq_zip_finish(p.zip) != 0 || print_flush(&p) != 0) {
 		fprintf(stderr,
 			"ruqima: could not finish the ZIP: %s (the %ld posters are "
@@ -802,7 +779,7 @@ static int print_zip(const struct rq_config *cfg, struct rq_db *db, const char *
 out:
 	*posters = p.done;
 	rq_zip_free(p.zip);
-	free(p.manifest.buf);
+	rq_buf_free(&p.manifest);
 	return rc;
 }
 

@@ -26,6 +26,12 @@ int cli_exec(PGconn *c, const char *sql)
 	return rc;
 }
 
+void cli_rollback(PGconn *c)
+{
+	if (cli_exec(c, "ROLLBACK") != 0)
+		return; /* printed; the server ends the transaction with the session anyway */
+}
+
 int cli_set_actor(PGconn *c, const char *what)
 {
 	/* Written directly rather than via rq.set_actor(): migrations run before it exists. */
@@ -89,7 +95,7 @@ int cli_db_begin(struct rq_db *db, const char *what)
 	if (c == NULL || cli_exec(c, "BEGIN") != 0)
 		return -1;
 	if (cli_set_actor(c, what) != 0) {
-		cli_exec(c, "ROLLBACK");
+		cli_rollback(c);
 		return -1;
 	}
 	return 0;
@@ -99,5 +105,5 @@ void cli_db_rollback(struct rq_db *db)
 {
 	PGconn *c = rq_db_conn(db);
 	if (c != NULL && PQtransactionStatus(c) != PQTRANS_IDLE)
-		cli_exec(c, "ROLLBACK");
+		cli_rollback(c);
 }

@@ -68,7 +68,7 @@ int cli_demo_load(const struct rq_config *cfg)
 		puts("demo data loaded (units, enterprises, accounts, codes)");
 		print_demo_codes(c, cfg);
 	} else
-		cli_exec(c, "ROLLBACK");
+		cli_rollback(c);
 	PQfinish(c);
 	return rc;
 }

@@ -114,7 +114,7 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 	switch (res) {
 	case RQ_IMPORT_OK:
 		if (dry_run) {
-			cli_exec(c, "ROLLBACK");
+			cli_rollback(c);
 			printf("dry run of %s (%s, %zu rows): would insert %zu, update %zu; "
 			       "unchanged %zu, rejected %zu; nothing was changed\n",
 			       path, imp->encoding, n.rows, n.inserted, n.updated, n.unchanged,
@@ -131,7 +131,7 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 		rc = 0;
 		break;
 	case RQ_IMPORT_REFUSED:
-		cli_exec(c, "ROLLBACK");
+		cli_rollback(c);
 		printf("refused (--strict): %zu of %zu rows rejected; nothing was imported\n",
 		       n.rejected, n.rows);
 		break;

@@ -6,6 +6,8 @@
 #ifndef EVALUATION_VISITS_H
 #define EVALUATION_VISITS_H
 
+#include "rq_attr.h"
+
 #include <libpq-fe.h>
 
 #include "rq_router.h"

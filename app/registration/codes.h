@@ -4,6 +4,7 @@
 #ifndef REGISTRATION_CODES_H
 #define REGISTRATION_CODES_H
 
+#include "rq_attr.h"
 #include "rq_router.h"
 
 /* An active code and the public facts of its enterprise; strings live in the request's
@@ -27,7 +28,7 @@ extern const struct rq_not_found registration_code_unknown;
  * 404 code-unknown (no such token, or not a token's shape: no query is made then),
  * 410 code-revoked (with revoked_at, never the reason), 503 when the database is down. */
 int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char *token,
-			   struct registration_code *out);
+			   struct registration_code *out) RQ_MUST_USE;
 
 /* GET /api/v1/registration/codes/{token}: 200 with the code and its enterprise's public
  * facts (name, county, business status; no credit code, legal representative or address),

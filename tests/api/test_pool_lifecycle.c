@@ -108,19 +108,24 @@ static int log_count(const struct pool *p, const char *needle)
 	return n;
 }
 
-/* Fails the test with the first line of the pool's log that contains needle, if any. */
+/* Fails the test with the first line of the pool's log that contains needle, if any, and
+ * when the log is missing or cannot be read to its end (an unread log proves nothing). */
 static void assert_no_log_line(const struct pool *p, const char *needle, const char *why)
 {
 	FILE *f = fopen(p->log, "r");
 	if (f == NULL)
-		return;
+		fail_msg("%s, but the pool's log %s cannot be opened: %s", why, p->log,
+			 strerror(errno));
 	char line[8192];
 	int found = 0;
 	while (!found && fgets(line, sizeof(line), f) != NULL)
 		found = strstr(line, needle) != NULL;
+	int unread = ferror(f);
 	fclose(f);
 	if (found)
 		fail_msg("%s, but the pool's log has: %s", why, line);
+	if (unread)
+		fail_msg("%s, but the pool's log %s could not be read to its end", why, p->log);
 }
 
 /* Copies the pool's log to stderr (the temp directory goes away with the test). */

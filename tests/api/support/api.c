@@ -26,8 +26,10 @@ void api_init(void)
 	}
 	/* The stack file names the stack's env file: load it for DSNs and settings. */
 	const char *env = getenv("RUQIMA_ENV_FILE");
-	if (env != NULL)
-		rq_config_read_env_file(env);
+	if (env != NULL && rq_config_read_env_file(env) != 0) {
+		fprintf(stderr, "api tests: the stack's env file %s is unreadable\n", env);
+		exit(1);
+	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 

@@ -1,6 +1,6 @@
 /* Helpers for the tests of 公务入企码 (tests/api/test_codes_*.c): enterprises made directly
  * in the database as the owner (with an actor context, so they are audited like any
- * write), valid credit codes, and runs of the CLI (build/ruqima) against the test stack. */
+ * write), valid credit codes, and runs of the build's CLI (ruqima) against the test stack. */
 #ifndef CODES_SUPPORT_H
 #define CODES_SUPPORT_H
 
@@ -36,7 +36,7 @@ struct ct_run {
 	char *out;  /* stdout (malloc'd) */
 	char *err;  /* stderr (malloc'd) */
 };
-/* Runs build/ruqima with args (NULL-terminated, each passed as one argument) against the
+/* Runs the build's ruqima with args (NULL-terminated, each passed as one argument) against the
  * stack's env file. Free with ct_run_free(). */
 void ct_cli(struct ct_run *r, const char *const *args);
 void ct_run_free(struct ct_run *r);
