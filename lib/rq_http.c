@@ -248,11 +248,6 @@ void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, cons
 	rq_resp_json(req, resp, status, p);
 }
 
-void rq_problem_not_found(struct rq_req *req, struct rq_resp *resp, const struct rq_not_found *nf)
-{
-	rq_problem(req, resp, 404, nf->slug, nf->title, nf->detail);
-}
-
 void rq_problem_internal(struct rq_req *req, struct rq_resp *resp, const char *why)
 {
 	rq_problem(req, resp, 500, "internal", "Internal error",

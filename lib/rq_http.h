@@ -112,13 +112,6 @@ void rq_problem_errors(struct rq_req *req, struct rq_resp *resp, int status, con
 /* 400 with a single {field, message}: malformed input in one field. */
 void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, const char *field,
 		      const char *message);
-/* The 404 a handler answers for a path parameter that names nothing it may see; a
- * malformed value gets it too, before the handler runs (struct rq_param's unknown). */
-struct rq_not_found {
-	const char *slug, *title, *detail;
-};
-/* Answers 404 as nf says. */
-void rq_problem_not_found(struct rq_req *req, struct rq_resp *resp, const struct rq_not_found *nf);
 /* 500 with a fixed detail for the client; why (if not NULL) goes to the log only. */
 void rq_problem_internal(struct rq_req *req, struct rq_resp *resp, const char *why);
 /* 503 with Retry-After: the database cannot be reached right now. */

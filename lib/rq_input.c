@@ -1,5 +1,7 @@
 #include "rq_input.h"
 
+#include "rq_outcome.h"
+
 #include "rq_num.h"
 
 #include <stdint.h>
@@ -225,8 +227,7 @@ int rq_input_check(struct rq_req *req, struct rq_resp *resp)
 			if (req->in[i] == NULL) {
 				cJSON *errors = rq_errors_new();
 				rq_errors_add(errors, p->name, message);
-				rq_problem_errors(req, resp, 404, p->unknown->slug,
-						  p->unknown->title, p->unknown->detail, errors);
+				rq_outcome_refuse(req, resp, p->unknown, NULL, errors);
 				return -1;
 			}
 			continue;

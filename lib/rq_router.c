@@ -1,5 +1,7 @@
 #include "rq_router.h"
 
+#include "rq_outcome.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,9 +91,10 @@ static bool route_wrong(const struct rq_route *r, char *buf, size_t size)
 		char name[64];
 		snprintf(name, sizeof(name), "%.*s", e != NULL ? (int)(e - b - 1) : 0, b + 1);
 		const struct rq_param *p = rq_route_input(r, name, NULL);
-		if (p == NULL || p->in != RQ_IN_PATH || p->unknown == NULL) {
+		if (p == NULL || p->in != RQ_IN_PATH || !rq_outcome_known(p->unknown)) {
 			snprintf(buf, size,
-				 "%s %s: {%s} is not declared (RQ_PATH_ID, with its 404)",
+				 "%s %s: {%s} is not declared (RQ_PATH_ID, with its 404 refusal"
+				 " of lib/rq_outcome.c)",
 				 r->method, r->pattern, name);
 			return true;
 		}

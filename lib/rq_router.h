@@ -32,7 +32,8 @@ struct rq_handler_site {
  * parameters. rq_app checks them before the handler runs; the handler reads them checked
  * and typed (rq_req_param, rq_req_param_id, rq_req_arg, rq_req_arg_true). A bad query
  * parameter is 400 naming it (errors: [{field, message}]); a malformed path parameter is
- * its route's 404 (param->unknown), naming it. Query parameters not declared are ignored. */
+ * its route's 404 refusal (param->unknown), naming it. Query parameters not declared are ignored.
+ */
 enum rq_param_in {
 	RQ_IN_QUERY,
 	RQ_IN_PATH,
@@ -53,14 +54,14 @@ struct rq_param {
 	const char *name; /* NULL ends a list */
 	enum rq_param_in in;
 	enum rq_param_type type;
-	const char *const *values;	    /* RQ_PARAM_ENUM: NULL-terminated */
-	int64_t min, max;		    /* RQ_PARAM_INT */
-	const char *dflt;		    /* query: the value when absent or empty */
-	const char *message;		    /* query: the 400's message, when not the type's */
-	const struct rq_not_found *unknown; /* path: the 404 of a malformed value */
+	const char *const *values; /* RQ_PARAM_ENUM: NULL-terminated */
+	int64_t min, max;	   /* RQ_PARAM_INT */
+	const char *dflt;	   /* query: the value when absent or empty */
+	const char *message;	   /* query: the 400's message, when not the type's */
+	const char *unknown;	   /* path: the refusal (lib/rq_outcome.c) of a malformed value */
 };
 
-/* A route's inputs, written in its row: RQ_INPUTS(RQ_PATH_ID("id", &no_visit), ...). */
+/* A route's inputs, written in its row: RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"), ...). */
 #define RQ_INPUTS(...) ((const struct rq_param[]){__VA_ARGS__, {.name = NULL}})
 #define RQ_PATH_ID(n, nf)                                                                          \
 	{                                                                                          \

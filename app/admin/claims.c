@@ -1,5 +1,6 @@
 #include "claims.h"
 
+#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_page.h"
@@ -9,7 +10,6 @@
 #include <string.h>
 
 const char *const admin_claim_statuses[] = {"pending", "approved", "rejected", NULL};
-const struct rq_not_found admin_claim_unknown = {"not-found", "Not found", "no such claim"};
 
 /* RLS (claim_requests_app_read) keeps a county admin to their county's claims. */
 static struct rq_stmt st_claims_list =
@@ -31,8 +31,7 @@ static struct rq_stmt st_claim_one =
 	    " WHERE r.id = $1::bigint",
 	    1);
 static struct rq_stmt st_claim_decide =
-    RQ_STMT("admin_claims_decide",
-	    "SELECT outcome, id FROM rq.claim_decide($1::bigint, $2::boolean, $3)", 3);
+    RQ_STMT("admin_claims_decide", "SELECT * FROM rq.claim_decide($1::bigint, $2::boolean, $3)", 3);
 
 static cJSON *claim_json(const PGresult *res, int row)
 {
@@ -68,28 +67,8 @@ static void decide(struct rq_req *req, struct rq_resp *resp, bool approve, const
 {
 	const char *id = rq_req_param(req, "id");
 	const char *params[] = {id, approve ? "true" : "false", reason};
-	PGresult *res = rq_sql(req, &st_claim_decide, params);
-	if (!rq_sql_one(req, resp, res))
+	if (rq_outcome_row(req, resp, rq_sql(req, &st_claim_decide, params), NULL, NULL) < 0)
 		return;
-	const char *outcome = rq_sql_val(res, 0, "outcome");
-	if (outcome == NULL) {
-		rq_problem_internal(req, resp, "rq.claim_decide returned no outcome");
-		return;
-	}
-	if (strcmp(outcome, "not-found") == 0) {
-		rq_problem_not_found(req, resp, &admin_claim_unknown);
-		return;
-	}
-	if (strcmp(outcome, "not-pending") == 0) {
-		rq_problem(req, resp, 409, "claim-decided", "Claim decided",
-			   "the claim was approved or rejected already");
-		return;
-	}
-	if (strcmp(outcome, "not-active") == 0) {
-		rq_problem(req, resp, 422, "enterprise-not-active", "Enterprise not active",
-			   "the enterprise is no longer in normal operation");
-		return;
-	}
 	const char *p1[] = {id};
 	PGresult *one = rq_sql(req, &st_claim_one, p1);
 	if (!rq_sql_ok(one)) {
@@ -97,7 +76,7 @@ static void decide(struct rq_req *req, struct rq_resp *resp, bool approve, const
 		return;
 	}
 	if (PQntuples(one) != 1) {
-		rq_problem_not_found(req, resp, &admin_claim_unknown);
+		rq_outcome_refuse(req, resp, "claim-unknown", NULL, NULL);
 		return;
 	}
 	rq_resp_json(req, resp, 200, claim_json(one, 0));

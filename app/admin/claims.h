@@ -9,7 +9,6 @@
 
 /* The values of the list's ?status= (NULL-terminated), and the 404 of a claim. */
 extern const char *const admin_claim_statuses[];
-extern const struct rq_not_found admin_claim_unknown;
 
 /* GET /api/v1/admin/claims?status=pending|approved|rejected&after=&limit=: keyset by id,
  * oldest first. Raises 400 for a bad status, after or limit. */

@@ -1,5 +1,6 @@
 #include "codes.h"
 
+#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_page.h"
@@ -8,7 +9,6 @@
 #include <string.h>
 
 const char *const admin_code_statuses[] = {"active", "revoked", "all", NULL};
-const struct rq_not_found admin_print_job_unknown = {"not-found", "Not found", "no such print job"};
 
 /* rq.codes has no row-level security of its own; the join with rq.enterprises (policy
  * enterprises_app_read of 0009) keeps a county admin to their county. */
@@ -130,7 +130,7 @@ static PGresult *path_job(struct rq_req *req, struct rq_resp *resp)
 		return NULL;
 	}
 	if (PQntuples(res) != 1) {
-		rq_problem_not_found(req, resp, &admin_print_job_unknown);
+		rq_outcome_refuse(req, resp, "print-job-unknown", NULL, NULL);
 		return NULL;
 	}
 	return res;

@@ -8,7 +8,6 @@
 
 /* The values of the list's ?status= (NULL-terminated), and the 404 of a print job. */
 extern const char *const admin_code_statuses[];
-extern const struct rq_not_found admin_print_job_unknown;
 
 /* GET /api/v1/admin/codes?county=&status=active|revoked|all&after=&limit=: keyset-paginated
  * by code id. A county admin sees their county only (403 when asking for another). Raises

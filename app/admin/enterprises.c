@@ -1,5 +1,6 @@
 #include "enterprises.h"
 
+#include "rq_outcome.h"
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_import.h"
@@ -13,9 +14,6 @@
 #define ENTERPRISE_COLUMNS                                                                         \
 	"id, uscc, project_code, name, legal_rep, address, county_code, industry,"                 \
 	" business_status, latitude, longitude, name_verified, updated_at"
-
-const struct rq_not_found admin_enterprise_unknown = {"not-found", "Not found",
-						      "no such enterprise"};
 
 /* Every statement also filters by the county admin's county ($n, NULL for the other roles),
  * on top of the row-level security policies of migration 0009. */
@@ -205,7 +203,7 @@ static void answer_row(struct rq_req *req, struct rq_resp *resp, PGresult *res)
 	}
 	if (PQntuples(res) == 0) {
 		/* Another county's enterprise is answered exactly like a missing one. */
-		rq_problem_not_found(req, resp, &admin_enterprise_unknown);
+		rq_outcome_refuse(req, resp, "enterprise-unknown", NULL, NULL);
 		return;
 	}
 	rq_resp_json(req, resp, 200, enterprise_json(res, 0));

@@ -5,9 +5,6 @@
 
 #include "rq_router.h"
 
-/* The 404 of an enterprise outside the admin's county (or that does not exist). */
-extern const struct rq_not_found admin_enterprise_unknown;
-
 /* POST /api/v1/admin/enterprises/import?dry_run=&strict= with a text/csv body (UTF-8 with
  * or without BOM, or GB18030/GBK): 200 {dry_run, encoding, rows, inserted, updated,
  * unchanged, rejected: [{line, field, message}]}. Raises 415 for another media type, 400

@@ -1,6 +1,7 @@
 #include "enterprises_code.h"
 
 #include "enterprises.h"
+#include "rq_outcome.h"
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_input.h"
@@ -52,7 +53,7 @@ static void answer_issue(struct rq_req *req, struct rq_resp *resp, PGresult *res
 		return;
 	}
 	if (strcmp(outcome, "not-found") == 0) {
-		rq_problem_not_found(req, resp, &admin_enterprise_unknown);
+		rq_outcome_refuse(req, resp, "enterprise-unknown", NULL, NULL);
 		return;
 	}
 	if (strcmp(outcome, "not-normal") == 0) {
@@ -126,7 +127,7 @@ RQ_HANDLER(admin_enterprises_code_revoke)
 		return;
 	}
 	if (strcmp(outcome, "not-found") == 0) {
-		rq_problem_not_found(req, resp, &admin_enterprise_unknown);
+		rq_outcome_refuse(req, resp, "enterprise-unknown", NULL, NULL);
 		return;
 	}
 	if (strcmp(outcome, "no-code") == 0) {

@@ -1,5 +1,6 @@
 #include "officials.h"
 
+#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_page.h"
@@ -7,8 +8,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-const struct rq_not_found admin_official_unknown = {"not-found", "Not found", "no such official"};
 
 /* RLS (official_profiles_app_read) keeps a unit admin to their unit's officials and a
  * county admin to those of units in their county. */
@@ -70,7 +69,7 @@ static PGresult *visible(struct rq_req *req, struct rq_resp *resp, const char *i
 		return NULL;
 	}
 	if (PQntuples(res) == 0) {
-		rq_problem_not_found(req, resp, &admin_official_unknown);
+		rq_outcome_refuse(req, resp, "official-unknown", NULL, NULL);
 		return NULL;
 	}
 	return res;
@@ -88,7 +87,7 @@ RQ_HANDLER(admin_officials_verify)
 		return;
 	}
 	if (strcmp(rq_sql_val(res, 0, "found"), "t") != 0) {
-		rq_problem_not_found(req, resp, &admin_official_unknown);
+		rq_outcome_refuse(req, resp, "official-unknown", NULL, NULL);
 		return;
 	}
 	res = visible(req, resp, id);

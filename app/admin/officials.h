@@ -5,9 +5,6 @@
 
 #include "rq_router.h"
 
-/* The 404 of an official's profile the admin may not see (or that does not exist). */
-extern const struct rq_not_found admin_official_unknown;
-
 /* GET /api/v1/admin/officials?unit_id=&verified=&after=&limit=: keyset-paged by account
  * id. Raises 400 naming a malformed query parameter. */
 RQ_HANDLER_DECL(admin_officials_list);

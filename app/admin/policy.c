@@ -1,5 +1,6 @@
 #include "policy.h"
 
+#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_num.h"
@@ -7,10 +8,6 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
-
-const struct rq_not_found admin_policy_key_unknown = {"not-found", "Not found",
-						      "no such policy key"};
-const struct rq_not_found admin_policy_unit_unknown = {"not-found", "Not found", "no such unit"};
 
 static struct rq_stmt st_items =
     RQ_STMT("admin_policy_items",
@@ -117,7 +114,7 @@ static PGresult *policy_row(struct rq_req *req, struct rq_resp *resp)
 		return NULL;
 	}
 	if (PQntuples(res) == 0) {
-		rq_problem_not_found(req, resp, &admin_policy_key_unknown);
+		rq_outcome_refuse(req, resp, "policy-key-unknown", NULL, NULL);
 		return NULL;
 	}
 	return res;
@@ -175,9 +172,9 @@ static bool policy_set(struct rq_req *req, struct rq_resp *resp, const PGresult 
 	} else if (strcmp(outcome, "ok") == 0) {
 		return true;
 	} else if (strcmp(outcome, "unknown-key") == 0) {
-		rq_problem_not_found(req, resp, &admin_policy_key_unknown);
+		rq_outcome_refuse(req, resp, "policy-key-unknown", NULL, NULL);
 	} else if (strcmp(outcome, "unknown-unit") == 0) {
-		rq_problem_not_found(req, resp, &admin_policy_unit_unknown);
+		rq_outcome_refuse(req, resp, "unit-unknown", NULL, NULL);
 	} else if (strcmp(outcome, "out-of-range") == 0) {
 		value_invalid(req, resp, pol, unit != NULL, false);
 	} else if (strcmp(outcome, "not-overridable") == 0) {

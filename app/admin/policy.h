@@ -5,10 +5,6 @@
 
 #include "rq_router.h"
 
-/* The 404s of a policy key and of a unit. */
-extern const struct rq_not_found admin_policy_key_unknown;
-extern const struct rq_not_found admin_policy_unit_unknown;
-
 /* GET /api/v1/admin/policy: {items: [every threshold], overrides: [every per-unit value]}. */
 RQ_HANDLER_DECL(admin_policy_get);
 /* PUT /api/v1/admin/policy/{key} {value}: 200 with the item. Raises 404 for an unknown key,

@@ -29,7 +29,7 @@ static const char *const official_readers[] = {"unit_admin", "county_admin", "ci
 static const char *const official_verifiers[] = {"unit_admin", "city_admin", NULL};
 
 /* the {id} of the enterprise routes (its name and its code) */
-#define ENTERPRISE_ID RQ_INPUTS(RQ_PATH_ID("id", &admin_enterprise_unknown))
+#define ENTERPRISE_ID RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"))
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
@@ -55,9 +55,9 @@ static const struct rq_route routes[] = {
     RQ_ROUTE("GET", "/api/v1/admin/claims", admin_claims_list, RQ_AUTH_ADMIN, 0, claim_deciders,
 	     RQ_INPUTS(RQ_QUERY_ENUM("status", admin_claim_statuses, "pending"), RQ_QUERY_PAGE)),
     RQ_ROUTE("POST", "/api/v1/admin/claims/{id}/approve", admin_claims_approve, RQ_AUTH_ADMIN, 0,
-	     claim_deciders, RQ_INPUTS(RQ_PATH_ID("id", &admin_claim_unknown))),
+	     claim_deciders, RQ_INPUTS(RQ_PATH_ID("id", "claim-unknown"))),
     RQ_ROUTE("POST", "/api/v1/admin/claims/{id}/reject", admin_claims_reject, RQ_AUTH_ADMIN,
-	     RQ_ROUTE_JSON, claim_deciders, RQ_INPUTS(RQ_PATH_ID("id", &admin_claim_unknown))),
+	     RQ_ROUTE_JSON, claim_deciders, RQ_INPUTS(RQ_PATH_ID("id", "claim-unknown"))),
     RQ_ROUTE("GET", "/api/v1/admin/codes", admin_codes_list, RQ_AUTH_ADMIN, 0, register_readers,
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("status", admin_code_statuses, "active"),
 		       RQ_QUERY("county", RQ_PARAM_REGION))),
@@ -70,25 +70,24 @@ static const struct rq_route routes[] = {
     RQ_ROUTE("POST", "/api/v1/admin/codes/print-jobs", admin_codes_print_job_create, RQ_AUTH_ADMIN,
 	     RQ_ROUTE_JSON, code_managers, NULL),
     RQ_ROUTE("GET", "/api/v1/admin/codes/print-jobs/{id}", admin_codes_print_job_get, RQ_AUTH_ADMIN,
-	     0, code_managers, RQ_INPUTS(RQ_PATH_ID("id", &admin_print_job_unknown))),
+	     0, code_managers, RQ_INPUTS(RQ_PATH_ID("id", "print-job-unknown"))),
     RQ_ROUTE("GET", "/api/v1/admin/codes/print-jobs/{id}/download", admin_codes_print_job_download,
-	     RQ_AUTH_ADMIN, 0, code_managers,
-	     RQ_INPUTS(RQ_PATH_ID("id", &admin_print_job_unknown))),
+	     RQ_AUTH_ADMIN, 0, code_managers, RQ_INPUTS(RQ_PATH_ID("id", "print-job-unknown"))),
     RQ_ROUTE("GET", "/api/v1/admin/officials", admin_officials_list, RQ_AUTH_ADMIN, 0,
 	     official_readers,
 	     RQ_INPUTS(RQ_QUERY_MSG("unit_id", RQ_PARAM_ID, "must be a unit id"),
 		       RQ_QUERY("verified", RQ_PARAM_BOOL), RQ_QUERY_PAGE)),
     RQ_ROUTE("POST", "/api/v1/admin/officials/{id}/verify", admin_officials_verify, RQ_AUTH_ADMIN,
-	     0, official_verifiers, RQ_INPUTS(RQ_PATH_ID("id", &admin_official_unknown))),
+	     0, official_verifiers, RQ_INPUTS(RQ_PATH_ID("id", "official-unknown"))),
     /* the visit rules: every portal role reads them, the city admin changes them (checked
      * again in rq.policy_set) */
     RQ_ROUTE("GET", "/api/v1/admin/policy", admin_policy_get, RQ_AUTH_ADMIN, 0, NULL, NULL),
     RQ_ROUTE("PUT", "/api/v1/admin/policy/{key}", admin_policy_put, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
-	     city_admin_only, RQ_INPUTS(RQ_PATH("key", RQ_PARAM_KEY, &admin_policy_key_unknown))),
+	     city_admin_only, RQ_INPUTS(RQ_PATH("key", RQ_PARAM_KEY, "policy-key-unknown"))),
     RQ_ROUTE("PUT", "/api/v1/admin/policy/{key}/units/{unit_id}", admin_policy_put_unit,
 	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, city_admin_only,
-	     RQ_INPUTS(RQ_PATH_ID("unit_id", &admin_policy_unit_unknown),
-		       RQ_PATH("key", RQ_PARAM_KEY, &admin_policy_key_unknown))),
+	     RQ_INPUTS(RQ_PATH_ID("unit_id", "unit-unknown"),
+		       RQ_PATH("key", RQ_PARAM_KEY, "policy-key-unknown"))),
 };
 
 const struct rq_app admin_app = {"admin", routes, sizeof(routes) / sizeof(routes[0])};

@@ -7,8 +7,9 @@
  *    running on a database that has applied version NNNN - 1 (the release before it).
  * 2. The definition files listed in migrations/definitions (functions, views, triggers,
  *    policies, grants; paths relative to the repository root), in the listed order, each
- *    re-applied whenever its checksum differs from the one recorded: they are written to be
- *    idempotent (CREATE OR REPLACE, DROP ... IF EXISTS).
+ *    re-applied whenever its checksum differs from the one recorded, and all of them after a
+ *    numbered migration ran (it may have dropped or changed what they define): they are
+ *    written to be idempotent (CREATE OR REPLACE, DROP ... IF EXISTS).
  * Either everything is applied or nothing is. */
 #include "cli.h"
 
@@ -344,7 +345,9 @@ static int step_definition(PGconn *c, struct plan *p, const struct sql_file *d)
 	char *sql = join_path(path, sizeof(path), p->root, d->name) == 0 ? read_file(path) : NULL;
 	if (sql == NULL)
 		return -1;
-	int changed = definition_changed(c, d, sql), rc = 0;
+	/* after a numbered migration every file is applied again: it may have dropped an
+	 * object of theirs (a function whose result type changes) */
+	int changed = p->applied > 0 ? 1 : definition_changed(c, d, sql), rc = 0;
 	if (changed < 0) {
 		rc = -1;
 	} else if (p->status_only) {

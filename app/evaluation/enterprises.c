@@ -1,5 +1,6 @@
 #include "enterprises.h"
 
+#include "rq_outcome.h"
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_input.h"
@@ -10,9 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const struct rq_not_found evaluation_enterprise_unknown = {"not-found", "Not found",
-							   "you do not manage this enterprise"};
 
 static struct rq_stmt st_claim =
     RQ_STMT("evaluation_manager_claim",
@@ -231,7 +229,7 @@ static void bound_action(struct rq_req *req, struct rq_resp *resp, struct rq_stm
 	}
 	const char *ok = rq_sql_val(res, 0, "ok");
 	if (ok == NULL || strcmp(ok, "t") != 0) {
-		rq_problem_not_found(req, resp, &evaluation_enterprise_unknown);
+		rq_outcome_refuse(req, resp, "enterprise-not-managed", NULL, NULL);
 		return;
 	}
 	evaluation_enterprises_list(req, resp);
@@ -261,7 +259,7 @@ RQ_HANDLER(evaluation_enterprises_poster)
 		return;
 	}
 	if (PQntuples(res) != 1) {
-		rq_problem_not_found(req, resp, &evaluation_enterprise_unknown);
+		rq_outcome_refuse(req, resp, "enterprise-not-managed", NULL, NULL);
 		return;
 	}
 	const char *token = rq_sql_val(res, 0, "token");

@@ -7,9 +7,6 @@
 
 #include "rq_router.h"
 
-/* The 404 of an enterprise the account does not manage now (or that does not exist). */
-extern const struct rq_not_found evaluation_enterprise_unknown;
-
 /* POST /api/v1/evaluation/enterprises/claim {token?, uscc, legal_rep, name, phone,
  * activation_code?}: 201 with the binding (activation code accepted) or 202 with the
  * pending claim request. Raises 422 on bad fields or an enterprise out of normal operation

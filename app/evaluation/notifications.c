@@ -1,5 +1,6 @@
 #include "notifications.h"
 
+#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_page.h"
@@ -10,9 +11,6 @@
 	"jsonb_build_object('id', o.id::text, 'kind', o.kind, 'visit_id', o.visit_id::text,"       \
 	" 'enterprise_id', o.enterprise_id::text, 'payload', o.payload,"                           \
 	" 'created_at', o.created_at, 'read', o.read_at IS NOT NULL, 'read_at', o.read_at)"
-
-const struct rq_not_found evaluation_notification_unknown = {
-    "notification-unknown", "Notification unknown", "there is no such notification of yours"};
 
 /* Row-level security shows the recipient only their own; the WHERE says the same. */
 static struct rq_stmt st_list =
@@ -53,7 +51,7 @@ RQ_HANDLER(evaluation_notifications_read)
 		return;
 	const char *ok = rq_sql_val(res, 0, "ok");
 	if (ok == NULL || strcmp(ok, "t") != 0) {
-		rq_problem_not_found(req, resp, &evaluation_notification_unknown);
+		rq_outcome_refuse(req, resp, "notification-unknown", NULL, NULL);
 		return;
 	}
 	res = rq_sql(req, &st_one, params);

@@ -6,9 +6,6 @@
 
 #include "rq_router.h"
 
-/* The 404 of a notification that is not the account's. */
-extern const struct rq_not_found evaluation_notification_unknown;
-
 /* GET /api/v1/evaluation/notifications?limit=&after=&unread=true|false: newest first,
  * keyset-paged; each {id, kind, visit_id, enterprise_id, payload, created_at, read,
  * read_at}. Raises 400 naming a malformed parameter. */

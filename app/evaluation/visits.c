@@ -1,5 +1,6 @@
 #include "visits.h"
 
+#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_page.h"
@@ -45,8 +46,6 @@ const char *const evaluation_visit_statuses[] = {"registered", "confirmed", "dis
 						 NULL};
 const char *const evaluation_visit_confirmations[] = {"pending", "confirmed", "disputed", NULL};
 const char *const evaluation_activity_types[] = {"visit", "research", "inspection", NULL};
-const struct rq_not_found evaluation_visit_unknown = {
-    "visit-unknown", "Visit unknown", "there is no such visit to an enterprise you manage"};
 static const char *const dispute_categories[] = {"wrong_people", "wrong_matter", "never_came",
 						 "other", NULL};
 
@@ -58,7 +57,7 @@ void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const ch
 		return;
 	cJSON *detail = rq_sql_json(res, 0, "detail");
 	if (detail == NULL) {
-		rq_problem_not_found(req, resp, &evaluation_visit_unknown);
+		rq_outcome_refuse(req, resp, "enterprise-visit-unknown", NULL, NULL);
 		return;
 	}
 	rq_resp_json(req, resp, status, detail);
@@ -117,7 +116,7 @@ static void answer(struct rq_req *req, struct rq_resp *resp, const char *id, con
 	else if (strcmp(outcome, "ok") == 0)
 		evaluation_visit_respond(req, resp, id, 200);
 	else if (strcmp(outcome, "not-found") == 0)
-		rq_problem_not_found(req, resp, &evaluation_visit_unknown);
+		rq_outcome_refuse(req, resp, "enterprise-visit-unknown", NULL, NULL);
 	else if (strcmp(outcome, "already-answered") == 0)
 		rq_problem(req, resp, 409, "already-answered", "Already answered",
 			   "该次入企已确认或已提出异议，不能再更改");

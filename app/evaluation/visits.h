@@ -16,8 +16,6 @@
 extern const char *const evaluation_visit_statuses[];
 extern const char *const evaluation_visit_confirmations[];
 extern const char *const evaluation_activity_types[];
-/* The 404 of a visit that is not to an enterprise the account manages now. */
-extern const struct rq_not_found evaluation_visit_unknown;
 
 /* GET /api/v1/evaluation/visits?limit=&after=&status=&confirmation=&activity_type=&from=
  * &to=&unit_id=: the visits to the current enterprise (accounts.current_enterprise_id),

@@ -1,5 +1,6 @@
 #include "visits_rating.h"
 
+#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
 #include "visits.h"
@@ -67,7 +68,7 @@ static void rate(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, i
 		return;
 	}
 	if (strcmp(outcome, "not-found") == 0) {
-		rq_problem_not_found(req, resp, &evaluation_visit_unknown);
+		rq_outcome_refuse(req, resp, "enterprise-visit-unknown", NULL, NULL);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)

@@ -1,5 +1,6 @@
 #include "attachments.h"
 
+#include "rq_outcome.h"
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_image.h"
@@ -24,9 +25,6 @@ static struct rq_stmt st_add =
 static struct rq_stmt st_get =
     RQ_STMT("registration_attachment_get",
 	    "SELECT sha256, content_type FROM rq.attachments WHERE id = $1::bigint", 1);
-
-const struct rq_not_found registration_attachment_unknown = {"not-found", "Not found",
-							     "no such attachment"};
 
 /* Photos may be cached by the device that was allowed to fetch them, never by a proxy. */
 static const char ATTACHMENT_CACHE_CONTROL[] = "private, max-age=3600";
@@ -198,7 +196,7 @@ RQ_HANDLER(registration_attachments_get)
 		return;
 	}
 	if (PQntuples(res) != 1) {
-		rq_problem_not_found(req, resp, &registration_attachment_unknown);
+		rq_outcome_refuse(req, resp, "attachment-unknown", NULL, NULL);
 		return;
 	}
 	/* sha256 is 64 hex digits and content_type one of two by the table's CHECKs */

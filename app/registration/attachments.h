@@ -5,9 +5,6 @@
 
 #include "rq_router.h"
 
-/* The 404 of an attachment the actor may not see (or that does not exist). */
-extern const struct rq_not_found registration_attachment_unknown;
-
 /* POST /api/v1/registration/attachments: the body is the photo itself. Its type comes from
  * the bytes (JPEG or PNG); Content-Type must be image/jpeg, image/png or
  * application/octet-stream, and a declared image type must match the bytes. The file goes to

@@ -1,5 +1,6 @@
 #include "codes.h"
 
+#include "rq_outcome.h"
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_input.h"
@@ -20,9 +21,6 @@ static struct rq_stmt st_code_by_token =
 	    " FROM rq.codes c JOIN rq.enterprises e ON e.id = c.enterprise_id"
 	    " JOIN rq.regions r ON r.code = e.county_code WHERE c.token = $1",
 	    1);
-
-const struct rq_not_found registration_code_unknown = {
-    "code-unknown", "Unknown code", "no 公务入企码 has this token; scan the code again"};
 
 /* 410 with the date of revocation as an extension member. The reason stays internal: it
  * may say "poster leaked" or name the registry status. */
@@ -52,7 +50,7 @@ int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char 
 			   struct registration_code *out)
 {
 	if (!rq_input_token(token)) {
-		rq_problem_not_found(req, resp, &registration_code_unknown);
+		rq_outcome_refuse(req, resp, "code-unknown", NULL, NULL);
 		return -1;
 	}
 	const char *params[] = {token};
@@ -62,7 +60,7 @@ int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char 
 		return -1;
 	}
 	if (PQntuples(res) == 0) {
-		rq_problem_not_found(req, resp, &registration_code_unknown);
+		rq_outcome_refuse(req, resp, "code-unknown", NULL, NULL);
 		return -1;
 	}
 	if (strcmp(rq_sql_val(res, 0, "status"), "active") != 0) {

@@ -21,9 +21,6 @@ struct registration_code {
 	const char *business_status; /* "normal" while the code is active */
 };
 
-/* The 404 of a token that names no code (unknown, or not a token's shape). */
-extern const struct rq_not_found registration_code_unknown;
-
 /* Finds the active code with this token and fills *out. Returns 0, or -1 after answering:
  * 404 code-unknown (no such token, or not a token's shape: no query is made then),
  * 410 code-revoked (with revoked_at, never the reason), 503 when the database is down. */

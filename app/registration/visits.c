@@ -1,5 +1,6 @@
 #include "visits.h"
 
+#include "rq_outcome.h"
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_input.h"
@@ -58,8 +59,6 @@ static struct rq_stmt st_official = RQ_STMT(
     1);
 
 const char *const registration_activity_types[] = {"visit", "research", "inspection", NULL};
-const struct rq_not_found registration_visit_unknown = {
-    "visit-unknown", "Visit unknown", "there is no such visit, or it is not yours to see"};
 static const char *const joint_kinds[] = {"special", "joint", "cross_region", NULL};
 static const char *const exemption_categories[] = {
     "national_security",  "public_security",   "complaint_report",
@@ -363,7 +362,7 @@ static void respond_detail(struct rq_req *req, struct rq_resp *resp, const char 
 		return;
 	cJSON *detail = rq_sql_json(res, 0, "detail");
 	if (detail == NULL) {
-		rq_problem_not_found(req, resp, &registration_visit_unknown);
+		rq_outcome_refuse(req, resp, "visit-unknown", NULL, NULL);
 		return;
 	}
 	rq_resp_json(req, resp, status, detail);
@@ -399,7 +398,7 @@ static void respond_outcome(struct rq_req *req, struct rq_resp *resp, const char
 	if (strcmp(outcome, "ok") == 0 || strcmp(outcome, "unchanged") == 0)
 		respond_detail(req, resp, id, 200);
 	else if (strcmp(outcome, "not-found") == 0)
-		rq_problem_not_found(req, resp, &registration_visit_unknown);
+		rq_outcome_refuse(req, resp, "visit-unknown", NULL, NULL);
 	else if (strcmp(outcome, "window-closed") == 0)
 		rq_problem(req, resp, 409, "edit-window-closed", "Edit window closed",
 			   "登记后可修改的时限已过，不能再修改事项和证件照片");
@@ -462,7 +461,7 @@ RQ_HANDLER(registration_visits_official)
 		return;
 	}
 	if (PQntuples(res) == 0) {
-		rq_problem_not_found(req, resp, &registration_visit_unknown);
+		rq_outcome_refuse(req, resp, "visit-unknown", NULL, NULL);
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();

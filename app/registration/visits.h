@@ -8,8 +8,6 @@
 
 /* The activity types of a visit (visit, research, inspection), NULL-terminated. */
 extern const char *const registration_activity_types[];
-/* The 404 of a visit the official may not see (or that does not exist). */
-extern const struct rq_not_found registration_visit_unknown;
 
 /* POST /api/v1/registration/visits {token, activity_type, matter, legal_basis?, companions?,
  * joint_kind?, participating_unit_ids?, attachment_ids?, location, exemption?,

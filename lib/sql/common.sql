@@ -166,3 +166,17 @@ BEGIN
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.json_nest(jsonb) TO ruqima_app, ruqima_report;
+
+-- The answers of a write (rq.outcome, migrations/0019_outcome.sql): a success with its
+-- payload, or a refusal named in lib/rq_outcome.c with the strings its detail takes.
+CREATE OR REPLACE FUNCTION rq.ok(p_data jsonb DEFAULT NULL, p_outcome text DEFAULT 'ok')
+RETURNS rq.outcome
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT ROW(p_outcome, NULL, p_data)::rq.outcome $$;
+GRANT EXECUTE ON FUNCTION rq.ok(jsonb, text) TO ruqima_app;
+
+CREATE OR REPLACE FUNCTION rq.refusal(p_outcome text, VARIADIC p_args text[] DEFAULT '{}')
+RETURNS rq.outcome
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT ROW(p_outcome, to_jsonb(p_args), NULL)::rq.outcome $$;
+GRANT EXECUTE ON FUNCTION rq.refusal(text, text[]) TO ruqima_app;

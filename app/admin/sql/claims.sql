@@ -4,20 +4,19 @@
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
 -- A portal decision on a claim request, by the calling admin: the city admin decides any,
--- a county admin only those of their county's enterprises. Returns one row (outcome, id):
---   approved       id = the new binding (or the one the account got meanwhile by code)
---   rejected       id = the request
---   not-found      no such request, or outside the admin's scope
---   not-pending    decided already
---   not-active     approving, but the enterprise left normal operation meanwhile
+-- a county admin only those of their county's enterprises. Answers (rq.outcome):
+--   ok                           data {binding_id} when approved (the new binding, or the
+--                                one the account got meanwhile by code), {} when rejected
+--   claim-unknown                no such request, or outside the admin's scope
+--   claim-decided                decided already
+--   claim-enterprise-not-active  approving, but the enterprise left normal operation
 -- Raises 42501 when the actor is not a city or county admin, 23514 when rejecting
 -- without a reason.
 CREATE OR REPLACE FUNCTION rq.claim_decide(p_claim_id bigint, p_approve boolean, p_reason text)
-RETURNS TABLE (outcome text, id bigint)
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
-#variable_conflict use_column
 DECLARE
     v_admin  bigint := rq.current_admin_id();
     v_role   text := rq.actor_role();
@@ -35,23 +34,19 @@ BEGIN
     END IF;
     IF r.id IS NULL OR (v_role = 'county_admin'
                         AND e.county_code IS DISTINCT FROM rq.actor_county()) THEN
-        RETURN QUERY SELECT 'not-found'::text, NULL::bigint;
-        RETURN;
+        RETURN rq.refusal('claim-unknown');
     END IF;
     IF r.status <> 'pending' THEN
-        RETURN QUERY SELECT 'not-pending'::text, r.id;
-        RETURN;
+        RETURN rq.refusal('claim-decided');
     END IF;
     IF NOT p_approve THEN
         UPDATE rq.claim_requests c
            SET status = 'rejected', decided_by = v_admin, decided_at = now(), reason = p_reason
          WHERE c.id = r.id;
-        RETURN QUERY SELECT 'rejected'::text, r.id;
-        RETURN;
+        RETURN rq.ok('{}');
     END IF;
     IF e.business_status <> 'normal' THEN
-        RETURN QUERY SELECT 'not-active'::text, r.id;
-        RETURN;
+        RETURN rq.refusal('claim-enterprise-not-active');
     END IF;
     UPDATE rq.claim_requests c
        SET status = 'approved', decided_by = v_admin, decided_at = now(),
@@ -68,7 +63,7 @@ BEGIN
         UPDATE rq.accounts a SET current_enterprise_id = r.enterprise_id
          WHERE a.id = r.account_id AND a.current_enterprise_id IS NULL;
     END IF;
-    RETURN QUERY SELECT 'approved'::text, v_id;
+    RETURN rq.ok(jsonb_build_object('binding_id', v_id));
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.claim_decide(bigint,boolean,text) TO ruqima_app;

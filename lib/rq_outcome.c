@@ -1,0 +1,172 @@
+#include "rq_outcome.h"
+
+#include "rq_arena.h"
+#include "rq_db.h"
+#include "rq_log.h"
+
+#include <string.h>
+
+enum { ARGS_MAX = 9 };
+
+enum outcome_flags {
+	RETRY_AFTER = 1u << 0, /* {1} is also the Retry-After header (seconds) */
+};
+
+struct refusal {
+	const char *name;
+	int status;
+	const char *type, *title; /* for programs */
+	const char *detail;	  /* for people: Chinese, {1}..{9} take the arguments */
+	const char *field;	  /* the request field it is about, or NULL */
+	unsigned flags;
+};
+
+#define NOT_FOUND(name, detail)                                                                    \
+	{                                                                                          \
+		name, 404, "not-found", "Not found", detail, NULL, 0                               \
+	}
+#define INVALID(name, field, detail)                                                               \
+	{                                                                                          \
+		name, 422, "validation", "Invalid request", detail, field, 0                       \
+	}
+
+/* Every refusal, by family; a name is unique across the table (test_outcome checks it). */
+static const struct refusal refusals[] = {
+    /* the registration family */
+    NOT_FOUND("attachment-unknown", "没有这张照片"),
+    {"visit-unknown", 404, "visit-unknown", "Visit unknown", "没有这条入企记录，或您无权查看", NULL,
+     0},
+    {"code-unknown", 404, "code-unknown", "Unknown code", "没有这个公务入企码，请重新扫码", NULL,
+     0},
+    /* the evaluation family */
+    {"enterprise-visit-unknown", 404, "visit-unknown", "Visit unknown",
+     "没有这条入企记录，或该企业不是您当前管理的企业", NULL, 0},
+    NOT_FOUND("enterprise-not-managed", "您不是这家企业的管理人员"),
+    {"notification-unknown", 404, "notification-unknown", "Notification unknown",
+     "没有这条属于您的通知", NULL, 0},
+    /* the admin family */
+    NOT_FOUND("claim-unknown", "没有这条认证申请"),
+    NOT_FOUND("enterprise-unknown", "没有这家企业"),
+    NOT_FOUND("print-job-unknown", "没有这个打印任务"),
+    NOT_FOUND("official-unknown", "没有这名入企人员"),
+    NOT_FOUND("policy-key-unknown", "没有这项规则阈值"),
+    NOT_FOUND("unit-unknown", "没有这个单位"),
+    {"claim-decided", 409, "claim-decided", "Claim decided",
+     "该认证申请已经审核过（已通过或已驳回）", NULL, 0},
+    {"claim-enterprise-not-active", 422, "enterprise-not-active", "Enterprise not active",
+     "企业已不在正常经营状态，不能通过认证", NULL, 0},
+    {"code-enterprise-not-active", 422, "enterprise-not-active", "Enterprise not active",
+     "企业不在正常经营状态（登记状态：{1}），不发公务入企码", NULL, 0},
+    {"name-not-verified", 422, "name-not-verified", "Name not verified",
+     "企业名称尚未核对，县区营商办核对后才能发码", NULL, 0},
+    {"code-active", 409, "code-active", "Code active",
+     "企业已有有效的公务入企码（{1}）：请先作废；海报遗失或损坏的，请补发", NULL, 0},
+    {"no-code-to-replace", 409, "no-active-code", "No active code",
+     "企业没有可补发的有效公务入企码，请直接发码", NULL, 0},
+    {"no-code-to-revoke", 409, "no-active-code", "No active code", "企业没有可作废的有效公务入企码",
+     NULL, 0},
+    INVALID("policy-value-out-of-range", "value", "须为 {1} 到 {2} 之间的整数"),
+    {"policy-not-overridable", 422, "policy-not-overridable", "Not overridable per unit",
+     "这项阈值全市统一，不能按单位设置（只有 inspection_year_max 可以）", "key", 0},
+};
+
+static const struct refusal *find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		if (strcmp(refusals[i].name, name) == 0)
+			return &refusals[i];
+	return NULL;
+}
+
+bool rq_outcome_known(const char *name)
+{
+	return name != NULL && find(name) != NULL;
+}
+
+/* The detail with {1}..{9} replaced by args (a missing argument leaves the text empty). */
+static const char *fill(struct rq_arena *a, const char *tmpl, const char *const *args)
+{
+	size_t nargs = 0;
+	while (args != NULL && nargs < ARGS_MAX && args[nargs] != NULL)
+		nargs++;
+	if (nargs == 0 && strchr(tmpl, '{') == NULL)
+		return tmpl;
+	const char *out = "";
+	for (const char *p = tmpl; *p != '\0';) {
+		const char *open = strchr(p, '{');
+		if (open == NULL || open[1] < '1' || open[1] > '9' || open[2] != '}') {
+			size_t n = open == NULL ? strlen(p) : (size_t)(open - p) + 1;
+			out = rq_printf(a, "%s%.*s", out, (int)n, p);
+			p += n;
+			continue;
+		}
+		size_t i = (size_t)(open[1] - '1');
+		out = rq_printf(a, "%s%.*s%s", out, (int)(open - p), p, i < nargs ? args[i] : "");
+		p = open + 3;
+	}
+	return out;
+}
+
+void rq_outcome_refuse(struct rq_req *req, struct rq_resp *resp, const char *name,
+		       const char *const *args, cJSON *errors)
+{
+	const struct refusal *r = name != NULL ? find(name) : NULL;
+	if (r == NULL) {
+		cJSON_Delete(errors);
+		rq_problem_internal(req, resp, rq_printf(req->arena, "unknown outcome %s", name));
+		return;
+	}
+	const char *detail = fill(req->arena, r->detail, args);
+	if (errors == NULL && r->field != NULL) {
+		errors = rq_errors_new();
+		rq_errors_add(errors, r->field, detail);
+	}
+	rq_problem_errors(req, resp, r->status, r->type, r->title, detail,
+			  errors != NULL ? errors : rq_errors_new());
+	if ((r->flags & RETRY_AFTER) && args != NULL && args[0] != NULL)
+		rq_resp_header(resp, "Retry-After", args[0]);
+}
+
+/* args, a JSON array of strings, as a NULL-terminated array in the arena. */
+static const char *const *args_of(struct rq_arena *a, const char *json)
+{
+	cJSON *arr = json != NULL ? cJSON_Parse(json) : NULL;
+	const char **out = rq_alloc(a, (ARGS_MAX + 1) * sizeof(*out));
+	size_t n = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+	{
+		if (n == ARGS_MAX)
+			break;
+		out[n++] = cJSON_IsString(it) ? rq_strdup(a, it->valuestring) : "";
+	}
+	out[n] = NULL;
+	cJSON_Delete(arr);
+	return out;
+}
+
+int rq_outcome_row(struct rq_req *req, struct rq_resp *resp, PGresult *res,
+		   const char *const *successes, const char **data)
+{
+	static const char *const ok[] = {"ok", NULL};
+	if (!rq_sql_one(req, resp, res))
+		return -1;
+	const char *outcome = rq_sql_val(res, 0, "outcome");
+	if (outcome == NULL) {
+		rq_problem_internal(req, resp, "a write function answered no outcome");
+		return -1;
+	}
+	if (successes == NULL)
+		successes = ok;
+	for (int i = 0; successes[i] != NULL; i++)
+		if (strcmp(outcome, successes[i]) == 0) {
+			if (data != NULL) {
+				const char *d = rq_sql_val(res, 0, "data");
+				*data = d != NULL ? rq_strdup(req->arena, d) : NULL;
+			}
+			return i;
+		}
+	rq_outcome_refuse(req, resp, outcome, args_of(req->arena, rq_sql_val(res, 0, "args")),
+			  NULL);
+	return -1;
+}
