@@ -65,7 +65,7 @@ static const struct refusal refusals[] = {
      "企业没有可补发的有效公务入企码，请直接发码", NULL, 0},
     {"no-code-to-revoke", 409, "no-active-code", "No active code", "企业没有可作废的有效公务入企码",
      NULL, 0},
-    INVALID("policy-value-out-of-range", "value", "须为 {1} 到 {2} 之间的整数"),
+    INVALID("policy-value-out-of-range", "value", "须为 {1} 到 {2} 之间的整数{3}"),
     {"policy-not-overridable", 422, "policy-not-overridable", "Not overridable per unit",
      "这项阈值全市统一，不能按单位设置（只有 inspection_year_max 可以）", "key", 0},
 };

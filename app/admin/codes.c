@@ -45,7 +45,7 @@ RQ_HANDLER(admin_codes_list)
 		const char *scope = req->actor.county != NULL ? req->actor.county : "";
 		if (county != NULL && strcmp(county, scope) != 0) {
 			rq_problem(req, resp, 403, "forbidden", "Forbidden",
-				   "a county admin sees the codes of their own county only");
+				   "县区营商办只能查看本县区的公务入企码");
 			return;
 		}
 		county = scope;
@@ -99,12 +99,12 @@ RQ_HANDLER(admin_codes_print_job_create)
 	cJSON *errors = rq_errors_new();
 	const char *county = rq_json_string(req->json, "county_code", true, 6, 6, errors);
 	if (county != NULL && strspn(county, "0123456789") != 6) {
-		rq_errors_add(errors, "county_code", "must be a 6-digit region code");
+		rq_errors_add(errors, "county_code", "须为 6 位行政区划代码");
 		county = NULL;
 	}
 	const cJSON *only = cJSON_GetObjectItemCaseSensitive(req->json, "only_unprinted");
 	if (only != NULL && !cJSON_IsBool(only))
-		rq_errors_add(errors, "only_unprinted", "must be true or false");
+		rq_errors_add(errors, "only_unprinted", "须为 true 或 false");
 	if (cJSON_GetArraySize(errors) > 0) {
 		rq_problem_invalid(req, resp, errors);
 		return;
@@ -152,8 +152,7 @@ RQ_HANDLER(admin_codes_print_job_download)
 	const char *file = rq_sql_val(res, 0, "file_name");
 	if (strcmp(status, "done") != 0 || file == NULL) {
 		rq_problem(req, resp, 409, "print-job-not-done", "Print job not done",
-			   rq_printf(req->arena, "the print job is %s: download it once it is done",
-				     status));
+			   rq_printf(req->arena, "打印任务当前状态为 %s：完成后才能下载", status));
 		return;
 	}
 	/* the file name is a plain name by the CHECK of rq.print_jobs.file_name */

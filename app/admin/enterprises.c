@@ -127,8 +127,9 @@ RQ_HANDLER(admin_enterprises_import)
 	bool dry_run = rq_req_arg_true(req, "dry_run"), strict = rq_req_arg_true(req, "strict");
 	if (!content_type_is_csv(req->content_type)) {
 		rq_problem(req, resp, 415, "unsupported-media-type", "Unsupported media type",
-			   "send the file as text/csv (UTF-8 or GBK); files larger than the body "
-			   "limit go through `ruqima import enterprises`");
+			   "请以 text/csv 格式（UTF-8 或 GBK "
+			   "编码）上传文件；超过大小上限的文件请由运维人员用 "
+			   "`ruqima import enterprises` 导入");
 		return;
 	}
 	struct rq_import *imp =
@@ -180,7 +181,7 @@ RQ_HANDLER(admin_enterprises_list)
 	if (scope != NULL) {
 		if (county != NULL && strcmp(county, scope) != 0) {
 			rq_problem(req, resp, 403, "forbidden", "Forbidden",
-				   "a county admin sees the enterprises of their own county only");
+				   "县区营商办只能查看本县区的企业");
 			return;
 		}
 		county = scope;
@@ -215,7 +216,7 @@ RQ_HANDLER(admin_enterprises_patch)
 	cJSON *errors = rq_errors_new();
 	const char *name = rq_json_string(req->json, "name", true, 1, 200, errors);
 	if (name != NULL && strpbrk(name, "\t\r\n") != NULL)
-		rq_errors_add(errors, "name", "must be one line (no tabs or line breaks)");
+		rq_errors_add(errors, "name", "须为一行文字（不能含制表符或换行）");
 	if (cJSON_GetArraySize(errors) > 0) {
 		rq_problem_invalid(req, resp, errors);
 		return;

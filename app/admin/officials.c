@@ -29,7 +29,7 @@ static struct rq_stmt st_official_one =
 	    1);
 /* Raises 42501 unless the actor is the city admin or a unit admin of the profile's unit. */
 static struct rq_stmt st_official_verify =
-    RQ_STMT("admin_officials_verify", "SELECT rq.official_verify($1::bigint) AS found", 1);
+    RQ_STMT("admin_officials_verify", "SELECT * FROM rq.official_verify($1::bigint)", 1);
 
 static cJSON *official_json(const PGresult *res, int row)
 {
@@ -81,16 +81,10 @@ RQ_HANDLER(admin_officials_verify)
 	if (visible(req, resp, id) == NULL)
 		return;
 	const char *params[] = {id};
-	PGresult *res = rq_sql(req, &st_official_verify, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res); /* 42501 → 403 */
+	/* 42501 → 403 */
+	if (rq_outcome_row(req, resp, rq_sql(req, &st_official_verify, params), NULL, NULL) < 0)
 		return;
-	}
-	if (strcmp(rq_sql_val(res, 0, "found"), "t") != 0) {
-		rq_outcome_refuse(req, resp, "official-unknown", NULL, NULL);
-		return;
-	}
-	res = visible(req, resp, id);
+	PGresult *res = visible(req, resp, id);
 	if (res != NULL)
 		rq_resp_json(req, resp, 200, official_json(res, 0));
 }

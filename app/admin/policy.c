@@ -1,9 +1,9 @@
 #include "policy.h"
 
-#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_num.h"
+#include "rq_outcome.h"
 
 #include <inttypes.h>
 #include <stdint.h>
@@ -35,7 +35,7 @@ static struct rq_stmt st_unit_view =
 	    2);
 /* Raises 42501 for anyone but the city admin; answers an outcome word (see the migration). */
 static struct rq_stmt st_set =
-    RQ_STMT("admin_policy_set", "SELECT rq.policy_set($1, $2::bigint, $3::int) AS outcome", 3);
+    RQ_STMT("admin_policy_set", "SELECT * FROM rq.policy_set($1, $2::bigint, $3::int)", 3);
 
 /* Adds an int column as a JSON number (null for SQL NULL). */
 static void add_int(cJSON *o, const PGresult *res, int row, const char *col)
@@ -120,16 +120,13 @@ static PGresult *policy_row(struct rq_req *req, struct rq_resp *resp)
 	return res;
 }
 
+/* 422 naming value, with the key's bounds (and that null removes a unit's override). */
 static void value_invalid(struct rq_req *req, struct rq_resp *resp, const PGresult *pol,
-			  bool null_ok, bool missing)
+			  bool null_ok)
 {
-	cJSON *errors = rq_errors_new();
-	rq_errors_add(errors, "value",
-		      rq_printf(req->arena, "%s an integer from %s to %s%s",
-				missing ? "is required:" : "must be",
-				rq_sql_val(pol, 0, "min_value"), rq_sql_val(pol, 0, "max_value"),
-				null_ok ? ", or null to remove the override" : ""));
-	rq_problem_invalid(req, resp, errors);
+	const char *args[] = {rq_sql_val(pol, 0, "min_value"), rq_sql_val(pol, 0, "max_value"),
+			      null_ok ? "，或为 null（取消该单位的单独设置）" : "", NULL};
+	rq_outcome_refuse(req, resp, "policy-value-out-of-range", args, NULL);
 }
 
 /* Body member "value": an integer within the row's bounds (1.0 counts; "1", 1.5, 1e99 do
@@ -154,41 +151,17 @@ static int body_value(struct rq_req *req, struct rq_resp *resp, const PGresult *
 		*out = rq_printf(req->arena, "%" PRId64, (int64_t)v->valuedouble);
 		return 0;
 	}
-	value_invalid(req, resp, pol, null_ok, v == NULL);
+	value_invalid(req, resp, pol, null_ok);
 	return -1;
 }
 
-/* Runs rq.policy_set; true when it answered ok, else false after answering its outcome. */
-static bool policy_set(struct rq_req *req, struct rq_resp *resp, const PGresult *pol,
-		       const char *unit, const char *value)
+/* Runs rq.policy_set; true when it answered ok, else false after answering its refusal. */
+static bool policy_set(struct rq_req *req, struct rq_resp *resp, const char *unit,
+		       const char *value)
 {
 	const char *params[] = {rq_req_param(req, "key"), unit, value};
-	PGresult *res = rq_sql(req, &st_set, params);
-	if (!rq_sql_one(req, resp, res)) /* 42501 → 403 */
-		return false;
-	const char *outcome = rq_sql_val(res, 0, "outcome");
-	if (outcome == NULL) {
-		rq_problem_internal(req, resp, "rq.policy_set answered NULL");
-	} else if (strcmp(outcome, "ok") == 0) {
-		return true;
-	} else if (strcmp(outcome, "unknown-key") == 0) {
-		rq_outcome_refuse(req, resp, "policy-key-unknown", NULL, NULL);
-	} else if (strcmp(outcome, "unknown-unit") == 0) {
-		rq_outcome_refuse(req, resp, "unit-unknown", NULL, NULL);
-	} else if (strcmp(outcome, "out-of-range") == 0) {
-		value_invalid(req, resp, pol, unit != NULL, false);
-	} else if (strcmp(outcome, "not-overridable") == 0) {
-		cJSON *errors = rq_errors_new();
-		rq_errors_add(errors, "key",
-			      "has one city-wide value; only inspection_year_max"
-			      " can be set per unit");
-		rq_problem_errors(req, resp, 422, "policy-not-overridable",
-				  "Not overridable per unit",
-				  "this threshold cannot be set for a single unit", errors);
-	} else {
-		rq_problem_internal(req, resp, "rq.policy_set answered an unknown outcome");
-	}
-	return false;
+	/* 42501 → 403 */
+	return rq_outcome_row(req, resp, rq_sql(req, &st_set, params), NULL, NULL) == 0;
 }
 
 RQ_HANDLER(admin_policy_put)
@@ -196,7 +169,7 @@ RQ_HANDLER(admin_policy_put)
 	const PGresult *pol = policy_row(req, resp);
 	const char *value;
 	if (pol == NULL || body_value(req, resp, pol, false, &value) != 0 ||
-	    !policy_set(req, resp, pol, NULL, value))
+	    !policy_set(req, resp, NULL, value))
 		return;
 	pol = policy_row(req, resp);
 	if (pol != NULL)
@@ -209,7 +182,7 @@ RQ_HANDLER(admin_policy_put_unit)
 	const PGresult *pol = policy_row(req, resp);
 	const char *value;
 	if (pol == NULL || body_value(req, resp, pol, true, &value) != 0 ||
-	    !policy_set(req, resp, pol, unit, value))
+	    !policy_set(req, resp, unit, value))
 		return;
 	const char *params[] = {rq_req_param(req, "key"), unit};
 	PGresult *res = rq_sql(req, &st_unit_view, params);

@@ -39,8 +39,7 @@ RQ_HANDLER(admin_units_create)
 			return;
 		}
 		if (PQntuples(res) == 0)
-			rq_errors_add(errors, "county_code",
-				      "is not a county or district of Xinyang");
+			rq_errors_add(errors, "county_code", "不是信阳市的县区代码");
 	}
 	if (cJSON_GetArraySize(errors) > 0) {
 		rq_problem_invalid(req, resp, errors);

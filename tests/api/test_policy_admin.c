@@ -300,8 +300,8 @@ static void test_bad_input_refused(void **state)
 			fail_msg("%s: %ld %s", bad[i], r->status, r->body);
 		/* the message gives the allowed range */
 		const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(r->json, "errors"), 0);
-		assert_non_null(strstr(cJSON_GetObjectItem(e, "message")->valuestring,
-				       "an integer from 0 to 100"));
+		assert_non_null(
+		    strstr(cJSON_GetObjectItem(e, "message")->valuestring, "0 到 100 之间的整数"));
 		assert_refused(r, "validation", "value");
 	}
 	assert_int_equal(db_value("frequency_day_max"), before);

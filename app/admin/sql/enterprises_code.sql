@@ -12,9 +12,9 @@
 -- revoke a code. The writes are audited by the tables' audit triggers with the portal admin as actor
 -- (the actor context of the request's transaction).
 --
--- Business outcomes (no such enterprise, not in normal operation, name not verified, an
--- active code already, no active code to revoke) are answered as an outcome value, not an
--- error, so the handler can say exactly why nothing was done; the role check raises 42501.
+-- Business refusals (no such enterprise, not in normal operation, name not verified, an
+-- active code already, no active code to revoke) are answered as rq.outcome, not as
+-- errors, so the handler can say exactly why nothing was done; the role check raises 42501.
 
 -- Raises 42501 unless the actor is a portal admin who manages codes.
 CREATE OR REPLACE FUNCTION rq.portal_codes_check_actor() RETURNS void
@@ -31,7 +31,8 @@ END
 $$;
 
 -- Locks the enterprise and says whether it may get a code: NULL when it may, else the
--- outcome ('not-found', 'not-normal', 'not-verified'), with its business status.
+-- refusal (enterprise-unknown, code-enterprise-not-active, name-not-verified), with its
+-- business status.
 CREATE OR REPLACE FUNCTION rq.portal_codes_eligibility(p_enterprise_id bigint, OUT outcome text,
                                             OUT business_status text)
 LANGUAGE plpgsql
@@ -43,24 +44,23 @@ DECLARE
 BEGIN
     SELECT * INTO e FROM rq.enterprises WHERE id = p_enterprise_id FOR UPDATE;
     IF NOT FOUND THEN
-        outcome := 'not-found';
+        outcome := 'enterprise-unknown';
         RETURN;
     END IF;
     business_status := e.business_status;
     IF e.business_status <> 'normal' THEN
-        outcome := 'not-normal';
+        outcome := 'code-enterprise-not-active';
     ELSIF NOT e.name_verified THEN
-        outcome := 'not-verified';
+        outcome := 'name-not-verified';
     END IF;
 END
 $$;
 
 -- Issues a code (p_reason NULL), or re-issues one (p_reason given: the active code is
 -- revoked with that reason and a new one issued, in the caller's transaction).
--- outcome: 'issued' (serial, token of the new code; revoked_serial when re-issued),
--- 'not-found', 'not-normal', 'not-verified' (business_status says which), 'has-code'
--- (issue while a code is active: serial is the active one), 'no-code' (re-issue without
--- an active code).
+-- outcome: 'issued' (serial, token of the new code; revoked_serial when re-issued), or a
+-- refusal: those of rq.portal_codes_eligibility, code-active (issue while a code is
+-- active: serial is the active one), no-code-to-replace (re-issue without an active code).
 CREATE OR REPLACE FUNCTION rq.portal_codes_issue(p_enterprise_id bigint, p_reason text,
                                       OUT outcome text, OUT business_status text,
                                       OUT serial text, OUT token text,
@@ -81,13 +81,13 @@ BEGIN
     SELECT * INTO v_active FROM rq.codes c
      WHERE c.enterprise_id = p_enterprise_id AND c.status = 'active';
     IF p_reason IS NULL AND v_active.id IS NOT NULL THEN
-        outcome := 'has-code';
+        outcome := 'code-active';
         serial := v_active.serial;
         RETURN;
     END IF;
     IF p_reason IS NOT NULL THEN
         IF v_active.id IS NULL THEN
-            outcome := 'no-code';
+            outcome := 'no-code-to-replace';
             RETURN;
         END IF;
         PERFORM rq.revoke_code(p_enterprise_id, p_reason);
@@ -99,69 +99,76 @@ BEGIN
 END
 $$;
 
+-- The answer (rq.outcome) of an issue or a re-issue: data {serial, token, revoked_serial}.
+CREATE OR REPLACE FUNCTION rq.portal_codes_answer(p_outcome text, p_business_status text,
+                                                  p_serial text, p_token text,
+                                                  p_revoked_serial text)
+RETURNS rq.outcome
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_outcome
+        WHEN 'issued' THEN rq.ok(jsonb_build_object('serial', p_serial, 'token', p_token,
+                                                    'revoked_serial', p_revoked_serial))
+        WHEN 'code-enterprise-not-active' THEN rq.refusal(p_outcome, p_business_status)
+        WHEN 'code-active' THEN rq.refusal(p_outcome, p_serial)
+        ELSE rq.refusal(p_outcome)
+    END
+$$;
+
 -- POST /api/v1/admin/enterprises/{id}/code
-CREATE OR REPLACE FUNCTION rq.portal_issue_code(p_enterprise_id bigint, OUT outcome text,
-                                     OUT business_status text, OUT serial text,
-                                     OUT token text)
+CREATE OR REPLACE FUNCTION rq.portal_issue_code(p_enterprise_id bigint) RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
-#variable_conflict use_column
 BEGIN
     PERFORM rq.portal_codes_check_actor();
-    SELECT i.outcome, i.business_status, i.serial, i.token
-      INTO outcome, business_status, serial, token
-      FROM rq.portal_codes_issue(p_enterprise_id, NULL) i;
+    RETURN (SELECT rq.portal_codes_answer(i.outcome, i.business_status, i.serial, i.token,
+                                          i.revoked_serial)
+              FROM rq.portal_codes_issue(p_enterprise_id, NULL) i);
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.portal_issue_code(bigint) TO ruqima_app;
 
 -- POST /api/v1/admin/enterprises/{id}/code/reissue {reason}: revoke and issue at once.
-CREATE OR REPLACE FUNCTION rq.portal_reissue_code(p_enterprise_id bigint, p_reason text,
-                                       OUT outcome text, OUT business_status text,
-                                       OUT serial text, OUT token text,
-                                       OUT revoked_serial text)
+CREATE OR REPLACE FUNCTION rq.portal_reissue_code(p_enterprise_id bigint, p_reason text)
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
-#variable_conflict use_column
 BEGIN
     PERFORM rq.portal_codes_check_actor();
     IF p_reason IS NULL THEN
         RAISE EXCEPTION 'a re-issue needs a reason' USING ERRCODE = '23502';
     END IF;
-    SELECT i.outcome, i.business_status, i.serial, i.token, i.revoked_serial
-      INTO outcome, business_status, serial, token, revoked_serial
-      FROM rq.portal_codes_issue(p_enterprise_id, p_reason) i;
+    RETURN (SELECT rq.portal_codes_answer(i.outcome, i.business_status, i.serial, i.token,
+                                          i.revoked_serial)
+              FROM rq.portal_codes_issue(p_enterprise_id, p_reason) i);
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.portal_reissue_code(bigint,text) TO ruqima_app;
 
--- POST /api/v1/admin/enterprises/{id}/code/revoke {reason}. outcome: 'revoked'
--- (revoked_serial), 'not-found', 'no-code'. Any enterprise's code may be revoked, whatever
+-- POST /api/v1/admin/enterprises/{id}/code/revoke {reason}: ok with data {revoked_serial},
+-- enterprise-unknown, no-code-to-revoke. Any enterprise's code may be revoked, whatever
 -- its status.
-CREATE OR REPLACE FUNCTION rq.portal_revoke_code(p_enterprise_id bigint, p_reason text,
-                                      OUT outcome text, OUT revoked_serial text)
+CREATE OR REPLACE FUNCTION rq.portal_revoke_code(p_enterprise_id bigint, p_reason text)
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
-#variable_conflict use_column
 DECLARE
     v_id bigint;
 BEGIN
     PERFORM rq.portal_codes_check_actor();
     PERFORM 1 FROM rq.enterprises e WHERE e.id = p_enterprise_id FOR UPDATE;
     IF NOT FOUND THEN
-        outcome := 'not-found';
-        RETURN;
+        RETURN rq.refusal('enterprise-unknown');
     END IF;
     v_id := rq.revoke_code(p_enterprise_id, p_reason);
     IF v_id IS NULL THEN
-        outcome := 'no-code';
-        RETURN;
+        RETURN rq.refusal('no-code-to-revoke');
     END IF;
-    SELECT c.serial INTO revoked_serial FROM rq.codes c WHERE c.id = v_id;
-    outcome := 'revoked';
+    RETURN rq.ok(jsonb_build_object('revoked_serial',
+                                    (SELECT c.serial FROM rq.codes c WHERE c.id = v_id)));
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.portal_revoke_code(bigint,text) TO ruqima_app;

@@ -7,10 +7,10 @@
 -- Verification
 -- ---------------------------------------------------------------------------------
 
--- Marks the profile of p_account_id verified by the acting admin. Returns false when
--- there is no such profile. Raises 42501 unless the actor is the city admin or a unit
+-- Marks the profile of p_account_id verified by the acting admin: ok, or official-unknown
+-- when there is no such profile. Raises 42501 unless the actor is the city admin or a unit
 -- admin of the profile's unit.
-CREATE OR REPLACE FUNCTION rq.official_verify(p_account_id bigint) RETURNS boolean
+CREATE OR REPLACE FUNCTION rq.official_verify(p_account_id bigint) RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
@@ -23,7 +23,7 @@ BEGIN
     SELECT p.unit_id INTO v_unit FROM rq.official_profiles p
      WHERE p.account_id = p_account_id FOR UPDATE;
     IF NOT FOUND THEN
-        RETURN false;
+        RETURN rq.refusal('official-unknown');
     END IF;
     IF NOT (rq.actor_role() = 'city_admin'
             OR (rq.actor_role() = 'unit_admin' AND v_unit::text = rq.actor_unit())) THEN
@@ -32,7 +32,7 @@ BEGIN
     UPDATE rq.official_profiles
        SET verified = true, verified_by = rq.current_admin_id(), verified_at = now()
      WHERE account_id = p_account_id AND NOT verified;
-    RETURN true;
+    RETURN rq.ok();
 END
 $$;
 
