@@ -364,6 +364,33 @@ static int step_definition(PGconn *c, struct plan *p, const struct sql_file *d)
 	return rc;
 }
 
+/* Forgets the records of definition files no longer listed (renamed or gone): what they
+ * defined stays until a numbered migration drops it, but their checksums mean nothing. */
+static int forget_unlisted(PGconn *c, const struct sql_file *defs, int n)
+{
+	size_t len = 1;
+	for (int i = 0; i < n; i++)
+		len += strlen(defs[i].name) + 1;
+	char *listed = malloc(len), *at = listed;
+	if (listed == NULL)
+		return -1;
+	for (int i = 0; i < n; i++)
+		at += snprintf(at, len - (size_t)(at - listed), "%s\n", defs[i].name);
+	*at = '\0';
+	const char *params[] = {listed};
+	char *forgotten = NULL;
+	int rc = query_value(c,
+			     "WITH gone AS (DELETE FROM public.schema_definitions"
+			     " WHERE path <> ALL (string_to_array($1, E'\\n')) RETURNING path)"
+			     " SELECT count(*) FROM gone",
+			     1, params, &forgotten);
+	free(listed);
+	if (rc == 1 && strcmp(forgotten, "0") != 0)
+		printf("forgot %s definition file(s) no longer listed\n", forgotten);
+	free(forgotten);
+	return rc == 1 ? 0 : -1;
+}
+
 int cli_migrate(const struct rq_config *cfg, int argc, char **argv)
 {
 	bool status_only = argc == 1 && strcmp(argv[0], "--status") == 0;
@@ -400,7 +427,7 @@ int cli_migrate(const struct rq_config *cfg, int argc, char **argv)
 	for (int i = 0; i < nd && rc == 0; i++)
 		rc = step_definition(c, &p, &definitions[i]) != 0;
 	if (rc == 0 && !status_only)
-		rc = cli_exec(c, "COMMIT") != 0;
+		rc = forget_unlisted(c, definitions, nd) != 0 || cli_exec(c, "COMMIT") != 0;
 	if (rc != 0 || status_only)
 		cli_exec(c, "ROLLBACK");
 	if (rc == 0 && !status_only)
