@@ -185,6 +185,15 @@ static void a_definition_is_applied_when_it_changes_and_only_then(void **state)
 	v = count(c, "SELECT count(*) FROM public.schema_definitions WHERE path = 'probe.sql'");
 	assert_string_equal(v, "1");
 	free(v);
+	/* no longer listed: its record is forgotten, what it defined stays */
+	write_root_file("migrations/definitions", "# nothing\n");
+	assert_int_equal(migrate(out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "no longer listed"));
+	v = count(c,
+		  "SELECT (SELECT count(*) FROM public.schema_definitions WHERE path = 'probe.sql')"
+		  " || ' ' || rq.migrate_probe()");
+	assert_string_equal(v, "0 2");
+	free(v);
 	PQfinish(c);
 }
 
