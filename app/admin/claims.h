@@ -1,4 +1,4 @@
-/* Manager claims without an activation code (migrations/0010_managers.sql): the county
+/* Manager claims without an activation code (rq.claim_decide, app/admin/sql/claims.sql): the county
  * office (县区营商办) of the enterprise's county, or the city admin, approves or rejects
  * them. Row-level security limits a county admin to their own county; outside it a claim
  * does not exist (404). */

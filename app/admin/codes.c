@@ -65,7 +65,7 @@ RQ_HANDLER(admin_codes_list)
 	"id, county_code, only_unprinted, requested_by, status, created_at, started_at,"           \
 	" finished_at, posters, error, file_name"
 
-/* RLS (print_jobs_app_*, migration 0012) lets city admins and market supervision only. */
+/* RLS (print_jobs_app_*, lib/sql/policies.sql) lets city admins and market supervision only. */
 static struct rq_stmt st_job_insert =
     RQ_STMT("admin_codes_job_insert",
 	    "INSERT INTO rq.print_jobs (county_code, only_unprinted, requested_by)"

@@ -16,7 +16,7 @@
 	" business_status, latitude, longitude, name_verified, updated_at"
 
 /* Every statement also filters by the county admin's county ($n, NULL for the other roles),
- * on top of the row-level security policies of migration 0009. */
+ * on top of the row-level security policies of lib/sql/policies.sql. */
 static struct rq_stmt st_import_lock =
     RQ_STMT("admin_enterprises_import_lock",
 	    "SELECT pg_advisory_xact_lock(hashtext('rq.import_enterprises'))", 0);

@@ -1,5 +1,5 @@
 /* Officials' profiles in the portal: the list a unit, county or city admin may see (RLS
- * of migration 0013) and the verification by a unit admin of the official's unit. */
+ * of lib/sql/policies.sql) and the verification by a unit admin of the official's unit. */
 #ifndef ADMIN_OFFICIALS_H
 #define ADMIN_OFFICIALS_H
 

@@ -1,4 +1,4 @@
-/* The visit-rule policy (design §5): thresholds every portal user may read and only the city
+/* The visit-rule policy (app/DESIGN.md §5): thresholds every portal user may read and only the city
  * admin may change, city-wide or (inspection_year_max) per unit. Every change is audited. */
 #ifndef ADMIN_POLICY_H
 #define ADMIN_POLICY_H

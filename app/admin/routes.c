@@ -21,9 +21,10 @@ static const char *const name_verifiers[] = {"county_admin", "city_admin", NULL}
 /* enterprise-manager claims without an activation code (county office, city admin) */
 static const char *const claim_deciders[] = {"county_admin", "city_admin", NULL};
 /* codes: issued, revoked and re-issued by market supervision and city admins (checked again
- * in SQL by the wrappers of migration 0012); county admins read their county's */
+ * in SQL by the wrappers of app/admin/sql/enterprises_code.sql); county admins read their county's
+ */
 static const char *const code_managers[] = {"market_supervision", "city_admin", NULL};
-/* officials' profiles: read within the admin's scope (RLS of migration 0013); verified by a
+/* officials' profiles: read within the admin's scope (RLS, lib/sql/policies.sql); verified by a
  * unit admin of the official's unit or the city admin (checked again in SQL) */
 static const char *const official_readers[] = {"unit_admin", "county_admin", "city_admin", NULL};
 static const char *const official_verifiers[] = {"unit_admin", "city_admin", NULL};

@@ -1,7 +1,7 @@
 /* ruqima codes: issue, list, revoke, re-issue and print 公务入企码. Every write runs in a
  * transaction with the CLI's actor context (cli_set_actor), so the audit trail names it.
  * The rules themselves (normal operation, verified name, one active code) are the
- * database's: rq.issue_code() and rq.revoke_code() of migrations/0007_codes.sql. The checks
+ * database's: rq.issue_code() and rq.revoke_code() of lib/sql/codes.sql. The checks
  * here only come first to say clearly why nothing was done. */
 #include "cli.h"
 
@@ -854,7 +854,7 @@ static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
 	return rc;
 }
 
-/* --- print-jobs run: the portal's queued print jobs (migrations/0012_portal_codes.sql) ----
+/* --- print-jobs run: the portal's queued print jobs (rq.print_jobs) ----
  *
  * Claims the oldest queued job (FOR UPDATE SKIP LOCKED: runners never take the same job),
  * marks it running and commits, builds its ZIP with print_zip() into

@@ -1,5 +1,5 @@
 /* ruqima notify run [--once] [--limit N]: sends the notifications queued in rq.outbox
- * (migrations/0014_visits.sql; rq.visit_notify_managers writes them) as WeChat subscribe
+ * (rq.visit_notify_managers of lib/sql/visits.sql writes them) as WeChat subscribe
  * messages, with the template RUQIMA_WX_TEMPLATE_VISIT.
  *
  * A row moves pending → sending → sent | failed. Rows are claimed (status 'sending',
