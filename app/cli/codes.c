@@ -57,27 +57,25 @@ static struct rq_stmt st_code =
 /* The revoked code's id, or NULL when the enterprise had no active code. */
 static struct rq_stmt st_revoke =
     RQ_STMT("cli_codes_revoke", "SELECT rq.revoke_code($1::bigint, $2) AS id", 2);
-/* The next batch of enterprises (of one county, or all) that should have a code and have
- * none, by county so that serials follow the order of the register. LIMIT keeps the
- * subquery from being flattened, so rq.issue_code() runs once per chosen row only. */
+/* Enterprises e in normal operation (of the county $N, or all) without an active code. */
+#define WITHOUT_CODE(county)                                                                       \
+	" e.business_status = 'normal' AND (" county "::text IS NULL OR e.county_code = " county   \
+	") AND NOT EXISTS (SELECT 1 FROM rq.codes c"                                               \
+	" WHERE c.enterprise_id = e.id AND c.status = 'active')"
+/* The next batch of enterprises that should have a code and have none, by county so that
+ * serials follow the order of the register. LIMIT keeps the subquery from being flattened,
+ * so rq.issue_code() runs once per chosen row only. */
 static struct rq_stmt st_issue_batch =
     RQ_STMT("cli_codes_issue_batch",
 	    "SELECT rq.issue_code(s.id) AS id FROM (SELECT e.id FROM rq.enterprises e"
-	    " WHERE e.name_verified AND e.business_status = 'normal'"
-	    " AND ($2::text IS NULL OR e.county_code = $2)"
-	    " AND NOT EXISTS (SELECT 1 FROM rq.codes c"
-	    " WHERE c.enterprise_id = e.id AND c.status = 'active')"
-	    " ORDER BY e.county_code, e.id LIMIT $1::int) s",
+	    " WHERE e.name_verified AND" WITHOUT_CODE(
+		"$2") " ORDER BY e.county_code, e.id LIMIT $1::int) s",
 	    2);
 /* Enterprises in normal operation still without a code because their name is not verified. */
-static struct rq_stmt st_unverified =
-    RQ_STMT("cli_codes_unverified",
-	    "SELECT count(*) AS n FROM rq.enterprises e"
-	    " WHERE NOT e.name_verified AND e.business_status = 'normal'"
-	    " AND ($1::text IS NULL OR e.county_code = $1)"
-	    " AND NOT EXISTS (SELECT 1 FROM rq.codes c"
-	    " WHERE c.enterprise_id = e.id AND c.status = 'active')",
-	    1);
+static struct rq_stmt st_unverified = RQ_STMT(
+    "cli_codes_unverified",
+    "SELECT count(*) AS n FROM rq.enterprises e WHERE NOT e.name_verified AND" WITHOUT_CODE("$1"),
+    1);
 static struct rq_stmt st_region =
     RQ_STMT("cli_codes_region", "SELECT name FROM rq.regions WHERE code = $1", 1);
 /* $1 county or NULL, $2 'active' | 'revoked' | 'all', $3 limit or NULL (no limit). */
