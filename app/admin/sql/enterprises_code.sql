@@ -99,34 +99,33 @@ BEGIN
 END
 $$;
 
--- The answer (rq.outcome) of an issue or a re-issue: data {serial, token, revoked_serial}.
-CREATE OR REPLACE FUNCTION rq.portal_codes_answer(p_outcome text, p_business_status text,
-                                                  p_serial text, p_token text,
-                                                  p_revoked_serial text)
+-- An issue (p_reason NULL) or a re-issue by a portal admin, as rq.outcome: data {serial,
+-- token, revoked_serial}, or the refusal of rq.portal_codes_issue with what its detail shows.
+CREATE OR REPLACE FUNCTION rq.portal_codes_run(p_enterprise_id bigint, p_reason text)
 RETURNS rq.outcome
-LANGUAGE sql IMMUTABLE
+LANGUAGE plpgsql
+SET search_path = rq, pg_temp
 AS $$
-    SELECT CASE p_outcome
-        WHEN 'issued' THEN rq.ok(jsonb_build_object('serial', p_serial, 'token', p_token,
-                                                    'revoked_serial', p_revoked_serial))
-        WHEN 'code-enterprise-not-active' THEN rq.refusal(p_outcome, p_business_status)
-        WHEN 'code-active' THEN rq.refusal(p_outcome, p_serial)
-        ELSE rq.refusal(p_outcome)
-    END
+DECLARE
+    i record;
+BEGIN
+    PERFORM rq.portal_codes_check_actor();
+    SELECT * INTO i FROM rq.portal_codes_issue(p_enterprise_id, p_reason);
+    RETURN CASE i.outcome
+        WHEN 'issued' THEN rq.ok(jsonb_build_object('serial', i.serial, 'token', i.token,
+                                                    'revoked_serial', i.revoked_serial))
+        WHEN 'code-enterprise-not-active' THEN rq.refusal(i.outcome, i.business_status)
+        WHEN 'code-active' THEN rq.refusal(i.outcome, i.serial)
+        ELSE rq.refusal(i.outcome)
+    END;
+END
 $$;
 
 -- POST /api/v1/admin/enterprises/{id}/code
 CREATE OR REPLACE FUNCTION rq.portal_issue_code(p_enterprise_id bigint) RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
+LANGUAGE sql SECURITY DEFINER
 SET search_path = rq, pg_temp
-AS $$
-BEGIN
-    PERFORM rq.portal_codes_check_actor();
-    RETURN (SELECT rq.portal_codes_answer(i.outcome, i.business_status, i.serial, i.token,
-                                          i.revoked_serial)
-              FROM rq.portal_codes_issue(p_enterprise_id, NULL) i);
-END
-$$;
+AS $$ SELECT rq.portal_codes_run(p_enterprise_id, NULL) $$;
 GRANT EXECUTE ON FUNCTION rq.portal_issue_code(bigint) TO ruqima_app;
 
 -- POST /api/v1/admin/enterprises/{id}/code/reissue {reason}: revoke and issue at once.
@@ -136,13 +135,10 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
 BEGIN
-    PERFORM rq.portal_codes_check_actor();
-    IF p_reason IS NULL THEN
+    IF p_reason IS NULL THEN   -- without one it would be a plain issue
         RAISE EXCEPTION 'a re-issue needs a reason' USING ERRCODE = '23502';
     END IF;
-    RETURN (SELECT rq.portal_codes_answer(i.outcome, i.business_status, i.serial, i.token,
-                                          i.revoked_serial)
-              FROM rq.portal_codes_issue(p_enterprise_id, p_reason) i);
+    RETURN rq.portal_codes_run(p_enterprise_id, p_reason);
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.portal_reissue_code(bigint,text) TO ruqima_app;
