@@ -12,9 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The writes answer rq.outcome (app/evaluation/sql/enterprises.sql); a success's ids are
+ * taken out of its data here, so that C reads them as columns. */
 static struct rq_stmt st_claim =
     RQ_STMT("evaluation_manager_claim",
-	    "SELECT outcome, id, retry_after FROM rq.manager_claim($1, $2, $3, $4, $5, $6)", 6);
+	    "SELECT o.*, o.data->>'binding_id' AS binding_id, o.data->>'claim_id' AS claim_id"
+	    " FROM rq.manager_claim($1, $2, $3, $4, $5, $6) o",
+	    6);
 static struct rq_stmt st_binding =
     RQ_STMT("evaluation_manager_binding",
 	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.county_code,"
@@ -42,9 +46,9 @@ static struct rq_stmt st_claim_request =
 	    " WHERE r.id = $1::bigint",
 	    1);
 static struct rq_stmt st_select =
-    RQ_STMT("evaluation_manager_select", "SELECT rq.manager_select($1::bigint) AS ok", 1);
+    RQ_STMT("evaluation_manager_select", "SELECT * FROM rq.manager_select($1::bigint)", 1);
 static struct rq_stmt st_unbind =
-    RQ_STMT("evaluation_manager_unbind", "SELECT rq.manager_unbind($1::bigint) AS ok", 1);
+    RQ_STMT("evaluation_manager_unbind", "SELECT * FROM rq.manager_unbind($1::bigint)", 1);
 
 /* The poster of an enterprise the account manages now (RLS and the WHERE agree). */
 static struct rq_stmt st_poster =
@@ -132,65 +136,35 @@ RQ_HANDLER(evaluation_enterprises_claim)
 	const char *phone = rq_json_string(req->json, "phone", true, 11, 11, errors);
 	const char *code = rq_json_string(req->json, "activation_code", false, 4, 32, errors);
 	if (token != NULL && !rq_input_token(token))
-		rq_errors_add(errors, "token", "is not the token of a 公务入企码");
+		rq_errors_add(errors, "token", "不是公务入企码，请重新扫码");
 	if (uscc != NULL && !all_in(uscc, "0123456789ABCDEFGHJKLMNPQRTUWXY"))
-		rq_errors_add(errors, "uscc",
-			      "must be an 18-character unified social credit code (upper case)");
+		rq_errors_add(errors, "uscc", "须为 18 位统一社会信用代码（字母大写）");
 	if (phone != NULL && !phone_valid(phone))
-		rq_errors_add(errors, "phone", "must be an 11-digit mainland mobile number");
+		rq_errors_add(errors, "phone", "须为 11 位手机号码");
 	if (code != NULL && !all_in(code, "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 					  "abcdefghjkmnpqrstuvwxyz -"))
-		rq_errors_add(errors, "activation_code",
-			      "has a character that no activation code contains");
+		rq_errors_add(errors, "activation_code", "含有激活码中不会出现的字符，请核对");
 	if (cJSON_GetArraySize(errors) > 0) {
 		rq_problem_invalid(req, resp, errors);
 		return;
 	}
 	cJSON_Delete(errors);
 
+	static const char *const successes[] = {"bound", "requested", NULL};
 	const char *params[] = {token, uscc, legal_rep, name, phone, code};
 	PGresult *res = rq_sql(req, &st_claim, params);
-	if (!rq_sql_one(req, resp, res))
-		return;
-	const char *outcome = rq_sql_val(res, 0, "outcome");
-	const char *id = rq_sql_val(res, 0, "id");
-	if (outcome == NULL) {
-		rq_problem_internal(req, resp, "rq.manager_claim returned no outcome");
-		return;
-	}
-	/* The failure counts written by rq.manager_claim must survive the 4xx. */
-	req->commit_on_error = true;
-	if (strcmp(outcome, "bound") == 0) {
-		answer_binding(req, resp, 201, rq_strdup(req->arena, id));
-	} else if (strcmp(outcome, "requested") == 0) {
-		answer_claim_request(req, resp, rq_strdup(req->arena, id));
-	} else if (strcmp(outcome, "mismatch") == 0) {
-		rq_problem(req, resp, 403, "claim-refused", "Claim refused",
-			   "the credit code and the legal representative do not match an "
-			   "enterprise of the register");
-	} else if (strcmp(outcome, "not-active") == 0) {
-		rq_problem(req, resp, 422, "enterprise-not-active", "Enterprise not active",
-			   "the enterprise is not in normal operation and cannot be claimed");
-	} else if (strcmp(outcome, "already-bound") == 0) {
-		rq_problem(req, resp, 409, "already-bound", "Already bound",
-			   "you already manage this enterprise");
-	} else if (strcmp(outcome, "already-requested") == 0) {
-		rq_problem(req, resp, 409, "claim-pending", "Claim pending",
-			   "your claim of this enterprise is waiting for the county's decision");
-	} else if (strcmp(outcome, "bad-code") == 0) {
-		rq_problem(req, resp, 403, "activation-code-invalid", "Activation code invalid",
-			   "the activation code is wrong or was used already");
-	} else if (strcmp(outcome, "code-locked") == 0) {
-		rq_problem(req, resp, 403, "activation-code-locked", "Activation code locked",
-			   "the activation code is locked after too many wrong attempts; claim "
-			   "without it and the county office will decide");
-	} else if (strcmp(outcome, "too-many") == 0) {
-		rq_problem(req, resp, 429, "claim-attempts", "Too many attempts",
-			   "too many failed claims of this enterprise; try again later");
-		const char *retry = rq_sql_val(res, 0, "retry_after");
-		rq_resp_header(resp, "Retry-After", rq_strdup(req->arena, retry ? retry : "86400"));
-	} else {
-		rq_problem_internal(req, resp, outcome);
+	/* The failure counts written by rq.manager_claim must survive the 4xx (a failed
+	 * statement wrote nothing: its transaction is rolled back). */
+	req->commit_on_error = rq_sql_ok(res);
+	switch (rq_outcome_row(req, resp, res, successes, NULL)) {
+	case 0:
+		answer_binding(req, resp, 201, rq_sql_val(res, 0, "binding_id"));
+		break;
+	case 1:
+		answer_claim_request(req, resp, rq_sql_val(res, 0, "claim_id"));
+		break;
+	default: /* answered */
+		break;
 	}
 }
 
@@ -218,20 +192,12 @@ RQ_HANDLER(evaluation_enterprises_list)
 	rq_resp_json(req, resp, 200, o);
 }
 
-/* Runs a rq.manager_* function that answers whether the account was actively bound. */
+/* Runs rq.manager_select or rq.manager_unbind, then answers the list. */
 static void bound_action(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
 {
 	const char *params[] = {rq_req_param(req, "id")};
-	PGresult *res = rq_sql(req, st, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
+	if (rq_outcome_row(req, resp, rq_sql(req, st, params), NULL, NULL) < 0)
 		return;
-	}
-	const char *ok = rq_sql_val(res, 0, "ok");
-	if (ok == NULL || strcmp(ok, "t") != 0) {
-		rq_outcome_refuse(req, resp, "enterprise-not-managed", NULL, NULL);
-		return;
-	}
 	evaluation_enterprises_list(req, resp);
 }
 
@@ -265,8 +231,7 @@ RQ_HANDLER(evaluation_enterprises_poster)
 	const char *token = rq_sql_val(res, 0, "token");
 	const char *serial = rq_sql_val(res, 0, "serial");
 	if (token == NULL || serial == NULL) {
-		rq_problem(req, resp, 404, "code-not-issued", "No code yet",
-			   "the enterprise has no active 公务入企码 at the moment");
+		rq_outcome_refuse(req, resp, "code-not-issued", NULL, NULL);
 		return;
 	}
 	const struct rq_poster_text text = {
@@ -281,7 +246,7 @@ RQ_HANDLER(evaluation_enterprises_poster)
 		rq_log_event("error", "could not render the poster (is RUQIMA_FONT_FILE a font?)",
 			     NULL);
 		rq_problem(req, resp, 500, "internal", "Internal error",
-			   "the image could not be made");
+			   "海报图片生成失败，请稍后再试");
 		return;
 	}
 	rq_arena_cleanup(req->arena, free_png, png);

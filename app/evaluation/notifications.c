@@ -5,8 +5,6 @@
 #include "rq_input.h"
 #include "rq_page.h"
 
-#include <string.h>
-
 #define NOTIFICATION_JSON                                                                          \
 	"jsonb_build_object('id', o.id::text, 'kind', o.kind, 'visit_id', o.visit_id::text,"       \
 	" 'enterprise_id', o.enterprise_id::text, 'payload', o.payload,"                           \
@@ -22,7 +20,7 @@ static struct rq_stmt st_list =
 	    " ORDER BY o.id DESC LIMIT $2::int",
 	    3);
 static struct rq_stmt st_read =
-    RQ_STMT("evaluation_notification_read", "SELECT rq.notification_read($1::bigint) AS ok", 1);
+    RQ_STMT("evaluation_notification_read", "SELECT * FROM rq.notification_read($1::bigint)", 1);
 static struct rq_stmt st_one =
     RQ_STMT("evaluation_notification_one",
 	    "SELECT " NOTIFICATION_JSON " AS item FROM rq.outbox o WHERE o.id = $1::bigint", 1);
@@ -46,15 +44,9 @@ RQ_HANDLER(evaluation_notifications_read)
 {
 	const char *id = rq_req_param(req, "id");
 	const char *params[] = {id};
-	PGresult *res = rq_sql(req, &st_read, params);
-	if (!rq_sql_one(req, resp, res))
+	if (rq_outcome_row(req, resp, rq_sql(req, &st_read, params), NULL, NULL) < 0)
 		return;
-	const char *ok = rq_sql_val(res, 0, "ok");
-	if (ok == NULL || strcmp(ok, "t") != 0) {
-		rq_outcome_refuse(req, resp, "notification-unknown", NULL, NULL);
-		return;
-	}
-	res = rq_sql(req, &st_one, params);
+	PGresult *res = rq_sql(req, &st_one, params);
 	if (!rq_sql_one(req, resp, res))
 		return;
 	rq_resp_json(req, resp, 200, rq_page_json_item(res, 0));

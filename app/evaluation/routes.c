@@ -27,7 +27,7 @@ static const struct rq_route routes[] = {
 		       RQ_QUERY_ENUM("confirmation", evaluation_visit_confirmations, NULL),
 		       RQ_QUERY_ENUM("activity_type", evaluation_activity_types, NULL),
 		       RQ_QUERY("from", RQ_PARAM_DATE), RQ_QUERY("to", RQ_PARAM_DATE),
-		       RQ_QUERY_MSG("unit_id", RQ_PARAM_ID, "must be the id of a unit"))),
+		       RQ_QUERY_MSG("unit_id", RQ_PARAM_ID, "须为单位的编号"))),
     RQ_ROUTE("GET", "/api/v1/evaluation/visits/{id}", evaluation_visits_get, RQ_AUTH_ACCOUNT, 0,
 	     NULL, RQ_INPUTS(RQ_PATH_ID("id", "enterprise-visit-unknown"))),
     RQ_ROUTE("POST", "/api/v1/evaluation/visits/{id}/confirm", evaluation_visits_confirm,

@@ -39,8 +39,8 @@ static struct rq_stmt st_list_unit = RQ_STMT(
     8);
 static struct rq_stmt st_detail =
     RQ_STMT("evaluation_visits_detail", "SELECT rq.visit_for_enterprise($1::bigint) AS detail", 1);
-static struct rq_stmt st_answer = RQ_STMT(
-    "evaluation_visits_answer", "SELECT rq.visit_answer($1::bigint, $2, $3, $4) AS outcome", 4);
+static struct rq_stmt st_answer =
+    RQ_STMT("evaluation_visits_answer", "SELECT * FROM rq.visit_answer($1::bigint, $2, $3, $4)", 4);
 
 const char *const evaluation_visit_statuses[] = {"registered", "confirmed", "disputed", "finished",
 						 NULL};
@@ -88,9 +88,7 @@ RQ_HANDLER(evaluation_visits_list)
 			return;
 		}
 		if (rq_sql_val(cur, 0, "id") == NULL) {
-			rq_problem(req, resp, 409, "no-enterprise-selected",
-				   "No enterprise selected",
-				   "请先认证企业，或在“切换企业”中选择一家您管理的企业");
+			rq_outcome_refuse(req, resp, "no-enterprise-selected", NULL, NULL);
 			return;
 		}
 	}
@@ -102,26 +100,14 @@ RQ_HANDLER(evaluation_visits_get)
 	evaluation_visit_respond(req, resp, rq_req_param(req, "id"), 200);
 }
 
-/* Runs rq.visit_answer and answers its outcome. */
+/* Runs rq.visit_answer and answers the visit, or its refusal. */
 static void answer(struct rq_req *req, struct rq_resp *resp, const char *id, const char *decision,
 		   const char *category, const char *reason)
 {
 	const char *params[] = {id, decision, category, reason};
-	PGresult *res = rq_sql(req, &st_answer, params);
-	if (!rq_sql_one(req, resp, res))
+	if (rq_outcome_row(req, resp, rq_sql(req, &st_answer, params), NULL, NULL) < 0)
 		return;
-	const char *outcome = rq_sql_val(res, 0, "outcome");
-	if (outcome == NULL)
-		rq_problem_internal(req, resp, "rq.visit_answer returned no outcome");
-	else if (strcmp(outcome, "ok") == 0)
-		evaluation_visit_respond(req, resp, id, 200);
-	else if (strcmp(outcome, "not-found") == 0)
-		rq_outcome_refuse(req, resp, "enterprise-visit-unknown", NULL, NULL);
-	else if (strcmp(outcome, "already-answered") == 0)
-		rq_problem(req, resp, 409, "already-answered", "Already answered",
-			   "该次入企已确认或已提出异议，不能再更改");
-	else
-		rq_problem_internal(req, resp, outcome);
+	evaluation_visit_respond(req, resp, id, 200);
 }
 
 RQ_HANDLER(evaluation_visits_confirm)

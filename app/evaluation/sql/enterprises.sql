@@ -3,9 +3,10 @@
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
--- "Switch": makes the enterprise the calling account's current one. Returns false (and
--- changes nothing) when the account is not actively bound to it.
-CREATE OR REPLACE FUNCTION rq.manager_select(p_enterprise_id bigint) RETURNS boolean
+-- "Switch": makes the enterprise the calling account's current one. Answers (rq.outcome)
+-- ok, or enterprise-not-managed (changing nothing) when the account is not actively bound
+-- to it.
+CREATE OR REPLACE FUNCTION rq.manager_select(p_enterprise_id bigint) RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
@@ -16,19 +17,19 @@ BEGIN
             SELECT 1 FROM rq.manager_bindings b
              WHERE b.account_id = v_account AND b.enterprise_id = p_enterprise_id
                AND b.status = 'active') THEN
-        RETURN false;
+        RETURN rq.refusal('enterprise-not-managed');
     END IF;
     UPDATE rq.accounts a SET current_enterprise_id = p_enterprise_id
      WHERE a.id = v_account AND a.current_enterprise_id IS DISTINCT FROM p_enterprise_id;
-    RETURN true;
+    RETURN rq.ok();
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.manager_select(bigint) TO ruqima_app;
 
 -- Unbinds the calling account from the enterprise (the row stays, status 'unbound'); if it
--- was the current one, there is no current one any more. Returns false when the account
--- was not actively bound to it.
-CREATE OR REPLACE FUNCTION rq.manager_unbind(p_enterprise_id bigint) RETURNS boolean
+-- was the current one, there is no current one any more. Answers (rq.outcome) ok, or
+-- enterprise-not-managed when the account was not actively bound to it.
+CREATE OR REPLACE FUNCTION rq.manager_unbind(p_enterprise_id bigint) RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
@@ -36,17 +37,17 @@ DECLARE
     v_account bigint := rq.current_account_id();
 BEGIN
     IF v_account IS NULL THEN
-        RETURN false;
+        RETURN rq.refusal('enterprise-not-managed');
     END IF;
     UPDATE rq.manager_bindings b SET status = 'unbound', unbound_at = now()
      WHERE b.account_id = v_account AND b.enterprise_id = p_enterprise_id
        AND b.status = 'active';
     IF NOT FOUND THEN
-        RETURN false;
+        RETURN rq.refusal('enterprise-not-managed');
     END IF;
     UPDATE rq.accounts a SET current_enterprise_id = NULL
      WHERE a.id = v_account AND a.current_enterprise_id = p_enterprise_id;
-    RETURN true;
+    RETURN rq.ok();
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
@@ -55,27 +56,28 @@ GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 -- are refused. The enterprise is the one of
 -- the active code p_token when given, else the one with credit code p_uscc; either way
 -- p_uscc must be its credit code and p_legal_rep its legal representative (compared
--- without surrounding spaces). Returns one row (outcome, id, retry_after):
---   bound            activation code accepted; id = the new binding
---   requested        no code given; id = the new pending claim request
---   mismatch         unknown enterprise, wrong credit code or wrong legal representative
---                    (counted when the enterprise is known)
---   not-active       the enterprise is not in normal operation
---   already-bound    the account manages it already; id = the binding
---   already-requested a request of this account is pending; id = the request
---   bad-code         wrong, used, superseded or foreign activation code (counted)
---   code-locked      the enterprise's activation code is locked after too many wrong tries
---   too-many         5 failures in 24 hours for this account and enterprise;
---                    retry_after = seconds until the oldest of them leaves the window
+-- without surrounding spaces). Answers (rq.outcome):
+--   bound                     activation code accepted; data {binding_id}
+--   requested                 no code given; data {claim_id}, the new pending request
+--   claim-refused             unknown enterprise, wrong credit code or wrong legal
+--                             representative (counted when the enterprise is known)
+--   enterprise-not-claimable  the enterprise is not in normal operation
+--   already-bound             the account manages it already
+--   claim-pending             a request of this account is pending
+--   activation-code-invalid   wrong, used, superseded or foreign activation code (counted)
+--   activation-code-locked    the enterprise's activation code is locked after too many
+--                             wrong tries
+--   claim-attempts            5 failures in 24 hours for this account and enterprise; args:
+--                             the seconds until the oldest leaves the window (Retry-After),
+--                             and the same in hours rounded up (the detail)
 -- Outcomes other than bound/requested change nothing except the failure count, which the
 -- caller must commit. Raises 42501 when the actor is not an account.
 CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_legal_rep text, p_name text,
                                  p_phone text, p_code text)
-RETURNS TABLE (outcome text, id bigint, retry_after int)
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, public, pg_temp
 AS $$
-#variable_conflict use_column
 DECLARE
     max_failures constant int := 5;
     code_lock_at constant int := 10;
@@ -85,6 +87,7 @@ DECLARE
     v_oldest     timestamptz;
     v_code       rq.activation_codes%ROWTYPE;
     v_id         bigint;
+    v_wait       int;
 BEGIN
     IF v_account IS NULL THEN
         RAISE EXCEPTION 'claims are made by mini-program accounts only'
@@ -97,8 +100,7 @@ BEGIN
         SELECT en.* INTO e FROM rq.enterprises en WHERE en.uscc = p_uscc;
     END IF;
     IF e.id IS NULL OR e.uscc IS DISTINCT FROM p_uscc THEN
-        RETURN QUERY SELECT 'mismatch'::text, NULL::bigint, NULL::int;
-        RETURN;
+        RETURN rq.refusal('claim-refused');
     END IF;
     -- Serialises the claims of one enterprise (failure counts, code use).
     PERFORM 1 FROM rq.enterprises WHERE rq.enterprises.id = e.id FOR UPDATE;
@@ -108,40 +110,34 @@ BEGIN
      WHERE f.account_id = v_account AND f.enterprise_id = e.id
        AND f.failed_at > now() - interval '24 hours';
     IF v_failures >= max_failures THEN
-        RETURN QUERY SELECT 'too-many'::text, NULL::bigint,
-            greatest(1, ceil(extract(epoch FROM v_oldest + interval '24 hours' - now())))::int;
-        RETURN;
+        v_wait := greatest(1, ceil(extract(epoch FROM v_oldest + interval '24 hours' - now())));
+        RETURN rq.refusal('claim-attempts', v_wait::text, ceil(v_wait / 3600.0)::text);
     END IF;
 
     IF e.legal_rep IS NULL OR btrim(e.legal_rep) <> btrim(p_legal_rep) THEN
         INSERT INTO rq.claim_failures (account_id, enterprise_id, reason)
         VALUES (v_account, e.id, 'identity');
-        RETURN QUERY SELECT 'mismatch'::text, NULL::bigint, NULL::int;
-        RETURN;
+        RETURN rq.refusal('claim-refused');
     END IF;
     IF e.business_status <> 'normal' THEN
-        RETURN QUERY SELECT 'not-active'::text, NULL::bigint, NULL::int;
-        RETURN;
+        RETURN rq.refusal('enterprise-not-claimable');
     END IF;
-    SELECT b.id INTO v_id FROM rq.manager_bindings b
-     WHERE b.account_id = v_account AND b.enterprise_id = e.id AND b.status = 'active';
-    IF FOUND THEN
-        RETURN QUERY SELECT 'already-bound'::text, v_id, NULL::int;
-        RETURN;
+    IF EXISTS (SELECT 1 FROM rq.manager_bindings b
+                WHERE b.account_id = v_account AND b.enterprise_id = e.id
+                  AND b.status = 'active') THEN
+        RETURN rq.refusal('already-bound');
     END IF;
 
     IF p_code IS NULL THEN
-        SELECT r.id INTO v_id FROM rq.claim_requests r
-         WHERE r.account_id = v_account AND r.enterprise_id = e.id AND r.status = 'pending';
-        IF FOUND THEN
-            RETURN QUERY SELECT 'already-requested'::text, v_id, NULL::int;
-            RETURN;
+        IF EXISTS (SELECT 1 FROM rq.claim_requests r
+                    WHERE r.account_id = v_account AND r.enterprise_id = e.id
+                      AND r.status = 'pending') THEN
+            RETURN rq.refusal('claim-pending');
         END IF;
         INSERT INTO rq.claim_requests (account_id, enterprise_id, claimant_name, phone, legal_rep)
         VALUES (v_account, e.id, p_name, p_phone, btrim(p_legal_rep))
         RETURNING rq.claim_requests.id INTO v_id;
-        RETURN QUERY SELECT 'requested'::text, v_id, NULL::int;
-        RETURN;
+        RETURN rq.ok(jsonb_build_object('claim_id', v_id::text), 'requested');
     END IF;
 
     SELECT a.* INTO v_code FROM rq.activation_codes a
@@ -149,8 +145,7 @@ BEGIN
        AND a.code_hash = digest(rq.activation_code_normalise(p_code), 'sha256');
     IF v_code.id IS NOT NULL AND v_code.locked_at IS NOT NULL AND v_code.used_at IS NULL
        AND v_code.superseded_at IS NULL THEN
-        RETURN QUERY SELECT 'code-locked'::text, NULL::bigint, NULL::int;
-        RETURN;
+        RETURN rq.refusal('activation-code-locked');
     END IF;
     -- A superseded code (its slip was reprinted) is as wrong as an unknown one.
     IF v_code.id IS NULL OR v_code.used_at IS NOT NULL OR v_code.superseded_at IS NOT NULL THEN
@@ -162,8 +157,7 @@ BEGIN
                locked_at = CASE WHEN a.failed_attempts + 1 >= code_lock_at
                                 THEN coalesce(a.locked_at, now()) ELSE a.locked_at END
          WHERE a.enterprise_id = e.id AND a.used_at IS NULL AND a.superseded_at IS NULL;
-        RETURN QUERY SELECT 'bad-code'::text, NULL::bigint, NULL::int;
-        RETURN;
+        RETURN rq.refusal('activation-code-invalid');
     END IF;
 
     UPDATE rq.activation_codes a SET used_at = now(), used_by = v_account WHERE a.id = v_code.id;
@@ -173,7 +167,7 @@ BEGIN
     RETURNING rq.manager_bindings.id INTO v_id;
     UPDATE rq.accounts a SET current_enterprise_id = e.id
      WHERE a.id = v_account AND a.current_enterprise_id IS NULL;
-    RETURN QUERY SELECT 'bound'::text, v_id, NULL::int;
+    RETURN rq.ok(jsonb_build_object('binding_id', v_id::text), 'bound');
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.manager_claim(text,text,text,text,text,text) TO ruqima_app;

@@ -22,10 +22,11 @@ $$;
 
 -- The enterprise confirms a visit as registered (p_decision 'confirmed') or disputes it
 -- ('disputed', with a reason category and an optional reason, required for 'other'),
--- which opens a case with source 'dispute'. Outcomes: ok, not-found, already-answered.
+-- which opens a case with source 'dispute'. Answers (rq.outcome) ok,
+-- enterprise-visit-unknown or already-answered.
 CREATE OR REPLACE FUNCTION rq.visit_answer(p_visit_id bigint, p_decision text, p_category text,
                                 p_reason text)
-RETURNS text
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
@@ -34,10 +35,10 @@ DECLARE
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
 BEGIN
     IF v.id IS NULL THEN
-        RETURN 'not-found';
+        RETURN rq.refusal('enterprise-visit-unknown');
     END IF;
     IF v.confirmation <> 'pending' THEN
-        RETURN 'already-answered';
+        RETURN rq.refusal('already-answered');
     END IF;
     INSERT INTO rq.visit_answers (visit_id, decision, account_id, reason_category, reason)
     VALUES (v.id, p_decision, v_account, p_category, p_reason);
@@ -46,7 +47,7 @@ BEGIN
         PERFORM rq.case_open('dispute', v.id, v.enterprise_id, v.unit_id, v_account, p_category,
                              p_reason, NULL, NULL);
     END IF;
-    RETURN 'ok';
+    RETURN rq.ok();
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_answer(bigint,text,text,text) TO ruqima_app;

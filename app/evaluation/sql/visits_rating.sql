@@ -4,11 +4,12 @@
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
 -- Rates a confirmed visit, once (POST /visits/{id}/rating). A 不满意 opens a case with
--- source 'rating' in the same transaction. Outcomes: ok, not-found, not-confirmed,
--- window-closed (rating_window_days after the registration), already-rated.
+-- source 'rating' in the same transaction. Answers (rq.outcome) ok, or the refusals
+-- enterprise-visit-unknown, visit-not-confirmed, already-rated, rating-window-closed
+-- (rating_window_days after the registration).
 CREATE OR REPLACE FUNCTION rq.rating_give(p_visit_id bigint, p_value text, p_comment text,
                                p_anonymous boolean)
-RETURNS text
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
@@ -17,16 +18,16 @@ DECLARE
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
 BEGIN
     IF v.id IS NULL THEN
-        RETURN 'not-found';
+        RETURN rq.refusal('enterprise-visit-unknown');
     END IF;
     IF v.confirmation <> 'confirmed' THEN
-        RETURN 'not-confirmed';
+        RETURN rq.refusal('visit-not-confirmed');
     END IF;
     IF EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id) THEN
-        RETURN 'already-rated';
+        RETURN rq.refusal('already-rated');
     END IF;
     IF now() > v.registered_at + make_interval(days => rq.policy_value('rating_window_days')) THEN
-        RETURN 'window-closed';
+        RETURN rq.refusal('rating-window-closed');
     END IF;
     INSERT INTO rq.evaluations (visit_id, enterprise_id, unit_id, county_code, value, comment,
                                 anonymous)
@@ -38,18 +39,19 @@ BEGIN
         PERFORM rq.case_open('rating', v.id, v.enterprise_id, v.unit_id, NULL, NULL, p_comment,
                              NULL, NULL);
     END IF;
-    RETURN 'ok';
+    RETURN rq.ok();
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.rating_give(bigint,text,text,boolean) TO ruqima_app;
 
 -- Changes a rating, once, by its rater, within rating_change_hours of the first rating
 -- (PUT /visits/{id}/rating). Becoming 不满意 opens the rating case; any change of a visit
--- with a rating case adds an event to it. Outcomes: ok, unchanged, not-found, not-rated,
--- not-rater, already-changed, change-closed.
+-- with a rating case adds an event to it. Answers (rq.outcome) ok, unchanged (the same
+-- rating again: nothing written), or the refusals enterprise-visit-unknown, not-rated,
+-- not-the-rater, rating-already-changed, rating-change-closed.
 CREATE OR REPLACE FUNCTION rq.rating_change(p_visit_id bigint, p_value text, p_comment text,
                                  p_anonymous boolean)
-RETURNS text
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
@@ -60,25 +62,25 @@ DECLARE
     v_case    bigint;
 BEGIN
     IF v.id IS NULL THEN
-        RETURN 'not-found';
+        RETURN rq.refusal('enterprise-visit-unknown');
     END IF;
     SELECT * INTO ev FROM rq.evaluations e WHERE e.visit_id = v.id FOR UPDATE;
     IF NOT FOUND THEN
-        RETURN 'not-rated';
+        RETURN rq.refusal('not-rated');
     END IF;
     IF NOT EXISTS (SELECT 1 FROM rq.evaluation_raters r
                     WHERE r.visit_id = v.id AND r.account_id = v_account) THEN
-        RETURN 'not-rater';
+        RETURN rq.refusal('not-the-rater');
     END IF;
     IF ev.changed_at IS NOT NULL THEN
-        RETURN 'already-changed';
+        RETURN rq.refusal('rating-already-changed');
     END IF;
     IF now() > ev.rated_at + make_interval(hours => rq.policy_value('rating_change_hours')) THEN
-        RETURN 'change-closed';
+        RETURN rq.refusal('rating-change-closed');
     END IF;
     IF ev.value = p_value AND ev.comment IS NOT DISTINCT FROM p_comment
        AND ev.anonymous = p_anonymous THEN
-        RETURN 'unchanged';
+        RETURN rq.ok(NULL, 'unchanged');
     END IF;
     UPDATE rq.evaluations
        SET value = p_value, comment = p_comment, anonymous = p_anonymous, changed_at = now()
@@ -94,7 +96,7 @@ BEGIN
         PERFORM rq.case_open('rating', v.id, v.enterprise_id, v.unit_id, NULL, NULL, p_comment,
                              NULL, NULL);
     END IF;
-    RETURN 'ok';
+    RETURN rq.ok();
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.rating_change(bigint,text,text,boolean) TO ruqima_app;
