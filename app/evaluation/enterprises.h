@@ -1,7 +1,8 @@
 /* Enterprise managers in the mini-program: claim an enterprise (企业信息认证), list the
  * enterprises of the account, switch the current one, unbind one. All routes need a
  * mini-program session (RQ_AUTH_ACCOUNT); the writes go through rq.manager_* functions
- * (migrations/0010_managers.sql), the reads through row-level security. */
+ * (app/evaluation/sql/enterprises.sql), which answer rq.outcome, the reads through
+ * row-level security. */
 #ifndef EVALUATION_ENTERPRISES_H
 #define EVALUATION_ENTERPRISES_H
 
@@ -19,11 +20,12 @@ RQ_HANDLER_DECL(evaluation_enterprises_claim);
  * enterprise's name and credit code, the serial of its active code and a current flag. */
 RQ_HANDLER_DECL(evaluation_enterprises_list);
 /* POST /api/v1/evaluation/enterprises/{id}/select: makes it the current enterprise and
- * answers 200 with the list (as GET .../enterprises). Raises 404 unless the account is actively
- * bound to it. */
+ * answers 200 with the list (as GET .../enterprises). Raises 404 not-found unless the account
+ * is actively bound to it. */
 RQ_HANDLER_DECL(evaluation_enterprises_select);
 /* POST /api/v1/evaluation/enterprises/{id}/unbind: ends the binding (kept as history) and
- * answers 200 with the list left. Raises 404 unless the account is actively bound to it. */
+ * answers 200 with the list left. Raises 404 not-found unless the account is actively bound
+ * to it. */
 RQ_HANDLER_DECL(evaluation_enterprises_unbind);
 /* GET /api/v1/evaluation/enterprises/{id}/poster.png: the printable poster (打印张贴版)
  * of an enterprise the account manages, without needing its token. Raises 404 not-found

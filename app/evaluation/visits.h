@@ -1,8 +1,8 @@
 /* Visits to the enterprise a manager acts for (issue 5): the list of the current
  * enterprise, one visit in detail, and the enterprise's answer (confirm or dispute). All
  * routes need a mini-program session; row-level security and rq.actor_manages decide what
- * is seen (migrations/0014_visits.sql, 0015_evaluations.sql): a manager of another
- * enterprise, an unbound former manager and the official who registered the visit get 404. */
+ * is seen (app/evaluation/sql/visits.sql): a manager of another enterprise, an unbound
+ * former manager and the official who registered the visit get 404. */
 #ifndef EVALUATION_VISITS_H
 #define EVALUATION_VISITS_H
 

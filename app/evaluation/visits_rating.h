@@ -2,7 +2,8 @@
  * visit, given by an active manager of the enterprise once the visit is confirmed and
  * within rating_window_days of its registration; changeable once, by its rater, within
  * rating_change_hours (PUT). A 不满意 opens a case (source rating) and notifies the county
- * admins in the same transaction (rq.rating_give / rq.rating_change, 0015_evaluations.sql). */
+ * admins in the same transaction (rq.rating_give / rq.rating_change,
+ * app/evaluation/sql/visits_rating.sql). */
 #ifndef EVALUATION_VISITS_RATING_H
 #define EVALUATION_VISITS_RATING_H
 
