@@ -38,6 +38,10 @@ static const struct refusal refusals[] = {
      0},
     {"code-unknown", 404, "code-unknown", "Unknown code", "没有这个公务入企码，请重新扫码", NULL,
      0},
+    {"attachment-quota", 429, "attachment-quota", "Too many photos",
+     "每个账号 24 小时内最多上传 {1} 张照片，请稍后再试", NULL, 0},
+    {"attachment-media-type", 415, "unsupported-media-type", "Unsupported media type",
+     "请直接上传照片本身，类型为 image/jpeg、image/png 或 application/octet-stream", NULL, 0},
     /* the evaluation family */
     {"enterprise-visit-unknown", 404, "visit-unknown", "Visit unknown",
      "没有这条入企记录，或该企业不是您当前管理的企业", NULL, 0},
