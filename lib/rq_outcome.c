@@ -46,6 +46,8 @@ static const struct refusal refusals[] = {
      "企业“{1}”不在正常经营状态（{2}），不能登记入企", "token", 0},
     {"profile-missing", 409, "profile-missing", "Profile missing",
      "初次扫码：请先填写个人信息（姓名、单位、职务、执法证号、手机号）再进行入企登记", NULL, 0},
+    {"profile-unknown", 404, "profile-missing", "Profile missing",
+     "尚未填写个人信息：请先填写姓名、单位、职务、执法证号、手机号，再进行入企登记", NULL, 0},
     {"idempotency-key-invalid", 400, "bad-request", "Bad request",
      "须提供 Idempotency-Key：8 到 100 个字符（A-Z a-z 0-9 _ . : -），每次登记用新值，重试时用原值",
      "Idempotency-Key", 0},
