@@ -17,10 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* created_at is now(): the row's default, in this same transaction (one round trip). */
-static struct rq_stmt st_add =
-    RQ_STMT("registration_attachment_add",
-	    "SELECT rq.attachment_add($1, $2, $3::int, $4::int) AS id, now() AS created_at", 4);
+static struct rq_stmt st_add = RQ_STMT(
+    "registration_attachment_add", "SELECT * FROM rq.attachment_add($1, $2, $3::int, $4::int)", 4);
 /* Row-level security decides who sees the row (policy attachments_app_read). */
 static struct rq_stmt st_get =
     RQ_STMT("registration_attachment_get",
@@ -50,20 +48,18 @@ static enum rq_image_type checked_type(struct rq_req *req, struct rq_resp *resp)
 	const char *ct = req->content_type;
 	bool jpeg = media_type_is(ct, "image/jpeg"), png = media_type_is(ct, "image/png");
 	if (!jpeg && !png && !media_type_is(ct, "application/octet-stream")) {
-		rq_problem(req, resp, 415, "unsupported-media-type", "Unsupported media type",
-			   "send the photo's bytes as image/jpeg, image/png or "
-			   "application/octet-stream");
+		rq_outcome_refuse(req, resp, "attachment-media-type", NULL, NULL);
 		return RQ_IMAGE_NONE;
 	}
 	cJSON *errors = rq_errors_new();
 	enum rq_image_type type = rq_image_sniff(req->body, req->body_len);
 	if (req->body_len == 0)
-		rq_errors_add(errors, "body", "empty: send the photo's bytes");
+		rq_errors_add(errors, "body", "内容为空：请上传照片本身");
 	else if (type == RQ_IMAGE_NONE)
-		rq_errors_add(errors, "body", "not a JPEG or PNG image");
+		rq_errors_add(errors, "body", "不是 JPEG 或 PNG 图片");
 	else if ((jpeg && type != RQ_IMAGE_JPEG) || (png && type != RQ_IMAGE_PNG))
 		rq_errors_add(errors, "Content-Type",
-			      rq_printf(req->arena, "says %s, but the bytes are %s",
+			      rq_printf(req->arena, "声明为 %s，但照片实际是 %s",
 					jpeg ? "image/jpeg" : "image/png", rq_image_mime(type)));
 	if (cJSON_GetArraySize(errors) > 0) {
 		rq_problem_invalid(req, resp, errors);
@@ -161,29 +157,24 @@ RQ_HANDLER(registration_attachments_create)
 	const char *params[] = {sha, mime, size, daily};
 	/* The row first, in the request's transaction, then the file: a failed write rolls the
 	 * row back, so no row ever names a missing file. */
-	PGresult *res = rq_sql(req, &st_add, params);
-	if (!rq_sql_one(req, resp, res))
+	const char *data;
+	if (rq_outcome_row(req, resp, rq_sql(req, &st_add, params), NULL, &data) < 0)
 		return;
-	const char *id = rq_sql_val(res, 0, "id");
-	if (id == NULL) {
-		rq_problem(req, resp, 429, "attachment-quota", "Too many photos",
-			   rq_printf(req->arena,
-				     "an account may upload at most %d photos in 24 hours",
-				     req->cfg->attachment_daily_max));
+	cJSON *o = data != NULL ? cJSON_Parse(data) : NULL;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+	if (!cJSON_IsString(id)) {
+		cJSON_Delete(o);
+		rq_problem_internal(req, resp, "rq.attachment_add answered no id");
 		return;
 	}
 	if (store(req, sha, req->body, req->body_len) != 0) {
+		cJSON_Delete(o);
 		rq_problem_internal(req, resp, NULL);
 		return;
 	}
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", id);
-	cJSON_AddStringToObject(o, "content_type", mime);
-	cJSON_AddNumberToObject(o, "size_bytes", (double)req->body_len);
-	cJSON_AddStringToObject(o, "sha256", sha);
-	rq_json_add_column(o, res, 0, "created_at");
-	rq_resp_header(resp, "Location",
-		       rq_printf(req->arena, "/api/v1/registration/attachments/%s", id));
+	rq_resp_header(
+	    resp, "Location",
+	    rq_printf(req->arena, "/api/v1/registration/attachments/%s", id->valuestring));
 	rq_resp_json(req, resp, 201, o);
 }
 

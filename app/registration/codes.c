@@ -32,10 +32,10 @@ static void problem_revoked(struct rq_req *req, struct rq_resp *resp, const char
 	cJSON_AddNumberToObject(p, "status", 410);
 	cJSON_AddStringToObject(
 	    p, "detail",
-	    rq_printf(req->arena,
-		      "this 公务入企码 was revoked on %.10s and no longer works; the enterprise "
-		      "may have a new one",
-		      revoked_at != NULL ? revoked_at : "an unknown date"));
+	    revoked_at != NULL
+		? rq_printf(req->arena, "该公务入企码已于 %.10s 作废，不能再使用；企业可能已有新码",
+			    revoked_at)
+		: "该公务入企码已作废，不能再使用；企业可能已有新码");
 	if (req->request_id != NULL)
 		cJSON_AddStringToObject(p, "request_id", req->request_id);
 	if (revoked_at != NULL)
@@ -133,7 +133,7 @@ static void answer_png(struct rq_req *req, struct rq_resp *resp, uint8_t *png, s
 static void render_failed(struct rq_req *req, struct rq_resp *resp, const char *what)
 {
 	rq_log_event("error", what, NULL);
-	rq_problem(req, resp, 500, "internal", "Internal error", "the image could not be made");
+	rq_problem(req, resp, 500, "internal", "Internal error", "图片生成失败，请稍后重试");
 }
 
 RQ_HANDLER(registration_code_qr_png)

@@ -2,6 +2,7 @@
 
 #include "rq_db.h"
 #include "rq_input.h"
+#include "rq_outcome.h"
 
 #include <string.h>
 
@@ -56,10 +57,7 @@ static int profile_respond(struct rq_req *req, struct rq_resp *resp, int status)
 		return -1;
 	}
 	if (PQntuples(res) == 0) {
-		rq_problem(
-		    req, resp, 404, "profile-missing", "Profile missing",
-		    "this account has no official profile yet; show the profile form "
-		    "(name, unit, post, certificate number, phone) before registering a visit");
+		rq_outcome_refuse(req, resp, "profile-unknown", NULL, NULL);
 		return 404;
 	}
 	rq_resp_json(req, resp, status, profile_json(res));
@@ -84,7 +82,7 @@ static const char *text_field(struct rq_req *req, const char *field, size_t max,
 {
 	const char *s = rq_json_string(req->json, field, true, 1, max, errors);
 	if (s != NULL && is_blank(s)) {
-		rq_errors_add(errors, field, "must not be blank");
+		rq_errors_add(errors, field, "不能只有空白");
 		return NULL;
 	}
 	return s;
@@ -114,22 +112,21 @@ RQ_HANDLER(registration_profile_put)
 	cJSON *errors = rq_errors_new();
 	const char *name = text_field(req, "name", NAME_MAX_CHARS, errors);
 	const char *unit_id;
-	rq_input_id_member(req, req->json, "unit_id", true,
-			   "is required: the id of a unit from the units list", &unit_id, errors);
+	rq_input_id_member(req, req->json, "unit_id", true, "必填：请从单位列表中选择所在单位",
+			   &unit_id, errors);
 	const char *post = text_field(req, "post", POST_MAX_CHARS, errors);
 	const char *cert_no = NULL;
 	const cJSON *cert = cJSON_GetObjectItemCaseSensitive(req->json, "cert_no");
 	if (cert != NULL && !cJSON_IsNull(cert)) {
 		cert_no = rq_json_string(req->json, "cert_no", true, 1, CERT_MAX_CHARS, errors);
 		if (cert_no != NULL && !cert_ok(cert_no)) {
-			rq_errors_add(errors, "cert_no",
-				      "may contain only digits, Latin letters and hyphens");
+			rq_errors_add(errors, "cert_no", "只能包含数字、英文字母和连字符");
 			cert_no = NULL;
 		}
 	}
 	const char *phone = rq_json_string(req->json, "phone", true, 11, 11, errors);
 	if (phone != NULL && !phone_ok(phone))
-		rq_errors_add(errors, "phone", "must be an 11-digit mainland mobile number");
+		rq_errors_add(errors, "phone", "须为 11 位手机号码");
 	if (unit_id != NULL) {
 		const char *params[] = {unit_id};
 		PGresult *res = rq_sql(req, &st_unit_active, params);
@@ -139,7 +136,7 @@ RQ_HANDLER(registration_profile_put)
 			return;
 		}
 		if (PQntuples(res) == 0)
-			rq_errors_add(errors, "unit_id", "is not an active unit");
+			rq_errors_add(errors, "unit_id", "不是有效的单位，请从单位列表中选择");
 	}
 	if (cJSON_GetArraySize(errors) > 0) {
 		rq_problem_invalid(req, resp, errors);

@@ -5,8 +5,9 @@
 
 #include "rq_router.h"
 
-/* GET /api/v1/registration/profile: 200 with the account's profile, or 404
- * profile-missing (the mini-program then shows the profile form). */
+/* GET /api/v1/registration/profile: 200 with the account's profile, or 404 of type
+ * profile-missing (refusal profile-unknown; the mini-program then shows the profile
+ * form). */
 RQ_HANDLER_DECL(registration_profile_get);
 /* PUT /api/v1/registration/profile: creates (201) or replaces (200) the account's
  * profile. Raises 422 naming each bad field; writes nothing then. A change of name, unit

@@ -25,13 +25,13 @@ enum {
 	TIME_MAX = 40,
 };
 
-/* rq.visit_register (migration 0014) applies every rule and returns the answer. */
-static struct rq_stmt st_register = RQ_STMT(
-    "visit_register", "SELECT status, body, replayed FROM rq.visit_register($1, $2::jsonb, $3)", 3);
+/* rq.visit_register (app/registration/sql/visits.sql) applies every rule and answers. */
+static struct rq_stmt st_register =
+    RQ_STMT("visit_register", "SELECT * FROM rq.visit_register($1, $2::jsonb, $3)", 3);
 static struct rq_stmt st_detail =
     RQ_STMT("visit_detail",
-	    /* the enterprise's answer and the rating (migration 0015; an anonymous rater is
-	     * hidden by row-level security) */
+	    /* the enterprise's answer and the rating (an anonymous rater is hidden by
+	     * row-level security) */
 	    "SELECT rq.visit_detail($1::bigint) || jsonb_build_object('answer',"
 	    " rq.visit_answer_json($1::bigint), 'rating', rq.visit_rating($1::bigint)) AS detail",
 	    1);
@@ -48,9 +48,9 @@ static struct rq_stmt st_list =
 	    " ORDER BY l._id DESC LIMIT $2::int",
 	    5);
 static struct rq_stmt st_edit =
-    RQ_STMT("visit_edit", "SELECT rq.visit_edit($1::bigint, $2, $3::bigint[]) AS outcome", 3);
+    RQ_STMT("visit_edit", "SELECT * FROM rq.visit_edit($1::bigint, $2, $3::bigint[])", 3);
 static struct rq_stmt st_finish = RQ_STMT(
-    "visit_finish", "SELECT rq.visit_finish($1::bigint, $2, $3, $4, $5::bigint[]) AS outcome", 5);
+    "visit_finish", "SELECT * FROM rq.visit_finish($1::bigint, $2, $3, $4, $5::bigint[])", 5);
 static struct rq_stmt st_official = RQ_STMT(
     "visit_official",
     "SELECT v.official_name, v.official_post, v.official_cert_no, v.official_verified,"
@@ -99,7 +99,7 @@ static void check_companions(struct rq_req *req, cJSON *errors)
 		return;
 	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > COMPANIONS_MAX) {
 		rq_errors_add(errors, "companions",
-			      "must be a list of at most 20 people {name, unit, cert_no}");
+			      "须为同行人员列表，最多 20 人，每人 {name, unit, cert_no}");
 		return;
 	}
 	int i = 0;
@@ -108,7 +108,8 @@ static void check_companions(struct rq_req *req, cJSON *errors)
 	{
 		const char *prefix = rq_printf(req->arena, "companions[%d]", i++);
 		if (!cJSON_IsObject(c)) {
-			rq_errors_add(errors, prefix, "must be an object {name, unit, cert_no}");
+			rq_errors_add(errors, prefix,
+				      "须为 {name, unit, cert_no}（姓名、单位、执法证号）");
 			continue;
 		}
 		nested_string(req, c, prefix, "name", true, COMPANION_NAME_MAX, errors);
@@ -117,7 +118,7 @@ static void check_companions(struct rq_req *req, cJSON *errors)
 		    nested_string(req, c, prefix, "cert_no", false, CERT_MAX, errors);
 		if (cert != NULL && !cert_ok(cert))
 			rq_errors_add(errors, rq_printf(req->arena, "%s.cert_no", prefix),
-				      "may contain only digits, Latin letters and hyphens");
+				      "只能包含数字、英文字母和连字符");
 	}
 }
 
@@ -132,7 +133,8 @@ static void check_location(cJSON *errors, cJSON *body)
 	cJSON *loc = cJSON_GetObjectItemCaseSensitive(body, "location");
 	if (!cJSON_IsObject(loc)) {
 		rq_errors_add(errors, "location",
-			      "is required: {latitude, longitude, accuracy} or {refused: true}");
+			      "必填：手机定位 {latitude, longitude, accuracy}，未获取定位时为 "
+			      "{refused: true}");
 		return;
 	}
 	cJSON *refused = cJSON_GetObjectItemCaseSensitive(loc, "refused");
@@ -140,21 +142,21 @@ static void check_location(cJSON *errors, cJSON *body)
 	cJSON *lon = cJSON_GetObjectItemCaseSensitive(loc, "longitude");
 	cJSON *acc = cJSON_GetObjectItemCaseSensitive(loc, "accuracy");
 	if (refused != NULL && !cJSON_IsBool(refused)) {
-		rq_errors_add(errors, "location.refused", "must be true or false");
+		rq_errors_add(errors, "location.refused", "须为 true 或 false");
 		return;
 	}
 	if (cJSON_IsTrue(refused)) {
 		if (lat != NULL || lon != NULL || acc != NULL)
 			rq_errors_add(errors, "location",
-				      "holds no coordinates when the location was refused");
+				      "未获取定位（refused 为 true）时不能填写坐标");
 		return;
 	}
 	if (!number_in(lat, -90, 90))
-		rq_errors_add(errors, "location.latitude", "must be a number from -90 to 90");
+		rq_errors_add(errors, "location.latitude", "须为 -90 到 90 之间的数字");
 	if (!number_in(lon, -180, 180))
-		rq_errors_add(errors, "location.longitude", "must be a number from -180 to 180");
+		rq_errors_add(errors, "location.longitude", "须为 -180 到 180 之间的数字");
 	if (acc != NULL && !number_in(acc, 0, 1000000))
-		rq_errors_add(errors, "location.accuracy", "must be a number of metres, 0 or more");
+		rq_errors_add(errors, "location.accuracy", "须为不小于 0 的米数");
 }
 
 /* The bare token from what was scanned: the token itself, or our own code URL
@@ -169,7 +171,7 @@ static const char *token_field(struct rq_req *req, cJSON *errors)
 	if (strncmp(s, base, n) == 0 && strncmp(s + n, "/e/", 3) == 0)
 		s += n + 3;
 	if (!rq_input_token(s)) {
-		rq_errors_add(errors, "token", "is not a 公务入企码 of this platform");
+		rq_errors_add(errors, "token", "不是本平台的公务入企码，请重新扫码");
 		return NULL;
 	}
 	return s;
@@ -232,7 +234,7 @@ static const char *check_register_body(struct rq_req *req, cJSON *errors)
 	bool inspection = activity != NULL && strcmp(activity, "inspection") == 0;
 	const char *basis = rq_json_string(body, "legal_basis", inspection, 1, TEXT_MAX, errors);
 	if (activity != NULL && !inspection && basis != NULL)
-		rq_errors_add(errors, "legal_basis", "is given for inspections (执法检查) only");
+		rq_errors_add(errors, "legal_basis", "只有执法检查才填写法律依据");
 	check_companions(req, errors);
 
 	const char *joint = rq_input_enum(body, "joint_kind", joint_kinds, false, errors);
@@ -240,12 +242,12 @@ static const char *check_register_body(struct rq_req *req, cJSON *errors)
 	bool units_ok =
 	    rq_input_ids(req, body, "participating_unit_ids", UNITS_MAX, false, &units, errors);
 	if (joint != NULL && activity != NULL && !inspection)
-		rq_errors_add(errors, "joint_kind", "is given for inspections only");
+		rq_errors_add(errors, "joint_kind", "只有执法检查才能是联合执法");
 	if (joint != NULL && units_ok && (units == NULL || strcmp(units, "{}") == 0))
-		rq_errors_add(errors, "participating_unit_ids",
-			      "must name the participating units of a joint inspection");
+		rq_errors_add(errors, "participating_unit_ids", "联合执法须选择参与单位");
 	if (joint == NULL && units != NULL && strcmp(units, "{}") != 0)
-		rq_errors_add(errors, "participating_unit_ids", "is given with joint_kind only");
+		rq_errors_add(errors, "participating_unit_ids",
+			      "只有联合执法（填写 joint_kind）才能选择参与单位");
 	const char *attachments = NULL;
 	rq_input_ids(req, body, "attachment_ids", ATTACHMENTS_MAX, false, &attachments, errors);
 	check_location(errors, body);
@@ -253,7 +255,8 @@ static const char *check_register_body(struct rq_req *req, cJSON *errors)
 	cJSON *ex = cJSON_GetObjectItemCaseSensitive(body, "exemption");
 	if (ex != NULL && !cJSON_IsNull(ex)) {
 		if (!cJSON_IsObject(ex)) {
-			rq_errors_add(errors, "exemption", "must be an object {category, reason}");
+			rq_errors_add(errors, "exemption",
+				      "须为 {category, reason}（例外情形及理由）");
 		} else {
 			cJSON *mine = rq_errors_new();
 			if (rq_input_enum(ex, "category", exemption_categories, true, mine) ==
@@ -274,8 +277,7 @@ static const char *check_register_body(struct rq_req *req, cJSON *errors)
 	    rq_json_string(body, "entered_at", backfill != NULL, 1, TIME_MAX, errors);
 	if (entered != NULL && !rfc3339_ok(entered))
 		rq_errors_add(errors, "entered_at",
-			      "must be an RFC 3339 date and time with its offset, like "
-			      "2026-11-25T09:30:00+08:00");
+			      "须为带时区的日期时间（RFC 3339），如 2026-11-25T09:30:00+08:00");
 	return token;
 }
 
@@ -291,34 +293,11 @@ static bool key_ok(const char *k)
 	return true;
 }
 
-/* Answers a problem the database built with rq.problem(): {slug, title, detail, errors}. */
-static void respond_sql_problem(struct rq_req *req, struct rq_resp *resp, int status, cJSON *p)
-{
-	const cJSON *slug = cJSON_GetObjectItemCaseSensitive(p, "slug");
-	const cJSON *title = cJSON_GetObjectItemCaseSensitive(p, "title");
-	const cJSON *detail = cJSON_GetObjectItemCaseSensitive(p, "detail");
-	if (!cJSON_IsString(slug) || !cJSON_IsString(title)) {
-		cJSON_Delete(p);
-		rq_problem_internal(req, resp, "rq.visit_register returned a malformed problem");
-		return;
-	}
-	cJSON *errors = cJSON_DetachItemFromObjectCaseSensitive(p, "errors");
-	rq_problem_errors(req, resp, status, rq_printf(req->arena, "%s", slug->valuestring),
-			  rq_printf(req->arena, "%s", title->valuestring),
-			  cJSON_IsString(detail) ? rq_printf(req->arena, "%s", detail->valuestring)
-						 : NULL,
-			  errors);
-	cJSON_Delete(p);
-}
-
 RQ_HANDLER(registration_visits_create)
 {
 	const char *key = rq_req_header(req, "Idempotency-Key");
 	if (key == NULL || !key_ok(key)) {
-		rq_problem_field(
-		    req, resp, 400, "Idempotency-Key",
-		    "this header is required: 8 to 100 characters of A-Z a-z 0-9 _ . : -, "
-		    "new for each visit and the same for its retries");
+		rq_outcome_refuse(req, resp, "idempotency-key-invalid", NULL, NULL);
 		return;
 	}
 	cJSON *errors = rq_errors_new();
@@ -329,28 +308,24 @@ RQ_HANDLER(registration_visits_create)
 	}
 	cJSON_Delete(errors);
 	const char *params[] = {key, req->body, token};
-	PGresult *res = rq_sql(req, &st_register, params);
-	if (!rq_sql_one(req, resp, res))
+	/* the stored first answer of a retry is "replayed" */
+	static const char *const answered[] = {"ok", "replayed", NULL};
+	const char *data;
+	int outcome = rq_outcome_row(req, resp, rq_sql(req, &st_register, params), answered, &data);
+	if (outcome < 0)
 		return;
-	int64_t status = 0;
-	cJSON *body = rq_sql_json(res, 0, "body");
-	if (rq_parse_i64(rq_sql_val(res, 0, "status"), 200, 599, &status) != 0 || body == NULL) {
-		cJSON_Delete(body);
-		rq_problem_internal(req, resp, "rq.visit_register returned no answer");
-		return;
-	}
-	if (status >= 400) {
-		respond_sql_problem(req, resp, (int)status, body);
-		return;
-	}
+	cJSON *body = data != NULL ? cJSON_Parse(data) : NULL;
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(body, "id");
-	if (cJSON_IsString(id))
-		rq_resp_header(
-		    resp, "Location",
-		    rq_printf(req->arena, "/api/v1/registration/visits/%s", id->valuestring));
-	if (strcmp(rq_sql_val(res, 0, "replayed"), "t") == 0)
+	if (!cJSON_IsString(id)) {
+		cJSON_Delete(body);
+		rq_problem_internal(req, resp, "rq.visit_register answered no visit");
+		return;
+	}
+	rq_resp_header(resp, "Location",
+		       rq_printf(req->arena, "/api/v1/registration/visits/%s", id->valuestring));
+	if (outcome == 1)
 		rq_resp_header(resp, "Idempotent-Replayed", "true");
-	rq_resp_json(req, resp, (int)status, body);
+	rq_resp_json(req, resp, 201, body);
 }
 
 /* Answers the visit's detail with status, or 404 when row-level security hides it. */
@@ -389,27 +364,13 @@ RQ_HANDLER(registration_visits_list)
 	rq_page_respond_rows(req, resp, res, &page);
 }
 
-/* Answers the outcome of rq.visit_edit / rq.visit_finish; "ok" and "unchanged" → the detail. */
+/* Answers the outcome of rq.visit_edit / rq.visit_finish: the detail, also when nothing
+ * changed ("unchanged"), or the refusal. */
 static void respond_outcome(struct rq_req *req, struct rq_resp *resp, const char *id, PGresult *res)
 {
-	if (!rq_sql_one(req, resp, res))
-		return;
-	const char *outcome = rq_sql_val(res, 0, "outcome");
-	if (strcmp(outcome, "ok") == 0 || strcmp(outcome, "unchanged") == 0)
+	static const char *const changed_or_not[] = {"ok", "unchanged", NULL};
+	if (rq_outcome_row(req, resp, res, changed_or_not, NULL) >= 0)
 		respond_detail(req, resp, id, 200);
-	else if (strcmp(outcome, "not-found") == 0)
-		rq_outcome_refuse(req, resp, "visit-unknown", NULL, NULL);
-	else if (strcmp(outcome, "window-closed") == 0)
-		rq_problem(req, resp, 409, "edit-window-closed", "Edit window closed",
-			   "登记后可修改的时限已过，不能再修改事项和证件照片");
-	else if (strcmp(outcome, "already-finished") == 0)
-		rq_problem(req, resp, 409, "already-finished", "Already finished",
-			   "该次入企已提交事后报备，不能重复提交");
-	else if (strcmp(outcome, "attachments") == 0)
-		rq_problem_field(req, resp, 422, "attachment_ids",
-				 "must be attachments you uploaded that belong to no other visit");
-	else
-		rq_problem_internal(req, resp, outcome);
 }
 
 RQ_HANDLER(registration_visits_edit)
@@ -421,8 +382,9 @@ RQ_HANDLER(registration_visits_edit)
 	rq_input_ids(req, req->json, "attachment_ids", ATTACHMENTS_MAX, false, &attachments,
 		     errors);
 	if (cJSON_GetArraySize(errors) == 0 && matter == NULL && attachments == NULL)
-		rq_errors_add(errors, "matter",
-			      "give the new matter and/or attachment_ids: nothing else can change");
+		rq_errors_add(
+		    errors, "matter",
+		    "请提供新的事项（matter）或证件照片（attachment_ids），其他内容不能修改");
 	if (cJSON_GetArraySize(errors) > 0) {
 		rq_problem_invalid(req, resp, errors);
 		return;

@@ -1,4 +1,4 @@
--- lib/sql/common.sql — small helpers shared by the families: labels, problem answers, time and distance arithmetic, JSON helpers, policy thresholds.
+-- lib/sql/common.sql — small helpers shared by the families: labels, the answers of writes, time and distance arithmetic, JSON helpers, policy thresholds.
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
@@ -58,21 +58,10 @@ GRANT EXECUTE ON FUNCTION rq.policy_value(text,bigint) TO ruqima_app, ruqima_rep
 -- pg_catalog's.
 -- ---------------------------------------------------------------------------------
 
--- A problem answer of the functions below, turned into application/problem+json by the
--- handler: {slug, title, detail, errors: [{field, message}]}. detail and message are
--- Chinese sentences shown to the official as they are.
-CREATE OR REPLACE FUNCTION rq.problem(p_slug text, p_title text, p_detail text,
-                           p_field text DEFAULT NULL, p_message text DEFAULT NULL)
-RETURNS jsonb
-LANGUAGE sql IMMUTABLE
-AS $$
-    SELECT jsonb_build_object('slug', p_slug, 'title', p_title, 'detail', p_detail,
-                              'errors', CASE WHEN p_field IS NULL THEN '[]'::jsonb
-                                             ELSE jsonb_build_array(jsonb_build_object(
-                                                  'field', p_field,
-                                                  'message', coalesce(p_message, p_detail)))
-                                        END)
-$$;
+-- rq.problem() built problem bodies in SQL; the writes answer rq.outcome now (rq.ok,
+-- rq.refusal below) and lib/rq_outcome.c words the problems. Dropped here rather than by a
+-- numbered migration; IF EXISTS keeps this file idempotent.
+DROP FUNCTION IF EXISTS rq.problem(text,text,text,text,text);
 
 -- 参观访问 / 调研帮扶 / 执法检查
 CREATE OR REPLACE FUNCTION rq.activity_label(p_type text) RETURNS text

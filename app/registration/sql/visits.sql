@@ -52,16 +52,30 @@ $$;
 
 -- Registers a visit (POST /api/v1/registration/visits). p_req is the request body, already
 -- checked by the handler for types, lengths and formats; p_token the scanned code's
--- token. Applies every rule of app/DESIGN.md §5 with the thresholds of rq.policy and returns
--- the HTTP status and body: 201 with the visit, the flags and the warnings; or a problem
--- (see rq.problem) with nothing written. A retry with the same Idempotency-Key and the
--- same body gets the stored first answer; the same key with another body is refused.
+-- token. Applies every rule of app/DESIGN.md §5 with the thresholds of rq.policy. Answers
+-- (rq.outcome; a refusal writes nothing):
+--   ok                           data: the 201 body (the visit, flags, warnings), stored
+--                                under the Idempotency-Key
+--   replayed                     data: the stored first answer (same key, same body)
+--   idempotency-key-reused       the same key with another body
+--   profile-missing              the account has no official profile yet
+--   visit-code-unknown           no such code
+--   enterprise-not-operating     args: the enterprise's name, its state (经营异常, 注销 ...)
+--   code-revoked                 args: the day it was revoked
+--   participating-units-invalid  an inactive unit, or the lead unit itself
+--   visit-attachments-unusable   not the actor's, or used by a visit already
+--   certificate-required         an inspection, and no 执法证号 in the profile
+--   entered-at-invalid           not a time PostgreSQL reads
+--   entered-at-future            more than 5 minutes ahead
+--   backfill-too-late            args: backfill_days_max
+--   backfill-reason-required     entered_at over 15 minutes ago, and no backfill_reason
+--   quiet-day                    args: the first and last quiet day
+--   inspection-cap               args: the unit's name, this inspection's number, its cap
 CREATE OR REPLACE FUNCTION rq.visit_register(p_key text, p_req jsonb, p_token text)
-RETURNS TABLE (status int, body jsonb, replayed boolean)
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, public, pg_temp
 AS $$
-#variable_conflict use_column
 DECLARE
     v_account    bigint := rq.current_account_id();
     v_sha        bytea := sha256(convert_to(p_req::text, 'UTF8'));
@@ -111,69 +125,45 @@ BEGIN
      WHERE k.account_id = v_account AND k.key = p_key;
     IF FOUND THEN
         IF v_idem.request_sha256 = v_sha THEN
-            RETURN QUERY SELECT v_idem.status, v_idem.response, true;
-        ELSE
-            RETURN QUERY SELECT 422, rq.problem('idempotency-key-reused', 'Idempotency key reused',
-                '这个 Idempotency-Key 已用于另一份不同的登记；新的登记请使用新的 Idempotency-Key',
-                'Idempotency-Key', 'was used for a different request body'), false;
+            RETURN rq.ok(v_idem.response, 'replayed');
         END IF;
-        RETURN;
+        RETURN rq.refusal('idempotency-key-reused');
     END IF;
 
     SELECT * INTO v_prof FROM rq.official_profiles p WHERE p.account_id = v_account;
     IF NOT FOUND THEN
-        RETURN QUERY SELECT 409, rq.problem('profile-missing', 'Profile missing',
-            '初次扫码：请先填写个人信息（姓名、单位、职务、执法证号、手机号）再进行入企登记'), false;
-        RETURN;
+        RETURN rq.refusal('profile-missing');
     END IF;
 
     SELECT * INTO v_code FROM rq.codes c WHERE c.token = p_token;
     IF NOT FOUND THEN
-        RETURN QUERY SELECT 404, rq.problem('code-unknown', 'Code unknown',
-            '未找到这个公务入企码，请确认扫描的是本市企业张贴的公务入企码', 'token',
-            'is not a code issued by this platform'), false;
-        RETURN;
+        RETURN rq.refusal('visit-code-unknown');
     END IF;
     -- The enterprise first: leaving normal operation also revokes its code (rq.enterprises_revoke_code_when_abnormal), and
     -- "not operating" tells the official more than "code revoked".
     SELECT * INTO e FROM rq.enterprises en WHERE en.id = v_code.enterprise_id;
     IF e.business_status <> 'normal' THEN
-        RETURN QUERY SELECT 422, rq.problem('enterprise-not-operating', 'Enterprise not operating',
-            format('企业“%s”不在正常经营状态（%s），不能登记入企', e.name,
-                   CASE e.business_status WHEN 'revoked' THEN '吊销' WHEN 'cancelled' THEN '注销'
-                        WHEN 'suspended' THEN '停业' ELSE '经营异常' END), 'token',
-            'the enterprise is not in normal operation'), false;
-        RETURN;
+        RETURN rq.refusal('enterprise-not-operating', e.name,
+            CASE e.business_status WHEN 'revoked' THEN '吊销' WHEN 'cancelled' THEN '注销'
+                 WHEN 'suspended' THEN '停业' ELSE '经营异常' END);
     END IF;
     IF v_code.status <> 'active' THEN
-        RETURN QUERY SELECT 410, rq.problem('code-revoked', 'Code revoked',
-            format('该公务入企码已于 %s 作废，无法登记；请联系企业或属地营商办获取新码',
-                   to_char(v_code.revoked_at, 'YYYY-MM-DD')), 'token', 'the code was revoked'), false;
-        RETURN;
+        RETURN rq.refusal('code-revoked', to_char(v_code.revoked_at, 'YYYY-MM-DD'));
     END IF;
 
     -- Participating units of a joint inspection: active, and not the lead unit.
     IF EXISTS (SELECT 1 FROM unnest(v_part) x
                 WHERE x = v_prof.unit_id
                    OR NOT EXISTS (SELECT 1 FROM rq.units u WHERE u.id = x AND u.active)) THEN
-        RETURN QUERY SELECT 422, rq.problem('validation', 'Invalid request',
-            '参与单位须是有效单位，且不能是牵头单位（扫码人所在单位）本身',
-            'participating_unit_ids', 'must be active units other than the lead unit'), false;
-        RETURN;
+        RETURN rq.refusal('participating-units-invalid');
     END IF;
     IF NOT rq.attachments_usable(v_attach) THEN
-        RETURN QUERY SELECT 422, rq.problem('validation', 'Invalid request',
-            '证件照片须是您本人上传、且未用于其他登记的照片', 'attachment_ids',
-            'must be attachments you uploaded that belong to no visit yet'), false;
-        RETURN;
+        RETURN rq.refusal('visit-attachments-unusable');
     END IF;
     v_units := ARRAY[v_prof.unit_id] || ARRAY(SELECT DISTINCT x FROM unnest(v_part) x ORDER BY x);
 
     IF v_activity = 'inspection' AND v_prof.cert_no IS NULL THEN
-        RETURN QUERY SELECT 422, rq.problem('certificate-required', 'Certificate required',
-            '登记执法检查须持有执法证：请先在个人信息中填写执法证号', 'activity_type',
-            'an inspection needs an enforcement certificate number in the profile'), false;
-        RETURN;
+        RETURN rq.refusal('certificate-required');
     END IF;
 
     -- The time of entry; a back-fill (补登记) within the window, with a reason.
@@ -182,28 +172,16 @@ BEGIN
             v_entered := (p_req ->> 'entered_at')::timestamptz;
         EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format
                        OR invalid_parameter_value OR data_exception THEN
-            RETURN QUERY SELECT 422, rq.problem('validation', 'Invalid request',
-                '实际入企时间格式不正确', 'entered_at',
-                'must be a date and time like 2026-11-25T09:30:00+08:00'), false;
-            RETURN;
+            RETURN rq.refusal('entered-at-invalid');
         END;
         IF v_entered > now() + interval '5 minutes' THEN
-            RETURN QUERY SELECT 422, rq.problem('validation', 'Invalid request',
-                '实际入企时间不能晚于现在', 'entered_at', 'is in the future'), false;
-            RETURN;
+            RETURN rq.refusal('entered-at-future');
         END IF;
         IF v_entered < now() - make_interval(days => (v_pol ->> 'backfill_days_max')::int) THEN
-            RETURN QUERY SELECT 422, rq.problem('backfill-too-late', 'Back-fill too late',
-                format('补登记须在入企后 %s 天内完成，本次已超过期限，不能登记',
-                       (v_pol ->> 'backfill_days_max')::int), 'entered_at',
-                format('is more than %s days ago', (v_pol ->> 'backfill_days_max')::int)), false;
-            RETURN;
+            RETURN rq.refusal('backfill-too-late', v_pol ->> 'backfill_days_max');
         END IF;
         IF v_entered < now() - interval '15 minutes' AND v_backfill IS NULL THEN
-            RETURN QUERY SELECT 422, rq.problem('validation', 'Invalid request',
-                '补登记（实际入企时间早于现在）须说明原因，如现场无网络、紧急情况',
-                'backfill_reason', 'is required when entered_at is in the past'), false;
-            RETURN;
+            RETURN rq.refusal('backfill-reason-required');
         END IF;
     ELSE
         v_entered := now();
@@ -221,11 +199,7 @@ BEGIN
        AND extract(day FROM v_local) BETWEEN (v_pol ->> 'quiet_day_first')::int
                                          AND (v_pol ->> 'quiet_day_last')::int THEN
         IF v_exempt_cat IS NULL THEN
-            RETURN QUERY SELECT 422, rq.problem('quiet-day', 'Quiet day',
-                format('每月 %s–%s 日为企业无扰日，原则上不开展现场执法检查。确需检查的，请选择例外情形（国家安全、公共安全、投诉举报、事故或突发事件、上级交办、企业申请、现场许可核查、转办移送）并说明理由',
-                       (v_pol ->> 'quiet_day_first')::int, (v_pol ->> 'quiet_day_last')::int),
-                'exemption', 'an exemption category and reason are required on a quiet day'), false;
-            RETURN;
+            RETURN rq.refusal('quiet-day', v_pol ->> 'quiet_day_first', v_pol ->> 'quiet_day_last');
         END IF;
         v_flags := v_flags || 'quiet_day_exemption'::text;
         v_warnings := v_warnings || jsonb_build_object('rule', 'quiet_day_exemption', 'message',
@@ -249,11 +223,7 @@ BEGIN
             v_max := rq.policy_value('inspection_year_max', v_unit);
             IF v_n > v_max THEN
                 IF v_cap_why IS NULL THEN
-                    RETURN QUERY SELECT 422, rq.problem('inspection-cap', 'Yearly inspection cap reached',
-                        format('这将是%s今年对该企业的第 %s 次现场执法检查，超过每年 %s 次的上限。确需检查的，请填写理由（将被标记复核）',
-                               v_unit_name, v_n, v_max),
-                        'over_cap_reason', 'a reason is required above the yearly inspection cap'), false;
-                    RETURN;
+                    RETURN rq.refusal('inspection-cap', v_unit_name, v_n::text, v_max::text);
                 END IF;
                 IF NOT 'inspection_over_cap' = ANY (v_flags) THEN
                     v_flags := v_flags || 'inspection_over_cap'::text;
@@ -345,20 +315,21 @@ BEGIN
         'managers_notified', v_notified);
     INSERT INTO rq.idempotency_keys (account_id, key, request_sha256, status, response, visit_id)
     VALUES (v_account, p_key, v_sha, 201, v_body, v_id);
-    RETURN QUERY SELECT 201, v_body, false;
+    RETURN rq.ok(v_body);
 END
 $$;
 
 COMMENT ON FUNCTION rq.visit_register(text, jsonb, text) IS
-    'registers a visit applying the rules of app/DESIGN.md §5; returns (HTTP status, body)';
+    'registers a visit applying the rules of app/DESIGN.md §5; answers rq.outcome (ok with the 201 body, replayed, or a refusal)';
 GRANT EXECUTE ON FUNCTION rq.visit_register(text,jsonb,text) TO ruqima_app;
 
 -- Later edit by the official (PATCH /visits/{id}): the matter and/or the credential
 -- photos (p_attachment_ids replaces the current set; NULL keeps it), within
--- edit_window_hours of the registration. Outcomes: ok, unchanged, not-found (not the
--- actor's visit), window-closed, attachments (an id the actor may not use).
+-- edit_window_hours of the registration. Answers (rq.outcome, no data): ok, unchanged;
+-- visit-unknown (not the actor's visit), edit-window-closed (args: edit_window_hours),
+-- visit-attachments-unusable (an id the actor may not use).
 CREATE OR REPLACE FUNCTION rq.visit_edit(p_visit_id bigint, p_matter text, p_attachment_ids bigint[])
-RETURNS text
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
@@ -367,14 +338,15 @@ DECLARE
     v_before bigint[];
     v_after  bigint[];
     v_added  bigint[];
+    v_hours  int := rq.policy_value('edit_window_hours');
 BEGIN
     SELECT * INTO v FROM rq.visits x
      WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE;
     IF NOT FOUND THEN
-        RETURN 'not-found';
+        RETURN rq.refusal('visit-unknown');
     END IF;
-    IF now() > v.registered_at + make_interval(hours => rq.policy_value('edit_window_hours')) THEN
-        RETURN 'window-closed';
+    IF now() > v.registered_at + make_interval(hours => v_hours) THEN
+        RETURN rq.refusal('edit-window-closed', v_hours::text);
     END IF;
     v_before := ARRAY(SELECT va.attachment_id FROM rq.visit_attachments va
                        WHERE va.visit_id = v.id AND va.purpose = 'credential'
@@ -386,10 +358,10 @@ BEGIN
                      EXCEPT SELECT va.attachment_id FROM rq.visit_attachments va
                              WHERE va.visit_id = v.id AND va.purpose = 'credential');
     IF NOT rq.attachments_usable(v_added) THEN
-        RETURN 'attachments';
+        RETURN rq.refusal('visit-attachments-unusable');
     END IF;
     IF coalesce(p_matter, v.matter) = v.matter AND v_after = v_before THEN
-        RETURN 'unchanged';
+        RETURN rq.ok(NULL, 'unchanged');
     END IF;
     UPDATE rq.visit_attachments va SET removed_at = now()
      WHERE va.visit_id = v.id AND va.purpose = 'credential' AND va.removed_at IS NULL
@@ -403,17 +375,17 @@ BEGIN
                                 attachments_after)
     VALUES (v.id, v.matter, coalesce(p_matter, v.matter), v_before, v_after);
     PERFORM rq.visit_notify_managers(v.id, 'visit_edited', '入企登记信息已修改');
-    RETURN 'ok';
+    RETURN rq.ok();
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_edit(bigint,text,bigint[]) TO ruqima_app;
 
 -- 事后报备 (POST /visits/{id}/finish): the result of the visit, filed to the unit and the
--- discipline group and disclosed (双公开). Outcomes: ok, not-found, already-finished,
--- attachments.
+-- discipline group and disclosed (双公开). Answers (rq.outcome, no data): ok;
+-- visit-unknown, already-finished, visit-attachments-unusable.
 CREATE OR REPLACE FUNCTION rq.visit_finish(p_visit_id bigint, p_done text, p_findings text,
                                 p_measures text, p_attachment_ids bigint[])
-RETURNS text
+RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
@@ -423,13 +395,13 @@ BEGIN
     SELECT * INTO v FROM rq.visits x
      WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE;
     IF NOT FOUND THEN
-        RETURN 'not-found';
+        RETURN rq.refusal('visit-unknown');
     END IF;
     IF v.finished_at IS NOT NULL THEN
-        RETURN 'already-finished';
+        RETURN rq.refusal('already-finished');
     END IF;
     IF NOT rq.attachments_usable(coalesce(p_attachment_ids, '{}')) THEN
-        RETURN 'attachments';
+        RETURN rq.refusal('visit-attachments-unusable');
     END IF;
     UPDATE rq.visits
        SET finished_at = now(), result_done = p_done, result_findings = p_findings,
@@ -438,7 +410,7 @@ BEGIN
     PERFORM rq.visit_link_attachments(v.id, coalesce(p_attachment_ids, '{}'), 'result');
     PERFORM rq.visit_file(v.id, 'after');
     PERFORM rq.visit_notify_managers(v.id, 'visit_finished', '入企事项已办结');
-    RETURN 'ok';
+    RETURN rq.ok();
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_finish(bigint,text,text,text,bigint[]) TO ruqima_app;
