@@ -307,7 +307,7 @@ static void a_refused_file_says_why(void **state)
 	(void)state;
 	char *out;
 	assert_int_equal(import_text("企业名称,县区代码\n甲,411502\n", NULL, &out), 1);
-	expect_output(out, "file: the header lacks a credit code column");
+	expect_output(out, "file: 表头缺少统一社会信用代码列");
 	expect_output(out, "nothing was changed");
 	free(out);
 	assert_int_equal(api_cli_import("/nonexistent/register.csv", NULL, &out), 1);
