@@ -67,12 +67,12 @@ static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
 {
 	if (!content_type_is_json(req->content_type)) {
 		rq_problem(req, resp, 415, "unsupported-media-type", "Unsupported media type",
-			   "send the body as application/json (UTF-8)");
+			   "请以 application/json（UTF-8）格式发送请求体");
 		return -1;
 	}
 	if (has_nul_escape(req->body, req->body_len)) {
 		rq_problem(req, resp, 400, "malformed-json", "Malformed JSON",
-			   "the body contains a NUL character (\\u0000), which no field accepts");
+			   "请求体含有 NUL 字符（\\u0000），任何字段都不接受");
 		return -1;
 	}
 	/* cJSON's "require NUL-terminated" check wants the NUL inside the length, so pass
@@ -87,7 +87,7 @@ static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
 			req->json = NULL;
 		}
 		rq_problem(req, resp, 400, "malformed-json", "Malformed JSON",
-			   "the body is not a well-formed JSON object");
+			   "请求体不是格式正确的 JSON 对象");
 		return -1;
 	}
 	rq_arena_cleanup(req->arena, delete_json, req->json);
@@ -117,20 +117,19 @@ static int check_access(struct rq_req *req, struct rq_resp *resp)
 		return 0;
 	if (anonymous) {
 		rq_problem(req, resp, 401, "unauthenticated", "Authentication required",
-			   "log in first; the session is missing, expired or ended");
+			   "请先登录：会话不存在、已过期或已结束");
 		rq_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"ruqima\"");
 		return -1;
 	}
 	bool is_admin = strcmp(req->actor.kind, "admin") == 0;
 	if ((route->auth == RQ_AUTH_ACCOUNT && is_admin) ||
 	    (route->auth == RQ_AUTH_ADMIN && !is_admin) || !role_allowed(route, req->actor.role)) {
-		rq_problem(req, resp, 403, "forbidden", "Forbidden",
-			   "your role may not use this endpoint");
+		rq_problem(req, resp, 403, "forbidden", "Forbidden", "您的角色无权使用此接口");
 		return -1;
 	}
 	if (req->actor.via_cookie && method_changes_state(req->method) && !req->actor.csrf_ok) {
 		rq_problem(req, resp, 403, "csrf", "CSRF check failed",
-			   "send the X-CSRF-Token header you received at login");
+			   "请在 X-CSRF-Token 请求头中发送登录时获得的令牌");
 		return -1;
 	}
 	return 0;
@@ -158,11 +157,11 @@ static void dispatch(const struct rq_app *app, struct rq_req *req, struct rq_res
 	case RQ_PARSE_TOO_LARGE: /* answered below, with the cap of the route */
 		break;
 	case RQ_PARSE_BAD_LENGTH:
-		rq_problem(req, resp, 400, "bad-request", "Bad request", "invalid Content-Length");
+		rq_problem(req, resp, 400, "bad-request", "Bad request", "Content-Length 无效");
 		return;
 	case RQ_PARSE_SHORT_BODY:
 		rq_problem(req, resp, 400, "bad-request", "Bad request",
-			   "the body is shorter than its Content-Length");
+			   "请求体短于 Content-Length 声明的长度");
 		return;
 	}
 
@@ -171,18 +170,18 @@ static void dispatch(const struct rq_app *app, struct rq_req *req, struct rq_res
 	case RQ_MATCH_OK:
 		break;
 	case RQ_MATCH_NOT_FOUND:
-		rq_problem(req, resp, 404, "not-found", "Not found", "no such endpoint");
+		rq_problem(req, resp, 404, "not-found", "Not found", RQ_MSG_NO_ENDPOINT);
 		return;
 	case RQ_MATCH_BAD_METHOD:
 		rq_problem(req, resp, 405, "method-not-allowed", "Method not allowed",
-			   rq_printf(req->arena, "this endpoint accepts %s", allow));
+			   rq_printf(req->arena, "此接口只接受 %s 请求", allow));
 		rq_resp_header(resp, "Allow", allow);
 		return;
 	}
 	long cap = route_max_body(req->cfg, req->route);
 	if (parsed == RQ_PARSE_TOO_LARGE || req->body_len > (size_t)cap) {
 		rq_problem(req, resp, 413, "too-large", "Request body too large",
-			   rq_printf(req->arena, "the body may be at most %ld bytes", cap));
+			   rq_printf(req->arena, "请求体不能超过 %ld 字节", cap));
 		return;
 	}
 	/* Who may ask comes before what was asked: 401/403 outrank body errors. */
@@ -211,8 +210,7 @@ void rq_app_handle(const struct rq_app *app, struct rq_req *req, struct rq_resp 
 	dispatch(app, req, resp, parsed);
 	bool commit = resp->status < 400 || req->commit_on_error;
 	if (rq_sql_finish(req, commit) != 0 && commit) {
-		rq_problem(req, resp, 503, "not-saved", "Not saved",
-			   "the change could not be saved; retry shortly");
+		rq_problem(req, resp, 503, "not-saved", "Not saved", "修改未能保存，请稍后重试");
 		rq_resp_header(resp, "Retry-After", "1");
 	}
 }

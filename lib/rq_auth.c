@@ -104,7 +104,7 @@ static int create_session(struct rq_req *req, struct rq_resp *resp, const char *
 {
 	if (rq_token_new(token) != 0 || (csrf != NULL && rq_token_new(csrf) != 0)) {
 		rq_log_event("error", "no randomness for a session token", NULL);
-		rq_problem(req, resp, 500, "internal", "Internal error", "could not log in");
+		rq_problem(req, resp, 500, "internal", "Internal error", "系统内部错误，无法登录");
 		return -1;
 	}
 	char ttl[16];
@@ -160,27 +160,26 @@ RQ_HANDLER(rq_auth_wx_login)
 		return;
 	case RQ_WX_INVALID_CODE:
 		rq_problem(req, resp, 401, "wx-invalid-code", "Login code rejected",
-			   "the wx.login code is invalid, expired or already used; call wx.login "
-			   "again");
+			   "微信登录凭证无效、已过期或已使用，请重新登录");
 		return;
 	case RQ_WX_RATE_LIMITED:
 		rq_problem(req, resp, 429, "wx-rate-limited", "Too many logins",
-			   "WeChat is limiting logins for this user; wait a minute");
+			   "微信正在限制该用户登录，请一分钟后再试");
 		rq_resp_header(resp, "Retry-After", "60");
 		return;
 	case RQ_WX_BLOCKED:
 		rq_problem(req, resp, 403, "wx-blocked", "Login refused",
-			   "WeChat marks this user as high-risk");
+			   "微信将该用户标记为高风险用户，不能登录");
 		return;
 	case RQ_WX_BUSY:
 	case RQ_WX_UNREACHABLE:
 		rq_problem(req, resp, 503, "wx-unavailable", "WeChat unavailable",
-			   "WeChat's login service did not answer; retry shortly");
+			   "微信登录服务未响应，请稍后重试");
 		rq_resp_header(resp, "Retry-After", "2");
 		return;
 	case RQ_WX_ERROR:
 		rq_problem(req, resp, 502, "wx-error", "WeChat error",
-			   "WeChat refused the login request; the operators have been told");
+			   "微信拒绝了登录请求，已通知运维人员");
 		return;
 	}
 }
@@ -188,7 +187,7 @@ RQ_HANDLER(rq_auth_wx_login)
 RQ_HANDLER(rq_auth_dev_login)
 {
 	if (!req->cfg->dev_login) {
-		rq_problem(req, resp, 404, "not-found", "Not found", "no such endpoint");
+		rq_problem(req, resp, 404, "not-found", "Not found", RQ_MSG_NO_ENDPOINT);
 		return;
 	}
 	cJSON *errors = rq_errors_new();
@@ -227,7 +226,7 @@ RQ_HANDLER(rq_auth_me)
 	}
 	if (PQntuples(res) != 1) {
 		rq_problem(req, resp, 401, "unauthenticated", "Authentication required",
-			   "the session's owner no longer exists");
+			   "会话所属的用户已不存在");
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();
@@ -288,8 +287,7 @@ static const char *dummy_hash(void)
 
 static void unauthorized_login(struct rq_req *req, struct rq_resp *resp)
 {
-	rq_problem(req, resp, 401, "invalid-credentials", "Login failed",
-		   "the username or password is wrong");
+	rq_problem(req, resp, 401, "invalid-credentials", "Login failed", "用户名或密码错误");
 }
 
 RQ_HANDLER(rq_auth_admin_login)
@@ -317,7 +315,7 @@ RQ_HANDLER(rq_auth_admin_login)
 	if (strcmp(rq_sql_val(res, 0, "locked"), "t") == 0) {
 		/* Locked: the password is not even checked, so guessing cannot go on. */
 		rq_problem(req, resp, 423, "account-locked", "Account locked",
-			   "too many failed logins; try again later");
+			   "登录失败次数过多，账号已暂时锁定，请稍后再试");
 		rq_resp_header(resp, "Retry-After",
 			       rq_strdup(req->arena, rq_sql_val(res, 0, "retry_after")));
 		return;

@@ -361,6 +361,100 @@ cJSON *rq_sql_json(const PGresult *res, int row, const char *col)
 	return text != NULL ? cJSON_Parse(text) : NULL;
 }
 
+/* --- how a failed statement reads to the client ------------------------------------------ */
+
+/* Constraints whose field and message are not read from their name: table constraints
+ * named by hand, and the trigger that raises a constraint of its own. */
+static const struct {
+	const char *constraint, *field, *message;
+} named_constraints[] = {
+    {"enterprises_uscc_check_digit", "uscc", "不是有效的统一社会信用代码（校验位不符）"},
+    {"enterprises_one_identifier", "uscc", "统一社会信用代码和项目代码须填写且只能填写其中一个"},
+    {"enterprises_location_pair", "latitude", "纬度和经度须同时填写或同时不填"},
+    {"visits_location_pair", "location", "纬度和经度须同时填写或同时不填"},
+    {"admin_users_county_admin_has_county", "county_code", "县区管理员须指定所属县区"},
+    {"admin_users_unit_admin_has_unit", "unit_id", "单位管理员须指定所属单位"},
+    {"policy_value_in_range", "value", "超出该规则允许的取值范围"},
+    {"evaluations_unsatisfied_has_comment", "comment", "评价为不满意时须填写意见"},
+    {"visit_answers_other_has_reason", "reason", "异议类别为“其他”时须填写理由"},
+    {"claim_requests_rejection_has_reason", "reason", "驳回认领申请须填写理由"},
+};
+
+/* What a reference to a missing row means, by the referring column. */
+static const struct {
+	const char *column, *message;
+} reference_messages[] = {
+    {"county_code", "不是本市的县区代码"},
+    {"parent_code", "不是已登记的行政区划代码"},
+    {"unit_id", "不是已登记的单位"},
+    {"enterprise_id", "不是已登记的企业"},
+    {"current_enterprise_id", "不是已登记的企业"},
+    {"visit_id", "不是已登记的入企记录"},
+    {"attachment_id", "不是已上传的照片"},
+    {"case_id", "不是已登记的问题线索"},
+    {"key", "不是已有的规则"},
+};
+
+#define MSG_REFERENCE_UNKNOWN "所引用的记录不存在"
+#define MSG_RULE_BROKEN	      "取值不符合规定"
+
+/* The column a constraint PostgreSQL named itself is on: "<table>_<column>_fkey" and
+ * "<table>_<column>_check" (or "_check1", "_check2" for a column's further checks). NULL
+ * when the name is not of that form. */
+static const char *column_of_constraint(struct rq_arena *a, const char *table,
+					const char *constraint, const char *suffix)
+{
+	size_t tlen = strlen(table), clen = strlen(constraint), slen = strlen(suffix);
+	while (clen > 0 && constraint[clen - 1] >= '0' && constraint[clen - 1] <= '9' &&
+	       strcmp(suffix, "_check") == 0)
+		clen--;
+	if (clen <= tlen + 1 + slen || strncmp(constraint, table, tlen) != 0 ||
+	    constraint[tlen] != '_' || strncmp(constraint + clen - slen, suffix, slen) != 0)
+		return NULL;
+	const char *col = constraint + tlen + 1;
+	size_t n = clen - slen - tlen - 1;
+	for (size_t i = 0; i < n; i++)
+		if (!((col[i] >= 'a' && col[i] <= 'z') || (col[i] >= '0' && col[i] <= '9') ||
+		      col[i] == '_'))
+			return NULL;
+	return rq_strndup(a, col, n);
+}
+
+/* The request field a failed constraint (23503, 23514, 23502) is about and the Chinese
+ * message for it, from the error's constraint, column and table (never its text). Returns
+ * false when the field cannot be told. */
+static bool constraint_field(struct rq_arena *a, const PGresult *res, const char *state,
+			     const char **field, const char **message)
+{
+	const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+	const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+	const char *table = PQresultErrorField(res, PG_DIAG_TABLE_NAME);
+	for (size_t i = 0;
+	     constraint != NULL && i < sizeof(named_constraints) / sizeof(named_constraints[0]);
+	     i++) {
+		if (strcmp(constraint, named_constraints[i].constraint) == 0) {
+			*field = named_constraints[i].field;
+			*message = named_constraints[i].message;
+			return true;
+		}
+	}
+	bool reference = strcmp(state, SQLSTATE_FOREIGN_KEY_VIOLATION) == 0;
+	if (column == NULL && constraint != NULL && table != NULL &&
+	    strcmp(state, SQLSTATE_NOT_NULL_VIOLATION) != 0)
+		column = column_of_constraint(a, table, constraint, reference ? "_fkey" : "_check");
+	if (column == NULL)
+		return false;
+	*field = column;
+	*message = strcmp(state, SQLSTATE_NOT_NULL_VIOLATION) == 0 ? RQ_MSG_REQUIRED
+		   : reference					   ? MSG_REFERENCE_UNKNOWN
+								   : MSG_RULE_BROKEN;
+	for (size_t i = 0;
+	     reference && i < sizeof(reference_messages) / sizeof(reference_messages[0]); i++)
+		if (strcmp(column, reference_messages[i].column) == 0)
+			*message = reference_messages[i].message;
+	return true;
+}
+
 void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res)
 {
 	if (res == NULL) {
@@ -368,28 +462,36 @@ void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *re
 		return;
 	}
 	const char *state = rq_sql_state(res);
-	const char *msg = PQresultErrorMessage(res);
+	const char *field, *message;
 	if (strcmp(state, SQLSTATE_UNIQUE_VIOLATION) == 0) {
-		rq_problem(req, resp, 409, "conflict", "Conflict", "the record already exists");
+		rq_problem(req, resp, 409, "conflict", "Conflict", "记录已存在");
+	} else if ((strcmp(state, SQLSTATE_FOREIGN_KEY_VIOLATION) == 0 ||
+		    strcmp(state, SQLSTATE_CHECK_VIOLATION) == 0 ||
+		    strcmp(state, SQLSTATE_NOT_NULL_VIOLATION) == 0) &&
+		   constraint_field(req->arena, res, state, &field, &message)) {
+		rq_problem_field(req, resp, 422, field, message);
 	} else if (strcmp(state, SQLSTATE_FOREIGN_KEY_VIOLATION) == 0) {
 		rq_problem(req, resp, 422, "unknown-reference", "Invalid request",
-			   "a referenced record does not exist");
+			   MSG_REFERENCE_UNKNOWN);
 	} else if (strcmp(state, SQLSTATE_CHECK_VIOLATION) == 0 ||
-		   strcmp(state, SQLSTATE_NOT_NULL_VIOLATION) == 0 ||
-		   strncmp(state, "22", 2) == 0) {
+		   strcmp(state, SQLSTATE_NOT_NULL_VIOLATION) == 0) {
+		rq_problem(req, resp, 422, "validation", "Invalid request", "数据不符合登记规则");
+	} else if (strncmp(state, "22", 2) == 0) {
 		rq_problem(req, resp, 422, "validation", "Invalid request",
-			   "the data breaks a rule of the register");
+			   "数据的格式或取值范围不符合要求");
 	} else if (strcmp(state, SQLSTATE_INSUFFICIENT_PRIV) == 0) {
-		rq_problem(req, resp, 403, "forbidden", "Forbidden", "not allowed");
+		rq_problem(req, resp, 403, "forbidden", "Forbidden", "无权进行此操作");
 	} else if (strcmp(state, SQLSTATE_SERIALIZATION_FAILURE) == 0 ||
 		   strcmp(state, SQLSTATE_DEADLOCK) == 0 ||
 		   strcmp(state, SQLSTATE_QUERY_CANCELED) == 0) {
-		rq_problem(req, resp, 503, "busy", "Service busy", "retry shortly");
+		rq_problem(req, resp, 503, "busy", "Service busy", "系统繁忙，请稍后重试");
 		rq_resp_header(resp, "Retry-After", "1");
 	} else {
 		rq_problem_internal(req, resp, NULL);
 	}
-	rq_log_event(resp->status >= 500 ? "error" : "info", "query failed", msg);
+	/* the server's own words go to the log only */
+	rq_log_event(resp->status >= 500 ? "error" : "info", "query failed",
+		     PQresultErrorMessage(res));
 }
 
 bool rq_sql_one(struct rq_req *req, struct rq_resp *resp, const PGresult *res)

@@ -74,7 +74,11 @@ bool rq_sql_one(struct rq_req *req, struct rq_resp *resp, const PGresult *res) R
 cJSON *rq_sql_json(const PGresult *res, int row, const char *col) RQ_MUST_USE;
 
 /* Answers a failed query: NULL → 503; unique violation → 409; foreign key, check or data
- * errors → 422; privilege → 403; serialisation → 503; else 500 (details only in the log). */
+ * errors → 422; privilege → 403; serialisation → 503; else 500. A foreign key, check or
+ * not-null violation whose field can be told (the error's column; the column in a name
+ * PostgreSQL gave the constraint, "<table>_<column>_fkey" or "_check"; or lib/rq_db.c's
+ * table of named constraints) is 422 validation naming it with a Chinese message. The
+ * server's text goes to the log only, never to the client. */
 void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res);
 
 #endif

@@ -218,7 +218,7 @@ void rq_problem(struct rq_req *req, struct rq_resp *resp, int status, const char
 void rq_problem_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors)
 {
 	cJSON *p = problem_object(req, 422, "validation", "Invalid request",
-				  "one or more fields are invalid; see errors");
+				  "提交的内容有误，请按各项提示修改");
 	cJSON_AddItemToObject(p, "errors", errors);
 	resp->content_type = "application/problem+json";
 	rq_resp_json(req, resp, 422, p);
@@ -250,8 +250,7 @@ void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, cons
 
 void rq_problem_internal(struct rq_req *req, struct rq_resp *resp, const char *why)
 {
-	rq_problem(req, resp, 500, "internal", "Internal error",
-		   "the request could not be completed");
+	rq_problem(req, resp, 500, "internal", "Internal error", "系统内部错误，请求未能完成");
 	if (why != NULL)
 		rq_log_event("error", "internal error", why);
 }
@@ -259,7 +258,7 @@ void rq_problem_internal(struct rq_req *req, struct rq_resp *resp, const char *w
 void rq_problem_unavailable(struct rq_req *req, struct rq_resp *resp, int retry_after)
 {
 	rq_problem(req, resp, 503, "unavailable", "Service unavailable",
-		   "the database cannot be reached right now; retry shortly");
+		   "暂时无法连接数据库，请稍后重试");
 	rq_resp_header(resp, "Retry-After", rq_printf(req->arena, "%d", retry_after));
 }
 
@@ -345,36 +344,47 @@ static bool is_blank(const char *s)
 	return true;
 }
 
+const char *rq_length_message(char *buf, size_t size, size_t min_chars, size_t max_chars)
+{
+	if (min_chars == max_chars)
+		snprintf(buf, size, "长度须为 %zu 个字符", max_chars);
+	else if (min_chars <= 1)
+		snprintf(buf, size, "长度不能超过 %zu 个字符", max_chars);
+	else
+		snprintf(buf, size, "长度须为 %zu 到 %zu 个字符", min_chars, max_chars);
+	return buf;
+}
+
 const char *rq_json_string(cJSON *obj, const char *field, bool required, size_t min_chars,
 			   size_t max_chars, cJSON *errors)
 {
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 	if (v == NULL || cJSON_IsNull(v)) {
 		if (required)
-			rq_errors_add(errors, field, "is required");
+			rq_errors_add(errors, field, RQ_MSG_REQUIRED);
 		return NULL;
 	}
 	if (!cJSON_IsString(v) || v->valuestring == NULL) {
-		rq_errors_add(errors, field, "must be a string");
+		rq_errors_add(errors, field, "必须是字符串");
 		return NULL;
 	}
 	size_t chars;
 	if (!rq_utf8_valid(v->valuestring, strlen(v->valuestring), &chars)) {
-		rq_errors_add(errors, field, "must be valid UTF-8 text without control characters");
+		rq_errors_add(errors, field, "必须是有效的 UTF-8 文本，且不含控制字符");
 		return NULL;
 	}
-	if (chars < min_chars) {
-		rq_errors_add(errors, field, min_chars == 1 ? "must not be empty" : "is too short");
+	if (chars == 0 && min_chars > 0) {
+		rq_errors_add(errors, field, "不能为空");
 		return NULL;
 	}
 	if (min_chars > 0 && is_blank(v->valuestring)) {
-		rq_errors_add(errors, field, "must not be blank");
+		rq_errors_add(errors, field, "不能只填空格");
 		return NULL;
 	}
-	if (chars > max_chars) {
-		char msg[64];
-		snprintf(msg, sizeof(msg), "must be at most %zu characters", max_chars);
-		rq_errors_add(errors, field, msg);
+	if (chars < min_chars || chars > max_chars) {
+		char msg[96];
+		rq_errors_add(errors, field,
+			      rq_length_message(msg, sizeof(msg), min_chars, max_chars));
 		return NULL;
 	}
 	return v->valuestring;

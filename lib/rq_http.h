@@ -117,6 +117,12 @@ void rq_problem_internal(struct rq_req *req, struct rq_resp *resp, const char *w
 /* 503 with Retry-After: the database cannot be reached right now. */
 void rq_problem_unavailable(struct rq_req *req, struct rq_resp *resp, int retry_after);
 
+/* Client-facing texts are Chinese (detail and errors[].message; app/DESIGN.md §9). The
+ * message of a required member that is absent: */
+#define RQ_MSG_REQUIRED "必须填写"
+/* The detail of a 404 for a path no route matches. */
+#define RQ_MSG_NO_ENDPOINT "接口不存在"
+
 /* Validation error list helpers. */
 cJSON *rq_errors_new(void) RQ_MUST_USE;
 void rq_errors_add(cJSON *errors, const char *field, const char *message);
@@ -126,6 +132,9 @@ void rq_errors_add(cJSON *errors, const char *field, const char *message);
  * adding an error for field to errors (or NULL silently when optional and absent). */
 const char *rq_json_string(cJSON *obj, const char *field, bool required, size_t min_chars,
 			   size_t max_chars, cJSON *errors);
+/* The message of a length outside min_chars..max_chars characters ("长度须为 1 到 200 个字符"),
+ * written into buf (size bytes); returns buf. */
+const char *rq_length_message(char *buf, size_t size, size_t min_chars, size_t max_chars);
 
 /* Decodes the UTF-8 sequence at p (len bytes available) into *cp. Returns its length in
  * bytes, or 0 when it is malformed (overlong, surrogate, past U+10FFFF, truncated). */

@@ -112,6 +112,14 @@ const char *rq_import_status(const char *s)
  * Problems
  * --------------------------------------------------------------------------------- */
 
+/* The messages are Chinese: the portal's import report shows them as they are (the CLI
+ * prints them too). */
+#define MSG_EMPTY "不能为空"
+#define MSG_STATUSES                                                                               \
+	"应为 存续、吊销、注销、停业 或 异常（或 "                               \
+	"normal、revoked、cancelled、suspended、abnormal）"
+#define MSG_QUOTE_OPEN "引号未闭合（缺少 \"）"
+
 /* Insertion order, kept next to each problem so that sorting by line is stable. */
 struct problem_slot {
 	struct rq_import_problem p;
@@ -134,8 +142,18 @@ static void add_problem(struct rq_import *imp, long line, const char *field, con
 	va_list ap;
 	va_start(ap, fmt);
 	char buf[512];
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	int len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (len >= (int)sizeof(buf)) {
+		/* cut short: drop a character the cut split, so the message stays UTF-8 */
+		size_t n = strlen(buf), k = n;
+		while (k > 0 && n - k < 3 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
+			k--;
+		unsigned char lead = k > 0 ? (unsigned char)buf[k - 1] : 0;
+		size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+		if (k > 0 && need > n - (k - 1))
+			buf[k - 1] = '\0';
+	}
 	struct rq_import_problem *p = &imp->problems[imp->nproblems++];
 	p->line = line;
 	p->field = field;
@@ -192,14 +210,13 @@ static int decode(struct rq_import *imp, const char *data, size_t len, const cha
 {
 	const unsigned char *u = (const unsigned char *)data;
 	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-		refuse_file(imp, 0, "the file is UTF-16; save it as CSV in UTF-8 or GBK");
+		refuse_file(imp, 0, "文件为 UTF-16 编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件");
 		return -1;
 	}
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
 		if (!utf8_wellformed(u + 3, len - 3)) {
 			refuse_file(imp, 0,
-				    "the file starts with a UTF-8 byte order mark but is "
-				    "not valid UTF-8");
+				    "文件以 UTF-8 字节顺序标记（BOM）开头，但内容不是有效的 UTF-8");
 			return -1;
 		}
 		imp->encoding = "UTF-8 with BOM";
@@ -218,7 +235,7 @@ static int decode(struct rq_import *imp, const char *data, size_t len, const cha
 	 * at most 4; so 2 × len is always enough. */
 	iconv_t cd = iconv_open("UTF-8", "GB18030");
 	if (cd == (iconv_t)-1) {
-		refuse_file(imp, 0, "the file is not UTF-8, and GB18030 conversion is unavailable");
+		refuse_file(imp, 0, "文件不是 UTF-8 编码，且本系统无法转换 GB18030 编码");
 		return -1;
 	}
 	size_t cap = len * 2 + 16;
@@ -230,10 +247,10 @@ static int decode(struct rq_import *imp, const char *data, size_t len, const cha
 	iconv_close(cd);
 	if (rc == (size_t)-1) {
 		size_t at = (size_t)(in - data);
-		char msg[160];
-		snprintf(msg, sizeof(msg), "byte %zu (0x%02x) is neither UTF-8 nor GB18030/GBK%s",
-			 at + 1, at < len ? u[at] : 0,
-			 err == EINVAL ? " (the file ends inside a character)" : "");
+		char msg[192];
+		snprintf(msg, sizeof(msg),
+			 "第 %zu 个字节（0x%02x）既不是 UTF-8 也不是 GB18030/GBK 编码%s", at + 1,
+			 at < len ? u[at] : 0, err == EINVAL ? "（文件在字符中间截断）" : "");
 		refuse_file(imp, line_at(data, at), msg);
 		return -1;
 	}
@@ -510,8 +527,7 @@ static void check_length(struct rq_import *imp, struct rq_import_row *row, enum 
 	const char *v = row->value[f];
 	if (v != NULL && utf8_chars(v) > max) {
 		char msg[96];
-		snprintf(msg, sizeof(msg), "is longer than %zu characters", max);
-		reject(imp, row, f, msg);
+		reject(imp, row, f, rq_length_message(msg, sizeof(msg), 0, max));
 	}
 }
 
@@ -523,8 +539,7 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
 	if (uscc != NULL) {
 		upper_ascii(uscc);
 		if (strlen(uscc) != 18 || !all_of(uscc, DIGITS UPPER))
-			reject(imp, row, RQ_IMPORT_USCC,
-			       "must be 18 digits and upper-case letters (GB 32100)");
+			reject(imp, row, RQ_IMPORT_USCC, "须为 18 位数字或大写字母（GB 32100）");
 		else if (!rq_uscc_valid(uscc))
 			row->uscc_check_failed = true; /* decided by the allow-list */
 	}
@@ -532,20 +547,19 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
 		upper_ascii(project);
 		if (!project_code_ok(project))
 			reject(imp, row, RQ_IMPORT_PROJECT_CODE,
-			       "must be 1 to 64 digits, upper-case letters and inner hyphens");
+			       "须为 1 到 64 位数字、大写字母或连字符（连字符不能在首尾）");
 	}
 	if (uscc == NULL && project == NULL)
 		reject(imp, row, imp->has[RQ_IMPORT_USCC] ? RQ_IMPORT_USCC : RQ_IMPORT_PROJECT_CODE,
-		       "is empty: a row needs a credit code (enterprise) or a project code "
-		       "(construction project)");
+		       "为空：每行须有统一社会信用代码（企业）或项目代码（建设项目）");
 	else if (uscc != NULL && project != NULL)
 		reject(imp, row, RQ_IMPORT_PROJECT_CODE,
-		       "a row has either a credit code or a project code, not both");
+		       "统一社会信用代码和项目代码只能填写其中一个");
 
 	if (v[RQ_IMPORT_NAME] == NULL)
-		reject(imp, row, RQ_IMPORT_NAME, "is empty");
+		reject(imp, row, RQ_IMPORT_NAME, MSG_EMPTY);
 	else if (has_control(v[RQ_IMPORT_NAME]))
-		reject(imp, row, RQ_IMPORT_NAME, "contains a line break or a control character");
+		reject(imp, row, RQ_IMPORT_NAME, "含有换行符或控制字符");
 	check_length(imp, row, RQ_IMPORT_NAME, 200);
 	check_length(imp, row, RQ_IMPORT_LEGAL_REP, 100);
 	check_length(imp, row, RQ_IMPORT_ADDRESS, 300);
@@ -553,38 +567,32 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
 
 	const char *county = v[RQ_IMPORT_COUNTY_CODE];
 	if (county == NULL)
-		reject(imp, row, RQ_IMPORT_COUNTY_CODE, "is empty");
+		reject(imp, row, RQ_IMPORT_COUNTY_CODE, MSG_EMPTY);
 	else if (strlen(county) != 6 || !all_of(county, DIGITS))
-		reject(imp, row, RQ_IMPORT_COUNTY_CODE, "must be a 6-digit region code");
+		reject(imp, row, RQ_IMPORT_COUNTY_CODE, "须为 6 位行政区划代码");
 
 	if (imp->has[RQ_IMPORT_STATUS]) {
 		const char *s = v[RQ_IMPORT_STATUS];
 		const char *mapped = rq_import_status(s);
 		if (s == NULL)
-			reject(imp, row, RQ_IMPORT_STATUS,
-			       "is empty; expected 存续, 吊销, 注销, 停业 or 异常 (or normal, "
-			       "revoked, cancelled, suspended, abnormal)");
+			reject(imp, row, RQ_IMPORT_STATUS, "不能为空；" MSG_STATUSES);
 		else if (mapped == NULL)
 			reject(imp, row, RQ_IMPORT_STATUS,
-			       rq_printf(imp->arena,
-					 "\"%s\" is not a known status; expected 存续, 吊销, 注销, "
-					 "停业 or 异常 (or normal, revoked, cancelled, suspended, "
-					 "abnormal)",
-					 s));
+			       rq_printf(imp->arena, "“%s”不是可识别的经营状态；" MSG_STATUSES, s));
 		v[RQ_IMPORT_STATUS] = mapped;
 	}
 
 	const char *lat = v[RQ_IMPORT_LATITUDE], *lon = v[RQ_IMPORT_LONGITUDE];
 	if ((lat == NULL) != (lon == NULL)) {
 		reject(imp, row, lat == NULL ? RQ_IMPORT_LATITUDE : RQ_IMPORT_LONGITUDE,
-		       "is empty: give both latitude and longitude, or neither");
+		       "为空：纬度和经度须同时填写或同时不填");
 	} else if (lat != NULL) {
 		if (!coordinate_ok(lat, 90))
 			reject(imp, row, RQ_IMPORT_LATITUDE,
-			       "must be a number from -90 to 90 with at most 6 decimals");
+			       "须为 -90 到 90 之间的数值，最多 6 位小数");
 		if (!coordinate_ok(lon, 180))
 			reject(imp, row, RQ_IMPORT_LONGITUDE,
-			       "must be a number from -180 to 180 with at most 6 decimals");
+			       "须为 -180 到 180 之间的数值，最多 6 位小数");
 	}
 }
 
@@ -608,8 +616,7 @@ static int map_header(struct rq_import *imp, const struct csv *c, int col[RQ_IMP
 			enum rq_import_field f = header_aliases[k].field;
 			if (col[f] >= 0) {
 				refuse_file(imp, c->record_line,
-					    rq_printf(imp->arena,
-						      "the header has two %s columns (\"%s\")",
+					    rq_printf(imp->arena, "表头中有两个 %s 列（“%s”）",
 						      field_names[f], h));
 				return -1;
 			}
@@ -620,18 +627,17 @@ static int map_header(struct rq_import *imp, const struct csv *c, int col[RQ_IMP
 	}
 	const char *missing = NULL;
 	if (col[RQ_IMPORT_USCC] < 0 && col[RQ_IMPORT_PROJECT_CODE] < 0)
-		missing = "a credit code column (统一社会信用代码 / uscc) or a project code column "
-			  "(项目代码 / project_code)";
+		missing = "表头缺少统一社会信用代码列（统一社会信用代码 / uscc）或项目代码列"
+			  "（项目代码 / project_code）";
 	else if (col[RQ_IMPORT_NAME] < 0)
-		missing = "the name column (企业名称 / name)";
+		missing = "表头缺少企业名称列（企业名称 / name）";
 	else if (col[RQ_IMPORT_COUNTY_CODE] < 0)
-		missing = "the county code column (县区代码 / county_code)";
+		missing = "表头缺少县区代码列（县区代码 / county_code）";
 	else if ((col[RQ_IMPORT_LATITUDE] < 0) != (col[RQ_IMPORT_LONGITUDE] < 0))
 		missing =
-		    "both coordinate columns (纬度 / latitude and 经度 / longitude), or neither";
+		    "表头须同时有纬度列（纬度 / latitude）和经度列（经度 / longitude），或都没有";
 	if (missing != NULL) {
-		refuse_file(imp, c->record_line,
-			    rq_printf(imp->arena, "the header lacks %s", missing));
+		refuse_file(imp, c->record_line, missing);
 		return -1;
 	}
 	return 0;
@@ -670,8 +676,8 @@ static void find_duplicates(struct rq_import *imp, enum rq_import_field f)
 			continue;
 		struct rq_import_row *row = &imp->rows[refs[i].row];
 		reject(imp, row, f,
-		       rq_printf(imp->arena, "duplicate: %s %s is already on line %ld",
-				 f == RQ_IMPORT_USCC ? "credit code" : "project code", refs[i].key,
+		       rq_printf(imp->arena, "重复：%s %s 已在第 %ld 行出现",
+				 f == RQ_IMPORT_USCC ? "统一社会信用代码" : "项目代码", refs[i].key,
 				 imp->rows[refs[first].row].line));
 	}
 	free(refs);
@@ -685,8 +691,7 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 	imp->encoding = "UTF-8";
 	if (len > max_bytes) {
 		refuse_file(imp, 0,
-			    rq_printf(a, "the file has %zu bytes; at most %zu are accepted here",
-				      len, max_bytes));
+			    rq_printf(a, "文件有 %zu 字节，此处最多接受 %zu 字节", len, max_bytes));
 		return imp;
 	}
 	const char *text;
@@ -696,7 +701,7 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 	if (memchr(text, '\0', tlen) != NULL) {
 		refuse_file(imp,
 			    line_at(text, (size_t)((const char *)memchr(text, '\0', tlen) - text)),
-			    "the file contains a NUL byte: it is not a text (CSV) file");
+			    "文件含有 NUL 字节，不是文本（CSV）文件");
 		return imp;
 	}
 
@@ -707,11 +712,11 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 	while ((rc = csv_next(&c)) == 1 && csv_blank(&c))
 		;
 	if (rc == -1) {
-		refuse_file(imp, c.record_line, "a quoted field is never closed (\" missing)");
+		refuse_file(imp, c.record_line, MSG_QUOTE_OPEN);
 		return imp;
 	}
 	if (rc == 0) {
-		refuse_file(imp, 0, "the file is empty: expected a header row and data rows");
+		refuse_file(imp, 0, "文件为空：须有表头行和数据行");
 		return imp;
 	}
 	int col[RQ_IMPORT_NFIELDS];
@@ -735,18 +740,15 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 		row->line = c.record_line;
 		if (c.too_long || c.too_many) {
 			add_problem(imp, row->line, "file",
-				    c.too_long ? "the row is longer than %d bytes"
-					       : "the row has more than %d fields",
+				    c.too_long ? "该行超过 %d 字节" : "该行超过 %d 个字段",
 				    c.too_long ? (int)RQ_IMPORT_MAX_RECORD : (int)MAX_FIELDS - 1);
 			row->rejected = true;
 			imp->nrejected++;
 			continue;
 		}
 		if (c.bad_quote) {
-			add_problem(
-			    imp, row->line, "file",
-			    "malformed quoting: text after a closing quote (write \"\" for a "
-			    "quote inside a quoted field)");
+			add_problem(imp, row->line, "file",
+				    "引号格式错误：右引号后还有文字（引号内的引号请写作 \"\"）");
 			row->rejected = true;
 			imp->nrejected++;
 			continue;
@@ -755,9 +757,8 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 		for (size_t i = header_fields; i < c.nfields && !extra; i++)
 			extra = !blank(csv_field(&c, i));
 		if (extra) {
-			add_problem(imp, row->line, "file",
-				    "the row has %zu fields, the header only %zu", c.nfields,
-				    header_fields);
+			add_problem(imp, row->line, "file", "该行有 %zu 个字段，而表头只有 %zu 个",
+				    c.nfields, header_fields);
 			row->rejected = true;
 			imp->nrejected++;
 			continue;
@@ -773,7 +774,7 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 		check_row(imp, row);
 	}
 	if (rc == -1) {
-		refuse_file(imp, c.record_line, "a quoted field is never closed (\" missing)");
+		refuse_file(imp, c.record_line, MSG_QUOTE_OPEN);
 		return imp;
 	}
 	find_duplicates(imp, RQ_IMPORT_USCC);
@@ -825,12 +826,11 @@ void rq_import_resolve(struct rq_import *imp, const char *const *counties, size_
 		if (county != NULL && strlen(county) == 6 && all_of(county, DIGITS) &&
 		    !in_sorted(cs, ncounties, county))
 			reject(imp, row, RQ_IMPORT_COUNTY_CODE,
-			       rq_printf(imp->arena, "%s is not a county or district of Xinyang",
-					 county));
+			       rq_printf(imp->arena, "%s 不是本市的县区代码", county));
 		if (row->uscc_check_failed && !in_sorted(as, nallowed, row->value[RQ_IMPORT_USCC]))
-			reject(imp, row, RQ_IMPORT_USCC,
-			       "the check character does not match (GB 32100), and the code is not "
-			       "on the allow-list of confirmed codes");
+			reject(
+			    imp, row, RQ_IMPORT_USCC,
+			    "不是有效的统一社会信用代码（校验位不符），也不在已确认代码的白名单中");
 	}
 	if (imp->nproblems < 2)
 		return;

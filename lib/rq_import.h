@@ -57,7 +57,7 @@ struct rq_import_row {
 struct rq_import_problem {
 	long line;	     /* 0 for the file as a whole */
 	const char *field;   /* "uscc", ... or "file" */
-	const char *message; /* lower case, no final period */
+	const char *message; /* Chinese, to show as it is; no final full stop */
 };
 
 struct rq_import {

@@ -10,6 +10,8 @@
 #include <strings.h>
 
 /* An id of 19 digits may pass INT64_MAX: rq_input_row_id parses it to be sure. */
+#define MSG_BOOL "必须是 true 或 false"
+
 enum { ENUM_MAX_CHARS = 40, ID_MAX_DIGITS = 19, CODE_TOKEN_MIN = 22, CODE_TOKEN_MAX = 64 };
 
 bool rq_input_one_of(const char *s, const char *const *list)
@@ -20,12 +22,18 @@ bool rq_input_one_of(const char *s, const char *const *list)
 	return false;
 }
 
-/* "must be one of: a b c" into buf (cut short at its size). */
+/* "必须是以下之一：a、b、c" into buf; values that do not fit whole are left out, so that no
+ * character is cut in two. */
 static const char *one_of_message(char *buf, size_t size, const char *const *list)
 {
-	size_t n = (size_t)snprintf(buf, size, "must be one of:");
-	for (; *list != NULL && n < size; list++)
-		n += (size_t)snprintf(buf + n, size - n, " %s", *list);
+	static const char head[] = "必须是以下之一：", sep[] = "、";
+	size_t n = (size_t)snprintf(buf, size, "%s", head);
+	for (const char *const *x = list; *x != NULL; x++) {
+		const char *s = x == list ? "" : sep;
+		if (n + strlen(s) + strlen(*x) >= size)
+			break;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", s, *x);
+	}
 	return buf;
 }
 
@@ -113,12 +121,12 @@ bool rq_input_ids(struct rq_req *req, cJSON *obj, const char *field, int max, bo
 	cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, field);
 	if (a == NULL || cJSON_IsNull(a)) {
 		if (required)
-			rq_errors_add(errors, field, "is required");
+			rq_errors_add(errors, field, RQ_MSG_REQUIRED);
 		return !required;
 	}
 	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > max) {
 		rq_errors_add(errors, field,
-			      rq_printf(req->arena, "must be a list of at most %d ids", max));
+			      rq_printf(req->arena, "必须是编号列表，最多 %d 个", max));
 		return false;
 	}
 	const char *list = "{";
@@ -127,7 +135,7 @@ bool rq_input_ids(struct rq_req *req, cJSON *obj, const char *field, int max, bo
 	{
 		const char *id = json_id(req, x);
 		if (id == NULL) {
-			rq_errors_add(errors, field, "must hold ids (positive whole numbers)");
+			rq_errors_add(errors, field, "必须由编号（正整数）组成");
 			return false;
 		}
 		list = rq_printf(req->arena, "%s%s%s", list, list[1] == '\0' ? "" : ",", id);
@@ -143,7 +151,7 @@ bool rq_input_bool(cJSON *obj, const char *field, bool dflt, bool *out, cJSON *e
 	if (b == NULL || cJSON_IsNull(b))
 		return true;
 	if (!cJSON_IsBool(b)) {
-		rq_errors_add(errors, field, "must be true or false");
+		rq_errors_add(errors, field, MSG_BOOL);
 		return false;
 	}
 	*out = cJSON_IsTrue(b);
@@ -171,22 +179,22 @@ static const char *checked(struct rq_req *req, const struct rq_param *p, const c
 		*message = "必须是正整数编号";
 		return rq_input_row_id(v) ? v : NULL;
 	case RQ_PARAM_INT:
-		*message = rq_printf(req->arena, "must be a whole number from %lld to %lld",
+		*message = rq_printf(req->arena, "必须是 %lld 到 %lld 之间的整数",
 				     (long long)p->min, (long long)p->max);
 		return rq_parse_i64(v, p->min, p->max, &n) == 0 ? v : NULL;
 	case RQ_PARAM_ENUM:
 		*message = rq_strdup(req->arena, one_of_message(buf, sizeof(buf), p->values));
 		return rq_input_one_of(v, p->values) ? v : NULL;
 	case RQ_PARAM_DATE:
-		*message = "must be a date YYYY-MM-DD";
+		*message = "必须是 YYYY-MM-DD 格式的日期";
 		return rq_input_date(v) ? v : NULL;
 	case RQ_PARAM_BOOL:
-		*message = "must be true or false";
+		*message = MSG_BOOL;
 		if (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0)
 			return "true";
 		return strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0 ? "false" : NULL;
 	case RQ_PARAM_REGION:
-		*message = "must be a 6-digit region code";
+		*message = "必须是 6 位行政区划代码";
 		return strlen(v) == 6 && strspn(v, "0123456789") == 6 ? v : NULL;
 	case RQ_PARAM_KEY:
 		*message = "必须是以小写字母开头、由小写字母、数字和下划线组成的键名";

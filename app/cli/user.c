@@ -5,8 +5,102 @@
 #include "rq_token.h"
 
 #include <crypt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+static const char *const roles[] = {
+    "city_admin",	    "county_admin",	"unit_admin", "market_supervision",
+    "discipline_inspector", "judicial_analyst", NULL};
+
+/* The form rq.admin_users' CHECK requires (migrations/0018_baseline.sql):
+ * ^[a-z0-9_.-]{3,64}$. */
+static bool username_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 3 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
+static bool digits_ok(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+	return n >= min && n <= max && strspn(s, "0123456789") == n && s[0] != '0';
+}
+
+/* Checks the options before anything reaches the database; prints what is wrong in plain
+ * words and returns false. */
+static bool options_ok(const char *username, const char *role, const char *county, const char *unit)
+{
+	if (!username_ok(username)) {
+		fprintf(stderr,
+			"ruqima: username \"%s\" is not allowed: use 3 to 64 characters, each a "
+			"lower-case letter a-z, a digit 0-9, '_', '.' or '-'\n",
+			username);
+		return false;
+	}
+	bool known = false;
+	for (const char *const *r = roles; *r != NULL; r++)
+		known = known || strcmp(role, *r) == 0;
+	if (!known) {
+		fprintf(stderr,
+			"ruqima: unknown role \"%s\"; roles: city_admin county_admin unit_admin "
+			"market_supervision discipline_inspector judicial_analyst\n",
+			role);
+		return false;
+	}
+	if (county != NULL && (strlen(county) != 6 || strspn(county, "0123456789") != 6)) {
+		fprintf(stderr, "ruqima: --county takes a 6-digit region code, not \"%s\"\n",
+			county);
+		return false;
+	}
+	if (unit != NULL && !digits_ok(unit, 1, 18)) {
+		fprintf(stderr, "ruqima: --unit takes a unit id (a positive number), not \"%s\"\n",
+			unit);
+		return false;
+	}
+	if (strcmp(role, "county_admin") == 0 && county == NULL) {
+		fputs("ruqima: role county_admin needs --county CODE (the county it administers)\n",
+		      stderr);
+		return false;
+	}
+	if (strcmp(role, "unit_admin") == 0 && unit == NULL) {
+		fputs("ruqima: role unit_admin needs --unit ID (the unit it administers)\n",
+		      stderr);
+		return false;
+	}
+	return true;
+}
+
+/* Says in plain words why rq.admin_user_create failed (the server's text is not for the
+ * operator to decode); returns the exit status. */
+static int creation_failed(PGconn *c, const PGresult *r, const char *username, const char *county,
+			   const char *unit)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *constraint = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+	if (state != NULL && strcmp(state, "23505") == 0) {
+		fprintf(stderr, "ruqima: user \"%s\" already exists\n", username);
+		return 3;
+	}
+	if (state != NULL && strcmp(state, "23503") == 0 && constraint != NULL &&
+	    strcmp(constraint, "admin_users_county_code_fkey") == 0) {
+		fprintf(stderr, "ruqima: %s is not a county, district or zone of Xinyang\n",
+			county != NULL ? county : "the county");
+	} else if (state != NULL && strcmp(state, "23503") == 0) {
+		fprintf(stderr, "ruqima: there is no unit %s\n", unit != NULL ? unit : "");
+	} else if (state != NULL && strncmp(state, "23", 2) == 0) {
+		fprintf(stderr, "ruqima: the user breaks a rule of the portal users (%s)\n",
+			constraint != NULL ? constraint : "a constraint");
+	} else if (PQstatus(c) != CONNECTION_OK) {
+		fputs("ruqima: could not create the user: the database connection was lost\n",
+		      stderr);
+	} else {
+		const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		fprintf(stderr, "ruqima: could not create the user: %s\n",
+			msg != NULL ? msg : "no answer from the database");
+	}
+	return 1;
+}
 
 int cli_user_add(const struct rq_config *cfg, int argc, char **argv)
 {
@@ -31,6 +125,8 @@ int cli_user_add(const struct rq_config *cfg, int argc, char **argv)
 		      stderr);
 		return 2;
 	}
+	if (!options_ok(username, role, county, unit))
+		return 2;
 	/* 24 characters of a 256-bit token (144 bits): typed once, then changed. */
 	char token[RQ_TOKEN_LEN + 1], password[25], hash[CRYPT_OUTPUT_SIZE];
 	if (rq_token_new(token) != 0) {
@@ -52,17 +148,12 @@ int cli_user_add(const struct rq_config *cfg, int argc, char **argv)
 		PGresult *r =
 		    PQexecParams(c, "SELECT rq.admin_user_create($1, $2, $3, $4, $5::bigint)", 5,
 				 NULL, params, NULL, NULL, 0);
-		const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-		if (PQresultStatus(r) == PGRES_TUPLES_OK && cli_exec(c, "COMMIT") == 0) {
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			rc = creation_failed(c, r, username, county, unit);
+		} else if (cli_exec(c, "COMMIT") == 0) {
 			printf("created portal user \"%s\" (%s)\npassword: %s\n", username, role,
 			       password);
 			rc = 0;
-		} else if (state != NULL && strcmp(state, "23505") == 0) {
-			fprintf(stderr, "ruqima: user \"%s\" already exists\n", username);
-			rc = 3;
-		} else {
-			fprintf(stderr, "ruqima: could not create the user: %s",
-				PQresultErrorMessage(r));
 		}
 		PQclear(r);
 	}

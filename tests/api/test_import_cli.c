@@ -137,11 +137,11 @@ static void dry_run_writes_nothing_and_lists_every_problem(void **state)
 	    "SELECT count(*) FROM audit.log WHERE request_id = 'cli-import-enterprises'";
 	long audit_before = api_owner_int(cli_audit, 0, NULL);
 	assert_int_equal(import_text(csv, "--dry-run", &out), 1);
-	expect_output(out, "line 3: uscc: the check character does not match");
-	expect_output(out, "line 4: county_code: 411599 is not a county");
-	expect_output(out, "line 5: uscc: duplicate: credit code");
-	expect_output(out, "already on line 2");
-	expect_output(out, "line 6: uscc: must be 18");
+	expect_output(out, "line 3: uscc: 不是有效的统一社会信用代码（校验位不符）");
+	expect_output(out, "line 4: county_code: 411599 不是本市的县区代码");
+	expect_output(out, "line 5: uscc: 重复：统一社会信用代码");
+	expect_output(out, "已在第 2 行出现");
+	expect_output(out, "line 6: uscc: 须为 18 位");
 	expect_output(out,
 		      "would insert 1, update 0; unchanged 0, rejected 4; nothing was changed");
 	free(out);
@@ -307,7 +307,7 @@ static void a_refused_file_says_why(void **state)
 	(void)state;
 	char *out;
 	assert_int_equal(import_text("企业名称,县区代码\n甲,411502\n", NULL, &out), 1);
-	expect_output(out, "file: the header lacks a credit code column");
+	expect_output(out, "file: 表头缺少统一社会信用代码列");
 	expect_output(out, "nothing was changed");
 	free(out);
 	assert_int_equal(api_cli_import("/nonexistent/register.csv", NULL, &out), 1);

@@ -206,6 +206,36 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 	logout(&ms);
 }
 
+/* A county code of the right form that is no county of the city: the foreign key of
+ * rq.print_jobs.county_code fails, and the answer names the field in Chinese (never the
+ * server's text); no job is written. */
+static void unknown_county_is_a_validation_error_naming_it(void **state)
+{
+	(void)state;
+	static const char jobs_of_419999[] =
+	    "SELECT count(*) FROM rq.print_jobs WHERE county_code = '419999'";
+	struct api_session ms;
+	login(&ms, "market_supervision", NULL);
+	struct api_resp *r =
+	    call(&ms, "POST", "/api/v1/admin/codes/print-jobs", "{\"county_code\":\"419999\"}");
+	api_assert_problem(r, 422, "validation");
+	api_assert_error_field(r, "county_code");
+	cJSON *errors = cJSON_GetObjectItemCaseSensitive(r->json, "errors");
+	assert_int_equal(cJSON_GetArraySize(errors), 1);
+	cJSON *message = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(errors, 0), "message");
+	assert_true(cJSON_IsString(message));
+	assert_string_equal(message->valuestring, "不是本市的县区代码");
+	const char *detail = api_json_str(r, "detail");
+	assert_non_null(detail);
+	assert_null(strstr(detail, "foreign key"));
+	assert_null(strstr(detail, "regions"));
+	assert_null(strstr(r->body, "violates"));
+	assert_int_equal(api_audit_rows_of(r), 0);
+	api_free(r);
+	assert_int_equal(api_owner_int(jobs_of_419999, 0, NULL), 0);
+	logout(&ms);
+}
+
 static void unknown_job_is_not_found(void **state)
 {
 	(void)state;
@@ -225,6 +255,7 @@ int main(void)
 	api_init();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(job_is_built_and_downloaded_through_nginx),
+	    cmocka_unit_test(unknown_county_is_a_validation_error_naming_it),
 	    cmocka_unit_test(unknown_job_is_not_found),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,7 +95,7 @@ static void text_after_a_closing_quote_rejects_the_row(void **state)
 	assert_true(imp->rows[0].rejected);
 	assert_false(imp->rows[1].rejected);
 	assert_int_equal(imp->problems[0].line, 2);
-	assert_non_null(strstr(imp->problems[0].message, "quot"));
+	assert_non_null(strstr(imp->problems[0].message, "引号"));
 }
 
 static void an_unterminated_quote_refuses_the_file(void **state)
@@ -121,7 +121,7 @@ static void short_rows_are_padded_and_long_ones_rejected(void **state)
 	assert_null(imp->rows[0].value[RQ_IMPORT_INDUSTRY]);
 	assert_true(imp->rows[1].rejected);
 	assert_int_equal(imp->problems[0].line, 3);
-	assert_non_null(strstr(imp->problems[0].message, "fields"));
+	assert_non_null(strstr(imp->problems[0].message, "个字段"));
 	/* trailing empty fields are harmless */
 	assert_false(imp->rows[2].rejected);
 }
@@ -140,7 +140,7 @@ static void an_overlong_record_is_rejected_not_stored(void **state)
 	assert_int_equal(imp->nrows, 2);
 	assert_true(imp->rows[0].rejected);
 	assert_false(imp->rows[1].rejected);
-	assert_non_null(strstr(imp->problems[0].message, "longer"));
+	assert_non_null(strstr(imp->problems[0].message, "超过"));
 }
 
 static void files_over_the_size_limit_are_refused(void **state)
@@ -148,7 +148,7 @@ static void files_over_the_size_limit_are_refused(void **state)
 	const char *csv = HEADER "91411502MA9F00001A,甲公司,411502\n";
 	struct rq_import *imp = rq_import_parse(*state, csv, strlen(csv), 20);
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "at most 20"));
+	assert_non_null(strstr(imp->problems[0].message, "最多接受 20"));
 }
 
 int main(void)

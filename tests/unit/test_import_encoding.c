@@ -139,7 +139,7 @@ static void a_bom_before_invalid_utf8_is_refused(void **state)
 	struct rq_import *imp = parse(*state, "\xEF\xBB\xBFuscc,name,county_code\n"
 					      "91411502MA9F00001A," GBK_NAME ",411502\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "byte order mark"));
+	assert_non_null(strstr(imp->problems[0].message, "字节顺序标记"));
 }
 
 int main(void)

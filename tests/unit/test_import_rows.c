@@ -64,9 +64,9 @@ static void malformed_credit_codes(void **state)
 						     "91411502MA9F00001A,正确,411502\n");
 	assert_int_equal(imp->nrows, 4);
 	assert_int_equal(imp->nrejected, 3);
-	assert_problem(imp, 2, "uscc", "18 digits");
-	assert_problem(imp, 3, "uscc", "18 digits");
-	assert_problem(imp, 4, "uscc", "check character");
+	assert_problem(imp, 2, "uscc", "18 位");
+	assert_problem(imp, 3, "uscc", "18 位");
+	assert_problem(imp, 4, "uscc", "校验位不符");
 	assert_false(imp->rows[3].rejected);
 }
 
@@ -78,7 +78,7 @@ static void a_failing_check_character_passes_only_on_the_allow_list(void **state
 					    "91411502MA9F00001B");
 	assert_false(imp->rows[0].rejected);
 	assert_true(imp->rows[1].rejected);
-	assert_problem(imp, 3, "uscc", "allow-list");
+	assert_problem(imp, 3, "uscc", "白名单");
 }
 
 static void exactly_one_identifier(void **state)
@@ -91,9 +91,9 @@ static void exactly_one_identifier(void **state)
 			  ",-bad-,坏项目代码,411502\n");
 	assert_false(imp->rows[0].rejected);
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_PROJECT_CODE], "2023-411502-48-01-012345");
-	assert_problem(imp, 3, "uscc", "credit code");
-	assert_problem(imp, 4, "project_code", "not both");
-	assert_problem(imp, 5, "project_code", "hyphens");
+	assert_problem(imp, 3, "uscc", "统一社会信用代码");
+	assert_problem(imp, 4, "project_code", "只能填写其中一个");
+	assert_problem(imp, 5, "project_code", "连字符");
 }
 
 static void names(void **state)
@@ -110,9 +110,9 @@ static void names(void **state)
 		 longname);
 	struct rq_import *imp = parse(*state, csv);
 	assert_int_equal(imp->nrejected, 3);
-	assert_problem(imp, 2, "name", "empty");
-	assert_problem(imp, 3, "name", "200 characters");
-	assert_problem(imp, 4, "name", "line break");
+	assert_problem(imp, 2, "name", "为空");
+	assert_problem(imp, 3, "name", "200 个字符");
+	assert_problem(imp, 4, "name", "换行符");
 	/* exactly 200 characters is fine */
 	longname[600] = '\0';
 	snprintf(csv, sizeof(csv), HEADER "91411502MA9F00001A,%s,411502\n", longname);
@@ -126,9 +126,9 @@ static void county_codes(void **state)
 						     "91411503MA9F00002U,乙,4115\n"
 						     "91411525MA9F00003T,丙,\n");
 	assert_int_equal(imp->nrejected, 3);
-	assert_problem(imp, 2, "county_code", "not a county");
-	assert_problem(imp, 3, "county_code", "6-digit");
-	assert_problem(imp, 4, "county_code", "empty");
+	assert_problem(imp, 2, "county_code", "不是本市的县区代码");
+	assert_problem(imp, 3, "county_code", "6 位");
+	assert_problem(imp, 4, "county_code", "为空");
 }
 
 static void status_words_of_the_registries(void **state)
@@ -156,8 +156,8 @@ static void status_words_of_the_registries(void **state)
 					      "91411503MA9F00002U,乙,411503,迁出\n"
 					      "91411525MA9F00003T,丙,411525,\n");
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_STATUS], "revoked");
-	assert_problem(imp, 3, "business_status", "not a known status");
-	assert_problem(imp, 4, "business_status", "empty");
+	assert_problem(imp, 3, "business_status", "不是可识别的经营状态");
+	assert_problem(imp, 4, "business_status", "为空");
 }
 
 static void coordinates_both_or_neither_and_in_range(void **state)
@@ -171,11 +171,11 @@ static void coordinates_both_or_neither_and_in_range(void **state)
 					      "91411503MA9F000068,己,411503,-90,-180\n"
 					      "91411503MA9F00007B,庚,411503,,\n");
 	assert_false(imp->rows[0].rejected);
-	assert_problem(imp, 3, "longitude", "both");
-	assert_problem(imp, 4, "latitude", "-90 to 90");
-	assert_problem(imp, 5, "longitude", "-180 to 180");
-	assert_problem(imp, 6, "latitude", "number");
-	assert_problem(imp, 6, "longitude", "number");
+	assert_problem(imp, 3, "longitude", "同时填写");
+	assert_problem(imp, 4, "latitude", "-90 到 90");
+	assert_problem(imp, 5, "longitude", "-180 到 180");
+	assert_problem(imp, 6, "latitude", "之间的数值");
+	assert_problem(imp, 6, "longitude", "之间的数值");
 	assert_false(imp->rows[5].rejected);
 	assert_false(imp->rows[6].rejected);
 	assert_null(imp->rows[6].value[RQ_IMPORT_LATITUDE]);
@@ -189,8 +189,8 @@ static void duplicate_rows_name_the_first_line(void **state)
 						     "91411502MA9F00001A,甲,411502\n");
 	assert_int_equal(imp->nrejected, 2);
 	assert_false(imp->rows[0].rejected);
-	assert_problem(imp, 4, "uscc", "already on line 2");
-	assert_problem(imp, 5, "uscc", "already on line 2");
+	assert_problem(imp, 4, "uscc", "已在第 2 行出现");
+	assert_problem(imp, 5, "uscc", "已在第 2 行出现");
 	/* problems come out in line order */
 	for (size_t i = 1; i < imp->nproblems; i++)
 		assert_true(imp->problems[i - 1].line <= imp->problems[i].line);
@@ -200,22 +200,22 @@ static void the_header_needs_an_identifier_a_name_and_a_county(void **state)
 {
 	struct rq_import *imp = parse(*state, "name,county_code\n甲,411502\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "credit code column"));
+	assert_non_null(strstr(imp->problems[0].message, "统一社会信用代码列"));
 	imp = parse(*state, "uscc,county_code\n91411502MA9F00001A,411502\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "name column"));
+	assert_non_null(strstr(imp->problems[0].message, "企业名称列"));
 	imp = parse(*state, "统一社会信用代码,企业名称\n91411502MA9F00001A,甲\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "county code"));
+	assert_non_null(strstr(imp->problems[0].message, "县区代码列"));
 	imp = parse(*state, "uscc,name,county_code,latitude\n91411502MA9F00001A,甲,411502,32\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "coordinate"));
+	assert_non_null(strstr(imp->problems[0].message, "纬度列"));
 	imp = parse(*state, "uscc,统一社会信用代码,name,county_code\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "two uscc columns"));
+	assert_non_null(strstr(imp->problems[0].message, "两个 uscc 列"));
 	imp = parse(*state, "");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "empty"));
+	assert_non_null(strstr(imp->problems[0].message, "为空"));
 }
 
 static void header_names_in_chinese_english_and_unknown_columns(void **state)

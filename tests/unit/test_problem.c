@@ -319,21 +319,21 @@ static void missing_required_string_is_an_error(void **state)
 {
 	struct json_case *c = *state;
 	assert_null(field_of(c, "{\"other\":\"x\"}", "name", true, 1, 64));
-	expect_error(c, "name", "is required");
+	expect_error(c, "name", "必须填写");
 	assert_null(field_of(c, "{\"name\":null}", "name", true, 1, 64));
-	expect_error(c, "name", "is required");
+	expect_error(c, "name", "必须填写");
 	/* Names are case-sensitive. */
 	assert_null(field_of(c, "{\"Name\":\"x\"}", "name", true, 1, 64));
-	expect_error(c, "name", "is required");
+	expect_error(c, "name", "必须填写");
 }
 
 static void blank_string_is_an_error(void **state)
 {
 	struct json_case *c = *state;
 	assert_null(field_of(c, "{\"name\":\"   \"}", "name", true, 1, 64));
-	expect_error(c, "name", "must not be blank");
+	expect_error(c, "name", "不能只填空格");
 	assert_null(field_of(c, "{\"name\":\"\\u3000\\t\"}", "name", true, 1, 64));
-	expect_error(c, "name", "must not be blank");
+	expect_error(c, "name", "不能只填空格");
 	/* Spaces inside a name are fine. */
 	assert_string_equal(field_of(c, "{\"name\":\" 信阳 市 \"}", "name", true, 1, 64),
 			    " 信阳 市 ");
@@ -349,7 +349,7 @@ static void missing_optional_string_is_silent(void **state)
 	expect_no_error(c);
 	/* Present but wrong is still an error when optional. */
 	assert_null(field_of(c, "{\"note\":5}", "note", false, 0, 64));
-	expect_error(c, "note", "must be a string");
+	expect_error(c, "note", "必须是字符串");
 }
 
 static void wrong_type_is_an_error(void **state)
@@ -359,7 +359,7 @@ static void wrong_type_is_an_error(void **state)
 				"{\"name\":{}}", "{\"name\":[\"x\"]}"};
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		assert_null(field_of(c, bodies[i], "name", true, 1, 64));
-		expect_error(c, "name", "must be a string");
+		expect_error(c, "name", "必须是字符串");
 	}
 }
 
@@ -377,7 +377,7 @@ static void invalid_utf8_or_control_characters_are_errors(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		assert_null(field_of(c, bodies[i], "name", true, 1, 64));
-		expect_error(c, "name", "must be valid UTF-8 text without control characters");
+		expect_error(c, "name", "必须是有效的 UTF-8 文本，且不含控制字符");
 	}
 	/* Tab and newline are text. */
 	assert_string_equal(field_of(c, "{\"name\":\"a\\tb\\nc\"}", "name", true, 1, 64),
@@ -393,21 +393,21 @@ static void length_is_counted_in_characters(void **state)
 	expect_no_error(c);
 	/* 5 characters does not. */
 	assert_null(field_of(c, "{\"name\":\"中文名字长\"}", "name", true, 1, 4));
-	expect_error(c, "name", "must be at most 4 characters");
+	expect_error(c, "name", "长度不能超过 4 个字符");
 	/* A 4-byte character counts once too. */
 	assert_non_null(field_of(c, "{\"name\":\"\xf0\x9f\x98\x80\"}", "name", true, 1, 1));
 	expect_no_error(c);
 	assert_null(field_of(c, "{\"name\":\"abcde\"}", "name", true, 1, 4));
-	expect_error(c, "name", "must be at most 4 characters");
+	expect_error(c, "name", "长度不能超过 4 个字符");
 }
 
 static void empty_and_short_strings(void **state)
 {
 	struct json_case *c = *state;
 	assert_null(field_of(c, "{\"name\":\"\"}", "name", true, 1, 64));
-	expect_error(c, "name", "must not be empty");
+	expect_error(c, "name", "不能为空");
 	assert_null(field_of(c, "{\"code\":\"ab\"}", "code", true, 3, 64));
-	expect_error(c, "code", "is too short");
+	expect_error(c, "code", "长度须为 3 到 64 个字符");
 	assert_string_equal(field_of(c, "{\"code\":\"abc\"}", "code", true, 3, 64), "abc");
 	expect_no_error(c);
 	/* Empty is fine when the minimum is 0. */
