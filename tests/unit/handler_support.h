@@ -131,4 +131,21 @@ static void hs_assert_problem(const struct hs *h, int status, const char *slug, 
 	assert_true(named);
 }
 
+/* The family's health handler run without a database: 503 unavailable with Retry-After,
+ * the request named after the family. */
+static inline void hs_assert_health_unavailable(struct hs *h, const struct rq_app *app,
+						const char *family)
+{
+	char target[64];
+	snprintf(target, sizeof(target), "/api/v1/%s/health", family);
+	hs_call(h, app, "GET", target, NULL, "anonymous", NULL);
+	assert_true(h->handler_ran);
+	hs_assert_problem(h, 503, "unavailable", NULL);
+	assert_string_equal(h->req.family, family);
+	bool retry = false;
+	for (size_t i = 0; i < h->resp.nheaders; i++)
+		retry = retry || strcmp(h->resp.header_names[i], "Retry-After") == 0;
+	assert_true(retry);
+}
+
 #endif

@@ -7,15 +7,7 @@
 
 static void health_without_a_database(void **state)
 {
-	struct hs *h = *state;
-	hs_call(h, &reporting_app, "GET", "/api/v1/reporting/health", NULL, "anonymous", NULL);
-	assert_true(h->handler_ran);
-	hs_assert_problem(h, 503, "unavailable", NULL);
-	assert_string_equal(h->req.family, "reporting");
-	bool retry = false;
-	for (size_t i = 0; i < h->resp.nheaders; i++)
-		retry = retry || strcmp(h->resp.header_names[i], "Retry-After") == 0;
-	assert_true(retry);
+	hs_assert_health_unavailable(*state, &reporting_app, "reporting");
 }
 
 int main(void)
