@@ -29,11 +29,8 @@ static void rate(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, i
 	    rq_json_string(req->json, "comment", unsatisfied, 1, COMMENT_MAX, errors);
 	bool anonymous;
 	rq_input_bool(req->json, "anonymous", false, &anonymous, errors);
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {id, value, comment, anonymous ? "true" : "false"};
 	if (rq_outcome_row(req, resp, rq_sql(req, st, params), successes, NULL) < 0)
 		return;

@@ -3,21 +3,35 @@
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
--- The visit locked for the enterprise's answer, or NULL when it does not exist or the
--- actor does not manage its enterprise now (both answer 404: nothing is given away).
+-- The visit locked for the enterprise's answer or rating, or NULL when it does not exist or
+-- the actor does not manage its enterprise now (both answer 404: nothing is given away).
 CREATE OR REPLACE FUNCTION rq.visit_for_manager(p_visit_id bigint) RETURNS rq.visits
-LANGUAGE plpgsql SECURITY DEFINER
+LANGUAGE sql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
-DECLARE
-    v rq.visits%ROWTYPE;
-BEGIN
-    SELECT * INTO v FROM rq.visits x WHERE x.id = p_visit_id FOR UPDATE;
-    IF NOT FOUND OR NOT rq.actor_manages(v.enterprise_id) THEN
-        RETURN NULL;
-    END IF;
-    RETURN v;
-END
+    SELECT x.* FROM rq.visits x
+     WHERE x.id = p_visit_id AND rq.actor_manages(x.enterprise_id) FOR UPDATE
+$$;
+
+-- Why the enterprise's manager may not act on visit v (from rq.visit_for_manager) now, or
+-- NULL when they may: the one place that says which state allows which action. p_action:
+-- 'answer' (confirm or dispute), 'rate' (the first rating), 'change-rating' (whose own
+-- refusals need the rating: rq.rating_change).
+CREATE OR REPLACE FUNCTION rq.manager_visit_refusal(v rq.visits, p_action text) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = rq, pg_temp
+AS $$
+    SELECT CASE
+        WHEN v.id IS NULL THEN 'enterprise-visit-unknown'
+        WHEN p_action = 'answer' AND v.confirmation <> 'pending' THEN 'already-answered'
+        WHEN p_action = 'rate' AND v.confirmation <> 'confirmed' THEN 'visit-not-confirmed'
+        WHEN p_action = 'rate'
+             AND EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id)
+            THEN 'already-rated'
+        WHEN p_action = 'rate' AND now() > v.registered_at
+                 + make_interval(days => rq.policy_value('rating_window_days'))
+            THEN 'rating-window-closed'
+    END
 $$;
 
 -- The enterprise confirms a visit as registered (p_decision 'confirmed') or disputes it
@@ -33,12 +47,10 @@ AS $$
 DECLARE
     v_account bigint := rq.require_account();
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
+    v_refusal text := rq.manager_visit_refusal(v, 'answer');
 BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('enterprise-visit-unknown');
-    END IF;
-    IF v.confirmation <> 'pending' THEN
-        RETURN rq.refusal('already-answered');
+    IF v_refusal IS NOT NULL THEN
+        RETURN rq.refusal(v_refusal);
     END IF;
     INSERT INTO rq.visit_answers (visit_id, decision, account_id, reason_category, reason)
     VALUES (v.id, p_decision, v_account, p_category, p_reason);

@@ -16,18 +16,10 @@ AS $$
 DECLARE
     v_account bigint := rq.require_account();
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
+    v_refusal text := rq.manager_visit_refusal(v, 'rate');
 BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('enterprise-visit-unknown');
-    END IF;
-    IF v.confirmation <> 'confirmed' THEN
-        RETURN rq.refusal('visit-not-confirmed');
-    END IF;
-    IF EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id) THEN
-        RETURN rq.refusal('already-rated');
-    END IF;
-    IF now() > v.registered_at + make_interval(days => rq.policy_value('rating_window_days')) THEN
-        RETURN rq.refusal('rating-window-closed');
+    IF v_refusal IS NOT NULL THEN
+        RETURN rq.refusal(v_refusal);
     END IF;
     INSERT INTO rq.evaluations (visit_id, enterprise_id, unit_id, county_code, value, comment,
                                 anonymous)
@@ -58,11 +50,12 @@ AS $$
 DECLARE
     v_account bigint := rq.require_account();
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
+    v_refusal text := rq.manager_visit_refusal(v, 'change-rating');
     ev        rq.evaluations%ROWTYPE;
     v_case    bigint;
 BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('enterprise-visit-unknown');
+    IF v_refusal IS NOT NULL THEN
+        RETURN rq.refusal(v_refusal);
     END IF;
     SELECT * INTO ev FROM rq.evaluations e WHERE e.visit_id = v.id FOR UPDATE;
     IF NOT FOUND THEN

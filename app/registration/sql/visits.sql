@@ -323,6 +323,16 @@ COMMENT ON FUNCTION rq.visit_register(text, jsonb, text) IS
     'registers a visit applying the rules of app/DESIGN.md §5; answers rq.outcome (ok with the 201 body, replayed, or a refusal)';
 GRANT EXECUTE ON FUNCTION rq.visit_register(text,jsonb,text) TO ruqima_app;
 
+-- The visit locked for a change by the official who registered it, or NULL when it does
+-- not exist or is someone else's (both answer 404 visit-unknown).
+CREATE OR REPLACE FUNCTION rq.visit_for_official(p_visit_id bigint) RETURNS rq.visits
+LANGUAGE sql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+    SELECT x.* FROM rq.visits x
+     WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE
+$$;
+
 -- Later edit by the official (PATCH /visits/{id}): the matter and/or the credential
 -- photos (p_attachment_ids replaces the current set; NULL keeps it), within
 -- edit_window_hours of the registration. Answers (rq.outcome, no data): ok, unchanged;
@@ -334,15 +344,13 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
 DECLARE
-    v        rq.visits%ROWTYPE;
+    v        rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
     v_before bigint[];
     v_after  bigint[];
     v_added  bigint[];
     v_hours  int := rq.policy_value('edit_window_hours');
 BEGIN
-    SELECT * INTO v FROM rq.visits x
-     WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE;
-    IF NOT FOUND THEN
+    IF v.id IS NULL THEN
         RETURN rq.refusal('visit-unknown');
     END IF;
     IF now() > v.registered_at + make_interval(hours => v_hours) THEN
@@ -390,11 +398,9 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
 DECLARE
-    v rq.visits%ROWTYPE;
+    v rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
 BEGIN
-    SELECT * INTO v FROM rq.visits x
-     WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE;
-    IF NOT FOUND THEN
+    IF v.id IS NULL THEN
         RETURN rq.refusal('visit-unknown');
     END IF;
     IF v.finished_at IS NOT NULL THEN
