@@ -161,7 +161,7 @@ static void test_print_county(void **state)
 		img_png_size(poster, len, &w, &h);
 		assert_int_equal(w, 2480);
 		assert_int_equal(h, 3508);
-		char *qr = img_zbar(poster, len);
+		char *qr = tc_zbar(poster, len);
 		snprintf(want, sizeof(want), "%s/e/%s", base, token);
 		assert_string_equal(qr, want);
 		free(qr);

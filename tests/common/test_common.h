@@ -13,4 +13,8 @@ char *tc_read_all(FILE *f, size_t *len);
  * in *status (-1 when it did not exit normally). */
 char *tc_run(const char *cmd, size_t *len, int *status);
 
+/* What `zbarimg --raw -q` reads from the image (a QR's text, as a phone's scanner reads it;
+ * malloc'd, final newline removed), through a temporary file. */
+char *tc_zbar(const void *image, size_t len);
+
 #endif

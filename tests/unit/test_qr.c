@@ -7,8 +7,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "qr_support.h"
-
 #include <png.h>
 #include <qrencode.h>
 #include <stdio.h>
@@ -18,6 +16,7 @@
 
 #include "rq_png.h"
 #include "rq_qr.h"
+#include "test_common.h"
 
 static const char url[] = "https://ruqima.xinyang.gov.cn/e/3q2-7_AbCdEfGhIjKlMnOpQrStUv";
 
@@ -43,7 +42,9 @@ static void assert_decodes_at(int m)
 	uint8_t *png;
 	size_t len;
 	assert_int_equal(rq_qr_png(url, m, &png, &len), 0);
-	assert_qr_reads(png, len, url);
+	char *text = tc_zbar(png, len);
+	assert_string_equal(text, url);
+	free(text);
 	free(png);
 }
 
