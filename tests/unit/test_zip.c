@@ -41,16 +41,25 @@ static void assert_unzip_tests_ok(const char *path)
 	free(out);
 }
 
+/* A new archive writing to a new temporary file made from the template path (its name
+ * written back there); the file in *f. */
+static struct rq_zip *zip_to_temp(char *path, FILE **f)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	*f = fdopen(fd, "wb");
+	assert_non_null(*f);
+	struct rq_zip *z = rq_zip_new(rq_zip_file_write, *f, 1700000000);
+	assert_non_null(z);
+	return z;
+}
+
 static void test_zip_small_archive(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rq-test-zip-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "wb");
-	assert_non_null(f);
-	struct rq_zip *z = rq_zip_new(rq_zip_file_write, f, 1700000000);
-	assert_non_null(z);
+	FILE *f;
+	struct rq_zip *z = zip_to_temp(path, &f);
 	static const char hello[] = "hello, zip\n";
 	uint8_t big[100000];
 	for (size_t i = 0; i < sizeof(big); i++)
@@ -141,12 +150,8 @@ static void test_zip64_many_entries(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rq-test-zip64-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "wb");
-	assert_non_null(f);
-	struct rq_zip *z = rq_zip_new(rq_zip_file_write, f, 1700000000);
-	assert_non_null(z);
+	FILE *f;
+	struct rq_zip *z = zip_to_temp(path, &f);
 	for (int i = 0; i < 70000; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "%06d.txt", i);
