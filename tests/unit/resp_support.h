@@ -1,6 +1,6 @@
 /* A request and response made in-process for tests of what lib/ writes into a response
- * (problem+json, outcomes): the fixture, and readers of the response. Include once per test
- * file (the helpers are static). */
+ * (problem+json, outcomes, serialisation): the fixture, and readers of the response (static
+ * inline: a test uses those it needs). */
 #ifndef RESP_SUPPORT_H
 #define RESP_SUPPORT_H
 
@@ -24,7 +24,7 @@ struct fixture {
 	struct rq_resp resp;
 };
 
-static int setup(void **state)
+static inline int setup(void **state)
 {
 	static struct fixture f;
 	memset(&f, 0, sizeof(f));
@@ -37,20 +37,20 @@ static int setup(void **state)
 	return f.arena != NULL ? 0 : -1;
 }
 
-static int teardown(void **state)
+static inline int teardown(void **state)
 {
 	struct fixture *f = *state;
 	rq_arena_free(f->arena); /* also deletes the JSON the responses registered */
 	return 0;
 }
 
-static void delete_json(void *p)
+static inline void delete_json(void *p)
 {
 	cJSON_Delete(p);
 }
 
 /* Parses the response body; the document is freed with the arena. */
-static cJSON *body_json(struct fixture *f)
+static inline cJSON *body_json(struct fixture *f)
 {
 	assert_non_null(f->resp.body);
 	assert_int_equal(f->resp.body_len, strlen(f->resp.body));
@@ -61,7 +61,7 @@ static cJSON *body_json(struct fixture *f)
 	return j;
 }
 
-static const char *str_member(const cJSON *o, const char *name)
+static inline const char *str_member(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 	if (!cJSON_IsString(v))
@@ -69,7 +69,7 @@ static const char *str_member(const cJSON *o, const char *name)
 	return v->valuestring;
 }
 
-static int num_member(const cJSON *o, const char *name)
+static inline int num_member(const cJSON *o, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 	if (!cJSON_IsNumber(v))
@@ -77,7 +77,7 @@ static int num_member(const cJSON *o, const char *name)
 	return v->valueint;
 }
 
-static const char *header(const struct rq_resp *resp, const char *name)
+static inline const char *header(const struct rq_resp *resp, const char *name)
 {
 	for (size_t i = 0; i < resp->nheaders; i++)
 		if (strcmp(resp->header_names[i], name) == 0)
