@@ -138,3 +138,8 @@ GRANT SELECT ON rq.visit_answers, rq.evaluations, rq.evaluation_raters, rq.cases
     TO ruqima_app;
 
 GRANT SELECT ON rq.visit_lines TO ruqima_app, ruqima_report;
+
+-- The case chain: written only through rq.case_act (app/complaints/sql/cases.sql).
+GRANT SELECT ON rq.case_transitions, rq.case_records, rq.case_statements, rq.case_ratings,
+                rq.accountability_entries
+    TO ruqima_app, ruqima_report;

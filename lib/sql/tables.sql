@@ -78,3 +78,16 @@ SELECT audit.enable('rq.case_events');
 SELECT rq.rls_enable('rq.case_events');
 SELECT audit.enable('rq.case_attachments', 'case_id,attachment_id');
 SELECT rq.rls_enable('rq.case_attachments');
+
+-- The case chain (the complaints family): the transition table, what each step recorded,
+-- the statements of units, the enterprise's ratings of the handling, accountability.
+SELECT audit.enable('rq.case_transitions', 'action,from_status');
+SELECT rq.rls_enable('rq.case_transitions');
+SELECT audit.enable('rq.case_records');
+SELECT rq.rls_enable('rq.case_records');
+SELECT audit.enable('rq.case_statements');
+SELECT rq.rls_enable('rq.case_statements');
+SELECT audit.enable('rq.case_ratings', 'case_id,round');
+SELECT rq.rls_enable('rq.case_ratings');
+SELECT audit.enable('rq.accountability_entries');
+SELECT rq.rls_enable('rq.accountability_entries');
