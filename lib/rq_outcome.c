@@ -13,7 +13,7 @@ enum outcome_flags {
 	/* {4} is the comma-separated names of the actions the caller may take now: also the
 	 * problem's allowed_actions array (the refusals of rq.case_act) */
 	ALLOWED_ACTIONS = 1u << 1,
-	/* {2}.. are the names of the fields it is about: each one in errors[] */
+	/* {5}.. are the names of the fields it is about: each one in errors[] */
 	FIELDS_FROM_ARGS = 1u << 2,
 };
 
@@ -178,8 +178,9 @@ static const struct refusal refusals[] = {
      "该案件已重新办理过一次，不能再次重新办理。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
     {"case-reopen-window-closed", 409, "case-reopen-window-closed", "Reopen window closed",
      "办结已超过可申请重新办理的期限。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
-    {"case-fields-required", 422, "validation", "Invalid request", "请填写：{1}", NULL,
-     FIELDS_FROM_ARGS},
+    {"case-fields-required", 422, "validation", "Invalid request",
+     "“{1}”有必填项未填写（见 errors）。您现在可以进行的操作：{3}", NULL,
+     FIELDS_FROM_ARGS | ALLOWED_ACTIONS},
     {"case-handler-invalid", 422, "validation", "Invalid request",
      "承办人须是本县区营商办或市营商办的在用账号", "handler_id", ALLOWED_ACTIONS},
     {"case-merge-target-invalid", 422, "validation", "Invalid request",
@@ -267,7 +268,10 @@ void rq_outcome_refuse(struct rq_req *req, struct rq_resp *resp, const char *nam
 	}
 	if (errors == NULL && (r->flags & FIELDS_FROM_ARGS) && args != NULL) {
 		errors = rq_errors_new();
-		for (size_t i = 1; i < ARGS_MAX && args[0] != NULL && args[i] != NULL; i++)
+		size_t n = 0;
+		while (n < ARGS_MAX && args[n] != NULL)
+			n++;
+		for (size_t i = 4; i < n; i++)
 			rq_errors_add(errors, args[i], RQ_MSG_REQUIRED);
 	}
 	cJSON *members = NULL;

@@ -25,8 +25,8 @@ static struct rq_stmt st_current =
 /* The case while the account manages its enterprise now. */
 static struct rq_stmt st_detail =
     RQ_STMT("complaints_enterprise_case_detail",
-	    "SELECT rq.case_detail(c.id) AS detail FROM rq.cases c"
-	    " WHERE c.id = $1::bigint AND rq.actor_manages(c.enterprise_id)",
+	    "SELECT (SELECT rq.case_detail(c.id) FROM rq.cases c"
+	    " WHERE c.id = $1::bigint AND rq.actor_manages(c.enterprise_id)) AS detail",
 	    1);
 
 RQ_HANDLER(complaints_enterprise_cases_list)

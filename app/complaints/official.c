@@ -19,9 +19,9 @@ static struct rq_stmt st_list =
 /* The case while it is about one of the account's own visits. */
 static struct rq_stmt st_detail =
     RQ_STMT("complaints_official_case_detail",
-	    "SELECT rq.case_detail(c.id) AS detail FROM rq.cases c"
+	    "SELECT (SELECT rq.case_detail(c.id) FROM rq.cases c"
 	    " JOIN rq.visits v ON v.id = c.visit_id"
-	    " WHERE c.id = $1::bigint AND v.account_id = rq.current_account_id()",
+	    " WHERE c.id = $1::bigint AND v.account_id = rq.current_account_id()) AS detail",
 	    1);
 
 RQ_HANDLER(complaints_official_cases_list)

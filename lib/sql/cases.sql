@@ -71,7 +71,7 @@ GRANT EXECUTE ON FUNCTION rq.case_actor_role(rq.cases) TO ruqima_app;
 CREATE OR REPLACE FUNCTION rq.case_visible(c rq.cases) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     SELECT rq.actor_sees_all() OR rq.case_actor_role(c) IS NOT NULL
-           OR c.county_code = rq.actor_county_scope()
+           OR coalesce(c.county_code = rq.actor_county_scope(), false)
 $$;
 GRANT EXECUTE ON FUNCTION rq.case_visible(rq.cases) TO ruqima_app;
 

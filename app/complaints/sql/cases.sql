@@ -64,19 +64,20 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.case_allowed_actions(rq.cases) TO ruqima_app;
 
--- The four arguments every refusal of rq.case_act carries (lib/rq_outcome.c, flag
--- ALLOWED_ACTIONS): the action's name in Chinese, the case's status in Chinese, the
--- allowed actions in Chinese ("无" when none) and their names, comma-separated (the
--- problem's allowed_actions).
+-- The arguments every refusal of rq.case_act carries (lib/rq_outcome.c, flag
+-- ALLOWED_ACTIONS): the action's name in Chinese, the case's status in Chinese, the allowed
+-- actions in Chinese ("无" when none) and their names, comma-separated (the problem's
+-- allowed_actions); then p_more (case-fields-required: the fields missing).
 CREATE OR REPLACE FUNCTION rq.case_refusal(p_name text, c rq.cases, p_action text,
-                                           p_allowed text[])
+                                           p_allowed text[], VARIADIC p_more text[] DEFAULT '{}')
 RETURNS rq.outcome
 LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
-    SELECT rq.refusal(p_name, rq.case_action_label(p_action), rq.case_status_label(c.status),
-                      coalesce(nullif(array_to_string(ARRAY(SELECT rq.case_action_label(a)
-                                                             FROM unnest(p_allowed) a), '、'), ''),
-                               '无'),
-                      array_to_string(p_allowed, ','))
+    SELECT rq.refusal(p_name, VARIADIC ARRAY[
+               rq.case_action_label(p_action), rq.case_status_label(c.status),
+               coalesce(nullif(array_to_string(ARRAY(SELECT rq.case_action_label(a)
+                                                      FROM unnest(p_allowed) a), '、'), ''),
+                        '无'),
+               array_to_string(p_allowed, ',')] || p_more)
 $$;
 
 -- A member of the action's body as timestamptz, or NULL when it is not one.
@@ -157,8 +158,8 @@ BEGIN
                         WHERE coalesce(jsonb_typeof(d -> f), 'null') = 'null'
                            OR d ->> f = '');
     IF cardinality(v_missing) > 0 THEN
-        RETURN rq.refusal('case-fields-required', VARIADIC
-                          array_prepend(array_to_string(v_missing, '、'), v_missing));
+        RETURN rq.case_refusal('case-fields-required', c, p_action, v_allowed,
+                               VARIADIC v_missing);
     END IF;
     v_anon := rq.case_anonymous(c);
     IF cardinality(v_ids) > 0 AND NOT rq.case_attachments_usable(v_ids) THEN
