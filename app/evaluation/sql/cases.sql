@@ -4,7 +4,8 @@
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
 -- Opens a case, writes its first event and queues a 'case_opened' notification for every
--- active county admin of its county (who follows it up). Returns the case id.
+-- active county admin of its county (who follows it up) and for the enterprise's managers
+-- (rq.case_notify). Returns the case id.
 CREATE OR REPLACE FUNCTION rq.case_open(p_source text, p_visit_id bigint, p_enterprise_id bigint,
                              p_unit_id bigint, p_reporter bigint, p_category text,
                              p_description text, p_people text, p_occurred_at timestamptz)
@@ -35,6 +36,7 @@ BEGIN
       FROM rq.admin_users a
      WHERE a.role = 'county_admin' AND a.active
        AND a.county_code = (SELECT c.county_code FROM rq.cases c WHERE c.id = v_id);
+    PERFORM rq.case_notify(v_id, 'case_opened', '您反映的问题已登记，等待县区受理', '{managers}');
     RETURN v_id;
 END
 $$;
