@@ -4,9 +4,10 @@
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
 -- Rates a confirmed visit, once (POST /visits/{id}/rating). A 不满意 opens a case with
--- source 'rating' in the same transaction. Answers (rq.outcome) ok, or the refusals
--- enterprise-visit-unknown, visit-not-confirmed, already-rated, rating-window-closed
--- (rating_window_days after the registration).
+-- source 'rating' in the same transaction. An anonymous rating seals the transaction
+-- first (rq.actor_seal: its audit rows name nobody; app/DESIGN.md §7). Answers
+-- (rq.outcome) ok, or the refusals enterprise-visit-unknown, visit-not-confirmed,
+-- already-rated, rating-window-closed (rating_window_days after the registration).
 CREATE OR REPLACE FUNCTION rq.rating_give(p_visit_id bigint, p_value text, p_comment text,
                                p_anonymous boolean)
 RETURNS rq.outcome
@@ -17,6 +18,9 @@ DECLARE
     v_account bigint := rq.require_account();
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
 BEGIN
+    IF p_anonymous THEN
+        PERFORM rq.actor_seal();
+    END IF;
     IF v.id IS NULL THEN
         RETURN rq.refusal('enterprise-visit-unknown');
     END IF;
@@ -46,9 +50,11 @@ GRANT EXECUTE ON FUNCTION rq.rating_give(bigint,text,text,boolean) TO ruqima_app
 
 -- Changes a rating, once, by its rater, within rating_change_hours of the first rating
 -- (PUT /visits/{id}/rating). Becoming 不满意 opens the rating case; any change of a visit
--- with a rating case adds an event to it. Answers (rq.outcome) ok, unchanged (the same
--- rating again: nothing written), or the refusals enterprise-visit-unknown, not-rated,
--- not-the-rater, rating-already-changed, rating-change-closed.
+-- with a rating case adds an event to it (naming the rater's account unless the rating is
+-- or was anonymous). A change of an anonymous rating, or to one, is sealed like the rating
+-- (rq.actor_seal). Answers (rq.outcome) ok, unchanged (the same rating again: nothing
+-- written), or the refusals enterprise-visit-unknown, not-rated, not-the-rater,
+-- rating-already-changed, rating-change-closed.
 CREATE OR REPLACE FUNCTION rq.rating_change(p_visit_id bigint, p_value text, p_comment text,
                                  p_anonymous boolean)
 RETURNS rq.outcome
@@ -60,6 +66,7 @@ DECLARE
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
     ev        rq.evaluations%ROWTYPE;
     v_case    bigint;
+    v_hidden  boolean;
 BEGIN
     IF v.id IS NULL THEN
         RETURN rq.refusal('enterprise-visit-unknown');
@@ -67,6 +74,10 @@ BEGIN
     SELECT * INTO ev FROM rq.evaluations e WHERE e.visit_id = v.id FOR UPDATE;
     IF NOT FOUND THEN
         RETURN rq.refusal('not-rated');
+    END IF;
+    v_hidden := ev.anonymous OR p_anonymous;
+    IF v_hidden THEN
+        PERFORM rq.actor_seal();
     END IF;
     IF NOT EXISTS (SELECT 1 FROM rq.evaluation_raters r
                     WHERE r.visit_id = v.id AND r.account_id = v_account) THEN
@@ -90,7 +101,7 @@ BEGIN
         INSERT INTO rq.case_events (case_id, kind, status, note, account_id)
         SELECT v_case, 'rating_changed', c.status,
                format('评价由“%s”改为“%s”', rq.rating_label(ev.value), rq.rating_label(p_value)),
-               v_account
+               CASE WHEN NOT v_hidden THEN v_account END
           FROM rq.cases c WHERE c.id = v_case;
     ELSIF p_value = 'unsatisfied' THEN
         PERFORM rq.case_open('rating', v.id, v.enterprise_id, v.unit_id, NULL, NULL, p_comment,

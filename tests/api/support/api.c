@@ -250,13 +250,13 @@ char *api_wx_login(const char *openid)
 	return token;
 }
 
-char *api_create_admin_scoped(const char *username, const char *role, const char *county)
+char *api_create_admin_with(const char *username, const char *role, const char *options)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s%s",
+		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s' %s",
 		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role,
-		 county != NULL ? " --county " : "", county != NULL ? county : "");
+		 options != NULL ? options : "");
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char line[256], *password = NULL;
@@ -266,6 +266,14 @@ char *api_create_admin_scoped(const char *username, const char *role, const char
 	assert_int_equal(pclose(p), 0);
 	assert_non_null(password);
 	return password;
+}
+
+char *api_create_admin_scoped(const char *username, const char *role, const char *county)
+{
+	char options[64] = "";
+	if (county != NULL)
+		snprintf(options, sizeof(options), "--county %s", county);
+	return api_create_admin_with(username, role, options);
 }
 
 char *api_create_admin(const char *username, const char *role)

@@ -61,6 +61,9 @@ void api_assert_error_field(const struct api_resp *r, const char *field);
 char *api_wx_login(const char *openid);
 /* Creates a portal user with the CLI; returns the password (malloc'd). */
 char *api_create_admin(const char *username, const char *role);
+/* Creates a portal user with the CLI, `ruqima user add --username U --role R OPTIONS`
+ * (options: further options such as "--unit 7", or NULL); returns the password (malloc'd). */
+char *api_create_admin_with(const char *username, const char *role, const char *options);
 /* The same with a county scope (--county; NULL for none), e.g. for a county_admin. */
 char *api_create_admin_scoped(const char *username, const char *role, const char *county);
 /* Portal login; returns the "rq_session=..." cookie pair and sets *csrf (both malloc'd). */
