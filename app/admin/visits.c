@@ -42,13 +42,5 @@ RQ_HANDLER(admin_visits_list)
 RQ_HANDLER(admin_visits_get)
 {
 	const char *params[] = {rq_req_param(req, "id")};
-	PGresult *res = rq_sql_final(req, &st_detail, params);
-	if (!rq_sql_one(req, resp, res))
-		return;
-	cJSON *detail = rq_sql_json(res, 0, "detail");
-	if (detail == NULL) {
-		rq_outcome_refuse(req, resp, "visit-unknown", NULL, NULL);
-		return;
-	}
-	rq_resp_json(req, resp, 200, detail);
+	rq_outcome_json(req, resp, &st_detail, params, "detail", 200, "visit-unknown");
 }

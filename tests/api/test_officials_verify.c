@@ -60,9 +60,7 @@ static char *official_new(const char *unit)
 static void unit_admin_login(struct api_session *s, const char *unit)
 {
 	snprintf(s->username, sizeof(s->username), "%s", api_unique("verify-uadmin"));
-	char options[64];
-	snprintf(options, sizeof(options), "--unit %s", unit);
-	char *password = api_create_admin_with(s->username, "unit_admin", options);
+	char *password = api_create_admin_of_unit(s->username, "unit_admin", unit);
 	s->cookie = api_admin_login(s->username, password, &s->csrf);
 	free(password);
 	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);

@@ -26,11 +26,9 @@ static void desk_new(struct desk *d, const char *tag)
 	snprintf(d->group, sizeof(d->group), "%s", api_unique(tag));
 	vs_unit_new(&d->unit, d->group);
 	vs_official_new(&d->off, d->unit.id, "HN-ZF-0002", true);
-	char options[200];
-	snprintf(options, sizeof(options), "--unit %s", d->unit.id);
-	mt_portal_login_with(&d->admin, "filings-unit", "unit_admin", options);
-	snprintf(options, sizeof(options), "--discipline-group '%s'", d->group);
-	mt_portal_login_with(&d->inspector, "filings-group", "discipline_inspector", options);
+	mt_portal_login_with(&d->admin, "filings-unit", "unit_admin", "--unit", d->unit.id);
+	mt_portal_login_with(&d->inspector, "filings-group", "discipline_inspector",
+			     "--discipline-group", d->group);
 }
 
 static void desk_free(struct desk *d)
@@ -178,12 +176,12 @@ static void test_filings_reach_unit_and_group(void **state)
 
 	/* every other role: the filings are not theirs */
 	static const char *const others[][2] = {{"city_admin", NULL},
-						{"county_admin", "--county 411502"},
+						{"county_admin", "411502"},
 						{"judicial_analyst", NULL},
 						{"market_supervision", NULL}};
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
 		struct api_portal p;
-		mt_portal_login_with(&p, "filings-other", others[i][0], others[i][1]);
+		mt_portal_login(&p, "filings-other", others[i][0], others[i][1]);
 		r = mt_portal_get(&p, "/api/v1/admin/filings");
 		api_assert_problem(r, 403, "forbidden");
 		assert_null(strstr(r->body, a.group));

@@ -99,11 +99,9 @@ static void test_case_notice_listed_and_read(void **state)
 	static const char *const roles[] = {"unit_admin", "judicial_analyst", "market_supervision",
 					    "discipline_inspector"};
 	for (size_t i = 0; i < 4; i++) {
-		char options[64] = "";
-		if (strcmp(roles[i], "unit_admin") == 0)
-			snprintf(options, sizeof(options), "--unit %s", sc.s.unit.id);
 		struct api_portal o;
-		mt_portal_login_with(&o, "notices-role", roles[i], options);
+		mt_portal_login_with(&o, "notices-role", roles[i], "--unit",
+				     strcmp(roles[i], "unit_admin") == 0 ? sc.s.unit.id : NULL);
 		assert_null(notice_of(&o, "", case_id, NULL));
 		r = mt_portal_post(&o, path, NULL);
 		api_assert_problem(r, 404, "notification-unknown");

@@ -18,12 +18,13 @@
 
 #define RATER_NAME "李管理" /* what vs_manager_new's claim gives the rater */
 
-/* A portal reader of the scene's visit: its role and `ruqima user add` options, the status
+/* A portal reader of the scene's visit: its role and scope (county or unit), the status
  * GET /api/v1/admin/visits/{id} answers it, whether it may know an anonymous rater. */
 struct reader {
 	const char *what;
 	const char *role;
-	char options[160];
+	const char *county;
+	char unit[24];
 	long visit_status;
 	bool discipline;
 	struct api_portal p;
@@ -39,11 +40,11 @@ static void readers_new(struct reader r[READERS], const struct ev_scene *sc,
 	    {.what = "city admin", .role = "city_admin", .visit_status = 200},
 	    {.what = "county admin of the county",
 	     .role = "county_admin",
-	     .options = "--county 411502",
+	     .county = "411502",
 	     .visit_status = 200},
 	    {.what = "county admin of another county",
 	     .role = "county_admin",
-	     .options = "--county 411503",
+	     .county = "411503",
 	     .visit_status = 404},
 	    {.what = "unit admin of the unit", .role = "unit_admin", .visit_status = 200},
 	    {.what = "unit admin of another unit", .role = "unit_admin", .visit_status = 404},
@@ -54,11 +55,14 @@ static void readers_new(struct reader r[READERS], const struct ev_scene *sc,
 	     .visit_status = 200,
 	     .discipline = true},
 	};
-	snprintf(all[3].options, sizeof(all[3].options), "--unit %s", sc->s.unit.id);
-	snprintf(all[4].options, sizeof(all[4].options), "--unit %s", other_unit->id);
+	snprintf(all[3].unit, sizeof(all[3].unit), "%s", sc->s.unit.id);
+	snprintf(all[4].unit, sizeof(all[4].unit), "%s", other_unit->id);
 	for (int i = 0; i < READERS; i++) {
 		r[i] = all[i];
-		mt_portal_login_with(&r[i].p, "privacy", r[i].role, r[i].options);
+		if (r[i].unit[0] != '\0')
+			mt_portal_login_with(&r[i].p, "privacy", r[i].role, "--unit", r[i].unit);
+		else
+			mt_portal_login(&r[i].p, "privacy", r[i].role, r[i].county);
 	}
 }
 
@@ -131,9 +135,8 @@ static void check_portal_readers(struct reader r[READERS], const char *visit_id,
 
 		/* the application role in the reader's context: the rater's row is not there, and
 		 * the sealed audit is refused */
-		PGconn *c = ev_app_as("admin", "1", r[i].role,
-				      strstr(r[i].options, "--county") ? r[i].options + 9 : NULL,
-				      strstr(r[i].options, "--unit") ? r[i].options + 7 : NULL);
+		PGconn *c = ev_app_as("admin", "1", r[i].role, r[i].county,
+				      r[i].unit[0] != '\0' ? r[i].unit : NULL);
 		const char *p[] = {visit_id};
 		int64_t raters = api_sql_int(
 		    c, "SELECT count(*) FROM rq.evaluation_raters WHERE visit_id = $1::bigint", 1,

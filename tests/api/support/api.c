@@ -250,13 +250,15 @@ char *api_wx_login(const char *openid)
 	return token;
 }
 
-char *api_create_admin_with(const char *username, const char *role, const char *options)
+char *api_create_admin_opt(const char *username, const char *role, const char *opt,
+			   const char *value)
 {
-	char cmd[1024];
+	char scope[160] = "", cmd[1024];
+	if (value != NULL)
+		snprintf(scope, sizeof(scope), " %s '%s'", opt, value);
 	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s' %s",
-		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role,
-		 options != NULL ? options : "");
+		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s",
+		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role, scope);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char line[256], *password = NULL;
@@ -270,10 +272,12 @@ char *api_create_admin_with(const char *username, const char *role, const char *
 
 char *api_create_admin_scoped(const char *username, const char *role, const char *county)
 {
-	char options[64] = "";
-	if (county != NULL)
-		snprintf(options, sizeof(options), "--county %s", county);
-	return api_create_admin_with(username, role, options);
+	return api_create_admin_opt(username, role, "--county", county);
+}
+
+char *api_create_admin_of_unit(const char *username, const char *role, const char *unit)
+{
+	return api_create_admin_opt(username, role, "--unit", unit);
 }
 
 char *api_create_admin(const char *username, const char *role)

@@ -101,11 +101,11 @@ char *mt_account(const char *prefix, char **account_id)
 }
 
 void mt_portal_login_with(struct api_portal *p, const char *prefix, const char *role,
-			  const char *options)
+			  const char *opt, const char *value)
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->username, sizeof(p->username), "%s", api_unique(prefix));
-	p->password = api_create_admin_with(p->username, role, options);
+	p->password = api_create_admin_opt(p->username, role, opt, value);
 	p->cookie = api_admin_login(p->username, p->password, &p->csrf);
 	snprintf(p->cookie_header, sizeof(p->cookie_header), "Cookie: %s", p->cookie);
 	snprintf(p->csrf_header, sizeof(p->csrf_header), "X-CSRF-Token: %s", p->csrf);
@@ -113,10 +113,7 @@ void mt_portal_login_with(struct api_portal *p, const char *prefix, const char *
 
 void mt_portal_login(struct api_portal *p, const char *prefix, const char *role, const char *county)
 {
-	char options[64] = "";
-	if (county != NULL)
-		snprintf(options, sizeof(options), "--county %s", county);
-	mt_portal_login_with(p, prefix, role, options);
+	mt_portal_login_with(p, prefix, role, "--county", county);
 }
 
 struct api_resp *mt_portal_post(const struct api_portal *p, const char *path, const char *json)
