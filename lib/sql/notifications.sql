@@ -22,9 +22,7 @@ GRANT SELECT ON rq.notification_lines TO ruqima_app;
 -- (rq.outcome) ok, or notification-unknown when it is not theirs (or, a manager's notice
 -- of a visit, no longer theirs: the enterprise was unbound, as outbox_app_read says).
 CREATE OR REPLACE FUNCTION rq.notification_read(p_id bigint) RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM rq.outbox o
                     WHERE o.id = p_id

@@ -150,9 +150,7 @@ GRANT EXECUTE ON FUNCTION rq.visit_answer_json(bigint) TO ruqima_app, ruqima_rep
 -- (rq.visit_detail) with the enterprise's answer and the rating (rq.visit_rating: the rater
 -- as the reader may know them). NULL when row-level security hides the visit.
 CREATE OR REPLACE FUNCTION rq.visit_read(p_visit_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT rq.visit_detail(p_visit_id) || jsonb_build_object(
         'answer', rq.visit_answer_json(p_visit_id), 'rating', rq.visit_rating(p_visit_id))
 $$;

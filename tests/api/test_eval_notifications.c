@@ -1,8 +1,8 @@
 /* The manager's notification list: the outbox rows the registration family queued for them
  * (new, edited, finished visits), newest first with read state and the unread count,
  * keyset-paged, filtered by unread; marking one read (once; another account's is unknown).
- * Once the manager unbinds the enterprise, its visits' notices leave the list (issue 12,
- * item 10) and cannot be marked read. */
+ * Once the manager unbinds the enterprise, its visits' notices leave the list and cannot
+ * be marked read. */
 #include "api.h"
 #include "eval_support.h"
 

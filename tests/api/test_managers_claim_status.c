@@ -1,4 +1,4 @@
-/* What a manager is told about their claims (issue 12, item 10): the status of each claim
+/* What a manager is told about their claims: the status of each claim
  * request (GET /api/v1/evaluation/claims), a notice when the county office approves or
  * rejects it (claim_approved, claim_rejected with the reason, in their notification list and
  * nobody else's), and, when a claim fails, how many tries are left in the 24 hours and, once

@@ -1,4 +1,4 @@
-/* 双报备 filings and visits reach their readers (issue 12, item 7). A registration files
+/* 双报备 filings and visits reach their readers. A registration files
  * "before" to the official's unit and to its discipline-inspection group, the result files
  * "after" to both; GET /api/v1/admin/filings gives a unit admin the filings to their unit and
  * a discipline inspector those to their group (every group's for one without a group, the

@@ -1,4 +1,4 @@
-/* Portal users' notifications reach them (issue 12, item 7): a new case's case_opened notice
+/* Portal users' notifications reach them: a new case's case_opened notice
  * to each active county admin of its county is no longer left 'pending' in the outbox (which
  * only the WeChat dispatcher empties, and never for them) but listed in the portal: GET
  * /api/v1/admin/notifications with the unread count, POST .../{id}/read (once; the first time
@@ -56,8 +56,12 @@ static void test_case_notice_listed_and_read(void **state)
 	(void)state;
 	struct ev_scene sc;
 	ev_scene_new(&sc);
+	/* a county no other test opens cases in, so that the unread count is this test's */
+	const char *pe[] = {sc.s.ent.m.id};
+	mt_owner_write("UPDATE rq.enterprises SET county_code = '411523' WHERE id = $1::bigint", 1,
+		       pe);
 	struct api_portal county, other_county, city;
-	mt_portal_login(&county, "notices-county", "county_admin", sc.s.ent.m.county);
+	mt_portal_login(&county, "notices-county", "county_admin", "411523");
 	mt_portal_login(&other_county, "notices-other", "county_admin", "411503");
 	mt_portal_login(&city, "notices-city", "city_admin", NULL);
 	int64_t unread_before;

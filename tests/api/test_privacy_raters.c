@@ -1,4 +1,4 @@
-/* Who may know who rated (issue 12, items 4 and 5). An anonymous rater stays anonymous to
+/* Who may know who rated. An anonymous rater stays anonymous to
  * everyone but the rater and discipline inspectors: the official, another manager of the
  * enterprise, another enterprise's manager, every other portal role (city admin, the county
  * admin of the county and of another, the unit admin of the unit and of another, judicial

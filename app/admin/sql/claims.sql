@@ -7,9 +7,7 @@
 -- claim_rejected notice in their notification list (GET /api/v1/evaluation/notifications),
 -- with the enterprise and the admin's reason.
 CREATE OR REPLACE FUNCTION rq.claim_notify(p_claim_id bigint) RETURNS void
-LANGUAGE sql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     INSERT INTO rq.outbox (account_id, kind, enterprise_id, claim_id, status, payload)
     SELECT r.account_id, 'claim_' || r.status, r.enterprise_id, r.id, 'in_app',
            jsonb_build_object('title', CASE r.status WHEN 'approved' THEN '企业认证申请已通过'

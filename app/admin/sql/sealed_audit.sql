@@ -13,9 +13,7 @@ CREATE OR REPLACE FUNCTION rq.sealed_audit_page(p_before bigint, p_limit int)
 RETURNS TABLE (id bigint, at timestamptz, table_name text, operation text, row_pk text,
                request_id text, actor_kind text, actor_id text, actor_role text,
                client_addr text, sealed_old jsonb, sealed_new jsonb)
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     IF rq.actor_admin_role() IS DISTINCT FROM 'discipline_inspector' THEN
         RAISE EXCEPTION 'the sealed actors are for discipline inspectors only'

@@ -22,10 +22,7 @@ $$;
 -- Raises 23514 for a group on another role or a name of more than 100 characters.
 CREATE OR REPLACE FUNCTION rq.admin_user_discipline_group(p_id bigint, p_group text)
 RETURNS bigint
-LANGUAGE sql
-SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     UPDATE rq.admin_users SET discipline_group = btrim(p_group)
      WHERE id = p_id AND p_group IS NOT NULL;
     SELECT p_id
