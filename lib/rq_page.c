@@ -82,13 +82,23 @@ void rq_page_respond_rows(struct rq_req *req, struct rq_resp *resp, const PGresu
 	rq_resp_json(req, resp, 200, o);
 }
 
-/* rq_page_list and rq_page_list_newest: $1 is bound(page), $2 the limit. */
-static void list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, bool newest)
+/* rq_page_list and rq_page_list_newest: $1 is the bound, $2 the limit, $3.. the arguments. */
+static void list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, bool newest,
+		 const char *const *args)
 {
+	enum { ARGS_MAX = 8 };
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	const char *params[] = {newest ? rq_page_before(&page) : page.after_s, page.limit_s};
+	const char *params[2 + ARGS_MAX] = {newest ? rq_page_before(&page) : page.after_s,
+					    page.limit_s};
+	for (int i = 0; args != NULL && args[i] != NULL; i++) {
+		if (i == ARGS_MAX) {
+			rq_problem_internal(req, resp, "a list has more arguments than it may");
+			return;
+		}
+		params[2 + i] = rq_req_arg(req, args[i]);
+	}
 	PGresult *res = newest ? rq_sql_final(req, st, params) : rq_sql(req, st, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
@@ -99,12 +109,13 @@ static void list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, b
 
 void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
 {
-	list(req, resp, st, false);
+	list(req, resp, st, false, NULL);
 }
 
-void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
+void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+			 const char *const *args)
 {
-	list(req, resp, st, true);
+	list(req, resp, st, true, args);
 }
 
 cJSON *rq_page_json_item(const PGresult *res, int row)

@@ -66,8 +66,11 @@ void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st);
 /* An item callback for rq_page_respond: the row's "item" column, a json or jsonb built by
  * the query, as JSON (null when SQL NULL). */
 /* rq_page_list for a read-only list newest first: $1 is rq_page_before(page) (the keyset
- * bound, "id < $1"), and COMMIT goes with the statement (rq_sql_final). */
-void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st);
+ * bound, "id < $1"), $2 the limit and $3, $4... the declared query arguments named in args
+ * (NULL-terminated, at most 8; NULL for none; one not given is SQL NULL); COMMIT goes with
+ * the statement (rq_sql_final). */
+void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+			 const char *const *args);
 
 cJSON *rq_page_json_item(const PGresult *res, int row);
 

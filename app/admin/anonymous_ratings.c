@@ -22,5 +22,5 @@ static struct rq_stmt st_list =
 
 RQ_HANDLER(admin_anonymous_ratings_list)
 {
-	rq_page_list_newest(req, resp, &st_list);
+	rq_page_list_newest(req, resp, &st_list, NULL);
 }

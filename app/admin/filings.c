@@ -1,7 +1,6 @@
 #include "filings.h"
 
 #include "rq_db.h"
-#include "rq_input.h"
 #include "rq_page.h"
 
 #include <string.h>
@@ -43,15 +42,7 @@ static struct rq_stmt st_group =
 
 RQ_HANDLER(admin_filings_list)
 {
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *params[] = {rq_page_before(&page), page.limit_s, rq_req_arg(req, "phase")};
+	static const char *const args[] = {"phase", NULL};
 	bool unit_admin = strcmp(req->actor.role, "unit_admin") == 0;
-	PGresult *res = rq_sql_final(req, unit_admin ? &st_unit : &st_group, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	rq_page_respond_rows(req, resp, res, &page);
+	rq_page_list_newest(req, resp, unit_admin ? &st_unit : &st_group, args);
 }

@@ -14,5 +14,5 @@ static struct rq_stmt st_list =
 
 RQ_HANDLER(admin_sealed_audit_list)
 {
-	rq_page_list_newest(req, resp, &st_list);
+	rq_page_list_newest(req, resp, &st_list, NULL);
 }
