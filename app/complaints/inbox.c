@@ -6,8 +6,10 @@
 
 const char *const complaints_inbox_statuses[] = {"handed_over", "closed", NULL};
 
-/* Handed-over cases (handed_over_at set), newest first; the clue is the hand-over's record
- * for the case's handlers (row-level security: case_records_app_read). */
+/* Handed-over cases (handed_over_at set), newest first: for an inspector of a stationed
+ * group (admin_users.discipline_group) those of its units, for the city level and the city
+ * admin all; the clue is the hand-over's record for the case's handlers (row-level security:
+ * case_records_app_read). */
 static struct rq_stmt st_list = RQ_STMT(
     "complaints_inbox_list",
     "SELECT l.*, c.outcome AS \"determination.outcome\","
@@ -19,6 +21,9 @@ static struct rq_stmt st_list = RQ_STMT(
     "   ORDER BY r.id DESC LIMIT 1) AS clue"
     " FROM rq.case_lines l JOIN rq.cases c ON c.id = l._id"
     " WHERE c.handed_over_at IS NOT NULL AND l.status = $3 AND l._id < $1::bigint"
+    " AND ((SELECT rq.actor_discipline_group()) IS NULL"
+    " OR (SELECT u.discipline_group FROM rq.units u WHERE u.id = c.unit_id)"
+    " = (SELECT rq.actor_discipline_group()))"
     " ORDER BY l._id DESC LIMIT $2::int",
     3);
 

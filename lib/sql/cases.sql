@@ -43,7 +43,8 @@ GRANT EXECUTE ON FUNCTION rq.case_anonymous(rq.cases) TO ruqima_app;
 
 -- What the actor is to case c, for the transition table (rq.case_transitions.roles):
 -- 'city_admin'; 'county_admin' of its county while the county handles it (level
--- 'county'); 'unit_admin' of its unit; 'discipline_inspector'; 'manager' of its enterprise
+-- 'county'); 'unit_admin' of its unit; 'discipline_inspector' of the city level or of its
+-- unit's stationed group (派驻纪检监察组); 'manager' of its enterprise
 -- now; 'official' who registered its visit; NULL for anyone else (a judicial analyst reads
 -- but never acts).
 CREATE OR REPLACE FUNCTION rq.case_actor_role(c rq.cases) RETURNS text
@@ -51,7 +52,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     SELECT CASE rq.actor_kind()
         WHEN 'admin' THEN CASE rq.actor_role()
             WHEN 'city_admin' THEN 'city_admin'
-            WHEN 'discipline_inspector' THEN 'discipline_inspector'
+            WHEN 'discipline_inspector' THEN CASE
+                WHEN rq.actor_discipline_group() IS NULL
+                     OR rq.actor_discipline_group() = (SELECT u.discipline_group FROM rq.units u
+                                                        WHERE u.id = c.unit_id)
+                    THEN 'discipline_inspector' END
             WHEN 'county_admin' THEN CASE WHEN c.county_code = rq.actor_county()
                                                AND c.level = 'county' THEN 'county_admin' END
             WHEN 'unit_admin' THEN CASE WHEN c.unit_id = rq.actor_unit_scope() THEN 'unit_admin' END
@@ -77,9 +82,10 @@ GRANT EXECUTE ON FUNCTION rq.case_visible(rq.cases) TO ruqima_app;
 
 -- Queues notification p_kind of case p_case_id with p_title for the parties named in
 -- p_to: 'county_admins' (active county admins of its county), 'city_admins', 'handler'
--- (its handler), 'unit_admins' (active unit admins of its unit), 'discipline_inspectors',
--- 'managers' (active managers of its enterprise), 'official' (who registered its visit).
--- Portal users get a row to read in the portal (never the acting admin themself);
+-- (its handler), 'unit_admins' (active unit admins of its unit), 'discipline_inspectors'
+-- (of the city level, and of its unit's stationed group), 'managers' (active managers of its
+-- enterprise), 'official' (who registered its visit). Portal users get a row to read in the
+-- portal (status in_app, GET /api/v1/admin/notifications; never the acting admin themself);
 -- mini-program accounts a row that `ruqima notify run` sends with the template
 -- RUQIMA_WX_TEMPLATE_CASE. Returns how many were queued.
 CREATE OR REPLACE FUNCTION rq.case_notify(p_case_id bigint, p_kind text, p_title text,
@@ -99,8 +105,8 @@ BEGIN
         'enterprise', (SELECT e.name FROM rq.enterprises e WHERE e.id = c.enterprise_id),
         'unit', (SELECT coalesce(u.short_name, u.name) FROM rq.units u WHERE u.id = c.unit_id),
         'time', now());
-    INSERT INTO rq.outbox (admin_user_id, kind, enterprise_id, case_id, payload)
-    SELECT DISTINCT a.id, p_kind, c.enterprise_id, c.id, v_data
+    INSERT INTO rq.outbox (admin_user_id, kind, enterprise_id, case_id, status, payload)
+    SELECT DISTINCT a.id, p_kind, c.enterprise_id, c.id, 'in_app', v_data
       FROM rq.admin_users a
      WHERE a.active AND a.id IS DISTINCT FROM rq.current_admin_id()
        AND (('county_admins' = ANY (p_to) AND a.role = 'county_admin'
@@ -108,7 +114,10 @@ BEGIN
             OR ('city_admins' = ANY (p_to) AND a.role = 'city_admin')
             OR ('handler' = ANY (p_to) AND a.id = c.handler_admin_id)
             OR ('unit_admins' = ANY (p_to) AND a.role = 'unit_admin' AND a.unit_id = c.unit_id)
-            OR ('discipline_inspectors' = ANY (p_to) AND a.role = 'discipline_inspector'));
+            OR ('discipline_inspectors' = ANY (p_to) AND a.role = 'discipline_inspector'
+                AND (a.discipline_group IS NULL
+                     OR a.discipline_group = (SELECT u.discipline_group FROM rq.units u
+                                               WHERE u.id = c.unit_id))));
     GET DIAGNOSTICS v_admin = ROW_COUNT;
     INSERT INTO rq.outbox (account_id, kind, enterprise_id, case_id, payload)
     SELECT DISTINCT x.account_id, p_kind, c.enterprise_id, c.id, v_data

@@ -155,7 +155,9 @@ static void assert_rater_hidden(const struct cs_scene *s, const char *id, const 
 		/* the enterprise's additions are the enterprise's and the handlers' */
 		assert_null(strstr(r[i]->body, "补充：另有一次"));
 		const cJSON *rating = cJSON_GetObjectItemCaseSensitive(r[i]->json, "rating");
-		assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(rating, "rater")));
+		const cJSON *rater = cJSON_GetObjectItemCaseSensitive(rating, "rater");
+		assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(rater, "name")));
+		assert_null(cJSON_GetObjectItemCaseSensitive(rater, "account_id"));
 		api_free(r[i]);
 	}
 	/* the tables themselves */

@@ -162,6 +162,11 @@ BEGIN
                                VARIADIC v_missing);
     END IF;
     v_anon := rq.case_anonymous(c);
+    -- the enterprise acting on the case of an anonymous rating: its audit rows name nobody
+    -- (app/DESIGN.md §7), as the rating's own did
+    IF v_anon AND v_role = 'manager' THEN
+        PERFORM rq.actor_seal();
+    END IF;
     IF cardinality(v_ids) > 0 AND NOT rq.case_attachments_usable(v_ids) THEN
         RETURN rq.case_refusal('case-attachments-unusable', c, p_action, v_allowed);
     END IF;
