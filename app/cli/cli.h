@@ -22,6 +22,8 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima notify run [--once] [--limit N] (app/cli/notify.c): sends the outbox's
  * notifications as WeChat subscribe messages. */
 int cli_notify(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima cases sweep (app/cli/cases.c): the deadline sweep of the cases. */
+int cli_cases(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 
 /* Connects as the owner; prints the reason and returns NULL on failure. */
 PGconn *cli_connect_owner(const struct rq_config *cfg) RQ_MUST_USE;

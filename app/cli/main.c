@@ -37,6 +37,8 @@ static void usage(FILE *f)
 	      "  notify run [--once] [--limit N]\n"
 	      "                             send the queued notifications as WeChat subscribe\n"
 	      "                             messages (N a pass, default 200); --once: one pass\n"
+	      "  cases sweep                marks the case steps past their deadline (each once),\n"
+	      "                             notifies the handler and tells the city admins\n"
 	      "\n"
 	      "settings: the env file named by RUQIMA_ENV_FILE (default\n"
 	      "$RUQIMA_STATE_DIR/ruqima.env, that is /var/lib/ruqima/ruqima.env, written by\n"
@@ -81,6 +83,8 @@ int main(int argc, char **argv)
 		return cli_import(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "notify") == 0)
 		return cli_notify(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "cases") == 0)
+		return cli_cases(&cfg, argc - 2, argv + 2);
 	usage(stderr);
 	return 2;
 }

@@ -41,8 +41,9 @@ static struct rq_stmt st_list = RQ_STMT(
     " AND ($7::text IS NULL OR l.classification = $7)"
     " AND ($8::date IS NULL OR l.opened_at >= $8::date::timestamptz)"
     " AND ($9::date IS NULL OR l.opened_at < ($9::date + 1)::timestamptz)"
+    " AND ($10::boolean IS NULL OR l.overdue = $10::boolean)"
     " ORDER BY l._id DESC LIMIT $2::int",
-    9);
+    10);
 static struct rq_stmt st_detail =
     RQ_STMT("complaints_cases_detail", "SELECT rq.case_detail($1::bigint) AS detail", 1);
 static struct rq_stmt st_act =
@@ -61,7 +62,8 @@ RQ_HANDLER(complaints_cases_list)
 				rq_req_arg(req, "unit_id"),
 				rq_req_arg(req, "classification"),
 				rq_req_arg(req, "from"),
-				rq_req_arg(req, "to")};
+				rq_req_arg(req, "to"),
+				rq_req_arg(req, "overdue")};
 	PGresult *res = rq_sql_final(req, &st_list, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);

@@ -39,9 +39,11 @@ void complaints_case_act(struct rq_req *req, struct rq_resp *resp,
 			 const struct complaints_action *action, struct rq_stmt *detail);
 
 /* GET /api/v1/complaints/cases?status=&source=&county=&unit_id=&classification=&from=&to=
- * &after=&limit=: the cases the reader sees (row-level security: a county admin their
- * county's, a unit admin their unit's, the city-wide roles all), newest first, keyset-paged.
- * from/to: the day opened (city time). Raises 400 naming a malformed filter. */
+ * &overdue=&after=&limit=: the cases the reader sees (row-level security: a county admin their
+ * county's, a unit admin their unit's, the city-wide roles all), newest first, keyset-paged,
+ * each with its step's deadline, the working days left and whether it is overdue. from/to:
+ * the day opened (city time); overdue: past the step's deadline (or not). Raises 400 naming
+ * a malformed filter. */
 RQ_HANDLER_DECL(complaints_cases_list);
 /* GET /api/v1/complaints/cases/{id}: the case with its visit and rating, determination,
  * timeline (each step's records as far as the reader is in their audience), photos,

@@ -1,4 +1,4 @@
--- lib/sql/cases.sql — what the complaints family and the CLI's deadline sweep share about a case: its labels, who acts on it as what, and its notifications.
+-- lib/sql/cases.sql — what the complaints family, the opening of a case and the CLI's deadline sweep share about a case: its labels, its steps' deadlines, who acts on it as what, and its notifications.
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
@@ -131,3 +131,24 @@ BEGIN
     RETURN v_admin + v_acct;
 END
 $$;
+
+-- The policy row (rq.policy) of the deadline of the step a case in p_status is in, in
+-- working days; NULL when the step has none (handed over, closed).
+CREATE OR REPLACE FUNCTION rq.case_step_policy(p_status text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_status WHEN 'open' THEN 'case_accept_days'
+                         WHEN 'follow_up' THEN 'case_follow_up_days'
+                         WHEN 'analysis' THEN 'case_analysis_days'
+                         WHEN 'investigation' THEN 'case_statement_days'
+                         WHEN 'determination' THEN 'case_determination_days' END
+$$;
+GRANT EXECUTE ON FUNCTION rq.case_step_policy(text) TO ruqima_app, ruqima_report;
+
+-- The deadline of a step in p_status begun at p_from: the end of the working day that is
+-- the policy's number of working days after p_from's day (rq.working_days_add,
+-- lib/sql/calendar.sql); NULL for a step without a deadline.
+CREATE OR REPLACE FUNCTION rq.case_step_due(p_status text, p_from timestamptz) RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$ SELECT rq.working_days_add(p_from, rq.policy_value(rq.case_step_policy(p_status))) $$;
+GRANT EXECUTE ON FUNCTION rq.case_step_due(text, timestamptz) TO ruqima_app, ruqima_report;

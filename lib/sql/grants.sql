@@ -145,5 +145,5 @@ GRANT SELECT ON rq.visit_lines TO ruqima_app, ruqima_report;
 
 -- The case chain: written only through rq.case_act (app/complaints/sql/cases.sql).
 GRANT SELECT ON rq.case_transitions, rq.case_records, rq.case_statements, rq.case_ratings,
-                rq.accountability_entries
+                rq.accountability_entries, rq.case_overdue_steps
     TO ruqima_app, ruqima_report;

@@ -176,6 +176,7 @@ SELECT rq.rls_scoped_read('rq.cases', 'reporter_account_id',
                           'unit_id = (SELECT rq.actor_unit_scope())');
 SELECT rq.rls_follow('rq.case_events', 'rq.cases', 'case_id');
 SELECT rq.rls_follow('rq.case_ratings', 'rq.cases', 'case_id');
+SELECT rq.rls_follow('rq.case_overdue_steps', 'rq.cases', 'case_id');
 
 -- An official also sees the cases about their own visits.
 DROP POLICY IF EXISTS cases_official_read ON rq.cases;

@@ -101,3 +101,5 @@ SELECT audit.enable('rq.case_ratings', 'case_id,round');
 SELECT rq.rls_enable('rq.case_ratings');
 SELECT audit.enable('rq.accountability_entries');
 SELECT rq.rls_enable('rq.accountability_entries');
+SELECT audit.enable('rq.case_overdue_steps', 'case_id,step_seq');
+SELECT rq.rls_enable('rq.case_overdue_steps');

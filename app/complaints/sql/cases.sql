@@ -42,7 +42,7 @@ LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
         WHEN p_action = 'reopen' AND c.reopen_count > 0 THEN 'case-reopened-once'
         WHEN p_action = 'reopen'
              AND now() > c.closed_at
-                         + make_interval(days => coalesce(rq.policy_value('case_rating_reopen_days'), 7))
+                         + make_interval(days => rq.policy_value('case_rating_reopen_days'))
             THEN 'case-reopen-window-closed'
     END
 $$;
@@ -221,8 +221,9 @@ BEGIN
         END IF;
         UPDATE rq.cases SET classification = d ->> 'classification', unit_id = v_id
          WHERE id = c.id;
-        INSERT INTO rq.case_statements (case_id, unit_id, question, requested_by)
-        VALUES (c.id, v_id, d ->> 'question', rq.current_admin_id())
+        INSERT INTO rq.case_statements (case_id, unit_id, question, requested_by, due_at)
+        VALUES (c.id, v_id, d ->> 'question', rq.current_admin_id(),
+                rq.case_step_due('investigation', now()))
         RETURNING id INTO v_id;
         v_record := jsonb_build_object('classification', d ->> 'classification',
                                        'question', d ->> 'question',
@@ -296,11 +297,12 @@ BEGIN
     END CASE;
 
     v_old := c.status;
-    -- the status and, with it, how and when the case closed (one statement: the table's
-    -- CHECKs tie them together)
+    -- the status and, with it, the new step's deadline and how and when the case closed
+    -- (one statement: the table's CHECKs tie them together)
     IF t.to_status <> c.status THEN
         UPDATE rq.cases
            SET status = t.to_status, step_seq = step_seq + 1, step_started_at = now(),
+               due_at = rq.case_step_due(t.to_status, now()),
                closing = CASE WHEN t.to_status = 'closed' THEN v_closing END,
                closed_at = CASE WHEN t.to_status = 'closed' THEN now() END,
                merged_into = v_merged
@@ -377,7 +379,10 @@ CREATE OR REPLACE VIEW rq.case_lines WITH (security_invoker = true) AS
            c.unit_id::text AS "unit.id", u.name AS "unit.name",
            c.visit_id::text AS visit_id, c.county_code, c.classification, c.outcome,
            c.handler_admin_id::text AS handler_id, c.reopen_count, c.opened_at,
-           c.step_started_at, c.closed_at, c.updated_at
+           c.step_started_at, c.closed_at, c.updated_at,
+           -- the step's deadline: working days left (0: due today; negative: overdue by)
+           c.due_at, rq.working_days_between(now(), c.due_at) AS working_days_left,
+           coalesce(now() > c.due_at, false) AS overdue
       FROM rq.cases c
       LEFT JOIN rq.enterprises e ON e.id = c.enterprise_id
       LEFT JOIN rq.units u ON u.id = c.unit_id;
@@ -463,6 +468,12 @@ BEGIN
                        'requested_at', s.requested_at, 'due_at', s.due_at, 'status', s.status,
                        'text', s.text, 'submitted_at', s.submitted_at) ORDER BY s.id)
               FROM rq.case_statements s WHERE s.case_id = c.id), '[]'),
+        'overdue_steps', coalesce((
+            SELECT jsonb_agg(jsonb_build_object('status', o.status,
+                                                'label', rq.case_status_label(o.status),
+                                                'due_at', o.due_at, 'marked_at', o.marked_at)
+                             ORDER BY o.step_seq)
+              FROM rq.case_overdue_steps o WHERE o.case_id = c.id), '[]'),
         'handling_ratings', coalesce((
             SELECT jsonb_agg(jsonb_build_object('round', r.round, 'value', r.value,
                                                 'comment', r.comment, 'reopened', r.reopened,
