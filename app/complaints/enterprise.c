@@ -20,8 +20,6 @@ static struct rq_stmt st_list =
 	    " AND ($3::text IS NULL OR l.status = $3)"
 	    " ORDER BY l._id DESC LIMIT $2::int",
 	    3);
-static struct rq_stmt st_current =
-    RQ_STMT("complaints_enterprise_current", "SELECT rq.actor_enterprise() AS id", 0);
 /* The case while the account manages its enterprise now. */
 static struct rq_stmt st_detail =
     RQ_STMT("complaints_enterprise_case_detail",
@@ -31,27 +29,8 @@ static struct rq_stmt st_detail =
 
 RQ_HANDLER(complaints_enterprise_cases_list)
 {
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *params[] = {rq_page_before(&page), page.limit_s, rq_req_arg(req, "status")};
-	PGresult *res = rq_sql(req, &st_list, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	if (PQntuples(res) == 0) {
-		PGresult *cur = rq_sql(req, &st_current, NULL);
-		if (!rq_sql_ok(cur)) {
-			rq_problem_sql(req, resp, cur);
-			return;
-		}
-		if (rq_sql_val(cur, 0, "id") == NULL) {
-			rq_outcome_refuse(req, resp, "no-enterprise-selected", NULL, NULL);
-			return;
-		}
-	}
-	rq_page_respond_rows(req, resp, res, &page);
+	static const char *const args[] = {"status", NULL};
+	rq_page_list_of_current_enterprise(req, resp, &st_list, args);
 }
 
 RQ_HANDLER(complaints_enterprise_cases_get)

@@ -22,14 +22,6 @@ static struct rq_stmt st_list = RQ_STMT(
 
 RQ_HANDLER(complaints_statements_list)
 {
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *params[] = {rq_page_before(&page), page.limit_s, rq_req_arg(req, "status")};
-	PGresult *res = rq_sql_final(req, &st_list, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	rq_page_respond_rows(req, resp, res, &page);
+	static const char *const args[] = {"status", NULL};
+	rq_page_list_newest(req, resp, &st_list, args);
 }

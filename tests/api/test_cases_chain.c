@@ -182,13 +182,7 @@ static void test_dispute_case_closed_at_analysis(void **state)
 	cs_scene_new(&s);
 	char *id = cs_open(&s, "dispute", false, NULL);
 	free(cs_act_ok(&s.county, id, "accept", "{}", "follow_up"));
-	char *at = vs_time("now() - interval '2 hours'");
-	char body[1024];
-	snprintf(body, sizeof(body),
-		 "{\"method\":\"phone\",\"contacted_at\":\"%s\",\"contact_person\":\"张会计\","
-		 "\"enterprise_says\":\"记错了日期\",\"wish\":\"nothing_further\"}",
-		 at);
-	free(cs_act_ok(&s.county, id, "follow-up", body, "analysis"));
+	cs_follow_up(&s.county, id, "张会计", "记错了日期", "nothing_further");
 	char *rid = cs_act_ok(&s.county, id, "close",
 			      "{\"classification\":\"misunderstanding_cleared\","
 			      "\"explanation\":\"经回访核实，系企业记错日期，误解已消除\"}",
@@ -208,7 +202,6 @@ static void test_dispute_case_closed_at_analysis(void **state)
 	assert_non_null(strstr(ev_joined(r, "id"), id));
 	api_free(r);
 	rate_handling(&s, id, "{\"value\":\"satisfied\"}", "closed");
-	free(at);
 	free(id);
 	cs_scene_free(&s);
 }
@@ -260,19 +253,9 @@ static void test_no_scan_handed_over_and_disposed(void **state)
 	cs_scene_new(&s);
 	char *id = cs_open(&s, "no_scan", false, NULL);
 	free(cs_act_ok(&s.county, id, "accept", "{}", "follow_up"));
-	char *at = vs_time("now() - interval '1 hour'");
 	char body[1024];
-	snprintf(body, sizeof(body),
-		 "{\"method\":\"written\",\"contacted_at\":\"%s\",\"contact_person\":\"赵主任\","
-		 "\"enterprise_says\":\"两人未扫码进入仓库\",\"wish\":\"investigation\"}",
-		 at);
-	free(cs_act_ok(&s.county, id, "follow-up", body, "analysis"));
-	free(cs_act_ok(&s.county, id, "investigate",
-		       "{\"classification\":\"no_scan_entry\",\"question\":\"请说明当日入企人员\"}",
-		       "investigation"));
-	free(cs_act_ok(&s.unit, id, "statement", "{\"text\":\"确有两名执法人员未扫码\"}",
-		       "investigation"));
-	free(cs_act_ok(&s.county, id, "refer", "{\"summary\":\"情况属实\"}", "determination"));
+	cs_follow_up(&s.county, id, "赵主任", "两人未扫码进入仓库", "investigation");
+	cs_take_to_determination(&s, id, "no_scan_entry");
 	snprintf(body, sizeof(body),
 		 "{\"outcome\":\"substantiated\",\"responsible_official_id\":\"%s\","
 		 "\"measures\":\"全市通报\",\"clue\":\"执法人员未扫码入企，单位已承认\"}",
@@ -309,7 +292,6 @@ static void test_no_scan_handed_over_and_disposed(void **state)
 	assert_string_equal(api_json_str(r, "determination.disposition"), "admonishment");
 	api_free(r);
 	rate_handling(&s, id, "{\"value\":\"satisfied\"}", "closed");
-	free(at);
 	free(id);
 	cs_scene_free(&s);
 }

@@ -136,13 +136,7 @@ static void test_deadlines_in_working_days(void **state)
 	assert_string_equal(got, want);
 	free(got);
 	free(want);
-	char *at = vs_time("now() - interval '1 hour'");
-	char body[512];
-	snprintf(body, sizeof(body),
-		 "{\"method\":\"phone\",\"contacted_at\":\"%s\",\"contact_person\":\"王\","
-		 "\"enterprise_says\":\"说了\",\"wish\":\"investigation\"}",
-		 at);
-	free(cs_act_ok(&s.county, id, "follow-up", body, "analysis"));
+	cs_follow_up(&s.county, id, "王", "说了", "investigation");
 	got = due_day(id);
 	want = walked_day(3);
 	assert_string_equal(got, want);
@@ -179,7 +173,6 @@ static void test_deadlines_in_working_days(void **state)
 		       "{\"outcome\":\"substantiated\",\"clue\":\"线索\"}", "handed_over"));
 	assert_null(due_day(id));
 	remove_days();
-	free(at);
 	free(id);
 	cs_scene_free(&s);
 }
@@ -236,18 +229,8 @@ static void test_county_determines_when_the_policy_says(void **state)
 	cs_scene_new(&s);
 	char *id = cs_open(&s, "dispute", false, NULL);
 	free(cs_act_ok(&s.county, id, "accept", "{}", "follow_up"));
-	char *at = vs_time("now() - interval '1 hour'");
-	char body[512];
-	snprintf(body, sizeof(body),
-		 "{\"method\":\"phone\",\"contacted_at\":\"%s\",\"contact_person\":\"王\","
-		 "\"enterprise_says\":\"说了\",\"wish\":\"investigation\"}",
-		 at);
-	free(cs_act_ok(&s.county, id, "follow-up", body, "analysis"));
-	free(cs_act_ok(&s.county, id, "investigate",
-		       "{\"classification\":\"false_registration\",\"question\":\"请说明\"}",
-		       "investigation"));
-	free(cs_act_ok(&s.unit, id, "statement", "{\"text\":\"说明\"}", "investigation"));
-	free(cs_act_ok(&s.county, id, "refer", "{\"summary\":\"提请\"}", "determination"));
+	cs_follow_up(&s.county, id, "王", "说了", "investigation");
+	cs_take_to_determination(&s, id, "false_registration");
 	struct api_resp *r =
 	    cs_act(&s.county, id, "determine", "{\"outcome\":\"unsubstantiated\"}");
 	cs_assert_refused(r, 403, "case-action-forbidden", "");
@@ -258,7 +241,6 @@ static void test_county_determines_when_the_policy_says(void **state)
 	api_free(r);
 	free(cs_act_ok(&s.county, id, "determine", "{\"outcome\":\"unsubstantiated\"}", "closed"));
 	vs_policy_restore();
-	free(at);
 	free(id);
 	cs_scene_free(&s);
 }

@@ -106,14 +106,11 @@ static void test_wrong_role_and_wrong_state_in_each_step(void **state)
 	refused(&s.unit, id, "follow-up", "{}", 403, "case-action-forbidden", "");
 	refused(&s.county, id, "accept", "{}", 409, "case-action-not-now", "follow_up");
 
-	char *at = vs_time("now() - interval '1 hour'");
-	char body[512];
-	snprintf(body, sizeof(body),
-		 "{\"method\":\"phone\",\"contacted_at\":\"%s\",\"contact_person\":\"王\","
-		 "\"enterprise_says\":\"说了\",\"wish\":\"investigation\"}",
-		 at);
-	free(cs_act_ok(&s.county, id, "follow-up", body, "analysis"));
-	refused(&s.county, id, "follow-up", body, 409, "case-action-not-now", "close,investigate");
+	cs_follow_up(&s.county, id, "王", "说了", "investigation");
+	refused(&s.county, id, "follow-up",
+		"{\"method\":\"phone\",\"contacted_at\":\"2026-01-05T10:00:00+08:00\","
+		"\"contact_person\":\"王\",\"enterprise_says\":\"说了\",\"wish\":\"apology\"}",
+		409, "case-action-not-now", "close,investigate");
 	refused(&s.unit, id, "statement", "{\"text\":\"说明\"}", 409, "case-action-not-now", "");
 
 	free(cs_act_ok(&s.county, id, "investigate",
@@ -156,7 +153,6 @@ static void test_wrong_role_and_wrong_state_in_each_step(void **state)
 	api_free(r);
 	refused_account(s.ev.manager, rating, "{\"value\":\"satisfied\"}", 409,
 			"case-already-rated", "");
-	free(at);
 	free(id);
 	cs_admin_free(&analyst);
 	cs_scene_free(&s);

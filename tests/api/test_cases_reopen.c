@@ -59,13 +59,7 @@ static void test_reopened_once_to_the_city(void **state)
 	assert_string_equal(cs_joined(r, "allowed_actions"), "");
 	api_free(r);
 	free(cs_act_ok(&s.city, id, "accept", "{}", "follow_up"));
-	char *at = vs_time("now() - interval '10 minutes'");
-	char body[512];
-	snprintf(body, sizeof(body),
-		 "{\"method\":\"on_site\",\"contacted_at\":\"%s\",\"contact_person\":\"王经理\","
-		 "\"enterprise_says\":\"仍不满意\",\"wish\":\"correction\"}",
-		 at);
-	free(cs_act_ok(&s.city, id, "follow-up", body, "analysis"));
+	cs_follow_up(&s.city, id, "王经理", "仍不满意", "correction");
 	free(cs_act_ok(&s.city, id, "close",
 		       "{\"classification\":\"attitude\",\"explanation\":\"市级复核后维持原认定\"}",
 		       "closed"));
@@ -89,7 +83,6 @@ static void test_reopened_once_to_the_city(void **state)
 	r = rate(&s, id, "{\"value\":\"satisfied\"}");
 	cs_assert_refused(r, 409, "case-already-rated", "");
 	api_free(r);
-	free(at);
 	free(id);
 	cs_scene_free(&s);
 }

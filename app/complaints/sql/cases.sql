@@ -369,23 +369,25 @@ GRANT EXECUTE ON FUNCTION rq.case_act(bigint,text,jsonb) TO ruqima_app;
 
 -- One line of a case list (the columns not starting with "_" are the line, printed as JSON
 -- by the pools; "enterprise.id" is member id of "enterprise"); the "_" ones are for WHERE
--- and ORDER BY. Merged into the list's query, like rq.visit_lines.
+-- and ORDER BY. Merged into the list's query, like rq.visit_lines. The names are sub-selects,
+-- not joins: under a generic plan the planner expects one case, and joined the units by
+-- reading the whole table for every line (tests/bench/cases_list).
 CREATE OR REPLACE VIEW rq.case_lines WITH (security_invoker = true) AS
     SELECT c.id AS _id, c.county_code AS _county, c.unit_id AS _unit,
            c.enterprise_id AS _enterprise_id, c.visit_id AS _visit_id,
            c.id::text AS id, c.source, rq.case_source_label(c.source) AS source_label,
            c.status, rq.case_status_label(c.status) AS status_label, c.level,
-           c.enterprise_id::text AS "enterprise.id", e.name AS "enterprise.name",
-           c.unit_id::text AS "unit.id", u.name AS "unit.name",
+           c.enterprise_id::text AS "enterprise.id",
+           (SELECT e.name FROM rq.enterprises e WHERE e.id = c.enterprise_id) AS "enterprise.name",
+           c.unit_id::text AS "unit.id",
+           (SELECT u.name FROM rq.units u WHERE u.id = c.unit_id) AS "unit.name",
            c.visit_id::text AS visit_id, c.county_code, c.classification, c.outcome,
            c.handler_admin_id::text AS handler_id, c.reopen_count, c.opened_at,
            c.step_started_at, c.closed_at, c.updated_at,
            -- the step's deadline: working days left (0: due today; negative: overdue by)
            c.due_at, rq.working_days_between(now(), c.due_at) AS working_days_left,
            coalesce(now() > c.due_at, false) AS overdue
-      FROM rq.cases c
-      LEFT JOIN rq.enterprises e ON e.id = c.enterprise_id
-      LEFT JOIN rq.units u ON u.id = c.unit_id;
+      FROM rq.cases c;
 GRANT SELECT ON rq.case_lines TO ruqima_app;
 
 -- Who did something on a case, as the reader may see it: the role and its Chinese name,

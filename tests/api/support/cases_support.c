@@ -184,24 +184,43 @@ void cs_case_age(const char *case_id, const char *interval)
 			2, p);
 }
 
-void cs_take_to_closed(const struct cs_scene *s, const char *case_id, const char *outcome)
+void cs_follow_up(const struct cs_admin *a, const char *case_id, const char *contact_person,
+		  const char *says, const char *wish)
 {
-	free(cs_act_ok(&s->county, case_id, "accept", "{}", "follow_up"));
 	char *at = vs_time("now() - interval '1 hour'");
-	char body[1024];
-	snprintf(body, sizeof(body),
-		 "{\"method\":\"phone\",\"contacted_at\":\"%s\",\"contact_person\":\"王经理\","
-		 "\"enterprise_says\":\"希望单位说明情况\",\"wish\":\"investigation\"}",
-		 at);
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "method", "phone");
+	cJSON_AddStringToObject(b, "contacted_at", at);
+	cJSON_AddStringToObject(b, "contact_person", contact_person);
+	cJSON_AddStringToObject(b, "enterprise_says", says);
+	cJSON_AddStringToObject(b, "wish", wish);
+	char *json = cJSON_PrintUnformatted(b);
+	free(cs_act_ok(a, case_id, "follow-up", json, "analysis"));
+	free(json);
+	cJSON_Delete(b);
 	free(at);
-	free(cs_act_ok(&s->county, case_id, "follow-up", body, "analysis"));
-	free(cs_act_ok(&s->county, case_id, "investigate",
-		       "{\"classification\":\"attitude\",\"question\":\"请说明当日入企检查经过\"}",
-		       "investigation"));
+}
+
+void cs_take_to_determination(const struct cs_scene *s, const char *case_id,
+			      const char *classification)
+{
+	char body[256];
+	snprintf(body, sizeof(body),
+		 "{\"classification\":\"%s\",\"question\":\"请说明当日入企检查经过\"}",
+		 classification);
+	free(cs_act_ok(&s->county, case_id, "investigate", body, "investigation"));
 	free(cs_act_ok(&s->unit, case_id, "statement",
 		       "{\"text\":\"经核实，当日检查人员言语不当，已批评教育\"}", "investigation"));
 	free(cs_act_ok(&s->county, case_id, "refer", "{\"summary\":\"单位已说明情况\"}",
 		       "determination"));
+}
+
+void cs_take_to_closed(const struct cs_scene *s, const char *case_id, const char *outcome)
+{
+	free(cs_act_ok(&s->county, case_id, "accept", "{}", "follow_up"));
+	cs_follow_up(&s->county, case_id, "王经理", "希望单位说明情况", "investigation");
+	cs_take_to_determination(s, case_id, "attitude");
+	char body[256];
 	snprintf(body, sizeof(body), "{\"outcome\":\"%s\",\"measures\":\"责令单位整改并回访企业\"}",
 		 outcome);
 	free(cs_act_ok(&s->city, case_id, "determine", body, "closed"));

@@ -63,9 +63,16 @@ char *cs_status(const char *case_id);
  * step_started_at go back by interval (an SQL interval literal, e.g. '8 days'). */
 void cs_case_age(const char *case_id, const char *interval);
 
-/* The whole chain from open to closed as the handlers take it: accept (county), follow-up
- * (county), investigate (county), statement (unit), refer (county), determine (city, with
- * outcome). Each step must answer 200. */
+/* 回访 of the case by a (method phone, an hour ago, contact_person, enterprise_says and wish
+ * as given), which must answer 200 with the case in analysis. */
+void cs_follow_up(const struct cs_admin *a, const char *case_id, const char *contact_person,
+		  const char *says, const char *wish);
+/* From analysis to determination as the handlers take it: investigate (county, with
+ * classification), statement (unit), refer (county). Each step must answer 200. */
+void cs_take_to_determination(const struct cs_scene *s, const char *case_id,
+			      const char *classification);
+/* The whole chain from open to closed: accept (county), cs_follow_up (county),
+ * cs_take_to_determination, determine (city, with outcome). */
 void cs_take_to_closed(const struct cs_scene *s, const char *case_id, const char *outcome);
 
 #endif
