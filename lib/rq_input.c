@@ -22,11 +22,11 @@ bool rq_input_one_of(const char *s, const char *const *list)
 	return false;
 }
 
-/* "必须是以下之一：a、b、c" into buf; values that do not fit whole are left out, so that no
+/* head followed by "a、b、c" into buf; values that do not fit whole are left out, so that no
  * character is cut in two. */
-static const char *one_of_message(char *buf, size_t size, const char *const *list)
+static const char *list_message(char *buf, size_t size, const char *head, const char *const *list)
 {
-	static const char head[] = "必须是以下之一：", sep[] = "、";
+	static const char sep[] = "、";
 	size_t n = (size_t)snprintf(buf, size, "%s", head);
 	for (const char *const *x = list; *x != NULL; x++) {
 		const char *s = x == list ? "" : sep;
@@ -35,6 +35,28 @@ static const char *one_of_message(char *buf, size_t size, const char *const *lis
 		n += (size_t)snprintf(buf + n, size - n, "%s%s", s, *x);
 	}
 	return buf;
+}
+
+/* "必须是以下之一：a、b、c" */
+static const char *one_of_message(char *buf, size_t size, const char *const *list)
+{
+	return list_message(buf, size, "必须是以下之一：", list);
+}
+
+bool rq_input_members_known(struct rq_req *req, struct rq_resp *resp, const char *const *known)
+{
+	const cJSON *m;
+	cJSON_ArrayForEach(m, req->json)
+	{
+		if (m->string != NULL && rq_input_one_of(m->string, known))
+			continue;
+		char msg[320];
+		rq_problem_field(
+		    req, resp, 400, m->string != NULL ? m->string : "",
+		    list_message(msg, sizeof(msg), "不能修改这一项；可以修改的只有：", known));
+		return false;
+	}
+	return true;
 }
 
 const char *rq_input_enum(cJSON *obj, const char *field, const char *const *list, bool required,

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "rq_attr.h"
 #include "rq_http.h"
 #include "rq_router.h"
 
@@ -20,6 +21,10 @@ bool rq_input_one_of(const char *s, const char *const *list);
  * required) or after adding "must be one of: ..." for field. */
 const char *rq_input_enum(cJSON *obj, const char *field, const char *const *list, bool required,
 			  cJSON *errors);
+/* True when every member of the JSON body is one of known (NULL-terminated); else answers
+ * 400 naming the first other one (an edit takes only what it may change) and returns false. */
+bool rq_input_members_known(struct rq_req *req, struct rq_resp *resp,
+			    const char *const *known) RQ_MUST_USE;
 /* True when s is YYYY-MM-DD naming a real day of 2000..2100. */
 bool rq_input_date(const char *s);
 /* True when s is 1..max_digits decimal digits without a leading zero (an id). */

@@ -23,7 +23,7 @@ $$;
 -- The enterprise confirms a visit as registered (p_decision 'confirmed') or disputes it
 -- ('disputed', with a reason category and an optional reason, required for 'other'),
 -- which opens a case with source 'dispute'. Answers (rq.outcome) ok,
--- enterprise-visit-unknown or already-answered.
+-- enterprise-visit-unknown, visit-withdrawn (by its official) or already-answered.
 CREATE OR REPLACE FUNCTION rq.visit_answer(p_visit_id bigint, p_decision text, p_category text,
                                 p_reason text)
 RETURNS rq.outcome
@@ -36,6 +36,9 @@ DECLARE
 BEGIN
     IF v.id IS NULL THEN
         RETURN rq.refusal('enterprise-visit-unknown');
+    END IF;
+    IF v.withdrawn_at IS NOT NULL THEN
+        RETURN rq.refusal('visit-withdrawn');
     END IF;
     IF v.confirmation <> 'pending' THEN
         RETURN rq.refusal('already-answered');
@@ -63,7 +66,7 @@ AS $$
     SELECT rq.visit_detail(v.id) || jsonb_build_object(
         'answer', rq.visit_answer_json(v.id),
         'rating', rq.visit_rating(v.id),
-        'can_answer', v.confirmation = 'pending',
+        'can_answer', v.confirmation = 'pending' AND v.withdrawn_at IS NULL,
         'can_rate', v.confirmation = 'confirmed'
                     AND NOT EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id)
                     AND now() <= v.registered_at
