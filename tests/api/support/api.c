@@ -250,13 +250,15 @@ char *api_wx_login(const char *openid)
 	return token;
 }
 
-char *api_create_admin_scoped(const char *username, const char *role, const char *county)
+char *api_create_admin_in(const char *username, const char *role, const char *county,
+			  const char *unit)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s%s",
+		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s%s%s%s",
 		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role,
-		 county != NULL ? " --county " : "", county != NULL ? county : "");
+		 county != NULL ? " --county " : "", county != NULL ? county : "",
+		 unit != NULL ? " --unit " : "", unit != NULL ? unit : "");
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char line[256], *password = NULL;
@@ -266,6 +268,11 @@ char *api_create_admin_scoped(const char *username, const char *role, const char
 	assert_int_equal(pclose(p), 0);
 	assert_non_null(password);
 	return password;
+}
+
+char *api_create_admin_scoped(const char *username, const char *role, const char *county)
+{
+	return api_create_admin_in(username, role, county, NULL);
 }
 
 char *api_create_admin(const char *username, const char *role)
