@@ -59,13 +59,9 @@ RQ_HANDLER(admin_units_create)
 	const char *county = rq_json_string(req->json, "county_code", false, 6, 6, errors);
 	const char *group =
 	    rq_json_string(req->json, "discipline_group", false, 1, GROUP_MAX_CHARS, errors);
-	if (admin_county_check(req, resp, county, errors) != 0)
+	if (admin_county_check(req, resp, county, errors) != 0 ||
+	    rq_problem_if_invalid(req, resp, errors))
 		return;
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
-		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {name, county, group};
 	PGresult *res = rq_sql(req, &st_units_create, params);
 	if (!rq_sql_ok(res)) {

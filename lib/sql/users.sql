@@ -17,9 +17,7 @@
 CREATE OR REPLACE FUNCTION rq.admin_user_change(p_user_id bigint, p_action text,
                                                 p_password_hash text)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     u rq.admin_users%ROWTYPE;
     n int := 0;

@@ -1,5 +1,5 @@
-/* `ruqima user list|reset-password|lock|unlock` (issue 12, item 13): an operator who lost a
- * portal user's first password is never stuck. reset-password prints a new generated password
+/* `ruqima user list|reset-password|lock|unlock`: an operator who lost a portal user's first
+ * password is never stuck. reset-password prints a new generated password
  * that logs in (the old one no longer does), ends the user's sessions and clears a lockout
  * after failed logins; lock makes the login 423 and ends the sessions until unlock; list shows
  * each user's state (--role, --all for the deactivated). Each change is audited as the

@@ -1,4 +1,4 @@
-/* A unit admin and the officials of their unit (issue 12, item 12): the list with each
+/* A unit admin and the officials of their unit: the list with each
  * official's visits (a withdrawn one left out of the count), one official and their visits
  * (withdrawn ones shown as such); un-verify, deactivate (with a reason) and reactivate, each
  * audited with the admin as actor. A deactivated official cannot register visits (403
@@ -26,8 +26,7 @@ static void unit_in_county(struct vs_unit *u)
 
 static struct api_resp *get(const struct api_session *s, const char *path)
 {
-	const char *headers[] = {s->cookie_h, NULL};
-	return api_call("GET", path, NULL, NULL, headers);
+	return api_session_call(s, "GET", path, NULL);
 }
 
 /* POST /api/v1/admin/officials/<id>/<action> with body json (NULL: none). */
@@ -36,8 +35,7 @@ static struct api_resp *act(const struct api_session *s, const char *id, const c
 {
 	char path[160];
 	snprintf(path, sizeof(path), OFFICIALS "/%s/%s", id, action);
-	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
-	return api_call("POST", path, json != NULL ? "application/json" : NULL, json, headers);
+	return api_session_call(s, "POST", path, json);
 }
 
 static const char *official_path(const char *id, const char *suffix)

@@ -1,9 +1,8 @@
-/* The city admin edits and deactivates units (issue 12, item 13): PATCH
- * /api/v1/admin/units/{id} changes the name, the county and the discipline group (audited,
- * with the admin as actor), refuses what it cannot change (400 naming the member), bad
- * values (422, nothing written), a name the county already has (409) and an unknown unit
- * (404). A deactivated unit is no longer offered to the officials, cannot be chosen in a
- * profile or named in a joint inspection, and its officials' registrations are refused
+/* The city admin edits and deactivates units: PATCH /api/v1/admin/units/{id} changes the name, the
+ * county and the discipline group (audited, with the admin as actor), refuses what it cannot change
+ * (400 naming the member), bad values (422, nothing written), a name the county already has (409)
+ * and an unknown unit (404). A deactivated unit is no longer offered to the officials, cannot be
+ * chosen in a profile or named in a joint inspection, and its officials' registrations are refused
  * until it is active again. Every other portal role gets 403, and nothing changes. */
 #include "api.h"
 #include "api_register.h"
@@ -20,11 +19,9 @@ static const char *unit_path(const char *id)
 	return path;
 }
 
-static struct api_resp *patch(const char *cookie_h, const char *csrf_h, const char *id,
-			      const char *json)
+static struct api_resp *patch(const struct api_session *s, const char *id, const char *json)
 {
-	const char *headers[] = {cookie_h, csrf_h, NULL};
-	return api_call("PATCH", unit_path(id), "application/json", json, headers);
+	return api_session_call(s, "PATCH", unit_path(id), json);
 }
 
 /* The unit's row as "name|county|group|active" (read as the owner; static buffer). */
@@ -45,8 +42,8 @@ static const char *unit_row(const char *id)
 static void test_city_admin_edits_a_unit(void **state)
 {
 	(void)state;
-	struct api_portal city;
-	api_portal_login(&city, "units-city");
+	struct api_session city;
+	api_session_login(&city, "units-city", "city_admin", NULL);
 	struct vs_unit u, other;
 	vs_unit_new(&u, "派驻第一纪检监察组");
 	vs_unit_new(&other, NULL);
@@ -60,7 +57,7 @@ static void test_city_admin_edits_a_unit(void **state)
 		 "{\"name\":\"%s\",\"county_code\":\"411503\",\"discipline_group\":\"派驻第二纪检"
 		 "监察组\"}",
 		 name);
-	struct api_resp *r = patch(city.cookie_header, city.csrf_header, u.id, json);
+	struct api_resp *r = patch(&city, u.id, json);
 	if (r->status != 200)
 		fail_msg("patch: %ld %s", r->status, r->body);
 	assert_string_equal(api_json_str(r, "name"), name);
@@ -84,8 +81,7 @@ static void test_city_admin_edits_a_unit(void **state)
 	assert_string_equal(unit_row(u.id), want);
 
 	/* null: a city-level unit, no discipline group yet; a member left out is kept */
-	r = patch(city.cookie_header, city.csrf_header, u.id,
-		  "{\"county_code\":null,\"discipline_group\":null}");
+	r = patch(&city, u.id, "{\"county_code\":null,\"discipline_group\":null}");
 	assert_int_equal(r->status, 200);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json, "county_code")));
 	api_free(r);
@@ -112,7 +108,7 @@ static void test_city_admin_edits_a_unit(void **state)
 	    {taken, 409, "name"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		r = patch(city.cookie_header, city.csrf_header, u.id, bad[i].json);
+		r = patch(&city, u.id, bad[i].json);
 		if (r->status != bad[i].status)
 			fail_msg("%s: %ld %s", bad[i].json, r->status, r->body);
 		api_assert_error_field(r, bad[i].field);
@@ -120,16 +116,16 @@ static void test_city_admin_edits_a_unit(void **state)
 		api_free(r);
 	}
 	assert_string_equal(unit_row(u.id), want);
-	r = patch(city.cookie_header, city.csrf_header, "99999999", "{\"name\":\"没有\"}");
+	r = patch(&city, "99999999", "{\"name\":\"没有\"}");
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
 	/* the same name in another county is another unit's right */
 	snprintf(taken, sizeof(taken), "{\"name\":\"%s\"}", other.name);
-	r = patch(city.cookie_header, city.csrf_header, u.id, taken);
+	r = patch(&city, u.id, taken);
 	assert_int_equal(r->status, 200);
 	api_free(r);
 
-	api_portal_free(&city);
+	api_session_end(&city);
 }
 
 static void test_other_roles_are_refused(void **state)
@@ -148,8 +144,7 @@ static void test_other_roles_are_refused(void **state)
 		struct api_session s;
 		api_session_login_in(&s, "units-role", roles[i][0], roles[i][1],
 				     strcmp(roles[i][0], "unit_admin") == 0 ? u.id : NULL);
-		struct api_resp *r =
-		    patch(s.cookie_h, s.csrf_h, u.id, "{\"name\":\"越权改名\",\"active\":false}");
+		struct api_resp *r = patch(&s, u.id, "{\"name\":\"越权改名\",\"active\":false}");
 		if (r->status != 403)
 			fail_msg("%s: %ld %s", roles[i][0], r->status, r->body);
 		api_assert_problem(r, 403, "forbidden");
@@ -190,8 +185,8 @@ static bool offered(const char *bearer, const char *unit)
 static void test_a_deactivated_unit(void **state)
 {
 	(void)state;
-	struct api_portal city;
-	api_portal_login(&city, "units-city");
+	struct api_session city;
+	api_session_login(&city, "units-city", "city_admin", NULL);
 	struct vs_scene s;
 	vs_scene_new(&s);
 	struct vs_unit lead;
@@ -201,8 +196,7 @@ static void test_a_deactivated_unit(void **state)
 	vs_account_new(&newcomer);
 	assert_true(offered(s.off.bearer, s.unit.id));
 
-	struct api_resp *r =
-	    patch(city.cookie_header, city.csrf_header, s.unit.id, "{\"active\":false}");
+	struct api_resp *r = patch(&city, s.unit.id, "{\"active\":false}");
 	assert_int_equal(r->status, 200);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "active")));
 	api_free(r);
@@ -234,7 +228,7 @@ static void test_a_deactivated_unit(void **state)
 	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 	assert_int_equal(vs_account_visit_rows(s.off.account_id), 0);
-	r = patch(city.cookie_header, city.csrf_header, s.unit.id, "{\"active\":true}");
+	r = patch(&city, s.unit.id, "{\"active\":true}");
 	assert_int_equal(r->status, 200);
 	api_free(r);
 	free(vs_register_ok(s.off.bearer, body));
@@ -245,7 +239,7 @@ static void test_a_deactivated_unit(void **state)
 	vs_official_free(&lo);
 	vs_official_free(&newcomer);
 	vs_scene_free(&s);
-	api_portal_free(&city);
+	api_session_end(&city);
 }
 
 int main(void)

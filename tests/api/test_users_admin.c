@@ -1,4 +1,4 @@
-/* Portal users managed by the city admin (issue 12, item 13): the list (never a password
+/* Portal users managed by the city admin: the list (never a password
  * hash), a new user with a generated password shown once (the username rule said in
  * Chinese, the role's scope checked, a taken name 409), lock and unlock (423 at login until
  * unlocked; unlock also ends a lockout after failed logins), a password reset (the new
@@ -17,13 +17,6 @@
 
 #define USERS "/api/v1/admin/users"
 
-static struct api_resp *call(const char *cookie_h, const char *csrf_h, const char *method,
-			     const char *path, const char *json)
-{
-	const char *headers[] = {cookie_h, csrf_h, NULL};
-	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
-}
-
 static const char *user_path(const char *id, const char *action)
 {
 	static char path[128];
@@ -31,9 +24,9 @@ static const char *user_path(const char *id, const char *action)
 	return path;
 }
 
-static struct api_resp *act(const struct api_portal *city, const char *id, const char *action)
+static struct api_resp *act(const struct api_session *city, const char *id, const char *action)
 {
-	return call(city->cookie_header, city->csrf_header, "POST", user_path(id, action), NULL);
+	return api_session_call(city, "POST", user_path(id, action), NULL);
 }
 
 static char *user_id(const char *username)
@@ -98,8 +91,8 @@ static int64_t audited_by(const struct api_resp *r, const char *id, const char *
 static void test_list_and_create(void **state)
 {
 	(void)state;
-	struct api_portal city;
-	api_portal_login(&city, "users-city");
+	struct api_session city;
+	api_session_login(&city, "users-city", "city_admin", NULL);
 	struct vs_unit u;
 	vs_unit_new(&u, NULL);
 
@@ -109,7 +102,7 @@ static void test_list_and_create(void **state)
 	snprintf(json, sizeof(json),
 		 "{\"username\":\"%s\",\"role\":\"county_admin\",\"county_code\":\"411521\"}",
 		 name);
-	struct api_resp *r = call(city.cookie_header, city.csrf_header, "POST", USERS, json);
+	struct api_resp *r = api_session_call(&city, "POST", USERS, json);
 	if (r->status != 201)
 		fail_msg("create: %ld %s", r->status, r->body);
 	assert_string_equal(api_json_str(r, "username"), name);
@@ -134,7 +127,7 @@ static void test_list_and_create(void **state)
 	assert_int_equal(login(name, password, NULL), 200);
 
 	/* the list: by role, never a password hash */
-	r = call(city.cookie_header, NULL, "GET", USERS "?role=county_admin&limit=200", NULL);
+	r = api_session_call(&city, "GET", USERS "?role=county_admin&limit=200", NULL);
 	assert_int_equal(r->status, 200);
 	assert_null(strstr(r->body, "password"));
 	assert_null(strstr(r->body, "$y$"));
@@ -179,7 +172,7 @@ static void test_list_and_create(void **state)
 	    {taken, 409, "username"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		r = call(city.cookie_header, city.csrf_header, "POST", USERS, bad[i].json);
+		r = api_session_call(&city, "POST", USERS, bad[i].json);
 		if (r->status != bad[i].status)
 			fail_msg("%s: %ld %s", bad[i].json, r->status, r->body);
 		api_assert_error_field(r, bad[i].field);
@@ -194,14 +187,15 @@ static void test_list_and_create(void **state)
 
 	free(id);
 	free(password);
-	api_portal_free(&city);
+	api_session_end(&city);
 }
 
 static void test_lock_unlock_reset_deactivate(void **state)
 {
 	(void)state;
-	struct api_portal city, target;
-	api_portal_login(&city, "users-city");
+	struct api_session city;
+	api_session_login(&city, "users-city", "city_admin", NULL);
+	struct api_portal target;
 	api_portal_login(&target, "users-target");
 	char *id = user_id(target.username);
 	assert_int_equal(me(target.cookie_header), 200);
@@ -272,7 +266,7 @@ static void test_lock_unlock_reset_deactivate(void **state)
 	r = act(&city, self, "deactivate");
 	api_assert_problem(r, 409, "user-self");
 	api_free(r);
-	assert_int_equal(me(city.cookie_header), 200);
+	assert_int_equal(me(city.cookie_h), 200);
 
 	/* deactivate: for good; then every change is refused */
 	r = act(&city, id, "deactivate");
@@ -298,7 +292,7 @@ static void test_lock_unlock_reset_deactivate(void **state)
 	free(old_cookie);
 	free(id);
 	api_portal_free(&target);
-	api_portal_free(&city);
+	api_session_end(&city);
 }
 
 static void test_other_roles_are_refused(void **state)
@@ -319,15 +313,15 @@ static void test_other_roles_are_refused(void **state)
 		struct api_session s;
 		api_session_login_in(&s, "users-role", roles[i][0], roles[i][1],
 				     strcmp(roles[i][0], "unit_admin") == 0 ? u.id : NULL);
-		struct api_resp *r = call(s.cookie_h, NULL, "GET", USERS, NULL);
+		struct api_resp *r = api_session_call(&s, "GET", USERS, NULL);
 		api_assert_problem(r, 403, "forbidden");
 		api_free(r);
-		r = call(s.cookie_h, s.csrf_h, "POST", USERS,
-			 "{\"username\":\"sneaky\",\"role\":\"city_admin\"}");
+		r = api_session_call(&s, "POST", USERS,
+				     "{\"username\":\"sneaky\",\"role\":\"city_admin\"}");
 		api_assert_problem(r, 403, "forbidden");
 		api_free(r);
 		for (size_t a = 0; a < sizeof(actions) / sizeof(actions[0]); a++) {
-			r = call(s.cookie_h, s.csrf_h, "POST", user_path(id, actions[a]), NULL);
+			r = api_session_call(&s, "POST", user_path(id, actions[a]), NULL);
 			if (r->status != 403)
 				fail_msg("%s %s: %ld %s", roles[i][0], actions[a], r->status,
 					 r->body);

@@ -19,9 +19,7 @@
 -- profile's unit, 22023 for an unknown action, 23514 for a deactivation without a reason.
 CREATE OR REPLACE FUNCTION rq.official_change(p_account_id bigint, p_action text, p_reason text)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_admin bigint := rq.current_admin_id();
     v_unit  bigint;

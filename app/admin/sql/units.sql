@@ -12,9 +12,7 @@
 -- unit-unknown; unit-name-taken (args: the name; another unit of the same county, or of
 -- the city level, has it). Raises 42501 for anyone but the city admin.
 CREATE OR REPLACE FUNCTION rq.unit_change(p_unit_id bigint, p_patch jsonb) RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     u rq.units%ROWTYPE;
 BEGIN

@@ -14,9 +14,7 @@ CREATE OR REPLACE FUNCTION rq.portal_user_create(p_username text, p_password_has
                                                  p_role text, p_county_code text,
                                                  p_unit_id bigint)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_id bigint;
 BEGIN

@@ -85,7 +85,8 @@ void api_session_login_in(struct api_session *s, const char *prefix, const char 
 			  const char *county, const char *unit)
 {
 	snprintf(s->username, sizeof(s->username), "%s", api_unique(prefix));
-	char *pw = api_create_admin_in(s->username, role, county, unit);
+	char *pw = unit != NULL ? api_create_admin_of_unit(s->username, role, unit)
+				: api_create_admin_scoped(s->username, role, county);
 	s->cookie = api_admin_login(s->username, pw, &s->csrf);
 	free(pw);
 	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);
@@ -96,6 +97,13 @@ void api_session_end(struct api_session *s)
 {
 	free(s->cookie);
 	free(s->csrf);
+}
+
+struct api_resp *api_session_call(const struct api_session *s, const char *method, const char *path,
+				  const char *json)
+{
+	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
+	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
 }
 
 char *api_enterprise_id(const char *uscc)
