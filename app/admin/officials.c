@@ -105,12 +105,8 @@ RQ_HANDLER(admin_officials_deactivate)
 {
 	cJSON *errors = rq_errors_new();
 	const char *reason = rq_json_string(req->json, "reason", true, 1, REASON_MAX_CHARS, errors);
-	if (reason == NULL) {
-		rq_problem_invalid(req, resp, errors);
-		return;
-	}
-	cJSON_Delete(errors);
-	change(req, resp, "deactivate", reason);
+	if (!rq_problem_if_invalid(req, resp, errors))
+		change(req, resp, "deactivate", reason);
 }
 
 RQ_HANDLER(admin_officials_reactivate)

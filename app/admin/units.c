@@ -21,6 +21,8 @@ static struct rq_stmt st_unit_one =
 	    1);
 static struct rq_stmt st_region_exists =
     RQ_STMT("admin_region_exists", "SELECT 1 FROM rq.regions WHERE code = $1", 1);
+static struct rq_stmt st_unit_active =
+    RQ_STMT("admin_unit_active", "SELECT 1 FROM rq.units WHERE id = $1::bigint AND active", 1);
 static struct rq_stmt st_units_create =
     RQ_STMT("admin_units_create",
 	    "INSERT INTO rq.units (name, county_code, discipline_group) VALUES ($1, $2, $3)"
@@ -30,20 +32,36 @@ static struct rq_stmt st_units_create =
 static struct rq_stmt st_unit_change =
     RQ_STMT("admin_units_change", "SELECT * FROM rq.unit_change($1::bigint, $2::jsonb)", 2);
 
-int admin_county_check(struct rq_req *req, struct rq_resp *resp, const char *county, cJSON *errors)
+/* Adds message for field to errors when st finds no row for value (not NULL). Returns 0, or
+ * -1 after answering a failed query (errors deleted). */
+static int reference_check(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+			   const char *value, const char *field, const char *message, cJSON *errors)
 {
-	if (county == NULL)
+	if (value == NULL)
 		return 0;
-	const char *params[] = {county};
-	PGresult *res = rq_sql(req, &st_region_exists, params);
+	const char *params[] = {value};
+	PGresult *res = rq_sql(req, st, params);
 	if (!rq_sql_ok(res)) {
 		cJSON_Delete(errors);
 		rq_problem_sql(req, resp, res);
 		return -1;
 	}
 	if (PQntuples(res) == 0)
-		rq_errors_add(errors, "county_code", "不是信阳市的县区代码");
+		rq_errors_add(errors, field, message);
 	return 0;
+}
+
+int admin_county_check(struct rq_req *req, struct rq_resp *resp, const char *county, cJSON *errors)
+{
+	return reference_check(req, resp, &st_region_exists, county, "county_code",
+			       "不是信阳市的县区代码", errors);
+}
+
+int admin_unit_active_check(struct rq_req *req, struct rq_resp *resp, const char *unit,
+			    cJSON *errors)
+{
+	return reference_check(req, resp, &st_unit_active, unit, "unit_id", "没有这个在用的单位",
+			       errors);
 }
 
 /* A unit as its columns (rq_json_row): id, name, county_code, discipline_group, active. */
@@ -117,12 +135,10 @@ RQ_HANDLER(admin_units_patch)
 		cJSON_Delete(patch);
 		return;
 	}
-	if (cJSON_GetArraySize(errors) > 0) {
+	if (rq_problem_if_invalid(req, resp, errors)) {
 		cJSON_Delete(patch);
-		rq_problem_invalid(req, resp, errors);
 		return;
 	}
-	cJSON_Delete(errors);
 	char *text = cJSON_PrintUnformatted(patch);
 	cJSON_Delete(patch);
 	if (text == NULL) {

@@ -22,5 +22,8 @@ RQ_HANDLER_DECL(admin_units_patch);
  * region of rq.regions. Returns 0, or -1 after answering a failed query (errors deleted). */
 int admin_county_check(struct rq_req *req, struct rq_resp *resp, const char *county,
 		       cJSON *errors) RQ_MUST_USE;
+/* The same for unit_id: unit (not NULL) must be an active unit. */
+int admin_unit_active_check(struct rq_req *req, struct rq_resp *resp, const char *unit,
+			    cJSON *errors) RQ_MUST_USE;
 
 #endif

@@ -27,8 +27,6 @@ static struct rq_stmt st_users_list =
 	    4);
 static struct rq_stmt st_user_one =
     RQ_STMT("admin_users_one", USER_COLUMNS " WHERE u.id = $1::bigint", 1);
-static struct rq_stmt st_unit_active = RQ_STMT(
-    "admin_users_unit_active", "SELECT 1 FROM rq.units WHERE id = $1::bigint AND active", 1);
 /* Both raise 42501 for anyone but the city admin (app/admin/sql/users.sql,
  * lib/sql/users.sql). */
 static struct rq_stmt st_user_create = RQ_STMT(
@@ -95,19 +93,9 @@ static int check_scope(struct rq_req *req, struct rq_resp *resp, const char *rol
 		rq_errors_add(errors, "unit_id",
 			      unit_admin ? "单位管理员（unit_admin）须指定所管单位"
 					 : "只有单位管理员（unit_admin）指定单位");
-	if (admin_county_check(req, resp, *county, errors) != 0)
+	if (admin_county_check(req, resp, *county, errors) != 0 ||
+	    admin_unit_active_check(req, resp, *unit, errors) != 0)
 		return -1;
-	if (*unit == NULL)
-		return 0;
-	const char *params[] = {*unit};
-	PGresult *res = rq_sql(req, &st_unit_active, params);
-	if (!rq_sql_ok(res)) {
-		cJSON_Delete(errors);
-		rq_problem_sql(req, resp, res);
-		return -1;
-	}
-	if (PQntuples(res) == 0)
-		rq_errors_add(errors, "unit_id", "没有这个在用的单位");
 	return 0;
 }
 
@@ -119,13 +107,9 @@ RQ_HANDLER(admin_users_create)
 		rq_errors_add(errors, "username", RQ_MSG_USERNAME);
 	const char *role = rq_input_enum(req->json, "role", rq_admin_roles, true, errors);
 	const char *county, *unit;
-	if (check_scope(req, resp, role, &county, &unit, errors) != 0)
+	if (check_scope(req, resp, role, &county, &unit, errors) != 0 ||
+	    rq_problem_if_invalid(req, resp, errors))
 		return;
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
-		return;
-	}
-	cJSON_Delete(errors);
 	char password[RQ_PASSWORD_LEN + 1], hash[CRYPT_OUTPUT_SIZE];
 	if (rq_password_new(password, hash, sizeof(hash)) != 0) {
 		rq_problem_internal(req, resp, "could not make a password");

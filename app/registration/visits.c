@@ -396,11 +396,8 @@ RQ_HANDLER(registration_visits_withdraw)
 	cJSON *errors = rq_errors_new();
 	const char *reason =
 	    rq_json_string(req->json, "reason", true, 1, WITHDRAW_REASON_MAX, errors);
-	if (reason == NULL) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {id, reason};
 	if (rq_outcome_row(req, resp, rq_sql(req, &st_withdraw, params), NULL, NULL) >= 0)
 		respond_detail(req, resp, id, 200);

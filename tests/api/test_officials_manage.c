@@ -16,12 +16,22 @@
 
 #define OFFICIALS "/api/v1/admin/officials"
 
-/* A unit of county 411502 (vs_unit_new, then placed in the county). */
-static void unit_in_county(struct vs_unit *u)
+/* Two units of county 411502 and a located enterprise with a code. */
+struct scene {
+	struct vs_unit ua, ub;
+	struct vs_enterprise e;
+};
+
+static void scene_new(struct scene *sc)
 {
-	vs_unit_new(u, "派驻测试纪检监察组");
-	const char *p[] = {u->id};
-	api_owner_write("UPDATE rq.units SET county_code = '411502' WHERE id = $1::bigint", 1, p);
+	struct vs_unit *units[] = {&sc->ua, &sc->ub};
+	for (size_t i = 0; i < 2; i++) {
+		vs_unit_new(units[i], "派驻测试纪检监察组");
+		const char *p[] = {units[i]->id};
+		api_owner_write("UPDATE rq.units SET county_code = '411502' WHERE id = $1::bigint",
+				1, p);
+	}
+	vs_enterprise_new(&sc->e, true);
 }
 
 static struct api_resp *get(const struct api_session *s, const char *path)
@@ -97,16 +107,13 @@ static int64_t audited(const char *account, const struct api_session *admin, con
 static void test_unit_admin_lists_officials_and_their_visits(void **state)
 {
 	(void)state;
-	struct vs_unit ua, ub;
-	unit_in_county(&ua);
-	unit_in_county(&ub);
-	struct vs_enterprise e;
-	vs_enterprise_new(&e, true);
+	struct scene sc;
+	scene_new(&sc);
 	struct vs_official o, o2, x;
-	vs_official_new(&o, ua.id, NULL, true);
-	vs_official_new(&o2, ua.id, NULL, false);
-	vs_official_new(&x, ub.id, NULL, true);
-	cJSON *body = vs_body(e.token, "visit");
+	vs_official_new(&o, sc.ua.id, NULL, true);
+	vs_official_new(&o2, sc.ua.id, NULL, false);
+	vs_official_new(&x, sc.ub.id, NULL, true);
+	cJSON *body = vs_body(sc.e.token, "visit");
 	char *v1 = vs_register_ok(o.bearer, body);
 	char *v2 = vs_register_ok(o.bearer, body);
 	struct api_resp *r =
@@ -115,8 +122,8 @@ static void test_unit_admin_lists_officials_and_their_visits(void **state)
 	api_free(r);
 
 	struct api_session a, b, county, other_county, market, discipline;
-	api_session_login_in(&a, "om-ua", "unit_admin", NULL, ua.id);
-	api_session_login_in(&b, "om-ub", "unit_admin", NULL, ub.id);
+	api_session_login_in(&a, "om-ua", "unit_admin", NULL, sc.ua.id);
+	api_session_login_in(&b, "om-ub", "unit_admin", NULL, sc.ub.id);
 	api_session_login(&county, "om-county", "county_admin", "411502");
 	api_session_login(&other_county, "om-county2", "county_admin", "411503");
 	api_session_login(&market, "om-market", "market_supervision", NULL);
@@ -148,7 +155,7 @@ static void test_unit_admin_lists_officials_and_their_visits(void **state)
 	/* one official: the unit's admin and the county's admin; nobody else */
 	r = get(&a, official_path(o.account_id, ""));
 	assert_int_equal(r->status, 200);
-	assert_string_equal(api_json_str(r, "unit_id"), ua.id);
+	assert_string_equal(api_json_str(r, "unit_id"), sc.ua.id);
 	assert_int_equal(cJSON_GetObjectItem(r->json, "visits")->valueint, 1);
 	api_free(r);
 	r = get(&county, official_path(o.account_id, ""));
@@ -213,17 +220,14 @@ static void move_to(const struct vs_official *o, const char *unit)
 static void test_unverify_deactivate_reactivate(void **state)
 {
 	(void)state;
-	struct vs_unit ua, ub;
-	unit_in_county(&ua);
-	unit_in_county(&ub);
-	struct vs_enterprise e;
-	vs_enterprise_new(&e, true);
+	struct scene sc;
+	scene_new(&sc);
 	struct vs_official o;
-	vs_official_new(&o, ua.id, NULL, true);
-	cJSON *body = vs_body(e.token, "visit");
+	vs_official_new(&o, sc.ua.id, NULL, true);
+	cJSON *body = vs_body(sc.e.token, "visit");
 	struct api_session a, b, county, market;
-	api_session_login_in(&a, "om-ua", "unit_admin", NULL, ua.id);
-	api_session_login_in(&b, "om-ub", "unit_admin", NULL, ub.id);
+	api_session_login_in(&a, "om-ua", "unit_admin", NULL, sc.ua.id);
+	api_session_login_in(&b, "om-ub", "unit_admin", NULL, sc.ub.id);
 	api_session_login(&county, "om-county", "county_admin", "411502");
 	api_session_login(&market, "om-market", "market_supervision", NULL);
 
@@ -314,7 +318,7 @@ static void test_unverify_deactivate_reactivate(void **state)
 	r = act(&a, o.account_id, "deactivate", reason);
 	assert_int_equal(r->status, 200);
 	api_free(r);
-	move_to(&o, ub.id);
+	move_to(&o, sc.ub.id);
 	assert_profile(o.account_id, "active", "false");
 	refused(act(&a, o.account_id, "reactivate", NULL), 404, "not-found", "the old unit");
 	r = act(&b, o.account_id, "reactivate", NULL);

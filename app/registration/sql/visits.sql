@@ -333,6 +333,34 @@ LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
      WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE
 $$;
 
+-- Why the official who registered visit v (from rq.visit_for_official) may not act on it
+-- now, or NULL when they may: the one place that says which state allows which of their
+-- actions. p_action: 'edit' (the matter and photos, within edit_window_hours), 'finish'
+-- (事后报备, once), 'withdraw' (撤回登记: within withdraw_window_minutes, before the
+-- enterprise answered and the result was filed). Nothing is done to a withdrawn visit.
+CREATE OR REPLACE FUNCTION rq.official_visit_refusal(v rq.visits, p_action text)
+RETURNS rq.outcome
+LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
+    SELECT CASE
+        WHEN v.id IS NULL THEN rq.refusal('visit-unknown')
+        WHEN v.withdrawn_at IS NOT NULL AND p_action = 'withdraw'
+            THEN rq.refusal('already-withdrawn')
+        WHEN v.withdrawn_at IS NOT NULL THEN rq.refusal('visit-withdrawn')
+        WHEN p_action = 'edit' AND now() > v.registered_at
+                 + make_interval(hours => rq.policy_value('edit_window_hours'))
+            THEN rq.refusal('edit-window-closed', rq.policy_value('edit_window_hours')::text)
+        WHEN p_action = 'finish' AND v.finished_at IS NOT NULL THEN rq.refusal('already-finished')
+        WHEN p_action = 'withdraw' AND v.confirmation <> 'pending'
+            THEN rq.refusal('withdraw-answered')
+        WHEN p_action = 'withdraw' AND v.finished_at IS NOT NULL
+            THEN rq.refusal('withdraw-finished')
+        WHEN p_action = 'withdraw' AND now() > v.registered_at
+                 + make_interval(mins => rq.policy_value('withdraw_window_minutes'))
+            THEN rq.refusal('withdraw-window-closed',
+                            rq.policy_value('withdraw_window_minutes')::text)
+    END
+$$;
+
 -- Later edit by the official (PATCH /visits/{id}): the matter and/or the credential
 -- photos (p_attachment_ids replaces the current set; NULL keeps it), within
 -- edit_window_hours of the registration. Answers (rq.outcome, no data): ok, unchanged;
@@ -342,20 +370,15 @@ CREATE OR REPLACE FUNCTION rq.visit_edit(p_visit_id bigint, p_matter text, p_att
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v        rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
-    v_before bigint[];
-    v_after  bigint[];
-    v_added  bigint[];
-    v_hours  int := rq.policy_value('edit_window_hours');
+    v         rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
+    v_refusal rq.outcome := rq.official_visit_refusal(v, 'edit');
+    v_before  bigint[];
+    v_after   bigint[];
+    v_added   bigint[];
 BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('visit-unknown');
-    END IF;
-    IF v.withdrawn_at IS NOT NULL THEN
-        RETURN rq.refusal('visit-withdrawn');
-    END IF;
-    IF now() > v.registered_at + make_interval(hours => v_hours) THEN
-        RETURN rq.refusal('edit-window-closed', v_hours::text);
+    -- unknown, withdrawn, or past the window
+    IF (v_refusal).outcome IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
     v_before := ARRAY(SELECT va.attachment_id FROM rq.visit_attachments va
                        WHERE va.visit_id = v.id AND va.purpose = 'credential'
@@ -397,16 +420,12 @@ CREATE OR REPLACE FUNCTION rq.visit_finish(p_visit_id bigint, p_done text, p_fin
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
+    v         rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
+    v_refusal rq.outcome := rq.official_visit_refusal(v, 'finish');
 BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('visit-unknown');
-    END IF;
-    IF v.withdrawn_at IS NOT NULL THEN
-        RETURN rq.refusal('visit-withdrawn');
-    END IF;
-    IF v.finished_at IS NOT NULL THEN
-        RETURN rq.refusal('already-finished');
+    -- unknown, withdrawn, or finished already
+    IF (v_refusal).outcome IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
     IF NOT rq.attachments_usable(coalesce(p_attachment_ids, '{}')) THEN
         RETURN rq.refusal('visit-attachments-unusable');
@@ -437,25 +456,12 @@ CREATE OR REPLACE FUNCTION rq.visit_withdraw(p_visit_id bigint, p_reason text)
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v         rq.visits%ROWTYPE;
-    v_minutes int := rq.policy_value('withdraw_window_minutes');
+    v         rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
+    v_refusal rq.outcome := rq.official_visit_refusal(v, 'withdraw');
 BEGIN
-    SELECT * INTO v FROM rq.visits x
-     WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN rq.refusal('visit-unknown');
-    END IF;
-    IF v.withdrawn_at IS NOT NULL THEN
-        RETURN rq.refusal('already-withdrawn');
-    END IF;
-    IF v.confirmation <> 'pending' THEN
-        RETURN rq.refusal('withdraw-answered');
-    END IF;
-    IF v.finished_at IS NOT NULL THEN
-        RETURN rq.refusal('withdraw-finished');
-    END IF;
-    IF now() > v.registered_at + make_interval(mins => v_minutes) THEN
-        RETURN rq.refusal('withdraw-window-closed', v_minutes::text);
+    -- unknown, withdrawn, answered, finished, or past the window
+    IF (v_refusal).outcome IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
     UPDATE rq.visits SET withdrawn_at = now(), withdrawal_reason = p_reason WHERE id = v.id;
     UPDATE rq.visit_units SET withdrawn = true WHERE visit_id = v.id;
