@@ -1,6 +1,6 @@
--- 0022_roles.sql — what each role could not do yet: an official withdraws a registration
--- made by mistake, a unit admin deactivates an official who left, the city admin locks
--- portal users (app/DESIGN.md §2, §5).
+-- 0022_roles.sql — what each role could not do yet (issue 12, items 9, 12, 13): an official
+-- withdraws a registration made by mistake, a unit admin deactivates an official who left,
+-- the city admin locks portal users (app/DESIGN.md §2, §5).
 
 -- ---------------------------------------------------------------------------------
 -- Withdrawn visits (撤回登记): a registration made by mistake (wrong enterprise, twice) is
