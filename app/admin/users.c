@@ -10,11 +10,14 @@
 #include <crypt.h>
 #include <string.h>
 
+enum { GROUP_MAX_CHARS = 100 }; /* as rq.admin_users.discipline_group */
+
 /* A portal user as the city admin sees it (the policy admin_users_app_city): never the
  * password hash; locked is the city admin's lock, locked_until a lockout after failed
  * logins while it lasts. */
 #define USER_COLUMNS                                                                               \
 	"SELECT u.id, u.username, u.role, u.county_code, u.unit_id, n.name AS unit_name,"          \
+	" u.discipline_group,"                                                                     \
 	" u.active, u.admin_locked AS locked,"                                                     \
 	" CASE WHEN u.locked_until > now() THEN u.locked_until END AS locked_until,"               \
 	" to_json(u.failed_attempts) AS failed_attempts, u.created_at"                             \
@@ -30,7 +33,7 @@ static struct rq_stmt st_user_one =
 /* Both raise 42501 for anyone but the city admin (app/admin/sql/users.sql,
  * lib/sql/users.sql). */
 static struct rq_stmt st_user_create = RQ_STMT(
-    "admin_users_create", "SELECT * FROM rq.portal_user_create($1, $2, $3, $4, $5::bigint)", 5);
+    "admin_users_create", "SELECT * FROM rq.portal_user_create($1, $2, $3, $4, $5::bigint, $6)", 6);
 static struct rq_stmt st_user_change =
     RQ_STMT("admin_users_change", "SELECT * FROM rq.admin_user_change($1::bigint, $2, $3)", 3);
 
@@ -73,11 +76,16 @@ static void respond_user(struct rq_req *req, struct rq_resp *resp, int status, c
 }
 
 /* The scope a role takes: county_code for county_admin, unit_id (an active unit) for
- * unit_admin, neither for the others. Adds errors; returns -1 after answering a failed
- * query (errors deleted), else 0. */
+ * unit_admin, optionally discipline_group for discipline_inspector (without one: the city
+ * level), none for the others. Adds errors; returns -1 after answering a failed query
+ * (errors deleted), else 0. */
 static int check_scope(struct rq_req *req, struct rq_resp *resp, const char *role,
-		       const char **county, const char **unit, cJSON *errors)
+		       const char **county, const char **unit, const char **group, cJSON *errors)
 {
+	*group = rq_json_string(req->json, "discipline_group", false, 1, GROUP_MAX_CHARS, errors);
+	if (*group != NULL && role != NULL && strcmp(role, "discipline_inspector") != 0)
+		rq_errors_add(errors, "discipline_group",
+			      "只有纪检监察（discipline_inspector）指定所属纪检监察组");
 	int before = cJSON_GetArraySize(errors);
 	*county = rq_json_string(req->json, "county_code", false, 6, 6, errors);
 	bool county_ok = cJSON_GetArraySize(errors) == before;
@@ -106,8 +114,8 @@ RQ_HANDLER(admin_users_create)
 	if (username != NULL && !rq_username_ok(username))
 		rq_errors_add(errors, "username", RQ_MSG_USERNAME);
 	const char *role = rq_input_enum(req->json, "role", rq_admin_roles, true, errors);
-	const char *county, *unit;
-	if (check_scope(req, resp, role, &county, &unit, errors) != 0 ||
+	const char *county, *unit, *group;
+	if (check_scope(req, resp, role, &county, &unit, &group, errors) != 0 ||
 	    rq_problem_if_invalid(req, resp, errors))
 		return;
 	char password[RQ_PASSWORD_LEN + 1], hash[CRYPT_OUTPUT_SIZE];
@@ -115,7 +123,7 @@ RQ_HANDLER(admin_users_create)
 		rq_problem_internal(req, resp, "could not make a password");
 		return;
 	}
-	const char *params[] = {username, hash, role, county, unit};
+	const char *params[] = {username, hash, role, county, unit, group};
 	const char *data;
 	if (rq_outcome_row(req, resp, rq_sql(req, &st_user_create, params), NULL, &data) < 0)
 		return;

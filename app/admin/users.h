@@ -8,15 +8,17 @@
 #include "rq_router.h"
 
 /* GET /api/v1/admin/users?role=&active=&after=&limit=: 200 {items, next_after}, keyset-paged
- * by id: id, username, role, county_code, unit_id, unit_name, active, locked (by an admin),
+ * by id: id, username, role, county_code, unit_id, unit_name, discipline_group, active,
+ * locked (by an admin),
  * locked_until (a lockout after failed logins, while it lasts), failed_attempts,
  * created_at. Raises 400 naming a malformed query parameter. */
 RQ_HANDLER_DECL(admin_users_list);
-/* POST /api/v1/admin/users {username, role, county_code?, unit_id?}: 201 with the user and
- * its generated password (shown this once). Raises 422 naming each bad field: a username
- * that breaks the rule (3 to 64 characters of a-z 0-9 _ . -, said in Chinese), an unknown
- * role, a county_admin without an existing county_code or a unit_admin without an active
- * unit_id (and either given to another role); 409 username-taken. */
+/* POST /api/v1/admin/users {username, role, county_code?, unit_id?, discipline_group?}: 201
+ * with the user and its generated password (shown this once). Raises 422 naming each bad
+ * field: a username that breaks the rule (3 to 64 characters of a-z 0-9 _ . -, said in
+ * Chinese), an unknown role, a county_admin without an existing county_code or a unit_admin
+ * without an active unit_id (and either given to another role), a discipline_group of 1 to
+ * 100 characters given to another role than discipline_inspector; 409 username-taken. */
 RQ_HANDLER_DECL(admin_users_create);
 /* POST /api/v1/admin/users/{id}/lock: 200 with the user, locked until unlocked, its
  * sessions ended (sessions_ended). Raises 404 user-unknown, 409 user-inactive (deactivated)

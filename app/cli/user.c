@@ -1,6 +1,8 @@
 /* ruqima user add|list|reset-password|lock|unlock: the portal users, for the operator (the
- * portal's own user management is the city admin's: app/admin/users.c). A generated password
- * is shown once. The changes are rq.admin_user_change's (lib/sql/users.sql), as in the portal. */
+ * portal's own user management is the city admin's: app/admin/users.c). add creates one with
+ * its scope (a county, a unit, or a discipline inspector's discipline-inspection group) and a
+ * generated password, shown once, as reset-password does. The changes are
+ * rq.admin_user_change's (lib/sql/users.sql), as in the portal. */
 #include "cli.h"
 
 #include "rq_auth.h"
@@ -27,7 +29,8 @@ static bool digits_ok(const char *s, size_t min, size_t max)
 
 /* Checks the options before anything reaches the database; prints what is wrong in plain
  * words and returns false. */
-static bool options_ok(const char *username, const char *role, const char *county, const char *unit)
+static bool options_ok(const char *username, const char *role, const char *county, const char *unit,
+		       const char *group)
 {
 	if (!rq_username_ok(username)) {
 		username_refused(username);
@@ -60,6 +63,17 @@ static bool options_ok(const char *username, const char *role, const char *count
 	}
 	if (strcmp(role, "unit_admin") == 0 && unit == NULL) {
 		fputs("ruqima: role unit_admin needs --unit ID (the unit it administers)\n",
+		      stderr);
+		return false;
+	}
+	if (group != NULL && strcmp(role, "discipline_inspector") != 0) {
+		fputs("ruqima: --discipline-group is for role discipline_inspector only\n", stderr);
+		return false;
+	}
+	if (group != NULL &&
+	    (strlen(group) < 1 || strlen(group) > 300 || strspn(group, " \t") == strlen(group))) {
+		fputs("ruqima: --discipline-group takes the group's name as the units name it "
+		      "(1 to 100 characters)\n",
 		      stderr);
 		return false;
 	}
@@ -99,7 +113,7 @@ static int creation_failed(PGconn *c, const PGresult *r, const char *username, c
 
 static int user_add(const struct rq_config *cfg, int argc, char **argv)
 {
-	const char *username = NULL, *role = NULL, *county = NULL, *unit = NULL;
+	const char *username = NULL, *role = NULL, *county = NULL, *unit = NULL, *group = NULL;
 	for (int i = 0; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--username") == 0)
 			username = argv[i + 1];
@@ -109,18 +123,21 @@ static int user_add(const struct rq_config *cfg, int argc, char **argv)
 			county = argv[i + 1];
 		else if (strcmp(argv[i], "--unit") == 0)
 			unit = argv[i + 1];
+		else if (strcmp(argv[i], "--discipline-group") == 0)
+			group = argv[i + 1];
 		else
 			username = role = NULL; /* unknown option: fall through to usage */
 	}
 	if (username == NULL || role == NULL || argc % 2 != 0) {
 		fputs("usage: ruqima user add --username NAME --role ROLE [--county CODE] [--unit "
 		      "ID]\n"
+		      "                     [--discipline-group NAME]\n"
 		      "roles: city_admin county_admin unit_admin market_supervision\n"
 		      "       discipline_inspector judicial_analyst\n",
 		      stderr);
 		return 2;
 	}
-	if (!options_ok(username, role, county, unit))
+	if (!options_ok(username, role, county, unit, group))
 		return 2;
 	char password[RQ_PASSWORD_LEN + 1], hash[CRYPT_OUTPUT_SIZE];
 	if (rq_password_new(password, hash, sizeof(hash)) != 0) {
@@ -132,10 +149,11 @@ static int user_add(const struct rq_config *cfg, int argc, char **argv)
 		return 1;
 	int rc = 1;
 	if (cli_exec(c, "BEGIN") == 0 && cli_set_actor(c, "cli-user-add") == 0) {
-		const char *params[] = {username, hash, role, county, unit};
-		PGresult *r =
-		    PQexecParams(c, "SELECT rq.admin_user_create($1, $2, $3, $4, $5::bigint)", 5,
-				 NULL, params, NULL, NULL, 0);
+		const char *params[] = {username, hash, role, county, unit, group};
+		PGresult *r = PQexecParams(c,
+					   "SELECT rq.admin_user_discipline_group("
+					   "rq.admin_user_create($1, $2, $3, $4, $5::bigint), $6)",
+					   6, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			rc = creation_failed(c, r, username, county, unit);
 		} else if (cli_exec(c, "COMMIT") == 0) {
@@ -173,7 +191,8 @@ static int user_list(const struct rq_config *cfg, int argc, char **argv)
 	PGresult *r = PQexecParams(
 	    c,
 	    "SELECT u.id, u.username, u.role,"
-	    " coalesce(u.county_code, 'unit ' || u.unit_id || ' ' || n.name, '-') AS scope,"
+	    " coalesce(u.county_code, 'unit ' || u.unit_id || ' ' || n.name,"
+	    " 'group ' || u.discipline_group, '-') AS scope,"
 	    " CASE WHEN NOT u.active THEN 'deactivated' WHEN u.admin_locked THEN 'locked'"
 	    " WHEN u.locked_until > now() THEN 'locked until '"
 	    " || to_char(u.locked_until, 'YYYY-MM-DD HH24:MI') ELSE 'active' END AS state"

@@ -126,6 +126,18 @@ static void test_list_and_create(void **state)
 	    1);
 	assert_int_equal(login(name, password, NULL), 200);
 
+	/* a discipline inspector with the group whose filings it reads */
+	char inspector[64];
+	snprintf(inspector, sizeof(inspector), "%s", api_unique("new-inspector"));
+	snprintf(json, sizeof(json),
+		 "{\"username\":\"%s\",\"role\":\"discipline_inspector\","
+		 "\"discipline_group\":\"派驻第三纪检监察组\"}",
+		 inspector);
+	r = api_session_call(&city, "POST", USERS, json);
+	assert_int_equal(r->status, 201);
+	assert_string_equal(api_json_str(r, "discipline_group"), "派驻第三纪检监察组");
+	api_free(r);
+
 	/* the list: by role, never a password hash */
 	r = api_session_call(&city, "GET", USERS "?role=county_admin&limit=200", NULL);
 	assert_int_equal(r->status, 200);
@@ -167,6 +179,8 @@ static void test_list_and_create(void **state)
 	    {"{\"username\":\"ok-user\",\"role\":\"city_admin\",\"county_code\":\"411502\"}", 422,
 	     "county_code"},
 	    {"{\"username\":\"ok-user\",\"role\":\"unit_admin\"}", 422, "unit_id"},
+	    {"{\"username\":\"ok-user\",\"role\":\"city_admin\",\"discipline_group\":\"派驻组\"}",
+	     422, "discipline_group"},
 	    {bad_unit, 422, "unit_id"},
 	    {unit_json, 422, "unit_id"},
 	    {taken, 409, "username"},

@@ -6,13 +6,13 @@
 -- rq.admin_user_change, lib/sql/users.sql.
 
 -- The city admin creates a portal user; the handler has checked the username's form, the
--- role and its scope (an existing county, an active unit) and hashed the generated
--- password. Answers (rq.outcome): ok with data {id}; username-taken (args: the username).
+-- role and its scope (an existing county, an active unit, a discipline inspector's group)
+-- and hashed the generated password. Answers (rq.outcome): ok with data {id}; username-taken (args: the username).
 -- Raises 42501 for anyone but the city admin, 23514/23503 for what the handler should
 -- have refused (the table's checks and foreign keys).
 CREATE OR REPLACE FUNCTION rq.portal_user_create(p_username text, p_password_hash text,
                                                  p_role text, p_county_code text,
-                                                 p_unit_id bigint)
+                                                 p_unit_id bigint, p_discipline_group text)
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
@@ -27,10 +27,11 @@ BEGIN
     IF EXISTS (SELECT 1 FROM rq.admin_users u WHERE u.username = lower(p_username)) THEN
         RETURN rq.refusal('username-taken', lower(p_username));
     END IF;
-    INSERT INTO rq.admin_users (username, password_hash, role, county_code, unit_id)
-    VALUES (p_username, p_password_hash, p_role, p_county_code, p_unit_id)
+    INSERT INTO rq.admin_users (username, password_hash, role, county_code, unit_id,
+                                discipline_group)
+    VALUES (p_username, p_password_hash, p_role, p_county_code, p_unit_id, p_discipline_group)
     RETURNING id INTO v_id;
     RETURN rq.ok(jsonb_build_object('id', v_id::text));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.portal_user_create(text,text,text,text,bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.portal_user_create(text,text,text,text,bigint,text) TO ruqima_app;
