@@ -40,17 +40,8 @@ static struct rq_stmt st_official_change =
 
 RQ_HANDLER(admin_officials_list)
 {
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *params[] = {page.after_s, page.limit_s, rq_req_arg(req, "unit_id"),
-				rq_req_arg(req, "verified"), rq_req_arg(req, "active")};
-	PGresult *res = rq_sql(req, &st_officials_list, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	rq_page_respond_rows(req, resp, res, &page);
+	static const char *const args[] = {"unit_id", "verified", "active", NULL};
+	rq_page_list_args(req, resp, &st_officials_list, args);
 }
 
 PGresult *admin_official_visible(struct rq_req *req, struct rq_resp *resp, const char *id)

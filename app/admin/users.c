@@ -39,17 +39,8 @@ static struct rq_stmt st_user_change =
 
 RQ_HANDLER(admin_users_list)
 {
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *params[] = {page.after_s, page.limit_s, rq_req_arg(req, "role"),
-				rq_req_arg(req, "active")};
-	PGresult *res = rq_sql(req, &st_users_list, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	rq_page_respond_rows(req, resp, res, &page);
+	static const char *const args[] = {"role", "active", NULL};
+	rq_page_list_args(req, resp, &st_users_list, args);
 }
 
 /* Answers status with user id as the list shows it, and when not NULL the generated
