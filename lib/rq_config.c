@@ -107,6 +107,7 @@ int rq_config_load(struct rq_config *cfg)
 	    env_int("RUQIMA_ATTACHMENT_MAX_BYTES", 4L * 1024 * 1024, 1024, 64L * 1024 * 1024,
 		    &cfg->attachment_max_bytes) != 0 ||
 	    env_int("RUQIMA_ATTACHMENT_DAILY_MAX", 200, 1, 100000, &daily_max) != 0 ||
+	    env_int("RUQIMA_REPORT_TIMEOUT", 600, 1, 86400, &cfg->report_timeout) != 0 ||
 	    env_bool("RUQIMA_DEV_LOGIN", &cfg->dev_login) != 0 ||
 	    env_base_url("RUQIMA_PUBLIC_BASE_URL", "https://127.0.0.1:8443",
 			 &cfg->public_base_url) != 0)

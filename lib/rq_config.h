@@ -34,6 +34,7 @@ struct rq_config {
 	int request_timeout;   /* seconds */
 	long max_body;	       /* bytes */
 	long import_max_bytes; /* largest CSV `ruqima import enterprises` reads */
+	long report_timeout;   /* seconds a report's query may run (`ruqima report run`) */
 	/* photo uploads: the largest (their own body cap), and how many one account may
 	 * upload in 24 hours */
 	long attachment_max_bytes;

@@ -127,6 +127,9 @@ static const struct refusal refusals[] = {
     INVALID("no-scan-unit-unknown", "unit_id", "没有这个单位，请重新选择"),
     INVALID("no-scan-attachments-unusable", "attachment_ids",
 	    "只能选择您本人上传、且尚未用于其他记录的照片"),
+    /* the reporting family */
+    NOT_FOUND("report-run-unknown", "没有这次报表运行，或您无权查看"),
+    NOT_FOUND("report-file-unknown", "这次报表运行没有可下载的 {1} 文件"),
     /* the admin family */
     NOT_FOUND("claim-unknown", "没有这条认证申请"),
     NOT_FOUND("enterprise-unknown", "没有这家企业"),

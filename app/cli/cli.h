@@ -23,6 +23,10 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
  * notifications as WeChat subscribe messages. */
 int cli_notify(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 
+/* ruqima report list|run|run-scheduled (app/cli/report.c): the judicial bureau's reports as
+ * XLSX and CSV files, each run recorded in rq.report_runs. */
+int cli_report(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+
 /* Connects as the owner; prints the reason and returns NULL on failure. */
 PGconn *cli_connect_owner(const struct rq_config *cfg) RQ_MUST_USE;
 /* Runs sql (no parameters); prints the error and returns -1 on failure. Not RQ_MUST_USE
