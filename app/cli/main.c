@@ -33,6 +33,11 @@ static void usage(FILE *f)
 	      "                             import the enterprise register (CSV, UTF-8 or GBK);\n"
 	      "                             --dry-run changes nothing, --strict refuses the file\n"
 	      "                             if any row is bad\n"
+	      "  calendar import FILE [--dry-run]\n"
+	      "                             import holidays and 调休 working days (CSV: date,\n"
+	      "                             kind, name); nothing is imported if a line is bad\n"
+	      "  calendar list [--year YYYY]\n"
+	      "                             the calendar's days of a year (default: this year)\n"
 	      "  notify run [--once] [--limit N]\n"
 	      "                             send the queued notifications as WeChat subscribe\n"
 	      "                             messages (N a pass, default 200); --once: one pass\n"
@@ -78,6 +83,8 @@ int main(int argc, char **argv)
 		return cli_codes(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "import") == 0)
 		return cli_import(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "calendar") == 0)
+		return cli_calendar(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "notify") == 0)
 		return cli_notify(&cfg, argc - 2, argv + 2);
 	usage(stderr);
