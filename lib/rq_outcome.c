@@ -239,6 +239,14 @@ static const char *const *args_of(struct rq_arena *a, const char *json)
 	return out;
 }
 
+const char *rq_outcome_text(struct rq_arena *a, const char *name, const char *args_json,
+			    const char **field)
+{
+	const struct refusal *r = name != NULL ? find(name) : NULL;
+	*field = r != NULL ? r->field : NULL;
+	return r != NULL ? fill(a, r->detail, args_of(a, args_json)) : NULL;
+}
+
 int rq_outcome_row(struct rq_req *req, struct rq_resp *resp, PGresult *res,
 		   const char *const *successes, const char **data)
 {

@@ -35,6 +35,11 @@ static void usage(FILE *f)
 	    "                             import the enterprise register (CSV, UTF-8 or GBK);\n"
 	    "                             --dry-run changes nothing, --strict refuses the file\n"
 	    "                             if any row is bad\n"
+	    "  calendar import FILE [--dry-run]\n"
+	    "                             import holidays and 调休 working days (CSV: date,\n"
+	    "                             kind, name); nothing is imported if a line is bad\n"
+	    "  calendar list [--year YYYY]\n"
+	    "                             the calendar's days of a year (default: this year)\n"
 	    "  report list                list the judicial bureau's reports and their schedules\n"
 	    "  report run NAME --from YYYY-MM-DD --to YYYY-MM-DD [--county CODE]\n"
 	    "             [--format xlsx,csv] [--output DIR]\n"
@@ -90,6 +95,8 @@ int main(int argc, char **argv)
 		return cli_import(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "report") == 0)
 		return cli_report(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "calendar") == 0)
+		return cli_calendar(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "notify") == 0)
 		return cli_notify(&cfg, argc - 2, argv + 2);
 	usage(stderr);
