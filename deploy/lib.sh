@@ -230,6 +230,10 @@ RUQIMA_WX_MSG_PAGE=${RUQIMA_WX_MSG_PAGE:-pages/visits/detail}
 RUQIMA_DEV_LOGIN=${RUQIMA_DEV_LOGIN:-0}
 # public address; printed QR codes encode <this>/e/<token>
 RUQIMA_PUBLIC_BASE_URL=${RUQIMA_PUBLIC_BASE_URL:-https://127.0.0.1:$RQ_HTTPS_PORT}
+# 1 lets 'ruqima codes print' and the print-jobs runner put a RUQIMA_PUBLIC_BASE_URL of this
+# machine (127.0.0.1, localhost) on posters: development only. 0: they refuse, and every
+# print job fails saying why, until RUQIMA_PUBLIC_BASE_URL is the platform's public address
+RUQIMA_PRINT_LOCAL_URL=${RUQIMA_PRINT_LOCAL_URL:-0}
 # font (face 0) of the posters' text
 RUQIMA_FONT_FILE=${RUQIMA_FONT_FILE:-/usr/share/fonts/truetype/wqy/wqy-microhei.ttc}
 # supervision line at the foot of every poster (issuing office, complaint hotline)

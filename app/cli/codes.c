@@ -95,7 +95,8 @@ static int usage(void)
 	      "       ruqima codes revoke --uscc CODE --reason TEXT\n"
 	      "       ruqima codes reissue --uscc CODE --reason TEXT\n"
 	      "       ruqima codes print --county CODE [--only-unprinted] [--output FILE.zip]\n"
-	      "       ruqima codes print-jobs run [--once]\n"
+	      "                          [--allow-local-url]\n"
+	      "       ruqima codes print-jobs run [--once] [--allow-local-url]\n"
 	      "CODE after --uscc is a unified social credit code, or a construction project's\n"
 	      "project code. issue exits 3 when the enterprise already has an active code.\n",
 	      stderr);
@@ -697,6 +698,24 @@ fail:
 	return -1;
 }
 
+/* Posters whose QR codes open this machine must never reach a printer: a loopback
+ * RUQIMA_PUBLIC_BASE_URL is refused unless allowed (--allow-local-url, or the development
+ * stack's RUQIMA_PRINT_LOCAL_URL=1). Returns true when the posters may be made; else says
+ * why on stderr (what: the command, for the message). */
+static bool public_url_printable(const struct rq_config *cfg, bool allow, const char *what)
+{
+	if (allow || cfg->print_local_url || !rq_url_is_local(cfg->public_base_url))
+		return true;
+	fprintf(stderr,
+		"ruqima: %s: RUQIMA_PUBLIC_BASE_URL is %s, an address of this machine: the QR code "
+		"of every poster would open the phone itself, not the platform. Set "
+		"RUQIMA_PUBLIC_BASE_URL to the platform's public address (README, settings). For a "
+		"development stack, never for the printer: --allow-local-url, or "
+		"RUQIMA_PRINT_LOCAL_URL=1\n",
+		what, cfg->public_base_url);
+	return false;
+}
+
 static int print_usage(const char *why)
 {
 	if (why != NULL)
@@ -803,10 +822,12 @@ static FILE *create_zip(const char *path, mode_t mode)
 static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
 {
 	const char *county = NULL, *output = NULL;
-	bool only_unprinted = false;
+	bool only_unprinted = false, allow_local_url = false;
 	for (int a = 0; a < argc; a++) {
 		if (strcmp(argv[a], "--only-unprinted") == 0 && !only_unprinted)
 			only_unprinted = true;
+		else if (strcmp(argv[a], "--allow-local-url") == 0 && !allow_local_url)
+			allow_local_url = true;
 		else if (strcmp(argv[a], "--county") == 0 && county == NULL && a + 1 < argc)
 			county = argv[++a];
 		else if (strcmp(argv[a], "--output") == 0 && output == NULL && a + 1 < argc)
@@ -819,6 +840,8 @@ static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
 	if (output == NULL && isatty(STDOUT_FILENO))
 		return print_usage("codes print writes a ZIP: give --output FILE.zip or redirect "
 				   "stdout to a file or pipe");
+	if (!public_url_printable(cfg, allow_local_url, "codes print"))
+		return EXIT_USAGE;
 	struct rq_db *db = connect_owner(cfg);
 	if (db == NULL)
 		return EXIT_FAILED;
@@ -893,9 +916,18 @@ static int job_finish(struct rq_db *db, struct rq_stmt *st, const char *id, cons
 	return rc;
 }
 
-/* Claims and runs one job. Returns 1 when it ran one (*failed says whether the job
- * failed), 0 when none was queued, -1 when no job could be claimed (database error). */
-static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char *dir, bool *failed)
+/* What a job claimed while RUQIMA_PUBLIC_BASE_URL names this machine records (the portal
+ * shows it to whoever queued the job). */
+#define JOB_LOCAL_URL_ERROR                                                                          \
+	"未打印：RUQIMA_PUBLIC_BASE_URL "                                                        \
+	"是本机地址，海报上的二维码在手机上打不开。请运维人员将其设为" \
+	"平台的公网地址后重新提交打印任务（开发环境可设 RUQIMA_PRINT_LOCAL_URL=1）"
+
+/* Claims and runs one job (or, when !printable, fails it at once with JOB_LOCAL_URL_ERROR).
+ * Returns 1 when it ran one (*failed says whether the job failed), 0 when none was queued,
+ * -1 when no job could be claimed (database error). */
+static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char *dir,
+		       bool printable, bool *failed)
 {
 	*failed = false;
 	if (begin_write(db, "cli-codes-print-jobs") != 0)
@@ -912,6 +944,16 @@ static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char
 	char path[4096], what[64], count[24];
 	snprintf(path, sizeof(path), "%s/%s", dir, rq_sql_val(job, 0, "file_name"));
 	snprintf(what, sizeof(what), "print-job-%s", id);
+	if (!printable) {
+		fprintf(stderr,
+			"print job %s: county %s: failed, RUQIMA_PUBLIC_BASE_URL is %s, an address "
+			"of this machine\n",
+			id, county, cfg->public_base_url);
+		job_finish(db, &st_job_failed, id, JOB_LOCAL_URL_ERROR);
+		*failed = true;
+		PQclear(job);
+		return 1;
+	}
 	fprintf(stderr, "print job %s: county %s%s into %s\n", id, county,
 		only_unprinted ? " (only unprinted)" : "", path);
 	long posters = 0;
@@ -944,15 +986,22 @@ static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char
 
 static int cmd_print_jobs(const struct rq_config *cfg, int argc, char **argv)
 {
-	bool once = false;
+	bool once = false, allow_local_url = false;
 	if (argc < 1 || strcmp(argv[0], "run") != 0)
 		return usage();
 	for (int a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--once") == 0 && !once)
 			once = true;
+		else if (strcmp(argv[a], "--allow-local-url") == 0 && !allow_local_url)
+			allow_local_url = true;
 		else
 			return usage();
 	}
+	/* said once, here; each job it then claims fails with the reason for the portal */
+	bool printable = public_url_printable(cfg, allow_local_url, "codes print-jobs run");
+	if (!printable)
+		fputs("ruqima: codes print-jobs run: every print job is failed until then\n",
+		      stderr);
 	char dir[3800];
 	int n = snprintf(dir, sizeof(dir), "%s/uploads/print", cfg->state_dir);
 	if (n < 0 || (size_t)n >= sizeof(dir)) {
@@ -970,7 +1019,7 @@ static int cmd_print_jobs(const struct rq_config *cfg, int argc, char **argv)
 	int rc = EXIT_OK;
 	for (;;) {
 		bool failed;
-		int ran = run_one_job(cfg, db, dir, &failed);
+		int ran = run_one_job(cfg, db, dir, printable, &failed);
 		if (ran < 0 || failed)
 			rc = EXIT_FAILED;
 		if (ran == 1)
