@@ -611,7 +611,9 @@ pools_stop() {
 rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
 # nginx_render [TEMPLATE] [OUT] — fill nginx/ruqima.conf.template's @NAME@ placeholders.
-# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template).
+# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template);
+# RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) it does not count, default loopback
+# ("127.0.0.0/8 ::1/128"; "none": every address is counted).
 # The photo upload's body limit is the pools' RUQIMA_ATTACHMENT_MAX_BYTES, as the pools
 # read it: from RQ_ENV_FILE (the record), else the environment, else its default.
 nginx_render() {
@@ -620,12 +622,18 @@ nginx_render() {
 	attachment_max=$(rq_env_get "${RQ_ENV_FILE:-}" RUQIMA_ATTACHMENT_MAX_BYTES \
 		"${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}")
 	[[ $attachment_max =~ ^[1-9][0-9]*$ ]] || rq_die "RUQIMA_ATTACHMENT_MAX_BYTES=$attachment_max is not a number of bytes"
+	local exempt='' cidr
+	for cidr in ${RQ_NGINX_RATE_EXEMPT:-127.0.0.0/8 ::1/128}; do
+		[ "$cidr" = none ] && continue
+		[[ $cidr =~ ^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$ ]] || rq_die "RQ_NGINX_RATE_EXEMPT: '$cidr' is not an address or CIDR block"
+		exempt+="$cidr 1; "
+	done
 	local -a subst=(
 		"STATE=$RQ_STATE" "ROOT=$RQ_ROOT" "PORT=$RQ_HTTPS_PORT" "LISTEN_ADDR=${RQ_LISTEN_ADDR:-127.0.0.1}"
 		"SOCKDIR=$RQ_SOCKDIR" "NGINX_DIR=$RQ_NGINX_DIR" "LOGDIR=$RQ_LOGDIR" "WWW=$RQ_WWW"
 		"UPLOADS=$RQ_UPLOADS" "TLS_CERT=$RQ_TLS_CERT" "TLS_KEY=$RQ_TLS_KEY"
 		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
-		"ATTACHMENT_MAX_BYTES=$attachment_max"
+		"ATTACHMENT_MAX_BYTES=$attachment_max" "RATE_EXEMPT=$exempt"
 	)
 	local args=() s
 	for s in "${subst[@]}"; do args+=(-e "s|@${s%%=*}@|$(rq_sed_escape "${s#*=}")|g"); done
