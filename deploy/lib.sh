@@ -9,7 +9,9 @@
 #   $STATE/pg/data         PostgreSQL cluster (postgres, 0700)       RQ_PGDATA
 #   $STATE/pg/run          its unix socket (listen_addresses='')     RQ_PGSOCK
 #   $STATE/run             pool sockets <family>.sock + pid files    RQ_SOCKDIR, RQ_RUNDIR
+#                          (also notify.pid, print-jobs.pid)
 #   $STATE/log             <family>.log, nginx-*.log, postgresql.log RQ_LOGDIR
+#                          notify.log, print-jobs.log
 #   $STATE/nginx           rendered nginx.conf, pid, temp paths      RQ_NGINX_DIR
 #   $STATE/tls             server.crt / server.key                   RQ_TLS_DIR
 #   $STATE/www/{admin,e}   copies of app/portal and app/e            RQ_WWW
@@ -601,6 +603,107 @@ pools_stop() {
 		wait "$i" || rc=2
 	done
 	for f in "${names[@]}"; do rm -f "$RQ_RUNDIR/$f.pid"; done
+	return $rc
+}
+
+# ---------------------------------------------------------------------------------------
+# background work: the notification dispatcher and the print-jobs runner
+
+# The CLI commands deploy/up runs next to the pools, by name: pid file run/<name>.pid, log
+# log/<name>.log. Without --once each runs until SIGTERM and supervises its one child like
+# a pool its workers (lib/rq_supervise.c): a child that dies is replaced.
+RQ_BACKGROUND=(notify print-jobs)
+
+# rq_background_args NAME — set the array RQ_BG_ARGS to the CLI arguments of NAME.
+rq_background_args() {
+	case $1 in
+	notify) RQ_BG_ARGS=(notify run) ;;
+	print-jobs) RQ_BG_ARGS=(codes print-jobs run) ;;
+	*) rq_die "no background command '$1'" ;;
+	esac
+}
+
+# rq_background_pid NAME — print the supervisor pid of NAME when it runs (the pid file's
+# process runs ruqima with NAME's arguments: a recycled pid does not count); fail otherwise.
+rq_background_pid() {
+	local pid cmdline
+	pid=$(rq_pid_of "$RQ_RUNDIR/$1.pid" ruqima) || return 1
+	rq_background_args "$1"
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *" ${RQ_BG_ARGS[*]} "* ]] || return 1
+	printf '%s\n' "$pid"
+}
+
+# rq_background_child PID — print the pid of the supervisor's child (the one doing the work),
+# or nothing.
+rq_background_child() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ' | head -n 1; }
+
+# background_start BUILD_DIR ENV_FILE — start each background command that does not run yet
+# (RQ_EXTRA_ENV adds variables, as for the pools), then wait until each has its child.
+background_start() {
+	local bdir=$1 envfile=$2 name pid i started=()
+	[ -x "$bdir/ruqima" ] || rq_die "$bdir/ruqima is missing: build first"
+	for name in "${RQ_BACKGROUND[@]}"; do
+		if pid=$(rq_background_pid "$name"); then
+			rq_log "$name already runs (pid $pid)"
+			continue
+		fi
+		rq_background_args "$name"
+		rq_spawn "$RQ_RUNDIR/$name.pid" "$RQ_LOGDIR/$name.log" "$envfile" "$bdir/ruqima" \
+			"${RQ_BG_ARGS[@]}"
+		started+=("$name")
+	done
+	for name in "${started[@]}"; do
+		for ((i = 0; i < RQ_START_TIMEOUT * 10; i++)); do
+			pid=$(rq_background_pid "$name") || {
+				tail -n 20 "$RQ_LOGDIR/$name.log" >&2
+				rq_die "$name exited at start (log: $RQ_LOGDIR/$name.log)"
+			}
+			[ -n "$(rq_background_child "$pid")" ] && break
+			sleep 0.1
+		done
+	done
+}
+
+# background_stop — SIGTERM each background command (its child finishes the message or the
+# print batch in hand), SIGKILL after 40 s. Returns 2 when one had to be killed.
+background_stop() {
+	local name pid rc=0 waiters=() w
+	for name in "${RQ_BACKGROUND[@]}"; do
+		pid=$(rq_background_pid "$name") || continue
+		rq_stop_pid "$pid" "$name" 40 &
+		waiters+=($!)
+	done
+	for w in "${waiters[@]}"; do
+		wait "$w" || rc=2
+	done
+	for name in "${RQ_BACKGROUND[@]}"; do
+		rq_background_pid "$name" >/dev/null || rm -f "$RQ_RUNDIR/$name.pid"
+	done
+	return $rc
+}
+
+# background_status — one line per background command: running (supervisor and child pid,
+# and whether the dispatcher waits for its WeChat settings) or stopped. Returns 1 when one
+# is stopped.
+background_status() {
+	local name pid child note rc=0
+	for name in "${RQ_BACKGROUND[@]}"; do
+		if pid=$(rq_background_pid "$name"); then
+			child=$(rq_background_child "$pid")
+			note=''
+			# what the latest start said: WeChat not configured, posters not printable
+			if [ -r "$RQ_LOGDIR/$name.log" ]; then
+				note=$(awk '/"msg":"started: /{n=""} /WeChat is not configured/{n="  WeChat not configured: notifications stay pending"} /an address of this machine/{n="  RUQIMA_PUBLIC_BASE_URL is local: print jobs fail"} END{print n}' "$RQ_LOGDIR/$name.log")
+			fi
+			printf '%-16s running   pid %-8s child %-8s log %s%s\n' "$name" "$pid" \
+				"${child:-none}" "$RQ_LOGDIR/$name.log" "$note"
+			[ -n "$child" ] || rc=1
+		else
+			printf '%-16s stopped\n' "$name"
+			rc=1
+		fi
+	done
 	return $rc
 }
 

@@ -23,6 +23,12 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
  * notifications as WeChat subscribe messages. */
 int cli_notify(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 
+/* Runs run(ctx) in a supervised child (lib/rq_supervise: replaced when it dies) until
+ * SIGTERM or SIGINT. family names the log lines ("notify"), child the child in them
+ * ("dispatcher"). run must not return (it exits). Returns the exit status. */
+int cli_background(const char *family, const char *child, void (*run)(void *ctx),
+		   void *ctx) RQ_MUST_USE;
+
 /* Connects as the owner; prints the reason and returns NULL on failure. */
 PGconn *cli_connect_owner(const struct rq_config *cfg) RQ_MUST_USE;
 /* Runs sql (no parameters); prints the error and returns -1 on failure. Not RQ_MUST_USE

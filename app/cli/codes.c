@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -531,6 +532,10 @@ static struct rq_stmt st_print_mark =
 	    " SELECT rq.activation_code_create(p.enterprise_id) AS code FROM p",
 	    1);
 
+/* Set by SIGTERM in the print-jobs runner (never in `codes print`): the print stops before
+ * its next batch. */
+static volatile sig_atomic_t print_stop;
+
 enum {
 	PRINT_BATCH = 200,	    /* enterprises per transaction */
 	PRINT_PROGRESS_EVERY = 50,  /* posters between progress lines */
@@ -668,6 +673,10 @@ static int print_batches(struct print_run *p, const char *county, const char *on
 	char after[24] = "0", limit[16];
 	snprintf(limit, sizeof(limit), "%d", PRINT_BATCH);
 	for (;;) {
+		if (print_stop) {
+			fputs("ruqima: stopping (SIGTERM) between two batches\n", stderr);
+			return -1;
+		}
 		if (begin_write(p->db, p->what) != 0)
 			return -1;
 		const char *params[] = {county, only_unprinted, after, limit};
@@ -984,40 +993,20 @@ static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char
 	return 1;
 }
 
-static int cmd_print_jobs(const struct rq_config *cfg, int argc, char **argv)
+/* The polling loop of `print-jobs run`: jobs until the queue is empty (once), or until
+ * SIGTERM. Returns the exit status. */
+static int run_jobs(const struct rq_config *cfg, const char *dir, bool allow_local_url, bool once)
 {
-	bool once = false, allow_local_url = false;
-	if (argc < 1 || strcmp(argv[0], "run") != 0)
-		return usage();
-	for (int a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--once") == 0 && !once)
-			once = true;
-		else if (strcmp(argv[a], "--allow-local-url") == 0 && !allow_local_url)
-			allow_local_url = true;
-		else
-			return usage();
-	}
 	/* said once, here; each job it then claims fails with the reason for the portal */
 	bool printable = public_url_printable(cfg, allow_local_url, "codes print-jobs run");
 	if (!printable)
 		fputs("ruqima: codes print-jobs run: every print job is failed until then\n",
 		      stderr);
-	char dir[3800];
-	int n = snprintf(dir, sizeof(dir), "%s/uploads/print", cfg->state_dir);
-	if (n < 0 || (size_t)n >= sizeof(dir)) {
-		fputs("ruqima: RUQIMA_STATE_DIR is too long\n", stderr);
-		return EXIT_FAILED;
-	}
-	/* inherits setgid and the group www-data from uploads/ (deploy/lib.sh): so do the ZIPs */
-	if (mkdir(dir, 02750) != 0 && errno != EEXIST) {
-		fprintf(stderr, "ruqima: could not create \"%s\": %s\n", dir, strerror(errno));
-		return EXIT_FAILED;
-	}
 	struct rq_db *db = connect_owner(cfg);
 	if (db == NULL)
 		return EXIT_FAILED;
 	int rc = EXIT_OK;
-	for (;;) {
+	while (!print_stop) {
 		bool failed;
 		int ran = run_one_job(cfg, db, dir, printable, &failed);
 		if (ran < 0 || failed)
@@ -1031,6 +1020,60 @@ static int cmd_print_jobs(const struct rq_config *cfg, int argc, char **argv)
 	}
 	rq_db_close(db);
 	return rc;
+}
+
+struct job_runner {
+	const struct rq_config *cfg;
+	const char *dir;
+	bool allow_local_url;
+};
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	print_stop = 1;
+}
+
+/* The supervised child of `print-jobs run` without --once: SIGTERM ends it after the batch
+ * being printed (the job then fails, its printed posters kept) or between jobs. */
+static void job_runner_main(void *ctx)
+{
+	const struct job_runner *r = ctx;
+	struct sigaction sa = {.sa_handler = on_stop}; /* no SA_RESTART: the poll's sleep ends */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	exit(run_jobs(r->cfg, r->dir, r->allow_local_url, false));
+}
+
+static int cmd_print_jobs(const struct rq_config *cfg, int argc, char **argv)
+{
+	bool once = false, allow_local_url = false;
+	if (argc < 1 || strcmp(argv[0], "run") != 0)
+		return usage();
+	for (int a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--once") == 0 && !once)
+			once = true;
+		else if (strcmp(argv[a], "--allow-local-url") == 0 && !allow_local_url)
+			allow_local_url = true;
+		else
+			return usage();
+	}
+	char dir[3800];
+	int n = snprintf(dir, sizeof(dir), "%s/uploads/print", cfg->state_dir);
+	if (n < 0 || (size_t)n >= sizeof(dir)) {
+		fputs("ruqima: RUQIMA_STATE_DIR is too long\n", stderr);
+		return EXIT_FAILED;
+	}
+	/* inherits setgid and the group www-data from uploads/ (deploy/lib.sh): so do the ZIPs */
+	if (mkdir(dir, 02750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "ruqima: could not create \"%s\": %s\n", dir, strerror(errno));
+		return EXIT_FAILED;
+	}
+	if (once)
+		return run_jobs(cfg, dir, allow_local_url, true);
+	struct job_runner r = {cfg, dir, allow_local_url};
+	return cli_background("print-jobs", "runner", job_runner_main, &r);
 }
 
 int cli_codes(const struct rq_config *cfg, int argc, char **argv)
