@@ -95,6 +95,7 @@ static int usage(void)
 	      "       ruqima codes list [--county CODE] [--limit N] [--status active|revoked|all]\n"
 	      "       ruqima codes revoke --uscc CODE --reason TEXT\n"
 	      "       ruqima codes reissue --uscc CODE --reason TEXT\n"
+	      "       ruqima codes activation-code --uscc CODE\n"
 	      "       ruqima codes print --county CODE [--only-unprinted] [--output FILE.zip]\n"
 	      "                          [--allow-local-url]\n"
 	      "       ruqima codes print-jobs run [--once] [--allow-local-url]\n"
@@ -415,6 +416,58 @@ static int cmd_revoke(const struct rq_config *cfg, int argc, char **argv, bool r
 	       t.active_token, v[1]);
 	if (reissue)
 		print_issued(cfg, &t, code);
+	rc = EXIT_OK;
+out:
+	PQclear(code);
+	PQclear(t.res);
+	rollback(db);
+	rq_db_close(db);
+	return rc;
+}
+
+/* activation-code: a new one-time activation code for the slip of an enterprise with an
+ * active code, made by hand (a slip lost or never handed over, a manager who must bind
+ * today): the same rq.activation_code_create() as a print, with the CLI's actor context, so
+ * that it is audited; it supersedes the enterprise's earlier unused code. The plaintext is
+ * printed once, on stdout, and kept nowhere. */
+static struct rq_stmt st_activation =
+    RQ_STMT("cli_codes_activation", "SELECT rq.activation_code_create($1::bigint) AS code", 1);
+
+static int cmd_activation_code(const struct rq_config *cfg, int argc, char **argv)
+{
+	static const char *const names[] = {"--uscc", NULL};
+	const char *v[1];
+	if (parse_options(argc, argv, names, v) != 0 || v[0] == NULL)
+		return usage();
+	char ident[IDENT_MAX + 1];
+	if (normalise_ident(v[0], ident) != 0)
+		return EXIT_FAILED;
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return EXIT_FAILED;
+	int rc = EXIT_FAILED;
+	struct target t = {0};
+	PGresult *code = NULL;
+	if (begin_write(db, "cli-codes-activation-code") != 0 || find_target(db, ident, &t) != 0 ||
+	    check_eligible(&t) != 0)
+		goto out;
+	if (t.active_serial == NULL) {
+		fprintf(
+		    stderr,
+		    "ruqima: %s %s has no active code, so no poster a slip could go with: issue "
+		    "one first ('ruqima codes issue --uscc %s')\n",
+		    t.ident, t.name, t.ident);
+		goto out;
+	}
+	const char *params[] = {t.id};
+	code = run(db, &st_activation, params, "make the activation code");
+	if (code == NULL || cli_exec(rq_db_conn(db), "COMMIT") != 0)
+		goto out;
+	printf("%s %s %s\nactivation code: %s\n", t.active_serial, t.ident, t.name,
+	       rq_sql_val(code, 0, "code"));
+	fputs("one-time: hand it to the enterprise's manager only; the enterprise's earlier "
+	      "unused activation code no longer works\n",
+	      stderr);
 	rc = EXIT_OK;
 out:
 	PQclear(code);
@@ -1088,6 +1141,8 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv)
 		return cmd_revoke(cfg, argc - 1, argv + 1, false);
 	if (strcmp(argv[0], "reissue") == 0)
 		return cmd_revoke(cfg, argc - 1, argv + 1, true);
+	if (strcmp(argv[0], "activation-code") == 0)
+		return cmd_activation_code(cfg, argc - 1, argv + 1);
 	if (strcmp(argv[0], "print") == 0)
 		return cmd_print(cfg, argc - 1, argv + 1);
 	if (strcmp(argv[0], "print-jobs") == 0)
