@@ -196,6 +196,15 @@ struct target {
 	bool verified;
 };
 
+/* Ends a command on a target: frees what it held and rolls back what was not committed (after
+ * a COMMIT the rollback does nothing). */
+static void target_done(struct rq_db *db, struct target *t, PGresult *code)
+{
+	PQclear(code);
+	PQclear(t->res);
+	rollback(db);
+}
+
 /* Finds the enterprise by credit or project code. Returns 0, or -1 after saying why (not
  * found: with a hint when the code fails the GB 32100 check). */
 static int find_target(struct rq_db *db, const char *ident, struct target *t)
@@ -288,9 +297,7 @@ static int issue_one(const struct rq_config *cfg, struct rq_db *db, const char *
 		rc = EXIT_OK;
 	}
 out:
-	PQclear(code);
-	PQclear(t.res);
-	rollback(db);
+	target_done(db, &t, code);
 	return rc;
 }
 
@@ -418,9 +425,7 @@ static int cmd_revoke(const struct rq_config *cfg, int argc, char **argv, bool r
 		print_issued(cfg, &t, code);
 	rc = EXIT_OK;
 out:
-	PQclear(code);
-	PQclear(t.res);
-	rollback(db);
+	target_done(db, &t, code);
 	rq_db_close(db);
 	return rc;
 }
@@ -470,9 +475,7 @@ static int cmd_activation_code(const struct rq_config *cfg, int argc, char **arg
 	      stderr);
 	rc = EXIT_OK;
 out:
-	PQclear(code);
-	PQclear(t.res);
-	rollback(db);
+	target_done(db, &t, code);
 	rq_db_close(db);
 	return rc;
 }

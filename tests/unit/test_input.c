@@ -170,11 +170,27 @@ static void duplicate_keys(void **state)
 	rq_arena_free(a);
 }
 
+/* A certificate number: ASCII letters, digits and '-' only. */
+static void certificate_numbers(void **state)
+{
+	(void)state;
+	assert_false(rq_input_cert_no("豫-A-20231234"));
+	assert_true(rq_input_cert_no("HN-2023-0001"));
+	assert_true(rq_input_cert_no("abc123"));
+	assert_false(rq_input_cert_no("HN 2023"));
+	assert_false(rq_input_cert_no("HN_2023"));
+	assert_false(rq_input_cert_no("HN-2023\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(enums),	cmocka_unit_test(dates),	  cmocka_unit_test(ids),
-	    cmocka_unit_test(booleans), cmocka_unit_test(duplicate_keys),
+	    cmocka_unit_test(enums),
+	    cmocka_unit_test(dates),
+	    cmocka_unit_test(ids),
+	    cmocka_unit_test(booleans),
+	    cmocka_unit_test(certificate_numbers),
+	    cmocka_unit_test(duplicate_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

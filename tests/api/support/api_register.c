@@ -92,6 +92,13 @@ void api_session_end(struct api_session *s)
 	free(s->csrf);
 }
 
+struct api_resp *api_session_call(const struct api_session *s, const char *method, const char *path,
+				  const char *json)
+{
+	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
+	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
+}
+
 char *api_enterprise_id(const char *uscc)
 {
 	PGconn *c = api_db("owner");

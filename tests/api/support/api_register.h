@@ -29,6 +29,9 @@ struct api_session {
 void api_session_login(struct api_session *s, const char *prefix, const char *role,
 		       const char *county);
 void api_session_end(struct api_session *s);
+/* api_call with the session's cookie and CSRF token, json (or NULL) as the body. */
+struct api_resp *api_session_call(const struct api_session *s, const char *method, const char *path,
+				  const char *json);
 
 /* The enterprise's id by credit code (malloc'd), or NULL; read as the owner. */
 char *api_enterprise_id(const char *uscc);
