@@ -382,26 +382,55 @@ static int cmd_issue(const struct rq_config *cfg, int argc, char **argv)
 	return rc;
 }
 
+/* The start of a command on one enterprise: its options (names, "--uscc" first, each
+ * required; a "--reason" checked), a connection, the transaction with the actor context
+ * `what`, and the enterprise found and locked into *t. Returns the connection, or NULL with
+ * *rc the exit status after saying why (and nothing held). */
+static struct rq_db *target_command(const struct rq_config *cfg, int argc, char **argv,
+				    const char *const *names, const char **v, const char *what,
+				    struct target *t, int *rc)
+{
+	*rc = EXIT_USAGE;
+	if (parse_options(argc, argv, names, v) != 0) {
+		usage();
+		return NULL;
+	}
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (v[i] == NULL) {
+			usage();
+			return NULL;
+		}
+	*rc = EXIT_FAILED;
+	char ident[IDENT_MAX + 1];
+	if (normalise_ident(v[0], ident) != 0)
+		return NULL;
+	for (size_t i = 1; names[i] != NULL; i++)
+		if (strcmp(names[i], "--reason") == 0 && check_reason(v[i]) != 0)
+			return NULL;
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return NULL;
+	if (begin_write(db, what) != 0 || find_target(db, ident, t) != 0) {
+		target_done(db, t, NULL);
+		rq_db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
 /* revoke, and reissue (= revoke + issue in one transaction). */
 static int cmd_revoke(const struct rq_config *cfg, int argc, char **argv, bool reissue)
 {
 	static const char *const names[] = {"--uscc", "--reason", NULL};
 	const char *v[2];
-	if (parse_options(argc, argv, names, v) != 0 || v[0] == NULL || v[1] == NULL)
-		return usage();
-	char ident[IDENT_MAX + 1];
-	if (normalise_ident(v[0], ident) != 0 || check_reason(v[1]) != 0)
-		return EXIT_FAILED;
-	struct rq_db *db = connect_owner(cfg);
-	if (db == NULL)
-		return EXIT_FAILED;
-	int rc = EXIT_FAILED;
 	struct target t = {0};
+	int rc;
+	struct rq_db *db = target_command(
+	    cfg, argc, argv, names, v, reissue ? "cli-codes-reissue" : "cli-codes-revoke", &t, &rc);
+	if (db == NULL)
+		return rc;
+	rc = EXIT_FAILED;
 	PGresult *code = NULL;
-	if (begin_write(db, reissue ? "cli-codes-reissue" : "cli-codes-revoke") != 0)
-		goto out;
-	if (find_target(db, ident, &t) != 0)
-		goto out;
 	if (t.active_serial == NULL) {
 		fprintf(stderr, "ruqima: %s %s has no active code%s\n", t.ident, t.name,
 			reissue ? " to replace (use 'ruqima codes issue')" : "");
@@ -442,19 +471,15 @@ static int cmd_activation_code(const struct rq_config *cfg, int argc, char **arg
 {
 	static const char *const names[] = {"--uscc", NULL};
 	const char *v[1];
-	if (parse_options(argc, argv, names, v) != 0 || v[0] == NULL)
-		return usage();
-	char ident[IDENT_MAX + 1];
-	if (normalise_ident(v[0], ident) != 0)
-		return EXIT_FAILED;
-	struct rq_db *db = connect_owner(cfg);
-	if (db == NULL)
-		return EXIT_FAILED;
-	int rc = EXIT_FAILED;
 	struct target t = {0};
+	int rc;
+	struct rq_db *db =
+	    target_command(cfg, argc, argv, names, v, "cli-codes-activation-code", &t, &rc);
+	if (db == NULL)
+		return rc;
+	rc = EXIT_FAILED;
 	PGresult *code = NULL;
-	if (begin_write(db, "cli-codes-activation-code") != 0 || find_target(db, ident, &t) != 0 ||
-	    check_eligible(&t) != 0)
+	if (check_eligible(&t) != 0)
 		goto out;
 	if (t.active_serial == NULL) {
 		fprintf(

@@ -12,6 +12,7 @@
  * dispatcher would send the notifications other tests assert on. */
 #include "api.h"
 #include "api_register.h"
+#include "test_common.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -83,17 +84,14 @@ static long child_of(long pid)
 {
 	char cmd[96];
 	snprintf(cmd, sizeof(cmd), "ps -o pid= --ppid %ld", pid);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	char line[32];
-	long child = -1;
-	int n = 0;
-	while (fgets(line, sizeof(line), p) != NULL) {
-		child = leading_number(line);
-		n++;
-	}
-	pclose(p);
-	assert_true(n <= 1);
+	int status;
+	char *out = tc_run(cmd, NULL, &status);
+	int lines = 0;
+	for (const char *c = out; *c != '\0'; c++)
+		lines += *c == '\n';
+	assert_true(lines <= 1); /* one child at most */
+	long child = leading_number(out);
+	free(out);
 	return child;
 }
 
@@ -132,17 +130,13 @@ static char *queue_notification(void)
 	const char *openid = api_unique("bgwork");
 	free(api_wx_login(openid));
 	char *account = api_account_id(openid);
-	PGconn *c = api_owner_tx();
 	const char *p[] = {account};
 	char *id =
-	    api_sql_value(c,
-			  "INSERT INTO rq.outbox (account_id, kind, payload) VALUES"
-			  " ($1::bigint, 'visit_registered', jsonb_build_object('title',"
-			  " '有公职人员扫码入企', 'enterprise', '后台任务测试有限公司', 'time',"
-			  " '2026-11-25T09:30:00+08:00')) RETURNING id",
-			  1, p);
-	api_sql_exec(c, "COMMIT", 0, NULL);
-	PQfinish(c);
+	    api_owner_insert("INSERT INTO rq.outbox (account_id, kind, payload) VALUES"
+			     " ($1::bigint, 'visit_registered', jsonb_build_object('title',"
+			     " '有公职人员扫码入企', 'enterprise', '后台任务测试有限公司', 'time',"
+			     " '2026-11-25T09:30:00+08:00')) RETURNING id",
+			     1, p);
 	free(account);
 	return id;
 }
@@ -175,10 +169,9 @@ static void assert_sent_soon(const char *id, int secs)
  * and waits up to secs for it to be done. */
 static void assert_print_job_done_soon(const struct api_session *ms, int secs)
 {
-	const char *headers[] = {ms->cookie_h, ms->csrf_h, NULL};
 	struct api_resp *r =
-	    api_call("POST", "/api/v1/admin/codes/print-jobs", "application/json",
-		     "{\"county_code\":\"" NOTHING_COUNTY "\",\"only_unprinted\":true}", headers);
+	    api_session_call(ms, "POST", "/api/v1/admin/codes/print-jobs",
+			     "{\"county_code\":\"" NOTHING_COUNTY "\",\"only_unprinted\":true}");
 	if (r->status != 202)
 		fail_msg("queue a print job: %ld %s", r->status, r->body);
 	const char *p[] = {api_json_str(r, "id")};
@@ -202,20 +195,10 @@ static void assert_print_job_done_soon(const struct api_session *ms, int secs)
  * status. */
 static char *deploy_status(int *rc)
 {
-	char out[] = "/tmp/rq-api-status-XXXXXX";
-	int fd = mkstemp(out);
-	assert_true(fd >= 0);
-	close(fd);
-	*rc = api_sh("RUQIMA_STATE_DIR='%s' '%s/deploy/status' >'%s' 2>&1",
-		     api_env("RUQIMA_TEST_STATE_DIR"), RUQIMA_SOURCE_DIR, out);
-	FILE *f = fopen(out, "r");
-	assert_non_null(f);
-	static char buf[16384];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	unlink(out);
-	return strdup(buf);
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "RUQIMA_STATE_DIR='%s' '%s/deploy/status' 2>&1",
+		 api_env("RUQIMA_TEST_STATE_DIR"), RUQIMA_SOURCE_DIR);
+	return tc_run(cmd, NULL, rc);
 }
 
 /* The status line of name ("notify  running ..."), in a static buffer, or "". */

@@ -383,6 +383,16 @@ void api_owner_write(const char *sql, int n, const char *const *params)
 	PQfinish(c);
 }
 
+char *api_owner_insert(const char *sql, int n, const char *const *params)
+{
+	PGconn *c = api_owner_tx();
+	char *v = api_sql_value(c, sql, n, params);
+	api_sql_exec(c, "COMMIT", 0, NULL);
+	PQfinish(c);
+	assert_non_null(v);
+	return v;
+}
+
 int64_t api_sql_int(PGconn *c, const char *sql, int n, const char *const *params)
 {
 	char *v = api_sql_value(c, sql, n, params);

@@ -102,6 +102,9 @@ long api_sql_exec(PGconn *c, const char *sql, int n, const char *const *params);
 PGconn *api_owner_tx(void);
 /* Runs one statement as the owner in its own audited transaction. */
 void api_owner_write(const char *sql, int n, const char *const *params);
+/* api_owner_write of an INSERT ... RETURNING: the first column of its row (malloc'd); fails
+ * the test when there is none. */
+char *api_owner_insert(const char *sql, int n, const char *const *params);
 /* api_sql_value as an integer; fails the test on an SQL error, no row, NULL or a non-number. */
 int64_t api_sql_int(PGconn *c, const char *sql, int n, const char *const *params);
 /* api_sql_value on a connection of its own as the owner (past RLS): malloc'd, or NULL. */
