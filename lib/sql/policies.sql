@@ -137,6 +137,13 @@ CREATE POLICY evaluation_raters_app_read ON rq.evaluation_raters FOR SELECT TO r
                          AND (NOT e.anonymous
                               OR (SELECT rq.actor_admin_role() = 'discipline_inspector'))));
 
+-- The reporting role: the raters of named ratings only. An anonymous rater is for discipline
+-- inspectors alone, also in the audit trail (sealed, app/DESIGN.md §7).
+DROP POLICY IF EXISTS evaluation_raters_report_read ON rq.evaluation_raters;
+CREATE POLICY evaluation_raters_report_read ON rq.evaluation_raters FOR SELECT TO ruqima_report
+    USING (EXISTS (SELECT 1 FROM rq.evaluations e
+                    WHERE e.visit_id = evaluation_raters.visit_id AND NOT e.anonymous));
+
 -- ---------------------------------------------------------------------------------
 -- Photos: the uploader, and whoever may see a visit or a case it belongs to.
 -- ---------------------------------------------------------------------------------
@@ -161,11 +168,15 @@ SELECT rq.rls_follow('rq.case_events', 'rq.cases', 'case_id');
 SELECT rq.rls_follow('rq.case_attachments', 'rq.cases', 'case_id');
 
 -- ---------------------------------------------------------------------------------
--- Notifications: their recipient only (a mini-program account or a portal user).
+-- Notifications: their recipient only (a mini-program account or a portal user). A
+-- manager's notice of a visit goes with the binding: once the manager unbound the
+-- enterprise, its visits' notices are no longer theirs (rq.notification_read says the same).
 -- ---------------------------------------------------------------------------------
 DROP POLICY IF EXISTS outbox_app_read ON rq.outbox;
 CREATE POLICY outbox_app_read ON rq.outbox FOR SELECT TO ruqima_app
-    USING (account_id = (SELECT rq.current_account_id()));
+    USING (account_id = (SELECT rq.current_account_id())
+           AND (visit_id IS NULL
+                OR enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])));
 
 DROP POLICY IF EXISTS outbox_admin_read ON rq.outbox;
 CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app

@@ -25,8 +25,10 @@ $$;
 GRANT EXECUTE ON FUNCTION rq.manager_select(bigint) TO ruqima_app;
 
 -- Unbinds the calling account from the enterprise (the row stays, status 'unbound'); if it
--- was the current one, there is no current one any more. Answers (rq.outcome) ok, or
--- enterprise-not-managed when the account was not actively bound to it.
+-- was the current one, the first enterprise the account still manages (in the order of
+-- its list: bound first, first) becomes the current one, or none when there is none left.
+-- Answers (rq.outcome) ok, or enterprise-not-managed when the account was not actively
+-- bound to it.
 CREATE OR REPLACE FUNCTION rq.manager_unbind(p_enterprise_id bigint) RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
@@ -41,7 +43,10 @@ BEGIN
     IF NOT FOUND THEN
         RETURN rq.refusal('enterprise-not-managed');
     END IF;
-    UPDATE rq.accounts a SET current_enterprise_id = NULL
+    UPDATE rq.accounts a
+       SET current_enterprise_id = (SELECT b.enterprise_id FROM rq.manager_bindings b
+                                     WHERE b.account_id = v_account AND b.status = 'active'
+                                     ORDER BY b.bound_at, b.id LIMIT 1)
      WHERE a.id = v_account AND a.current_enterprise_id = p_enterprise_id;
     RETURN rq.ok();
 END
@@ -56,16 +61,20 @@ GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 --   bound                     activation code accepted; data {binding_id}
 --   requested                 no code given; data {claim_id}, the new pending request
 --   claim-refused             unknown enterprise, wrong credit code or wrong legal
---                             representative (counted when the enterprise is known)
+--                             representative (counted: against the enterprise when known,
+--                             else against the credit code given, so both answer alike);
+--                             args: the tries left in the 24 hours
 --   enterprise-not-claimable  the enterprise is not in normal operation
 --   already-bound             the account manages it already
 --   claim-pending             a request of this account is pending
---   activation-code-invalid   wrong, used, superseded or foreign activation code (counted)
+--   activation-code-invalid   wrong, used, superseded or foreign activation code (counted);
+--                             args: the tries left
 --   activation-code-locked    the enterprise's activation code is locked after too many
 --                             wrong tries
---   claim-attempts            5 failures in 24 hours for this account and enterprise; args:
---                             the seconds until the oldest leaves the window (Retry-After),
---                             and the same in hours rounded up (the detail)
+--   claim-attempts            5 failures in 24 hours for this account and enterprise (or
+--                             unknown credit code); args: the seconds until the oldest
+--                             leaves the window (Retry-After), the same in hours rounded up,
+--                             and that time (city time, YYYY-MM-DD HH24:MI)
 -- Outcomes other than bound/requested change nothing except the failure count, which the
 -- caller must commit. Raises 42501 when the actor is not an account.
 CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_legal_rep text, p_name text,
@@ -93,25 +102,27 @@ BEGIN
     ELSE
         SELECT en.* INTO e FROM rq.enterprises en WHERE en.uscc = p_uscc;
     END IF;
-    IF e.id IS NULL OR e.uscc IS DISTINCT FROM p_uscc THEN
-        RETURN rq.refusal('claim-refused');
-    END IF;
     -- Serialises the claims of one enterprise (failure counts, code use).
     PERFORM 1 FROM rq.enterprises WHERE rq.enterprises.id = e.id FOR UPDATE;
 
+    -- The failures of the last 24 hours: against the enterprise, or against the credit code
+    -- given when no enterprise has it (the same limit, the same answers).
     SELECT count(*), min(f.failed_at) INTO v_failures, v_oldest
       FROM rq.claim_failures f
-     WHERE f.account_id = v_account AND f.enterprise_id = e.id
-       AND f.failed_at > now() - interval '24 hours';
+     WHERE f.account_id = v_account AND f.failed_at > now() - interval '24 hours'
+       AND CASE WHEN e.id IS NOT NULL THEN f.enterprise_id = e.id
+                ELSE f.enterprise_id IS NULL AND f.claimed_code = p_uscc END;
     IF v_failures >= max_failures THEN
         v_wait := greatest(1, ceil(extract(epoch FROM v_oldest + interval '24 hours' - now())));
-        RETURN rq.refusal('claim-attempts', v_wait::text, ceil(v_wait / 3600.0)::text);
+        RETURN rq.refusal('claim-attempts', v_wait::text, ceil(v_wait / 3600.0)::text,
+                          to_char(v_oldest + interval '24 hours', 'YYYY-MM-DD HH24:MI'));
     END IF;
 
-    IF e.legal_rep IS NULL OR btrim(e.legal_rep) <> btrim(p_legal_rep) THEN
-        INSERT INTO rq.claim_failures (account_id, enterprise_id, reason)
-        VALUES (v_account, e.id, 'identity');
-        RETURN rq.refusal('claim-refused');
+    IF e.id IS NULL OR e.uscc IS DISTINCT FROM p_uscc
+       OR e.legal_rep IS NULL OR btrim(e.legal_rep) <> btrim(p_legal_rep) THEN
+        INSERT INTO rq.claim_failures (account_id, enterprise_id, claimed_code, reason)
+        VALUES (v_account, e.id, CASE WHEN e.id IS NULL THEN p_uscc END, 'identity');
+        RETURN rq.refusal('claim-refused', (max_failures - v_failures - 1)::text);
     END IF;
     IF e.business_status <> 'normal' THEN
         RETURN rq.refusal('enterprise-not-claimable');
@@ -151,7 +162,7 @@ BEGIN
                locked_at = CASE WHEN a.failed_attempts + 1 >= code_lock_at
                                 THEN coalesce(a.locked_at, now()) ELSE a.locked_at END
          WHERE a.enterprise_id = e.id AND a.used_at IS NULL AND a.superseded_at IS NULL;
-        RETURN rq.refusal('activation-code-invalid');
+        RETURN rq.refusal('activation-code-invalid', (max_failures - v_failures - 1)::text);
     END IF;
 
     UPDATE rq.activation_codes a SET used_at = now(), used_by = v_account WHERE a.id = v_code.id;
