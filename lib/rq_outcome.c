@@ -159,6 +159,14 @@ static const struct refusal refusals[] = {
     INVALID("policy-value-out-of-range", "value", "须为 {1} 到 {2} 之间的整数{3}"),
     {"policy-not-overridable", 422, "policy-not-overridable", "Not overridable per unit",
      "这项阈值全市统一，不能按单位设置（只有 inspection_year_max 可以）", "key", 0},
+    /* the calendar of working days (lib/sql/calendar.sql) */
+    NOT_FOUND("calendar-day-unknown",
+	      "日历中没有这一天的记录（没有记录的日子按周一至周五为工作日的规则计算）"),
+    INVALID("calendar-kind-invalid", "kind", "类型须为 holiday（放假）或 workday（调休上班）"),
+    INVALID("calendar-name-invalid", "name",
+	    "名称须为 1 到 40 个字符（不含换行等控制字符），如“春节”“春节调休上班”"),
+    INVALID("calendar-workday-weekday", "kind",
+	    "{1} 是{2}：调休上班日须是周六或周日（周一至周五本来就是工作日）"),
 };
 
 static const struct refusal *find(const char *name)

@@ -1,12 +1,13 @@
 /* ruqima-admin's routes: the intranet portal's API (login, users, units, the enterprise
  * register, codes, officials, visits and their filings, anonymous raters for discipline
- * inspectors, notifications, the visit-rule policy). Each row declares what its path and
- * query parameters must be (checked before the handler). */
+ * inspectors, notifications, the visit-rule policy, the calendar of working days). Each row
+ * declares what its path and query parameters must be (checked before the handler). */
 #include "routes.h"
 
 #include "rq_auth.h"
 #include "rq_page.h"
 #include "anonymous_ratings.h"
+#include "calendar.h"
 #include "claims.h"
 #include "codes.h"
 #include "enterprises.h"
@@ -45,6 +46,8 @@ static const char *const discipline_only[] = {"discipline_inspector", NULL};
 
 /* the {id} of the enterprise routes (its name and its code) */
 #define ENTERPRISE_ID RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"))
+/* the {day} of the calendar routes: YYYY-MM-DD */
+#define CALENDAR_DAY RQ_INPUTS(RQ_PATH("day", RQ_PARAM_DATE, "calendar-day-unknown"))
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
@@ -121,6 +124,16 @@ static const struct rq_route routes[] = {
 	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, city_admin_only,
 	     RQ_INPUTS(RQ_PATH_ID("unit_id", "unit-unknown"),
 		       RQ_PATH("key", RQ_PARAM_KEY, "policy-key-unknown"))),
+    /* the calendar of working days: every portal role reads it, the city admin changes it
+     * (checked again in rq.calendar_day_set and rq.calendar_day_delete) */
+    RQ_ROUTE(
+	"GET", "/api/v1/admin/calendar", admin_calendar_get, RQ_AUTH_ADMIN, 0, NULL,
+	RQ_INPUTS(
+	    {.name = "year", .in = RQ_IN_QUERY, .type = RQ_PARAM_INT, .min = 2000, .max = 2100})),
+    RQ_ROUTE("PUT", "/api/v1/admin/calendar/{day}", admin_calendar_put, RQ_AUTH_ADMIN,
+	     RQ_ROUTE_JSON, city_admin_only, CALENDAR_DAY),
+    RQ_ROUTE("DELETE", "/api/v1/admin/calendar/{day}", admin_calendar_delete, RQ_AUTH_ADMIN, 0,
+	     city_admin_only, CALENDAR_DAY),
 };
 
 const struct rq_app admin_app = {"admin", routes, sizeof(routes) / sizeof(routes[0])};

@@ -126,6 +126,10 @@ GRANT SELECT ON rq.policy, rq.policy_unit_overrides, rq.attachments, rq.visits,
     TO ruqima_report;
 GRANT SELECT ON rq.policy, rq.policy_unit_overrides TO ruqima_app;
 
+-- The calendar of working days: read by all (lib/sql/policies.sql), written by no one but
+-- the owner's functions (lib/sql/calendar.sql).
+GRANT SELECT ON rq.calendar_days TO ruqima_app, ruqima_report;
+
 -- Visits: the official their own; a manager those of enterprises they manage now; the
 -- city admin, judicial analysts and discipline inspectors all; a county admin their
 -- county's; a unit admin their unit's (lead or participant).

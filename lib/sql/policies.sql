@@ -101,6 +101,16 @@ CREATE POLICY policy_unit_overrides_app_read ON rq.policy_unit_overrides FOR SEL
     TO ruqima_app USING ((SELECT rq.actor_kind() IS NOT NULL));
 
 -- ---------------------------------------------------------------------------------
+-- The calendar of working days: public (the State Council's notices) and read by everyone
+-- the deadlines are computed for, so that rq.working_days_add and rq.working_days_between
+-- (SECURITY INVOKER) give every actor the same answer. Written only through the city
+-- admin's functions (app/admin/sql/calendar.sql).
+-- ---------------------------------------------------------------------------------
+DROP POLICY IF EXISTS calendar_days_app_read ON rq.calendar_days;
+CREATE POLICY calendar_days_app_read ON rq.calendar_days FOR SELECT TO ruqima_app
+    USING (true);
+
+-- ---------------------------------------------------------------------------------
 -- Visits and what hangs off them.
 -- ---------------------------------------------------------------------------------
 -- The official who registered it; the managers of the enterprise now; the city-wide

@@ -46,6 +46,10 @@ SELECT rq.rls_enable('rq.policy');
 SELECT audit.enable('rq.policy_unit_overrides', 'unit_id,key');
 SELECT rq.rls_enable('rq.policy_unit_overrides');
 
+-- The calendar of working days (holidays and 调休 working weekend days).
+SELECT audit.enable('rq.calendar_days', 'day');
+SELECT rq.rls_enable('rq.calendar_days');
+
 -- Visits and what hangs off them.
 SELECT audit.enable('rq.attachments');
 SELECT rq.rls_enable('rq.attachments');
