@@ -32,6 +32,14 @@ struct refusal {
 
 /* Every refusal, by family; a name is unique across the table (test_outcome checks it). */
 static const struct refusal refusals[] = {
+    /* every family: the JSON body (lib/rq_input.c) and the logins (lib/rq_auth.c) */
+    {"duplicate-key", 400, "duplicate-key", "Duplicate key",
+     "请求体中的字段 {1} 出现了不止一次：每个字段只能出现一次", NULL, 0},
+    {"unknown-field", 400, "unknown-field", "Unknown field",
+     "此接口不接受字段 {1}；可提交的字段：{2}", NULL, 0},
+    {"wechat-not-configured", 503, "wechat-not-configured", "WeChat not configured",
+     "平台尚未配置微信小程序（AppID 和 AppSecret），暂时无法用微信登录，请联系平台运维人员", NULL,
+     0},
     /* the registration family */
     NOT_FOUND("attachment-unknown", "没有这张照片"),
     {"visit-unknown", 404, "visit-unknown", "Visit unknown", "没有这条入企记录，或您无权查看", NULL,

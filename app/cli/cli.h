@@ -32,6 +32,11 @@ int cli_report(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* Reads the whole file (at most max bytes; RUQIMA_IMPORT_MAX_BYTES for the imports).
  * Returns a malloc'd buffer (NUL-terminated, its length in *len) or NULL after saying why. */
 char *cli_read_file(const char *path, long max, size_t *len) RQ_MUST_USE;
+/* Runs run(ctx) in a supervised child (lib/rq_supervise: replaced when it dies) until
+ * SIGTERM or SIGINT. family names the log lines ("notify"), child the child in them
+ * ("dispatcher"). run must not return (it exits). Returns the exit status. */
+int cli_background(const char *family, const char *child, void (*run)(void *ctx),
+		   void *ctx) RQ_MUST_USE;
 
 /* Connects as the owner; prints the reason and returns NULL on failure. */
 PGconn *cli_connect_owner(const struct rq_config *cfg) RQ_MUST_USE;

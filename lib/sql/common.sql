@@ -103,6 +103,17 @@ AS $$
 $$;
 GRANT EXECUTE ON FUNCTION rq.flag_label(text) TO ruqima_app, ruqima_report;
 
+-- 存续 / 吊销 / 注销 / 停业 / 经营异常: what a refusal of an enterprise not in normal
+-- operation shows (the scan and the registration of its code).
+CREATE OR REPLACE FUNCTION rq.business_status_label(p_status text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_status WHEN 'normal' THEN '存续' WHEN 'revoked' THEN '吊销'
+                         WHEN 'cancelled' THEN '注销' WHEN 'suspended' THEN '停业'
+                         WHEN 'abnormal' THEN '经营异常' END
+$$;
+GRANT EXECUTE ON FUNCTION rq.business_status_label(text) TO ruqima_app, ruqima_report;
+
 -- Great-circle distance in metres (haversine, mean earth radius).
 CREATE OR REPLACE FUNCTION rq.distance_m(p_lat1 numeric, p_lon1 numeric, p_lat2 numeric, p_lon2 numeric)
 RETURNS int
