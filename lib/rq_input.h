@@ -11,7 +11,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "rq_attr.h"
 #include "rq_http.h"
 #include "rq_router.h"
 
@@ -21,10 +20,6 @@ bool rq_input_one_of(const char *s, const char *const *list);
  * required) or after adding "must be one of: ..." for field. */
 const char *rq_input_enum(cJSON *obj, const char *field, const char *const *list, bool required,
 			  cJSON *errors);
-/* True when every member of the JSON body is one of known (NULL-terminated); else answers
- * 400 naming the first other one (an edit takes only what it may change) and returns false. */
-bool rq_input_members_known(struct rq_req *req, struct rq_resp *resp,
-			    const char *const *known) RQ_MUST_USE;
 /* True when s is YYYY-MM-DD naming a real day of 2000..2100. */
 bool rq_input_date(const char *s);
 /* True when s is 1..max_digits decimal digits without a leading zero (an id). */
@@ -49,6 +44,15 @@ bool rq_input_ids(struct rq_req *req, cJSON *obj, const char *field, int max, bo
 /* An optional boolean member; *out keeps dflt when absent. Returns false after adding an
  * error for field. */
 bool rq_input_bool(cJSON *obj, const char *field, bool dflt, bool *out, cJSON *errors);
+
+/* The first key some object of json has twice (depth first, objects before their members),
+ * as a path in the arena: "companions", "location.latitude", "companions[1].name"; NULL
+ * when none. cJSON keeps every duplicate, and which one a handler would read is an accident. */
+const char *rq_input_duplicate_key(struct rq_arena *a, const cJSON *json);
+/* Checks req->json, the parsed body: raises 400 duplicate-key naming a key some object has
+ * twice, anywhere in it; and, when req->route declares its members (RQ_BODY), 400
+ * unknown-field naming every other member. Returns 0, or -1 after answering. */
+int rq_input_body_check(struct rq_req *req, struct rq_resp *resp);
 
 /* Checks the declared inputs of req->route (struct rq_param) and keeps them in req->in.
  * Raises 400 naming a bad query parameter (the first, in declaration order), or the

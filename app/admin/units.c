@@ -111,10 +111,6 @@ static void patch_string(struct rq_req *req, cJSON *patch, const char *field, si
 
 RQ_HANDLER(admin_units_patch)
 {
-	static const char *const members[] = {"name", "county_code", "discipline_group", "active",
-					      NULL};
-	if (!rq_input_members_known(req, resp, members))
-		return;
 	cJSON *errors = rq_errors_new();
 	/* the patch rq.unit_change applies: the checked members only, each once */
 	cJSON *patch = cJSON_CreateObject();

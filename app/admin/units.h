@@ -13,9 +13,10 @@ RQ_HANDLER_DECL(admin_units_create);
 /* PATCH /api/v1/admin/units/{id} {name?, county_code?, discipline_group?, active?} (city
  * admin; rq.unit_change of app/admin/sql/units.sql): 200 with the unit. A member given is
  * set (county_code and discipline_group null to clear, active false to deactivate), one
- * left out is kept. Raises 400 naming a member that cannot be changed, 422 naming a bad
- * member (or when none is given) or an unknown county, 404 unit-unknown, 409
- * unit-name-taken when another unit of the same county (or of the city level) has the name. */
+ * left out is kept. Raises 400 unknown-field naming any other member (the route declares
+ * its members), 422 naming a bad member (or when none is given) or an unknown county, 404
+ * unit-unknown, 409 unit-name-taken when another unit of the same county (or of the city
+ * level) has the name. */
 RQ_HANDLER_DECL(admin_units_patch);
 
 /* Adds "county_code: not a county of the city" to errors when county (not NULL) is no
