@@ -22,7 +22,7 @@ static void command_words(const char *s, char out[WORDS_MAX])
 		if (blanks > 1) /* the help's column of explanations */
 			return;
 		s += blanks;
-		size_t n = strcspn(s, " `|\\\n"); /* README escapes a table's | as \| */
+		size_t n = strcspn(s, " `|\n");
 		bool word = n > 0 && (islower((unsigned char)s[0]) ||
 				      (strncmp(s, "--status", 8) == 0 && n == 8 && out[0] != '\0' &&
 				       strcmp(out, "migrate") == 0));
