@@ -37,6 +37,14 @@ struct refusal {
 
 /* Every refusal, by family; a name is unique across the table (test_outcome checks it). */
 static const struct refusal refusals[] = {
+    /* every family: the JSON body (lib/rq_input.c) and the logins (lib/rq_auth.c) */
+    {"duplicate-key", 400, "duplicate-key", "Duplicate key",
+     "请求体中的字段 {1} 出现了不止一次：每个字段只能出现一次", NULL, 0},
+    {"unknown-field", 400, "unknown-field", "Unknown field",
+     "此接口不接受字段 {1}；可提交的字段：{2}", NULL, 0},
+    {"wechat-not-configured", 503, "wechat-not-configured", "WeChat not configured",
+     "平台尚未配置微信小程序（AppID 和 AppSecret），暂时无法用微信登录，请联系平台运维人员", NULL,
+     0},
     /* the registration family */
     NOT_FOUND("attachment-unknown", "没有这张照片"),
     {"visit-unknown", 404, "visit-unknown", "Visit unknown", "没有这条入企记录，或您无权查看", NULL,
@@ -85,6 +93,20 @@ static const struct refusal refusals[] = {
      "该次入企已提交事后报备，不能重复提交", NULL, 0},
     {"attachment-quota", 429, "attachment-quota", "Too many photos",
      "每个账号 24 小时内最多上传 {1} 张照片，请稍后再试", NULL, 0},
+    {"official-deactivated", 403, "official-deactivated", "Official deactivated",
+     "您的入企人员身份已被本单位管理员停用，不能登记入企；如有疑问请联系本单位管理员", NULL, 0},
+    {"unit-inactive", 422, "unit-inactive", "Unit inactive",
+     "您所在的单位“{1}”已停用，不能以该单位登记入企；请先在个人信息中改为现在所在的单位", NULL, 0},
+    {"visit-withdrawn", 409, "visit-withdrawn", "Visit withdrawn",
+     "该次入企登记已由入企人员撤回，不能再进行此操作", NULL, 0},
+    {"already-withdrawn", 409, "already-withdrawn", "Already withdrawn",
+     "该次入企登记已经撤回，不能重复撤回", NULL, 0},
+    {"withdraw-answered", 409, "visit-answered", "Visit answered",
+     "企业已确认该次入企或已提出异议，登记不能再撤回；如有出入，请在事后报备中说明", NULL, 0},
+    {"withdraw-finished", 409, "already-finished", "Already finished",
+     "该次入企已提交事后报备，登记不能再撤回", NULL, 0},
+    {"withdraw-window-closed", 409, "withdraw-window-closed", "Withdrawal window closed",
+     "登记后 {1} 分钟内才能撤回，本次登记已超过时限", NULL, 0},
     {"attachment-media-type", 415, "unsupported-media-type", "Unsupported media type",
      "请直接上传照片本身，类型为 image/jpeg、image/png 或 application/octet-stream", NULL, 0},
     /* the evaluation family */
@@ -132,6 +154,9 @@ static const struct refusal refusals[] = {
     INVALID("no-scan-unit-unknown", "unit_id", "没有这个单位，请重新选择"),
     INVALID("no-scan-attachments-unusable", "attachment_ids",
 	    "只能选择您本人上传、且尚未用于其他记录的照片"),
+    /* the reporting family */
+    NOT_FOUND("report-run-unknown", "没有这次报表运行，或您无权查看"),
+    NOT_FOUND("report-file-unknown", "这次报表运行没有可下载的 {1} 文件"),
     /* the admin family */
     NOT_FOUND("claim-unknown", "没有这条认证申请"),
     NOT_FOUND("enterprise-unknown", "没有这家企业"),
@@ -139,6 +164,15 @@ static const struct refusal refusals[] = {
     NOT_FOUND("official-unknown", "没有这名入企人员"),
     NOT_FOUND("policy-key-unknown", "没有这项规则阈值"),
     NOT_FOUND("unit-unknown", "没有这个单位"),
+    NOT_FOUND("user-unknown", "没有这个门户用户"),
+    {"unit-name-taken", 409, "unit-name-taken", "Unit name taken",
+     "同一县区（市直单位为同一级）已有名为“{1}”的单位", "name", 0},
+    {"username-taken", 409, "username-taken", "Username taken", "用户名“{1}”已被使用", "username",
+     0},
+    {"user-self", 409, "user-self", "Own account",
+     "不能锁定或停用自己的账号；请由另一位市级管理员操作", NULL, 0},
+    {"user-inactive", 409, "user-inactive", "User inactive",
+     "该用户已停用，不能再锁定、解锁、重置密码或停用", NULL, 0},
     {"claim-decided", 409, "claim-decided", "Claim decided",
      "该认证申请已经审核过（已通过或已驳回）", NULL, 0},
     {"claim-enterprise-not-active", 422, "enterprise-not-active", "Enterprise not active",
@@ -308,6 +342,14 @@ static const char *const *args_of(struct rq_arena *a, const char *json)
 	out[n] = NULL;
 	cJSON_Delete(arr);
 	return out;
+}
+
+const char *rq_outcome_text(struct rq_arena *a, const char *name, const char *args_json,
+			    const char **field)
+{
+	const struct refusal *r = name != NULL ? find(name) : NULL;
+	*field = r != NULL ? r->field : NULL;
+	return r != NULL ? fill(a, r->detail, args_of(a, args_json)) : NULL;
 }
 
 int rq_outcome_row(struct rq_req *req, struct rq_resp *resp, PGresult *res,

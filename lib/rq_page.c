@@ -130,19 +130,25 @@ void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
 	list(req, resp, st, false, NULL, false);
 }
 
+void rq_page_list_args(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+		       const char *const *args)
+{
+	list(req, resp, st, false, args, false);
+}
+
 void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 			 const char *const *args)
 {
 	list(req, resp, st, true, args, false);
 }
 
-cJSON *rq_page_json_item(const PGresult *res, int row)
-{
-	return rq_json_column(res, row, "item");
-}
-
 void rq_page_list_of_current_enterprise(struct rq_req *req, struct rq_resp *resp,
 					struct rq_stmt *st, const char *const *args)
 {
 	list(req, resp, st, true, args, true);
+}
+
+cJSON *rq_page_json_item(const PGresult *res, int row)
+{
+	return rq_json_column(res, row, "item");
 }

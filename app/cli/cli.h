@@ -4,13 +4,17 @@
 
 #include "rq_attr.h"
 
+#include <stdbool.h>
+
 #include <libpq-fe.h>
 
 #include "rq_config.h"
 
 int cli_migrate(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
-/* Exits 3 when the username is taken (deploy/up relies on that to stay re-runnable). */
-int cli_user_add(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima user add|list|reset-password|lock|unlock (app/cli/user.c). add exits 3 when the
+ * username is taken (deploy/up relies on that to stay re-runnable); the changes exit 1 for
+ * an unknown or deactivated user. */
+int cli_user(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 int cli_demo_load(const struct rq_config *cfg) RQ_MUST_USE;
 /* ruqima codes issue|list|revoke|reissue|print (app/cli/codes.c). Exits 3 when issuing to an
  * enterprise that already has an active code. */
@@ -19,11 +23,31 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
  * nothing was imported (refused file, --strict with a bad row, database error) or when a
  * dry run found a bad row. */
 int cli_import(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima calendar import FILE [--dry-run] | list [--year YYYY] (app/cli/calendar.c): the
+ * calendar of working days. Exits 1 when a line is bad (nothing is imported then). */
+int cli_calendar(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima notify run [--once] [--limit N] (app/cli/notify.c): sends the outbox's
  * notifications as WeChat subscribe messages. */
 int cli_notify(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima cases sweep (app/cli/cases.c): the deadline sweep of the cases. */
 int cli_cases(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+
+/* ruqima report list|run|run-scheduled (app/cli/report.c): the judicial bureau's reports as
+ * XLSX and CSV files, each run recorded in rq.report_runs. */
+int cli_report(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* Reads the whole file (at most max bytes; RUQIMA_IMPORT_MAX_BYTES for the imports).
+ * Returns a malloc'd buffer (NUL-terminated, its length in *len) or NULL after saying why. */
+char *cli_read_file(const char *path, long max, size_t *len) RQ_MUST_USE;
+/* The arguments of an import, "FILE [--flag]...": flags (NULL-terminated) may each appear
+ * once and set their entry of set (false when absent); exactly one FILE, into *path.
+ * Returns 0, or -1 when the arguments are anything else (the caller prints its usage). */
+int cli_file_args(int argc, char **argv, const char *const *flags, bool *set,
+		  const char **path) RQ_MUST_USE;
+/* Runs run(ctx) in a supervised child (lib/rq_supervise: replaced when it dies) until
+ * SIGTERM or SIGINT. family names the log lines ("notify"), child the child in them
+ * ("dispatcher"). run must not return (it exits). Returns the exit status. */
+int cli_background(const char *family, const char *child, void (*run)(void *ctx),
+		   void *ctx) RQ_MUST_USE;
 
 /* Connects as the owner; prints the reason and returns NULL on failure. */
 PGconn *cli_connect_owner(const struct rq_config *cfg) RQ_MUST_USE;

@@ -52,24 +52,6 @@ BEGIN
             HINT = 'call rq.set_actor(...) in the same transaction before writing';
     END IF;
 
-    IF TG_LEVEL = 'STATEMENT' THEN
-        -- Only TRUNCATE is wired at statement level (see audit.enable).
-        INSERT INTO audit.log (table_name, operation, actor_kind, actor_id, actor_role,
-                               request_id, client_addr)
-        VALUES (format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), TG_OP, v_kind,
-                CASE WHEN NOT v_sealed THEN v_actor END,
-                nullif(current_setting('rq.actor_role', true), ''),
-                nullif(current_setting('rq.request_id', true), ''),
-                CASE WHEN NOT v_sealed THEN v_addr END)
-        RETURNING id INTO v_log_id;
-        IF v_sealed THEN
-            INSERT INTO audit.sealed (log_id, actor_kind, actor_id, actor_role, client_addr)
-            VALUES (v_log_id, v_kind, v_actor,
-                    nullif(current_setting('rq.actor_role', true), ''), v_addr);
-        END IF;
-        RETURN NULL;
-    END IF;
-
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         v_old := to_jsonb(OLD);
     END IF;
@@ -80,10 +62,13 @@ BEGIN
         RETURN NULL;                    -- nothing changed: nothing to record
     END IF;
 
-    -- Primary key, read from whichever image exists.
+    -- Primary key, read from whichever image exists; none for a TRUNCATE (the one
+    -- statement-level trigger, see audit.enable), which has no row images either.
     v_row := coalesce(v_new, v_old);
     v_pk_cols := string_to_array(coalesce(nullif(TG_ARGV[0], ''), 'id'), ',');
-    IF cardinality(v_pk_cols) = 1 THEN
+    IF v_row IS NULL THEN
+        v_pk := NULL;
+    ELSIF cardinality(v_pk_cols) = 1 THEN
         v_pk := v_row ->> v_pk_cols[1];
     ELSE
         SELECT jsonb_agg(v_row -> c ORDER BY n)::text INTO v_pk
@@ -121,6 +106,7 @@ BEGIN
         END LOOP;
     END IF;
 
+    -- The one record of every write (row or TRUNCATE); sealed, it names nobody here.
     INSERT INTO audit.log (table_name, operation, row_pk, old_row, new_row,
                            actor_kind, actor_id, actor_role, request_id, client_addr)
     VALUES (format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), TG_OP, v_pk, v_old, v_new,
@@ -239,22 +225,21 @@ COMMENT ON FUNCTION audit.refuse_change() IS
     'BEFORE trigger on audit.log and audit.sealed: refuses UPDATE always, DELETE/TRUNCATE '
     'outside audit.purge_before()';
 
-CREATE OR REPLACE TRIGGER log_refuse_update_delete
-    BEFORE UPDATE OR DELETE ON audit.log
-    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
-
-CREATE OR REPLACE TRIGGER log_refuse_truncate
-    BEFORE TRUNCATE ON audit.log
-    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
-
--- audit.sealed goes with the rows it completes: append-only the same way.
-CREATE OR REPLACE TRIGGER sealed_refuse_update_delete
-    BEFORE UPDATE OR DELETE ON audit.sealed
-    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
-
-CREATE OR REPLACE TRIGGER sealed_refuse_truncate
-    BEFORE TRUNCATE ON audit.sealed
-    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+-- audit.log, and audit.sealed with it (it completes the log's rows): append-only alike.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['log', 'sealed'] LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE UPDATE OR DELETE ON audit.%I'
+                       ' FOR EACH ROW EXECUTE FUNCTION audit.refuse_change()',
+                       t || '_refuse_update_delete', t);
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE TRUNCATE ON audit.%I'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change()',
+                       t || '_refuse_truncate', t);
+    END LOOP;
+END
+$$;
 
 -- ---------------------------------------------------------------------------------
 -- audit.purge_before(cutoff, reason) — the one sanctioned way to remove audit rows

@@ -48,7 +48,7 @@ GRANT SELECT ON rq.accounts, rq.sessions TO ruqima_app;
 -- Column list: the password hash is readable only through rq.admin_login_lookup.
 -- (So `SELECT * FROM rq.admin_users` fails for the app: name the columns.)
 GRANT SELECT (id, username, role, county_code, unit_id, active, failed_attempts,
-              locked_until, created_at, discipline_group)
+              locked_until, admin_locked, created_at, discipline_group)
     ON rq.admin_users TO ruqima_app;
 
 -- Reporting: all accounts (counts, activity); admin users without anything secret
@@ -142,6 +142,9 @@ GRANT SELECT ON rq.visit_answers, rq.evaluations, rq.evaluation_raters, rq.cases
     TO ruqima_app;
 
 GRANT SELECT ON rq.visit_lines TO ruqima_app, ruqima_report;
+
+-- Report runs are written by the CLI (the owner) and read in the portal.
+GRANT SELECT ON rq.report_runs TO ruqima_app, ruqima_report;
 
 -- The case chain: written only through rq.case_act (app/complaints/sql/cases.sql).
 GRANT SELECT ON rq.case_transitions, rq.case_records, rq.case_statements, rq.case_ratings,

@@ -24,6 +24,12 @@ DROP POLICY IF EXISTS admin_users_app_own ON rq.admin_users;
 CREATE POLICY admin_users_app_own ON rq.admin_users TO ruqima_app
     USING (id = (SELECT rq.current_admin_id()));
 
+-- The city admin manages the portal users (app/admin/users.c): it reads every one of them.
+-- Writes go through rq.admin_user_change (app/admin/sql/users.sql).
+DROP POLICY IF EXISTS admin_users_app_city ON rq.admin_users;
+CREATE POLICY admin_users_app_city ON rq.admin_users FOR SELECT TO ruqima_app
+    USING ((SELECT rq.actor_admin_role() = 'city_admin'));
+
 -- ---------------------------------------------------------------------------------
 -- The enterprise register.
 -- ---------------------------------------------------------------------------------
@@ -245,3 +251,10 @@ CREATE POLICY outbox_app_read ON rq.outbox FOR SELECT TO ruqima_app
 DROP POLICY IF EXISTS outbox_admin_read ON rq.outbox;
 CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app
     USING (admin_user_id = (SELECT rq.current_admin_id()));
+
+-- ---------------------------------------------------------------------------------
+-- Report runs: the roles that see every row of the city see every run; a county admin the
+-- runs made for its county.
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.report_runs',
+    '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())');

@@ -89,6 +89,11 @@ SELECT rq.rls_enable('rq.case_attachments');
 -- through rq.sealed_audit_page; the reporting role never). Not audited: part of the trail.
 SELECT rq.rls_enable('audit.sealed', p_report => false);
 
+-- Reports of the judicial bureau: every run, readable in the portal by the roles that may
+-- download them (lib/sql/policies.sql).
+SELECT audit.enable('rq.report_runs');
+SELECT rq.rls_enable('rq.report_runs');
+
 -- The case chain (the complaints family): the transition table, what each step recorded,
 -- the statements of units, the enterprise's ratings of the handling, accountability.
 SELECT audit.enable('rq.case_transitions', 'action,from_status');

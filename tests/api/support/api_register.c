@@ -1,4 +1,5 @@
 #include "api_register.h"
+#include "test_common.h"
 
 #include "api.h"
 
@@ -47,39 +48,39 @@ char *api_write_temp(const char *data, size_t len)
 	return path;
 }
 
-int api_cli_import(const char *file, const char *args, char **out)
+int api_cli(const char *args, char **out)
 {
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' import enterprises '%s' %s 2>&1",
-		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), file,
-		 args != NULL ? args : "");
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-		n += got;
-		if (cap - n < 1024) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-		}
-	}
-	buf[n] = '\0';
-	int st = pclose(p);
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "RUQIMA_ENV_FILE='%s' '%s/ruqima' %s 2>&1",
+		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), args);
+	int status;
+	char *buf = tc_run(cmd, NULL, &status);
 	if (out != NULL)
 		*out = buf;
 	else
 		free(buf);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return status;
+}
+
+int api_cli_import(const char *file, const char *args, char **out)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "import enterprises '%s' %s", file, args != NULL ? args : "");
+	return api_cli(cmd, out);
 }
 
 void api_session_login(struct api_session *s, const char *prefix, const char *role,
 		       const char *county)
 {
+	api_session_login_in(s, prefix, role, county, NULL);
+}
+
+void api_session_login_in(struct api_session *s, const char *prefix, const char *role,
+			  const char *county, const char *unit)
+{
 	snprintf(s->username, sizeof(s->username), "%s", api_unique(prefix));
-	char *pw = api_create_admin_scoped(s->username, role, county);
+	char *pw = unit != NULL ? api_create_admin_of_unit(s->username, role, unit)
+				: api_create_admin_scoped(s->username, role, county);
 	s->cookie = api_admin_login(s->username, pw, &s->csrf);
 	free(pw);
 	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);

@@ -13,6 +13,9 @@ char api_uscc_check(const char *code17);
 
 /* Writes len bytes to a new temporary file; returns its path (malloc'd). */
 char *api_write_temp(const char *data, size_t len);
+/* Runs `ruqima ARGS` (ARGS already quoted for sh) on the stack with its env file; returns the
+ * exit status and, when out is not NULL, its stdout and stderr together (malloc'd). */
+int api_cli(const char *args, char **out);
 /* Runs `ruqima import enterprises FILE ARGS` on the stack; returns the exit status and, when
  * out is not NULL, its stdout and stderr (malloc'd). */
 int api_cli_import(const char *file, const char *args, char **out);
@@ -28,6 +31,9 @@ struct api_session {
 /* Creates the user api_unique(prefix) with role/county and logs it in to the portal. */
 void api_session_login(struct api_session *s, const char *prefix, const char *role,
 		       const char *county);
+/* The same with a unit instead of a county (unless NULL), for a unit_admin. */
+void api_session_login_in(struct api_session *s, const char *prefix, const char *role,
+			  const char *county, const char *unit);
 void api_session_end(struct api_session *s);
 /* api_call with the session's cookie and CSRF token, json (or NULL) as the body. */
 struct api_resp *api_session_call(const struct api_session *s, const char *method, const char *path,
