@@ -166,21 +166,52 @@ static const struct complaints_action hand_over = {"hand_over",
 static const struct complaints_action dispose = {
     "dispose", MEMBERS(ENUM("disposition", dispositions), TEXT("note", NOTE_MAX))};
 
-/* The handler of an action's route: its body checked against the action, then rq.case_act,
- * answered with the case as the portal shows it. */
-#define CASE_ACTION_HANDLER(fn, action)                                                            \
-	RQ_HANDLER(fn)                                                                             \
-	{                                                                                          \
-		complaints_case_act(req, resp, &(action), &st_detail);                             \
-	}
+RQ_HANDLER(complaints_cases_accept)
+{
+	complaints_case_act(req, resp, &accept, &st_detail);
+}
 
-CASE_ACTION_HANDLER(complaints_cases_accept, accept)
-CASE_ACTION_HANDLER(complaints_cases_merge, merge)
-CASE_ACTION_HANDLER(complaints_cases_follow_up, follow_up)
-CASE_ACTION_HANDLER(complaints_cases_close, close_resolved)
-CASE_ACTION_HANDLER(complaints_cases_investigate, investigate)
-CASE_ACTION_HANDLER(complaints_cases_statement, statement)
-CASE_ACTION_HANDLER(complaints_cases_refer, refer)
-CASE_ACTION_HANDLER(complaints_cases_determine, determine)
-CASE_ACTION_HANDLER(complaints_cases_hand_over, hand_over)
-CASE_ACTION_HANDLER(complaints_cases_dispose, dispose)
+RQ_HANDLER(complaints_cases_merge)
+{
+	complaints_case_act(req, resp, &merge, &st_detail);
+}
+
+RQ_HANDLER(complaints_cases_follow_up)
+{
+	complaints_case_act(req, resp, &follow_up, &st_detail);
+}
+
+RQ_HANDLER(complaints_cases_close)
+{
+	complaints_case_act(req, resp, &close_resolved, &st_detail);
+}
+
+RQ_HANDLER(complaints_cases_investigate)
+{
+	complaints_case_act(req, resp, &investigate, &st_detail);
+}
+
+RQ_HANDLER(complaints_cases_statement)
+{
+	complaints_case_act(req, resp, &statement, &st_detail);
+}
+
+RQ_HANDLER(complaints_cases_refer)
+{
+	complaints_case_act(req, resp, &refer, &st_detail);
+}
+
+RQ_HANDLER(complaints_cases_determine)
+{
+	complaints_case_act(req, resp, &determine, &st_detail);
+}
+
+RQ_HANDLER(complaints_cases_hand_over)
+{
+	complaints_case_act(req, resp, &hand_over, &st_detail);
+}
+
+RQ_HANDLER(complaints_cases_dispose)
+{
+	complaints_case_act(req, resp, &dispose, &st_detail);
+}

@@ -163,6 +163,8 @@ static void test_rating_case_whole_chain(void **state)
 	assert_string_equal(cs_joined(r, "allowed_actions"), "rate,reopen");
 	api_free(r);
 	rate_handling(&s, id, "{\"value\":\"satisfied\",\"comment\":\"处理及时\"}", "closed");
+	/* a rating of the handling closes nothing again: no second closing notice */
+	assert_int_equal(notices("case_closed", id, NULL, s.ev.manager_id), 1);
 	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.case_ratings"
 				       " WHERE case_id = $1::bigint AND value = 'satisfied'",
 				       1, p),

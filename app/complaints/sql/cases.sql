@@ -346,7 +346,7 @@ BEGIN
     ELSE
         NULL;
     END CASE;
-    IF t.to_status = 'closed' THEN
+    IF t.to_status = 'closed' AND c.status <> 'closed' THEN
         PERFORM rq.case_notify(c.id, 'case_closed', '您反映的问题已办结，请对办理结果进行评价',
                                '{managers}');
         PERFORM rq.case_notify(c.id, 'case_closed', '案件已办结',

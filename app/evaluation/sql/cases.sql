@@ -7,7 +7,8 @@
 -- event and puts a 'case_opened' notification in the list of
 -- every active county admin of its county (who follows it up; status in_app: read in the
 -- portal, GET /api/v1/admin/notifications, never sent through WeChat), and queues one for
--- the enterprise's managers (rq.case_notify). Returns the case id.
+-- the enterprise's managers (rq.case_notify) unless it comes from an anonymous rating.
+-- Returns the case id.
 CREATE OR REPLACE FUNCTION rq.case_open(p_source text, p_visit_id bigint, p_enterprise_id bigint,
                              p_unit_id bigint, p_reporter bigint, p_category text,
                              p_description text, p_people text, p_occurred_at timestamptz)
@@ -40,7 +41,12 @@ BEGIN
       FROM rq.admin_users a
      WHERE a.role = 'county_admin' AND a.active
        AND a.county_code = (SELECT c.county_code FROM rq.cases c WHERE c.id = v_id);
-    PERFORM rq.case_notify(v_id, 'case_opened', '您反映的问题已登记，等待县区受理', '{managers}');
+    -- the managers hear of it, but not from an anonymous rating's sealed transaction: there
+    -- the notice's audit row would name an account the rating was sealed against
+    IF NOT rq.case_anonymous((SELECT c FROM rq.cases c WHERE c.id = v_id)) THEN
+        PERFORM rq.case_notify(v_id, 'case_opened', '您反映的问题已登记，等待县区受理',
+                               '{managers}');
+    END IF;
     RETURN v_id;
 END
 $$;
