@@ -10,6 +10,8 @@
 --   claim-unknown                no such request, or outside the admin's scope
 --   claim-decided                decided already
 --   claim-enterprise-not-active  approving, but the enterprise left normal operation
+--   claim-enterprise-out-of-scope  approving a claim on an individual business (个体工商户,
+--                                filed before they were out of scope)
 -- Raises 42501 when the actor is not a city or county admin, 23514 when rejecting
 -- without a reason.
 CREATE OR REPLACE FUNCTION rq.claim_decide(p_claim_id bigint, p_approve boolean, p_reason text)
@@ -44,6 +46,9 @@ BEGIN
            SET status = 'rejected', decided_by = v_admin, decided_at = now(), reason = p_reason
          WHERE c.id = r.id;
         RETURN rq.ok('{}');
+    END IF;
+    IF NOT e.in_scope THEN
+        RETURN rq.refusal('claim-enterprise-out-of-scope');
     END IF;
     IF e.business_status <> 'normal' THEN
         RETURN rq.refusal('claim-enterprise-not-active');

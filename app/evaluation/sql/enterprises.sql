@@ -53,14 +53,18 @@ $$;
 GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 
 -- A claim by the calling account (rq.current_account_id()); superseded activation codes
--- are refused. The enterprise is the one of
--- the active code p_token when given, else the one with credit code p_uscc; either way
--- p_uscc must be its credit code and p_legal_rep its legal representative (compared
--- without surrounding spaces). Answers (rq.outcome):
+-- are refused. The enterprise is the one of the active code p_token when given, else the
+-- one with credit code p_uscc or, for a construction project (在建项目), project code
+-- p_project_code (exactly one of the two); either way the code given must be its own and
+-- p_legal_rep what the register has as its legal representative (for a project: the
+-- legal representative or the responsible unit, whichever the register carries), compared
+-- without surrounding spaces. Answers (rq.outcome):
 --   bound                     activation code accepted; data {binding_id}
 --   requested                 no code given; data {claim_id}, the new pending request
---   claim-refused             unknown enterprise, wrong credit code or wrong legal
---                             representative (counted when the enterprise is known)
+--   claim-refused             unknown enterprise, wrong credit or project code, or wrong
+--                             legal representative (counted when the enterprise is known)
+--   enterprise-out-of-scope   an individual business (个体工商户): never given a code,
+--                             never claimed (app/DESIGN.md §1)
 --   enterprise-not-claimable  the enterprise is not in normal operation
 --   already-bound             the account manages it already
 --   claim-pending             a request of this account is pending
@@ -72,8 +76,8 @@ GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 --                             and the same in hours rounded up (the detail)
 -- Outcomes other than bound/requested change nothing except the failure count, which the
 -- caller must commit. Raises 42501 when the actor is not an account.
-CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_legal_rep text, p_name text,
-                                 p_phone text, p_code text)
+CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_project_code text,
+                                 p_legal_rep text, p_name text, p_phone text, p_code text)
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, public, pg_temp
@@ -96,10 +100,14 @@ BEGIN
     IF p_token IS NOT NULL THEN
         SELECT en.* INTO e FROM rq.codes c JOIN rq.enterprises en ON en.id = c.enterprise_id
          WHERE c.token = p_token AND c.status = 'active';
-    ELSE
+    ELSIF p_uscc IS NOT NULL THEN
         SELECT en.* INTO e FROM rq.enterprises en WHERE en.uscc = p_uscc;
+    ELSE
+        SELECT en.* INTO e FROM rq.enterprises en WHERE en.project_code = p_project_code;
     END IF;
-    IF e.id IS NULL OR e.uscc IS DISTINCT FROM p_uscc THEN
+    -- An enterprise has exactly one of the two: both given, or neither, never matches.
+    IF e.id IS NULL OR e.uscc IS DISTINCT FROM p_uscc
+       OR e.project_code IS DISTINCT FROM p_project_code THEN
         RETURN rq.refusal('claim-refused');
     END IF;
     -- Serialises the claims of one enterprise (failure counts, code use).
@@ -118,6 +126,9 @@ BEGIN
         INSERT INTO rq.claim_failures (account_id, enterprise_id, reason)
         VALUES (v_account, e.id, 'identity');
         RETURN rq.refusal('claim-refused');
+    END IF;
+    IF NOT e.in_scope THEN
+        RETURN rq.refusal('enterprise-out-of-scope');
     END IF;
     IF e.business_status <> 'normal' THEN
         RETURN rq.refusal('enterprise-not-claimable');
@@ -170,4 +181,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('binding_id', v_id::text), 'bound');
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.manager_claim(text,text,text,text,text,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.manager_claim(text,text,text,text,text,text,text) TO ruqima_app;

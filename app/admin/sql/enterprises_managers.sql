@@ -1,0 +1,54 @@
+-- app/admin/sql/enterprises_managers.sql — a county office ends a manager's binding (app/admin/enterprises_managers.c).
+--
+-- A definition file: the one current text of these objects, re-applied by
+-- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
+
+-- Ends binding p_binding_id of enterprise p_enterprise_id on behalf of the calling admin
+-- (the manager left the company, the phone changed hands …): the binding becomes
+-- 'unbound' (the row stays, with who ended it and why, audited), and the account no
+-- longer acts for the enterprise. The city admin ends any binding, a county admin those
+-- of their county's enterprises. Answers (rq.outcome):
+--   ok                  data {binding_id}
+--   enterprise-unknown  no such enterprise, or outside the admin's county
+--   binding-unknown     the enterprise has no such binding
+--   binding-ended       the binding was ended already (by the manager or an admin)
+-- Raises 42501 when the actor is not a city or county admin, 23514 for a reason that is
+-- not 1 to 200 characters.
+CREATE OR REPLACE FUNCTION rq.manager_binding_end(p_enterprise_id bigint, p_binding_id bigint,
+                                                  p_reason text)
+RETURNS rq.outcome
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = rq, pg_temp
+AS $$
+DECLARE
+    v_admin bigint := rq.current_admin_id();
+    v_role  text := rq.actor_role();
+    e       rq.enterprises%ROWTYPE;
+    b       rq.manager_bindings%ROWTYPE;
+BEGIN
+    IF v_admin IS NULL OR v_role IS NULL OR v_role NOT IN ('city_admin', 'county_admin') THEN
+        RAISE EXCEPTION 'bindings are ended by city and county admins only'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO e FROM rq.enterprises en WHERE en.id = p_enterprise_id FOR UPDATE;
+    IF e.id IS NULL OR (v_role = 'county_admin'
+                        AND e.county_code IS DISTINCT FROM rq.actor_county()) THEN
+        RETURN rq.refusal('enterprise-unknown');
+    END IF;
+    SELECT * INTO b FROM rq.manager_bindings mb
+     WHERE mb.id = p_binding_id AND mb.enterprise_id = e.id FOR UPDATE;
+    IF b.id IS NULL THEN
+        RETURN rq.refusal('binding-unknown');
+    END IF;
+    IF b.status <> 'active' THEN
+        RETURN rq.refusal('binding-ended');
+    END IF;
+    UPDATE rq.manager_bindings mb
+       SET status = 'unbound', unbound_at = now(), ended_by = v_admin, end_reason = btrim(p_reason)
+     WHERE mb.id = b.id;
+    UPDATE rq.accounts a SET current_enterprise_id = NULL
+     WHERE a.id = b.account_id AND a.current_enterprise_id = e.id;
+    RETURN rq.ok(jsonb_build_object('binding_id', b.id::text));
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.manager_binding_end(bigint,bigint,text) TO ruqima_app;
