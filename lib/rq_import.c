@@ -866,7 +866,7 @@ static const char sql_copy[] =
 /* The register's values of an enterprise, and what a staged row (x = EXCLUDED or r) makes
  * of them. A column the file does not have ($1 legal_rep, $2 address, $3 industry,
  * $4 business_status, $5 the coordinates) keeps its value. The file's name is the
- * register's name (register_name); the name shown (name) is decided by NAME and FLAG. */
+ * register's name (register_name); the name shown (name) is decided by NAME_X and FLAG_X. */
 #define OLD_VALUES                                                                                 \
 	"e.register_name, e.legal_rep, e.address, e.county_code, e.industry, e.business_status,"   \
 	" e.latitude, e.longitude"
@@ -884,27 +884,32 @@ static const char sql_copy[] =
 #define COUNTYS_NAME "(e.name_verified OR e.name <> e.register_name)"
 /* The file changes the register's name of an enterprise whose name is the county's, to
  * something other than that name: the county's name is kept and the difference flagged. */
-#define NAME_KEPT(x)                                                                               \
-	"(" x ".name <> e.register_name AND " COUNTYS_NAME " AND " x ".name <> e.name)"
-#define NAME(x) "CASE WHEN " COUNTYS_NAME " THEN e.name ELSE " x ".name END"
+#define NAME_KEPT(x) "(" x ".name <> e.register_name AND " COUNTYS_NAME " AND " x ".name <> e.name)"
+
+/* What the statements below use, for the staged row r or the upsert's EXCLUDED row. */
+#define NEW_R  NEW_VALUES("r")
+#define NEW_X  NEW_VALUES("EXCLUDED")
+#define KEPT_R NAME_KEPT("r")
+#define KEPT_X NAME_KEPT("EXCLUDED")
+#define NAME_X "CASE WHEN " COUNTYS_NAME " THEN e.name ELSE EXCLUDED.name END"
 /* Set when a name is kept; kept while the register's name still differs from the county's;
  * cleared when they agree (and by the county's verification, app/admin/enterprises.c). */
-#define FLAG(x)                                                                                    \
-	"CASE WHEN " NAME_KEPT(x) " THEN true WHEN " COUNTYS_NAME " AND " x ".name <> e.name"      \
+#define FLAG_X                                                                                     \
+	"CASE WHEN " KEPT_X " THEN true WHEN " COUNTYS_NAME " AND EXCLUDED.name <> e.name"         \
 	" THEN e.register_name_changed ELSE false END"
-
 /* Rows of the file out of scope (个体工商户): imported, never given a code. */
-#define OUT_OF_SCOPE(x) "NOT rq.enterprise_in_scope(" x ".uscc)"
+#define OUT_OF_SCOPE_R "NOT rq.enterprise_in_scope(r.uscc)"
 
 /* One statement per identifier (an ON CONFLICT names one unique key), for the staged rows of
  * lines $6..$7. An unchanged row fails the WHERE: not updated, not audited. "kept" reads the
  * rows as they were before the upsert (one snapshot for the whole statement). */
 #define UPSERT(key)                                                                                \
 	"WITH kept AS (SELECT count(*) AS n FROM pg_temp.rq_import_rows r"                         \
-	" JOIN rq.enterprises e ON e." key " = r." key                                            \
-	" WHERE r.line BETWEEN $6::int AND $7::int AND " NAME_KEPT("r") "),"                       \
-	" scope AS (SELECT count(*) AS n FROM pg_temp.rq_import_rows r WHERE r." key " IS NOT NULL" \
-	" AND r.line BETWEEN $6::int AND $7::int AND " OUT_OF_SCOPE("r") "),"                      \
+	" JOIN rq.enterprises e ON e." key " = r." key                                             \
+	" WHERE r.line BETWEEN $6::int AND $7::int AND " KEPT_R "),"                               \
+	" scope AS (SELECT count(*) AS n FROM pg_temp.rq_import_rows r"                            \
+	" WHERE r." key " IS NOT NULL AND r.line BETWEEN $6::int AND $7::int"                      \
+	" AND " OUT_OF_SCOPE_R "),"                                                                \
 	" up AS (INSERT INTO rq.enterprises AS e (uscc, project_code, name, register_name,"        \
 	" legal_rep, address, county_code, industry, business_status, latitude, longitude)"        \
 	" SELECT uscc, project_code, name, name, legal_rep, address, county_code, industry,"       \
@@ -912,21 +917,21 @@ static const char sql_copy[] =
 	" FROM pg_temp.rq_import_rows WHERE " key " IS NOT NULL"                                   \
 	" AND line BETWEEN $6::int AND $7::int ORDER BY line"                                      \
 	" ON CONFLICT (" key ") DO UPDATE SET (register_name, legal_rep, address, county_code,"    \
-	" industry, business_status, latitude, longitude, name, register_name_changed) = ("        \
-	NEW_VALUES("EXCLUDED") ", " NAME("EXCLUDED") ", " FLAG("EXCLUDED") ")"                     \
-	" WHERE (" OLD_VALUES ") IS DISTINCT FROM (" NEW_VALUES("EXCLUDED") ")"                    \
+	" industry, business_status, latitude, longitude, name, register_name_changed)"            \
+	" = (" NEW_X ", " NAME_X ", " FLAG_X ")"                                                   \
+	" WHERE (" OLD_VALUES ") IS DISTINCT FROM (" NEW_X ")"                                     \
 	" RETURNING (xmax = 0) AS fresh)"                                                          \
 	" SELECT count(*) FILTER (WHERE fresh) AS inserted,"                                       \
-	" count(*) FILTER (WHERE NOT fresh) AS updated, (SELECT n FROM kept) AS kept,"              \
+	" count(*) FILTER (WHERE NOT fresh) AS updated, (SELECT n FROM kept) AS kept,"             \
 	" (SELECT n FROM scope) AS out_of_scope FROM up"
 
 /* The same decision without writing (dry run). */
 #define COUNT(key)                                                                                 \
 	"SELECT count(*) FILTER (WHERE e.id IS NULL) AS inserted,"                                 \
 	" count(*) FILTER (WHERE e.id IS NOT NULL AND (" OLD_VALUES ") IS DISTINCT FROM"           \
-	" (" NEW_VALUES("r") ")) AS updated,"                                                      \
-	" count(*) FILTER (WHERE e.id IS NOT NULL AND " NAME_KEPT("r") ") AS kept,"                \
-	" count(*) FILTER (WHERE " OUT_OF_SCOPE("r") ") AS out_of_scope"                           \
+	" (" NEW_R ")) AS updated,"                                                                \
+	" count(*) FILTER (WHERE e.id IS NOT NULL AND " KEPT_R ") AS kept,"                        \
+	" count(*) FILTER (WHERE " OUT_OF_SCOPE_R ") AS out_of_scope"                              \
 	" FROM pg_temp.rq_import_rows r LEFT JOIN rq.enterprises e ON e." key " = r." key          \
 	" WHERE r." key " IS NOT NULL"
 

@@ -18,8 +18,9 @@
 #define ENTERPRISE_COLUMNS                                                                         \
 	"e.id, e.uscc, e.project_code, e.name, e.register_name, e.register_name_changed,"          \
 	" e.legal_rep, e.address, e.county_code, e.industry, e.business_status, e.in_scope,"       \
-	" e.latitude, e.longitude, e.name_verified, e.updated_at, (SELECT c.serial FROM rq.codes c" \
-	" WHERE c.enterprise_id = e.id AND c.status = 'active') AS serial"
+	" e.latitude, e.longitude, e.name_verified, e.updated_at,"                                 \
+	" (SELECT c.serial FROM rq.codes c WHERE c.enterprise_id = e.id AND c.status = 'active')"  \
+	" AS serial"
 
 /* Every statement also filters by the county admin's county ($n, NULL for the other roles),
  * on top of the row-level security policies of lib/sql/policies.sql. */
@@ -28,7 +29,7 @@ static struct rq_stmt st_import_lock =
 	    "SELECT pg_advisory_xact_lock(hashtext('rq.import_enterprises'))", 0);
 /* The search's LIKE pattern: $7 with its wildcards taken literally, anywhere in the name. */
 #define SEARCH_PATTERN                                                                             \
-	" CROSS JOIN (SELECT '%' || replace(replace(replace($7, '\\', '\\\\'), '%', '\\%'),"     \
+	" CROSS JOIN (SELECT '%' || replace(replace(replace($7, '\\', '\\\\'), '%', '\\%'),"       \
 	" '_', '\\_') || '%' AS pattern) s"
 /* $3 verified=false is the queue of names to check: only enterprises that will get a code
  * once checked (in scope, in normal operation). $7 searches the names (substring, either
@@ -74,13 +75,13 @@ static struct rq_stmt st_get = RQ_STMT(
     2);
 /* A corrected name must be verified again; the same name changes nothing (no audit row). A
  * name that agrees with the register's again is no longer a difference to look at. */
-static struct rq_stmt st_rename =
-    RQ_STMT("admin_enterprises_rename",
-	    "UPDATE rq.enterprises e SET name = $2, name_verified = e.name_verified AND e.name = $2,"
-	    " register_name_changed = e.register_name_changed AND e.register_name <> $2"
-	    " WHERE e.id = $1::bigint AND ($3::text IS NULL OR e.county_code = $3)"
-	    " RETURNING " ENTERPRISE_COLUMNS,
-	    3);
+static struct rq_stmt st_rename = RQ_STMT(
+    "admin_enterprises_rename",
+    "UPDATE rq.enterprises e SET name = $2, name_verified = e.name_verified AND e.name = $2,"
+    " register_name_changed = e.register_name_changed AND e.register_name <> $2"
+    " WHERE e.id = $1::bigint AND ($3::text IS NULL OR e.county_code = $3)"
+    " RETURNING " ENTERPRISE_COLUMNS,
+    3);
 /* Verifying the name also settles a difference with the register's name (the county looked
  * at it). */
 static struct rq_stmt st_verify =

@@ -86,7 +86,8 @@ static void print_problems(const struct rq_import *imp)
 static void print_notes(const struct rq_import_counts *n)
 {
 	if (n->out_of_scope > 0)
-		printf("out of scope: %zu individual business%s (个体工商户, credit code 92...): in the "
+		printf("out of scope: %zu individual business%s (个体工商户, credit code 92...): "
+		       "in the "
 		       "register, never given a code\n",
 		       n->out_of_scope, n->out_of_scope == 1 ? "" : "es");
 	if (n->names_kept > 0)

@@ -162,7 +162,8 @@ RQ_HANDLER(evaluation_enterprises_claim)
 		rq_errors_add(errors, "project_code",
 			      "企业填统一社会信用代码，在建项目填项目代码，只填其中一个");
 	else if (!given(req->json, "uscc") && !given(req->json, "project_code"))
-		rq_errors_add(errors, "uscc", "请填写统一社会信用代码（在建项目填项目代码 project_code）");
+		rq_errors_add(errors, "uscc",
+			      "请填写统一社会信用代码（在建项目填项目代码 project_code）");
 	if (phone != NULL && !phone_valid(phone))
 		rq_errors_add(errors, "phone", "须为 11 位手机号码");
 	if (code != NULL && !all_in(code, "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

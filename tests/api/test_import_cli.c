@@ -230,12 +230,13 @@ static void reimport_changes_nothing_and_a_change_is_audited(void **state)
 			   a, "重复导入测试甲,重复导入测试甲（更名）,地址一（新）,true,true");
 	assert_owner_value("SELECT name_verified::text FROM rq.enterprises WHERE uscc = $1", b,
 			   "true");
-	assert_owner_value("SELECT (old_row->>'register_name') || '→' || (new_row->>'register_name')"
-			   " FROM audit.log a"
-			   " JOIN rq.enterprises e ON a.row_pk = e.id::text"
-			   " WHERE a.table_name = 'rq.enterprises' AND a.operation = 'UPDATE'"
-			   " AND e.uscc = $1 ORDER BY a.id DESC LIMIT 1",
-			   a, "重复导入测试甲→重复导入测试甲（更名）");
+	assert_owner_value(
+	    "SELECT (old_row->>'register_name') || '→' || (new_row->>'register_name')"
+	    " FROM audit.log a"
+	    " JOIN rq.enterprises e ON a.row_pk = e.id::text"
+	    " WHERE a.table_name = 'rq.enterprises' AND a.operation = 'UPDATE'"
+	    " AND e.uscc = $1 ORDER BY a.id DESC LIMIT 1",
+	    a, "重复导入测试甲→重复导入测试甲（更名）");
 
 	/* a file without the address column leaves addresses alone */
 	snprintf(csv, sizeof(csv), "uscc,name,county_code\n%s,重复导入测试乙,411503\n", b);
