@@ -10,12 +10,17 @@
 char *api_uscc_new(const char *county, char out[19]);
 /* The check character of the first 17 characters of code. */
 char api_uscc_check(const char *code17);
+/* A credit code of an individual business (个体工商户: GB 32100 authority 9, category 2),
+ * new to this run: api_uscc_new with "92" in front. Returns out. */
+char *api_uscc_individual(const char *county, char out[19]);
 
 /* Writes len bytes to a new temporary file; returns its path (malloc'd). */
 char *api_write_temp(const char *data, size_t len);
 /* Runs `ruqima import enterprises FILE ARGS` on the stack; returns the exit status and, when
  * out is not NULL, its stdout and stderr (malloc'd). */
 int api_cli_import(const char *file, const char *args, char **out);
+/* api_cli_import of a temporary file holding csv (removed afterwards). */
+int api_cli_import_text(const char *csv, const char *args, char **out);
 
 /* A portal session: a new user of role (and county, or NULL) logged in; the headers are
  * ready for api_call. End with api_session_end(). */
@@ -29,6 +34,15 @@ struct api_session {
 void api_session_login(struct api_session *s, const char *prefix, const char *role,
 		       const char *county);
 void api_session_end(struct api_session *s);
+/* A portal request of the session (cookie and CSRF token): json, unless NULL, is sent as
+ * application/json. Free with api_free(). */
+struct api_resp *api_session_call(const struct api_session *s, const char *method, const char *path,
+				  const char *json);
+/* POST /api/v1/admin/enterprises/import<query> with the CSV body csv (text/csv). */
+struct api_resp *api_session_import(const struct api_session *s, const char *query,
+				    const char *csv);
+/* A number member of the JSON body; fails the test when there is none. */
+double api_json_num(const struct api_resp *r, const char *key);
 
 /* The enterprise's id by credit code (malloc'd), or NULL; read as the owner. */
 char *api_enterprise_id(const char *uscc);
