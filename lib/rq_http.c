@@ -224,6 +224,16 @@ void rq_problem_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors)
 	rq_resp_json(req, resp, 422, p);
 }
 
+bool rq_problem_if_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors)
+{
+	if (cJSON_GetArraySize(errors) == 0) {
+		cJSON_Delete(errors);
+		return false;
+	}
+	rq_problem_invalid(req, resp, errors);
+	return true;
+}
+
 void rq_problem_errors(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,
 		       const char *title, const char *detail, cJSON *errors)
 {

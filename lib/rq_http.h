@@ -105,6 +105,9 @@ void rq_problem(struct rq_req *req, struct rq_resp *resp, int status, const char
 		const char *title, const char *detail);
 /* 422 with errors: [{field, message}]; takes ownership of errors (a cJSON array). */
 void rq_problem_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors);
+/* When errors (a cJSON array, owned from here on) holds anything, answers 422 with it as
+ * rq_problem_invalid does and returns true; otherwise deletes it and returns false. */
+bool rq_problem_if_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *errors) RQ_MUST_USE;
 /* A problem with an errors list [{field, message}] (omitted when empty); takes ownership of
  * errors (may be NULL). */
 void rq_problem_errors(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,

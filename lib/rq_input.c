@@ -72,6 +72,12 @@ bool rq_input_token(const char *s)
 	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
 }
 
+bool rq_input_cert_no(const char *s)
+{
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
+	       strlen(s);
+}
+
 /* A JSON id: a digit string naming a row, or a whole number of at most 9e15 (exact in a
  * double). NULL when x is neither. */
 static const char *json_id(struct rq_req *req, const cJSON *x)

@@ -33,6 +33,9 @@ bool rq_input_id_member(struct rq_req *req, cJSON *obj, const char *field, bool 
 			const char *message, const char **out, cJSON *errors);
 /* True when s has the shape of a code token: 22 to 64 base64url characters. */
 bool rq_input_token(const char *s);
+/* True when s has the characters of a law-enforcement certificate number: ASCII letters,
+ * digits and '-' (its length is the caller's check). */
+bool rq_input_cert_no(const char *s);
 /* An array member of ids (digit strings or whole numbers), at most max of them, written as
  * a PostgreSQL array literal into *pg ("{1,2}"; NULL when absent). Returns false after
  * adding an error for field. */

@@ -263,3 +263,17 @@ int rq_outcome_row(struct rq_req *req, struct rq_resp *resp, PGresult *res,
 			  NULL);
 	return -1;
 }
+
+void rq_outcome_json(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+		     const char *const *params, const char *col, int status, const char *unknown)
+{
+	PGresult *res = rq_sql(req, st, params);
+	if (!rq_sql_one(req, resp, res))
+		return;
+	cJSON *json = rq_sql_json(res, 0, col);
+	if (json == NULL) {
+		rq_outcome_refuse(req, resp, unknown, NULL, NULL);
+		return;
+	}
+	rq_resp_json(req, resp, status, json);
+}

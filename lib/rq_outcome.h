@@ -32,6 +32,13 @@ void rq_outcome_refuse(struct rq_req *req, struct rq_resp *resp, const char *nam
 int rq_outcome_row(struct rq_req *req, struct rq_resp *resp, PGresult *res,
 		   const char *const *successes, const char **data) RQ_MUST_USE;
 
+struct rq_stmt;
+/* Runs st with params and answers the JSON column col of its one row with status, or the
+ * refusal `unknown` when that column is NULL (no such row, or row-level security hides it);
+ * a failed statement answers as rq_sql_one does. */
+void rq_outcome_json(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+		     const char *const *params, const char *col, int status, const char *unknown);
+
 /* True when name is a refusal of the table (tests, and the route tables' checks). */
 bool rq_outcome_known(const char *name);
 

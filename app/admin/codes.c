@@ -105,11 +105,8 @@ RQ_HANDLER(admin_codes_print_job_create)
 	const cJSON *only = cJSON_GetObjectItemCaseSensitive(req->json, "only_unprinted");
 	if (only != NULL && !cJSON_IsBool(only))
 		rq_errors_add(errors, "only_unprinted", "须为 true 或 false");
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {county, cJSON_IsTrue(only) ? "true" : "false", req->actor.id};
 	PGresult *res = rq_sql(req, &st_job_insert, params);
 	if (!rq_sql_ok(res)) {

@@ -305,11 +305,8 @@ RQ_HANDLER(admin_enterprises_patch)
 	const char *name = rq_json_string(req->json, "name", true, 1, 200, errors);
 	if (name != NULL && strpbrk(name, "\t\r\n") != NULL)
 		rq_errors_add(errors, "name", "须为一行文字（不能含制表符或换行）");
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	/* Leading and trailing blanks are never part of a registered name. */
 	while (*name == ' ')
 		name++;

@@ -41,11 +41,8 @@ RQ_HANDLER(admin_units_create)
 		if (PQntuples(res) == 0)
 			rq_errors_add(errors, "county_code", "不是信阳市的县区代码");
 	}
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {name, county, group};
 	PGresult *res = rq_sql(req, &st_units_create, params);
 	if (!rq_sql_ok(res)) {

@@ -202,6 +202,15 @@ struct target {
 	bool verified, in_scope;
 };
 
+/* Ends a command on a target: frees what it held and rolls back what was not committed (after
+ * a COMMIT the rollback does nothing). */
+static void target_done(struct rq_db *db, struct target *t, PGresult *code)
+{
+	PQclear(code);
+	PQclear(t->res);
+	rollback(db);
+}
+
 /* Finds the enterprise by credit or project code. Returns 0, or -1 after saying why (not
  * found: with a hint when the code fails the GB 32100 check). */
 static int find_target(struct rq_db *db, const char *ident, struct target *t)
@@ -302,9 +311,7 @@ static int issue_one(const struct rq_config *cfg, struct rq_db *db, const char *
 		rc = EXIT_OK;
 	}
 out:
-	PQclear(code);
-	PQclear(t.res);
-	rollback(db);
+	target_done(db, &t, code);
 	return rc;
 }
 
@@ -440,9 +447,7 @@ static int cmd_revoke(const struct rq_config *cfg, int argc, char **argv, bool r
 		print_issued(cfg, &t, code);
 	rc = EXIT_OK;
 out:
-	PQclear(code);
-	PQclear(t.res);
-	rollback(db);
+	target_done(db, &t, code);
 	rq_db_close(db);
 	return rc;
 }

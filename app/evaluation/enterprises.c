@@ -169,11 +169,8 @@ RQ_HANDLER(evaluation_enterprises_claim)
 	if (code != NULL && !all_in(code, "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 					  "abcdefghjkmnpqrstuvwxyz -"))
 		rq_errors_add(errors, "activation_code", "含有激活码中不会出现的字符，请核对");
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 
 	static const char *const successes[] = {"bound", "requested", NULL};
 	const char *params[] = {token, uscc, project_code, legal_rep, name, phone, code};

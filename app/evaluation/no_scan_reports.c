@@ -27,11 +27,8 @@ RQ_HANDLER(evaluation_no_scan_reports_create)
 	const char *attachments = NULL;
 	rq_input_ids(req, req->json, "attachment_ids", ATTACHMENTS_MAX, false, &attachments,
 		     errors);
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {at, unit, people, what, attachments};
 	PGresult *res = rq_sql(req, &st_report, params);
 	if (rq_outcome_row(req, resp, res, NULL, NULL) < 0)

@@ -1,4 +1,4 @@
-/* 未扫码入企: an enterprise's manager reports an entry made without a scan (issue 5). The
+/* 未扫码入企: an enterprise's manager reports an entry made without a scan. The
  * report opens a case (source no_scan) for the enterprise the account acts for now and
  * notifies the county admins (rq.no_scan_report,
  * app/evaluation/sql/no_scan_reports.sql). */

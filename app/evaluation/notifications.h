@@ -1,4 +1,4 @@
-/* The mini-program's notification list (issue 5): the outbox rows addressed to the account
+/* The mini-program's notification list: the outbox rows addressed to the account
  * (new, edited and finished visits to enterprises it manages, queued by the registration
  * family), with their read state. */
 #ifndef EVALUATION_NOTIFICATIONS_H

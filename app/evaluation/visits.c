@@ -52,15 +52,8 @@ static const char *const dispute_categories[] = {"wrong_people", "wrong_matter",
 void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const char *id, int status)
 {
 	const char *params[] = {id};
-	PGresult *res = rq_sql(req, &st_detail, params);
-	if (!rq_sql_one(req, resp, res))
-		return;
-	cJSON *detail = rq_sql_json(res, 0, "detail");
-	if (detail == NULL) {
-		rq_outcome_refuse(req, resp, "enterprise-visit-unknown", NULL, NULL);
-		return;
-	}
-	rq_resp_json(req, resp, status, detail);
+	rq_outcome_json(req, resp, &st_detail, params, "detail", status,
+			"enterprise-visit-unknown");
 }
 
 RQ_HANDLER(evaluation_visits_list)
@@ -123,10 +116,7 @@ RQ_HANDLER(evaluation_visits_dispute)
 	    rq_input_enum(req->json, "category", dispute_categories, true, errors);
 	bool other = category != NULL && strcmp(category, "other") == 0;
 	const char *reason = rq_json_string(req->json, "reason", other, 1, REASON_MAX, errors);
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	answer(req, resp, id, "disputed", category, reason);
 }

@@ -1,4 +1,4 @@
-/* Visits to the enterprise a manager acts for (issue 5): the list of the current
+/* Visits to the enterprise a manager acts for: the list of the current
  * enterprise, one visit in detail, and the enterprise's answer (confirm or dispute). All
  * routes need a mini-program session; row-level security and rq.actor_manages decide what
  * is seen (app/evaluation/sql/visits.sql): a manager of another enterprise, an unbound

@@ -9,17 +9,15 @@
 
 enum { COMMENT_MAX = 500 };
 
-static struct rq_stmt st_give = RQ_STMT(
-    "evaluation_rating_give", "SELECT * FROM rq.rating_give($1::bigint, $2, $3, $4::boolean)", 4);
-static struct rq_stmt st_change =
-    RQ_STMT("evaluation_rating_change",
-	    "SELECT * FROM rq.rating_change($1::bigint, $2, $3, $4::boolean)", 4);
+static struct rq_stmt st_set =
+    RQ_STMT("evaluation_rating_set",
+	    "SELECT * FROM rq.rating_set($1::bigint, $2, $3, $4::boolean, $5::boolean)", 5);
 
 static const char *const values[] = {"satisfied", "basically_satisfied", "unsatisfied", NULL};
 /* A change to the same rating ("unchanged") is answered as a change. */
 static const char *const successes[] = {"ok", "unchanged", NULL};
 
-static void rate(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, int ok_status)
+static void rate(struct rq_req *req, struct rq_resp *resp, bool change)
 {
 	const char *id = rq_req_param(req, "id");
 	cJSON *errors = rq_errors_new();
@@ -29,23 +27,21 @@ static void rate(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, i
 	    rq_json_string(req->json, "comment", unsatisfied, 1, COMMENT_MAX, errors);
 	bool anonymous;
 	rq_input_bool(req->json, "anonymous", false, &anonymous, errors);
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
-	const char *params[] = {id, value, comment, anonymous ? "true" : "false"};
-	if (rq_outcome_row(req, resp, rq_sql(req, st, params), successes, NULL) < 0)
+	const char *params[] = {id, value, comment, anonymous ? "true" : "false",
+				change ? "true" : "false"};
+	if (rq_outcome_row(req, resp, rq_sql(req, &st_set, params), successes, NULL) < 0)
 		return;
-	evaluation_visit_respond(req, resp, id, ok_status);
+	evaluation_visit_respond(req, resp, id, change ? 200 : 201);
 }
 
 RQ_HANDLER(evaluation_visits_rating_give)
 {
-	rate(req, resp, &st_give, 201);
+	rate(req, resp, false);
 }
 
 RQ_HANDLER(evaluation_visits_rating_change)
 {
-	rate(req, resp, &st_change, 200);
+	rate(req, resp, true);
 }

@@ -1,8 +1,8 @@
-/* The enterprise's rating of a visit (评价, issue 5): 满意 / 基本满意 / 不满意, one per
+/* The enterprise's rating of a visit (评价): 满意 / 基本满意 / 不满意, one per
  * visit, given by an active manager of the enterprise once the visit is confirmed and
  * within rating_window_days of its registration; changeable once, by its rater, within
  * rating_change_hours (PUT). A 不满意 opens a case (source rating) and notifies the county
- * admins in the same transaction (rq.rating_give / rq.rating_change,
+ * admins in the same transaction (rq.rating_set,
  * app/evaluation/sql/visits_rating.sql). */
 #ifndef EVALUATION_VISITS_RATING_H
 #define EVALUATION_VISITS_RATING_H

@@ -61,11 +61,8 @@ static enum rq_image_type checked_type(struct rq_req *req, struct rq_resp *resp)
 		rq_errors_add(errors, "Content-Type",
 			      rq_printf(req->arena, "声明为 %s，但照片实际是 %s",
 					jpeg ? "image/jpeg" : "image/png", rq_image_mime(type)));
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return RQ_IMAGE_NONE;
-	}
-	cJSON_Delete(errors);
 	return type;
 }
 

@@ -98,15 +98,6 @@ static bool phone_ok(const char *s)
 	return true;
 }
 
-static bool cert_ok(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= 'a' && *s <= 'z') || *s == '-'))
-			return false;
-	return true;
-}
-
 RQ_HANDLER(registration_profile_put)
 {
 	cJSON *errors = rq_errors_new();
@@ -119,7 +110,7 @@ RQ_HANDLER(registration_profile_put)
 	const cJSON *cert = cJSON_GetObjectItemCaseSensitive(req->json, "cert_no");
 	if (cert != NULL && !cJSON_IsNull(cert)) {
 		cert_no = rq_json_string(req->json, "cert_no", true, 1, CERT_MAX_CHARS, errors);
-		if (cert_no != NULL && !cert_ok(cert_no)) {
+		if (cert_no != NULL && !rq_input_cert_no(cert_no)) {
 			rq_errors_add(errors, "cert_no", "只能包含数字、英文字母和连字符");
 			cert_no = NULL;
 		}
@@ -138,11 +129,8 @@ RQ_HANDLER(registration_profile_put)
 		if (PQntuples(res) == 0)
 			rq_errors_add(errors, "unit_id", "不是有效的单位，请从单位列表中选择");
 	}
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {name, unit_id, post, cert_no, phone};
 	PGresult *res = rq_sql(req, &st_profile_put, params);
 	if (!rq_sql_ok(res)) {

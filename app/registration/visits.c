@@ -83,15 +83,6 @@ static const char *nested_string(struct rq_req *req, cJSON *obj, const char *pre
 	return s;
 }
 
-static bool cert_ok(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= 'a' && *s <= 'z') || *s == '-'))
-			return false;
-	return true;
-}
-
 static void check_companions(struct rq_req *req, cJSON *errors)
 {
 	cJSON *a = cJSON_GetObjectItemCaseSensitive(req->json, "companions");
@@ -116,7 +107,7 @@ static void check_companions(struct rq_req *req, cJSON *errors)
 		nested_string(req, c, prefix, "unit", true, COMPANION_UNIT_MAX, errors);
 		const char *cert =
 		    nested_string(req, c, prefix, "cert_no", false, CERT_MAX, errors);
-		if (cert != NULL && !cert_ok(cert))
+		if (cert != NULL && !rq_input_cert_no(cert))
 			rq_errors_add(errors, rq_printf(req->arena, "%s.cert_no", prefix),
 				      "只能包含数字、英文字母和连字符");
 	}
@@ -302,11 +293,8 @@ RQ_HANDLER(registration_visits_create)
 	}
 	cJSON *errors = rq_errors_new();
 	const char *token = check_register_body(req, errors);
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {key, req->body, token};
 	/* the stored first answer of a retry is "replayed" */
 	static const char *const answered[] = {"ok", "replayed", NULL};
@@ -332,15 +320,7 @@ RQ_HANDLER(registration_visits_create)
 static void respond_detail(struct rq_req *req, struct rq_resp *resp, const char *id, int status)
 {
 	const char *params[] = {id};
-	PGresult *res = rq_sql(req, &st_detail, params);
-	if (!rq_sql_one(req, resp, res))
-		return;
-	cJSON *detail = rq_sql_json(res, 0, "detail");
-	if (detail == NULL) {
-		rq_outcome_refuse(req, resp, "visit-unknown", NULL, NULL);
-		return;
-	}
-	rq_resp_json(req, resp, status, detail);
+	rq_outcome_json(req, resp, &st_detail, params, "detail", status, "visit-unknown");
 }
 
 RQ_HANDLER(registration_visits_get)
@@ -385,11 +365,8 @@ RQ_HANDLER(registration_visits_edit)
 		rq_errors_add(
 		    errors, "matter",
 		    "请提供新的事项（matter）或证件照片（attachment_ids），其他内容不能修改");
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {id, matter, attachments};
 	respond_outcome(req, resp, id, rq_sql(req, &st_edit, params));
 }
@@ -404,11 +381,8 @@ RQ_HANDLER(registration_visits_finish)
 	const char *attachments = NULL;
 	rq_input_ids(req, req->json, "attachment_ids", ATTACHMENTS_MAX, false, &attachments,
 		     errors);
-	if (cJSON_GetArraySize(errors) > 0) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {id, done, findings, measures, attachments};
 	respond_outcome(req, resp, id, rq_sql(req, &st_finish, params));
 }

@@ -117,9 +117,7 @@ GRANT EXECUTE ON FUNCTION rq.current_admin_id() TO ruqima_app, ruqima_report;
 
 -- The acting account, or 42501: these writes are made by mini-program accounts only.
 CREATE OR REPLACE FUNCTION rq.require_account() RETURNS bigint
-LANGUAGE plpgsql STABLE
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql STABLE SET search_path = rq, pg_temp AS $$
 BEGIN
     IF rq.current_account_id() IS NULL THEN
         RAISE EXCEPTION 'enterprise answers come from mini-program accounts only'

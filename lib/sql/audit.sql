@@ -20,10 +20,7 @@
 -- state, and logging it would only add noise (e.g. a re-saved form).
 -- ---------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION audit.record() RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_kind    text := nullif(current_setting('rq.actor_kind', true), '');
     v_pk_cols text[];
@@ -181,9 +178,7 @@ COMMENT ON FUNCTION audit.enable(regclass, text, text[]) IS
 -- an external store if that trust is not enough.
 -- ---------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP IN ('DELETE', 'TRUNCATE')
        AND current_setting('audit.maintenance', true) = 'on' THEN
@@ -220,10 +215,7 @@ CREATE OR REPLACE TRIGGER log_refuse_truncate
 -- ---------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION audit.purge_before(p_before timestamptz, p_reason text)
 RETURNS bigint
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_deleted bigint;
 BEGIN

@@ -19,10 +19,7 @@
 -- sends none. Raises 23514/23502 for an empty or overlong openid.
 CREATE OR REPLACE FUNCTION rq.account_login(p_openid text, p_unionid text)
 RETURNS bigint
-LANGUAGE sql
-SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     INSERT INTO rq.accounts AS a (openid, unionid, last_login_at)
     VALUES (p_openid, nullif(p_unionid, ''), now())
     ON CONFLICT (openid) DO UPDATE
@@ -40,10 +37,7 @@ CREATE OR REPLACE FUNCTION rq.session_create(p_token_hash bytea, p_kind text, p_
                                   p_admin_user_id bigint, p_csrf_hash bytea,
                                   p_ttl_seconds int, p_client_addr text)
 RETURNS bigint
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_id bigint;
 BEGIN
@@ -83,10 +77,7 @@ GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integ
 CREATE OR REPLACE FUNCTION rq.session_resolve(p_token_hash bytea, p_idle_seconds int)
 RETURNS TABLE (session_id bigint, actor_kind text, account_id bigint, admin_user_id bigint,
                role text, county_code text, unit_id bigint, csrf_hash bytea)
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     v_last_seen timestamptz;
@@ -126,10 +117,7 @@ GRANT EXECUTE ON FUNCTION rq.session_resolve(bytea,integer) TO ruqima_app;
 -- the token was unknown or already ended.
 CREATE OR REPLACE FUNCTION rq.session_end(p_token_hash bytea)
 RETURNS boolean
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     UPDATE rq.sessions SET ended_at = now()
      WHERE token_hash = p_token_hash AND ended_at IS NULL;
@@ -146,9 +134,7 @@ RETURNS TABLE (id bigint, password_hash text, role text, active boolean,
                locked_until timestamptz)
 LANGUAGE sql
 STABLE
-SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     SELECT u.id, u.password_hash, u.role, u.active, u.locked_until
       FROM rq.admin_users u
      WHERE u.username = lower(p_username)
@@ -169,10 +155,7 @@ GRANT EXECUTE ON FUNCTION rq.admin_login_lookup(text) TO ruqima_app;
 CREATE OR REPLACE FUNCTION rq.admin_login_record(p_id bigint, p_success boolean, p_max_failures int,
                                       p_lockout_seconds int)
 RETURNS timestamptz
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_failed int;
     v_locked timestamptz;

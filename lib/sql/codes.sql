@@ -8,9 +8,7 @@
 -- its name is not verified yet, and 23505 when it already has an active code. Returns the
 -- new code's id.
 CREATE OR REPLACE FUNCTION rq.issue_code(p_enterprise_id bigint) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, public, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, public, pg_temp AS $$
 DECLARE
     e      rq.enterprises%ROWTYPE;
     seq    int;
@@ -51,9 +49,7 @@ $$;
 -- Revokes the enterprise's active code with a reason; returns the revoked code's id, or
 -- NULL when it had none.
 CREATE OR REPLACE FUNCTION rq.revoke_code(p_enterprise_id bigint, p_reason text) RETURNS bigint
-LANGUAGE sql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     UPDATE rq.codes SET status = 'revoked', revoked_at = now(), revoke_reason = p_reason
      WHERE enterprise_id = p_enterprise_id AND status = 'active'
     RETURNING id;
@@ -62,17 +58,13 @@ $$;
 -- The activation code alphabet: no 0/O, 1/I/L (read aloud and typed from paper).
 -- Normalises what a claimant typed: upper case, spaces and hyphens removed.
 CREATE OR REPLACE FUNCTION rq.activation_code_normalise(p_code text) RETURNS text
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT upper(translate(p_code, ' -', '')) $$;
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$ SELECT upper(translate(p_code, ' -', '')) $$;
 
 -- Creates a one-time activation code for the enterprise's poster slip and returns it;
 -- first supersedes the enterprise's earlier unused codes. Serialised per enterprise by the
 -- row lock, so two concurrent prints cannot both leave a live code.
 CREATE OR REPLACE FUNCTION rq.activation_code_create(p_enterprise_id bigint) RETURNS text
-LANGUAGE plpgsql
-SET search_path = rq, public, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = rq, public, pg_temp AS $$
 DECLARE
     alphabet constant text := '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
     v_code text := '';

@@ -15,9 +15,7 @@
 -- issued before 2015 do not all satisfy it. Returns NULL for NULL.
 -- ---------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION rq.uscc_valid(p_code text) RETURNS boolean
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     alphabet constant text := '0123456789ABCDEFGHJKLMNPQRTUWXY';
     weights  constant int[] := '{1,3,9,27,19,26,16,17,20,29,25,13,8,24,10,30,28}';
@@ -147,9 +145,7 @@ $$;
 
 -- 满意 / 基本满意 / 不满意
 CREATE OR REPLACE FUNCTION rq.rating_label(p_value text) RETURNS text
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT CASE p_value WHEN 'satisfied' THEN '满意' WHEN 'basically_satisfied' THEN '基本满意'
                         WHEN 'unsatisfied' THEN '不满意' END
 $$;

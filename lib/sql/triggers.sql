@@ -11,9 +11,7 @@
 -- Keeps updated_at honest on any table that has one: set only when something changed,
 -- so a no-op UPDATE stays a no-op (and is not audited either).
 CREATE OR REPLACE FUNCTION rq.touch_updated_at() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NEW IS DISTINCT FROM OLD THEN
         NEW.updated_at := now();
@@ -28,9 +26,7 @@ COMMENT ON FUNCTION rq.touch_updated_at() IS 'BEFORE UPDATE trigger: updated_at 
 -- (check_violation) naming the constraint and column, like a CHECK would, so the C
 -- side maps it to a 422 on field "uscc".
 CREATE OR REPLACE FUNCTION rq.enterprises_check_uscc() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     -- A malformed code (wrong length, lower case) is left to the CHECK on the column,
     -- whose error says so; only a well-formed code gets the check-digit test.
@@ -89,9 +85,7 @@ CREATE OR REPLACE TRIGGER enterprises_derive
 -- enterprise is revoked, cancelled, suspended or abnormal, its code stops working at once,
 -- with the status as the recorded reason.
 CREATE OR REPLACE FUNCTION rq.enterprises_revoke_code_when_abnormal() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     IF NEW.business_status <> 'normal' AND OLD.business_status = 'normal' THEN
         PERFORM rq.revoke_code(NEW.id, 'enterprise status: ' || NEW.business_status);
@@ -110,9 +104,7 @@ CREATE OR REPLACE TRIGGER official_profiles_touch BEFORE UPDATE ON rq.official_p
 -- The unit must be active when it is set; a change of name, unit or certificate number
 -- resets the verification (the app role cannot write those columns, the trigger can).
 CREATE OR REPLACE FUNCTION rq.official_profiles_check() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF (TG_OP = 'INSERT' OR NEW.unit_id IS DISTINCT FROM OLD.unit_id)
        AND NOT EXISTS (SELECT 1 FROM rq.units u WHERE u.id = NEW.unit_id AND u.active) THEN

@@ -25,9 +25,7 @@
 -- privileges are in lib/sql/grants.sql). The application role's policies are each table's
 -- own (lib/sql/policies.sql).
 CREATE OR REPLACE FUNCTION rq.rls_enable(p_table regclass, p_report boolean DEFAULT true) RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_name text := (SELECT c.relname FROM pg_class c WHERE c.oid = p_table);
 BEGIN
@@ -137,18 +135,14 @@ $$;
 -- participant). SECURITY DEFINER: visit_units' own policy refers back to visits, and a
 -- policy may not recurse.
 CREATE OR REPLACE FUNCTION rq.actor_unit_entered(p_visit_id bigint) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     SELECT EXISTS (SELECT 1 FROM rq.visit_units vu
                     WHERE vu.visit_id = p_visit_id AND vu.unit_id = rq.actor_unit_scope())
 $$;
 GRANT EXECUTE ON FUNCTION rq.actor_unit_entered(bigint) TO ruqima_app;
 
 CREATE OR REPLACE FUNCTION rq.actor_manages(p_enterprise_id bigint) RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     RETURN EXISTS (SELECT 1 FROM rq.manager_bindings b
                     WHERE b.account_id = rq.current_account_id()
@@ -158,9 +152,7 @@ $$;
 GRANT EXECUTE ON FUNCTION rq.actor_manages(bigint) TO ruqima_app;
 
 CREATE OR REPLACE FUNCTION rq.actor_managed_ids() RETURNS bigint[]
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     RETURN (SELECT coalesce(array_agg(b.enterprise_id), '{}') FROM rq.manager_bindings b
              WHERE b.account_id = rq.current_account_id() AND b.status = 'active');
@@ -172,9 +164,7 @@ GRANT EXECUTE ON FUNCTION rq.actor_managed_ids() TO ruqima_app;
 -- it): one InitPlan in the enterprise's list instead of a join of accounts and
 -- manager_bindings, whose own policy would bring in the enterprises policy.
 CREATE OR REPLACE FUNCTION rq.actor_enterprise() RETURNS bigint
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     RETURN (SELECT a.current_enterprise_id
               FROM rq.accounts a

@@ -7,9 +7,7 @@
 -- Returns how many were queued.
 CREATE OR REPLACE FUNCTION rq.visit_notify_managers(p_visit_id bigint, p_kind text, p_title text)
 RETURNS int
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     n int;
 BEGIN
@@ -58,9 +56,7 @@ GRANT EXECUTE ON FUNCTION rq.visit_finish_overdue(rq.visits) TO ruqima_app, ruqi
 
 -- The whole visit as its reader may see it, or NULL when row-level security hides it.
 CREATE OR REPLACE FUNCTION rq.visit_detail(p_visit_id bigint) RETURNS jsonb
-LANGUAGE plpgsql STABLE
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql STABLE SET search_path = rq, pg_temp AS $$
 BEGIN
     RETURN (SELECT rq.visit_summary(v, e.name,
                                     (SELECT u.name FROM rq.units u WHERE u.id = v.unit_id),
@@ -120,9 +116,7 @@ GRANT EXECUTE ON FUNCTION rq.visit_detail(bigint) TO ruqima_app, ruqima_report;
 -- anonymous, a discipline inspector), else null. For every reader: the official's detail
 -- (registration), the enterprise's, the portal's.
 CREATE OR REPLACE FUNCTION rq.visit_rating(p_visit_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT jsonb_build_object(
         'value', e.value, 'label', rq.rating_label(e.value), 'comment', e.comment,
         'anonymous', e.anonymous, 'rated_at', e.rated_at, 'changed_at', e.changed_at,
@@ -134,9 +128,7 @@ GRANT EXECUTE ON FUNCTION rq.visit_rating(bigint) TO ruqima_app, ruqima_report;
 
 -- The enterprise's answer to a visit, or NULL while pending.
 CREATE OR REPLACE FUNCTION rq.visit_answer_json(p_visit_id bigint) RETURNS jsonb
-LANGUAGE sql STABLE
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT jsonb_build_object('decision', a.decision, 'reason_category', a.reason_category,
                               'reason', a.reason, 'answered_at', a.answered_at)
       FROM rq.visit_answers a WHERE a.visit_id = p_visit_id
@@ -145,9 +137,7 @@ GRANT EXECUTE ON FUNCTION rq.visit_answer_json(bigint) TO ruqima_app, ruqima_rep
 
 -- One case, for lists and answers.
 CREATE OR REPLACE FUNCTION rq.case_summary(c rq.cases) RETURNS jsonb
-LANGUAGE sql STABLE
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT jsonb_build_object(
         'id', c.id::text, 'source', c.source, 'status', c.status,
         'visit_id', c.visit_id::text, 'enterprise_id', c.enterprise_id::text,

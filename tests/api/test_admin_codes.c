@@ -16,18 +16,6 @@ static void login(struct api_session *s, const char *role, const char *county)
 	api_session_login(s, "codes", role, county);
 }
 
-static void logout(struct api_session *s)
-{
-	api_session_end(s);
-}
-
-static struct api_resp *call(const struct api_session *s, const char *method, const char *path,
-			     const char *json)
-{
-	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
-	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
-}
-
 static const char *code_path(const char *enterprise_id, const char *action)
 {
 	static char path[160];
@@ -71,7 +59,7 @@ static void market_supervision_issues_revokes_and_reissues(void **state)
 	api_free(r);
 	assert_null(ct_active_token(e.id));
 
-	r = call(&ms, "POST", code_path(e.id, NULL), NULL);
+	r = api_session_call(&ms, "POST", code_path(e.id, NULL), NULL);
 	if (r->status != 201)
 		fail_msg("issue: %ld %s", r->status, r->body);
 	char *first = strdup(api_json_str(r, "token"));
@@ -86,17 +74,17 @@ static void market_supervision_issues_revokes_and_reissues(void **state)
 	free(active);
 
 	/* again: 409, naming the active code */
-	r = call(&ms, "POST", code_path(e.id, NULL), NULL);
+	r = api_session_call(&ms, "POST", code_path(e.id, NULL), NULL);
 	api_assert_problem(r, 409, "code-active");
 	api_free(r);
 
 	/* re-issue: the old token answers 410, the new one resolves */
-	r = call(&ms, "POST", code_path(e.id, "reissue"), "{\"reason\":\"   \"}");
+	r = api_session_call(&ms, "POST", code_path(e.id, "reissue"), "{\"reason\":\"   \"}");
 	api_assert_problem(r, 422, "validation");
 	api_assert_error_field(r, "reason");
 	api_free(r);
-	r = call(&ms, "POST", code_path(e.id, "reissue"),
-		 "{\"reason\":\"poster damaged by rain\"}");
+	r = api_session_call(&ms, "POST", code_path(e.id, "reissue"),
+			     "{\"reason\":\"poster damaged by rain\"}");
 	if (r->status != 201)
 		fail_msg("reissue: %ld %s", r->status, r->body);
 	char *second = strdup(api_json_str(r, "token"));
@@ -113,7 +101,8 @@ static void market_supervision_issues_revokes_and_reissues(void **state)
 	api_free(r);
 
 	/* revoke: no active code afterwards, the reason kept */
-	r = call(&ms, "POST", code_path(e.id, "revoke"), "{\"reason\":\"enterprise moved\"}");
+	r = api_session_call(&ms, "POST", code_path(e.id, "revoke"),
+			     "{\"reason\":\"enterprise moved\"}");
 	if (r->status != 200)
 		fail_msg("revoke: %ld %s", r->status, r->body);
 	assert_audited_by(r, &ms, 1);
@@ -128,19 +117,19 @@ static void market_supervision_issues_revokes_and_reissues(void **state)
 				       1, p),
 			 1);
 	/* nothing left to revoke or replace */
-	r = call(&ms, "POST", code_path(e.id, "revoke"), "{\"reason\":\"again\"}");
+	r = api_session_call(&ms, "POST", code_path(e.id, "revoke"), "{\"reason\":\"again\"}");
 	api_assert_problem(r, 409, "no-active-code");
 	api_free(r);
-	r = call(&ms, "POST", code_path(e.id, "reissue"), "{\"reason\":\"again\"}");
+	r = api_session_call(&ms, "POST", code_path(e.id, "reissue"), "{\"reason\":\"again\"}");
 	api_assert_problem(r, 409, "no-active-code");
 	api_free(r);
 	/* and a fresh issue works again */
-	r = call(&ms, "POST", code_path(e.id, NULL), NULL);
+	r = api_session_call(&ms, "POST", code_path(e.id, NULL), NULL);
 	assert_int_equal(r->status, 201);
 	api_free(r);
 	free(first);
 	free(second);
-	logout(&ms);
+	api_session_end(&ms);
 }
 
 static void issue_refused_with_a_reason(void **state)
@@ -151,22 +140,22 @@ static void issue_refused_with_a_reason(void **state)
 	struct ct_enterprise unverified, cancelled;
 	ct_enterprise_new(&unverified, "411525", "normal", false);
 	ct_enterprise_new(&cancelled, "411525", "cancelled", true);
-	struct api_resp *r = call(&ms, "POST", code_path(unverified.id, NULL), NULL);
+	struct api_resp *r = api_session_call(&ms, "POST", code_path(unverified.id, NULL), NULL);
 	api_assert_problem(r, 422, "name-not-verified");
 	api_free(r);
-	r = call(&ms, "POST", code_path(cancelled.id, NULL), NULL);
+	r = api_session_call(&ms, "POST", code_path(cancelled.id, NULL), NULL);
 	api_assert_problem(r, 422, "enterprise-not-active");
 	assert_non_null(strstr(api_json_str(r, "detail"), "cancelled"));
 	api_free(r);
-	r = call(&ms, "POST", code_path("999999999999", NULL), NULL);
+	r = api_session_call(&ms, "POST", code_path("999999999999", NULL), NULL);
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
-	r = call(&ms, "POST", code_path("x1", NULL), NULL);
+	r = api_session_call(&ms, "POST", code_path("x1", NULL), NULL);
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
 	assert_null(ct_active_token(unverified.id));
 	assert_null(ct_active_token(cancelled.id));
-	logout(&ms);
+	api_session_end(&ms);
 }
 
 static void other_roles_and_bearers_are_refused(void **state)
@@ -176,13 +165,13 @@ static void other_roles_and_bearers_are_refused(void **state)
 	ct_enterprise_new(&e, "411525", "normal", true);
 	struct api_session county;
 	login(&county, "county_admin", "411525");
-	struct api_resp *r = call(&county, "POST", code_path(e.id, NULL), NULL);
+	struct api_resp *r = api_session_call(&county, "POST", code_path(e.id, NULL), NULL);
 	api_assert_problem(r, 403, "forbidden");
 	api_free(r);
-	r = call(&county, "POST", code_path(e.id, "revoke"), "{\"reason\":\"no\"}");
+	r = api_session_call(&county, "POST", code_path(e.id, "revoke"), "{\"reason\":\"no\"}");
 	api_assert_problem(r, 403, "forbidden");
 	api_free(r);
-	logout(&county);
+	api_session_end(&county);
 
 	/* a mini-program session */
 	char *bearer = api_wx_login(api_unique("codes-wx"));
@@ -252,7 +241,8 @@ static void list_pages_by_code_id(void **state)
 	char serial[3][32], code_id[3][24];
 	const struct ct_enterprise *all[] = {&a, &b, &c};
 	for (int i = 0; i < 3; i++) {
-		struct api_resp *r = call(&ms, "POST", code_path(all[i]->id, NULL), NULL);
+		struct api_resp *r =
+		    api_session_call(&ms, "POST", code_path(all[i]->id, NULL), NULL);
 		assert_int_equal(r->status, 201);
 		snprintf(serial[i], sizeof(serial[i]), "%s", api_json_str(r, "serial"));
 		api_free(r);
@@ -264,7 +254,7 @@ static void list_pages_by_code_id(void **state)
 	char path[256];
 	long after = (long)api_to_i64(code_id[0]) - 1;
 	snprintf(path, sizeof(path), "/api/v1/admin/codes?county=411528&after=%ld&limit=1", after);
-	struct api_resp *r = call(&ms, "GET", path, NULL);
+	struct api_resp *r = api_session_call(&ms, "GET", path, NULL);
 	if (r->status != 200)
 		fail_msg("list: %ld %s", r->status, r->body);
 	cJSON *it = item(r, serial[0]);
@@ -278,48 +268,48 @@ static void list_pages_by_code_id(void **state)
 	api_free(r);
 	snprintf(path, sizeof(path), "/api/v1/admin/codes?county=411528&after=%s&limit=1",
 		 code_id[0]);
-	r = call(&ms, "GET", path, NULL);
+	r = api_session_call(&ms, "GET", path, NULL);
 	assert_int_equal(r->status, 200);
 	assert_non_null(item(r, serial[1]));
 	api_free(r);
 
 	/* a county admin reads their county only */
 	snprintf(path, sizeof(path), "/api/v1/admin/codes?after=%ld&limit=200", after);
-	r = call(&xixian, "GET", path, NULL);
+	r = api_session_call(&xixian, "GET", path, NULL);
 	assert_int_equal(r->status, 200);
 	assert_non_null(item(r, serial[0]));
 	assert_non_null(item(r, serial[1]));
 	assert_null(item(r, serial[2]));
 	api_free(r);
-	r = call(&xixian, "GET", "/api/v1/admin/codes?county=411525", NULL);
+	r = api_session_call(&xixian, "GET", "/api/v1/admin/codes?county=411525", NULL);
 	api_assert_problem(r, 403, "forbidden");
 	api_free(r);
 
 	/* status filter */
-	r = call(&ms, "POST", code_path(a.id, "revoke"), "{\"reason\":\"list test\"}");
+	r = api_session_call(&ms, "POST", code_path(a.id, "revoke"), "{\"reason\":\"list test\"}");
 	assert_int_equal(r->status, 200);
 	api_free(r);
 	snprintf(path, sizeof(path), "/api/v1/admin/codes?after=%ld&limit=200", after);
-	r = call(&ms, "GET", path, NULL);
+	r = api_session_call(&ms, "GET", path, NULL);
 	assert_null(item(r, serial[0]));
 	assert_non_null(item(r, serial[2]));
 	api_free(r);
 	snprintf(path, sizeof(path), "/api/v1/admin/codes?status=revoked&after=%ld&limit=200",
 		 after);
-	r = call(&ms, "GET", path, NULL);
+	r = api_session_call(&ms, "GET", path, NULL);
 	assert_non_null(item(r, serial[0]));
 	assert_null(item(r, serial[1]));
 	api_free(r);
 	snprintf(path, sizeof(path), "/api/v1/admin/codes?status=all&after=%ld&limit=200", after);
-	r = call(&ms, "GET", path, NULL);
+	r = api_session_call(&ms, "GET", path, NULL);
 	assert_non_null(item(r, serial[0]));
 	assert_non_null(item(r, serial[1]));
 	api_free(r);
-	r = call(&ms, "GET", "/api/v1/admin/codes?status=lost", NULL);
+	r = api_session_call(&ms, "GET", "/api/v1/admin/codes?status=lost", NULL);
 	api_assert_problem(r, 400, "bad-request");
 	api_free(r);
-	logout(&ms);
-	logout(&xixian);
+	api_session_end(&ms);
+	api_session_end(&xixian);
 }
 
 int main(void)

@@ -11,6 +11,7 @@
 #include "codes_support.h"
 #include "images_fixture.h"
 #include "managers_support.h"
+#include "test_common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,15 @@
 
 /* A zone no other test creates enterprises in. */
 #define COUNTY "411590"
+
+/* What cmd printed on stdout (binary-safe), its length in *len; cmd must succeed. */
+static char *capture_ok(const char *cmd, size_t *len)
+{
+	int st;
+	char *out = tc_run(cmd, len, &st);
+	assert_int_equal(st, 0);
+	return out;
+}
 
 static char dir[] = "/tmp/rq-api-print-XXXXXX";
 
@@ -35,34 +45,11 @@ static int teardown(void **state)
 	return api_sh("rm -rf '%s'", dir);
 }
 
-/* Everything a command printed on stdout (binary-safe), its length in *len. */
-static char *capture(const char *cmd, size_t *len)
-{
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = malloc(cap);
-	assert_non_null(buf);
-	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-	}
-	buf[n] = '\0';
-	assert_int_equal(pclose(p), 0);
-	if (len != NULL)
-		*len = n;
-	return buf;
-}
-
 static char *zip_entry(const char *zip, const char *name, size_t *len)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd), "unzip -p '%s' '%s'", zip, name);
-	return capture(cmd, len);
+	return capture_ok(cmd, len);
 }
 
 /* `unzip -Z1`: one name per line. */
@@ -70,7 +57,7 @@ static char *zip_names(const char *zip)
 {
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd), "unzip -Z1 '%s'", zip);
-	return capture(cmd, NULL);
+	return capture_ok(cmd, NULL);
 }
 
 static int lines(const char *s)
@@ -174,7 +161,7 @@ static void test_print_county(void **state)
 		img_png_size(poster, len, &w, &h);
 		assert_int_equal(w, 2480);
 		assert_int_equal(h, 3508);
-		char *qr = img_zbar(poster, len);
+		char *qr = tc_zbar(poster, len);
 		snprintf(want, sizeof(want), "%s/e/%s", base, token);
 		assert_string_equal(qr, want);
 		free(qr);
@@ -304,7 +291,7 @@ static void test_print_write_error_rolls_back(void **state)
 			 1);
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "cat '%s'", err);
-	char *msg = capture(cmd, NULL);
+	char *msg = capture_ok(cmd, NULL);
 	assert_non_null(strstr(msg, "could not write the ZIP"));
 	assert_non_null(strstr(msg, "stopped after 0 of 1 posters"));
 	free(msg);

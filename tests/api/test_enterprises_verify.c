@@ -16,18 +16,6 @@ static void login(struct api_session *s, const char *role, const char *county)
 	api_session_login(s, "verify", role, county);
 }
 
-static void logout(struct api_session *s)
-{
-	api_session_end(s);
-}
-
-static struct api_resp *call(const struct api_session *s, const char *method, const char *path,
-			     const char *json)
-{
-	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
-	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
-}
-
 /* Three fresh enterprises: two in 固始 (411525), one in 息县 (411528); ids into ids[]. */
 static char uscc[3][19];
 static char ids[3][24];
@@ -79,7 +67,7 @@ static struct api_resp *list(const struct api_session *s, const char *extra)
 	long first = (long)api_to_i64(ids[0]);
 	snprintf(path, sizeof(path), "/api/v1/admin/enterprises?after=%ld&limit=200%s", first - 1,
 		 extra);
-	return call(s, "GET", path, NULL);
+	return api_session_call(s, "GET", path, NULL);
 }
 
 static void county_admin_lists_only_their_county(void **state)
@@ -118,12 +106,12 @@ static void county_admin_lists_only_their_county(void **state)
 	char path[256];
 	snprintf(path, sizeof(path), "/api/v1/admin/enterprises?after=%ld&limit=1",
 		 (long)api_to_i64(ids[0]) - 1);
-	r = call(&gushi, "GET", path, NULL);
+	r = api_session_call(&gushi, "GET", path, NULL);
 	assert_int_equal(r->status, 200);
 	assert_non_null(item(r, ids[0]));
 	assert_string_equal(api_json_str(r, "next_after"), ids[0]);
 	api_free(r);
-	logout(&gushi);
+	api_session_end(&gushi);
 }
 
 static void county_admin_renames_and_verifies(void **state)
@@ -135,16 +123,17 @@ static void county_admin_renames_and_verifies(void **state)
 	snprintf(path, sizeof(path), "/api/v1/admin/enterprises/%s", ids[1]);
 	snprintf(verify, sizeof(verify), "/api/v1/admin/enterprises/%s/verify", ids[1]);
 
-	struct api_resp *r = call(&gushi, "PATCH", path, "{\"name\":\"  \"}");
+	struct api_resp *r = api_session_call(&gushi, "PATCH", path, "{\"name\":\"  \"}");
 	api_assert_problem(r, 422, "validation");
 	api_assert_error_field(r, "name");
 	api_free(r);
-	r = call(&gushi, "PATCH", path, "{}");
+	r = api_session_call(&gushi, "PATCH", path, "{}");
 	api_assert_problem(r, 422, "validation");
 	api_assert_error_field(r, "name");
 	api_free(r);
 
-	r = call(&gushi, "PATCH", path, "{\"name\":\"固始核对测试乙（更正）有限公司\"}");
+	r = api_session_call(&gushi, "PATCH", path,
+			     "{\"name\":\"固始核对测试乙（更正）有限公司\"}");
 	if (r->status != 200)
 		fail_msg("rename: %ld %s", r->status, r->body);
 	assert_string_equal(api_json_str(r, "name"), "固始核对测试乙（更正）有限公司");
@@ -160,14 +149,14 @@ static void county_admin_renames_and_verifies(void **state)
 	free(rid);
 	api_free(r);
 
-	r = call(&gushi, "POST", verify, NULL);
+	r = api_session_call(&gushi, "POST", verify, NULL);
 	if (r->status != 200)
 		fail_msg("verify: %ld %s", r->status, r->body);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->json, "name_verified")));
 	assert_int_equal(api_audit_rows_of(r), 1);
 	api_free(r);
 	/* again: the same answer, nothing written */
-	r = call(&gushi, "POST", verify, NULL);
+	r = api_session_call(&gushi, "POST", verify, NULL);
 	assert_int_equal(r->status, 200);
 	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
@@ -181,11 +170,11 @@ static void county_admin_renames_and_verifies(void **state)
 	api_free(r);
 
 	/* a later correction must be verified again */
-	r = call(&gushi, "PATCH", path, "{\"name\":\"固始核对测试乙有限公司\"}");
+	r = api_session_call(&gushi, "PATCH", path, "{\"name\":\"固始核对测试乙有限公司\"}");
 	assert_int_equal(r->status, 200);
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(r->json, "name_verified")));
 	api_free(r);
-	logout(&gushi);
+	api_session_end(&gushi);
 }
 
 static void another_countys_enterprise_is_not_found(void **state)
@@ -196,17 +185,17 @@ static void another_countys_enterprise_is_not_found(void **state)
 	char path[128], verify[128];
 	snprintf(path, sizeof(path), "/api/v1/admin/enterprises/%s", ids[2]);
 	snprintf(verify, sizeof(verify), "/api/v1/admin/enterprises/%s/verify", ids[2]);
-	struct api_resp *r = call(&gushi, "PATCH", path, "{\"name\":\"不该改的名字\"}");
+	struct api_resp *r = api_session_call(&gushi, "PATCH", path, "{\"name\":\"不该改的名字\"}");
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
-	r = call(&gushi, "POST", verify, NULL);
+	r = api_session_call(&gushi, "POST", verify, NULL);
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
 	/* exactly like an id that does not exist */
-	r = call(&gushi, "POST", "/api/v1/admin/enterprises/999999999999/verify", NULL);
+	r = api_session_call(&gushi, "POST", "/api/v1/admin/enterprises/999999999999/verify", NULL);
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
-	r = call(&gushi, "POST", "/api/v1/admin/enterprises/abc/verify", NULL);
+	r = api_session_call(&gushi, "POST", "/api/v1/admin/enterprises/abc/verify", NULL);
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
 	const char *p[] = {ids[2]};
@@ -215,7 +204,7 @@ static void another_countys_enterprise_is_not_found(void **state)
 				  1, p);
 	assert_string_equal(v, "息县核对测试丙有限公司,false");
 	free(v);
-	logout(&gushi);
+	api_session_end(&gushi);
 }
 
 static void row_level_security_confines_a_county_admin(void **state)
@@ -279,16 +268,16 @@ static void city_admin_sees_and_verifies_every_county(void **state)
 
 	char verify[128];
 	snprintf(verify, sizeof(verify), "/api/v1/admin/enterprises/%s/verify", ids[2]);
-	r = call(&city, "POST", verify, NULL);
+	r = api_session_call(&city, "POST", verify, NULL);
 	assert_int_equal(r->status, 200);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->json, "name_verified")));
 	api_free(r);
 	/* market supervision imports, it does not verify */
-	r = call(&ms, "POST", verify, NULL);
+	r = api_session_call(&ms, "POST", verify, NULL);
 	api_assert_problem(r, 403, "forbidden");
 	api_free(r);
-	logout(&city);
-	logout(&ms);
+	api_session_end(&city);
+	api_session_end(&ms);
 }
 
 int main(void)

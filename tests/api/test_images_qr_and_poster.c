@@ -73,7 +73,7 @@ static void test_qr_png_decodes_to_the_code_url(void **state)
 	snprintf(filename, sizeof(filename), "%s-qr.png", c.serial);
 	assert_png_answer(r, filename);
 	assert_no_metadata(r, &c);
-	char *text = img_zbar(r->body, r->len);
+	char *text = tc_zbar(r->body, r->len);
 	assert_string_equal(text, c.url);
 	/* crisp and square: 12 px per module, whole modules plus the quiet zone */
 	unsigned w, h;
@@ -98,7 +98,7 @@ static void test_poster_png_is_a4_and_decodes_with_a_60_character_name(void **st
 	img_png_size(r->body, r->len, &w, &h);
 	assert_int_equal(w, 2480);
 	assert_int_equal(h, 3508);
-	char *text = img_zbar(r->body, r->len);
+	char *text = tc_zbar(r->body, r->len);
 	assert_string_equal(text, c.url);
 	free(text);
 	api_free(r);
@@ -113,7 +113,7 @@ static void test_poster_of_a_one_character_name(void **state)
 	char filename[64];
 	snprintf(filename, sizeof(filename), "%s.png", c.serial);
 	assert_png_answer(r, filename);
-	char *text = img_zbar(r->body, r->len);
+	char *text = tc_zbar(r->body, r->len);
 	assert_string_equal(text, c.url);
 	free(text);
 	api_free(r);

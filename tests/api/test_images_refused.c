@@ -69,7 +69,7 @@ static void test_revoked_token_is_410_and_the_new_one_works(void **state)
 		api_free(r);
 		r = get_image(c.token, images[i]);
 		assert_int_equal(r->status, 200);
-		char *text = img_zbar(r->body, r->len);
+		char *text = tc_zbar(r->body, r->len);
 		assert_string_equal(text, c.url);
 		free(text);
 		api_free(r);

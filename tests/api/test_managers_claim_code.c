@@ -2,6 +2,7 @@
  * code is single use, a wrong code is refused and counted, and repeated failures lock the
  * account out of that enterprise (429) even with the right code. */
 #include "api.h"
+#include "codes_support.h"
 #include "managers_support.h"
 
 #include <stdio.h>
@@ -176,9 +177,7 @@ static void test_claim_by_scanned_token(void **state)
 	mt_enterprise_new(&other, "411502", "normal");
 	const char *pe[] = {e.id};
 	mt_owner_write("SELECT rq.issue_code($1::bigint)", 1, pe);
-	char *token = api_owner_value("SELECT token FROM rq.codes WHERE enterprise_id = $1::bigint"
-				      " AND status = 'active'",
-				      1, pe);
+	char *token = ct_active_token(e.id);
 	assert_non_null(token);
 	char *code = mt_activation_code(&e);
 	char *bearer = mt_account("mgr-token", NULL);

@@ -2,7 +2,9 @@
  * without the token: the listed path gives the A4 PNG whose QR decodes to the code's URL;
  * no binding (never, or no longer) gives 404, and so does an enterprise without a code. */
 #include "api.h"
+#include "codes_support.h"
 #include "managers_support.h"
+#include "test_common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,27 +14,6 @@
 static unsigned be32(const unsigned char *p)
 {
 	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
-}
-
-/* What zbarimg reads from the PNG in r (malloc'd, without the final newline). */
-static char *decode_qr(const struct api_resp *r)
-{
-	char file[] = "/tmp/ruqima-mgr-poster-XXXXXX";
-	int fd = mkstemp(file);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, r->body, r->len), (ssize_t)r->len);
-	close(fd);
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "zbarimg --raw -q '%s'", file);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	char line[1024] = "";
-	if (fgets(line, sizeof(line), p) == NULL)
-		line[0] = '\0';
-	pclose(p);
-	unlink(file);
-	line[strcspn(line, "\n")] = '\0';
-	return strdup(line);
 }
 
 static void test_poster_of_managed_enterprise(void **state)
@@ -45,9 +26,7 @@ static void test_poster_of_managed_enterprise(void **state)
 	mt_owner_write("SELECT rq.issue_code($1::bigint)", 1, pe);
 	const char *po[] = {other.id};
 	mt_owner_write("SELECT rq.issue_code($1::bigint)", 1, po);
-	char *token = api_owner_value("SELECT token FROM rq.codes WHERE enterprise_id = $1::bigint"
-				      " AND status = 'active'",
-				      1, pe);
+	char *token = ct_active_token(e.id);
 	assert_non_null(token);
 	char path[256];
 	snprintf(path, sizeof(path), "/api/v1/registration/codes/%s", token);
@@ -76,7 +55,7 @@ static void test_poster_of_managed_enterprise(void **state)
 	assert_memory_equal(r->body, "\x89PNG\r\n\x1a\n", 8);
 	assert_int_equal(be32((const unsigned char *)r->body + 16), 2480);
 	assert_int_equal(be32((const unsigned char *)r->body + 20), 3508);
-	char *decoded = decode_qr(r);
+	char *decoded = tc_zbar(r->body, r->len);
 	assert_string_equal(decoded, url);
 	free(decoded);
 	api_free(r);

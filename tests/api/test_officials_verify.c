@@ -60,19 +60,7 @@ static char *official_new(const char *unit)
 static void unit_admin_login(struct api_session *s, const char *unit)
 {
 	snprintf(s->username, sizeof(s->username), "%s", api_unique("verify-uadmin"));
-	char cmd[1024];
-	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role unit_admin"
-		 " --unit %s",
-		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), s->username, unit);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	char line[256], *password = NULL;
-	while (fgets(line, sizeof(line), p) != NULL)
-		if (strncmp(line, "password: ", 10) == 0)
-			password = strndup(line + 10, strcspn(line + 10, "\n"));
-	assert_int_equal(pclose(p), 0);
-	assert_non_null(password);
+	char *password = api_create_admin_of_unit(s->username, "unit_admin", unit);
 	s->cookie = api_admin_login(s->username, password, &s->csrf);
 	free(password);
 	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);

@@ -79,18 +79,9 @@ static void sleep_ms(long ms)
 /* Parent pid of pid from /proc/<pid>/stat; -1 when it is gone or a zombie. */
 static long ppid_of(long pid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *p = strrchr(buf, ')'); /* the command may contain spaces and parentheses */
-	if (p == NULL || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
-		return -1;
-	return strtol(p + 4, NULL, 10);
+	char st = 0;
+	long ppid = api_parent_of(pid, &st);
+	return ppid < 0 || st == 'Z' || st == 'X' ? -1 : ppid;
 }
 
 /* Lines of the pool's log that contain needle. */

@@ -25,18 +25,6 @@ static void login(struct api_session *s, const char *role, const char *county)
 	api_session_login(s, "printjob", role, county);
 }
 
-static void logout(struct api_session *s)
-{
-	api_session_end(s);
-}
-
-static struct api_resp *call(const struct api_session *s, const char *method, const char *path,
-			     const char *json)
-{
-	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
-	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
-}
-
 static const char *job_path(const char *id, const char *suffix)
 {
 	static char path[160];
@@ -66,18 +54,20 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 	struct api_session ms;
 	login(&ms, "market_supervision", NULL);
 
-	struct api_resp *r = call(&ms, "POST", "/api/v1/admin/codes/print-jobs",
-				  "{\"county_code\":\"41\",\"only_unprinted\":\"yes\"}");
+	struct api_resp *r =
+	    api_session_call(&ms, "POST", "/api/v1/admin/codes/print-jobs",
+			     "{\"county_code\":\"41\",\"only_unprinted\":\"yes\"}");
 	api_assert_problem(r, 422, "validation");
 	api_assert_error_field(r, "county_code");
 	api_assert_error_field(r, "only_unprinted");
 	api_free(r);
-	r = call(&ms, "POST", "/api/v1/admin/codes/print-jobs", "{\"county_code\":\"419999\"}");
+	r = api_session_call(&ms, "POST", "/api/v1/admin/codes/print-jobs",
+			     "{\"county_code\":\"419999\"}");
 	assert_int_equal(r->status, 422);
 	api_free(r);
 
-	r = call(&ms, "POST", "/api/v1/admin/codes/print-jobs",
-		 "{\"county_code\":\"" COUNTY "\",\"only_unprinted\":true}");
+	r = api_session_call(&ms, "POST", "/api/v1/admin/codes/print-jobs",
+			     "{\"county_code\":\"" COUNTY "\",\"only_unprinted\":true}");
 	if (r->status != 202)
 		fail_msg("queue: %ld %s", r->status, r->body);
 	assert_string_equal(api_json_str(r, "status"), "queued");
@@ -86,7 +76,7 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 	api_free(r);
 
 	/* not done yet: 409 */
-	r = call(&ms, "GET", job_path(id, "/download"), NULL);
+	r = api_session_call(&ms, "GET", job_path(id, "/download"), NULL);
 	api_assert_problem(r, 409, "print-job-not-done");
 	api_free(r);
 
@@ -96,7 +86,7 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 		fail_msg("print-jobs run: exit %d: %s", run.status, run.err);
 	ct_run_free(&run);
 
-	r = call(&ms, "GET", job_path(id, ""), NULL);
+	r = api_session_call(&ms, "GET", job_path(id, ""), NULL);
 	assert_int_equal(r->status, 200);
 	assert_string_equal(api_json_str(r, "status"), "done");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(r->json, "posters")->valueint, 2);
@@ -115,7 +105,7 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 	if (www != NULL)
 		assert_int_equal(st.st_gid, www->gr_gid);
 
-	r = call(&ms, "GET", job_path(id, "/download"), NULL);
+	r = api_session_call(&ms, "GET", job_path(id, "/download"), NULL);
 	if (r->status != 200)
 		fail_msg("download: %ld %s", r->status, r->body);
 	api_assert_header(r, "Content-Type", "application/zip");
@@ -164,17 +154,17 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 	api_portal_free(&city);
 	struct api_session county;
 	login(&county, "county_admin", COUNTY);
-	r = call(&county, "GET", job_path(id, ""), NULL);
+	r = api_session_call(&county, "GET", job_path(id, ""), NULL);
 	api_assert_problem(r, 403, "forbidden");
 	api_free(r);
-	r = call(&county, "GET", job_path(id, "/download"), NULL);
+	r = api_session_call(&county, "GET", job_path(id, "/download"), NULL);
 	api_assert_problem(r, 403, "forbidden");
 	api_free(r);
-	r = call(&county, "POST", "/api/v1/admin/codes/print-jobs",
-		 "{\"county_code\":\"" COUNTY "\"}");
+	r = api_session_call(&county, "POST", "/api/v1/admin/codes/print-jobs",
+			     "{\"county_code\":\"" COUNTY "\"}");
 	api_assert_problem(r, 403, "forbidden");
 	api_free(r);
-	logout(&county);
+	api_session_end(&county);
 	char *bearer = api_wx_login(api_unique("printjob-wx"));
 	r = api_get(job_path(id, ""), bearer);
 	assert_true(r->status == 401 || r->status == 403);
@@ -203,7 +193,7 @@ static void job_is_built_and_downloaded_through_nginx(void **state)
 	assert_int_equal(run.status, 0);
 	ct_run_free(&run);
 	free(id);
-	logout(&ms);
+	api_session_end(&ms);
 }
 
 /* A county code of the right form that is no county of the city: the foreign key of
@@ -216,8 +206,8 @@ static void unknown_county_is_a_validation_error_naming_it(void **state)
 	    "SELECT count(*) FROM rq.print_jobs WHERE county_code = '419999'";
 	struct api_session ms;
 	login(&ms, "market_supervision", NULL);
-	struct api_resp *r =
-	    call(&ms, "POST", "/api/v1/admin/codes/print-jobs", "{\"county_code\":\"419999\"}");
+	struct api_resp *r = api_session_call(&ms, "POST", "/api/v1/admin/codes/print-jobs",
+					      "{\"county_code\":\"419999\"}");
 	api_assert_problem(r, 422, "validation");
 	api_assert_error_field(r, "county_code");
 	cJSON *errors = cJSON_GetObjectItemCaseSensitive(r->json, "errors");
@@ -233,7 +223,7 @@ static void unknown_county_is_a_validation_error_naming_it(void **state)
 	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 	assert_int_equal(api_owner_int(jobs_of_419999, 0, NULL), 0);
-	logout(&ms);
+	api_session_end(&ms);
 }
 
 static void unknown_job_is_not_found(void **state)
@@ -241,13 +231,13 @@ static void unknown_job_is_not_found(void **state)
 	(void)state;
 	struct api_session ms;
 	login(&ms, "market_supervision", NULL);
-	struct api_resp *r = call(&ms, "GET", job_path("999999999", ""), NULL);
+	struct api_resp *r = api_session_call(&ms, "GET", job_path("999999999", ""), NULL);
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
-	r = call(&ms, "GET", job_path("x", "/download"), NULL);
+	r = api_session_call(&ms, "GET", job_path("x", "/download"), NULL);
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
-	logout(&ms);
+	api_session_end(&ms);
 }
 
 int main(void)

@@ -127,6 +127,18 @@ static void booleans(void **state)
 	cJSON_Delete(o);
 }
 
+/* A certificate number: ASCII letters, digits and '-' only. */
+static void certificate_numbers(void **state)
+{
+	(void)state;
+	assert_false(rq_input_cert_no("豫-A-20231234"));
+	assert_true(rq_input_cert_no("HN-2023-0001"));
+	assert_true(rq_input_cert_no("abc123"));
+	assert_false(rq_input_cert_no("HN 2023"));
+	assert_false(rq_input_cert_no("HN_2023"));
+	assert_false(rq_input_cert_no("HN-2023\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +146,7 @@ int main(void)
 	    cmocka_unit_test(dates),
 	    cmocka_unit_test(ids),
 	    cmocka_unit_test(booleans),
+	    cmocka_unit_test(certificate_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

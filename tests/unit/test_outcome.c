@@ -1,75 +1,8 @@
 /* lib/rq_outcome: a refusal answers the table's status, type, title and Chinese detail with
  * its arguments filled in, names its field, sets Retry-After where the table says so; an
  * unknown name is a 500, never a refusal the client did not earn. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdbool.h>
-#include <string.h>
-
-#include <cjson/cJSON.h>
-
-#include "rq_arena.h"
+#include "resp_support.h"
 #include "rq_outcome.h"
-
-struct fixture {
-	struct rq_arena *arena;
-	struct rq_req req;
-	struct rq_resp resp;
-};
-
-static int setup(void **state)
-{
-	static struct fixture f;
-	memset(&f, 0, sizeof(f));
-	f.arena = rq_arena_new();
-	f.req.arena = f.arena;
-	f.req.request_id = "req-outcome";
-	f.req.method = "POST";
-	f.req.path = "/api/v1/admin/enterprises/7/code";
-	*state = &f;
-	return f.arena != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	rq_arena_free(f->arena);
-	return 0;
-}
-
-static void delete_json(void *p)
-{
-	cJSON_Delete(p);
-}
-
-static cJSON *body_json(struct fixture *f)
-{
-	assert_non_null(f->resp.body);
-	cJSON *j = cJSON_ParseWithLength(f->resp.body, f->resp.body_len);
-	assert_non_null(j);
-	rq_arena_cleanup(f->arena, delete_json, j);
-	return j;
-}
-
-static const char *str(const cJSON *o, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-	if (!cJSON_IsString(v))
-		fail_msg("member \"%s\" is missing or not a string", name);
-	return v->valuestring;
-}
-
-static const char *header(const struct rq_resp *resp, const char *name)
-{
-	for (size_t i = 0; i < resp->nheaders; i++)
-		if (strcmp(resp->header_names[i], name) == 0)
-			return resp->header_values[i];
-	return NULL;
-}
 
 static void a_refusal_answers_its_row_of_the_table_with_arguments(void **state)
 {
@@ -79,11 +12,12 @@ static void a_refusal_answers_its_row_of_the_table_with_arguments(void **state)
 	assert_int_equal(f->resp.status, 409);
 	assert_string_equal(f->resp.content_type, "application/problem+json");
 	cJSON *j = body_json(f);
-	assert_non_null(strstr(str(j, "type"), "code-active"));
-	assert_string_equal(str(j, "title"), "Code active");
+	assert_non_null(strstr(str_member(j, "type"), "code-active"));
+	assert_string_equal(str_member(j, "title"), "Code active");
+	assert_int_equal(num_member(j, "status"), 409);
 	/* Chinese for people, the argument in its place, no placeholder left */
-	assert_non_null(strstr(str(j, "detail"), "公务入企码（XY-0042）"));
-	assert_null(strchr(str(j, "detail"), '{'));
+	assert_non_null(strstr(str_member(j, "detail"), "公务入企码（XY-0042）"));
+	assert_null(strchr(str_member(j, "detail"), '{'));
 	assert_null(cJSON_GetObjectItemCaseSensitive(j, "errors"));
 }
 
@@ -94,11 +28,11 @@ static void a_refusal_about_a_field_names_it(void **state)
 	rq_outcome_refuse(&f->req, &f->resp, "policy-value-out-of-range", args, NULL);
 	assert_int_equal(f->resp.status, 422);
 	cJSON *j = body_json(f);
-	assert_non_null(strstr(str(j, "type"), "validation"));
+	assert_non_null(strstr(str_member(j, "type"), "validation"));
 	const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "errors"), 0);
-	assert_string_equal(str(e, "field"), "value");
-	assert_string_equal(str(e, "message"), "须为 0 到 100 之间的整数");
-	assert_string_equal(str(j, "detail"), "须为 0 到 100 之间的整数");
+	assert_string_equal(str_member(e, "field"), "value");
+	assert_string_equal(str_member(e, "message"), "须为 0 到 100 之间的整数");
+	assert_string_equal(str_member(j, "detail"), "须为 0 到 100 之间的整数");
 }
 
 static void missing_arguments_leave_no_placeholder(void **state)
@@ -106,7 +40,7 @@ static void missing_arguments_leave_no_placeholder(void **state)
 	struct fixture *f = *state;
 	rq_outcome_refuse(&f->req, &f->resp, "code-active", NULL, NULL);
 	assert_int_equal(f->resp.status, 409);
-	assert_null(strchr(str(body_json(f), "detail"), '{'));
+	assert_null(strchr(str_member(body_json(f), "detail"), '{'));
 }
 
 static void an_unknown_name_is_an_internal_error(void **state)
@@ -114,7 +48,7 @@ static void an_unknown_name_is_an_internal_error(void **state)
 	struct fixture *f = *state;
 	rq_outcome_refuse(&f->req, &f->resp, "no-such-refusal", NULL, NULL);
 	assert_int_equal(f->resp.status, 500);
-	assert_non_null(strstr(str(body_json(f), "type"), "internal"));
+	assert_non_null(strstr(str_member(body_json(f), "type"), "internal"));
 	assert_false(rq_outcome_known("no-such-refusal"));
 	assert_true(rq_outcome_known("claim-unknown"));
 	assert_false(rq_outcome_known(NULL));

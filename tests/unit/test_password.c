@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rq_auth.h"
+#include "arena_fixture.h"
 
 struct fixture {
 	struct rq_arena *arena;
@@ -26,13 +27,6 @@ static int setup(void **state)
 	if (f.arena == NULL || rq_password_hash(password, f.hash, sizeof(f.hash)) != 0)
 		return -1;
 	*state = &f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	rq_arena_free(f->arena);
 	return 0;
 }
 
@@ -136,12 +130,12 @@ static void too_small_a_buffer_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(hash_is_yescrypt, setup, teardown),
-	    cmocka_unit_test_setup_teardown(right_password_verifies, setup, teardown),
-	    cmocka_unit_test_setup_teardown(wrong_password_does_not, setup, teardown),
-	    cmocka_unit_test_setup_teardown(garbage_hashes_do_not_verify, setup, teardown),
-	    cmocka_unit_test_setup_teardown(each_hash_has_its_own_salt, setup, teardown),
-	    cmocka_unit_test_setup_teardown(unusual_passwords_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(hash_is_yescrypt, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(right_password_verifies, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(wrong_password_does_not, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(garbage_hashes_do_not_verify, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(each_hash_has_its_own_salt, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(unusual_passwords_round_trip, setup, arena_teardown),
 	    cmocka_unit_test(too_small_a_buffer_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include "rq_app.h"
 #include "rq_config.h"
 #include "rq_token.h"
+#include "arena_fixture.h"
 
 /* What the handlers saw. */
 static struct {
@@ -104,8 +105,8 @@ static size_t read_body(void *ctx, char *buf, size_t n)
 }
 
 struct fixture {
+	struct rq_arena *arena; /* first: arena_teardown */
 	struct rq_config cfg;
-	struct rq_arena *arena;
 	struct rq_req req;
 	struct rq_resp resp;
 	char *wire; /* the serialised response */
@@ -125,13 +126,6 @@ static int setup(void **state)
 	f.arena = rq_arena_new();
 	*state = &f;
 	return f.arena != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	rq_arena_free(f->arena);
-	return 0;
 }
 
 /* Parses env and body as the server does, answers, and serialises the answer. */
@@ -495,26 +489,30 @@ static void missing_request_id_is_generated(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(unknown_path_is_404, setup, teardown),
-	    cmocka_unit_test_setup_teardown(wrong_method_is_405_with_allow, setup, teardown),
-	    cmocka_unit_test_setup_teardown(json_route_refuses_other_media_types, setup, teardown),
-	    cmocka_unit_test_setup_teardown(malformed_json_is_400, setup, teardown),
-	    cmocka_unit_test_setup_teardown(json_that_is_not_an_object_is_400, setup, teardown),
-	    cmocka_unit_test_setup_teardown(json_with_bytes_after_a_nul_is_400, setup, teardown),
-	    cmocka_unit_test_setup_teardown(body_over_the_cap_is_413, setup, teardown),
-	    cmocka_unit_test_setup_teardown(upload_route_has_its_own_cap, setup, teardown),
-	    cmocka_unit_test_setup_teardown(short_body_is_400, setup, teardown),
-	    cmocka_unit_test_setup_teardown(bad_content_length_is_400, setup, teardown),
-	    cmocka_unit_test_setup_teardown(get_reaches_the_handler, setup, teardown),
-	    cmocka_unit_test_setup_teardown(head_reaches_the_get_handler, setup, teardown),
-	    cmocka_unit_test_setup_teardown(path_params_reach_the_handler, setup, teardown),
-	    cmocka_unit_test_setup_teardown(good_json_reaches_the_handler, setup, teardown),
-	    cmocka_unit_test_setup_teardown(handler_validation_errors_are_422, setup, teardown),
+	    cmocka_unit_test_setup_teardown(unknown_path_is_404, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(wrong_method_is_405_with_allow, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(json_route_refuses_other_media_types, setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(malformed_json_is_400, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(json_that_is_not_an_object_is_400, setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(json_with_bytes_after_a_nul_is_400, setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(body_over_the_cap_is_413, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(upload_route_has_its_own_cap, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(short_body_is_400, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(bad_content_length_is_400, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(get_reaches_the_handler, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(head_reaches_the_get_handler, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(path_params_reach_the_handler, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(good_json_reaches_the_handler, setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(handler_validation_errors_are_422, setup,
+					    arena_teardown),
 	    cmocka_unit_test_setup_teardown(anonymous_request_to_a_session_route_is_401, setup,
-					    teardown),
+					    arena_teardown),
 	    cmocka_unit_test_setup_teardown(session_check_comes_before_body_checks, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(missing_request_id_is_generated, setup, teardown),
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(missing_request_id_is_generated, setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

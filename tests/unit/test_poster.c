@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rq_poster.h"
+#include "test_common.h"
 
 static const char url[] = "https://127.0.0.1:8443/e/Zx9_-kq3TtVvWw0123456789";
 static const char serial[] = "411502-000017";
@@ -214,31 +215,6 @@ static void long_supervision_line_wraps_or_shrinks(void **state)
 	free(huge);
 }
 
-/* Writes png to a temporary file; returns its malloc'd path. */
-static char *write_temp(const uint8_t *png, size_t len)
-{
-	char *path = strdup("/tmp/rq-test-poster-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, png, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
-
-static char *zbar(const char *path)
-{
-	char cmd[512], out[4096];
-	snprintf(cmd, sizeof(cmd), "zbarimg --raw -q '%s' 2>/dev/null", path);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	pclose(p);
-	out[n] = '\0';
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	return strdup(out);
-}
-
 /* Renders, checks the PNG header (size, 300 dpi) with libpng and the QR with zbarimg. */
 static void render_and_check(const char *name)
 {
@@ -267,11 +243,8 @@ static void render_and_check(const char *name)
 	png_destroy_read_struct(&p, &info, NULL);
 	fclose(f);
 
-	char *path = write_temp(png, len);
-	char *text = zbar(path);
+	char *text = tc_zbar(png, len);
 	assert_string_equal(text, url);
-	unlink(path);
-	free(path);
 	free(text);
 	free(png);
 }

@@ -1,83 +1,5 @@
 /* RFC 9457 problem responses and the validation of JSON string fields that feeds them. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <stdbool.h>
-#include <string.h>
-
-#include <cjson/cJSON.h>
-
-#include "rq_http.h"
-
-struct fixture {
-	struct rq_arena *arena;
-	struct rq_req req;
-	struct rq_resp resp;
-};
-
-static int setup(void **state)
-{
-	static struct fixture f;
-	memset(&f, 0, sizeof(f));
-	f.arena = rq_arena_new();
-	f.req.arena = f.arena;
-	f.req.request_id = "req-0123456789abcdef";
-	f.req.method = "POST";
-	f.req.path = "/api/v1/admin/units";
-	*state = &f;
-	return f.arena != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	rq_arena_free(f->arena); /* also deletes the JSON the responses registered */
-	return 0;
-}
-
-static void delete_json(void *p)
-{
-	cJSON_Delete(p);
-}
-
-/* Parses the response body; the document is freed with the arena. */
-static cJSON *body_json(struct fixture *f)
-{
-	assert_non_null(f->resp.body);
-	assert_int_equal(f->resp.body_len, strlen(f->resp.body));
-	cJSON *j = cJSON_ParseWithLength(f->resp.body, f->resp.body_len);
-	assert_non_null(j);
-	rq_arena_cleanup(f->arena, delete_json, j);
-	assert_true(cJSON_IsObject(j));
-	return j;
-}
-
-static const char *str_member(const cJSON *o, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-	if (!cJSON_IsString(v))
-		fail_msg("member \"%s\" is missing or not a string", name);
-	return v->valuestring;
-}
-
-static int num_member(const cJSON *o, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-	if (!cJSON_IsNumber(v))
-		fail_msg("member \"%s\" is missing or not a number", name);
-	return v->valueint;
-}
-
-static const char *header(const struct rq_resp *resp, const char *name)
-{
-	for (size_t i = 0; i < resp->nheaders; i++)
-		if (strcmp(resp->header_names[i], name) == 0)
-			return resp->header_values[i];
-	return NULL;
-}
+#include "resp_support.h"
 
 static void problem_has_type_title_status_detail(void **state)
 {
@@ -429,10 +351,29 @@ static void errors_accumulate_across_fields(void **state)
 	assert_string_equal(str_member(cJSON_GetArrayItem(c->errors, 2), "field"), "unit");
 }
 
+/* rq_problem_if_invalid: an empty list answers nothing (the handler goes on), a list with
+ * errors answers 422 with them. */
+static void invalid_only_when_there_are_errors(void **state)
+{
+	struct fixture *f = *state;
+	assert_false(rq_problem_if_invalid(&f->req, &f->resp, rq_errors_new()));
+	assert_int_equal(f->resp.status, 0);
+	assert_null(f->resp.body);
+	cJSON *errors = rq_errors_new();
+	rq_errors_add(errors, "name", "不能为空");
+	assert_true(rq_problem_if_invalid(&f->req, &f->resp, errors));
+	assert_int_equal(f->resp.status, 422);
+	cJSON *j = body_json(f);
+	const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "errors"), 0);
+	assert_string_equal(str_member(e, "field"), "name");
+	assert_string_equal(str_member(e, "message"), "不能为空");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(problem_has_type_title_status_detail, setup, teardown),
+	    cmocka_unit_test_setup_teardown(invalid_only_when_there_are_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(problem_without_detail_or_request_id, setup, teardown),
 	    cmocka_unit_test_setup_teardown(problem_text_is_escaped_json, setup, teardown),
 	    cmocka_unit_test_setup_teardown(invalid_lists_every_field_error, setup, teardown),

@@ -16,34 +16,9 @@
 
 #include "rq_png.h"
 #include "rq_qr.h"
+#include "test_common.h"
 
 static const char url[] = "https://ruqima.xinyang.gov.cn/e/3q2-7_AbCdEfGhIjKlMnOpQrStUv";
-
-/* Writes the PNG to a temporary file; returns its malloc'd path. */
-static char *write_temp(const uint8_t *png, size_t len)
-{
-	char *path = strdup("/tmp/rq-test-qr-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, png, len), (ssize_t)len);
-	close(fd);
-	return path;
-}
-
-/* What `zbarimg --raw -q` reads from the file (malloc'd, final newline removed). */
-static char *zbar(const char *path)
-{
-	char cmd[512], out[4096];
-	snprintf(cmd, sizeof(cmd), "zbarimg --raw -q '%s' 2>/dev/null", path);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	pclose(p);
-	out[n] = '\0';
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	return strdup(out);
-}
 
 /* The PNG decoded as 8-bit gray (malloc'd), with its size. */
 static uint8_t *read_gray(const uint8_t *png, size_t len, int *w, int *h)
@@ -61,34 +36,28 @@ static uint8_t *read_gray(const uint8_t *png, size_t len, int *w, int *h)
 	return px;
 }
 
+/* The QR of the URL at modules of m pixels reads back as exactly the URL. */
+static void assert_decodes_at(int m)
+{
+	uint8_t *png;
+	size_t len;
+	assert_int_equal(rq_qr_png(url, m, &png, &len), 0);
+	char *text = tc_zbar(png, len);
+	assert_string_equal(text, url);
+	free(text);
+	free(png);
+}
+
 static void decodes_to_exactly_the_url(void **state)
 {
 	(void)state;
-	uint8_t *png;
-	size_t len;
-	assert_int_equal(rq_qr_png(url, 12, &png, &len), 0);
-	char *path = write_temp(png, len);
-	char *text = zbar(path);
-	assert_string_equal(text, url);
-	unlink(path);
-	free(path);
-	free(text);
-	free(png);
+	assert_decodes_at(12);
 }
 
 static void small_modules_still_decode(void **state)
 {
 	(void)state;
-	uint8_t *png;
-	size_t len;
-	assert_int_equal(rq_qr_png(url, 3, &png, &len), 0);
-	char *path = write_temp(png, len);
-	char *text = zbar(path);
-	assert_string_equal(text, url);
-	unlink(path);
-	free(path);
-	free(text);
-	free(png);
+	assert_decodes_at(3);
 }
 
 static void image_is_crisp_with_a_quiet_zone(void **state)

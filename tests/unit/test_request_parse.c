@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rq_http.h"
+#include "arena_fixture.h"
 
 /* A body that arrives at most `chunk` bytes per read, like a slow FastCGI stream. */
 struct fake_body {
@@ -30,28 +31,7 @@ static size_t read_fake(void *ctx, char *buf, size_t n)
 	return k;
 }
 
-struct fixture {
-	struct rq_arena *arena;
-	struct rq_req req;
-};
-
-static int setup(void **state)
-{
-	static struct fixture f;
-	memset(&f, 0, sizeof(f));
-	f.arena = rq_arena_new();
-	*state = &f;
-	return f.arena != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	rq_arena_free(f->arena);
-	return 0;
-}
-
-static enum rq_parse_status parse(struct fixture *f, char **env, long max_body,
+static enum rq_parse_status parse(struct req_fixture *f, char **env, long max_body,
 				  struct fake_body *body)
 {
 	memset(&f->req, 0, sizeof(f->req));
@@ -60,7 +40,7 @@ static enum rq_parse_status parse(struct fixture *f, char **env, long max_body,
 
 static void absent_variables_read_as_defaults(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char *env[] = {NULL};
 	struct fake_body b = {"", 0, 0, 1, 0};
 	assert_int_equal(parse(f, env, 1024, &b), RQ_PARSE_OK);
@@ -82,7 +62,7 @@ static void absent_variables_read_as_defaults(void **state)
 
 static void empty_request_id_reads_as_absent(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char *env[] = {"REQUEST_ID=", NULL};
 	struct fake_body b = {"", 0, 0, 1, 0};
 	assert_int_equal(parse(f, env, 1024, &b), RQ_PARSE_OK);
@@ -91,7 +71,7 @@ static void empty_request_id_reads_as_absent(void **state)
 
 static void every_variable_is_copied(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char method[] = "REQUEST_METHOD=POST";
 	char *env[] = {
 	    method,
@@ -126,7 +106,7 @@ static void every_variable_is_copied(void **state)
 
 static void body_is_read_fully_in_small_chunks(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	enum { LEN = 1000 };
 	static char data[LEN];
 	for (size_t i = 0; i < LEN; i++)
@@ -143,7 +123,7 @@ static void body_is_read_fully_in_small_chunks(void **state)
 
 static void body_reads_no_more_than_content_length(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char *env[] = {"CONTENT_LENGTH=5", NULL};
 	struct fake_body b = {"helloEXTRA", 10, 0, 100, 0};
 	assert_int_equal(parse(f, env, 1024, &b), RQ_PARSE_OK);
@@ -154,7 +134,7 @@ static void body_reads_no_more_than_content_length(void **state)
 
 static void malformed_content_length_is_bad(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char *bad[] = {
 	    "CONTENT_LENGTH=12x", "CONTENT_LENGTH=-1",	 "CONTENT_LENGTH= 12",
 	    "CONTENT_LENGTH=+12", "CONTENT_LENGTH=0x10", "CONTENT_LENGTH=1.5",
@@ -172,7 +152,7 @@ static void malformed_content_length_is_bad(void **state)
 
 static void empty_or_zero_content_length_is_no_body(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char *ok[] = {"CONTENT_LENGTH=", "CONTENT_LENGTH=0"};
 	for (size_t i = 0; i < 2; i++) {
 		char *env[] = {"REQUEST_METHOD=POST", ok[i], NULL};
@@ -186,7 +166,7 @@ static void empty_or_zero_content_length_is_no_body(void **state)
 
 static void body_over_the_cap_is_too_large(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char *env[] = {"REQUEST_METHOD=POST", "CONTENT_LENGTH=1025", NULL};
 	struct fake_body b = {"x", 1, 0, 100, 0};
 	assert_int_equal(parse(f, env, 1024, &b), RQ_PARSE_TOO_LARGE);
@@ -200,7 +180,7 @@ static void body_over_the_cap_is_too_large(void **state)
 
 static void body_at_the_cap_is_accepted(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	static char data[1024];
 	memset(data, 'a', sizeof(data));
 	char *env[] = {"REQUEST_METHOD=POST", "CONTENT_LENGTH=1024", NULL};
@@ -211,7 +191,7 @@ static void body_at_the_cap_is_accepted(void **state)
 
 static void short_body_is_reported(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char *env[] = {"REQUEST_METHOD=POST", "CONTENT_LENGTH=10", NULL};
 	struct fake_body b = {"abcd", 4, 0, 3, 0};
 	assert_int_equal(parse(f, env, 1024, &b), RQ_PARSE_SHORT_BODY);
@@ -225,7 +205,7 @@ static void short_body_is_reported(void **state)
 
 static void headers_are_found_by_http_name(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char *env[] = {
 	    "HTTP_AUTHORIZATION_EXTRA=no",
 	    "HTTP_AUTHORIZATION=Bearer tok",
@@ -250,7 +230,7 @@ static void headers_are_found_by_http_name(void **state)
 	assert_null(rq_req_env(&f->req, "HTTP_X_CSRF"));
 }
 
-static const char *query(struct fixture *f, const char *qs, const char *key)
+static const char *query(struct req_fixture *f, const char *qs, const char *key)
 {
 	memset(&f->req, 0, sizeof(f->req));
 	f->req.arena = f->arena;
@@ -260,7 +240,7 @@ static const char *query(struct fixture *f, const char *qs, const char *key)
 
 static void query_values_are_percent_decoded(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const char *qs =
 	    "a=1&b=hello%20world&c=x+y&d=%41%42%43&e=%c3%a9%E4%B8%AD&f=%2B1&g=a%26b%3Dc";
 	assert_string_equal(query(f, qs, "a"), "1");
@@ -274,7 +254,7 @@ static void query_values_are_percent_decoded(void **state)
 
 static void malformed_percent_escapes_stay_literal(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	assert_string_equal(query(f, "p=100%", "p"), "100%");
 	assert_string_equal(query(f, "p=%4", "p"), "%4");
 	assert_string_equal(query(f, "p=%zz1", "p"), "%zz1");
@@ -284,7 +264,7 @@ static void malformed_percent_escapes_stay_literal(void **state)
 
 static void query_absent_versus_empty(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const char *qs = "empty=&flag&x=1";
 	assert_string_equal(query(f, qs, "empty"), "");
 	assert_string_equal(query(f, qs, "flag"), "");
@@ -295,7 +275,7 @@ static void query_absent_versus_empty(void **state)
 
 static void query_keys_match_whole(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	/* A key that is a prefix of another, in either order. */
 	assert_string_equal(query(f, "page_size=50&page=2", "page"), "2");
 	assert_string_equal(query(f, "page=2&page_size=50", "page_size"), "50");
@@ -306,7 +286,7 @@ static void query_keys_match_whole(void **state)
 	assert_string_equal(query(f, "a=1&a=2", "a"), "1");
 }
 
-static const char *cookie(struct fixture *f, char *header, const char *name)
+static const char *cookie(struct req_fixture *f, char *header, const char *name)
 {
 	char *env[] = {header, NULL};
 	struct fake_body b = {"", 0, 0, 1, 0};
@@ -316,7 +296,7 @@ static const char *cookie(struct fixture *f, char *header, const char *name)
 
 static void cookies_are_found_by_name(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	char h[] = "HTTP_COOKIE=theme=dark; rq_session=abc123; lang=zh";
 	assert_string_equal(cookie(f, h, "rq_session"), "abc123");
 	assert_string_equal(cookie(f, h, "theme"), "dark");
@@ -344,25 +324,38 @@ static void cookies_are_found_by_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(absent_variables_read_as_defaults, setup, teardown),
-	    cmocka_unit_test_setup_teardown(empty_request_id_reads_as_absent, setup, teardown),
-	    cmocka_unit_test_setup_teardown(every_variable_is_copied, setup, teardown),
-	    cmocka_unit_test_setup_teardown(body_is_read_fully_in_small_chunks, setup, teardown),
-	    cmocka_unit_test_setup_teardown(body_reads_no_more_than_content_length, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(malformed_content_length_is_bad, setup, teardown),
-	    cmocka_unit_test_setup_teardown(empty_or_zero_content_length_is_no_body, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(body_over_the_cap_is_too_large, setup, teardown),
-	    cmocka_unit_test_setup_teardown(body_at_the_cap_is_accepted, setup, teardown),
-	    cmocka_unit_test_setup_teardown(short_body_is_reported, setup, teardown),
-	    cmocka_unit_test_setup_teardown(headers_are_found_by_http_name, setup, teardown),
-	    cmocka_unit_test_setup_teardown(query_values_are_percent_decoded, setup, teardown),
-	    cmocka_unit_test_setup_teardown(malformed_percent_escapes_stay_literal, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(query_absent_versus_empty, setup, teardown),
-	    cmocka_unit_test_setup_teardown(query_keys_match_whole, setup, teardown),
-	    cmocka_unit_test_setup_teardown(cookies_are_found_by_name, setup, teardown),
+	    cmocka_unit_test_setup_teardown(absent_variables_read_as_defaults, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(empty_request_id_reads_as_absent, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(every_variable_is_copied, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(body_is_read_fully_in_small_chunks, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(body_reads_no_more_than_content_length,
+					    req_fixture_setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(malformed_content_length_is_bad, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(empty_or_zero_content_length_is_no_body,
+					    req_fixture_setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(body_over_the_cap_is_too_large, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(body_at_the_cap_is_accepted, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(short_body_is_reported, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(headers_are_found_by_http_name, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(query_values_are_percent_decoded, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(malformed_percent_escapes_stay_literal,
+					    req_fixture_setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(query_absent_versus_empty, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(query_keys_match_whole, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(cookies_are_found_by_name, req_fixture_setup,
+					    arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

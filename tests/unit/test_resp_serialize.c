@@ -1,38 +1,6 @@
 /* Serialising a response for FastCGI: status line, headers, blank line, body, with the
  * Content-Length always that of the body actually sent. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <string.h>
-
-#include "rq_http.h"
-
-struct fixture {
-	struct rq_arena *arena;
-	struct rq_req req;
-	struct rq_resp resp;
-};
-
-static int setup(void **state)
-{
-	static struct fixture f;
-	memset(&f, 0, sizeof(f));
-	f.arena = rq_arena_new();
-	f.req.arena = f.arena;
-	f.req.request_id = "abc123";
-	*state = &f;
-	return f.arena != NULL ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	rq_arena_free(f->arena);
-	return 0;
-}
+#include "resp_support.h"
 
 /* The serialised response, split at the blank line. */
 struct wire {
@@ -86,7 +54,7 @@ static void no_content_has_no_content_type(void **state)
 	struct wire w = serialize(f);
 	assert_int_equal(strncmp(w.head, "Status: 204 No Content\r\n", 24), 0);
 	has_line(&w, "Content-Length: 0");
-	has_line(&w, "X-Request-Id: abc123");
+	has_line(&w, "X-Request-Id: req-0123456789abcdef");
 	has_line(&w, "Cache-Control: no-store");
 	lacks(&w, "Content-Type");
 	assert_int_equal(w.body_len, 0);
@@ -225,7 +193,7 @@ static void long_content_type_is_not_cut(void **state)
 	struct wire w = serialize(f);
 	has_line(&w, rq_printf(f->arena, "Content-Type: %s", ct));
 	has_line(&w, "Content-Length: 2");
-	has_line(&w, "X-Request-Id: abc123");
+	has_line(&w, "X-Request-Id: req-0123456789abcdef");
 	assert_int_equal(w.body_len, 2);
 	assert_memory_equal(w.body, "hi", 2);
 }

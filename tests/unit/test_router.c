@@ -10,6 +10,7 @@
 #include "rq_app.h"
 #include "rq_auth.h"
 #include "rq_router.h"
+#include "arena_fixture.h"
 
 static void h_list(struct rq_req *req, struct rq_resp *resp)
 {
@@ -57,31 +58,8 @@ static const struct rq_route routes[] = {
 };
 enum { NROUTES = sizeof(routes) / sizeof(routes[0]) };
 
-struct fixture {
-	struct rq_arena *arena;
-	struct rq_req req;
-};
-
-static int setup(void **state)
-{
-	static struct fixture f;
-	memset(&f, 0, sizeof(f));
-	f.arena = rq_arena_new();
-	if (f.arena == NULL)
-		return -1;
-	*state = &f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	rq_arena_free(f->arena);
-	return 0;
-}
-
 /* Matches method and path against the table; a fresh request each time. */
-static enum rq_match match(struct fixture *f, const char *method, const char *path,
+static enum rq_match match(struct req_fixture *f, const char *method, const char *path,
 			   const struct rq_route **route, const char **allow)
 {
 	memset(&f->req, 0, sizeof(f->req));
@@ -95,7 +73,7 @@ static enum rq_match match(struct fixture *f, const char *method, const char *pa
 
 static void static_pattern_matches_exactly(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const struct rq_route *r;
 	const char *allow;
 	assert_int_equal(match(f, "GET", "/api/v1/admin/units", &r, &allow), RQ_MATCH_OK);
@@ -115,7 +93,7 @@ static void static_pattern_matches_exactly(void **state)
 
 static void param_pattern_captures_the_segment(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const struct rq_route *r;
 	const char *allow;
 	assert_int_equal(match(f, "GET", "/api/v1/admin/units/42", &r, &allow), RQ_MATCH_OK);
@@ -132,7 +110,7 @@ static void param_pattern_captures_the_segment(void **state)
 
 static void params_are_captured_in_order(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const struct rq_route *r;
 	const char *allow;
 	assert_int_equal(match(f, "GET", "/api/v1/admin/units/7/visits/1234", &r, &allow),
@@ -145,7 +123,7 @@ static void params_are_captured_in_order(void **state)
 
 static void unknown_paths_are_not_found(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const struct rq_route *r;
 	const char *allow;
 	const char *paths[] = {
@@ -173,7 +151,7 @@ static void unknown_paths_are_not_found(void **state)
 
 static void wrong_method_lists_the_allowed_ones(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const struct rq_route *r;
 	const char *allow;
 	assert_int_equal(match(f, "PUT", "/api/v1/admin/units", &r, &allow), RQ_MATCH_BAD_METHOD);
@@ -195,7 +173,7 @@ static void wrong_method_lists_the_allowed_ones(void **state)
 
 static void head_matches_get(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const struct rq_route *r;
 	const char *allow;
 	assert_int_equal(match(f, "HEAD", "/api/v1/auth/me", &r, &allow), RQ_MATCH_OK);
@@ -211,7 +189,7 @@ static void head_matches_get(void **state)
 
 static void methods_are_case_sensitive(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const struct rq_route *r;
 	const char *allow;
 	assert_int_equal(match(f, "get", "/api/v1/auth/me", &r, &allow), RQ_MATCH_BAD_METHOD);
@@ -249,7 +227,7 @@ static void first_matching_route_wins(void **state)
 
 static void empty_table_finds_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct req_fixture *f = *state;
 	const struct rq_route *r = NULL;
 	const char *allow = NULL;
 	f->req.arena = f->arena;
@@ -263,15 +241,22 @@ static void empty_table_finds_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(static_pattern_matches_exactly, setup, teardown),
-	    cmocka_unit_test_setup_teardown(param_pattern_captures_the_segment, setup, teardown),
-	    cmocka_unit_test_setup_teardown(params_are_captured_in_order, setup, teardown),
-	    cmocka_unit_test_setup_teardown(unknown_paths_are_not_found, setup, teardown),
-	    cmocka_unit_test_setup_teardown(wrong_method_lists_the_allowed_ones, setup, teardown),
-	    cmocka_unit_test_setup_teardown(head_matches_get, setup, teardown),
-	    cmocka_unit_test_setup_teardown(methods_are_case_sensitive, setup, teardown),
+	    cmocka_unit_test_setup_teardown(static_pattern_matches_exactly, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(param_pattern_captures_the_segment, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(params_are_captured_in_order, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(unknown_paths_are_not_found, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(wrong_method_lists_the_allowed_ones, req_fixture_setup,
+					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(head_matches_get, req_fixture_setup, arena_teardown),
+	    cmocka_unit_test_setup_teardown(methods_are_case_sensitive, req_fixture_setup,
+					    arena_teardown),
 	    cmocka_unit_test(first_matching_route_wins),
-	    cmocka_unit_test_setup_teardown(empty_table_finds_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(empty_table_finds_nothing, req_fixture_setup,
+					    arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,27 +16,7 @@
 #include <zlib.h>
 
 #include "rq_zip.h"
-
-static char *run_capture(const char *cmd, int *status)
-{
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = malloc(cap);
-	assert_non_null(buf);
-	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-	}
-	buf[n] = '\0';
-	int st = pclose(p);
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return buf;
-}
+#include "test_common.h"
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -48,16 +28,38 @@ static uint64_t le64(const uint8_t *p)
 	return le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
+/* `unzip -t` finds every entry of the archive at path intact. */
+static void assert_unzip_tests_ok(const char *path)
+{
+	char cmd[256];
+	int st;
+	snprintf(cmd, sizeof(cmd), "unzip -tq %s 2>&1", path);
+	char *out = tc_run(cmd, NULL, &st);
+	if (st != 0)
+		fail_msg("unzip -tq: %s", out);
+	assert_non_null(strstr(out, "No errors detected"));
+	free(out);
+}
+
+/* A new archive writing to a new temporary file made from the template path (its name
+ * written back there); the file in *f. */
+static struct rq_zip *zip_to_temp(char *path, FILE **f)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	*f = fdopen(fd, "wb");
+	assert_non_null(*f);
+	struct rq_zip *z = rq_zip_new(rq_zip_file_write, *f, 1700000000);
+	assert_non_null(z);
+	return z;
+}
+
 static void test_zip_small_archive(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rq-test-zip-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "wb");
-	assert_non_null(f);
-	struct rq_zip *z = rq_zip_new(rq_zip_file_write, f, 1700000000);
-	assert_non_null(z);
+	FILE *f;
+	struct rq_zip *z = zip_to_temp(path, &f);
 	static const char hello[] = "hello, zip\n";
 	uint8_t big[100000];
 	for (size_t i = 0; i < sizeof(big); i++)
@@ -82,16 +84,11 @@ static void test_zip_small_archive(void **state)
 	rq_zip_free(z);
 	assert_int_equal(fclose(f), 0);
 
+	assert_unzip_tests_ok(path);
 	char cmd[256];
 	int st;
-	snprintf(cmd, sizeof(cmd), "unzip -t %s 2>&1", path);
-	char *out = run_capture(cmd, &st);
-	if (st != 0)
-		fail_msg("unzip -t: %s", out);
-	assert_non_null(strstr(out, "No errors detected"));
-	free(out);
 	snprintf(cmd, sizeof(cmd), "unzip -Z -l %s 2>&1", path);
-	out = run_capture(cmd, &st);
+	char *out = tc_run(cmd, NULL, &st);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "信阳市测试企业.txt")); /* read as UTF-8 (bit 11) */
 	assert_non_null(strstr(out, " stor "));		    /* STORED */
@@ -99,7 +96,7 @@ static void test_zip_small_archive(void **state)
 	assert_non_null(strstr(out, "4 files"));
 	free(out);
 	snprintf(cmd, sizeof(cmd), "unzip -p %s 信阳市测试企业.txt", path);
-	out = run_capture(cmd, &st);
+	out = tc_run(cmd, NULL, &st);
 	assert_int_equal(st, 0);
 	assert_string_equal(out, hello);
 	free(out);
@@ -153,12 +150,8 @@ static void test_zip64_many_entries(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/rq-test-zip64-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "wb");
-	assert_non_null(f);
-	struct rq_zip *z = rq_zip_new(rq_zip_file_write, f, 1700000000);
-	assert_non_null(z);
+	FILE *f;
+	struct rq_zip *z = zip_to_temp(path, &f);
 	for (int i = 0; i < 70000; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "%06d.txt", i);
@@ -167,16 +160,11 @@ static void test_zip64_many_entries(void **state)
 	assert_int_equal(rq_zip_finish(z), 0);
 	rq_zip_free(z);
 	assert_int_equal(fclose(f), 0);
+	assert_unzip_tests_ok(path);
 	char cmd[256];
 	int st;
-	snprintf(cmd, sizeof(cmd), "unzip -tq %s 2>&1", path);
-	char *out = run_capture(cmd, &st);
-	if (st != 0)
-		fail_msg("unzip -tq: %s", out);
-	assert_non_null(strstr(out, "No errors detected"));
-	free(out);
 	snprintf(cmd, sizeof(cmd), "unzip -p %s 069999.txt", path);
-	out = run_capture(cmd, &st);
+	char *out = tc_run(cmd, NULL, &st);
 	assert_int_equal(st, 0);
 	assert_string_equal(out, "069999");
 	free(out);

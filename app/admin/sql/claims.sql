@@ -16,9 +16,7 @@
 -- without a reason.
 CREATE OR REPLACE FUNCTION rq.claim_decide(p_claim_id bigint, p_approve boolean, p_reason text)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_admin  bigint := rq.current_admin_id();
     v_role   text := rq.actor_role();

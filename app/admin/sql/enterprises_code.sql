@@ -19,9 +19,7 @@
 
 -- Raises 42501 unless the actor is a portal admin who manages codes.
 CREATE OR REPLACE FUNCTION rq.portal_codes_check_actor() RETURNS void
-LANGUAGE plpgsql STABLE
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql STABLE SET search_path = rq, pg_temp AS $$
 BEGIN
     IF rq.actor_kind() IS DISTINCT FROM 'admin'
        OR NOT coalesce(rq.actor_role() IN ('market_supervision', 'city_admin'), false) THEN
@@ -36,9 +34,7 @@ $$;
 -- name-not-verified), with its business status.
 CREATE OR REPLACE FUNCTION rq.portal_codes_eligibility(p_enterprise_id bigint, OUT outcome text,
                                             OUT business_status text)
-LANGUAGE plpgsql
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = rq, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     e rq.enterprises%ROWTYPE;
@@ -68,9 +64,7 @@ CREATE OR REPLACE FUNCTION rq.portal_codes_issue(p_enterprise_id bigint, p_reaso
                                       OUT outcome text, OUT business_status text,
                                       OUT serial text, OUT token text,
                                       OUT revoked_serial text)
-LANGUAGE plpgsql
-SET search_path = rq, public, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = rq, public, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     v_active rq.codes%ROWTYPE;
@@ -106,9 +100,7 @@ $$;
 -- token, revoked_serial}, or the refusal of rq.portal_codes_issue with what its detail shows.
 CREATE OR REPLACE FUNCTION rq.portal_codes_run(p_enterprise_id bigint, p_reason text)
 RETURNS rq.outcome
-LANGUAGE plpgsql
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = rq, pg_temp AS $$
 DECLARE
     i record;
 BEGIN
@@ -126,17 +118,13 @@ $$;
 
 -- POST /api/v1/admin/enterprises/{id}/code
 CREATE OR REPLACE FUNCTION rq.portal_issue_code(p_enterprise_id bigint) RETURNS rq.outcome
-LANGUAGE sql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$ SELECT rq.portal_codes_run(p_enterprise_id, NULL) $$;
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$ SELECT rq.portal_codes_run(p_enterprise_id, NULL) $$;
 GRANT EXECUTE ON FUNCTION rq.portal_issue_code(bigint) TO ruqima_app;
 
 -- POST /api/v1/admin/enterprises/{id}/code/reissue {reason}: revoke and issue at once.
 CREATE OR REPLACE FUNCTION rq.portal_reissue_code(p_enterprise_id bigint, p_reason text)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     IF p_reason IS NULL THEN   -- without one it would be a plain issue
         RAISE EXCEPTION 'a re-issue needs a reason' USING ERRCODE = '23502';
@@ -151,9 +139,7 @@ GRANT EXECUTE ON FUNCTION rq.portal_reissue_code(bigint,text) TO ruqima_app;
 -- its status.
 CREATE OR REPLACE FUNCTION rq.portal_revoke_code(p_enterprise_id bigint, p_reason text)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_id bigint;
 BEGIN

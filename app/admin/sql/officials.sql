@@ -11,9 +11,7 @@
 -- when there is no such profile. Raises 42501 unless the actor is the city admin or a unit
 -- admin of the profile's unit.
 CREATE OR REPLACE FUNCTION rq.official_verify(p_account_id bigint) RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_unit bigint;
 BEGIN

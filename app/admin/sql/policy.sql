@@ -8,9 +8,7 @@
 -- policy-value-out-of-range (with the key's bounds), policy-not-overridable, unit-unknown.
 -- Raises 42501 for anyone but the city admin.
 CREATE OR REPLACE FUNCTION rq.policy_set(p_key text, p_unit_id bigint, p_value int) RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     p rq.policy%ROWTYPE;
 BEGIN

@@ -10,10 +10,7 @@
 CREATE OR REPLACE FUNCTION rq.admin_user_create(p_username text, p_password_hash text, p_role text,
                                      p_county_code text, p_unit_id bigint)
 RETURNS bigint
-LANGUAGE sql
-SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     INSERT INTO rq.admin_users (username, password_hash, role, county_code, unit_id)
     VALUES (p_username, p_password_hash, p_role, p_county_code, p_unit_id)
     RETURNING id

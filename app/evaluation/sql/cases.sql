@@ -9,9 +9,7 @@ CREATE OR REPLACE FUNCTION rq.case_open(p_source text, p_visit_id bigint, p_ente
                              p_unit_id bigint, p_reporter bigint, p_category text,
                              p_description text, p_people text, p_occurred_at timestamptz)
 RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     e    rq.enterprises%ROWTYPE;
     v_id bigint;
@@ -44,9 +42,7 @@ $$;
 -- True when every attachment was uploaded by the acting account and is used by no visit
 -- and no case yet.
 CREATE OR REPLACE FUNCTION rq.case_attachments_usable(p_ids bigint[]) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     SELECT rq.attachments_usable(p_ids)
            AND NOT EXISTS (SELECT 1 FROM rq.case_attachments ca WHERE ca.attachment_id = ANY (p_ids))
 $$;

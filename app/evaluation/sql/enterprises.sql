@@ -7,9 +7,7 @@
 -- ok, or enterprise-not-managed (changing nothing) when the account is not actively bound
 -- to it.
 CREATE OR REPLACE FUNCTION rq.manager_select(p_enterprise_id bigint) RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_account bigint := rq.current_account_id();
 BEGIN
@@ -30,9 +28,7 @@ GRANT EXECUTE ON FUNCTION rq.manager_select(bigint) TO ruqima_app;
 -- was the current one, there is no current one any more. Answers (rq.outcome) ok, or
 -- enterprise-not-managed when the account was not actively bound to it.
 CREATE OR REPLACE FUNCTION rq.manager_unbind(p_enterprise_id bigint) RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_account bigint := rq.current_account_id();
 BEGIN
@@ -79,9 +75,7 @@ GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_project_code text,
                                  p_legal_rep text, p_name text, p_phone text, p_code text)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, public, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, public, pg_temp AS $$
 DECLARE
     max_failures constant int := 5;
     code_lock_at constant int := 10;

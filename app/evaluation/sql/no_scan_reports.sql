@@ -11,9 +11,7 @@
 CREATE OR REPLACE FUNCTION rq.no_scan_report(p_occurred_at text, p_unit_id bigint, p_people text,
                                   p_what text, p_attachment_ids bigint[])
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_account    bigint := rq.require_account();
     v_enterprise bigint;

@@ -6,9 +6,7 @@
 -- Marks a notification of the acting account read (the first time only). Answers
 -- (rq.outcome) ok, or notification-unknown when it is not theirs.
 CREATE OR REPLACE FUNCTION rq.notification_read(p_id bigint) RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM rq.outbox o
                     WHERE o.id = p_id AND o.account_id = rq.require_account()) THEN

@@ -1,83 +1,47 @@
--- app/evaluation/sql/visits_rating.sql — ratings: give and change (app/evaluation/visits_rating.c).
+-- app/evaluation/sql/visits_rating.sql — ratings: the first one and its one change (app/evaluation/visits_rating.c).
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
--- Rates a confirmed visit, once (POST /visits/{id}/rating). A 不满意 opens a case with
--- source 'rating' in the same transaction. Answers (rq.outcome) ok, or the refusals
--- enterprise-visit-unknown, visit-not-confirmed, already-rated, rating-window-closed
--- (rating_window_days after the registration).
-CREATE OR REPLACE FUNCTION rq.rating_give(p_visit_id bigint, p_value text, p_comment text,
-                               p_anonymous boolean)
+-- The enterprise's rating of a confirmed visit: given once (p_change false: POST
+-- /visits/{id}/rating) and changed once by its rater within rating_change_hours (p_change
+-- true: PUT). A 不满意 opens a case with source 'rating' in the same transaction; a change of
+-- a visit that has a rating case adds an event to it. Answers (rq.outcome) ok; unchanged (a
+-- change to the same rating: nothing written); or the refusals of
+-- rq.manager_visit_refusal for 'rate' (enterprise-visit-unknown, visit-not-confirmed,
+-- already-rated, rating-window-closed) or 'change-rating' (not-rated, not-the-rater,
+-- rating-already-changed, rating-change-closed).
+CREATE OR REPLACE FUNCTION rq.rating_set(p_visit_id bigint, p_value text, p_comment text,
+                              p_anonymous boolean, p_change boolean)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_account bigint := rq.require_account();
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
-BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('enterprise-visit-unknown');
-    END IF;
-    IF v.confirmation <> 'confirmed' THEN
-        RETURN rq.refusal('visit-not-confirmed');
-    END IF;
-    IF EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id) THEN
-        RETURN rq.refusal('already-rated');
-    END IF;
-    IF now() > v.registered_at + make_interval(days => rq.policy_value('rating_window_days')) THEN
-        RETURN rq.refusal('rating-window-closed');
-    END IF;
-    INSERT INTO rq.evaluations (visit_id, enterprise_id, unit_id, county_code, value, comment,
-                                anonymous)
-    VALUES (v.id, v.enterprise_id, v.unit_id, v.county_code, p_value, p_comment, p_anonymous);
-    INSERT INTO rq.evaluation_raters (visit_id, account_id, name, phone)
-    SELECT v.id, v_account, b.claimant_name, b.phone FROM rq.manager_bindings b
-     WHERE b.account_id = v_account AND b.enterprise_id = v.enterprise_id AND b.status = 'active';
-    IF p_value = 'unsatisfied' THEN
-        PERFORM rq.case_open('rating', v.id, v.enterprise_id, v.unit_id, NULL, NULL, p_comment,
-                             NULL, NULL);
-    END IF;
-    RETURN rq.ok();
-END
-$$;
-GRANT EXECUTE ON FUNCTION rq.rating_give(bigint,text,text,boolean) TO ruqima_app;
-
--- Changes a rating, once, by its rater, within rating_change_hours of the first rating
--- (PUT /visits/{id}/rating). Becoming 不满意 opens the rating case; any change of a visit
--- with a rating case adds an event to it. Answers (rq.outcome) ok, unchanged (the same
--- rating again: nothing written), or the refusals enterprise-visit-unknown, not-rated,
--- not-the-rater, rating-already-changed, rating-change-closed.
-CREATE OR REPLACE FUNCTION rq.rating_change(p_visit_id bigint, p_value text, p_comment text,
-                                 p_anonymous boolean)
-RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
-DECLARE
-    v_account bigint := rq.require_account();
-    v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
+    v_refusal text := rq.manager_visit_refusal(v, CASE WHEN p_change THEN 'change-rating'
+                                                       ELSE 'rate' END);
     ev        rq.evaluations%ROWTYPE;
     v_case    bigint;
 BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('enterprise-visit-unknown');
+    IF v_refusal IS NOT NULL THEN
+        RETURN rq.refusal(v_refusal);
+    END IF;
+    IF NOT p_change THEN
+        INSERT INTO rq.evaluations (visit_id, enterprise_id, unit_id, county_code, value,
+                                    comment, anonymous)
+        VALUES (v.id, v.enterprise_id, v.unit_id, v.county_code, p_value, p_comment,
+                p_anonymous);
+        INSERT INTO rq.evaluation_raters (visit_id, account_id, name, phone)
+        SELECT v.id, v_account, b.claimant_name, b.phone FROM rq.manager_bindings b
+         WHERE b.account_id = v_account AND b.enterprise_id = v.enterprise_id
+           AND b.status = 'active';
+        IF p_value = 'unsatisfied' THEN
+            PERFORM rq.case_open('rating', v.id, v.enterprise_id, v.unit_id, NULL, NULL,
+                                 p_comment, NULL, NULL);
+        END IF;
+        RETURN rq.ok();
     END IF;
     SELECT * INTO ev FROM rq.evaluations e WHERE e.visit_id = v.id FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN rq.refusal('not-rated');
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM rq.evaluation_raters r
-                    WHERE r.visit_id = v.id AND r.account_id = v_account) THEN
-        RETURN rq.refusal('not-the-rater');
-    END IF;
-    IF ev.changed_at IS NOT NULL THEN
-        RETURN rq.refusal('rating-already-changed');
-    END IF;
-    IF now() > ev.rated_at + make_interval(hours => rq.policy_value('rating_change_hours')) THEN
-        RETURN rq.refusal('rating-change-closed');
-    END IF;
     IF ev.value = p_value AND ev.comment IS NOT DISTINCT FROM p_comment
        AND ev.anonymous = p_anonymous THEN
         RETURN rq.ok(NULL, 'unchanged');
@@ -99,4 +63,4 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.rating_change(bigint,text,text,boolean) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.rating_set(bigint,text,text,boolean,boolean) TO ruqima_app;

@@ -11,9 +11,7 @@
 CREATE OR REPLACE FUNCTION rq.attachment_add(p_sha256 text, p_content_type text, p_size int,
                                   p_daily_max int)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_account bigint := rq.current_account_id();
     a         rq.attachments%ROWTYPE;

@@ -5,9 +5,7 @@
 
 -- Files the 双报备 of one phase: to the visit's lead unit and to its discipline group.
 CREATE OR REPLACE FUNCTION rq.visit_file(p_visit_id bigint, p_phase text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     INSERT INTO rq.filings (visit_id, phase, recipient, unit_id, discipline_group)
     SELECT v.id, p_phase, r.recipient, v.unit_id,
@@ -20,9 +18,7 @@ $$;
 
 -- True when every attachment was uploaded by the acting account and belongs to no visit.
 CREATE OR REPLACE FUNCTION rq.attachments_usable(p_ids bigint[]) RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     IF p_ids IS NULL OR cardinality(p_ids) = 0 THEN
         RETURN true;
@@ -38,9 +34,7 @@ $$;
 -- Links attachments (checked by rq.attachments_usable) to a visit.
 CREATE OR REPLACE FUNCTION rq.visit_link_attachments(p_visit_id bigint, p_ids bigint[], p_purpose text)
 RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     IF p_ids IS NULL OR cardinality(p_ids) = 0 THEN
         RETURN;
@@ -73,9 +67,7 @@ $$;
 --   inspection-cap               args: the unit's name, this inspection's number, its cap
 CREATE OR REPLACE FUNCTION rq.visit_register(p_key text, p_req jsonb, p_token text)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, public, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, public, pg_temp AS $$
 DECLARE
     v_account    bigint := rq.current_account_id();
     v_sha        bytea := sha256(convert_to(p_req::text, 'UTF8'));
@@ -323,6 +315,14 @@ COMMENT ON FUNCTION rq.visit_register(text, jsonb, text) IS
     'registers a visit applying the rules of app/DESIGN.md §5; answers rq.outcome (ok with the 201 body, replayed, or a refusal)';
 GRANT EXECUTE ON FUNCTION rq.visit_register(text,jsonb,text) TO ruqima_app;
 
+-- The visit locked for a change by the official who registered it, or NULL when it does
+-- not exist or is someone else's (both answer 404 visit-unknown).
+CREATE OR REPLACE FUNCTION rq.visit_for_official(p_visit_id bigint) RETURNS rq.visits
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    SELECT x.* FROM rq.visits x
+     WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE
+$$;
+
 -- Later edit by the official (PATCH /visits/{id}): the matter and/or the credential
 -- photos (p_attachment_ids replaces the current set; NULL keeps it), within
 -- edit_window_hours of the registration. Answers (rq.outcome, no data): ok, unchanged;
@@ -330,19 +330,15 @@ GRANT EXECUTE ON FUNCTION rq.visit_register(text,jsonb,text) TO ruqima_app;
 -- visit-attachments-unusable (an id the actor may not use).
 CREATE OR REPLACE FUNCTION rq.visit_edit(p_visit_id bigint, p_matter text, p_attachment_ids bigint[])
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v        rq.visits%ROWTYPE;
+    v        rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
     v_before bigint[];
     v_after  bigint[];
     v_added  bigint[];
     v_hours  int := rq.policy_value('edit_window_hours');
 BEGIN
-    SELECT * INTO v FROM rq.visits x
-     WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE;
-    IF NOT FOUND THEN
+    IF v.id IS NULL THEN
         RETURN rq.refusal('visit-unknown');
     END IF;
     IF now() > v.registered_at + make_interval(hours => v_hours) THEN
@@ -386,15 +382,11 @@ GRANT EXECUTE ON FUNCTION rq.visit_edit(bigint,text,bigint[]) TO ruqima_app;
 CREATE OR REPLACE FUNCTION rq.visit_finish(p_visit_id bigint, p_done text, p_findings text,
                                 p_measures text, p_attachment_ids bigint[])
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v rq.visits%ROWTYPE;
+    v rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
 BEGIN
-    SELECT * INTO v FROM rq.visits x
-     WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE;
-    IF NOT FOUND THEN
+    IF v.id IS NULL THEN
         RETURN rq.refusal('visit-unknown');
     END IF;
     IF v.finished_at IS NOT NULL THEN

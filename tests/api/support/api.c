@@ -250,13 +250,16 @@ char *api_wx_login(const char *openid)
 	return token;
 }
 
-char *api_create_admin_scoped(const char *username, const char *role, const char *county)
+/* `ruqima user add` with the scope option opt ("--county", "--unit") set to value (none when
+ * value is NULL); returns the password it printed (malloc'd). */
+static char *user_add(const char *username, const char *role, const char *opt, const char *value)
 {
-	char cmd[1024];
+	char scope[160] = "", cmd[1024];
+	if (value != NULL)
+		snprintf(scope, sizeof(scope), " %s '%s'", opt, value);
 	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s%s",
-		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role,
-		 county != NULL ? " --county " : "", county != NULL ? county : "");
+		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s",
+		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), username, role, scope);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char line[256], *password = NULL;
@@ -266,6 +269,16 @@ char *api_create_admin_scoped(const char *username, const char *role, const char
 	assert_int_equal(pclose(p), 0);
 	assert_non_null(password);
 	return password;
+}
+
+char *api_create_admin_scoped(const char *username, const char *role, const char *county)
+{
+	return user_add(username, role, "--county", county);
+}
+
+char *api_create_admin_of_unit(const char *username, const char *role, const char *unit)
+{
+	return user_add(username, role, "--unit", unit);
 }
 
 char *api_create_admin(const char *username, const char *role)

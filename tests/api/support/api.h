@@ -63,6 +63,8 @@ char *api_wx_login(const char *openid);
 char *api_create_admin(const char *username, const char *role);
 /* The same with a county scope (--county; NULL for none), e.g. for a county_admin. */
 char *api_create_admin_scoped(const char *username, const char *role, const char *county);
+/* The same with a unit scope (--unit), for a unit_admin. */
+char *api_create_admin_of_unit(const char *username, const char *role, const char *unit);
 /* Portal login; returns the "rq_session=..." cookie pair and sets *csrf (both malloc'd). */
 char *api_admin_login(const char *username, const char *password, char **csrf);
 /* A city_admin's portal session (api_portal_login); free with api_portal_free(). */

@@ -116,21 +116,14 @@ struct api_resp *api_session_call(const struct api_session *s, const char *metho
 	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
 }
 
-struct api_resp *api_session_import(const struct api_session *s, const char *query, const char *csv)
+struct api_resp *api_session_import(const struct api_session *s, const char *query,
+				    const char *type, const char *body)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "/api/v1/admin/enterprises/import%s",
 		 query != NULL ? query : "");
 	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
-	return api_call("POST", path, "text/csv", csv, headers);
-}
-
-double api_json_num(const struct api_resp *r, const char *key)
-{
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, key);
-	if (!cJSON_IsNumber(v))
-		fail_msg("no number %s in %s", key, r->body);
-	return v->valuedouble;
+	return api_call("POST", path, type, body, headers);
 }
 
 char *api_enterprise_id(const char *uscc)

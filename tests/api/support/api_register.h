@@ -34,15 +34,13 @@ struct api_session {
 void api_session_login(struct api_session *s, const char *prefix, const char *role,
 		       const char *county);
 void api_session_end(struct api_session *s);
-/* A portal request of the session (cookie and CSRF token): json, unless NULL, is sent as
- * application/json. Free with api_free(). */
+/* api_call with the session's cookie and CSRF token, json (or NULL) as the body. */
 struct api_resp *api_session_call(const struct api_session *s, const char *method, const char *path,
 				  const char *json);
-/* POST /api/v1/admin/enterprises/import<query> with the CSV body csv (text/csv). */
+/* POST /api/v1/admin/enterprises/import<query> (NULL for none) of body as type (text/csv,
+ * or another to be refused). */
 struct api_resp *api_session_import(const struct api_session *s, const char *query,
-				    const char *csv);
-/* A number member of the JSON body; fails the test when there is none. */
-double api_json_num(const struct api_resp *r, const char *key);
+				    const char *type, const char *body);
 
 /* The enterprise's id by credit code (malloc'd), or NULL; read as the owner. */
 char *api_enterprise_id(const char *uscc);

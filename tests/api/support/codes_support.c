@@ -1,6 +1,7 @@
 #include "codes_support.h"
 
 #include "rq_token.h"
+#include "test_common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,23 +69,6 @@ void ct_enterprise_new(struct ct_enterprise *e, const char *county, const char *
 	PQfinish(c);
 }
 
-static char *read_all(FILE *f)
-{
-	size_t cap = 4096, n = 0, got;
-	char *buf = malloc(cap);
-	assert_non_null(buf);
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 /* Appends sep and then s in single quotes (a ' inside becomes '\'') to the command. */
 static void append_quoted(char *cmd, size_t cap, const char *sep, const char *s)
 {
@@ -121,12 +105,12 @@ void ct_cli(struct ct_run *r, const char *const *args)
 	append_quoted(cmd, sizeof(cmd), " 2>", errfile);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
-	r->out = read_all(p);
+	r->out = tc_read_all(p, NULL);
 	int st = pclose(p);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	FILE *e = fopen(errfile, "r");
 	assert_non_null(e);
-	r->err = read_all(e);
+	r->err = tc_read_all(e, NULL);
 	fclose(e);
 	unlink(errfile);
 }

@@ -7,6 +7,7 @@
 #include "api.h"
 
 #include "rq_config.h"
+#include "test_common.h"
 
 #include <png.h>
 #include <stdio.h>
@@ -66,6 +67,21 @@ static inline const char *img_public_base_url(void)
 	return cfg.public_base_url;
 }
 
+/* Issues a code to c's enterprise in db's open transaction (actor set) and reads it into
+ * c: token, serial, URL. */
+static inline void img_code_issue(PGconn *db, struct img_code *c)
+{
+	char code_id[32];
+	const char *q[] = {c->enterprise_id};
+	img_exec(db, "SELECT rq.issue_code($1::bigint)", 1, q, code_id, sizeof(code_id));
+	const char *r[] = {code_id};
+	img_exec(db, "SELECT token FROM rq.codes WHERE id = $1::bigint", 1, r, c->token,
+		 sizeof(c->token));
+	img_exec(db, "SELECT serial FROM rq.codes WHERE id = $1::bigint", 1, r, c->serial,
+		 sizeof(c->serial));
+	snprintf(c->url, sizeof(c->url), "%s/e/%s", img_public_base_url(), c->token);
+}
+
 /* A verified enterprise in normal operation named name (county 411502) with an issued
  * code, made as the owner with an actor context, as the import and `codes issue` do. */
 static inline void img_code_new(struct img_code *c, const char *name)
@@ -81,17 +97,9 @@ static inline void img_code_new(struct img_code *c, const char *name)
 		 "INSERT INTO rq.enterprises (uscc, name, county_code, name_verified)"
 		 " VALUES ($1, $2, '411502', true) RETURNING id",
 		 2, p, c->enterprise_id, sizeof(c->enterprise_id));
-	char code_id[32];
-	const char *q[] = {c->enterprise_id};
-	img_exec(db, "SELECT rq.issue_code($1::bigint)", 1, q, code_id, sizeof(code_id));
-	const char *r[] = {code_id};
-	img_exec(db, "SELECT token FROM rq.codes WHERE id = $1::bigint", 1, r, c->token,
-		 sizeof(c->token));
-	img_exec(db, "SELECT serial FROM rq.codes WHERE id = $1::bigint", 1, r, c->serial,
-		 sizeof(c->serial));
+	img_code_issue(db, c);
 	img_exec(db, "COMMIT", 0, NULL, NULL, 0);
 	PQfinish(db);
-	snprintf(c->url, sizeof(c->url), "%s/e/%s", img_public_base_url(), c->token);
 }
 
 /* Revokes the enterprise's active code, then (when reissue) issues a new one into c. */
@@ -104,39 +112,10 @@ static inline void img_code_revoke(struct img_code *c, bool reissue)
 	const char *q[] = {c->enterprise_id};
 	img_exec(db, "SELECT rq.revoke_code($1::bigint, 'poster lost')", 1, q, NULL, 0);
 	if (reissue) {
-		char code_id[32];
-		img_exec(db, "SELECT rq.issue_code($1::bigint)", 1, q, code_id, sizeof(code_id));
-		const char *r[] = {code_id};
-		img_exec(db, "SELECT token FROM rq.codes WHERE id = $1::bigint", 1, r, c->token,
-			 sizeof(c->token));
-		img_exec(db, "SELECT serial FROM rq.codes WHERE id = $1::bigint", 1, r, c->serial,
-			 sizeof(c->serial));
-		snprintf(c->url, sizeof(c->url), "%s/e/%s", img_public_base_url(), c->token);
+		img_code_issue(db, c);
 	}
 	img_exec(db, "COMMIT", 0, NULL, NULL, 0);
 	PQfinish(db);
-}
-
-/* What `zbarimg --raw -q` reads from the image (malloc'd, final newline removed), through
- * a temporary file. */
-static inline char *img_zbar(const char *data, size_t len)
-{
-	char path[] = "/tmp/rq-api-image-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
-	char cmd[256], out[4096];
-	snprintf(cmd, sizeof(cmd), "zbarimg --raw -q '%s' 2>/dev/null", path);
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t n = fread(out, 1, sizeof(out) - 1, p);
-	pclose(p);
-	unlink(path);
-	out[n] = '\0';
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	return strdup(out);
 }
 
 /* Width and height of a PNG in memory (libpng's simplified reader). */
