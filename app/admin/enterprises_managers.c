@@ -13,11 +13,8 @@ RQ_HANDLER(admin_enterprises_managers_unbind)
 {
 	cJSON *errors = rq_errors_new();
 	const char *reason = rq_json_string(req->json, "reason", true, 1, 200, errors);
-	if (reason == NULL) {
-		rq_problem_invalid(req, resp, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	}
-	cJSON_Delete(errors);
 	const char *params[] = {rq_req_param(req, "id"), rq_req_param(req, "binding_id"), reason};
 	if (rq_outcome_row(req, resp, rq_sql(req, &st_end, params), NULL, NULL) < 0)
 		return;

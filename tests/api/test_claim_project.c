@@ -19,26 +19,6 @@
 
 static char project[64], project_id[24];
 
-static struct api_resp *claim(const char *bearer, const char *uscc, const char *project_code,
-			      const char *legal_rep, const char *code)
-{
-	cJSON *o = cJSON_CreateObject();
-	if (uscc != NULL)
-		cJSON_AddStringToObject(o, "uscc", uscc);
-	if (project_code != NULL)
-		cJSON_AddStringToObject(o, "project_code", project_code);
-	cJSON_AddStringToObject(o, "legal_rep", legal_rep);
-	cJSON_AddStringToObject(o, "name", "项目管理员");
-	cJSON_AddStringToObject(o, "phone", MT_PHONE);
-	if (code != NULL)
-		cJSON_AddStringToObject(o, "activation_code", code);
-	char *body = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	struct api_resp *r = api_post_json(CLAIM, body, bearer);
-	free(body);
-	return r;
-}
-
 static int64_t count(const char *sql, const char *a, const char *b)
 {
 	const char *p[] = {a, b};
@@ -99,7 +79,7 @@ static void a_project_is_bound_with_its_activation_code(void **state)
 	struct mt_enterprise e = {0};
 	snprintf(e.id, sizeof(e.id), "%s", project_id);
 	char *code = mt_activation_code(&e);
-	struct api_resp *r = claim(bearer, NULL, project, UNIT, code);
+	struct api_resp *r = mt_claim_by(bearer, NULL, project, UNIT, code);
 	if (r->status != 201)
 		fail_msg("claim: %ld %s", r->status, r->body);
 	assert_string_equal(api_json_str(r, "enterprise_id"), project_id);
@@ -132,7 +112,7 @@ static void a_project_claim_request_is_approved_by_the_county(void **state)
 	(void)state;
 	char *account = NULL;
 	char *bearer = mt_account("project-request", &account);
-	struct api_resp *r = claim(bearer, NULL, project, "  " UNIT " ", NULL);
+	struct api_resp *r = mt_claim_by(bearer, NULL, project, "  " UNIT " ", NULL);
 	if (r->status != 202)
 		fail_msg("claim: %ld %s", r->status, r->body);
 	char claim_id[24];
@@ -182,7 +162,7 @@ static void a_wrong_unit_or_code_is_refused_and_counted(void **state)
 	(void)state;
 	char *account = NULL;
 	char *bearer = mt_account("project-wrong", &account);
-	struct api_resp *r = claim(bearer, NULL, project, "别的建设单位", NULL);
+	struct api_resp *r = mt_claim_by(bearer, NULL, project, "别的建设单位", NULL);
 	api_assert_problem(r, 403, "claim-refused");
 	api_free(r);
 	assert_int_equal(
@@ -192,7 +172,7 @@ static void a_wrong_unit_or_code_is_refused_and_counted(void **state)
 	    1);
 	char other[80];
 	snprintf(other, sizeof(other), "%s9", project);
-	r = claim(bearer, NULL, other, UNIT, NULL);
+	r = mt_claim_by(bearer, NULL, other, UNIT, NULL);
 	api_assert_problem(r, 403, "claim-refused");
 	api_free(r);
 	assert_int_equal(
@@ -211,26 +191,22 @@ static void exactly_one_code_is_given(void **state)
 	char *bearer = mt_account("project-input", &account);
 	char uscc[19];
 	api_uscc_new(COUNTY, uscc);
-	struct api_resp *r = claim(bearer, uscc, project, UNIT, NULL);
-	api_assert_problem(r, 422, "validation");
-	api_assert_error_field(r, "project_code");
-	api_free(r);
-	r = claim(bearer, NULL, NULL, UNIT, NULL);
-	api_assert_problem(r, 422, "validation");
-	api_assert_error_field(r, "uscc");
-	api_free(r);
-	r = claim(bearer, NULL, "-2024-411526", UNIT, NULL);
-	api_assert_problem(r, 422, "validation");
-	api_assert_error_field(r, "project_code");
-	api_free(r);
-	r = claim(bearer, NULL, "2024-411526-ab", UNIT, NULL);
-	api_assert_problem(r, 422, "validation");
-	api_assert_error_field(r, "project_code");
-	api_free(r);
-	r = claim(bearer, NULL, "2024 411526", UNIT, NULL);
-	api_assert_problem(r, 422, "validation");
-	api_assert_error_field(r, "project_code");
-	api_free(r);
+	const struct {
+		const char *uscc, *project_code, *field;
+	} cases[] = {
+	    {uscc, project, "project_code"},	      /* both */
+	    {NULL, NULL, "uscc"},		      /* neither */
+	    {NULL, "-2024-411526", "project_code"},   /* a hyphen first */
+	    {NULL, "2024-411526-ab", "project_code"}, /* lower case */
+	    {NULL, "2024 411526", "project_code"},    /* a blank */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct api_resp *r =
+		    mt_claim_by(bearer, cases[i].uscc, cases[i].project_code, UNIT, NULL);
+		api_assert_problem(r, 422, "validation");
+		api_assert_error_field(r, cases[i].field);
+		api_free(r);
+	}
 	assert_int_equal(
 	    count("SELECT count(*) FROM rq.claim_failures WHERE account_id = $1::bigint", account,
 		  NULL),

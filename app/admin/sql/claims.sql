@@ -19,21 +19,14 @@ RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_admin  bigint := rq.current_admin_id();
-    v_role   text := rq.actor_role();
     r        rq.claim_requests%ROWTYPE;
     e        rq.enterprises%ROWTYPE;
     v_id     bigint;
 BEGIN
-    IF v_admin IS NULL OR v_role IS NULL OR v_role NOT IN ('city_admin', 'county_admin') THEN
-        RAISE EXCEPTION 'claims are decided by city and county admins only'
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
     SELECT * INTO r FROM rq.claim_requests c WHERE c.id = p_claim_id FOR UPDATE;
-    IF FOUND THEN
-        SELECT * INTO e FROM rq.enterprises en WHERE en.id = r.enterprise_id FOR UPDATE;
-    END IF;
-    IF r.id IS NULL OR (v_role = 'county_admin'
-                        AND e.county_code IS DISTINCT FROM rq.actor_county()) THEN
+    -- raises 42501 for an actor other than a city or county admin
+    e := rq.county_office_enterprise(r.enterprise_id);
+    IF r.id IS NULL OR e.id IS NULL THEN
         RETURN rq.refusal('claim-unknown');
     END IF;
     IF r.status <> 'pending' THEN

@@ -21,18 +21,11 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = rq, pg_temp
 AS $$
 DECLARE
-    v_admin bigint := rq.current_admin_id();
-    v_role  text := rq.actor_role();
-    e       rq.enterprises%ROWTYPE;
-    b       rq.manager_bindings%ROWTYPE;
+    -- raises 42501 for an actor other than a city or county admin
+    e rq.enterprises%ROWTYPE := rq.county_office_enterprise(p_enterprise_id);
+    b rq.manager_bindings%ROWTYPE;
 BEGIN
-    IF v_admin IS NULL OR v_role IS NULL OR v_role NOT IN ('city_admin', 'county_admin') THEN
-        RAISE EXCEPTION 'bindings are ended by city and county admins only'
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    SELECT * INTO e FROM rq.enterprises en WHERE en.id = p_enterprise_id FOR UPDATE;
-    IF e.id IS NULL OR (v_role = 'county_admin'
-                        AND e.county_code IS DISTINCT FROM rq.actor_county()) THEN
+    IF e.id IS NULL THEN
         RETURN rq.refusal('enterprise-unknown');
     END IF;
     SELECT * INTO b FROM rq.manager_bindings mb
@@ -44,7 +37,8 @@ BEGIN
         RETURN rq.refusal('binding-ended');
     END IF;
     UPDATE rq.manager_bindings mb
-       SET status = 'unbound', unbound_at = now(), ended_by = v_admin, end_reason = btrim(p_reason)
+       SET status = 'unbound', unbound_at = now(), ended_by = rq.current_admin_id(),
+           end_reason = btrim(p_reason)
      WHERE mb.id = b.id;
     UPDATE rq.accounts a SET current_enterprise_id = NULL
      WHERE a.id = b.account_id AND a.current_enterprise_id = e.id;

@@ -126,6 +126,18 @@ struct api_resp *api_session_import(const struct api_session *s, const char *que
 	return api_call("POST", path, type, body, headers);
 }
 
+cJSON *api_list_item(const struct api_resp *r, const char *id)
+{
+	cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
+	{
+		cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "id");
+		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+			return e;
+	}
+	return NULL;
+}
+
 char *api_enterprise_id(const char *uscc)
 {
 	PGconn *c = api_db("owner");

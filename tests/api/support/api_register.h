@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "api.h"
+
 /* A credit code that passes GB 32100, new to this run: 91 + county + a run tag + a counter
  * + the check character. out must hold 19 bytes. Returns out. */
 char *api_uscc_new(const char *county, char out[19]);
@@ -41,6 +43,9 @@ struct api_resp *api_session_call(const struct api_session *s, const char *metho
  * or another to be refused). */
 struct api_resp *api_session_import(const struct api_session *s, const char *query,
 				    const char *type, const char *body);
+
+/* The member of items[] of a list answer whose "id" is id, or NULL. */
+cJSON *api_list_item(const struct api_resp *r, const char *id);
 
 /* The enterprise's id by credit code (malloc'd), or NULL; read as the owner. */
 char *api_enterprise_id(const char *uscc);
