@@ -19,10 +19,11 @@
 
 static char project[64], project_id[24];
 
-static int64_t count(const char *sql, const char *a, const char *b)
+/* Asserts that sql ($1 a, and $2 b unless NULL), a count read as the owner, is want. */
+static void assert_count(const char *sql, const char *a, const char *b, int64_t want)
 {
 	const char *p[] = {a, b};
-	return api_owner_int(sql, b != NULL ? 2 : 1, p);
+	assert_int_equal(api_owner_int(sql, b != NULL ? 2 : 1, p), want);
 }
 
 /* The project as the investment platform's export has it: 项目代码, 项目名称, 建设单位; then
@@ -88,12 +89,10 @@ static void a_project_is_bound_with_its_activation_code(void **state)
 	assert_non_null(api_json_str(r, "serial"));
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->json, "current")));
 	api_free(r);
-	assert_int_equal(
-	    count("SELECT count(*) FROM rq.manager_bindings WHERE account_id = $1::bigint"
-		  " AND enterprise_id = $2::bigint AND status = 'active'"
-		  " AND method = 'activation'",
-		  account, project_id),
-	    1);
+	assert_count("SELECT count(*) FROM rq.manager_bindings WHERE account_id = $1::bigint"
+		     " AND enterprise_id = $2::bigint AND status = 'active'"
+		     " AND method = 'activation'",
+		     account, project_id, 1);
 	/* the manager's list shows it, poster and all */
 	r = api_get("/api/v1/evaluation/enterprises", bearer);
 	assert_int_equal(r->status, 200);
@@ -144,12 +143,10 @@ static void a_project_claim_request_is_approved_by_the_county(void **state)
 		fail_msg("approve: %ld %s", r->status, r->body);
 	api_free(r);
 	api_session_end(&county);
-	assert_int_equal(
-	    count("SELECT count(*) FROM rq.manager_bindings WHERE account_id = $1::bigint"
-		  " AND enterprise_id = $2::bigint AND status = 'active'"
-		  " AND method = 'approval'",
-		  account, project_id),
-	    1);
+	assert_count("SELECT count(*) FROM rq.manager_bindings WHERE account_id = $1::bigint"
+		     " AND enterprise_id = $2::bigint AND status = 'active'"
+		     " AND method = 'approval'",
+		     account, project_id, 1);
 	free(account);
 	free(bearer);
 }
@@ -165,20 +162,16 @@ static void a_wrong_unit_or_code_is_refused_and_counted(void **state)
 	struct api_resp *r = mt_claim_by(bearer, NULL, project, "别的建设单位", NULL);
 	api_assert_problem(r, 403, "claim-refused");
 	api_free(r);
-	assert_int_equal(
-	    count("SELECT count(*) FROM rq.claim_failures WHERE account_id = $1::bigint"
-		  " AND enterprise_id = $2::bigint AND reason = 'identity'",
-		  account, project_id),
-	    1);
+	assert_count("SELECT count(*) FROM rq.claim_failures WHERE account_id = $1::bigint"
+		     " AND enterprise_id = $2::bigint AND reason = 'identity'",
+		     account, project_id, 1);
 	char other[80];
 	snprintf(other, sizeof(other), "%s9", project);
 	r = mt_claim_by(bearer, NULL, other, UNIT, NULL);
 	api_assert_problem(r, 403, "claim-refused");
 	api_free(r);
-	assert_int_equal(
-	    count("SELECT count(*) FROM rq.claim_requests WHERE account_id = $1::bigint", account,
-		  NULL),
-	    0);
+	assert_count("SELECT count(*) FROM rq.claim_requests WHERE account_id = $1::bigint",
+		     account, NULL, 0);
 	free(account);
 	free(bearer);
 }
@@ -207,14 +200,10 @@ static void exactly_one_code_is_given(void **state)
 		api_assert_error_field(r, cases[i].field);
 		api_free(r);
 	}
-	assert_int_equal(
-	    count("SELECT count(*) FROM rq.claim_failures WHERE account_id = $1::bigint", account,
-		  NULL),
-	    0);
-	assert_int_equal(
-	    count("SELECT count(*) FROM rq.claim_requests WHERE account_id = $1::bigint", account,
-		  NULL),
-	    0);
+	assert_count("SELECT count(*) FROM rq.claim_failures WHERE account_id = $1::bigint",
+		     account, NULL, 0);
+	assert_count("SELECT count(*) FROM rq.claim_requests WHERE account_id = $1::bigint",
+		     account, NULL, 0);
 	free(account);
 	free(bearer);
 }

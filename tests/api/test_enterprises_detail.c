@@ -148,18 +148,16 @@ static void search_by_name_code_and_serial(void **state)
 	char longer[102];
 	memset(longer, 'a', 101);
 	longer[101] = '\0';
-	char path[512];
-	snprintf(path, sizeof(path), "/api/v1/admin/enterprises?q=%s", longer);
-	struct api_resp *r = api_session_call(&county, "GET", path, NULL);
-	api_assert_problem(r, 400, "bad-request");
-	api_assert_error_field(r, "q");
-	api_free(r);
-	r = api_session_call(&county, "GET", "/api/v1/admin/enterprises?q=%20%20", NULL);
-	api_assert_problem(r, 400, "bad-request");
-	api_free(r);
-	r = api_session_call(&county, "GET", "/api/v1/admin/enterprises?q=a%0Ab", NULL);
-	api_assert_problem(r, 400, "bad-request");
-	api_free(r);
+	/* too long, blank, a line break */
+	const char *const bad[] = {longer, "%20%20", "a%0Ab"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "/api/v1/admin/enterprises?q=%s", bad[i]);
+		struct api_resp *r = api_session_call(&county, "GET", path, NULL);
+		api_assert_problem(r, 400, "bad-request");
+		api_assert_error_field(r, "q");
+		api_free(r);
+	}
 }
 
 static struct api_resp *detail(const struct api_session *s, const char *id)
