@@ -27,26 +27,26 @@
 static struct rq_stmt st_import_lock =
     RQ_STMT("admin_enterprises_import_lock",
 	    "SELECT pg_advisory_xact_lock(hashtext('rq.import_enterprises'))", 0);
-/* The search's LIKE pattern: $7 with its wildcards taken literally, anywhere in the name. */
-#define SEARCH_PATTERN                                                                             \
-	" CROSS JOIN (SELECT '%' || replace(replace(replace($7, '\\', '\\\\'), '%', '\\%'),"       \
-	" '_', '\\_') || '%' AS pattern) s"
-/* $3 verified=false is the queue of names to check: only enterprises that will get a code
- * once checked (in scope, in normal operation). $7 searches the names (substring, either
- * name), the credit or project code and the serial of any code (exactly). */
-static struct rq_stmt st_list = RQ_STMT(
-    "admin_enterprises_list",
-    "SELECT " ENTERPRISE_COLUMNS " FROM rq.enterprises e" SEARCH_PATTERN
-    " WHERE e.id > $1::bigint AND ($2::text IS NULL OR e.county_code = $2)"
-    " AND ($3::boolean IS NULL OR e.name_verified = $3::boolean)"
-    " AND ($3::boolean IS DISTINCT FROM false OR (e.in_scope AND e.business_status = 'normal'))"
-    " AND ($5::boolean IS NULL OR e.in_scope = $5::boolean)"
-    " AND ($6::boolean IS NULL OR e.register_name_changed = $6::boolean)"
-    " AND ($7::text IS NULL OR e.name ILIKE s.pattern OR e.register_name ILIKE s.pattern"
-    " OR e.uscc = upper($7) OR e.project_code = upper($7)"
-    " OR e.id = (SELECT c.enterprise_id FROM rq.codes c WHERE c.serial = $7))"
-    " ORDER BY e.id LIMIT $4::int",
-    7);
+/* The list's filters: after id $1, county $2, verified $3 (false is the queue of names to
+ * check: only enterprises that will get a code once checked, in scope and in normal
+ * operation), in_scope $5, register_name_changed $6; $4 rows at most. */
+#define LIST_FILTERS                                                                               \
+	" e.id > $1::bigint AND ($2::text IS NULL OR e.county_code = $2)"                          \
+	" AND ($3::boolean IS NULL OR e.name_verified = $3::boolean)"                              \
+	" AND ($3::boolean IS DISTINCT FROM false"                                                 \
+	" OR (e.in_scope AND e.business_status = 'normal'))"                                       \
+	" AND ($5::boolean IS NULL OR e.in_scope = $5::boolean)"                                   \
+	" AND ($6::boolean IS NULL OR e.register_name_changed = $6::boolean)"                      \
+	" ORDER BY e.id LIMIT $4::int"
+static struct rq_stmt st_list =
+    RQ_STMT("admin_enterprises_list",
+	    "SELECT " ENTERPRISE_COLUMNS " FROM rq.enterprises e WHERE" LIST_FILTERS, 6);
+/* The same among the enterprises search $7 finds (app/admin/sql/enterprises.sql). */
+static struct rq_stmt st_search =
+    RQ_STMT("admin_enterprises_search",
+	    "SELECT " ENTERPRISE_COLUMNS " FROM rq.enterprise_search($7) h (id)"
+	    " JOIN rq.enterprises e ON e.id = h.id WHERE" LIST_FILTERS,
+	    7);
 /* The enterprise in full (GET /api/v1/admin/enterprises/{id}): its codes newest first, its
  * managers (active first, then those who left, newest first) and how often it was entered
  * (row-level security counts the visits the admin may see: a county admin's county). */
@@ -247,14 +247,15 @@ RQ_HANDLER(admin_enterprises_list)
 		}
 		county = scope;
 	}
+	const char *q = rq_req_arg(req, "q");
 	const char *params[] = {page.after_s,
 				county,
 				verified,
 				page.limit_s,
 				rq_req_arg(req, "in_scope"),
 				rq_req_arg(req, "register_name_changed"),
-				rq_req_arg(req, "q")};
-	PGresult *res = rq_sql(req, &st_list, params);
+				q};
+	PGresult *res = rq_sql(req, q != NULL ? &st_search : &st_list, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;

@@ -127,7 +127,7 @@ static void search_by_name_code_and_serial(void **state)
 	assert_false(search_finds(&elsewhere, scene.ent.m.uscc, id));
 	assert_false(search_finds(&elsewhere, part, id));
 
-	/* a construction project by its project code, and a name by the register's name */
+	/* a construction project by its project code and by its name */
 	char project[40];
 	snprintf(project, sizeof(project), "2024-%s-SEARCH-%.4s", COUNTY, scene.ent.m.uscc + 12);
 	const char *pp[] = {project, COUNTY};
@@ -141,7 +141,8 @@ static void search_by_name_code_and_serial(void **state)
 	api_sql_exec(c, "COMMIT", 0, NULL);
 	PQfinish(c);
 	assert_true(search_finds(&county, project, pid));
-	assert_true(search_finds(&county, "%E7%99%BB%E8%AE%B0%E5%90%8D", pid)); /* 登记名 */
+	/* 在建项目, a part of the name shown, in Chinese */
+	assert_true(search_finds(&county, "%E5%9C%A8%E5%BB%BA%E9%A1%B9%E7%9B%AE", pid));
 	free(pid);
 
 	/* a malformed search is named */
