@@ -44,9 +44,9 @@ GRANT EXECUTE ON FUNCTION rq.uscc_valid(text) TO ruqima_app, ruqima_report;
 -- set from it (lib/sql/triggers.sql), the import report counts with it (lib/rq_import.c).
 -- ---------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION rq.enterprise_in_scope(p_uscc text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT p_uscc IS NULL OR left(p_uscc, 2) <> '92' $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT p_uscc IS NULL OR left(p_uscc, 2) <> '92'
+$$;
 
 COMMENT ON FUNCTION rq.enterprise_in_scope(text) IS
     'false for an individual business (个体工商户, credit code 92…): no code, not claimable';

@@ -82,7 +82,7 @@ GRANT SELECT ON rq.codes TO ruqima_app, ruqima_report;
 
 -- Column privileges: what the import and the verification write. id, created_at and
 -- updated_at (set by rq.touch_updated_at) are never written by the application, nor is
--- in_scope (generated from the credit code).
+-- in_scope (set from the credit code by a trigger).
 GRANT INSERT (uscc, project_code, name, register_name, legal_rep, address, county_code,
               industry, business_status, latitude, longitude)
     ON rq.enterprises TO ruqima_app;

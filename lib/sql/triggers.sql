@@ -62,9 +62,7 @@ CREATE OR REPLACE TRIGGER enterprises_touch_updated_at
 -- unless the writer says otherwise (the import sets both; demo data and hand-made rows name
 -- it once). Named so that it runs before enterprises_touch_updated_at (name order).
 CREATE OR REPLACE FUNCTION rq.enterprises_derive() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     NEW.in_scope := rq.enterprise_in_scope(NEW.uscc);
     IF TG_OP = 'INSERT' THEN

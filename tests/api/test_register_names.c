@@ -9,6 +9,7 @@
 #include "api.h"
 #include "api_register.h"
 #include "codes_support.h"
+#include "visits_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +168,7 @@ static void portal_reimport_keeps_the_countys_name(void **state)
 	api_session_login(&county, "names-county", "county_admin", COUNTY);
 	snprintf(csv, sizeof(csv), "uscc,name,county_code\n%s,名称测试乙商贸有限公司,%s\n", b,
 		 COUNTY);
-	struct api_resp *r = api_session_import(&ms, NULL, csv);
+	struct api_resp *r = api_session_import(&ms, NULL, "text/csv", csv);
 	assert_int_equal(r->status, 200);
 	api_free(r);
 	api_free(enterprise_call(&county, "POST", b, "/verify", NULL));
@@ -175,17 +176,17 @@ static void portal_reimport_keeps_the_countys_name(void **state)
 	snprintf(csv, sizeof(csv), "uscc,name,county_code\n%s,名称测试乙供应链有限公司,%s\n", b,
 		 COUNTY);
 	/* a dry run says what would happen and does nothing */
-	r = api_session_import(&ms, "?dry_run=1", csv);
+	r = api_session_import(&ms, "?dry_run=1", "text/csv", csv);
 	assert_int_equal(r->status, 200);
-	assert_int_equal((int)api_json_num(r, "names_kept"), 1);
-	assert_int_equal((int)api_json_num(r, "updated"), 1);
+	assert_int_equal((int)vs_num(r->json, "names_kept"), 1);
+	assert_int_equal((int)vs_num(r->json, "updated"), 1);
 	api_free(r);
 	assert_names(b, "名称测试乙商贸有限公司|名称测试乙商贸有限公司|true|false");
 
-	r = api_session_import(&ms, NULL, csv);
+	r = api_session_import(&ms, NULL, "text/csv", csv);
 	assert_int_equal(r->status, 200);
-	assert_int_equal((int)api_json_num(r, "names_kept"), 1);
-	assert_int_equal((int)api_json_num(r, "updated"), 1);
+	assert_int_equal((int)vs_num(r->json, "names_kept"), 1);
+	assert_int_equal((int)vs_num(r->json, "updated"), 1);
 	api_free(r);
 	assert_names(b, "名称测试乙商贸有限公司|名称测试乙供应链有限公司|true|true");
 	assert_flag_listed(&county, b, true);

@@ -7,6 +7,7 @@
 #include "api.h"
 #include "api_register.h"
 #include "codes_support.h"
+#include "visits_support.h"
 #include "managers_support.h"
 
 #include <stdio.h>
@@ -111,20 +112,20 @@ static void portal_import_reports_individual_businesses(void **state)
 		 COUNTY, f, COUNTY);
 	struct api_session ms;
 	api_session_login(&ms, "scope-ms", "market_supervision", NULL);
-	struct api_resp *r = api_session_import(&ms, "?dry_run=1", csv);
+	struct api_resp *r = api_session_import(&ms, "?dry_run=1", "text/csv", csv);
 	if (r->status != 200)
 		fail_msg("dry run: %ld %s", r->status, r->body);
-	assert_int_equal((int)api_json_num(r, "out_of_scope"), 1);
-	assert_int_equal((int)api_json_num(r, "inserted"), 2);
+	assert_int_equal((int)vs_num(r->json, "out_of_scope"), 1);
+	assert_int_equal((int)vs_num(r->json, "inserted"), 2);
 	api_free(r);
 	assert_null(api_enterprise_id(e));
 
-	r = api_session_import(&ms, NULL, csv);
+	r = api_session_import(&ms, NULL, "text/csv", csv);
 	if (r->status != 200)
 		fail_msg("import: %ld %s", r->status, r->body);
-	assert_int_equal((int)api_json_num(r, "out_of_scope"), 1);
-	assert_int_equal((int)api_json_num(r, "inserted"), 2);
-	assert_int_equal((int)api_json_num(r, "names_kept"), 0);
+	assert_int_equal((int)vs_num(r->json, "out_of_scope"), 1);
+	assert_int_equal((int)vs_num(r->json, "inserted"), 2);
+	assert_int_equal((int)vs_num(r->json, "names_kept"), 0);
 	api_free(r);
 	char e_id[24], f_id[24];
 	id_of(e, e_id);

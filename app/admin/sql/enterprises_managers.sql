@@ -14,12 +14,9 @@
 --   binding-ended       the binding was ended already (by the manager or an admin)
 -- Raises 42501 when the actor is not a city or county admin, 23514 for a reason that is
 -- not 1 to 200 characters.
-CREATE OR REPLACE FUNCTION rq.manager_binding_end(p_enterprise_id bigint, p_binding_id bigint,
-                                                  p_reason text)
+CREATE OR REPLACE FUNCTION rq.manager_binding_end(p_enterprise_id bigint, p_binding_id bigint, p_reason text)
 RETURNS rq.outcome
-LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = rq, pg_temp
-AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     -- raises 42501 for an actor other than a city or county admin
     e rq.enterprises%ROWTYPE := rq.county_office_enterprise(p_enterprise_id);

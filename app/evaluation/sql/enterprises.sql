@@ -72,8 +72,8 @@ GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 --                             and the same in hours rounded up (the detail)
 -- Outcomes other than bound/requested change nothing except the failure count, which the
 -- caller must commit. Raises 42501 when the actor is not an account.
-CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_project_code text,
-                                 p_legal_rep text, p_name text, p_phone text, p_code text)
+CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_project_code text, p_legal_rep text,
+                                             p_name text, p_phone text, p_code text)
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, public, pg_temp AS $$
 DECLARE
