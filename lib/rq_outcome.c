@@ -92,7 +92,7 @@ static const struct refusal refusals[] = {
      "这家企业目前没有有效的公务入企码，暂时不能打印海报", NULL, 0},
     {"claim-refused", 403, "claim-refused", "Claim refused",
      "统一社会信用代码（在建项目为项目代码）和法定代表人（或项目单位）与登记在册的企业对不上，"
-     "请核对后再试",
+     "请核对后再试（24 小时内还可尝试 {1} 次）",
      NULL, 0},
     {"enterprise-out-of-scope", 422, "enterprise-out-of-scope", "Enterprise out of scope",
      "个体工商户不在公务入企码的赋码范围内，不能认证", "uscc", 0},
@@ -103,11 +103,11 @@ static const struct refusal refusals[] = {
     {"claim-pending", 409, "claim-pending", "Claim pending",
      "您对这家企业的认证申请正在等待县区审核，请耐心等待", NULL, 0},
     {"activation-code-invalid", 403, "activation-code-invalid", "Activation code invalid",
-     "激活码不正确，或已被使用、已作废", NULL, 0},
+     "激活码不正确，或已被使用、已作废（24 小时内还可尝试 {1} 次）", NULL, 0},
     {"activation-code-locked", 403, "activation-code-locked", "Activation code locked",
      "激活码输错次数过多，已被锁定；请不填激活码提交认证申请，由县区审核", NULL, 0},
     {"claim-attempts", 429, "claim-attempts", "Too many attempts",
-     "认证这家企业失败的次数过多，请约 {2} 小时后再试", NULL, RETRY_AFTER},
+     "认证这家企业失败的次数过多，已暂停认证，请于 {3}（约 {2} 小时后）再试", NULL, RETRY_AFTER},
     {"no-enterprise-selected", 409, "no-enterprise-selected", "No enterprise selected",
      "请先认证企业，或在“切换企业”中选择一家您管理的企业", NULL, 0},
     {"already-answered", 409, "already-answered", "Already answered",
@@ -161,6 +161,14 @@ static const struct refusal refusals[] = {
     INVALID("policy-value-out-of-range", "value", "须为 {1} 到 {2} 之间的整数{3}"),
     {"policy-not-overridable", 422, "policy-not-overridable", "Not overridable per unit",
      "这项阈值全市统一，不能按单位设置（只有 inspection_year_max 可以）", "key", 0},
+    /* the calendar of working days (lib/sql/calendar.sql) */
+    NOT_FOUND("calendar-day-unknown",
+	      "日历中没有这一天的记录（没有记录的日子按周一至周五为工作日的规则计算）"),
+    INVALID("calendar-kind-invalid", "kind", "类型须为 holiday（放假）或 workday（调休上班）"),
+    INVALID("calendar-name-invalid", "name",
+	    "名称须为 1 到 40 个字符（不含换行等控制字符），如“春节”“春节调休上班”"),
+    INVALID("calendar-workday-weekday", "kind",
+	    "{1} 是{2}：调休上班日须是周六或周日（周一至周五本来就是工作日）"),
 };
 
 static const struct refusal *find(const char *name)

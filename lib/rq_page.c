@@ -33,9 +33,8 @@ const char *rq_page_before(const struct rq_page *page)
 	return page->after > 0 ? page->after_s : "9223372036854775807";
 }
 
-/* Answers {items, next_after} with items already built. */
-static void respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
-		    const struct rq_page *page, cJSON *items)
+/* {items, next_after} with items already built. */
+static cJSON *page_object(const PGresult *res, const struct rq_page *page, cJSON *items)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "items", items);
@@ -45,7 +44,13 @@ static void respond(struct rq_req *req, struct rq_resp *resp, const PGresult *re
 		cJSON_AddStringToObject(o, "next_after", rq_sql_val(res, n - 1, "id"));
 	else
 		cJSON_AddNullToObject(o, "next_after");
-	rq_resp_json(req, resp, 200, o);
+	return o;
+}
+
+static void respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
+		    const struct rq_page *page, cJSON *items)
+{
+	rq_resp_json(req, resp, 200, page_object(res, page, items));
 }
 
 void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
@@ -58,31 +63,59 @@ void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *r
 	respond(req, resp, res, page, items);
 }
 
-void rq_page_respond_rows(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
-			  const struct rq_page *page)
+cJSON *rq_page_rows_object(const PGresult *res, const struct rq_page *page)
 {
 	char *text = rq_json_rows(res);
 	cJSON *items = text != NULL ? cJSON_CreateRaw(text) : NULL;
 	free(text);
-	if (items == NULL) {
+	return items != NULL ? page_object(res, page, items) : NULL;
+}
+
+void rq_page_respond_rows(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
+			  const struct rq_page *page)
+{
+	cJSON *o = rq_page_rows_object(res, page);
+	if (o == NULL) {
 		rq_problem_internal(req, resp, "could not print a page");
 		return;
 	}
-	respond(req, resp, res, page, items);
+	rq_resp_json(req, resp, 200, o);
 }
 
-void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
+/* rq_page_list and rq_page_list_newest: $1 is the bound, $2 the limit, $3.. the arguments. */
+static void list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, bool newest,
+		 const char *const *args)
 {
+	enum { ARGS_MAX = 8 };
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;
-	const char *params[] = {page.after_s, page.limit_s};
-	PGresult *res = rq_sql(req, st, params);
+	const char *params[2 + ARGS_MAX] = {newest ? rq_page_before(&page) : page.after_s,
+					    page.limit_s};
+	for (int i = 0; args != NULL && args[i] != NULL; i++) {
+		if (i == ARGS_MAX) {
+			rq_problem_internal(req, resp, "a list has more arguments than it may");
+			return;
+		}
+		params[2 + i] = rq_req_arg(req, args[i]);
+	}
+	PGresult *res = newest ? rq_sql_final(req, st, params) : rq_sql(req, st, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
 	}
 	rq_page_respond_rows(req, resp, res, &page);
+}
+
+void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
+{
+	list(req, resp, st, false, NULL);
+}
+
+void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+			 const char *const *args)
+{
+	list(req, resp, st, true, args);
 }
 
 cJSON *rq_page_json_item(const PGresult *res, int row)

@@ -54,6 +54,10 @@ void rq_page_respond(struct rq_req *req, struct rq_resp *resp, const PGresult *r
 void rq_page_respond_rows(struct rq_req *req, struct rq_resp *resp, const PGresult *res,
 			  const struct rq_page *page);
 
+/* The {items, next_after} object rq_page_respond_rows answers, for an answer that adds
+ * members of its own; NULL when the page could not be printed (out of memory). */
+cJSON *rq_page_rows_object(const PGresult *res, const struct rq_page *page) RQ_MUST_USE;
+
 /* A list handler's whole work: reads the page (400 on a bad parameter), runs st with $1 the
  * keyset bound (after) and $2 the limit, and answers the page, each row as rq_json_row
  * prints it (or the statement's failure). */
@@ -61,6 +65,13 @@ void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st);
 
 /* An item callback for rq_page_respond: the row's "item" column, a json or jsonb built by
  * the query, as JSON (null when SQL NULL). */
+/* rq_page_list for a read-only list newest first: $1 is rq_page_before(page) (the keyset
+ * bound, "id < $1"), $2 the limit and $3, $4... the declared query arguments named in args
+ * (NULL-terminated, at most 8; NULL for none; one not given is SQL NULL); COMMIT goes with
+ * the statement (rq_sql_final). */
+void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+			 const char *const *args);
+
 cJSON *rq_page_json_item(const PGresult *res, int row);
 
 #endif

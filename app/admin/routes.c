@@ -1,18 +1,25 @@
 /* ruqima-admin's routes: the intranet portal's API (login, users, units, the enterprise
- * register, codes, officials, the visit-rule policy). Each row declares what its path and
- * query parameters must be (checked before the handler). */
+ * register, codes, officials, visits and their filings, anonymous raters for discipline
+ * inspectors, notifications, the visit-rule policy, the calendar of working days). Each row
+ * declares what its path and query parameters must be (checked before the handler). */
 #include "routes.h"
 
 #include "rq_auth.h"
 #include "rq_page.h"
+#include "anonymous_ratings.h"
+#include "calendar.h"
 #include "claims.h"
 #include "codes.h"
 #include "enterprises.h"
 #include "enterprises_code.h"
 #include "enterprises_managers.h"
+#include "filings.h"
+#include "notifications.h"
 #include "officials.h"
 #include "policy.h"
+#include "sealed_audit.h"
 #include "units.h"
+#include "visits.h"
 
 static const char *const city_admin_only[] = {"city_admin", NULL};
 static const char *const register_importers[] = {"market_supervision", "city_admin", NULL};
@@ -31,9 +38,19 @@ static const char *const code_managers[] = {"market_supervision", "city_admin", 
  * unit admin of the official's unit or the city admin (checked again in SQL) */
 static const char *const official_readers[] = {"unit_admin", "county_admin", "city_admin", NULL};
 static const char *const official_verifiers[] = {"unit_admin", "city_admin", NULL};
+/* visits: every role row-level security shows visits to (lib/sql/policies.sql); market
+ * supervision sees none */
+static const char *const visit_readers[] = {
+    "unit_admin", "county_admin", "city_admin", "discipline_inspector", "judicial_analyst", NULL};
+/* 双报备 filings: their recipients, the unit (its admin) and the discipline group */
+static const char *const filing_readers[] = {"unit_admin", "discipline_inspector", NULL};
+/* who rated anonymously, and the audit rows sealed for it: discipline inspectors alone */
+static const char *const discipline_only[] = {"discipline_inspector", NULL};
 
 /* the {id} of the enterprise routes (its name and its code) */
 #define ENTERPRISE_ID RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"))
+/* the {day} of the calendar routes: YYYY-MM-DD */
+#define CALENDAR_DAY RQ_INPUTS(RQ_PATH("day", RQ_PARAM_DATE, "calendar-day-unknown"))
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
@@ -91,6 +108,23 @@ static const struct rq_route routes[] = {
 		       RQ_QUERY("verified", RQ_PARAM_BOOL), RQ_QUERY_PAGE)),
     RQ_ROUTE("POST", "/api/v1/admin/officials/{id}/verify", admin_officials_verify, RQ_AUTH_ADMIN,
 	     0, official_verifiers, RQ_INPUTS(RQ_PATH_ID("id", "official-unknown"))),
+    RQ_ROUTE("GET", "/api/v1/admin/visits", admin_visits_list, RQ_AUTH_ADMIN, 0, visit_readers,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("status", admin_visit_statuses, NULL),
+		       RQ_QUERY_ENUM("activity_type", admin_activity_types, NULL),
+		       RQ_QUERY("from", RQ_PARAM_DATE), RQ_QUERY("to", RQ_PARAM_DATE))),
+    RQ_ROUTE("GET", "/api/v1/admin/visits/{id}", admin_visits_get, RQ_AUTH_ADMIN, 0, visit_readers,
+	     RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
+    RQ_ROUTE("GET", "/api/v1/admin/filings", admin_filings_list, RQ_AUTH_ADMIN, 0, filing_readers,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("phase", admin_filing_phases, NULL))),
+    RQ_ROUTE("GET", "/api/v1/admin/anonymous-ratings", admin_anonymous_ratings_list, RQ_AUTH_ADMIN,
+	     0, discipline_only, RQ_INPUTS(RQ_QUERY_PAGE)),
+    RQ_ROUTE("GET", "/api/v1/admin/sealed-audit", admin_sealed_audit_list, RQ_AUTH_ADMIN, 0,
+	     discipline_only, RQ_INPUTS(RQ_QUERY_PAGE)),
+    /* every portal user's own notifications (row-level security: the recipient only) */
+    RQ_ROUTE("GET", "/api/v1/admin/notifications", admin_notifications_list, RQ_AUTH_ADMIN, 0, NULL,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY("unread", RQ_PARAM_BOOL))),
+    RQ_ROUTE("POST", "/api/v1/admin/notifications/{id}/read", admin_notifications_read,
+	     RQ_AUTH_ADMIN, 0, NULL, RQ_INPUTS(RQ_PATH_ID("id", "notification-unknown"))),
     /* the visit rules: every portal role reads them, the city admin changes them (checked
      * again in rq.policy_set) */
     RQ_ROUTE("GET", "/api/v1/admin/policy", admin_policy_get, RQ_AUTH_ADMIN, 0, NULL, NULL),
@@ -100,6 +134,16 @@ static const struct rq_route routes[] = {
 	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, city_admin_only,
 	     RQ_INPUTS(RQ_PATH_ID("unit_id", "unit-unknown"),
 		       RQ_PATH("key", RQ_PARAM_KEY, "policy-key-unknown"))),
+    /* the calendar of working days: every portal role reads it, the city admin changes it
+     * (checked again in rq.calendar_day_set and rq.calendar_day_delete) */
+    RQ_ROUTE(
+	"GET", "/api/v1/admin/calendar", admin_calendar_get, RQ_AUTH_ADMIN, 0, NULL,
+	RQ_INPUTS(
+	    {.name = "year", .in = RQ_IN_QUERY, .type = RQ_PARAM_INT, .min = 2000, .max = 2100})),
+    RQ_ROUTE("PUT", "/api/v1/admin/calendar/{day}", admin_calendar_put, RQ_AUTH_ADMIN,
+	     RQ_ROUTE_JSON, city_admin_only, CALENDAR_DAY),
+    RQ_ROUTE("DELETE", "/api/v1/admin/calendar/{day}", admin_calendar_delete, RQ_AUTH_ADMIN, 0,
+	     city_admin_only, CALENDAR_DAY),
 };
 
 const struct rq_app admin_app = {"admin", routes, sizeof(routes) / sizeof(routes[0])};

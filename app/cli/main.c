@@ -16,6 +16,7 @@ static void usage(FILE *f)
 	      "  migrate                    apply the migrations not yet applied, in order\n"
 	      "  migrate --status           list the migrations and whether each is applied\n"
 	      "  user add --username NAME --role ROLE [--county CODE] [--unit ID]\n"
+	      "           [--discipline-group NAME]\n"
 	      "                             create a portal user; prints a generated password\n"
 	      "  demo load                  load the demo units, enterprises, accounts and codes\n"
 	      "  codes issue [--county CODE | --uscc CODE]\n"

@@ -1,4 +1,5 @@
-/* ruqima user add: creates a portal user with a generated password (shown once). */
+/* ruqima user add: creates a portal user with a generated password (shown once), with its
+ * scope: a county, a unit, or a discipline inspector's discipline-inspection group. */
 #include "cli.h"
 
 #include "rq_auth.h"
@@ -29,7 +30,8 @@ static bool digits_ok(const char *s, size_t min, size_t max)
 
 /* Checks the options before anything reaches the database; prints what is wrong in plain
  * words and returns false. */
-static bool options_ok(const char *username, const char *role, const char *county, const char *unit)
+static bool options_ok(const char *username, const char *role, const char *county, const char *unit,
+		       const char *group)
 {
 	if (!username_ok(username)) {
 		fprintf(stderr,
@@ -65,6 +67,17 @@ static bool options_ok(const char *username, const char *role, const char *count
 	}
 	if (strcmp(role, "unit_admin") == 0 && unit == NULL) {
 		fputs("ruqima: role unit_admin needs --unit ID (the unit it administers)\n",
+		      stderr);
+		return false;
+	}
+	if (group != NULL && strcmp(role, "discipline_inspector") != 0) {
+		fputs("ruqima: --discipline-group is for role discipline_inspector only\n", stderr);
+		return false;
+	}
+	if (group != NULL &&
+	    (strlen(group) < 1 || strlen(group) > 300 || strspn(group, " \t") == strlen(group))) {
+		fputs("ruqima: --discipline-group takes the group's name as the units name it "
+		      "(1 to 100 characters)\n",
 		      stderr);
 		return false;
 	}
@@ -104,7 +117,7 @@ static int creation_failed(PGconn *c, const PGresult *r, const char *username, c
 
 int cli_user_add(const struct rq_config *cfg, int argc, char **argv)
 {
-	const char *username = NULL, *role = NULL, *county = NULL, *unit = NULL;
+	const char *username = NULL, *role = NULL, *county = NULL, *unit = NULL, *group = NULL;
 	for (int i = 0; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--username") == 0)
 			username = argv[i + 1];
@@ -114,18 +127,21 @@ int cli_user_add(const struct rq_config *cfg, int argc, char **argv)
 			county = argv[i + 1];
 		else if (strcmp(argv[i], "--unit") == 0)
 			unit = argv[i + 1];
+		else if (strcmp(argv[i], "--discipline-group") == 0)
+			group = argv[i + 1];
 		else
 			username = role = NULL; /* unknown option: fall through to usage */
 	}
 	if (username == NULL || role == NULL || argc % 2 != 0) {
 		fputs("usage: ruqima user add --username NAME --role ROLE [--county CODE] [--unit "
 		      "ID]\n"
+		      "                     [--discipline-group NAME]\n"
 		      "roles: city_admin county_admin unit_admin market_supervision\n"
 		      "       discipline_inspector judicial_analyst\n",
 		      stderr);
 		return 2;
 	}
-	if (!options_ok(username, role, county, unit))
+	if (!options_ok(username, role, county, unit, group))
 		return 2;
 	/* 24 characters of a 256-bit token (144 bits): typed once, then changed. */
 	char token[RQ_TOKEN_LEN + 1], password[25], hash[CRYPT_OUTPUT_SIZE];
@@ -144,10 +160,11 @@ int cli_user_add(const struct rq_config *cfg, int argc, char **argv)
 		return 1;
 	int rc = 1;
 	if (cli_exec(c, "BEGIN") == 0 && cli_set_actor(c, "cli-user-add") == 0) {
-		const char *params[] = {username, hash, role, county, unit};
-		PGresult *r =
-		    PQexecParams(c, "SELECT rq.admin_user_create($1, $2, $3, $4, $5::bigint)", 5,
-				 NULL, params, NULL, NULL, 0);
+		const char *params[] = {username, hash, role, county, unit, group};
+		PGresult *r = PQexecParams(c,
+					   "SELECT rq.admin_user_discipline_group("
+					   "rq.admin_user_create($1, $2, $3, $4, $5::bigint), $6)",
+					   6, NULL, params, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			rc = creation_failed(c, r, username, county, unit);
 		} else if (cli_exec(c, "COMMIT") == 0) {

@@ -1,9 +1,10 @@
-/* ruqima-evaluation's routes: enterprise managers (their enterprises, the visits to them with
- * confirmation and rating, no-scan reports, notifications). Each row declares what its path
- * and query parameters must be (checked before the handler). */
+/* ruqima-evaluation's routes: enterprise managers (their enterprises and claim requests, the
+ * visits to them with confirmation and rating, no-scan reports, notifications). Each row
+ * declares what its path and query parameters must be (checked before the handler). */
 #include "routes.h"
 
 #include "rq_page.h"
+#include "claims.h"
 #include "enterprises.h"
 #include "no_scan_reports.h"
 #include "notifications.h"
@@ -16,6 +17,8 @@ static const struct rq_route routes[] = {
 	     0, NULL, NULL),
     RQ_ROUTE("POST", "/api/v1/evaluation/enterprises/claim", evaluation_enterprises_claim,
 	     RQ_AUTH_ACCOUNT, RQ_ROUTE_JSON, NULL, NULL),
+    RQ_ROUTE("GET", "/api/v1/evaluation/claims", evaluation_claims_list, RQ_AUTH_ACCOUNT, 0, NULL,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("status", evaluation_claim_statuses, NULL))),
     RQ_ROUTE("POST", "/api/v1/evaluation/enterprises/{id}/select", evaluation_enterprises_select,
 	     RQ_AUTH_ACCOUNT, 0, NULL, RQ_INPUTS(RQ_PATH_ID("id", "enterprise-not-managed"))),
     RQ_ROUTE("GET", "/api/v1/evaluation/enterprises/{id}/poster.png", evaluation_enterprises_poster,

@@ -28,13 +28,10 @@ enum {
 /* rq.visit_register (app/registration/sql/visits.sql) applies every rule and answers. */
 static struct rq_stmt st_register =
     RQ_STMT("visit_register", "SELECT * FROM rq.visit_register($1, $2::jsonb, $3)", 3);
+/* with the enterprise's answer and the rating (the rater's role, and the name of a rating
+ * that is not anonymous: lib/sql/visits.sql) */
 static struct rq_stmt st_detail =
-    RQ_STMT("visit_detail",
-	    /* the enterprise's answer and the rating (an anonymous rater is hidden by
-	     * row-level security) */
-	    "SELECT rq.visit_detail($1::bigint) || jsonb_build_object('answer',"
-	    " rq.visit_answer_json($1::bigint), 'rating', rq.visit_rating($1::bigint)) AS detail",
-	    1);
+    RQ_STMT("visit_detail", "SELECT rq.visit_read($1::bigint) AS detail", 1);
 /* Own visits, newest first (ids grow with registration time). */
 static struct rq_stmt st_list =
     RQ_STMT("visit_list_own",

@@ -12,6 +12,7 @@
 --   rq.actor_unit   unit id the admin is scoped to
 --   rq.request_id   nginx $request_id (also in the log line and X-Request-Id)
 --   rq.client_addr  REMOTE_ADDR
+--   rq.actor_sealed 'on' once rq.actor_seal() sealed the transaction (not set by set_actor)
 -- An unset custom setting reads as NULL (current_setting(name, true)) and one reset at
 -- the end of a transaction reads as ''; the readers treat both as NULL.
 --
@@ -134,3 +135,11 @@ CREATE OR REPLACE FUNCTION rq.actor_admin_role() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT CASE WHEN rq.actor_kind() = 'admin' THEN rq.actor_role() END $$;
 GRANT EXECUTE ON FUNCTION rq.actor_admin_role() TO ruqima_app, ruqima_report;
+
+-- Seals the rest of the transaction (app/DESIGN.md §7): audit rows written from now on
+-- carry no actor id and no client address, and the columns that name the actor are kept
+-- out of them (audit.record, audit.sealed). Called by the writes of an anonymous rating
+-- before they write anything. Owner only: the SECURITY DEFINER writes call it.
+CREATE OR REPLACE FUNCTION rq.actor_seal() RETURNS void
+LANGUAGE sql
+AS $$ SELECT pg_catalog.set_config('rq.actor_sealed', 'on', true) $$;

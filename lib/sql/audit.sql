@@ -11,6 +11,13 @@
 --               (default 'id')
 --   TG_ARGV[1]  comma-separated columns whose values are never copied into the log
 --               (e.g. admin_users.password_hash, which ruqima_report must not read)
+--   TG_ARGV[2]  comma-separated columns that name the actor of a sealed transaction
+--               (e.g. evaluation_raters.account_id of an anonymous rating)
+--
+-- A sealed transaction (rq.actor_seal(): an anonymous rating, app/DESIGN.md §7) writes its
+-- rows without the actor's id and client address, and with "[sealed]" for the values of
+-- the sealed columns; what was taken out goes to audit.sealed under the log row's id,
+-- which only discipline inspectors read (through rq.sealed_audit_page).
 --
 -- SECURITY DEFINER so that it can insert into audit.log, which the application role
 -- cannot touch; search_path pinned so that nothing a caller creates is resolved here.
@@ -23,6 +30,9 @@ CREATE OR REPLACE FUNCTION audit.record() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     v_kind    text := nullif(current_setting('rq.actor_kind', true), '');
+    v_sealed  boolean := coalesce(current_setting('rq.actor_sealed', true) = 'on', false);
+    v_actor   text := nullif(current_setting('rq.actor_id', true), '');
+    v_addr    text := nullif(current_setting('rq.client_addr', true), '');
     v_pk_cols text[];
     v_redact  text[];
     v_old     jsonb;
@@ -30,6 +40,9 @@ DECLARE
     v_row     jsonb;
     v_pk      text;
     v_col     text;
+    v_old_seal jsonb;
+    v_new_seal jsonb;
+    v_log_id  bigint;
 BEGIN
     IF v_kind IS NULL THEN
         RAISE EXCEPTION USING
@@ -44,10 +57,16 @@ BEGIN
         INSERT INTO audit.log (table_name, operation, actor_kind, actor_id, actor_role,
                                request_id, client_addr)
         VALUES (format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), TG_OP, v_kind,
-                nullif(current_setting('rq.actor_id', true), ''),
+                CASE WHEN NOT v_sealed THEN v_actor END,
                 nullif(current_setting('rq.actor_role', true), ''),
                 nullif(current_setting('rq.request_id', true), ''),
-                nullif(current_setting('rq.client_addr', true), ''));
+                CASE WHEN NOT v_sealed THEN v_addr END)
+        RETURNING id INTO v_log_id;
+        IF v_sealed THEN
+            INSERT INTO audit.sealed (log_id, actor_kind, actor_id, actor_role, client_addr)
+            VALUES (v_log_id, v_kind, v_actor,
+                    nullif(current_setting('rq.actor_role', true), ''), v_addr);
+        END IF;
         RETURN NULL;
     END IF;
 
@@ -88,14 +107,35 @@ BEGIN
         END LOOP;
     END IF;
 
+    -- Sealing: the values of the columns that name the actor move to audit.sealed.
+    IF v_sealed THEN
+        FOREACH v_col IN ARRAY coalesce(string_to_array(nullif(TG_ARGV[2], ''), ','), '{}') LOOP
+            IF v_new IS NOT NULL AND v_new ? v_col THEN
+                v_new_seal := coalesce(v_new_seal, '{}') || jsonb_build_object(v_col, v_new -> v_col);
+                v_new := jsonb_set(v_new, ARRAY[v_col], '"[sealed]"'::jsonb);
+            END IF;
+            IF v_old IS NOT NULL AND v_old ? v_col THEN
+                v_old_seal := coalesce(v_old_seal, '{}') || jsonb_build_object(v_col, v_old -> v_col);
+                v_old := jsonb_set(v_old, ARRAY[v_col], '"[sealed]"'::jsonb);
+            END IF;
+        END LOOP;
+    END IF;
+
     INSERT INTO audit.log (table_name, operation, row_pk, old_row, new_row,
                            actor_kind, actor_id, actor_role, request_id, client_addr)
     VALUES (format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), TG_OP, v_pk, v_old, v_new,
             v_kind,
-            nullif(current_setting('rq.actor_id', true), ''),
+            CASE WHEN NOT v_sealed THEN v_actor END,
             nullif(current_setting('rq.actor_role', true), ''),
             nullif(current_setting('rq.request_id', true), ''),
-            nullif(current_setting('rq.client_addr', true), ''));
+            CASE WHEN NOT v_sealed THEN v_addr END)
+    RETURNING id INTO v_log_id;
+    IF v_sealed THEN
+        INSERT INTO audit.sealed (log_id, actor_kind, actor_id, actor_role, client_addr,
+                                  old_values, new_values)
+        VALUES (v_log_id, v_kind, v_actor, nullif(current_setting('rq.actor_role', true), ''),
+                v_addr, v_old_seal, v_new_seal);
+    END IF;
     RETURN NULL;                        -- AFTER trigger: the return value is ignored
 END
 $$;
@@ -105,10 +145,11 @@ COMMENT ON FUNCTION audit.record() IS
     'attach with audit.enable(), never by hand';
 
 -- ---------------------------------------------------------------------------------
--- audit.enable(table, pk, redact) — puts a table under audit. Idempotent (drops and
--- re-creates the triggers), so lib/sql/tables.sql may call it again with new arguments.
+-- audit.enable(table, pk, redact, sealed) — puts a table under audit. Idempotent (drops
+-- and re-creates the triggers), so lib/sql/tables.sql may call it again with new arguments.
 --   p_pk      primary key column, or 'a,b' for a composite key
 --   p_redact  columns never copied into the log
+--   p_sealed  columns that name the actor: kept out of the log by a sealed transaction
 -- Raises 42703 when a named column does not exist.
 -- Creates:
 --   audit_row       AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW
@@ -116,7 +157,7 @@ COMMENT ON FUNCTION audit.record() IS
 -- Owner only (ruqima migrate).
 -- ---------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION audit.enable(p_table regclass, p_pk text DEFAULT 'id',
-                             p_redact text[] DEFAULT '{}')
+                             p_redact text[] DEFAULT '{}', p_sealed text[] DEFAULT '{}')
 RETURNS void
 LANGUAGE plpgsql
 -- With only pg_catalog on the path, %s of a regclass is always schema-qualified.
@@ -132,7 +173,8 @@ BEGIN
             ERRCODE = 'invalid_parameter_value',
             MESSAGE = format('audit.enable: bad primary key column list %L', p_pk);
     END IF;
-    FOREACH v_col IN ARRAY string_to_array(p_pk, ',') || coalesce(p_redact, '{}') LOOP
+    FOREACH v_col IN ARRAY string_to_array(p_pk, ',') || coalesce(p_redact, '{}')
+                           || coalesce(p_sealed, '{}') LOOP
         IF position(',' IN v_col) > 0 THEN
             RAISE EXCEPTION USING
                 ERRCODE = 'invalid_parameter_value',
@@ -149,15 +191,16 @@ BEGIN
 
     EXECUTE format('DROP TRIGGER IF EXISTS audit_row ON %s', p_table);
     EXECUTE format('CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON %s '
-                   'FOR EACH ROW EXECUTE FUNCTION audit.record(%L, %L)',
-                   p_table, p_pk, array_to_string(coalesce(p_redact, '{}'), ','));
+                   'FOR EACH ROW EXECUTE FUNCTION audit.record(%L, %L, %L)',
+                   p_table, p_pk, array_to_string(coalesce(p_redact, '{}'), ','),
+                   array_to_string(coalesce(p_sealed, '{}'), ','));
     EXECUTE format('DROP TRIGGER IF EXISTS audit_truncate ON %s', p_table);
     EXECUTE format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON %s '
                    'FOR EACH STATEMENT EXECUTE FUNCTION audit.record()', p_table);
 END
 $$;
 
-COMMENT ON FUNCTION audit.enable(regclass, text, text[]) IS
+COMMENT ON FUNCTION audit.enable(regclass, text, text[], text[]) IS
     'attaches audit.record() to a table (idempotent); used by lib/sql/tables.sql for every '
     'creates a business table';
 
@@ -186,15 +229,15 @@ BEGIN
     END IF;
     RAISE EXCEPTION USING
         ERRCODE = 'insufficient_privilege',
-        MESSAGE = format('audit.log is append-only: %s refused', TG_OP),
+        MESSAGE = format('%I.%I is append-only: %s refused', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP),
         HINT = CASE WHEN TG_OP = 'UPDATE' THEN 'audit rows are never changed'
                     ELSE 'old rows are removed only by audit.purge_before(cutoff, reason)' END;
 END
 $$;
 
 COMMENT ON FUNCTION audit.refuse_change() IS
-    'BEFORE trigger on audit.log: refuses UPDATE always, DELETE/TRUNCATE outside '
-    'audit.purge_before()';
+    'BEFORE trigger on audit.log and audit.sealed: refuses UPDATE always, DELETE/TRUNCATE '
+    'outside audit.purge_before()';
 
 CREATE OR REPLACE TRIGGER log_refuse_update_delete
     BEFORE UPDATE OR DELETE ON audit.log
@@ -204,11 +247,21 @@ CREATE OR REPLACE TRIGGER log_refuse_truncate
     BEFORE TRUNCATE ON audit.log
     FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
 
+-- audit.sealed goes with the rows it completes: append-only the same way.
+CREATE OR REPLACE TRIGGER sealed_refuse_update_delete
+    BEFORE UPDATE OR DELETE ON audit.sealed
+    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
+
+CREATE OR REPLACE TRIGGER sealed_refuse_truncate
+    BEFORE TRUNCATE ON audit.sealed
+    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+
 -- ---------------------------------------------------------------------------------
 -- audit.purge_before(cutoff, reason) — the one sanctioned way to remove audit rows
 -- (retention). Deletes every row older than p_before except earlier MAINTENANCE rows
--- (a purge never erases the record of a previous purge), then appends a MAINTENANCE
--- row saying who purged, up to when, why, and how many rows went.
+-- (a purge never erases the record of a previous purge), with the sealed actors of those
+-- rows (audit.sealed), then appends a MAINTENANCE row saying who purged, up to when, why,
+-- and how many rows went.
 -- Returns the number of rows deleted.
 -- Raises 22023 when the reason is empty or the cutoff is NULL or in the future.
 -- Owner only: EXECUTE is revoked from PUBLIC and granted to nobody.
@@ -231,6 +284,8 @@ BEGIN
     END IF;
 
     PERFORM set_config('audit.maintenance', 'on', true);
+    DELETE FROM audit.sealed s USING audit.log l
+     WHERE l.id = s.log_id AND l.at < p_before AND l.operation <> 'MAINTENANCE';
     DELETE FROM audit.log WHERE at < p_before AND operation <> 'MAINTENANCE';
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
     -- Reset at once; on an error the whole transaction, flag included, rolls back.

@@ -48,14 +48,14 @@ GRANT SELECT ON rq.accounts, rq.sessions TO ruqima_app;
 -- Column list: the password hash is readable only through rq.admin_login_lookup.
 -- (So `SELECT * FROM rq.admin_users` fails for the app: name the columns.)
 GRANT SELECT (id, username, role, county_code, unit_id, active, failed_attempts,
-              locked_until, created_at)
+              locked_until, created_at, discipline_group)
     ON rq.admin_users TO ruqima_app;
 
 -- Reporting: all accounts (counts, activity); admin users without anything secret
 -- (no password hash, no lockout state), to name who did what; no sessions.
 GRANT SELECT ON rq.accounts TO ruqima_report;
 
-GRANT SELECT (id, username, role, county_code, unit_id, active, created_at)
+GRANT SELECT (id, username, role, county_code, unit_id, active, created_at, discipline_group)
     ON rq.admin_users TO ruqima_report;
 
 -- Schema public: PostgreSQL 15 already creates it without CREATE for PUBLIC; said again
@@ -126,6 +126,10 @@ GRANT SELECT ON rq.policy, rq.policy_unit_overrides, rq.attachments, rq.visits,
                 rq.case_events, rq.case_attachments
     TO ruqima_report;
 GRANT SELECT ON rq.policy, rq.policy_unit_overrides TO ruqima_app;
+
+-- The calendar of working days: read by all (lib/sql/policies.sql), written by no one but
+-- the owner's functions (lib/sql/calendar.sql).
+GRANT SELECT ON rq.calendar_days TO ruqima_app, ruqima_report;
 
 -- Visits: the official their own; a manager those of enterprises they manage now; the
 -- city admin, judicial analysts and discipline inspectors all; a county admin their

@@ -101,6 +101,16 @@ CREATE POLICY policy_unit_overrides_app_read ON rq.policy_unit_overrides FOR SEL
     TO ruqima_app USING ((SELECT rq.actor_kind() IS NOT NULL));
 
 -- ---------------------------------------------------------------------------------
+-- The calendar of working days: public (the State Council's notices) and read by everyone
+-- the deadlines are computed for, so that rq.working_days_add and rq.working_days_between
+-- (SECURITY INVOKER) give every actor the same answer. Written only through the city
+-- admin's functions (app/admin/sql/calendar.sql).
+-- ---------------------------------------------------------------------------------
+DROP POLICY IF EXISTS calendar_days_app_read ON rq.calendar_days;
+CREATE POLICY calendar_days_app_read ON rq.calendar_days FOR SELECT TO ruqima_app
+    USING (true);
+
+-- ---------------------------------------------------------------------------------
 -- Visits and what hangs off them.
 -- ---------------------------------------------------------------------------------
 -- The official who registered it; the managers of the enterprise now; the city-wide
@@ -137,6 +147,13 @@ CREATE POLICY evaluation_raters_app_read ON rq.evaluation_raters FOR SELECT TO r
                          AND (NOT e.anonymous
                               OR (SELECT rq.actor_admin_role() = 'discipline_inspector'))));
 
+-- The reporting role: the raters of named ratings only. An anonymous rater is for discipline
+-- inspectors alone, also in the audit trail (sealed, app/DESIGN.md §7).
+DROP POLICY IF EXISTS evaluation_raters_report_read ON rq.evaluation_raters;
+CREATE POLICY evaluation_raters_report_read ON rq.evaluation_raters FOR SELECT TO ruqima_report
+    USING (EXISTS (SELECT 1 FROM rq.evaluations e
+                    WHERE e.visit_id = evaluation_raters.visit_id AND NOT e.anonymous));
+
 -- ---------------------------------------------------------------------------------
 -- Photos: the uploader, and whoever may see a visit or a case it belongs to.
 -- ---------------------------------------------------------------------------------
@@ -161,11 +178,15 @@ SELECT rq.rls_follow('rq.case_events', 'rq.cases', 'case_id');
 SELECT rq.rls_follow('rq.case_attachments', 'rq.cases', 'case_id');
 
 -- ---------------------------------------------------------------------------------
--- Notifications: their recipient only (a mini-program account or a portal user).
+-- Notifications: their recipient only (a mini-program account or a portal user). A
+-- manager's notice of a visit goes with the binding: once the manager unbound the
+-- enterprise, its visits' notices are no longer theirs (rq.notification_read says the same).
 -- ---------------------------------------------------------------------------------
 DROP POLICY IF EXISTS outbox_app_read ON rq.outbox;
 CREATE POLICY outbox_app_read ON rq.outbox FOR SELECT TO ruqima_app
-    USING (account_id = (SELECT rq.current_account_id()));
+    USING (account_id = (SELECT rq.current_account_id())
+           AND (visit_id IS NULL
+                OR enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])));
 
 DROP POLICY IF EXISTS outbox_admin_read ON rq.outbox;
 CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app

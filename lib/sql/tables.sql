@@ -46,6 +46,10 @@ SELECT rq.rls_enable('rq.policy');
 SELECT audit.enable('rq.policy_unit_overrides', 'unit_id,key');
 SELECT rq.rls_enable('rq.policy_unit_overrides');
 
+-- The calendar of working days (holidays and 调休 working weekend days).
+SELECT audit.enable('rq.calendar_days', 'day');
+SELECT rq.rls_enable('rq.calendar_days');
+
 -- Visits and what hangs off them.
 SELECT audit.enable('rq.attachments');
 SELECT rq.rls_enable('rq.attachments');
@@ -70,11 +74,17 @@ SELECT audit.enable('rq.visit_answers', 'visit_id');
 SELECT rq.rls_enable('rq.visit_answers');
 SELECT audit.enable('rq.evaluations', 'visit_id');
 SELECT rq.rls_enable('rq.evaluations');
-SELECT audit.enable('rq.evaluation_raters', 'visit_id');
-SELECT rq.rls_enable('rq.evaluation_raters');
+-- The rater of an anonymous rating is sealed out of the audit rows (app/DESIGN.md §7); the
+-- reporting role reads the raters of named ratings only (lib/sql/policies.sql).
+SELECT audit.enable('rq.evaluation_raters', 'visit_id', '{}', ARRAY['account_id', 'name', 'phone']);
+SELECT rq.rls_enable('rq.evaluation_raters', p_report => false);
 SELECT audit.enable('rq.cases');
 SELECT rq.rls_enable('rq.cases');
 SELECT audit.enable('rq.case_events');
 SELECT rq.rls_enable('rq.case_events');
 SELECT audit.enable('rq.case_attachments', 'case_id,attachment_id');
 SELECT rq.rls_enable('rq.case_attachments');
+
+-- The sealed actors of the audit trail: the owner only (discipline inspectors read them
+-- through rq.sealed_audit_page; the reporting role never). Not audited: part of the trail.
+SELECT rq.rls_enable('audit.sealed', p_report => false);

@@ -18,6 +18,8 @@
 --   rq.actor_unit_scope()     unit admin: the rows of one unit
 --   rq.actor_sees_register()  the enterprise register: every signed-in actor but a county
 --                             admin, who sees its county (rq.actor_county_scope())
+--   rq.actor_discipline_group()  discipline inspector: the filings to their group (none:
+--                             every group's)
 
 -- Row-level security on, for the owner too (FORCE), with the two policies every table of
 -- ours has: the owner (migrations, the CLI, the SECURITY DEFINER functions) sees and
@@ -90,6 +92,16 @@ CREATE OR REPLACE FUNCTION rq.actor_unit_scope() RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT CASE WHEN rq.actor_admin_role() = 'unit_admin' THEN rq.actor_unit()::bigint END $$;
 GRANT EXECUTE ON FUNCTION rq.actor_unit_scope() TO ruqima_app, ruqima_report;
+
+-- The discipline-inspection group (派驻纪检监察组) a discipline inspector belongs to; NULL
+-- for one of the city level (no group: every group's filings) and for everyone else.
+CREATE OR REPLACE FUNCTION rq.actor_discipline_group() RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT a.discipline_group FROM rq.admin_users a
+     WHERE a.id = rq.current_admin_id() AND rq.actor_admin_role() = 'discipline_inspector'
+$$;
+GRANT EXECUTE ON FUNCTION rq.actor_discipline_group() TO ruqima_app;
 
 -- The enterprise register is open to every signed-in actor (officials scan, managers
 -- claim, the portal's roles work on it) but a county admin, who sees its own county.

@@ -111,18 +111,29 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_detail(bigint) TO ruqima_app, ruqima_report;
 
--- The rating of a visit as the reader may see it, or NULL (none, or hidden). rater is
--- {name, phone} when row-level security shows it (the rater, a rating that is not
--- anonymous, a discipline inspector), else null. For every reader: the official's detail
--- (registration), the enterprise's, the portal's.
+-- The rating of a visit as the reader may see it, or NULL when there is none. rater says
+-- who rated as the reader may know it (app/DESIGN.md §5): always the rater's role in the
+-- enterprise (企业管理人员: every rater is a manager bound to it); the name when row-level
+-- security shows the rater (a rating that is not anonymous; the rater themselves; a
+-- discipline inspector), else null; the phone and the account only to a discipline
+-- inspector — never to the official, the enterprise's other managers or the portal's other
+-- roles. For every reader: the official's detail (registration), the enterprise's, the
+-- portal's.
 CREATE OR REPLACE FUNCTION rq.visit_rating(p_visit_id bigint) RETURNS jsonb
 LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT jsonb_build_object(
         'value', e.value, 'label', rq.rating_label(e.value), 'comment', e.comment,
         'anonymous', e.anonymous, 'rated_at', e.rated_at, 'changed_at', e.changed_at,
-        'rater', (SELECT jsonb_build_object('name', r.name, 'phone', r.phone)
-                    FROM rq.evaluation_raters r WHERE r.visit_id = e.visit_id))
-      FROM rq.evaluations e WHERE e.visit_id = p_visit_id
+        'rater', jsonb_build_object('role', 'enterprise_manager', 'role_label', '企业管理人员',
+                                    'name', r.name)
+                 || CASE WHEN r.visit_id IS NOT NULL
+                              AND rq.actor_admin_role() = 'discipline_inspector'
+                         THEN jsonb_build_object('phone', r.phone,
+                                                 'account_id', r.account_id::text)
+                         ELSE '{}' END)
+      FROM rq.evaluations e
+      LEFT JOIN rq.evaluation_raters r ON r.visit_id = e.visit_id
+     WHERE e.visit_id = p_visit_id
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_rating(bigint) TO ruqima_app, ruqima_report;
 
@@ -134,6 +145,16 @@ LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
       FROM rq.visit_answers a WHERE a.visit_id = p_visit_id
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_answer_json(bigint) TO ruqima_app, ruqima_report;
+
+-- A visit as the official who registered it and the portal read it: the whole visit
+-- (rq.visit_detail) with the enterprise's answer and the rating (rq.visit_rating: the rater
+-- as the reader may know them). NULL when row-level security hides the visit.
+CREATE OR REPLACE FUNCTION rq.visit_read(p_visit_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
+    SELECT rq.visit_detail(p_visit_id) || jsonb_build_object(
+        'answer', rq.visit_answer_json(p_visit_id), 'rating', rq.visit_rating(p_visit_id))
+$$;
+GRANT EXECUTE ON FUNCTION rq.visit_read(bigint) TO ruqima_app;
 
 -- One case, for lists and answers.
 CREATE OR REPLACE FUNCTION rq.case_summary(c rq.cases) RETURNS jsonb

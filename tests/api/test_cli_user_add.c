@@ -1,7 +1,8 @@
 /* `ruqima user add` checks what it is given before the database does, and says what is wrong
  * in plain words, never with PostgreSQL's text: a username rq.admin_users' CHECK would refuse
  * (upper case, too short, a space), an unknown role, a scoped role without its scope; an
- * unknown county (the foreign key) is named as such. Nothing is written. */
+ * unknown county (the foreign key) is named as such; a discipline group for another role than
+ * discipline_inspector. Nothing is written. */
 #include "api.h"
 #include "codes_support.h"
 
@@ -91,12 +92,37 @@ static void roles_and_scopes_are_checked_too(void **state)
 	assert_int_equal(users_named(name), 1);
 }
 
+/* A discipline inspector's group (whose filings they read): only for that role, stored. */
+static void a_discipline_group_goes_with_an_inspector(void **state)
+{
+	(void)state;
+	char name[64];
+	snprintf(name, sizeof(name), "%s", api_unique("cligroup"));
+	refused((const char *const[]){"user", "add", "--username", name, "--role", "city_admin",
+				      "--discipline-group", "第一派驻组", NULL},
+		2, "discipline_inspector only");
+	assert_int_equal(users_named(name), 0);
+	struct ct_run r;
+	ct_cli(&r, (const char *const[]){"user", "add", "--username", name, "--role",
+					 "discipline_inspector", "--discipline-group",
+					 " 第一派驻组 ", NULL});
+	if (r.status != 0)
+		fail_msg("user add: exit %d: %s%s", r.status, r.out, r.err);
+	ct_run_free(&r);
+	const char *p[] = {name};
+	char *group = api_owner_value(
+	    "SELECT discipline_group FROM rq.admin_users WHERE username = $1", 1, p);
+	assert_string_equal(group, "第一派驻组");
+	free(group);
+}
+
 int main(void)
 {
 	api_init();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(an_upper_case_username_is_refused_in_plain_words),
 	    cmocka_unit_test(roles_and_scopes_are_checked_too),
+	    cmocka_unit_test(a_discipline_group_goes_with_an_inspector),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,9 +18,9 @@
 #define ADMIN_ENT    "/api/v1/admin/enterprises/"
 
 /* The enterprise with a visit, a manager and a re-issued code; a second one with a manager
- * of its own. */
+ * of its own; a third one the first manager also manages (bound later). */
 static struct vs_scene scene;
-static struct vs_enterprise other;
+static struct vs_enterprise other, second;
 static char *manager, *manager_account, *other_manager;
 static char visit_id[24], serial[32];
 static struct api_session county, elsewhere, city;
@@ -49,6 +49,13 @@ static int setup(void **state)
 	free(s);
 	vs_enterprise_new(&other, false);
 	other_manager = vs_manager_new(&other, NULL);
+	vs_enterprise_new(&second, false);
+	char *code = mt_activation_code(&second.m);
+	struct api_resp *r = mt_claim(manager, &second.m, MT_LEGAL_REP, code);
+	if (r->status != 201)
+		fail_msg("second claim: %ld %s", r->status, r->body);
+	api_free(r);
+	free(code);
 	api_session_login(&county, "detail-county", "county_admin", COUNTY);
 	api_session_login(&elsewhere, "detail-elsewhere", "county_admin", OTHER_COUNTY);
 	api_session_login(&city, "detail-city", "city_admin", NULL);
@@ -384,17 +391,19 @@ static void county_ends_a_binding_and_the_manager_loses_the_enterprise(void **st
 	api_free(r);
 	assert_binding(binding, "unbound");
 
-	/* the manager's mini-program: the enterprise is gone, and its visits with it */
+	/* the manager's mini-program: the enterprise is gone, and its visits with it; the
+	 * enterprise they still manage is the current one now */
 	r = api_get("/api/v1/evaluation/enterprises", manager);
 	assert_int_equal(r->status, 200);
-	assert_int_equal(cJSON_GetArraySize(member(r->json, "items")), 0);
-	assert_true(cJSON_IsNull(member(r->json, "current_enterprise_id")));
+	assert_int_equal(cJSON_GetArraySize(member(r->json, "items")), 1);
+	assert_string_equal(api_json_str(r, "current_enterprise_id"), second.m.id);
 	api_free(r);
 	r = api_get(visit_path, manager);
 	assert_int_equal(r->status, 404);
 	api_free(r);
 	r = api_get("/api/v1/evaluation/visits", manager);
-	api_assert_problem(r, 409, "no-enterprise-selected");
+	assert_int_equal(r->status, 200);
+	assert_null(strstr(r->body, scene.ent.m.name));
 	api_free(r);
 	char select[96];
 	snprintf(select, sizeof(select), "/api/v1/evaluation/enterprises/%s/select",

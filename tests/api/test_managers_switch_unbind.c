@@ -1,7 +1,8 @@
 /* One account manages several enterprises (and an enterprise has several managers): list,
  * switch the current one, unbind one (a state change: the row stays with unbound_at);
- * afterwards the enterprise is not listed and cannot be selected, and another manager's
- * enterprise is 404 throughout. */
+ * unbinding the current one selects the first one left in the list, or says there is none
+ * left (current_enterprise_id null); afterwards the enterprise is not listed and cannot be
+ * selected, and another manager's enterprise is 404 throughout. */
 #include "api.h"
 #include "managers_support.h"
 
@@ -87,13 +88,16 @@ static void test_several_switch_unbind(void **state)
 	api_assert_problem(r, 404, "not-found");
 	api_free(r);
 
-	/* unbind the current one: no current enterprise any more */
+	/* unbind the current one: the one left becomes the current one at once */
 	r = act(bearer, &b, "unbind");
 	assert_int_equal(r->status, 200);
 	assert_int_equal(listed(r, b.id), -1);
-	assert_int_equal(listed(r, a.id), 0);
-	assert_null(api_json_str(r, "current_enterprise_id"));
-	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json, "current_enterprise_id")));
+	assert_int_equal(listed(r, a.id), 1);
+	assert_string_equal(api_json_str(r, "current_enterprise_id"), a.id);
+	api_free(r);
+	/* ... which is the enterprise the manager acts for now: its visits list answers */
+	r = api_get("/api/v1/evaluation/visits", bearer);
+	assert_int_equal(r->status, 200);
 	api_free(r);
 
 	/* history kept */
@@ -133,14 +137,25 @@ static void test_several_switch_unbind(void **state)
 	assert_int_equal(listed(r, a.id), 1);
 	api_free(r);
 
-	/* unbinding a non-current one keeps no current; rebinding b later works */
+	/* unbinding the last one: the list says there is none left, and so do the visits */
 	r = act(bearer, &a, "unbind");
 	assert_int_equal(r->status, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items")), 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r->json, "current_enterprise_id")));
 	api_free(r);
+	r = api_get("/api/v1/evaluation/visits", bearer);
+	api_assert_problem(r, 409, "no-enterprise-selected");
+	api_free(r);
+	/* rebinding b later works, and makes it the current one */
 	bind(bearer, &b);
 	r = api_get("/api/v1/evaluation/enterprises", bearer);
 	assert_int_equal(listed(r, b.id), 1);
+	api_free(r);
+	/* unbinding one that is not the current one leaves the current one as it is */
+	bind(bearer, &a);
+	r = act(bearer, &a, "unbind");
+	assert_int_equal(r->status, 200);
+	assert_string_equal(api_json_str(r, "current_enterprise_id"), b.id);
 	api_free(r);
 	assert_int_equal(
 	    api_owner_int("SELECT count(*) FROM rq.manager_bindings"

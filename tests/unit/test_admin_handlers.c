@@ -15,6 +15,8 @@ static void bad_path_parameters_are_their_404(void **state)
 	    {"POST", "/api/v1/admin/officials/1e3/verify", "not-found", "id"},
 	    {"PUT", "/api/v1/admin/policy/Geofence", "not-found", "key"},
 	    {"PUT", "/api/v1/admin/policy/geofence_m/units/none", "not-found", "unit_id"},
+	    {"GET", "/api/v1/admin/visits/abc", "visit-unknown", "id"},
+	    {"POST", "/api/v1/admin/notifications/x/read", "notification-unknown", "id"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		hs_call(h, &admin_app, cases[i][0], cases[i][1], "{\"value\":1}", "admin",
@@ -33,6 +35,9 @@ static void bad_query_parameters_are_400(void **state)
 	    {"/api/v1/admin/enterprises?verified=maybe", "verified"},
 	    {"/api/v1/admin/officials?unit_id=x", "unit_id"},
 	    {"/api/v1/admin/units?limit=x", "limit"},
+	    {"/api/v1/admin/visits?status=open", "status"},
+	    {"/api/v1/admin/visits?to=2026-02-30", "to"},
+	    {"/api/v1/admin/notifications?unread=maybe", "unread"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		hs_call(h, &admin_app, "GET", cases[i][0], NULL, "admin", "city_admin");

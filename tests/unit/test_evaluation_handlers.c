@@ -32,6 +32,8 @@ static void bad_filters_are_400_naming_them(void **state)
 	    {"/api/v1/evaluation/visits?unit_id=007", "unit_id"},
 	    {"/api/v1/evaluation/notifications?unread=yes", "unread"},
 	    {"/api/v1/evaluation/notifications?limit=0", "limit"},
+	    {"/api/v1/evaluation/claims?status=waiting", "status"},
+	    {"/api/v1/evaluation/claims?after=-1", "after"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		hs_call(h, &evaluation_app, "GET", cases[i][0], NULL, "account", "account");

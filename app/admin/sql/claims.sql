@@ -3,6 +3,21 @@
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
+-- Tells the claimant how their claim request was decided: one claim_approved or
+-- claim_rejected notice in their notification list (GET /api/v1/evaluation/notifications),
+-- with the enterprise and the admin's reason.
+CREATE OR REPLACE FUNCTION rq.claim_notify(p_claim_id bigint) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    INSERT INTO rq.outbox (account_id, kind, enterprise_id, claim_id, status, payload)
+    SELECT r.account_id, 'claim_' || r.status, r.enterprise_id, r.id, 'in_app',
+           jsonb_build_object('title', CASE r.status WHEN 'approved' THEN '企业认证申请已通过'
+                                                     ELSE '企业认证申请未通过' END,
+                              'enterprise', e.name, 'status', r.status, 'reason', r.reason,
+                              'time', r.decided_at)
+      FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id
+     WHERE r.id = p_claim_id AND r.status IN ('approved', 'rejected')
+$$;
+
 -- A portal decision on a claim request, by the calling admin: the city admin decides any,
 -- a county admin only those of their county's enterprises. Answers (rq.outcome):
 --   ok                           data {binding_id} when approved (the new binding, or the
@@ -12,8 +27,9 @@
 --   claim-enterprise-not-active  approving, but the enterprise left normal operation
 --   claim-enterprise-out-of-scope  approving a claim on an individual business (个体工商户,
 --                                filed before they were out of scope)
--- Raises 42501 when the actor is not a city or county admin, 23514 when rejecting
--- without a reason.
+-- Either decision puts a notice (claim_approved or claim_rejected, with the reason) in the
+-- claimant's notification list (status in_app: no WeChat template fits it). Raises 42501
+-- when the actor is not a city or county admin, 23514 when rejecting without a reason.
 CREATE OR REPLACE FUNCTION rq.claim_decide(p_claim_id bigint, p_approve boolean, p_reason text)
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
@@ -36,6 +52,7 @@ BEGIN
         UPDATE rq.claim_requests c
            SET status = 'rejected', decided_by = v_admin, decided_at = now(), reason = p_reason
          WHERE c.id = r.id;
+        PERFORM rq.claim_notify(r.id);
         RETURN rq.ok('{}');
     END IF;
     IF NOT e.in_scope THEN
@@ -59,6 +76,7 @@ BEGIN
         UPDATE rq.accounts a SET current_enterprise_id = r.enterprise_id
          WHERE a.id = r.account_id AND a.current_enterprise_id IS NULL;
     END IF;
+    PERFORM rq.claim_notify(r.id);
     RETURN rq.ok(jsonb_build_object('binding_id', v_id));
 END
 $$;

@@ -4,10 +4,11 @@
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
 -- Ends binding p_binding_id of enterprise p_enterprise_id on behalf of the calling admin
--- (the manager left the company, the phone changed hands …): the binding becomes
--- 'unbound' (the row stays, with who ended it and why, audited), and the account no
--- longer acts for the enterprise. The city admin ends any binding, a county admin those
--- of their county's enterprises. Answers (rq.outcome):
+-- (the manager left the company, the phone changed hands …) with rq.manager_binding_close:
+-- the binding becomes 'unbound' (the row stays, with who ended it and why, audited), and
+-- the account no longer acts for the enterprise (its next one becomes the current one).
+-- The city admin ends any binding, a county admin those of their county's enterprises.
+-- Answers (rq.outcome):
 --   ok                  data {binding_id}
 --   enterprise-unknown  no such enterprise, or outside the admin's county
 --   binding-unknown     the enterprise has no such binding
@@ -33,12 +34,7 @@ BEGIN
     IF b.status <> 'active' THEN
         RETURN rq.refusal('binding-ended');
     END IF;
-    UPDATE rq.manager_bindings mb
-       SET status = 'unbound', unbound_at = now(), ended_by = rq.current_admin_id(),
-           end_reason = btrim(p_reason)
-     WHERE mb.id = b.id;
-    UPDATE rq.accounts a SET current_enterprise_id = NULL
-     WHERE a.id = b.account_id AND a.current_enterprise_id = e.id;
+    PERFORM rq.manager_binding_close(b.id, rq.current_admin_id(), p_reason);
     RETURN rq.ok(jsonb_build_object('binding_id', b.id::text));
 END
 $$;

@@ -15,3 +15,15 @@ LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     VALUES (p_username, p_password_hash, p_role, p_county_code, p_unit_id)
     RETURNING id
 $$;
+
+-- `ruqima user add --discipline-group NAME`: the discipline-inspection group (派驻纪检监察组,
+-- as rq.units.discipline_group names it) of the new discipline inspector p_id, whose filings
+-- they read; NULL leaves none (the city level: every group's). Returns p_id. Owner only.
+-- Raises 23514 for a group on another role or a name of more than 100 characters.
+CREATE OR REPLACE FUNCTION rq.admin_user_discipline_group(p_id bigint, p_group text)
+RETURNS bigint
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    UPDATE rq.admin_users SET discipline_group = btrim(p_group)
+     WHERE id = p_id AND p_group IS NOT NULL;
+    SELECT p_id
+$$;

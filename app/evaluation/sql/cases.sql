@@ -3,8 +3,9 @@
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
--- Opens a case, writes its first event and queues a 'case_opened' notification for every
--- active county admin of its county (who follows it up). Returns the case id.
+-- Opens a case, writes its first event and puts a 'case_opened' notification in the list of
+-- every active county admin of its county (who follows it up; status in_app: read in the
+-- portal, GET /api/v1/admin/notifications, never sent through WeChat). Returns the case id.
 CREATE OR REPLACE FUNCTION rq.case_open(p_source text, p_visit_id bigint, p_enterprise_id bigint,
                              p_unit_id bigint, p_reporter bigint, p_category text,
                              p_description text, p_people text, p_occurred_at timestamptz)
@@ -23,8 +24,8 @@ BEGIN
     RETURNING id INTO v_id;
     INSERT INTO rq.case_events (case_id, kind, status, account_id)
     VALUES (v_id, 'opened', 'open', p_reporter);
-    INSERT INTO rq.outbox (admin_user_id, kind, visit_id, enterprise_id, case_id, payload)
-    SELECT a.id, 'case_opened', p_visit_id, e.id, v_id,
+    INSERT INTO rq.outbox (admin_user_id, kind, visit_id, enterprise_id, case_id, status, payload)
+    SELECT a.id, 'case_opened', p_visit_id, e.id, v_id, 'in_app',
            jsonb_build_object('title', CASE p_source WHEN 'rating' THEN '企业评价“不满意”，请跟进'
                                                      WHEN 'dispute' THEN '企业对入企登记提出异议，请跟进'
                                                      ELSE '企业反映未扫码入企，请核查' END,

@@ -6,7 +6,10 @@
 -- The enterprise's rating of a confirmed visit: given once (p_change false: POST
 -- /visits/{id}/rating) and changed once by its rater within rating_change_hours (p_change
 -- true: PUT). A 不满意 opens a case with source 'rating' in the same transaction; a change of
--- a visit that has a rating case adds an event to it. Answers (rq.outcome) ok; unchanged (a
+-- a visit that has a rating case adds an event to it (naming the rater's account unless the
+-- rating is or was anonymous). An anonymous rating, and a change of one or to one, seals the
+-- transaction before it writes (rq.actor_seal: its audit rows name nobody, app/DESIGN.md §7).
+-- Answers (rq.outcome) ok; unchanged (a
 -- change to the same rating: nothing written); or the refusals of
 -- rq.manager_visit_refusal for 'rate' (enterprise-visit-unknown, visit-not-confirmed,
 -- already-rated, rating-window-closed) or 'change-rating' (not-rated, not-the-rater,
@@ -22,9 +25,17 @@ DECLARE
                                                        ELSE 'rate' END);
     ev        rq.evaluations%ROWTYPE;
     v_case    bigint;
+    v_hidden  boolean;
 BEGIN
     IF v_refusal IS NOT NULL THEN
         RETURN rq.refusal(v_refusal);
+    END IF;
+    IF p_change THEN
+        SELECT * INTO ev FROM rq.evaluations e WHERE e.visit_id = v.id FOR UPDATE;
+    END IF;
+    v_hidden := p_anonymous OR coalesce(ev.anonymous, false);
+    IF v_hidden THEN
+        PERFORM rq.actor_seal();
     END IF;
     IF NOT p_change THEN
         INSERT INTO rq.evaluations (visit_id, enterprise_id, unit_id, county_code, value,
@@ -41,7 +52,6 @@ BEGIN
         END IF;
         RETURN rq.ok();
     END IF;
-    SELECT * INTO ev FROM rq.evaluations e WHERE e.visit_id = v.id FOR UPDATE;
     IF ev.value = p_value AND ev.comment IS NOT DISTINCT FROM p_comment
        AND ev.anonymous = p_anonymous THEN
         RETURN rq.ok(NULL, 'unchanged');
@@ -54,7 +64,7 @@ BEGIN
         INSERT INTO rq.case_events (case_id, kind, status, note, account_id)
         SELECT v_case, 'rating_changed', c.status,
                format('评价由“%s”改为“%s”', rq.rating_label(ev.value), rq.rating_label(p_value)),
-               v_account
+               CASE WHEN NOT v_hidden THEN v_account END
           FROM rq.cases c WHERE c.id = v_case;
     ELSIF p_value = 'unsatisfied' THEN
         PERFORM rq.case_open('rating', v.id, v.enterprise_id, v.unit_id, NULL, NULL, p_comment,

@@ -250,9 +250,8 @@ char *api_wx_login(const char *openid)
 	return token;
 }
 
-/* `ruqima user add` with the scope option opt ("--county", "--unit") set to value (none when
- * value is NULL); returns the password it printed (malloc'd). */
-static char *user_add(const char *username, const char *role, const char *opt, const char *value)
+char *api_create_admin_opt(const char *username, const char *role, const char *opt,
+			   const char *value)
 {
 	char scope[160] = "", cmd[1024];
 	if (value != NULL)
@@ -273,12 +272,12 @@ static char *user_add(const char *username, const char *role, const char *opt, c
 
 char *api_create_admin_scoped(const char *username, const char *role, const char *county)
 {
-	return user_add(username, role, "--county", county);
+	return api_create_admin_opt(username, role, "--county", county);
 }
 
 char *api_create_admin_of_unit(const char *username, const char *role, const char *unit)
 {
-	return user_add(username, role, "--unit", unit);
+	return api_create_admin_opt(username, role, "--unit", unit);
 }
 
 char *api_create_admin(const char *username, const char *role)

@@ -61,6 +61,11 @@ void api_assert_error_field(const struct api_resp *r, const char *field);
 char *api_wx_login(const char *openid);
 /* Creates a portal user with the CLI; returns the password (malloc'd). */
 char *api_create_admin(const char *username, const char *role);
+/* Creates a portal user with the CLI, `ruqima user add --username U --role R OPT VALUE` (the
+ * scope option opt, e.g. "--county", "--unit", "--discipline-group", left out when value is
+ * NULL); returns the password it printed (malloc'd). */
+char *api_create_admin_opt(const char *username, const char *role, const char *opt,
+			   const char *value);
 /* The same with a county scope (--county; NULL for none), e.g. for a county_admin. */
 char *api_create_admin_scoped(const char *username, const char *role, const char *county);
 /* The same with a unit scope (--unit), for a unit_admin. */

@@ -109,26 +109,20 @@ char *mt_account(const char *prefix, char **account_id)
 	return bearer;
 }
 
-void mt_portal_login(struct api_portal *p, const char *prefix, const char *role, const char *county)
+void mt_portal_login_with(struct api_portal *p, const char *prefix, const char *role,
+			  const char *opt, const char *value)
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->username, sizeof(p->username), "%s", api_unique(prefix));
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' user add --username '%s' --role '%s'%s%s",
-		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), p->username, role,
-		 county != NULL ? " --county " : "", county != NULL ? county : "");
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	char line[256];
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, "password: ", 10) == 0)
-			p->password = strndup(line + 10, strcspn(line + 10, "\n"));
-	assert_int_equal(pclose(f), 0);
-	assert_non_null(p->password);
+	p->password = api_create_admin_opt(p->username, role, opt, value);
 	p->cookie = api_admin_login(p->username, p->password, &p->csrf);
 	snprintf(p->cookie_header, sizeof(p->cookie_header), "Cookie: %s", p->cookie);
 	snprintf(p->csrf_header, sizeof(p->csrf_header), "X-CSRF-Token: %s", p->csrf);
+}
+
+void mt_portal_login(struct api_portal *p, const char *prefix, const char *role, const char *county)
+{
+	mt_portal_login_with(p, prefix, role, "--county", county);
 }
 
 struct api_resp *mt_portal_post(const struct api_portal *p, const char *path, const char *json)

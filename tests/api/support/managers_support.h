@@ -36,6 +36,10 @@ char *mt_account(const char *prefix, char **account_id);
 /* A portal session of a new admin of role (city_admin, or county_admin of county). */
 void mt_portal_login(struct api_portal *p, const char *prefix, const char *role,
 		     const char *county);
+/* The same with the user's scope option opt of `ruqima user add` ("--county", "--unit",
+ * "--discipline-group") set to value (none when NULL). Free with api_portal_free(). */
+void mt_portal_login_with(struct api_portal *p, const char *prefix, const char *role,
+			  const char *opt, const char *value);
 /* A portal POST with the session's cookie and CSRF token. */
 struct api_resp *mt_portal_post(const struct api_portal *p, const char *path, const char *json);
 struct api_resp *mt_portal_get(const struct api_portal *p, const char *path);

@@ -1,0 +1,36 @@
+#include "visits.h"
+
+#include "rq_db.h"
+#include "rq_input.h"
+#include "rq_outcome.h"
+#include "rq_page.h"
+
+const char *const admin_visit_statuses[] = {"registered", "confirmed", "disputed", "finished",
+					    NULL};
+const char *const admin_activity_types[] = {"visit", "research", "inspection", NULL};
+
+/* Row-level security decides which visits; the view is merged into the query and the pool
+ * prints its columns. $1 is the keyset bound (rq_page_before). Dates are the city's. */
+static struct rq_stmt st_list =
+    RQ_STMT("admin_visits_list",
+	    "SELECT l.* FROM rq.visit_lines l WHERE l._id < $1::bigint"
+	    " AND ($3::text IS NULL OR l.status = $3)"
+	    " AND ($4::text IS NULL OR l.activity_type = $4)"
+	    " AND ($5::date IS NULL OR l.entered_at >= $5::date::timestamptz)"
+	    " AND ($6::date IS NULL OR l.entered_at < ($6::date + 1)::timestamptz)"
+	    " ORDER BY l._id DESC LIMIT $2::int",
+	    6);
+static struct rq_stmt st_detail =
+    RQ_STMT("admin_visits_detail", "SELECT rq.visit_read($1::bigint) AS detail", 1);
+
+RQ_HANDLER(admin_visits_list)
+{
+	static const char *const args[] = {"status", "activity_type", "from", "to", NULL};
+	rq_page_list_newest(req, resp, &st_list, args);
+}
+
+RQ_HANDLER(admin_visits_get)
+{
+	const char *params[] = {rq_req_param(req, "id")};
+	rq_outcome_json(req, resp, &st_detail, params, "detail", 200, "visit-unknown");
+}
