@@ -14,8 +14,9 @@ RQ_HANDLER_DECL(admin_enterprises_import);
 /* GET /api/v1/admin/enterprises?county=&verified=&in_scope=&register_name_changed=&q=
  * &after=&limit=: keyset-paginated by id. verified=false lists only the enterprises that
  * will get a code once their name is checked (in scope, in normal operation); q searches
- * the name shown, the credit or project code and the code serials (rq.enterprise_search). A county admin sees their
- * county only (403 when asking for another). Raises 400 naming a malformed parameter. */
+ * the name shown, the credit or project code and the code serials (rq.enterprise_search).
+ * A county admin sees their county only (403 when asking for another). Raises 400 naming
+ * a malformed parameter. */
 RQ_HANDLER_DECL(admin_enterprises_list);
 /* GET /api/v1/admin/enterprises/{id}: the enterprise as in the list, with its codes, its
  * managers (active and former) and its visit counts. Raises 404 for an enterprise outside

@@ -151,12 +151,13 @@ static void city_admin_adds_replaces_and_removes_a_day(void **state)
 	/* audited in the admin's name with the request id */
 	char *rid = api_request_id(r);
 	const char *q[] = {rid, admin_id};
-	assert_int_equal(api_owner_int("SELECT count(*) FROM audit.log WHERE request_id = $1"
-				       " AND table_name = 'rq.calendar_days' AND operation = 'INSERT'"
-				       " AND actor_kind = 'admin' AND actor_id = $2"
-				       " AND row_pk = '2031-10-01'",
-				       2, q),
-			 1);
+	assert_int_equal(
+	    api_owner_int("SELECT count(*) FROM audit.log WHERE request_id = $1"
+			  " AND table_name = 'rq.calendar_days' AND operation = 'INSERT'"
+			  " AND actor_kind = 'admin' AND actor_id = $2"
+			  " AND row_pk = '2031-10-01'",
+			  2, q),
+	    1);
 	free(rid);
 	api_free(r);
 	/* the deadlines follow at once: the holiday is skipped */
