@@ -9,7 +9,9 @@
 #   $STATE/pg/data         PostgreSQL cluster (postgres, 0700)       RQ_PGDATA
 #   $STATE/pg/run          its unix socket (listen_addresses='')     RQ_PGSOCK
 #   $STATE/run             pool sockets <family>.sock + pid files    RQ_SOCKDIR, RQ_RUNDIR
+#                          (also notify.pid, print-jobs.pid)
 #   $STATE/log             <family>.log, nginx-*.log, postgresql.log RQ_LOGDIR
+#                          notify.log, print-jobs.log
 #   $STATE/nginx           rendered nginx.conf, pid, temp paths      RQ_NGINX_DIR
 #   $STATE/tls             server.crt / server.key                   RQ_TLS_DIR
 #   $STATE/www/{admin,e}   copies of app/portal and app/e            RQ_WWW
@@ -230,6 +232,10 @@ RUQIMA_WX_MSG_PAGE=${RUQIMA_WX_MSG_PAGE:-pages/visits/detail}
 RUQIMA_DEV_LOGIN=${RUQIMA_DEV_LOGIN:-0}
 # public address; printed QR codes encode <this>/e/<token>
 RUQIMA_PUBLIC_BASE_URL=${RUQIMA_PUBLIC_BASE_URL:-https://127.0.0.1:$RQ_HTTPS_PORT}
+# 1 lets 'ruqima codes print' and the print-jobs runner put a RUQIMA_PUBLIC_BASE_URL of this
+# machine (127.0.0.1, localhost) on posters: development only. 0: they refuse, and every
+# print job fails saying why, until RUQIMA_PUBLIC_BASE_URL is the platform's public address
+RUQIMA_PRINT_LOCAL_URL=${RUQIMA_PRINT_LOCAL_URL:-0}
 # font (face 0) of the posters' text
 RUQIMA_FONT_FILE=${RUQIMA_FONT_FILE:-/usr/share/fonts/truetype/wqy/wqy-microhei.ttc}
 # supervision line at the foot of every poster (issuing office, complaint hotline)
@@ -601,13 +607,116 @@ pools_stop() {
 }
 
 # ---------------------------------------------------------------------------------------
+# background work: the notification dispatcher and the print-jobs runner
+
+# The CLI commands deploy/up runs next to the pools, by name: pid file run/<name>.pid, log
+# log/<name>.log. Without --once each runs until SIGTERM and supervises its one child like
+# a pool its workers (lib/rq_supervise.c): a child that dies is replaced.
+RQ_BACKGROUND=(notify print-jobs)
+
+# rq_background_args NAME — set the array RQ_BG_ARGS to the CLI arguments of NAME.
+rq_background_args() {
+	case $1 in
+	notify) RQ_BG_ARGS=(notify run) ;;
+	print-jobs) RQ_BG_ARGS=(codes print-jobs run) ;;
+	*) rq_die "no background command '$1'" ;;
+	esac
+}
+
+# rq_background_pid NAME — print the supervisor pid of NAME when it runs (the pid file's
+# process runs ruqima with NAME's arguments: a recycled pid does not count); fail otherwise.
+rq_background_pid() {
+	local pid cmdline
+	pid=$(rq_pid_of "$RQ_RUNDIR/$1.pid" ruqima) || return 1
+	rq_background_args "$1"
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *" ${RQ_BG_ARGS[*]} "* ]] || return 1
+	printf '%s\n' "$pid"
+}
+
+# rq_background_child PID — print the pid of the supervisor's child (the one doing the work),
+# or nothing.
+rq_background_child() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ' | head -n 1; }
+
+# background_start BUILD_DIR ENV_FILE — start each background command that does not run yet
+# (RQ_EXTRA_ENV adds variables, as for the pools), then wait until each has its child.
+background_start() {
+	local bdir=$1 envfile=$2 name pid i started=()
+	[ -x "$bdir/ruqima" ] || rq_die "$bdir/ruqima is missing: build first"
+	for name in "${RQ_BACKGROUND[@]}"; do
+		if pid=$(rq_background_pid "$name"); then
+			rq_log "$name already runs (pid $pid)"
+			continue
+		fi
+		rq_background_args "$name"
+		rq_spawn "$RQ_RUNDIR/$name.pid" "$RQ_LOGDIR/$name.log" "$envfile" "$bdir/ruqima" \
+			"${RQ_BG_ARGS[@]}"
+		started+=("$name")
+	done
+	for name in "${started[@]}"; do
+		for ((i = 0; i < RQ_START_TIMEOUT * 10; i++)); do
+			pid=$(rq_background_pid "$name") || {
+				tail -n 20 "$RQ_LOGDIR/$name.log" >&2
+				rq_die "$name exited at start (log: $RQ_LOGDIR/$name.log)"
+			}
+			[ -n "$(rq_background_child "$pid")" ] && break
+			sleep 0.1
+		done
+	done
+}
+
+# background_stop — SIGTERM each background command (its child finishes the message or the
+# print batch in hand), SIGKILL after 40 s. Returns 2 when one had to be killed.
+background_stop() {
+	local name pid rc=0 waiters=() w
+	for name in "${RQ_BACKGROUND[@]}"; do
+		pid=$(rq_background_pid "$name") || continue
+		rq_stop_pid "$pid" "$name" 40 &
+		waiters+=($!)
+	done
+	for w in "${waiters[@]}"; do
+		wait "$w" || rc=2
+	done
+	for name in "${RQ_BACKGROUND[@]}"; do
+		rq_background_pid "$name" >/dev/null || rm -f "$RQ_RUNDIR/$name.pid"
+	done
+	return $rc
+}
+
+# background_status — one line per background command: running (supervisor and child pid,
+# and whether the dispatcher waits for its WeChat settings) or stopped. Returns 1 when one
+# is stopped.
+background_status() {
+	local name pid child note rc=0
+	for name in "${RQ_BACKGROUND[@]}"; do
+		if pid=$(rq_background_pid "$name"); then
+			child=$(rq_background_child "$pid")
+			note=''
+			# what the latest start said: WeChat not configured, posters not printable
+			if [ -r "$RQ_LOGDIR/$name.log" ]; then
+				note=$(awk '/"msg":"started: /{n=""} /WeChat is not configured/{n="  WeChat not configured: notifications stay pending"} /an address of this machine/{n="  RUQIMA_PUBLIC_BASE_URL is local: print jobs fail"} END{print n}' "$RQ_LOGDIR/$name.log")
+			fi
+			printf '%-16s running   pid %-8s child %-8s log %s%s\n' "$name" "$pid" \
+				"${child:-none}" "$RQ_LOGDIR/$name.log" "$note"
+			[ -n "$child" ] || rc=1
+		else
+			printf '%-16s stopped\n' "$name"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
+# ---------------------------------------------------------------------------------------
 # nginx
 
 # rq_sed_escape STRING — escape for the replacement side of sed s|||.
 rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
 # nginx_render [TEMPLATE] [OUT] — fill nginx/ruqima.conf.template's @NAME@ placeholders.
-# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template).
+# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template);
+# RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) it does not count, default loopback
+# ("127.0.0.0/8 ::1/128"; "none": every address is counted).
 # The photo upload's body limit is the pools' RUQIMA_ATTACHMENT_MAX_BYTES, as the pools
 # read it: from RQ_ENV_FILE (the record), else the environment, else its default.
 nginx_render() {
@@ -616,12 +725,18 @@ nginx_render() {
 	attachment_max=$(rq_env_get "${RQ_ENV_FILE:-}" RUQIMA_ATTACHMENT_MAX_BYTES \
 		"${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}")
 	[[ $attachment_max =~ ^[1-9][0-9]*$ ]] || rq_die "RUQIMA_ATTACHMENT_MAX_BYTES=$attachment_max is not a number of bytes"
+	local exempt='' cidr
+	for cidr in ${RQ_NGINX_RATE_EXEMPT:-127.0.0.0/8 ::1/128}; do
+		[ "$cidr" = none ] && continue
+		[[ $cidr =~ ^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$ ]] || rq_die "RQ_NGINX_RATE_EXEMPT: '$cidr' is not an address or CIDR block"
+		exempt+="$cidr 1; "
+	done
 	local -a subst=(
 		"STATE=$RQ_STATE" "ROOT=$RQ_ROOT" "PORT=$RQ_HTTPS_PORT" "LISTEN_ADDR=${RQ_LISTEN_ADDR:-127.0.0.1}"
 		"SOCKDIR=$RQ_SOCKDIR" "NGINX_DIR=$RQ_NGINX_DIR" "LOGDIR=$RQ_LOGDIR" "WWW=$RQ_WWW"
 		"UPLOADS=$RQ_UPLOADS" "TLS_CERT=$RQ_TLS_CERT" "TLS_KEY=$RQ_TLS_KEY"
 		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
-		"ATTACHMENT_MAX_BYTES=$attachment_max"
+		"ATTACHMENT_MAX_BYTES=$attachment_max" "RATE_EXEMPT=$exempt"
 	)
 	local args=() s
 	for s in "${subst[@]}"; do args+=(-e "s|@${s%%=*}@|$(rq_sed_escape "${s#*=}")|g"); done

@@ -62,7 +62,8 @@ static bool has_nul_escape(const char *s, size_t n)
 	return false;
 }
 
-/* Raises 415 or 400 when a JSON route gets anything but a JSON object. Returns 0 if fine. */
+/* Raises 415 or 400 when a JSON route gets anything but a JSON object, or one with a key
+ * twice or a member the route does not take (rq_input_body_check). Returns 0 if fine. */
 static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
 {
 	if (!content_type_is_json(req->content_type)) {
@@ -91,7 +92,7 @@ static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
 		return -1;
 	}
 	rq_arena_cleanup(req->arena, delete_json, req->json);
-	return 0;
+	return rq_input_body_check(req, resp);
 }
 
 static bool role_allowed(const struct rq_route *route, const char *role)

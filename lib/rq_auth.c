@@ -1,5 +1,7 @@
 #include "rq_auth.h"
 
+#include "rq_outcome.h"
+
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_log.h"
@@ -144,6 +146,14 @@ static void login_account(struct rq_req *req, struct rq_resp *resp, const char *
 
 RQ_HANDLER(rq_auth_wx_login)
 {
+	/* Without the mini-program's credentials no code can be exchanged: a server that
+	 * cannot log anybody in says so, rather than "WeChat did not answer". */
+	if (req->cfg->wx_appid[0] == '\0' || req->cfg->wx_secret[0] == '\0') {
+		rq_log_event("error", "wx-login: RUQIMA_WX_APPID or RUQIMA_WX_SECRET is not set",
+			     NULL);
+		rq_outcome_refuse(req, resp, "wechat-not-configured", NULL, NULL);
+		return;
+	}
 	cJSON *errors = rq_errors_new();
 	const char *code = rq_json_string(req->json, "code", true, 1, 128, errors);
 	if (code == NULL) {

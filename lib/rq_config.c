@@ -2,11 +2,13 @@
 
 #include "rq_num.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *env_or(const char *name, const char *fallback)
 {
@@ -70,6 +72,52 @@ static int env_base_url(const char *name, const char *def, const char **out)
 	return 0;
 }
 
+bool rq_url_is_local(const char *url)
+{
+	const char *h = strstr(url, "://");
+	h = h != NULL ? h + 3 : url;
+	size_t n = strcspn(h, "/?#");
+	const char *at = memchr(h, '@', n); /* user:password@host */
+	if (at != NULL) {
+		n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	char host[256];
+	if (n >= sizeof(host))
+		return false;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (host[0] == '[') { /* [IPv6]:port */
+		char *close = strchr(host, ']');
+		if (close == NULL)
+			return false;
+		*close = '\0';
+		struct in6_addr a6;
+		if (inet_pton(AF_INET6, host + 1, &a6) != 1)
+			return false;
+		return IN6_IS_ADDR_LOOPBACK(&a6) || IN6_IS_ADDR_UNSPECIFIED(&a6) ||
+		       (IN6_IS_ADDR_V4MAPPED(&a6) &&
+			(a6.s6_addr[12] == 127 || (a6.s6_addr32[3] == 0)));
+	}
+	char *colon = strchr(host, ':');
+	if (colon != NULL)
+		*colon = '\0';
+	size_t len = strlen(host);
+	if (len > 0 && host[len - 1] == '.') /* "localhost." is localhost */
+		host[--len] = '\0';
+	static const char suffix[] = ".localhost";
+	if (strcasecmp(host, "localhost") == 0 ||
+	    (len > sizeof(suffix) - 1 &&
+	     strcasecmp(host + len - (sizeof(suffix) - 1), suffix) == 0))
+		return true;
+	/* inet_aton also reads the short forms a browser accepts: 127.1, 2130706433 */
+	struct in_addr a4;
+	if (inet_aton(host, &a4) == 0)
+		return false;
+	uint32_t ip = ntohl(a4.s_addr);
+	return (ip >> 24) == 127 || ip == 0;
+}
+
 int rq_config_load(struct rq_config *cfg)
 {
 	static char socket_dir[4096];
@@ -107,7 +155,9 @@ int rq_config_load(struct rq_config *cfg)
 	    env_int("RUQIMA_ATTACHMENT_MAX_BYTES", 4L * 1024 * 1024, 1024, 64L * 1024 * 1024,
 		    &cfg->attachment_max_bytes) != 0 ||
 	    env_int("RUQIMA_ATTACHMENT_DAILY_MAX", 200, 1, 100000, &daily_max) != 0 ||
+	    env_int("RUQIMA_REPORT_TIMEOUT", 600, 1, 86400, &cfg->report_timeout) != 0 ||
 	    env_bool("RUQIMA_DEV_LOGIN", &cfg->dev_login) != 0 ||
+	    env_bool("RUQIMA_PRINT_LOCAL_URL", &cfg->print_local_url) != 0 ||
 	    env_base_url("RUQIMA_PUBLIC_BASE_URL", "https://127.0.0.1:8443",
 			 &cfg->public_base_url) != 0)
 		return -1;

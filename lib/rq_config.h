@@ -34,11 +34,15 @@ struct rq_config {
 	int request_timeout;   /* seconds */
 	long max_body;	       /* bytes */
 	long import_max_bytes; /* largest CSV `ruqima import enterprises` reads */
+	long report_timeout;   /* seconds a report's query may run (`ruqima report run`) */
 	/* photo uploads: the largest (their own body cap), and how many one account may
 	 * upload in 24 hours */
 	long attachment_max_bytes;
 	int attachment_daily_max;
 	bool dev_login;
+	/* `codes print` and the print-jobs runner may put a loopback public_base_url on posters
+	 * (RUQIMA_PRINT_LOCAL_URL=1: development and test stacks only) */
+	bool print_local_url;
 	int session_ttl;  /* seconds */
 	int session_idle; /* seconds */
 	int login_max_failures;
@@ -48,6 +52,12 @@ struct rq_config {
 /* Fills cfg from the environment. Returns 0, or -1 after printing to stderr which
  * setting is malformed (a number out of range, a boolean that is not 0/1). */
 int rq_config_load(struct rq_config *cfg) RQ_MUST_USE;
+
+/* True when url (an http(s) URL as RUQIMA_PUBLIC_BASE_URL holds it) names this machine:
+ * localhost or a name under .localhost, an address of 127.0.0.0/8 (also written short, as
+ * 127.1), 0.0.0.0, ::1, :: or an IPv4-mapped loopback. A QR code of such a URL opens the
+ * phone itself. */
+bool rq_url_is_local(const char *url);
 
 /* Loads KEY=VALUE lines (blank lines and # comments ignored) into the environment without
  * overriding variables already set. Returns 0, -1 on a malformed line (reported on stderr),

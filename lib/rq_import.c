@@ -1,12 +1,11 @@
 #include "rq_import.h"
 
 #include "rq_buf.h"
+#include "rq_csv.h"
 #include "rq_http.h"
 #include "rq_num.h"
 #include "rq_uscc.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -123,7 +122,6 @@ const char *rq_import_status(const char *s)
 #define MSG_STATUSES                                                                               \
 	"应为 存续、吊销、注销、停业 或 异常（或 "                               \
 	"normal、revoked、cancelled、suspended、abnormal）"
-#define MSG_QUOTE_OPEN "引号未闭合（缺少 \"）"
 
 /* Insertion order, kept next to each problem so that sorting by line is stable. */
 struct problem_slot {
@@ -185,262 +183,8 @@ static void refuse_file(struct rq_import *imp, long line, const char *message)
 }
 
 /* ---------------------------------------------------------------------------------
- * Encoding
- * --------------------------------------------------------------------------------- */
-
-/* Well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). Control
- * characters are allowed here: they are a matter for the fields, not for the encoding. */
-static bool utf8_wellformed(const unsigned char *p, size_t len)
-{
-	uint32_t cp;
-	for (size_t i = 0, n; i < len; i += n)
-		if ((n = rq_utf8_next(p + i, len - i, &cp)) == 0)
-			return false;
-	return true;
-}
-
-static long line_at(const char *data, size_t offset)
-{
-	long line = 1;
-	for (size_t i = 0; i < offset; i++)
-		if (data[i] == '\n')
-			line++;
-	return line;
-}
-
-/* Sets *out and *outlen to the UTF-8 text of the file (without a BOM). Returns 0, or -1 after
- * refusing the file. */
-static int decode(struct rq_import *imp, const char *data, size_t len, const char **out,
-		  size_t *outlen)
-{
-	const unsigned char *u = (const unsigned char *)data;
-	if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-		refuse_file(imp, 0, "文件为 UTF-16 编码，请另存为 UTF-8 或 GBK 编码的 CSV 文件");
-		return -1;
-	}
-	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-		if (!utf8_wellformed(u + 3, len - 3)) {
-			refuse_file(imp, 0,
-				    "文件以 UTF-8 字节顺序标记（BOM）开头，但内容不是有效的 UTF-8");
-			return -1;
-		}
-		imp->encoding = "UTF-8 with BOM";
-		*out = data + 3;
-		*outlen = len - 3;
-		return 0;
-	}
-	if (utf8_wellformed(u, len)) {
-		imp->encoding = "UTF-8";
-		*out = data;
-		*outlen = len;
-		return 0;
-	}
-	/* Not UTF-8: GB18030, the superset of GBK and GB2312 that Chinese spreadsheets save.
-	 * A GBK character takes 2 bytes and becomes 3 in UTF-8; a 4-byte GB18030 one becomes
-	 * at most 4; so 2 × len is always enough. */
-	iconv_t cd = iconv_open("UTF-8", "GB18030");
-	if (cd == (iconv_t)-1) {
-		refuse_file(imp, 0, "文件不是 UTF-8 编码，且本系统无法转换 GB18030 编码");
-		return -1;
-	}
-	size_t cap = len * 2 + 16;
-	char *buf = rq_alloc(imp->arena, cap);
-	char *in = (char *)data, *o = buf;
-	size_t inleft = len, outleft = cap;
-	size_t rc = iconv(cd, &in, &inleft, &o, &outleft);
-	int err = errno;
-	iconv_close(cd);
-	if (rc == (size_t)-1) {
-		size_t at = (size_t)(in - data);
-		char msg[192];
-		snprintf(msg, sizeof(msg),
-			 "第 %zu 个字节（0x%02x）既不是 UTF-8 也不是 GB18030/GBK 编码%s", at + 1,
-			 at < len ? u[at] : 0, err == EINVAL ? "（文件在字符中间截断）" : "");
-		refuse_file(imp, line_at(data, at), msg);
-		return -1;
-	}
-	size_t n = cap - outleft;
-	/* GB18030's own byte order mark (84 31 95 33) converts to U+FEFF. */
-	if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-		buf += 3;
-		n -= 3;
-	}
-	imp->encoding = "GB18030";
-	*out = buf;
-	*outlen = n;
-	return 0;
-}
-
-/* ---------------------------------------------------------------------------------
- * RFC 4180 records
- * --------------------------------------------------------------------------------- */
-
-enum { MAX_FIELDS = 256 };
-
-struct csv {
-	const char *p, *end;
-	long line;     /* current physical line */
-	char *scratch; /* the record's unquoted bytes, fields NUL-separated */
-	size_t used;   /* bytes of scratch in use */
-	size_t start[MAX_FIELDS];
-	size_t nfields;
-	long record_line; /* line where the record began */
-	bool too_long, bad_quote, too_many;
-};
-
-static void csv_put(struct csv *c, char ch)
-{
-	if (c->used >= RQ_IMPORT_MAX_RECORD) {
-		c->too_long = true;
-		return;
-	}
-	c->scratch[c->used++] = ch;
-}
-
-static void csv_end_field(struct csv *c)
-{
-	/* The NUL always fits: scratch has one byte per field more than the cap. */
-	if (c->used < RQ_IMPORT_MAX_RECORD + MAX_FIELDS)
-		c->scratch[c->used++] = '\0';
-	if (c->nfields + 1 < MAX_FIELDS)
-		c->start[++c->nfields] = c->used;
-	else
-		c->too_many = true;
-}
-
-/* Consumes a line end (\r\n, \n or a lone \r) at c->p, if any. */
-static bool csv_eol(struct csv *c)
-{
-	if (c->p < c->end && *c->p == '\r') {
-		c->p++;
-		if (c->p < c->end && *c->p == '\n')
-			c->p++;
-		c->line++;
-		return true;
-	}
-	if (c->p < c->end && *c->p == '\n') {
-		c->p++;
-		c->line++;
-		return true;
-	}
-	return false;
-}
-
-/* Reads the next record. Returns 1, 0 at the end of the input, or -1 for a quoted field
- * that is never closed (c->record_line says where it began). */
-static int csv_next(struct csv *c)
-{
-	if (c->p >= c->end)
-		return 0;
-	c->used = 0;
-	c->nfields = 0;
-	c->start[0] = 0;
-	c->record_line = c->line;
-	c->too_long = c->bad_quote = c->too_many = false;
-	for (;;) {
-		/* at the start of a field */
-		if (c->p < c->end && *c->p == '"') {
-			long opened = c->line;
-			c->p++;
-			for (;;) {
-				if (c->p >= c->end) {
-					c->record_line = opened;
-					return -1;
-				}
-				char ch = *c->p++;
-				if (ch == '"') {
-					if (c->p < c->end && *c->p == '"') {
-						c->p++;
-						csv_put(c, '"');
-						continue;
-					}
-					break;
-				}
-				if (ch == '\n' || (ch == '\r' && (c->p >= c->end || *c->p != '\n')))
-					c->line++;
-				csv_put(c, ch);
-			}
-			/* after the closing quote: a separator, a line end or the end */
-			while (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n') {
-				c->bad_quote = true;
-				csv_put(c, *c->p++);
-			}
-		} else {
-			while (c->p < c->end && *c->p != ',' && *c->p != '\r' && *c->p != '\n')
-				csv_put(c, *c->p++);
-		}
-		csv_end_field(c);
-		if (c->p < c->end && *c->p == ',') {
-			c->p++;
-			continue;
-		}
-		csv_eol(c);
-		return 1;
-	}
-}
-
-static const char *csv_field(const struct csv *c, size_t i)
-{
-	return i < c->nfields ? c->scratch + c->start[i] : "";
-}
-
-static bool blank(const char *s);
-
-/* A record of empty fields only (a blank line, or ",,,," as spreadsheets leave them). */
-static bool csv_blank(const struct csv *c)
-{
-	for (size_t i = 0; i < c->nfields; i++)
-		if (!blank(csv_field(c, i)))
-			return false;
-	return true;
-}
-
-/* ---------------------------------------------------------------------------------
  * Values
  * --------------------------------------------------------------------------------- */
-
-/* Length of the white space at s: ASCII blanks, NBSP (C2 A0), ideographic space (E3 80 80). */
-static size_t space_at(const char *s, const char *end)
-{
-	if (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-		return 1;
-	if (end - s >= 2 && memcmp(s, "\xC2\xA0", 2) == 0)
-		return 2;
-	if (end - s >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
-		return 3;
-	return 0;
-}
-
-static bool blank(const char *s)
-{
-	const char *end = s + strlen(s);
-	size_t n;
-	while ((n = space_at(s, end)) > 0)
-		s += n;
-	return s == end;
-}
-
-/* The trimmed value as an arena string, or NULL when empty. */
-static char *trimmed(struct rq_arena *a, const char *s)
-{
-	const char *end = s + strlen(s);
-	size_t n;
-	while ((n = space_at(s, end)) > 0)
-		s += n;
-	for (;;) {
-		const char *t = end;
-		if (t > s && (t[-1] == ' ' || t[-1] == '\t' || t[-1] == '\r' || t[-1] == '\n'))
-			t--;
-		else if (t - s >= 2 && memcmp(t - 2, "\xC2\xA0", 2) == 0)
-			t -= 2;
-		else if (t - s >= 3 && memcmp(t - 3, "\xE3\x80\x80", 3) == 0)
-			t -= 3;
-		if (t == end)
-			break;
-		end = t;
-	}
-	return end > s ? rq_strndup(a, s, (size_t)(end - s)) : NULL;
-}
 
 static size_t utf8_chars(const char *s)
 {
@@ -603,12 +347,12 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
 
 /* Header → column index of each field (-1 when absent). Returns 0, or -1 after refusing
  * the file. */
-static int map_header(struct rq_import *imp, const struct csv *c, int col[RQ_IMPORT_NFIELDS])
+static int map_header(struct rq_import *imp, const struct rq_csv *c, int col[RQ_IMPORT_NFIELDS])
 {
 	for (int f = 0; f < RQ_IMPORT_NFIELDS; f++)
 		col[f] = -1;
 	for (size_t i = 0; i < c->nfields; i++) {
-		char *h = trimmed(imp->arena, csv_field(c, i));
+		char *h = rq_csv_trimmed(imp->arena, rq_csv_field(c, i));
 		if (h == NULL)
 			continue;
 		/* A trailing "*" marks a required column in many templates. */
@@ -694,30 +438,17 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 	struct rq_import *imp = rq_alloc(a, sizeof(*imp));
 	imp->arena = a;
 	imp->encoding = "UTF-8";
-	if (len > max_bytes) {
-		refuse_file(imp, 0,
-			    rq_printf(a, "文件有 %zu 字节，此处最多接受 %zu 字节", len, max_bytes));
+	struct rq_csv_text t;
+	if (rq_csv_decode(a, data, len, max_bytes, &t) != 0) {
+		refuse_file(imp, t.error_line, t.error);
 		return imp;
 	}
-	const char *text;
-	size_t tlen;
-	if (decode(imp, data, len, &text, &tlen) != 0)
-		return imp;
-	if (memchr(text, '\0', tlen) != NULL) {
-		refuse_file(imp,
-			    line_at(text, (size_t)((const char *)memchr(text, '\0', tlen) - text)),
-			    "文件含有 NUL 字节，不是文本（CSV）文件");
-		return imp;
-	}
-
-	struct csv c = {.p = text, .end = text + tlen, .line = 1};
-	c.scratch = rq_alloc(a, RQ_IMPORT_MAX_RECORD + MAX_FIELDS + 1);
-	int rc;
-	/* the header: the first record that is not blank */
-	while ((rc = csv_next(&c)) == 1 && csv_blank(&c))
-		;
+	imp->encoding = t.encoding;
+	struct rq_csv c;
+	rq_csv_init(&c, a, &t);
+	int rc = rq_csv_header(&c);
 	if (rc == -1) {
-		refuse_file(imp, c.record_line, MSG_QUOTE_OPEN);
+		refuse_file(imp, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
 		return imp;
 	}
 	if (rc == 0) {
@@ -732,8 +463,8 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 	/* One row per line at most; grown by doubling. */
 	size_t cap = 1024;
 	imp->rows = rq_alloc(a, cap * sizeof(*imp->rows));
-	while ((rc = csv_next(&c)) == 1) {
-		if (!c.too_long && !c.too_many && csv_blank(&c))
+	while ((rc = rq_csv_next(&c)) == 1) {
+		if (!c.too_long && !c.too_many && rq_csv_blank_record(&c))
 			continue;
 		if (imp->nrows == cap) {
 			struct rq_import_row *grown = rq_alloc(a, 2 * cap * sizeof(*grown));
@@ -743,27 +474,9 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 		}
 		struct rq_import_row *row = &imp->rows[imp->nrows++];
 		row->line = c.record_line;
-		if (c.too_long || c.too_many) {
-			add_problem(imp, row->line, "file",
-				    c.too_long ? "该行超过 %d 字节" : "该行超过 %d 个字段",
-				    c.too_long ? (int)RQ_IMPORT_MAX_RECORD : (int)MAX_FIELDS - 1);
-			row->rejected = true;
-			imp->nrejected++;
-			continue;
-		}
-		if (c.bad_quote) {
-			add_problem(imp, row->line, "file",
-				    "引号格式错误：右引号后还有文字（引号内的引号请写作 \"\"）");
-			row->rejected = true;
-			imp->nrejected++;
-			continue;
-		}
-		bool extra = false;
-		for (size_t i = header_fields; i < c.nfields && !extra; i++)
-			extra = !blank(csv_field(&c, i));
-		if (extra) {
-			add_problem(imp, row->line, "file", "该行有 %zu 个字段，而表头只有 %zu 个",
-				    c.nfields, header_fields);
+		const char *problem = rq_csv_record_problem(a, &c, header_fields);
+		if (problem != NULL) {
+			add_problem(imp, row->line, "file", "%s", problem);
 			row->rejected = true;
 			imp->nrejected++;
 			continue;
@@ -771,7 +484,7 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 		for (int f = 0; f < RQ_IMPORT_NFIELDS; f++) {
 			if (col[f] < 0)
 				continue;
-			char *v = trimmed(a, csv_field(&c, (size_t)col[f]));
+			char *v = rq_csv_trimmed(a, rq_csv_field(&c, (size_t)col[f]));
 			if (v != NULL && f != RQ_IMPORT_NAME)
 				flatten_controls(v);
 			row->value[f] = v;
@@ -779,7 +492,7 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 		check_row(imp, row);
 	}
 	if (rc == -1) {
-		refuse_file(imp, c.record_line, MSG_QUOTE_OPEN);
+		refuse_file(imp, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
 		return imp;
 	}
 	find_duplicates(imp, RQ_IMPORT_USCC);

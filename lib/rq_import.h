@@ -23,10 +23,11 @@
 #include <libpq-fe.h>
 
 #include "rq_arena.h"
+#include "rq_csv.h"
 
 enum {
-	RQ_IMPORT_MAX_RECORD = 64 * 1024, /* bytes in one CSV record (line) at most */
-	RQ_IMPORT_PROGRESS_EVERY = 5000,  /* rows between two progress callbacks */
+	RQ_IMPORT_MAX_RECORD = RQ_CSV_MAX_RECORD, /* bytes in one CSV record (line) at most */
+	RQ_IMPORT_PROGRESS_EVERY = 5000,	  /* rows between two progress callbacks */
 };
 
 /* The columns of the register, in the staging table's order. */

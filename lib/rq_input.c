@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -266,6 +267,8 @@ int rq_input_check(struct rq_req *req, struct rq_resp *resp)
 	for (size_t i = 0; i < n; i++) {
 		const struct rq_param *p = &in[i];
 		const char *message = NULL;
+		if (p->in == RQ_IN_BODY) /* checked with the body (rq_input_body_check) */
+			continue;
 		if (p->in == RQ_IN_PATH) {
 			int at = path_position(req->route->pattern, p->name);
 			const char *v = at >= 0 && (size_t)at < req->nparams ? req->params[at] : "";
@@ -325,4 +328,107 @@ bool rq_req_arg_true(const struct rq_req *req, const char *name)
 {
 	const char *v = input(req, name, RQ_IN_QUERY);
 	return v != NULL && strcmp(v, "true") == 0;
+}
+
+/* --- the JSON body: duplicate keys, undeclared members ------------------------------------ */
+
+struct key_at {
+	const char *key;
+	size_t at; /* position among the object's members */
+};
+
+static int key_at_cmp(const void *a, const void *b)
+{
+	const struct key_at *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The key object o has twice whose second occurrence comes first, or NULL. Sorted, not
+ * compared pairwise: an object of many members costs n log n, never n². */
+static const char *key_twice(struct rq_arena *a, const cJSON *o)
+{
+	size_t n = 0;
+	for (const cJSON *c = o->child; c != NULL; c = c->next)
+		n++;
+	if (n < 2)
+		return NULL;
+	struct key_at *k = rq_alloc(a, n * sizeof(*k));
+	size_t i = 0;
+	for (const cJSON *c = o->child; c != NULL; c = c->next, i++)
+		k[i] = (struct key_at){c->string != NULL ? c->string : "", i};
+	qsort(k, n, sizeof(*k), key_at_cmp);
+	const char *dup = NULL;
+	size_t first = SIZE_MAX;
+	for (i = 1; i < n; i++)
+		if (strcmp(k[i].key, k[i - 1].key) == 0 && k[i].at < first) {
+			dup = k[i].key;
+			first = k[i].at;
+		}
+	return dup;
+}
+
+/* Depth first from j, found at path ("" for the body itself). */
+static const char *duplicate_below(struct rq_arena *a, const cJSON *j, const char *path)
+{
+	bool object = cJSON_IsObject(j);
+	const char *dup = object ? key_twice(a, j) : NULL;
+	if (dup != NULL)
+		return *path == '\0' ? dup : rq_printf(a, "%s.%s", path, dup);
+	size_t i = 0;
+	for (const cJSON *c = j->child; c != NULL; c = c->next, i++) {
+		if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+			continue;
+		const char *sub = !object	  ? rq_printf(a, "%s[%zu]", path, i)
+				  : *path == '\0' ? c->string
+						  : rq_printf(a, "%s.%s", path, c->string);
+		if ((dup = duplicate_below(a, c, sub)) != NULL)
+			return dup;
+	}
+	return NULL;
+}
+
+const char *rq_input_duplicate_key(struct rq_arena *a, const cJSON *json)
+{
+	return json != NULL ? duplicate_below(a, json, "") : NULL;
+}
+
+int rq_input_body_check(struct rq_req *req, struct rq_resp *resp)
+{
+	const char *dup = rq_input_duplicate_key(req->arena, req->json);
+	if (dup != NULL) {
+		const char *args[] = {dup, NULL};
+		cJSON *errors = rq_errors_new();
+		rq_errors_add(errors, dup, "字段重复：每个字段只能出现一次");
+		rq_outcome_refuse(req, resp, "duplicate-key", args, errors);
+		return -1;
+	}
+	const struct rq_param *in = req->route != NULL ? req->route->in : NULL;
+	const char *accepted = NULL;
+	for (size_t i = 0; in != NULL && in[i].name != NULL; i++)
+		if (in[i].in == RQ_IN_BODY)
+			accepted = accepted == NULL
+				       ? in[i].name
+				       : rq_printf(req->arena, "%s、%s", accepted, in[i].name);
+	if (accepted == NULL) /* the route declares no members: its handler checks them */
+		return 0;
+	cJSON *errors = NULL;
+	const char *unknown = NULL;
+	for (const cJSON *c = req->json != NULL ? req->json->child : NULL; c != NULL; c = c->next) {
+		const struct rq_param *p = rq_route_input(req->route, c->string, NULL);
+		if (p != NULL && p->in == RQ_IN_BODY)
+			continue;
+		if (errors == NULL)
+			errors = rq_errors_new();
+		rq_errors_add(
+		    errors, c->string,
+		    rq_printf(req->arena, "此接口不接受这个字段；可提交的字段：%s", accepted));
+		unknown = unknown == NULL ? c->string
+					  : rq_printf(req->arena, "%s、%s", unknown, c->string);
+	}
+	if (errors == NULL)
+		return 0;
+	const char *args[] = {unknown, accepted, NULL};
+	rq_outcome_refuse(req, resp, "unknown-field", args, errors);
+	return -1;
 }

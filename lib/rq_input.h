@@ -45,6 +45,15 @@ bool rq_input_ids(struct rq_req *req, cJSON *obj, const char *field, int max, bo
  * error for field. */
 bool rq_input_bool(cJSON *obj, const char *field, bool dflt, bool *out, cJSON *errors);
 
+/* The first key some object of json has twice (depth first, objects before their members),
+ * as a path in the arena: "companions", "location.latitude", "companions[1].name"; NULL
+ * when none. cJSON keeps every duplicate, and which one a handler would read is an accident. */
+const char *rq_input_duplicate_key(struct rq_arena *a, const cJSON *json);
+/* Checks req->json, the parsed body: raises 400 duplicate-key naming a key some object has
+ * twice, anywhere in it; and, when req->route declares its members (RQ_BODY), 400
+ * unknown-field naming every other member. Returns 0, or -1 after answering. */
+int rq_input_body_check(struct rq_req *req, struct rq_resp *resp);
+
 /* Checks the declared inputs of req->route (struct rq_param) and keeps them in req->in.
  * Raises 400 naming a bad query parameter (the first, in declaration order), or the
  * route's 404 (param->unknown, naming the parameter) for a malformed path parameter.

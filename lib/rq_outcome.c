@@ -32,6 +32,14 @@ struct refusal {
 
 /* Every refusal, by family; a name is unique across the table (test_outcome checks it). */
 static const struct refusal refusals[] = {
+    /* every family: the JSON body (lib/rq_input.c) and the logins (lib/rq_auth.c) */
+    {"duplicate-key", 400, "duplicate-key", "Duplicate key",
+     "请求体中的字段 {1} 出现了不止一次：每个字段只能出现一次", NULL, 0},
+    {"unknown-field", 400, "unknown-field", "Unknown field",
+     "此接口不接受字段 {1}；可提交的字段：{2}", NULL, 0},
+    {"wechat-not-configured", 503, "wechat-not-configured", "WeChat not configured",
+     "平台尚未配置微信小程序（AppID 和 AppSecret），暂时无法用微信登录，请联系平台运维人员", NULL,
+     0},
     /* the registration family */
     NOT_FOUND("attachment-unknown", "没有这张照片"),
     {"visit-unknown", 404, "visit-unknown", "Visit unknown", "没有这条入企记录，或您无权查看", NULL,
@@ -130,6 +138,9 @@ static const struct refusal refusals[] = {
     INVALID("no-scan-unit-unknown", "unit_id", "没有这个单位，请重新选择"),
     INVALID("no-scan-attachments-unusable", "attachment_ids",
 	    "只能选择您本人上传、且尚未用于其他记录的照片"),
+    /* the reporting family */
+    NOT_FOUND("report-run-unknown", "没有这次报表运行，或您无权查看"),
+    NOT_FOUND("report-file-unknown", "这次报表运行没有可下载的 {1} 文件"),
     /* the admin family */
     NOT_FOUND("claim-unknown", "没有这条认证申请"),
     NOT_FOUND("enterprise-unknown", "没有这家企业"),
@@ -244,6 +255,14 @@ static const char *const *args_of(struct rq_arena *a, const char *json)
 	out[n] = NULL;
 	cJSON_Delete(arr);
 	return out;
+}
+
+const char *rq_outcome_text(struct rq_arena *a, const char *name, const char *args_json,
+			    const char **field)
+{
+	const struct refusal *r = name != NULL ? find(name) : NULL;
+	*field = r != NULL ? r->field : NULL;
+	return r != NULL ? fill(a, r->detail, args_of(a, args_json)) : NULL;
 }
 
 int rq_outcome_row(struct rq_req *req, struct rq_resp *resp, PGresult *res,

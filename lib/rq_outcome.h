@@ -15,6 +15,7 @@
 
 #include <libpq-fe.h>
 
+#include "rq_arena.h"
 #include "rq_attr.h"
 #include "rq_http.h"
 
@@ -38,6 +39,12 @@ struct rq_stmt;
  * a failed statement answers as rq_sql_one does. */
 void rq_outcome_json(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 		     const char *const *params, const char *col, int status, const char *unknown);
+
+/* The Chinese detail of refusal name with args_json (a JSON array of strings, or NULL) for
+ * its {1}.., in the arena, and its field (NULL when it has none) in *field: what a CLI
+ * prints for a write's refusal. NULL for a name the table does not have. */
+const char *rq_outcome_text(struct rq_arena *a, const char *name, const char *args_json,
+			    const char **field) RQ_MUST_USE;
 
 /* True when name is a refusal of the table (tests, and the route tables' checks). */
 bool rq_outcome_known(const char *name);

@@ -111,6 +111,8 @@ static bool route_wrong(const struct rq_route *r, char *buf, size_t size)
 			why = "is declared in the path but not in the pattern";
 		else if (p->type == RQ_PARAM_ENUM && p->values == NULL)
 			why = "is an enum without values";
+		else if (p->in == RQ_IN_BODY && !(r->flags & RQ_ROUTE_JSON))
+			why = "is a body member of a route that takes no JSON body";
 		if (why != NULL) {
 			snprintf(buf, size, "%s %s: %s %s", r->method, r->pattern, p->name, why);
 			return true;

@@ -32,11 +32,16 @@ struct rq_handler_site {
  * parameters. rq_app checks them before the handler runs; the handler reads them checked
  * and typed (rq_req_param, rq_req_param_id, rq_req_arg, rq_req_arg_true). A bad query
  * parameter is 400 naming it (errors: [{field, message}]); a malformed path parameter is
- * its route's 404 refusal (param->unknown), naming it. Query parameters not declared are ignored.
+ * its route's 404 refusal (param->unknown), naming it. Query parameters not declared are ignored;
+ * body members not declared are refused when the route declares any (RQ_BODY).
  */
 enum rq_param_in {
 	RQ_IN_QUERY,
 	RQ_IN_PATH,
+	/* a member of the JSON body: a route that declares any takes no other (400 naming it);
+	 * the handler reads it from req->json itself. Every PATCH route declares its members
+	 * (tests/unit/test_route_tables.c). */
+	RQ_IN_BODY,
 };
 
 enum rq_param_type {
@@ -80,6 +85,11 @@ struct rq_param {
 #define RQ_QUERY_MSG(n, t, msg)                                                                    \
 	{                                                                                          \
 		.name = (n), .in = RQ_IN_QUERY, .type = (t), .message = (msg)                      \
+	}
+/* A member the route's JSON body may have (RQ_IN_BODY). */
+#define RQ_BODY(n)                                                                                 \
+	{                                                                                          \
+		.name = (n), .in = RQ_IN_BODY                                                      \
 	}
 #define RQ_QUERY_ENUM(n, list, d)                                                                  \
 	{                                                                                          \

@@ -3,6 +3,7 @@
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_log.h"
+#include "rq_supervise.h"
 
 #include <errno.h>
 #include <fcgiapp.h>
@@ -13,27 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
 enum {
-	CRASH_WINDOW_S = 2,	  /* a worker dying this soon after its start counts as a crash */
-	BACKOFF_MAX_MS = 10000,	  /* longest pause before replacing a crash-looping worker */
 	EXIT_REQUEST_TIMEOUT = 70 /* worker status after its request ran past the time limit */
 };
 
 static volatile sig_atomic_t stopping;
-
-static void on_stop_supervisor(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 static void on_stop_worker(int sig)
 {
@@ -125,15 +116,22 @@ static void serve_one(const struct rq_app *app, const struct rq_config *cfg, str
 	rq_log_set_request(NULL);
 }
 
-/* A worker: accepts requests on the shared socket until told to stop or recycled. */
-static void worker_main(const struct rq_app *app, const struct rq_config *cfg, int listen_fd,
-			pid_t supervisor)
+/* What a worker needs, for rq_supervise. */
+struct pool {
+	const struct rq_app *app;
+	const struct rq_config *cfg;
+	int fd;		  /* the family's listening socket */
+	const char *path; /* its path, removed when the pool stops */
+};
+
+/* A worker (a child of rq_supervise): accepts requests on the shared socket until told to
+ * stop or recycled. */
+static void worker_main(void *ctx)
 {
-	/* A worker never outlives its supervisor (killed -9, say): orphans would keep serving an
-	 * unlinked socket and holding database connections. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != supervisor)
-		_exit(0);
+	const struct pool *pool = ctx;
+	const struct rq_app *app = pool->app;
+	const struct rq_config *cfg = pool->cfg;
+	int listen_fd = pool->fd;
 	install(SIGTERM, on_stop_worker);
 	install(SIGINT, on_stop_worker);
 	install(SIGALRM, on_request_timeout);
@@ -215,121 +213,19 @@ static int drop_privileges(const struct rq_config *cfg, const char *path)
 	return 0;
 }
 
-struct slot {
-	pid_t pid;
-	double started;
-};
-
-static pid_t spawn(const struct rq_app *app, const struct rq_config *cfg, int fd, struct slot *s)
+static const char *worker_exit_reason(int exit_status)
 {
-	pid_t supervisor = getpid();
-	pid_t pid = fork();
-	if (pid == 0)
-		worker_main(app, cfg, fd, supervisor);
-	if (pid > 0) {
-		s->pid = pid;
-		s->started = now_mono();
-	}
-	return pid;
+	return exit_status == EXIT_REQUEST_TIMEOUT ? "stopped: a request ran past the time limit"
+						   : NULL;
 }
 
-static void sleep_ms(long ms)
+/* Stop accepting at once: new connections are refused (nginx answers 502 now rather than
+ * after the drain) while the workers finish the requests they hold. */
+static void close_socket(void *ctx)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL); /* interrupted by SIGTERM: fine, the loop re-checks */
-}
-
-static void describe_exit(const struct slot *s, int status, char *buf, size_t cap)
-{
-	if (WIFSIGNALED(status))
-		snprintf(buf, cap, "worker %d killed by signal %d", (int)s->pid, WTERMSIG(status));
-	else if (WEXITSTATUS(status) == EXIT_REQUEST_TIMEOUT)
-		snprintf(buf, cap, "worker %d stopped: a request ran past the time limit",
-			 (int)s->pid);
-	else
-		snprintf(buf, cap, "worker %d exited with status %d", (int)s->pid,
-			 WEXITSTATUS(status));
-}
-
-/* Stops the workers: SIGTERM lets each finish its request in flight; SIGKILL after the
- * request time limit plus a grace period. */
-static void stop_workers(struct slot *slots, int n, int timeout_s)
-{
-	for (int i = 0; i < n; i++)
-		if (slots[i].pid > 0)
-			kill(slots[i].pid, SIGTERM);
-	double deadline = now_mono() + timeout_s + 5;
-	int alive = n;
-	while (alive > 0) {
-		alive = 0;
-		for (int i = 0; i < n; i++) {
-			if (slots[i].pid <= 0)
-				continue;
-			if (waitpid(slots[i].pid, NULL, WNOHANG) == slots[i].pid)
-				slots[i].pid = 0;
-			else
-				alive++;
-		}
-		if (alive > 0 && now_mono() > deadline) {
-			for (int i = 0; i < n; i++)
-				if (slots[i].pid > 0)
-					kill(slots[i].pid, SIGKILL);
-			deadline = now_mono() + 5;
-		}
-		if (alive > 0)
-			sleep_ms(20);
-	}
-}
-
-static int supervise(const struct rq_app *app, const struct rq_config *cfg, int fd,
-		     const char *path)
-{
-	struct slot *slots = calloc((size_t)cfg->workers, sizeof(*slots));
-	if (slots == NULL)
-		return 1;
-	for (int i = 0; i < cfg->workers; i++)
-		spawn(app, cfg, fd, &slots[i]);
-	long backoff_ms = 0;
-	while (!stopping) {
-		int status;
-		pid_t pid = waitpid(-1, &status, 0);
-		if (pid < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		int i = 0;
-		while (i < cfg->workers && slots[i].pid != pid)
-			i++;
-		if (i == cfg->workers)
-			continue;
-		bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		if (!clean) {
-			char msg[128];
-			describe_exit(&slots[i], status, msg, sizeof(msg));
-			rq_log_event("error", msg, NULL);
-			/* Crash loop (e.g. a bad setting): back off instead of forking flat out. */
-			if (now_mono() - slots[i].started < CRASH_WINDOW_S) {
-				backoff_ms = backoff_ms == 0 ? 100 : backoff_ms * 2;
-				if (backoff_ms > BACKOFF_MAX_MS)
-					backoff_ms = BACKOFF_MAX_MS;
-				sleep_ms(backoff_ms);
-			} else {
-				backoff_ms = 0;
-			}
-		}
-		slots[i].pid = 0;
-		if (!stopping && spawn(app, cfg, fd, &slots[i]) < 0)
-			rq_log_event("error", "could not fork a worker", strerror(errno));
-	}
-	/* Stop accepting at once: new connections are refused (nginx answers 502 now rather
-	 * than after the drain) while the workers finish the requests they hold. */
-	unlink(path);
-	close(fd);
-	rq_log_event("info", "stopping: draining workers", NULL);
-	stop_workers(slots, cfg->workers, cfg->request_timeout);
-	free(slots);
-	return 0;
+	const struct pool *pool = ctx;
+	unlink(pool->path);
+	close(pool->fd);
 }
 
 /* One line of --routes: method, pattern, handler, and file:line of the handler's definition
@@ -389,13 +285,19 @@ int rq_server_main(const struct rq_app *app, int argc, char **argv)
 	int fd = bind_socket(&cfg, app->family, path, sizeof(path));
 	if (fd < 0 || drop_privileges(&cfg, path) != 0)
 		return 1;
-	install(SIGTERM, on_stop_supervisor);
-	install(SIGINT, on_stop_supervisor);
 	signal(SIGPIPE, SIG_IGN);
 	char msg[4200];
 	snprintf(msg, sizeof(msg), "listening on %s with %d workers", path, cfg.workers);
 	rq_log_event("info", msg, NULL);
-	int rc = supervise(app, &cfg, fd, path);
+	struct pool pool = {app, &cfg, fd, path};
+	const struct rq_supervisor sup = {.children = cfg.workers,
+					  .child_main = worker_main,
+					  .ctx = &pool,
+					  .child_name = "worker",
+					  .stop_grace_s = cfg.request_timeout,
+					  .on_stop = close_socket,
+					  .exit_reason = worker_exit_reason};
+	int rc = rq_supervise(&sup);
 	free(routes);
 	rq_log_event("info", "stopped", NULL);
 	return rc;

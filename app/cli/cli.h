@@ -19,9 +19,24 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
  * nothing was imported (refused file, --strict with a bad row, database error) or when a
  * dry run found a bad row. */
 int cli_import(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima calendar import FILE [--dry-run] | list [--year YYYY] (app/cli/calendar.c): the
+ * calendar of working days. Exits 1 when a line is bad (nothing is imported then). */
+int cli_calendar(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima notify run [--once] [--limit N] (app/cli/notify.c): sends the outbox's
  * notifications as WeChat subscribe messages. */
 int cli_notify(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+
+/* ruqima report list|run|run-scheduled (app/cli/report.c): the judicial bureau's reports as
+ * XLSX and CSV files, each run recorded in rq.report_runs. */
+int cli_report(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* Reads the whole file (at most max bytes; RUQIMA_IMPORT_MAX_BYTES for the imports).
+ * Returns a malloc'd buffer (NUL-terminated, its length in *len) or NULL after saying why. */
+char *cli_read_file(const char *path, long max, size_t *len) RQ_MUST_USE;
+/* Runs run(ctx) in a supervised child (lib/rq_supervise: replaced when it dies) until
+ * SIGTERM or SIGINT. family names the log lines ("notify"), child the child in them
+ * ("dispatcher"). run must not return (it exits). Returns the exit status. */
+int cli_background(const char *family, const char *child, void (*run)(void *ctx),
+		   void *ctx) RQ_MUST_USE;
 
 /* Connects as the owner; prints the reason and returns NULL on failure. */
 PGconn *cli_connect_owner(const struct rq_config *cfg) RQ_MUST_USE;

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -103,8 +104,10 @@ static int usage(void)
 	      "       ruqima codes list [--county CODE] [--limit N] [--status active|revoked|all]\n"
 	      "       ruqima codes revoke --uscc CODE --reason TEXT\n"
 	      "       ruqima codes reissue --uscc CODE --reason TEXT\n"
+	      "       ruqima codes activation-code --uscc CODE\n"
 	      "       ruqima codes print --county CODE [--only-unprinted] [--output FILE.zip]\n"
-	      "       ruqima codes print-jobs run [--once]\n"
+	      "                          [--allow-local-url]\n"
+	      "       ruqima codes print-jobs run [--once] [--allow-local-url]\n"
 	      "CODE after --uscc is a unified social credit code, or a construction project's\n"
 	      "project code. issue exits 3 when the enterprise already has an active code.\n",
 	      stderr);
@@ -404,26 +407,55 @@ static int cmd_issue(const struct rq_config *cfg, int argc, char **argv)
 	return rc;
 }
 
+/* The start of a command on one enterprise: its options (names, "--uscc" first, each
+ * required; a "--reason" checked), a connection, the transaction with the actor context
+ * `what`, and the enterprise found and locked into *t. Returns the connection, or NULL with
+ * *rc the exit status after saying why (and nothing held). */
+static struct rq_db *target_command(const struct rq_config *cfg, int argc, char **argv,
+				    const char *const *names, const char **v, const char *what,
+				    struct target *t, int *rc)
+{
+	*rc = EXIT_USAGE;
+	if (parse_options(argc, argv, names, v) != 0) {
+		usage();
+		return NULL;
+	}
+	for (size_t i = 0; names[i] != NULL; i++)
+		if (v[i] == NULL) {
+			usage();
+			return NULL;
+		}
+	*rc = EXIT_FAILED;
+	char ident[IDENT_MAX + 1];
+	if (normalise_ident(v[0], ident) != 0)
+		return NULL;
+	for (size_t i = 1; names[i] != NULL; i++)
+		if (strcmp(names[i], "--reason") == 0 && check_reason(v[i]) != 0)
+			return NULL;
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return NULL;
+	if (begin_write(db, what) != 0 || find_target(db, ident, t) != 0) {
+		target_done(db, t, NULL);
+		rq_db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
 /* revoke, and reissue (= revoke + issue in one transaction). */
 static int cmd_revoke(const struct rq_config *cfg, int argc, char **argv, bool reissue)
 {
 	static const char *const names[] = {"--uscc", "--reason", NULL};
 	const char *v[2];
-	if (parse_options(argc, argv, names, v) != 0 || v[0] == NULL || v[1] == NULL)
-		return usage();
-	char ident[IDENT_MAX + 1];
-	if (normalise_ident(v[0], ident) != 0 || check_reason(v[1]) != 0)
-		return EXIT_FAILED;
-	struct rq_db *db = connect_owner(cfg);
-	if (db == NULL)
-		return EXIT_FAILED;
-	int rc = EXIT_FAILED;
 	struct target t = {0};
+	int rc;
+	struct rq_db *db = target_command(
+	    cfg, argc, argv, names, v, reissue ? "cli-codes-reissue" : "cli-codes-revoke", &t, &rc);
+	if (db == NULL)
+		return rc;
+	rc = EXIT_FAILED;
 	PGresult *code = NULL;
-	if (begin_write(db, reissue ? "cli-codes-reissue" : "cli-codes-revoke") != 0)
-		goto out;
-	if (find_target(db, ident, &t) != 0)
-		goto out;
 	if (t.active_serial == NULL) {
 		fprintf(stderr, "ruqima: %s %s has no active code%s\n", t.ident, t.name,
 			reissue ? " to replace (use 'ruqima codes issue')" : "");
@@ -445,6 +477,52 @@ static int cmd_revoke(const struct rq_config *cfg, int argc, char **argv, bool r
 	       t.active_token, v[1]);
 	if (reissue)
 		print_issued(cfg, &t, code);
+	rc = EXIT_OK;
+out:
+	target_done(db, &t, code);
+	rq_db_close(db);
+	return rc;
+}
+
+/* activation-code: a new one-time activation code for the slip of an enterprise with an
+ * active code, made by hand (a slip lost or never handed over, a manager who must bind
+ * today): the same rq.activation_code_create() as a print, with the CLI's actor context, so
+ * that it is audited; it supersedes the enterprise's earlier unused code. The plaintext is
+ * printed once, on stdout, and kept nowhere. */
+static struct rq_stmt st_activation =
+    RQ_STMT("cli_codes_activation", "SELECT rq.activation_code_create($1::bigint) AS code", 1);
+
+static int cmd_activation_code(const struct rq_config *cfg, int argc, char **argv)
+{
+	static const char *const names[] = {"--uscc", NULL};
+	const char *v[1];
+	struct target t = {0};
+	int rc;
+	struct rq_db *db =
+	    target_command(cfg, argc, argv, names, v, "cli-codes-activation-code", &t, &rc);
+	if (db == NULL)
+		return rc;
+	rc = EXIT_FAILED;
+	PGresult *code = NULL;
+	if (check_eligible(&t) != 0)
+		goto out;
+	if (t.active_serial == NULL) {
+		fprintf(
+		    stderr,
+		    "ruqima: %s %s has no active code, so no poster a slip could go with: issue "
+		    "one first ('ruqima codes issue --uscc %s')\n",
+		    t.ident, t.name, t.ident);
+		goto out;
+	}
+	const char *params[] = {t.id};
+	code = run(db, &st_activation, params, "make the activation code");
+	if (code == NULL || cli_exec(rq_db_conn(db), "COMMIT") != 0)
+		goto out;
+	printf("%s %s %s\nactivation code: %s\n", t.active_serial, t.ident, t.name,
+	       rq_sql_val(code, 0, "code"));
+	fputs("one-time: hand it to the enterprise's manager only; the enterprise's earlier "
+	      "unused activation code no longer works\n",
+	      stderr);
 	rc = EXIT_OK;
 out:
 	target_done(db, &t, code);
@@ -560,6 +638,10 @@ static struct rq_stmt st_print_mark =
 	    " RETURNING enterprise_id)"
 	    " SELECT rq.activation_code_create(p.enterprise_id) AS code FROM p",
 	    1);
+
+/* Set by SIGTERM in the print-jobs runner (never in `codes print`): the print stops before
+ * its next batch. */
+static volatile sig_atomic_t print_stop;
 
 enum {
 	PRINT_BATCH = 200,	    /* enterprises per transaction */
@@ -698,6 +780,10 @@ static int print_batches(struct print_run *p, const char *county, const char *on
 	char after[24] = "0", limit[16];
 	snprintf(limit, sizeof(limit), "%d", PRINT_BATCH);
 	for (;;) {
+		if (print_stop) {
+			fputs("ruqima: stopping (SIGTERM) between two batches\n", stderr);
+			return -1;
+		}
 		if (begin_write(p->db, p->what) != 0)
 			return -1;
 		const char *params[] = {county, only_unprinted, after, limit};
@@ -726,6 +812,24 @@ static int print_batches(struct print_run *p, const char *county, const char *on
 fail:
 	rollback(p->db);
 	return -1;
+}
+
+/* Posters whose QR codes open this machine must never reach a printer: a loopback
+ * RUQIMA_PUBLIC_BASE_URL is refused unless allowed (--allow-local-url, or the development
+ * stack's RUQIMA_PRINT_LOCAL_URL=1). Returns true when the posters may be made; else says
+ * why on stderr (what: the command, for the message). */
+static bool public_url_printable(const struct rq_config *cfg, bool allow, const char *what)
+{
+	if (allow || cfg->print_local_url || !rq_url_is_local(cfg->public_base_url))
+		return true;
+	fprintf(stderr,
+		"ruqima: %s: RUQIMA_PUBLIC_BASE_URL is %s, an address of this machine: the QR code "
+		"of every poster would open the phone itself, not the platform. Set "
+		"RUQIMA_PUBLIC_BASE_URL to the platform's public address (README, settings). For a "
+		"development stack, never for the printer: --allow-local-url, or "
+		"RUQIMA_PRINT_LOCAL_URL=1\n",
+		what, cfg->public_base_url);
+	return false;
 }
 
 static int print_usage(const char *why)
@@ -834,10 +938,12 @@ static FILE *create_zip(const char *path, mode_t mode)
 static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
 {
 	const char *county = NULL, *output = NULL;
-	bool only_unprinted = false;
+	bool only_unprinted = false, allow_local_url = false;
 	for (int a = 0; a < argc; a++) {
 		if (strcmp(argv[a], "--only-unprinted") == 0 && !only_unprinted)
 			only_unprinted = true;
+		else if (strcmp(argv[a], "--allow-local-url") == 0 && !allow_local_url)
+			allow_local_url = true;
 		else if (strcmp(argv[a], "--county") == 0 && county == NULL && a + 1 < argc)
 			county = argv[++a];
 		else if (strcmp(argv[a], "--output") == 0 && output == NULL && a + 1 < argc)
@@ -850,6 +956,8 @@ static int cmd_print(const struct rq_config *cfg, int argc, char **argv)
 	if (output == NULL && isatty(STDOUT_FILENO))
 		return print_usage("codes print writes a ZIP: give --output FILE.zip or redirect "
 				   "stdout to a file or pipe");
+	if (!public_url_printable(cfg, allow_local_url, "codes print"))
+		return EXIT_USAGE;
 	struct rq_db *db = connect_owner(cfg);
 	if (db == NULL)
 		return EXIT_FAILED;
@@ -924,9 +1032,18 @@ static int job_finish(struct rq_db *db, struct rq_stmt *st, const char *id, cons
 	return rc;
 }
 
-/* Claims and runs one job. Returns 1 when it ran one (*failed says whether the job
- * failed), 0 when none was queued, -1 when no job could be claimed (database error). */
-static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char *dir, bool *failed)
+/* What a job claimed while RUQIMA_PUBLIC_BASE_URL names this machine records (the portal
+ * shows it to whoever queued the job). */
+#define JOB_LOCAL_URL_ERROR                                                                          \
+	"未打印：RUQIMA_PUBLIC_BASE_URL "                                                        \
+	"是本机地址，海报上的二维码在手机上打不开。请运维人员将其设为" \
+	"平台的公网地址后重新提交打印任务（开发环境可设 RUQIMA_PRINT_LOCAL_URL=1）"
+
+/* Claims and runs one job (or, when !printable, fails it at once with JOB_LOCAL_URL_ERROR).
+ * Returns 1 when it ran one (*failed says whether the job failed), 0 when none was queued,
+ * -1 when no job could be claimed (database error). */
+static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char *dir,
+		       bool printable, bool *failed)
 {
 	*failed = false;
 	if (begin_write(db, "cli-codes-print-jobs") != 0)
@@ -943,6 +1060,16 @@ static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char
 	char path[4096], what[64], count[24];
 	snprintf(path, sizeof(path), "%s/%s", dir, rq_sql_val(job, 0, "file_name"));
 	snprintf(what, sizeof(what), "print-job-%s", id);
+	if (!printable) {
+		fprintf(stderr,
+			"print job %s: county %s: failed, RUQIMA_PUBLIC_BASE_URL is %s, an address "
+			"of this machine\n",
+			id, county, cfg->public_base_url);
+		job_finish(db, &st_job_failed, id, JOB_LOCAL_URL_ERROR);
+		*failed = true;
+		PQclear(job);
+		return 1;
+	}
 	fprintf(stderr, "print job %s: county %s%s into %s\n", id, county,
 		only_unprinted ? " (only unprinted)" : "", path);
 	long posters = 0;
@@ -973,14 +1100,69 @@ static int run_one_job(const struct rq_config *cfg, struct rq_db *db, const char
 	return 1;
 }
 
+/* The polling loop of `print-jobs run`: jobs until the queue is empty (once), or until
+ * SIGTERM. Returns the exit status. */
+static int run_jobs(const struct rq_config *cfg, const char *dir, bool allow_local_url, bool once)
+{
+	/* said once, here; each job it then claims fails with the reason for the portal */
+	bool printable = public_url_printable(cfg, allow_local_url, "codes print-jobs run");
+	if (!printable)
+		fputs("ruqima: codes print-jobs run: every print job is failed until then\n",
+		      stderr);
+	struct rq_db *db = connect_owner(cfg);
+	if (db == NULL)
+		return EXIT_FAILED;
+	int rc = EXIT_OK;
+	while (!print_stop) {
+		bool failed;
+		int ran = run_one_job(cfg, db, dir, printable, &failed);
+		if (ran < 0 || failed)
+			rc = EXIT_FAILED;
+		if (ran == 1)
+			continue;
+		/* an empty queue, or a database that cannot be reached right now */
+		if (once)
+			break;
+		sleep(JOB_POLL_SECONDS);
+	}
+	rq_db_close(db);
+	return rc;
+}
+
+struct job_runner {
+	const struct rq_config *cfg;
+	const char *dir;
+	bool allow_local_url;
+};
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	print_stop = 1;
+}
+
+/* The supervised child of `print-jobs run` without --once: SIGTERM ends it after the batch
+ * being printed (the job then fails, its printed posters kept) or between jobs. */
+static void job_runner_main(void *ctx)
+{
+	const struct job_runner *r = ctx;
+	struct sigaction sa = {.sa_handler = on_stop}; /* no SA_RESTART: the poll's sleep ends */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	exit(run_jobs(r->cfg, r->dir, r->allow_local_url, false));
+}
+
 static int cmd_print_jobs(const struct rq_config *cfg, int argc, char **argv)
 {
-	bool once = false;
+	bool once = false, allow_local_url = false;
 	if (argc < 1 || strcmp(argv[0], "run") != 0)
 		return usage();
 	for (int a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--once") == 0 && !once)
 			once = true;
+		else if (strcmp(argv[a], "--allow-local-url") == 0 && !allow_local_url)
+			allow_local_url = true;
 		else
 			return usage();
 	}
@@ -995,24 +1177,10 @@ static int cmd_print_jobs(const struct rq_config *cfg, int argc, char **argv)
 		fprintf(stderr, "ruqima: could not create \"%s\": %s\n", dir, strerror(errno));
 		return EXIT_FAILED;
 	}
-	struct rq_db *db = connect_owner(cfg);
-	if (db == NULL)
-		return EXIT_FAILED;
-	int rc = EXIT_OK;
-	for (;;) {
-		bool failed;
-		int ran = run_one_job(cfg, db, dir, &failed);
-		if (ran < 0 || failed)
-			rc = EXIT_FAILED;
-		if (ran == 1)
-			continue;
-		/* an empty queue, or a database that cannot be reached right now */
-		if (once)
-			break;
-		sleep(JOB_POLL_SECONDS);
-	}
-	rq_db_close(db);
-	return rc;
+	if (once)
+		return run_jobs(cfg, dir, allow_local_url, true);
+	struct job_runner r = {cfg, dir, allow_local_url};
+	return cli_background("print-jobs", "runner", job_runner_main, &r);
 }
 
 int cli_codes(const struct rq_config *cfg, int argc, char **argv)
@@ -1027,6 +1195,8 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv)
 		return cmd_revoke(cfg, argc - 1, argv + 1, false);
 	if (strcmp(argv[0], "reissue") == 0)
 		return cmd_revoke(cfg, argc - 1, argv + 1, true);
+	if (strcmp(argv[0], "activation-code") == 0)
+		return cmd_activation_code(cfg, argc - 1, argv + 1);
 	if (strcmp(argv[0], "print") == 0)
 		return cmd_print(cfg, argc - 1, argv + 1);
 	if (strcmp(argv[0], "print-jobs") == 0)

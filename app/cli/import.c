@@ -34,9 +34,7 @@ static void show_progress(void *ctx, const char *phase, size_t done, size_t tota
 		secs > 0 ? (double)done / secs : 0.0);
 }
 
-/* Reads the whole file (at most max bytes). Returns a malloc'd buffer or NULL after saying
- * why. */
-static char *read_file(const char *path, long max, size_t *len)
+char *cli_read_file(const char *path, long max, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
@@ -183,7 +181,7 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv)
 		return usage();
 	double start = now_mono();
 	size_t len = 0;
-	char *data = read_file(path, cfg->import_max_bytes, &len);
+	char *data = cli_read_file(path, cfg->import_max_bytes, &len);
 	if (data == NULL)
 		return 1;
 	struct rq_arena *a = rq_arena_new();

@@ -10,38 +10,68 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: ruqima COMMAND [ARGS]\n"
-	      "\n"
-	      "commands:\n"
-	      "  migrate                    apply the migrations not yet applied, in order\n"
-	      "  migrate --status           list the migrations and whether each is applied\n"
-	      "  user add --username NAME --role ROLE [--county CODE] [--unit ID]\n"
-	      "           [--discipline-group NAME]\n"
-	      "                             create a portal user; prints a generated password\n"
-	      "  demo load                  load the demo units, enterprises, accounts and codes\n"
-	      "  codes issue [--county CODE | --uscc CODE]\n"
-	      "                             issue a code to every verified enterprise in normal\n"
-	      "                             operation that has none (of one county), or to one\n"
-	      "                             (credit or project code; exits 3 if it has one)\n"
-	      "  codes list [--county CODE] [--limit N] [--status active|revoked|all]\n"
-	      "                             list codes (default: every active one)\n"
-	      "  codes revoke --uscc CODE --reason TEXT\n"
-	      "                             revoke the enterprise's active code\n"
-	      "  codes reissue --uscc CODE --reason TEXT\n"
-	      "                             revoke it and issue a new one in one transaction\n"
-	      "                             (a lost, damaged or leaked poster)\n"
-	      "  import enterprises FILE [--dry-run] [--strict]\n"
-	      "                             import the enterprise register (CSV, UTF-8 or GBK);\n"
-	      "                             --dry-run changes nothing, --strict refuses the file\n"
-	      "                             if any row is bad\n"
-	      "  notify run [--once] [--limit N]\n"
-	      "                             send the queued notifications as WeChat subscribe\n"
-	      "                             messages (N a pass, default 200); --once: one pass\n"
-	      "\n"
-	      "settings: the env file named by RUQIMA_ENV_FILE (default\n"
-	      "$RUQIMA_STATE_DIR/ruqima.env, that is /var/lib/ruqima/ruqima.env, written by\n"
-	      "deploy/up), then the environment.\n",
-	      f);
+	fputs(
+	    "usage: ruqima COMMAND [ARGS]\n"
+	    "\n"
+	    "commands:\n"
+	    "  migrate                    apply the migrations not yet applied, in order\n"
+	    "  migrate --status           list the migrations and whether each is applied\n"
+	    "  user add --username NAME --role ROLE [--county CODE] [--unit ID]\n"
+	    "           [--discipline-group NAME]\n"
+	    "                             create a portal user; prints a generated password\n"
+	    "  demo load                  load the demo units, enterprises, accounts and codes\n"
+	    "  codes issue [--county CODE | --uscc CODE]\n"
+	    "                             issue a code to every verified enterprise in normal\n"
+	    "                             operation that has none (of one county), or to one\n"
+	    "                             (credit or project code; exits 3 if it has one)\n"
+	    "  codes list [--county CODE] [--limit N] [--status active|revoked|all]\n"
+	    "                             list codes (default: every active one)\n"
+	    "  codes revoke --uscc CODE --reason TEXT\n"
+	    "                             revoke the enterprise's active code\n"
+	    "  codes reissue --uscc CODE --reason TEXT\n"
+	    "                             revoke it and issue a new one in one transaction\n"
+	    "                             (a lost, damaged or leaked poster)\n"
+	    "  codes activation-code --uscc CODE\n"
+	    "                             a new one-time activation code for the enterprise's\n"
+	    "                             slip, printed once (supersedes its unused one)\n"
+	    "  codes print --county CODE [--only-unprinted] [--output FILE.zip]\n"
+	    "              [--allow-local-url]\n"
+	    "                             the print batch: a ZIP of every poster and slip of\n"
+	    "                             the county and manifest.csv (to stdout without\n"
+	    "                             --output); refuses a RUQIMA_PUBLIC_BASE_URL of this\n"
+	    "                             machine unless --allow-local-url\n"
+	    "  codes print-jobs run [--once] [--allow-local-url]\n"
+	    "                             build the print jobs queued in the portal; --once:\n"
+	    "                             until the queue is empty, else until SIGTERM\n"
+	    "  import enterprises FILE [--dry-run] [--strict]\n"
+	    "                             import the enterprise register (CSV, UTF-8 or GBK);\n"
+	    "                             --dry-run changes nothing, --strict refuses the file\n"
+	    "                             if any row is bad\n"
+	    "  calendar import FILE [--dry-run]\n"
+	    "                             import holidays and 调休 working days (CSV: date,\n"
+	    "                             kind, name); nothing is imported if a line is bad\n"
+	    "  calendar list [--year YYYY]\n"
+	    "                             the calendar's days of a year (default: this year)\n"
+	    "  report list                list the judicial bureau's reports and their schedules\n"
+	    "  report run NAME --from YYYY-MM-DD --to YYYY-MM-DD [--county CODE]\n"
+	    "             [--format xlsx,csv] [--output DIR]\n"
+	    "                             run one report into XLSX and CSV files (default:\n"
+	    "                             uploads/reports/, downloadable in the portal)\n"
+	    "  report run-scheduled monthly|weekly [--date YYYY-MM-DD]\n"
+	    "                             run the monthly (weekly) set for the month (week)\n"
+	    "                             before the date (default today): the timers\n"
+	    "  notify run [--once] [--limit N]\n"
+	    "                             send the queued notifications as WeChat subscribe\n"
+	    "                             messages (N a pass, default 200); --once: one pass,\n"
+	    "                             else every 5 s until SIGTERM\n"
+	    "\n"
+	    "Without --once, notify run and codes print-jobs run supervise their one child\n"
+	    "like a pool its workers (replaced when it dies); deploy/up runs both so.\n"
+	    "\n"
+	    "settings: the env file named by RUQIMA_ENV_FILE (default\n"
+	    "$RUQIMA_STATE_DIR/ruqima.env, that is /var/lib/ruqima/ruqima.env, written by\n"
+	    "deploy/up), then the environment.\n",
+	    f);
 }
 
 int main(int argc, char **argv)
@@ -79,6 +109,10 @@ int main(int argc, char **argv)
 		return cli_codes(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "import") == 0)
 		return cli_import(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "report") == 0)
+		return cli_report(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "calendar") == 0)
+		return cli_calendar(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "notify") == 0)
 		return cli_notify(&cfg, argc - 2, argv + 2);
 	usage(stderr);

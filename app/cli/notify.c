@@ -10,9 +10,13 @@
  * write carries the actor context 'system' (request id "cli-notify"), so the audit trail
  * holds each status change.
  *
+ * Without --once it runs until SIGTERM as the supervised child of cli_background (replaced
+ * when it dies). Without the WeChat settings (RUQIMA_WX_APPID, RUQIMA_WX_SECRET,
+ * RUQIMA_WX_TEMPLATE_VISIT) it says so once and sends nothing: every message stays pending.
+ *
  * Exit status: 0 when the pass ran, whatever became of the messages (the summary on stderr
- * says it); 1 when the database failed (a claim or an outcome could not be written); 2 on
- * usage errors or missing WeChat settings. */
+ * says it), also when WeChat is not configured; 1 when the database failed (a claim or an
+ * outcome could not be written); 2 on usage errors. */
 #include "cli.h"
 
 #include "rq_db.h"
@@ -23,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -115,7 +120,8 @@ static int usage(void)
 	fputs("usage: ruqima notify run [--once] [--limit N]\n"
 	      "sends the queued notifications (rq.outbox) as WeChat subscribe messages, at most\n"
 	      "N (default 200) a pass; --once makes one pass, else it runs until SIGTERM.\n"
-	      "exit status: 0 the pass ran, 1 database error, 2 usage or settings\n",
+	      "exit status: 0 the pass ran (or WeChat is not configured: nothing sent),\n"
+	      "1 database error, 2 usage\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -273,33 +279,12 @@ static int pass(const struct rq_config *cfg, struct rq_db *db, long limit, struc
 	return 0;
 }
 
-static int cmd_run(const struct rq_config *cfg, int argc, char **argv)
+/* The passes: one (once), or one every POLL_SECONDS until SIGTERM. Returns the exit
+ * status. */
+static int run_passes(const struct rq_config *cfg, long limit, bool once)
 {
-	bool once = false;
-	int64_t limit = DEFAULT_LIMIT;
-	for (int a = 0; a < argc; a++) {
-		if (strcmp(argv[a], "--once") == 0 && !once) {
-			once = true;
-		} else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc) {
-			if (rq_parse_i64(argv[++a], 1, MAX_LIMIT, &limit) != 0) {
-				fprintf(stderr,
-					"ruqima: --limit must be a whole number from 1 to %d\n",
-					MAX_LIMIT);
-				return EXIT_USAGE;
-			}
-		} else {
-			return usage();
-		}
-	}
-	if (cfg->wx_template_visit[0] == '\0' || cfg->wx_appid[0] == '\0' ||
-	    cfg->wx_secret[0] == '\0') {
-		fputs("ruqima: notify: RUQIMA_WX_TEMPLATE_VISIT, RUQIMA_WX_APPID and "
-		      "RUQIMA_WX_SECRET must be set (see README, settings)\n",
-		      stderr);
-		return EXIT_USAGE;
-	}
-	/* SIGTERM (systemd's stop) ends the pass after the message being sent. No SA_RESTART:
-	 * the sleep between passes must end at once. */
+	/* SIGTERM (systemd's stop, the supervisor's) ends the pass after the message being
+	 * sent. No SA_RESTART: the sleep between passes must end at once. */
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
@@ -330,6 +315,65 @@ static int cmd_run(const struct rq_config *cfg, int argc, char **argv)
 		total.failed);
 	rq_db_close(db);
 	return rc;
+}
+
+/* Without the mini-program's credentials and the template nothing can be sent: said once,
+ * and every message stays pending (never failed) until the settings are there. */
+static bool wechat_configured(const struct rq_config *cfg)
+{
+	if (cfg->wx_template_visit[0] != '\0' && cfg->wx_appid[0] != '\0' &&
+	    cfg->wx_secret[0] != '\0')
+		return true;
+	fputs("ruqima: notify: WeChat is not configured (RUQIMA_WX_APPID, RUQIMA_WX_SECRET and "
+	      "RUQIMA_WX_TEMPLATE_VISIT must all be set; see README, settings): nothing is sent, "
+	      "every notification stays pending until they are\n",
+	      stderr);
+	return false;
+}
+
+struct dispatcher {
+	const struct rq_config *cfg;
+	long limit;
+};
+
+/* The supervised child of `notify run` without --once. */
+static void dispatcher_main(void *ctx)
+{
+	const struct dispatcher *d = ctx;
+	if (!wechat_configured(d->cfg)) {
+		struct sigaction sa = {.sa_handler = on_signal};
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		while (!stop_requested)
+			sleep(POLL_SECONDS);
+		exit(EXIT_OK);
+	}
+	exit(run_passes(d->cfg, d->limit, false));
+}
+
+static int cmd_run(const struct rq_config *cfg, int argc, char **argv)
+{
+	bool once = false;
+	int64_t limit = DEFAULT_LIMIT;
+	for (int a = 0; a < argc; a++) {
+		if (strcmp(argv[a], "--once") == 0 && !once) {
+			once = true;
+		} else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc) {
+			if (rq_parse_i64(argv[++a], 1, MAX_LIMIT, &limit) != 0) {
+				fprintf(stderr,
+					"ruqima: --limit must be a whole number from 1 to %d\n",
+					MAX_LIMIT);
+				return EXIT_USAGE;
+			}
+		} else {
+			return usage();
+		}
+	}
+	if (once)
+		return wechat_configured(cfg) ? run_passes(cfg, (long)limit, true) : EXIT_OK;
+	struct dispatcher d = {cfg, (long)limit};
+	return cli_background("notify", "dispatcher", dispatcher_main, &d);
 }
 
 int cli_notify(const struct rq_config *cfg, int argc, char **argv)

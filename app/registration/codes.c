@@ -17,7 +17,8 @@ static struct rq_stmt st_code_by_token =
 	    "SELECT c.serial, c.status, to_json(c.issued_at) #>> '{}' AS issued_at,"
 	    " to_json(c.revoked_at) #>> '{}' AS revoked_at, e.name,"
 	    " CASE WHEN e.project_code IS NULL THEN 'enterprise' ELSE 'project' END AS kind,"
-	    " e.county_code, r.name AS county_name, e.business_status"
+	    " e.county_code, r.name AS county_name, e.business_status,"
+	    " rq.business_status_label(e.business_status) AS business_status_label"
 	    " FROM rq.codes c JOIN rq.enterprises e ON e.id = c.enterprise_id"
 	    " JOIN rq.regions r ON r.code = e.county_code WHERE c.token = $1",
 	    1);
@@ -61,6 +62,14 @@ int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char 
 	}
 	if (PQntuples(res) == 0) {
 		rq_outcome_refuse(req, resp, "code-unknown", NULL, NULL);
+		return -1;
+	}
+	/* The enterprise first, as the registration does (rq.visit_register): leaving normal
+	 * operation also revoked its code, and "not operating" tells more than "revoked". */
+	if (strcmp(rq_sql_val(res, 0, "business_status"), "normal") != 0) {
+		const char *args[] = {rq_sql_val(res, 0, "name"),
+				      rq_sql_val(res, 0, "business_status_label"), NULL};
+		rq_outcome_refuse(req, resp, "enterprise-not-operating", args, NULL);
 		return -1;
 	}
 	if (strcmp(rq_sql_val(res, 0, "status"), "active") != 0) {

@@ -23,7 +23,9 @@ struct registration_code {
 
 /* Finds the active code with this token and fills *out. Returns 0, or -1 after answering:
  * 404 code-unknown (no such token, or not a token's shape: no query is made then),
- * 410 code-revoked (with revoked_at, never the reason), 503 when the database is down. */
+ * 422 enterprise-not-operating when its enterprise left normal operation (naming its state,
+ * 注销, 吊销 ...; its code was revoked then), 410 code-revoked for a code revoked otherwise
+ * (with revoked_at, never the reason), 503 when the database is down. */
 int registration_code_find(struct rq_req *req, struct rq_resp *resp, const char *token,
 			   struct registration_code *out) RQ_MUST_USE;
 

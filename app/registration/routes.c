@@ -42,8 +42,10 @@ static const struct rq_route routes[] = {
 		  RQ_QUERY_ENUM("activity_type", registration_activity_types, NULL))),
     RQ_ROUTE("GET", "/api/v1/registration/visits/{id}", registration_visits_get, RQ_AUTH_ACCOUNT, 0,
 	     NULL, RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
-    RQ_ROUTE("PATCH", "/api/v1/registration/visits/{id}", registration_visits_edit, RQ_AUTH_ACCOUNT,
-	     RQ_ROUTE_JSON, NULL, RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
+    RQ_ROUTE(
+	"PATCH", "/api/v1/registration/visits/{id}", registration_visits_edit, RQ_AUTH_ACCOUNT,
+	RQ_ROUTE_JSON, NULL,
+	RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"), RQ_BODY("matter"), RQ_BODY("attachment_ids"))),
     RQ_ROUTE("POST", "/api/v1/registration/visits/{id}/finish", registration_visits_finish,
 	     RQ_AUTH_ACCOUNT, RQ_ROUTE_JSON, NULL, RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
     RQ_ROUTE("GET", "/api/v1/registration/visits/{id}/official", registration_visits_official,

@@ -239,22 +239,21 @@ COMMENT ON FUNCTION audit.refuse_change() IS
     'BEFORE trigger on audit.log and audit.sealed: refuses UPDATE always, DELETE/TRUNCATE '
     'outside audit.purge_before()';
 
-CREATE OR REPLACE TRIGGER log_refuse_update_delete
-    BEFORE UPDATE OR DELETE ON audit.log
-    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
-
-CREATE OR REPLACE TRIGGER log_refuse_truncate
-    BEFORE TRUNCATE ON audit.log
-    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
-
--- audit.sealed goes with the rows it completes: append-only the same way.
-CREATE OR REPLACE TRIGGER sealed_refuse_update_delete
-    BEFORE UPDATE OR DELETE ON audit.sealed
-    FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
-
-CREATE OR REPLACE TRIGGER sealed_refuse_truncate
-    BEFORE TRUNCATE ON audit.sealed
-    FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+-- audit.log, and audit.sealed with it (it completes the log's rows): append-only alike.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['log', 'sealed'] LOOP
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE UPDATE OR DELETE ON audit.%I'
+                       ' FOR EACH ROW EXECUTE FUNCTION audit.refuse_change()',
+                       t || '_refuse_update_delete', t);
+        EXECUTE format('CREATE OR REPLACE TRIGGER %I BEFORE TRUNCATE ON audit.%I'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change()',
+                       t || '_refuse_truncate', t);
+    END LOOP;
+END
+$$;
 
 -- ---------------------------------------------------------------------------------
 -- audit.purge_before(cutoff, reason) — the one sanctioned way to remove audit rows

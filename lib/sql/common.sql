@@ -103,6 +103,35 @@ AS $$
 $$;
 GRANT EXECUTE ON FUNCTION rq.exemption_label(text) TO ruqima_app, ruqima_report;
 
+-- The rules that flagged a visit (rq.visits.flags), as reports and the portal name them.
+CREATE OR REPLACE FUNCTION rq.flag_label(p_flag text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_flag
+        WHEN 'backfill' THEN '补登记'
+        WHEN 'quiet_day_exemption' THEN '无扰日入企（例外）'
+        WHEN 'inspection_over_cap' THEN '超年度检查次数上限'
+        WHEN 'frequency_day' THEN '超每日频次提醒'
+        WHEN 'frequency_week' THEN '超每周频次提醒'
+        WHEN 'frequency_month' THEN '超每月频次提醒'
+        WHEN 'location_refused' THEN '拒绝定位'
+        WHEN 'far_away' THEN '距企业过远'
+        WHEN 'official_unverified' THEN '人员未核验'
+        ELSE p_flag END
+$$;
+GRANT EXECUTE ON FUNCTION rq.flag_label(text) TO ruqima_app, ruqima_report;
+
+-- 存续 / 吊销 / 注销 / 停业 / 经营异常: what a refusal of an enterprise not in normal
+-- operation shows (the scan and the registration of its code).
+CREATE OR REPLACE FUNCTION rq.business_status_label(p_status text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_status WHEN 'normal' THEN '存续' WHEN 'revoked' THEN '吊销'
+                         WHEN 'cancelled' THEN '注销' WHEN 'suspended' THEN '停业'
+                         WHEN 'abnormal' THEN '经营异常' END
+$$;
+GRANT EXECUTE ON FUNCTION rq.business_status_label(text) TO ruqima_app, ruqima_report;
+
 -- Great-circle distance in metres (haversine, mean earth radius).
 CREATE OR REPLACE FUNCTION rq.distance_m(p_lat1 numeric, p_lon1 numeric, p_lat2 numeric, p_lon2 numeric)
 RETURNS int

@@ -143,3 +143,6 @@ GRANT SELECT ON rq.visit_answers, rq.evaluations, rq.evaluation_raters, rq.cases
     TO ruqima_app;
 
 GRANT SELECT ON rq.visit_lines TO ruqima_app, ruqima_report;
+
+-- Report runs are written by the CLI (the owner) and read in the portal.
+GRANT SELECT ON rq.report_runs TO ruqima_app, ruqima_report;

@@ -191,3 +191,10 @@ CREATE POLICY outbox_app_read ON rq.outbox FOR SELECT TO ruqima_app
 DROP POLICY IF EXISTS outbox_admin_read ON rq.outbox;
 CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app
     USING (admin_user_id = (SELECT rq.current_admin_id()));
+
+-- ---------------------------------------------------------------------------------
+-- Report runs: the roles that see every row of the city see every run; a county admin the
+-- runs made for its county.
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.report_runs',
+    '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())');

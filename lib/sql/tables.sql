@@ -88,3 +88,8 @@ SELECT rq.rls_enable('rq.case_attachments');
 -- The sealed actors of the audit trail: the owner only (discipline inspectors read them
 -- through rq.sealed_audit_page; the reporting role never). Not audited: part of the trail.
 SELECT rq.rls_enable('audit.sealed', p_report => false);
+
+-- Reports of the judicial bureau: every run, readable in the portal by the roles that may
+-- download them (lib/sql/policies.sql).
+SELECT audit.enable('rq.report_runs');
+SELECT rq.rls_enable('rq.report_runs');

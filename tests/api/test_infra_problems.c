@@ -199,6 +199,16 @@ static void test_body_at_pool_cap_is_accepted(void **state)
 	api_free(r);
 }
 
+/* An answer nginx made itself is a problem like the pools': its status, a type, a Chinese
+ * detail and the request id. */
+static void assert_nginx_problem(const struct api_resp *r, long status, const char *slug,
+				 const char *detail)
+{
+	api_assert_problem(r, status, slug);
+	assert_string_equal(api_json_str(r, "detail"), detail);
+	assert_request_id(r);
+}
+
 /* Over nginx's own limit (2 MiB): nginx answers 413 itself, also as problem+json. */
 static void test_body_over_nginx_cap_is_413_from_nginx(void **state)
 {
@@ -208,18 +218,18 @@ static void test_body_over_nginx_cap_is_413_from_nginx(void **state)
 	struct api_resp *r =
 	    api_call("POST", "/api/v1/admin/login", "application/json", body, NULL);
 	free(body);
-	assert_int_equal(r->status, 413);
-	api_assert_header(r, "Content-Type", "application/problem+json");
-	assert_non_null(r->json);
-	cJSON *st = cJSON_GetObjectItemCaseSensitive(r->json, "status");
-	assert_true(cJSON_IsNumber(st));
-	assert_int_equal((long)st->valuedouble, 413);
-	char *id = api_header(r, "X-Request-Id");
-	assert_non_null(id);
-	assert_int_equal(strlen(id), 32);
-	free(id);
+	assert_nginx_problem(r, 413, "too-large", "请求体过大，超过了服务器接受的大小");
 	api_free(r);
 	assert_int_equal(failed_attempts(user), 0);
+}
+
+/* A path under /api/ that no pool serves is nginx's own 404. */
+static void test_path_outside_the_pools_is_404_from_nginx(void **state)
+{
+	(void)state;
+	struct api_resp *r = api_get("/api/v2/registration/health", NULL);
+	assert_nginx_problem(r, 404, "not-found", "接口不存在");
+	api_free(r);
 }
 
 static int64_t units_with_group(const char *group)
@@ -332,6 +342,7 @@ int main(void)
 	    cmocka_unit_test(test_body_over_pool_cap_is_413_from_pool),
 	    cmocka_unit_test(test_body_at_pool_cap_is_accepted),
 	    cmocka_unit_test(test_body_over_nginx_cap_is_413_from_nginx),
+	    cmocka_unit_test(test_path_outside_the_pools_is_404_from_nginx),
 	    cmocka_unit_test(test_validation_error_is_422_and_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -368,6 +368,37 @@ static void usage_errors_exit_2(void **state)
 	}
 }
 
+/* Without the WeChat settings a pass sends nothing, fails nothing and says why: every message
+ * stays pending, untried, for the pass that has them (exit 0, not a usage error). */
+static void without_wechat_settings_messages_stay_pending(void **state)
+{
+	(void)state;
+	char openid[OPENID_MAX];
+	char *account = new_recipient("nowechat", openid);
+	char *id = queue(account, NULL);
+	static const char *const settings[] = {"RUQIMA_WX_APPID", "RUQIMA_WX_SECRET",
+					       "RUQIMA_WX_TEMPLATE_VISIT"};
+	for (size_t i = 0; i < 3; i++) {
+		setenv(settings[i], "", 1); /* the environment wins over the env file */
+		struct ct_run r;
+		ct_cli(&r, (const char *const[]){"notify", "run", "--once", NULL});
+		unsetenv(settings[i]);
+		if (r.status != 0 || strstr(r.err, "WeChat is not configured") == NULL ||
+		    strstr(r.err, "stays pending") == NULL)
+			fail_msg("without %s: exit %d: %s", settings[i], r.status, r.err);
+		ct_run_free(&r);
+		assert_field(id, "status", "pending");
+		assert_field(id, "attempts", "0");
+	}
+	assert_int_equal(messages_to(openid, NULL), 0);
+	/* with them, the next pass sends it */
+	dispatch_quietly();
+	assert_field(id, "status", "sent");
+	assert_int_equal(messages_to(openid, NULL), 1);
+	free(id);
+	free(account);
+}
+
 /* A visit registered through the API reaches the enterprise's manager. */
 static void registered_visit_reaches_the_manager(void **state)
 {
@@ -419,6 +450,7 @@ int main(void)
 	    cmocka_unit_test(stale_token_is_fetched_again),
 	    cmocka_unit_test(stuck_sending_is_never_sent),
 	    cmocka_unit_test(usage_errors_exit_2),
+	    cmocka_unit_test(without_wechat_settings_messages_stay_pending),
 	    cmocka_unit_test(registered_visit_reaches_the_manager),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,567 +6,25 @@
  * - SIGTERM drains the pool: it stops taking new connections at once, the request in flight
  *   still gets its whole answer, then the supervisor exits with status 0 and removes its
  *   socket.
- * The test talks FastCGI to the pool's socket itself (no nginx in between). The pool's
- * WeChat is a listener of the test that accepts connections and never answers, so a
- * wx-login hangs in curl until its 5 s time limit and then answers 503 wx-unavailable. */
+ * The test talks FastCGI to the pool's socket itself (no nginx in between; pool_support.h).
+ * The pool's WeChat is a listener of the test that accepts connections and never answers,
+ * so a wx-login hangs in curl until its 5 s time limit and then answers 503 wx-unavailable. */
 #include "api.h"
+#include "pool_support.h"
 
-#include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-enum {
-	MAX_REQUESTS = 3,    /* RUQIMA_MAX_REQUESTS of the private pool */
-	WX_MAX_CONNS = 4,    /* connections the silent WeChat keeps open */
-	ENV_MAX = 16,	     /* variables of the pool's environment */
-	ANSWER_CAP = 1 << 20 /* largest FastCGI answer the client takes */
-};
-
-/* FastCGI 1.0 record types and the responder role. */
-enum {
-	FCGI_BEGIN_REQUEST = 1,
-	FCGI_END_REQUEST = 3,
-	FCGI_PARAMS = 4,
-	FCGI_STDIN = 5,
-	FCGI_STDOUT = 6,
-	FCGI_STDERR = 7,
-	FCGI_RESPONDER = 1
-};
-
-/* Sanitizer reports that fail the test when they appear in the private pool's log. */
-static const char *const sanitizer_marks[] = {"AddressSanitizer", "runtime error", "LeakSanitizer"};
-
-struct pool {
-	char dir[64];	/* mkdtemp directory: socket and log */
-	char sock[128]; /* <dir>/registration.sock */
-	char log[128];	/* <dir>/pool.log: the supervisor's and workers' stderr */
-	int wx_fd;	/* the silent WeChat's listening socket */
-	int wx_conns[WX_MAX_CONNS];
-	int nconns;
-	pid_t pid;  /* the supervisor (leader of its own process group); 0 once reaped */
-	int status; /* its wait status once reaped */
-	int passed; /* set at the end of a test; teardown shows the log when it is not */
-	struct fcgi_answer *answer; /* the last FastCGI answer read; freed by teardown too */
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
-/* Parent pid of pid from /proc/<pid>/stat; -1 when it is gone or a zombie. */
-static long ppid_of(long pid)
-{
-	char st = 0;
-	long ppid = api_parent_of(pid, &st);
-	return ppid < 0 || st == 'Z' || st == 'X' ? -1 : ppid;
-}
-
-/* Lines of the pool's log that contain needle. */
-static int log_count(const struct pool *p, const char *needle)
-{
-	FILE *f = fopen(p->log, "r");
-	if (f == NULL)
-		return 0;
-	char line[8192];
-	int n = 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, needle) != NULL)
-			n++;
-	fclose(f);
-	return n;
-}
-
-/* Fails the test with the first line of the pool's log that contains needle, if any, and
- * when the log is missing or cannot be read to its end (an unread log proves nothing). */
-static void assert_no_log_line(const struct pool *p, const char *needle, const char *why)
-{
-	FILE *f = fopen(p->log, "r");
-	if (f == NULL)
-		fail_msg("%s, but the pool's log %s cannot be opened: %s", why, p->log,
-			 strerror(errno));
-	char line[8192];
-	int found = 0;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strstr(line, needle) != NULL;
-	int unread = ferror(f);
-	fclose(f);
-	if (found)
-		fail_msg("%s, but the pool's log has: %s", why, line);
-	if (unread)
-		fail_msg("%s, but the pool's log %s could not be read to its end", why, p->log);
-}
-
-/* Copies the pool's log to stderr (the temp directory goes away with the test). */
-static void log_dump(const struct pool *p)
-{
-	FILE *f = fopen(p->log, "r");
-	if (f == NULL)
-		return;
-	fprintf(stderr, "==> private pool log %s <==\n", p->log);
-	char line[8192];
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, stderr);
-	fclose(f);
-}
-
-/* Number of sanitizer report lines in the pool's log. */
-static int sanitizer_lines(const struct pool *p)
-{
-	int n = 0;
-	for (size_t i = 0; i < sizeof(sanitizer_marks) / sizeof(sanitizer_marks[0]); i++)
-		n += log_count(p, sanitizer_marks[i]);
-	return n;
-}
-
-/* ---- a minimal FastCGI client ---------------------------------------------------------- */
-
-struct wbuf {
-	unsigned char data[16384];
-	size_t len;
-};
-
-static void put_bytes(struct wbuf *b, const void *data, size_t n)
-{
-	assert_true(b->len + n <= sizeof(b->data));
-	memcpy(b->data + b->len, data, n);
-	b->len += n;
-}
-
-/* One record of request 1, without padding. */
-static void put_record(struct wbuf *b, int type, const void *content, size_t n)
-{
-	assert_true(n <= 65535);
-	unsigned char h[8] = {
-	    1, (unsigned char)type, 0, 1, (unsigned char)(n >> 8), (unsigned char)(n & 0xff), 0, 0};
-	put_bytes(b, h, sizeof(h));
-	put_bytes(b, content, n);
-}
-
-static void put_length(struct wbuf *b, size_t n)
-{
-	if (n < 128) {
-		unsigned char c = (unsigned char)n;
-		put_bytes(b, &c, 1);
-	} else {
-		unsigned char c[4] = {(unsigned char)(0x80 | ((n >> 24) & 0x7f)),
-				      (unsigned char)(n >> 16), (unsigned char)(n >> 8),
-				      (unsigned char)n};
-		put_bytes(b, c, sizeof(c));
-	}
-}
-
-static void put_param(struct wbuf *b, const char *name, const char *value)
-{
-	put_length(b, strlen(name));
-	put_length(b, strlen(value));
-	put_bytes(b, name, strlen(name));
-	put_bytes(b, value, strlen(value));
-}
-
-/* Connects to the pool's socket; returns the fd or -errno. */
-static int fcgi_connect(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	assert_true(strlen(path) < sizeof(sa.sun_path));
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(fd >= 0);
-	/* a full backlog would block connect(2): give up after 2 s instead */
-	struct timeval tv = {2, 0};
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
-	return fd;
-}
-
-/* Sends one whole responder request (params as nginx would pass them, then the body). */
-static void fcgi_send(int fd, const char *method, const char *uri, const char *content_type,
-		      const char *body)
-{
-	static struct wbuf req, params;
-	req.len = 0;
-	params.len = 0;
-	unsigned char begin[8] = {0, FCGI_RESPONDER, 0 /* no keep-conn */, 0, 0, 0, 0, 0};
-	put_record(&req, FCGI_BEGIN_REQUEST, begin, sizeof(begin));
-	put_param(&params, "REQUEST_METHOD", method);
-	put_param(&params, "DOCUMENT_URI", uri);
-	put_param(&params, "REQUEST_URI", uri);
-	put_param(&params, "SCRIPT_FILENAME", "x");
-	put_param(&params, "QUERY_STRING", "");
-	put_param(&params, "SERVER_PROTOCOL", "HTTP/1.1");
-	put_param(&params, "REMOTE_ADDR", "127.0.0.1");
-	put_param(&params, "HTTPS", "on");
-	if (body != NULL) {
-		char len[32];
-		snprintf(len, sizeof(len), "%zu", strlen(body)); /* bytes */
-		put_param(&params, "CONTENT_TYPE", content_type);
-		put_param(&params, "CONTENT_LENGTH", len);
-	}
-	put_record(&req, FCGI_PARAMS, params.data, params.len);
-	put_record(&req, FCGI_PARAMS, "", 0);
-	if (body != NULL && *body != '\0')
-		put_record(&req, FCGI_STDIN, body, strlen(body));
-	put_record(&req, FCGI_STDIN, "", 0);
-	size_t off = 0;
-	while (off < req.len) {
-		ssize_t n = send(fd, req.data + off, req.len - off, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			fail_msg("could not send a FastCGI request: %s", strerror(errno));
-		off += (size_t)n;
-	}
-}
-
-/* Reads exactly n bytes before the deadline; returns 0, or -1 on EOF, error or timeout. */
-static int read_full(int fd, void *buf, size_t n, double deadline)
-{
-	size_t got = 0;
-	while (got < n) {
-		double left = deadline - now_s();
-		if (left <= 0)
-			return -1;
-		struct pollfd pfd = {fd, POLLIN, 0};
-		int r = poll(&pfd, 1, (int)(left * 1000) + 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		ssize_t m = read(fd, (char *)buf + got, n - got);
-		if (m < 0 && errno == EINTR)
-			continue;
-		if (m <= 0)
-			return -1;
-		got += (size_t)m;
-	}
-	return 0;
-}
-
-struct fcgi_answer {
-	int ended;	  /* FCGI_END_REQUEST arrived */
-	int proto_status; /* its protocolStatus (0: request complete) */
-	long status;	  /* the Status: header */
-	char *out;	  /* FCGI_STDOUT, NUL-terminated */
-	size_t len;
-	const char *body; /* inside out, after the header block */
-	size_t body_len;
-	long content_length; /* the Content-Length: header, -1 when absent */
-	cJSON *json;
-};
-
-static void fcgi_answer_free(struct fcgi_answer *a)
-{
-	if (a == NULL)
-		return;
-	cJSON_Delete(a->json);
-	free(a->out);
-	free(a);
-}
-
-/* Reads the answer to request 1 until FCGI_END_REQUEST, EOF or secs have passed, into
- * p->answer (which replaces the previous one; an assertion failing later does not leak it). */
-static struct fcgi_answer *fcgi_read(struct pool *p, int fd, double secs)
-{
-	fcgi_answer_free(p->answer);
-	struct fcgi_answer *a = p->answer = calloc(1, sizeof(*a));
-	assert_non_null(a);
-	a->content_length = -1;
-	a->out = calloc(1, 1);
-	assert_non_null(a->out);
-	double deadline = now_s() + secs;
-	unsigned char h[8];
-	static unsigned char content[65535 + 255];
-	while (!a->ended && read_full(fd, h, sizeof(h), deadline) == 0) {
-		size_t n = ((size_t)h[4] << 8) | h[5], pad = h[6];
-		if (h[0] != 1 || read_full(fd, content, n + pad, deadline) != 0)
-			break;
-		if (h[1] == FCGI_STDOUT && n > 0) {
-			assert_true(a->len + n <= ANSWER_CAP);
-			char *grown = realloc(a->out, a->len + n + 1);
-			assert_non_null(grown);
-			a->out = grown;
-			memcpy(a->out + a->len, content, n);
-			a->len += n;
-			a->out[a->len] = '\0';
-		} else if (h[1] == FCGI_END_REQUEST && n >= 8) {
-			a->ended = 1;
-			a->proto_status = content[4];
-		}
-	}
-	if (strncmp(a->out, "Status: ", 8) == 0)
-		a->status = strtol(a->out + 8, NULL, 10);
-	char *end = strstr(a->out, "\r\n\r\n");
-	if (end != NULL) {
-		a->body = end + 4;
-		a->body_len = a->len - (size_t)(a->body - a->out);
-		const char *cl = strstr(a->out, "\r\nContent-Length: ");
-		if (cl != NULL && cl < end)
-			a->content_length = strtol(cl + 18, NULL, 10);
-		a->json = cJSON_Parse(a->body);
-	}
-	return a;
-}
-
-/* Asserts a whole answer: FCGI_END_REQUEST with "request complete", and a body as long as
- * its Content-Length. */
-static void assert_complete(const struct fcgi_answer *a, const char *what)
-{
-	if (!a->ended)
-		fail_msg("%s: the answer ended without FCGI_END_REQUEST (%zu bytes: %.300s)", what,
-			 a->len, a->out);
-	assert_int_equal(a->proto_status, 0);
-	if (a->body == NULL || a->content_length != (long)a->body_len)
-		fail_msg("%s: body of %zu bytes, Content-Length %ld: %.300s", what, a->body_len,
-			 a->content_length, a->out);
-}
-
-/* GET health on the private pool: asserts 200 and returns the pid of the worker. */
-static long health_pid(struct pool *p)
-{
-	int fd = fcgi_connect(p->sock);
-	if (fd < 0)
-		fail_msg("connect to %s: %s", p->sock, strerror(-fd));
-	fcgi_send(fd, "GET", "/api/v1/registration/health", NULL, NULL);
-	const struct fcgi_answer *a = fcgi_read(p, fd, 10);
-	close(fd);
-	assert_complete(a, "health");
-	if (a->status != 200)
-		fail_msg("health: %ld %.300s", a->status, a->out);
-	const char *family =
-	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a->json, "family"));
-	assert_non_null(family);
-	assert_string_equal(family, "registration");
-	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a->json, "database")));
-	cJSON *pid = cJSON_GetObjectItemCaseSensitive(a->json, "pid");
-	assert_true(cJSON_IsNumber(pid));
-	return (long)pid->valuedouble;
-}
-
-/* ---- the silent WeChat ------------------------------------------------------------------ */
-
-/* Waits up to secs for the pool's curl to connect; keeps the connection open (never answers)
- * and returns it, or -1. */
-static int wx_accept(struct pool *p, double secs)
-{
-	struct pollfd pfd = {p->wx_fd, POLLIN, 0};
-	if (p->nconns >= WX_MAX_CONNS || poll(&pfd, 1, (int)(secs * 1000)) != 1)
-		return -1;
-	int c = accept4(p->wx_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (c >= 0)
-		p->wx_conns[p->nconns++] = c;
-	return c;
-}
-
-/* Reads an HTTP request head (up to the blank line) from c into buf. */
-static void read_http_head(int c, char *buf, size_t cap, double secs)
-{
-	double deadline = now_s() + secs;
-	size_t n = 0;
-	buf[0] = '\0';
-	while (n + 1 < cap && strstr(buf, "\r\n\r\n") == NULL) {
-		if (read_full(c, buf + n, 1, deadline) != 0)
-			break;
-		buf[++n] = '\0';
-	}
-}
-
-/* ---- the private pool ------------------------------------------------------------------- */
-
-static char env_store[ENV_MAX][2048];
-static char *env_list[ENV_MAX + 1];
-static int env_n;
-
-static void env_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void env_add(const char *fmt, ...)
-{
-	assert_true(env_n < ENV_MAX);
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(env_store[env_n], sizeof(env_store[0]), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(env_store[0]));
-	env_list[env_n] = env_store[env_n];
-	env_list[++env_n] = NULL;
-}
-
-/* Reaps the supervisor if it exits within secs; returns 0 when it did (status in p). */
-static int pool_wait(struct pool *p, double secs)
-{
-	double deadline = now_s() + secs;
-	do {
-		int st;
-		pid_t r = waitpid(p->pid, &st, WNOHANG);
-		if (r == p->pid) {
-			p->status = st;
-			p->pid = 0;
-			return 0;
-		}
-		sleep_ms(20);
-	} while (now_s() < deadline);
-	return -1;
-}
-
-/* Starts ruqima-registration with one worker on a socket in a fresh directory and waits
- * until it says it listens. */
-static void pool_start(struct pool *p)
-{
-	snprintf(p->dir, sizeof(p->dir), "/tmp/ruqima-lifecycle.XXXXXX");
-	if (mkdtemp(p->dir) == NULL) {
-		p->dir[0] = '\0';
-		fail_msg("mkdtemp: %s", strerror(errno));
-	}
-	snprintf(p->sock, sizeof(p->sock), "%s/registration.sock", p->dir);
-	snprintf(p->log, sizeof(p->log), "%s/pool.log", p->dir);
-
-	/* WeChat: a loopback listener that accepts and never answers */
-	p->wx_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(p->wx_fd >= 0);
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
-	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-	socklen_t salen = sizeof(sa);
-	assert_int_equal(bind(p->wx_fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(p->wx_fd, 8), 0);
-	assert_int_equal(getsockname(p->wx_fd, (struct sockaddr *)&sa, &salen), 0);
-
-	/* A clean environment: none of the stack's settings (RUQIMA_REQUEST_TIMEOUT=3,
-	 * RUQIMA_WORKERS=2, ...) nor a proxy variable for curl may reach the pool. */
-	char bin[4096];
-	snprintf(bin, sizeof(bin), "%s/ruqima-registration", api_env("RUQIMA_TEST_BIN_DIR"));
-	assert_int_equal(access(bin, X_OK), 0);
-	env_n = 0;
-	env_add("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
-	env_add("RUQIMA_DSN=%s", api_env("RUQIMA_DSN"));
-	env_add("RUQIMA_STATE_DIR=%s", p->dir);
-	env_add("RUQIMA_SOCKET_DIR=%s", p->dir);
-	env_add("RUQIMA_WORKERS=1");
-	env_add("RUQIMA_MAX_REQUESTS=%d", MAX_REQUESTS);
-	env_add("RUQIMA_REQUEST_TIMEOUT=30");
-	env_add("RUQIMA_WX_BASE_URL=http://127.0.0.1:%d", (int)ntohs(sa.sin_port));
-	env_add("RUQIMA_WX_APPID=wxlifecycle");
-	env_add("RUQIMA_WX_SECRET=lifecyclesecret");
-	/* as tests/stack/start: sanitizer reports go to the log, leaks are checked at exit */
-	env_add("ASAN_OPTIONS=abort_on_error=0:detect_leaks=1");
-	env_add("UBSAN_OPTIONS=print_stacktrace=1");
-
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		/* its own process group, so that teardown can kill the workers with it */
-		setpgid(0, 0);
-		int in = open("/dev/null", O_RDONLY);
-		int log = open(p->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (in < 0 || log < 0 || dup2(in, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
-			_exit(126);
-		char *argv[] = {bin, NULL};
-		execve(bin, argv, env_list);
-		_exit(127);
-	}
-	setpgid(pid, pid); /* also here: no race with a teardown that kills the group */
-	p->pid = pid;
-
-	char ready[256];
-	snprintf(ready, sizeof(ready), "listening on %s with 1 workers", p->sock);
-	double deadline = now_s() + 10;
-	while (log_count(p, ready) == 0) {
-		if (pool_wait(p, 0) == 0)
-			fail_msg("the private pool exited during its start (wait status %d)",
-				 p->status);
-		if (now_s() > deadline)
-			fail_msg("the private pool did not say \"%s\" within 10 s", ready);
-		sleep_ms(20);
-	}
-}
-
-static int setup(void **state)
-{
-	struct pool *p = calloc(1, sizeof(*p));
-	if (p == NULL)
-		return -1;
-	p->wx_fd = -1;
-	*state = p;
-	return 0;
-}
-
-/* Kills what is left of the private pool, checks its log for sanitizer reports and removes
- * its directory; runs after a failed test too. */
-static int teardown(void **state)
-{
-	struct pool *p = *state;
-	int rc = 0;
-	if (p->pid > 0) {
-		kill(-p->pid, SIGKILL); /* the supervisor's group: it and its workers */
-		waitpid(p->pid, NULL, 0);
-		p->pid = 0;
-	}
-	for (int i = 0; i < p->nconns; i++)
-		close(p->wx_conns[i]);
-	if (p->wx_fd >= 0)
-		close(p->wx_fd);
-	if (p->dir[0] != '\0') {
-		if (sanitizer_lines(p) > 0) {
-			fprintf(stderr, "sanitizer report in the private pool's log\n");
-			rc = -1;
-		}
-		if (rc != 0 || !p->passed)
-			log_dump(p);
-		DIR *d = opendir(p->dir);
-		struct dirent *e;
-		while (d != NULL && (e = readdir(d)) != NULL) {
-			char path[512];
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", p->dir, e->d_name);
-			unlink(path);
-		}
-		if (d != NULL)
-			closedir(d);
-		rmdir(p->dir);
-	}
-	fcgi_answer_free(p->answer);
-	free(p);
-	return rc;
-}
-
-/* Asserts that the supervisor has exited with status 0 and removed its socket, and that no
- * sanitizer report reached its log. */
-static void assert_clean_stop(const struct pool *p)
-{
-	assert_int_equal(p->pid, 0);
-	if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != 0)
-		fail_msg("the supervisor ended with wait status %#x, expected exit status 0",
-			 p->status);
-	struct stat st;
-	if (lstat(p->sock, &st) == 0 || errno != ENOENT)
-		fail_msg("%s is still there after the supervisor exited", p->sock);
-	assert_int_equal(log_count(p, "\"msg\":\"stopped\""), 1);
-	assert_int_equal(sanitizer_lines(p), 0);
-}
+/* RUQIMA_MAX_REQUESTS of the private pool */
+#define MAX_REQUESTS 3
+static const char *const settings[] = {"RUQIMA_MAX_REQUESTS=3", NULL};
 
 /* ---- the tests ---------------------------------------------------------------------------- */
 
@@ -574,8 +32,8 @@ static void assert_clean_stop(const struct pool *p)
  * supervisor, without being counted as a crash. */
 static void test_worker_recycled_after_max_requests(void **state)
 {
-	struct pool *p = *state;
-	pool_start(p);
+	struct pl_pool *p = *state;
+	pl_pool_start(p, settings);
 
 	struct stat st;
 	assert_int_equal(lstat(p->sock, &st), 0);
@@ -589,43 +47,43 @@ static void test_worker_recycled_after_max_requests(void **state)
 	/* Three workers in turn, MAX_REQUESTS requests each: A A A B B B C. */
 	long pids[2 * MAX_REQUESTS + 1];
 	for (int i = 0; i < 2 * MAX_REQUESTS + 1; i++) {
-		pids[i] = health_pid(p);
+		pids[i] = pl_health_pid(p);
 		if (i % MAX_REQUESTS == 0 && i > 0) {
 			if (pids[i] == pids[i - 1])
 				fail_msg("request %d was answered by worker %ld again, after "
 					 "RUQIMA_MAX_REQUESTS=%d requests",
 					 i + 1, pids[i], MAX_REQUESTS);
 			/* the recycled worker is gone (reaped by the supervisor) */
-			assert_int_not_equal(ppid_of(pids[i - 1]), p->pid);
+			assert_int_not_equal(pl_ppid_of(pids[i - 1]), p->pid);
 		} else if (i > 0) {
 			assert_int_equal(pids[i], pids[i - 1]);
 		}
 		/* a worker with requests left is alive, a child of the supervisor */
 		if (i % MAX_REQUESTS != MAX_REQUESTS - 1)
-			assert_int_equal(ppid_of(pids[i]), p->pid);
+			assert_int_equal(pl_ppid_of(pids[i]), p->pid);
 	}
 	assert_int_not_equal(pids[0], pids[2 * MAX_REQUESTS]);
 
 	/* The same supervisor all along (our child, not reaped), started once. */
 	assert_int_equal(waitpid(p->pid, NULL, WNOHANG), 0);
-	assert_int_equal(log_count(p, "listening on"), 1);
+	assert_int_equal(pl_log_count(p, "listening on"), 1);
 	/* A recycle is a clean exit: no error, nothing killed, no word about the workers. */
 	const char *why = "a recycled worker exits cleanly";
-	assert_no_log_line(p, "\"level\":\"error\"", why);
-	assert_no_log_line(p, "killed", why);
+	pl_assert_no_log_line(p, "\"level\":\"error\"", why);
+	pl_assert_no_log_line(p, "killed", why);
 	for (int i = 0; i < 2; i++) {
 		char needle[64];
 		snprintf(needle, sizeof(needle), "worker %ld ", pids[i * MAX_REQUESTS]);
-		assert_no_log_line(p, needle, why);
+		pl_assert_no_log_line(p, needle, why);
 	}
-	assert_int_equal(log_count(p, "\"route\":\"/api/v1/registration/health\""),
+	assert_int_equal(pl_log_count(p, "\"route\":\"/api/v1/registration/health\""),
 			 2 * MAX_REQUESTS + 1);
 
 	/* An idle pool stops at once on SIGTERM. */
 	assert_int_equal(kill(p->pid, SIGTERM), 0);
-	if (pool_wait(p, 5) != 0)
+	if (pl_pool_wait(p, 5) != 0)
 		fail_msg("the idle pool did not exit within 5 s of SIGTERM");
-	assert_clean_stop(p);
+	pl_assert_clean_stop(p);
 	p->passed = 1;
 }
 
@@ -633,36 +91,36 @@ static void test_worker_recycled_after_max_requests(void **state)
  * in full, then the supervisor exits 0 and removes its socket. */
 static void test_sigterm_drains_request_in_flight(void **state)
 {
-	struct pool *p = *state;
-	pool_start(p);
-	long worker = health_pid(p); /* the worker is up and has 2 requests left */
+	struct pl_pool *p = *state;
+	pl_pool_start(p, settings);
+	long worker = pl_health_pid(p); /* the worker is up and has 2 requests left */
 
-	int fd = fcgi_connect(p->sock);
+	int fd = pl_fcgi_connect(p->sock);
 	assert_true(fd >= 0);
 	char body[128];
 	snprintf(body, sizeof(body), "{\"code\":\"ok:%s\"}", api_unique("lifecycle"));
-	double t_req = now_s();
-	fcgi_send(fd, "POST", "/api/v1/auth/wx-login", "application/json", body);
+	double t_req = api_now();
+	pl_fcgi_send(fd, "POST", "/api/v1/auth/wx-login", "application/json", body);
 
 	/* In flight: the worker's curl has connected to WeChat and asked its question. */
-	int c = wx_accept(p, 10);
+	int c = pl_wx_accept(p, 10);
 	if (c < 0)
 		fail_msg("the wx-login did not reach the silent WeChat within 10 s");
 	char head[4096];
-	read_http_head(c, head, sizeof(head), 5);
+	pl_read_http_head(c, head, sizeof(head), 5);
 	if (strncmp(head, "GET /sns/jscode2session?", 24) != 0 ||
-	    strstr(head, "appid=wxlifecycle") == NULL)
+	    strstr(head, "appid=" PL_WX_APPID) == NULL)
 		fail_msg("unexpected request to WeChat: %.300s", head);
 
-	double t_term = now_s();
+	double t_term = api_now();
 	assert_int_equal(kill(p->pid, SIGTERM), 0);
 
 	/* New connections are refused (or the socket is gone) right away. Checked here, while
 	 * the request is in flight; asserted at the end, after the rest has been seen. */
 	int refused = 0, probe_err = 0;
-	double probe_end = now_s() + 1;
+	double probe_end = api_now() + 1;
 	do {
-		int probe = fcgi_connect(p->sock);
+		int probe = pl_fcgi_connect(p->sock);
 		if (probe == -ENOENT || probe == -ECONNREFUSED) {
 			refused = 1;
 			break;
@@ -670,15 +128,15 @@ static void test_sigterm_drains_request_in_flight(void **state)
 		if (probe >= 0)
 			close(probe);
 		probe_err = probe;
-		sleep_ms(50);
-	} while (now_s() < probe_end);
-	double t_probe = now_s();
+		usleep(50 * 1000);
+	} while (api_now() < probe_end);
+	double t_probe = api_now();
 
 	/* The request in flight is answered in full, after curl's 5 s limit. */
-	const struct fcgi_answer *a = fcgi_read(p, fd, 15);
+	const struct pl_answer *a = pl_fcgi_read(p, fd, 15);
 	close(fd);
-	double t_done = now_s();
-	assert_complete(a, "wx-login in flight during SIGTERM");
+	double t_done = api_now();
+	pl_assert_complete(a, "wx-login in flight during SIGTERM");
 	if (a->status != 503)
 		fail_msg("wx-login: expected 503, got %ld: %.300s", a->status, a->out);
 	assert_non_null(a->json);
@@ -693,16 +151,16 @@ static void test_sigterm_drains_request_in_flight(void **state)
 
 	/* Then the supervisor exits 0, socket removed, well before its SIGKILL deadline
 	 * (RUQIMA_REQUEST_TIMEOUT + 5 s). */
-	if (pool_wait(p, 5) != 0)
+	if (pl_pool_wait(p, 5) != 0)
 		fail_msg("the supervisor has not exited %.1f s after SIGTERM (%.1f s after the "
 			 "request in flight was answered)",
-			 now_s() - t_term, now_s() - t_done);
-	double t_exit = now_s();
-	assert_clean_stop(p);
-	assert_true(ppid_of(worker) < 0);
-	assert_int_equal(log_count(p, "stopping: draining workers"), 1);
-	assert_int_equal(log_count(p, "\"route\":\"/api/v1/auth/wx-login\",\"status\":503"), 1);
-	assert_no_log_line(p, "killed", "the worker finished its request, unkilled");
+			 api_now() - t_term, api_now() - t_done);
+	double t_exit = api_now();
+	pl_assert_clean_stop(p);
+	assert_true(pl_ppid_of(worker) < 0);
+	assert_int_equal(pl_log_count(p, "stopping: draining workers"), 1);
+	assert_int_equal(pl_log_count(p, "\"route\":\"/api/v1/auth/wx-login\",\"status\":503"), 1);
+	pl_assert_no_log_line(p, "killed", "the worker finished its request, unkilled");
 
 	print_message("SIGTERM after %.1f s; answer after %.1f s; supervisor exit after %.1f s\n",
 		      t_term - t_req, t_done - t_req, t_exit - t_req);
@@ -719,9 +177,10 @@ int main(void)
 	api_init();
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_worker_recycled_after_max_requests, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_sigterm_drains_request_in_flight, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_worker_recycled_after_max_requests, pl_setup,
+					    pl_teardown),
+	    cmocka_unit_test_setup_teardown(test_sigterm_drains_request_in_flight, pl_setup,
+					    pl_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "rq_arena.h"
@@ -127,6 +128,48 @@ static void booleans(void **state)
 	cJSON_Delete(o);
 }
 
+/* The key some object has twice, as a path; none in a body without one, however large. */
+static void duplicate_keys(void **state)
+{
+	(void)state;
+	struct rq_arena *a = rq_arena_new();
+	static const char *const cases[][2] = {
+	    {"{\"a\":1,\"b\":2}", NULL},
+	    {"{\"a\":1,\"a\":2}", "a"},
+	    {"{\"a\":[],\"b\":1,\"a\":[1]}", "a"},
+	    {"{\"x\":1,\"b\":2,\"a\":1,\"b\":3,\"a\":4}", "b"},
+	    {"{\"loc\":{\"lat\":1,\"lat\":2}}", "loc.lat"},
+	    {"{\"c\":[{\"n\":1},{\"n\":1,\"u\":2,\"n\":3}]}", "c[1].n"},
+	    {"{\"c\":[[{\"n\":1,\"n\":2}]]}", "c[0][0].n"},
+	    {"{\"k\":\"v\",\"\\u006b\":\"w\"}", "k"},
+	    /* the same key in two objects is no duplicate */
+	    {"{\"p\":{\"n\":1},\"q\":{\"n\":1},\"n\":[{\"n\":2},{\"n\":3}]}", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *j = cJSON_Parse(cases[i][0]);
+		assert_non_null(j);
+		const char *dup = rq_input_duplicate_key(a, j);
+		if (cases[i][1] == NULL && dup != NULL)
+			fail_msg("%s: found %s", cases[i][0], dup);
+		if (cases[i][1] != NULL && (dup == NULL || strcmp(dup, cases[i][1]) != 0))
+			fail_msg("%s: found %s, not %s", cases[i][0], dup ? dup : "none",
+				 cases[i][1]);
+		cJSON_Delete(j);
+	}
+	/* 100,000 distinct keys: sorted, not compared in pairs (which would take minutes) */
+	cJSON *big = cJSON_CreateObject();
+	char key[16];
+	for (int i = 0; i < 100000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		cJSON_AddNullToObject(big, key);
+	}
+	assert_null(rq_input_duplicate_key(a, big));
+	cJSON_AddNullToObject(big, "k99999");
+	assert_string_equal(rq_input_duplicate_key(a, big), "k99999");
+	cJSON_Delete(big);
+	rq_arena_free(a);
+}
+
 /* A certificate number: ASCII letters, digits and '-' only. */
 static void certificate_numbers(void **state)
 {
@@ -147,6 +190,7 @@ int main(void)
 	    cmocka_unit_test(ids),
 	    cmocka_unit_test(booleans),
 	    cmocka_unit_test(certificate_numbers),
+	    cmocka_unit_test(duplicate_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

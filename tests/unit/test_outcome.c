@@ -1,6 +1,7 @@
 /* lib/rq_outcome: a refusal answers the table's status, type, title and Chinese detail with
  * its arguments filled in, names its field, sets Retry-After where the table says so; an
- * unknown name is a 500, never a refusal the client did not earn. */
+ * unknown name is a 500, never a refusal the client did not earn; the CLI gets the same
+ * detail as text. */
 #include "resp_support.h"
 #include "rq_outcome.h"
 
@@ -62,6 +63,20 @@ static void no_retry_after_unless_the_table_says_so(void **state)
 	assert_null(header(&f->resp, "Retry-After"));
 }
 
+static void a_refusal_as_text_for_the_cli(void **state)
+{
+	struct fixture *f = *state;
+	const char *field = NULL;
+	const char *text = rq_outcome_text(f->arena, "calendar-workday-weekday",
+					   "[\"2031-10-08\", \"星期三\"]", &field);
+	assert_non_null(text);
+	assert_string_equal(field, "kind");
+	assert_non_null(strstr(text, "2031-10-08 是星期三："));
+	assert_null(strchr(text, '{'));
+	assert_null(rq_outcome_text(f->arena, "no-such-refusal", NULL, &field));
+	assert_null(field);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -73,6 +88,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(an_unknown_name_is_an_internal_error, setup, teardown),
 	    cmocka_unit_test_setup_teardown(no_retry_after_unless_the_table_says_so, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(a_refusal_as_text_for_the_cli, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

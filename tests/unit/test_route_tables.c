@@ -1,7 +1,8 @@
-/* The five families' route tables: declarations consistent (rq_router_check), every
- * handler's site recorded and pointing at its RQ_HANDLER definition, and every handler of
- * /api/v1/<family>/<segment>/... in app/<family>/<segment>.c or <segment>_<sub>.c (a '-' of
- * the segment written '_'), so that a URL says where its code is. */
+/* The five families' route tables: declarations consistent (rq_router_check), every PATCH
+ * route's body members declared (RQ_BODY), every handler's site recorded and pointing at its
+ * RQ_HANDLER definition, and every handler of /api/v1/<family>/<segment>/... in
+ * app/<family>/<segment>.c or <segment>_<sub>.c (a '-' of the segment written '_'), so that a
+ * URL says where its code is. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,12 +89,32 @@ static void files_named_after_segments(void **state)
 		}
 }
 
+/* An edit takes the members it names and nothing else: every PATCH route declares its body
+ * members (RQ_BODY), so that a member it does not take is refused (400 unknown-field)
+ * instead of being ignored while the client believes it was saved. */
+static void patch_routes_declare_their_members(void **state)
+{
+	(void)state;
+	for (size_t a = 0; a < sizeof(apps) / sizeof(apps[0]); a++)
+		for (size_t i = 0; i < apps[a]->nroutes; i++) {
+			const struct rq_route *r = &apps[a]->routes[i];
+			if (strcmp(r->method, "PATCH") != 0)
+				continue;
+			bool declared = false;
+			for (size_t k = 0; r->in != NULL && r->in[k].name != NULL; k++)
+				declared = declared || r->in[k].in == RQ_IN_BODY;
+			if (!declared)
+				fail_msg("PATCH %s declares no body member (RQ_BODY)", r->pattern);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(declarations_hold),
 	    cmocka_unit_test(sites_point_at_definitions),
 	    cmocka_unit_test(files_named_after_segments),
+	    cmocka_unit_test(patch_routes_declare_their_members),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,12 +132,12 @@ BEGIN
         RETURN rq.refusal('visit-code-unknown');
     END IF;
     -- The enterprise first: leaving normal operation also revokes its code (rq.enterprises_revoke_code_when_abnormal), and
-    -- "not operating" tells the official more than "code revoked".
+    -- "not operating" tells the official more than "code revoked" (the scan,
+    -- registration_code_find of app/registration/codes.c, answers the same).
     SELECT * INTO e FROM rq.enterprises en WHERE en.id = v_code.enterprise_id;
     IF e.business_status <> 'normal' THEN
         RETURN rq.refusal('enterprise-not-operating', e.name,
-            CASE e.business_status WHEN 'revoked' THEN '吊销' WHEN 'cancelled' THEN '注销'
-                 WHEN 'suspended' THEN '停业' ELSE '经营异常' END);
+                          rq.business_status_label(e.business_status));
     END IF;
     IF v_code.status <> 'active' THEN
         RETURN rq.refusal('code-revoked', to_char(v_code.revoked_at, 'YYYY-MM-DD'));

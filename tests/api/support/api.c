@@ -73,7 +73,10 @@ struct api_resp *api_call_bytes(const char *method, const char *path, const char
 	CURL *c = curl_easy_init();
 	assert_non_null(c);
 	char url[2048];
-	snprintf(url, sizeof(url), "%s%s", api_env("RUQIMA_TEST_BASE_URL"), path);
+	if (strncmp(path, "https://", 8) == 0)
+		snprintf(url, sizeof(url), "%s", path);
+	else
+		snprintf(url, sizeof(url), "%s%s", api_env("RUQIMA_TEST_BASE_URL"), path);
 	struct buf b = {calloc(1, 1), 0}, h = {calloc(1, 1), 0};
 	struct curl_slist *list = NULL;
 	char ct[256];
@@ -379,6 +382,16 @@ void api_owner_write(const char *sql, int n, const char *const *params)
 	PQfinish(c);
 }
 
+char *api_owner_insert(const char *sql, int n, const char *const *params)
+{
+	PGconn *c = api_owner_tx();
+	char *v = api_sql_value(c, sql, n, params);
+	api_sql_exec(c, "COMMIT", 0, NULL);
+	PQfinish(c);
+	assert_non_null(v);
+	return v;
+}
+
 int64_t api_sql_int(PGconn *c, const char *sql, int n, const char *const *params)
 {
 	char *v = api_sql_value(c, sql, n, params);
@@ -553,6 +566,25 @@ int api_sh(const char *fmt, ...)
 	va_end(ap);
 	int st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int api_lib_sh(const char *fmt, ...)
+{
+	char file[] = "/tmp/rq-api-lib-sh-XXXXXX";
+	int fd = mkstemp(file);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "set -euo pipefail\n. '%s/deploy/lib.sh'\n", RUQIMA_SOURCE_DIR);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+	int rc = api_sh("bash '%s'", file);
+	unlink(file);
+	return rc;
 }
 
 cJSON *api_fake_wechat_get(const char *path)

@@ -28,7 +28,9 @@ void api_init(void);
 /* A setting of the stack (RUQIMA_TEST_BASE_URL, RUQIMA_DSN, ...); fails the test if absent. */
 const char *api_env(const char *key);
 
-/* One HTTPS request. headers: NULL-terminated "Name: value" strings, or NULL. body may be
+/* One HTTPS request to path below the stack's base URL (or to path itself when it is a
+ * whole https:// URL: a test's private nginx with the stack's certificate). headers:
+ * NULL-terminated "Name: value" strings, or NULL. body may be
  * NULL. A body with content_type NULL goes with curl's default Content-Type,
  * application/x-www-form-urlencoded; to send no Content-Type at all, pass NULL and the header
  * "Content-Type:" (a header with no value makes curl drop its own). Returns a response to
@@ -105,6 +107,9 @@ long api_sql_exec(PGconn *c, const char *sql, int n, const char *const *params);
 PGconn *api_owner_tx(void);
 /* Runs one statement as the owner in its own audited transaction. */
 void api_owner_write(const char *sql, int n, const char *const *params);
+/* api_owner_write of an INSERT ... RETURNING: the first column of its row (malloc'd); fails
+ * the test when there is none. */
+char *api_owner_insert(const char *sql, int n, const char *const *params);
 /* api_sql_value as an integer; fails the test on an SQL error, no row, NULL or a non-number. */
 int64_t api_sql_int(PGconn *c, const char *sql, int n, const char *const *params);
 /* api_sql_value on a connection of its own as the owner (past RLS): malloc'd, or NULL. */
@@ -151,5 +156,8 @@ cJSON *api_fake_wechat_get(const char *path);
 
 /* Runs a shell command; returns its exit status. */
 int api_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Runs a bash script after `set -euo pipefail` and sourcing deploy/lib.sh (the functions
+ * deploy/up and tests/stack/start use); returns its exit status. */
+int api_lib_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,4 +1,5 @@
 #include "api_register.h"
+#include "test_common.h"
 
 #include "api.h"
 
@@ -55,32 +56,25 @@ char *api_write_temp(const char *data, size_t len)
 	return path;
 }
 
-int api_cli_import(const char *file, const char *args, char **out)
+int api_cli(const char *args, char **out)
 {
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd),
-		 "RUQIMA_ENV_FILE='%s' '%s/ruqima' import enterprises '%s' %s 2>&1",
-		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), file,
-		 args != NULL ? args : "");
-	FILE *p = popen(cmd, "r");
-	assert_non_null(p);
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-		n += got;
-		if (cap - n < 1024) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-		}
-	}
-	buf[n] = '\0';
-	int st = pclose(p);
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "RUQIMA_ENV_FILE='%s' '%s/ruqima' %s 2>&1",
+		 api_env("RUQIMA_ENV_FILE"), api_env("RUQIMA_TEST_BIN_DIR"), args);
+	int status;
+	char *buf = tc_run(cmd, NULL, &status);
 	if (out != NULL)
 		*out = buf;
 	else
 		free(buf);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return status;
+}
+
+int api_cli_import(const char *file, const char *args, char **out)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "import enterprises '%s' %s", file, args != NULL ? args : "");
+	return api_cli(cmd, out);
 }
 
 int api_cli_import_text(const char *csv, const char *args, char **out)

@@ -18,6 +18,9 @@ char *api_uscc_individual(const char *county, char out[19]);
 
 /* Writes len bytes to a new temporary file; returns its path (malloc'd). */
 char *api_write_temp(const char *data, size_t len);
+/* Runs `ruqima ARGS` (ARGS already quoted for sh) on the stack with its env file; returns the
+ * exit status and, when out is not NULL, its stdout and stderr together (malloc'd). */
+int api_cli(const char *args, char **out);
 /* Runs `ruqima import enterprises FILE ARGS` on the stack; returns the exit status and, when
  * out is not NULL, its stdout and stderr (malloc'd). */
 int api_cli_import(const char *file, const char *args, char **out);

@@ -160,6 +160,19 @@ char *ct_active_token(const char *enterprise_id)
 			       1, p);
 }
 
+void ct_assert_unprinted(const char *enterprise_id)
+{
+	const char *p[] = {enterprise_id};
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.codes WHERE enterprise_id"
+				       " = $1::bigint AND status = 'active' AND printed_at IS NULL",
+				       1, p),
+			 1);
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.activation_codes"
+				       " WHERE enterprise_id = $1::bigint",
+				       1, p),
+			 0);
+}
+
 const char *ct_code_path(const char *token)
 {
 	static char path[512];

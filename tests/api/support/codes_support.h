@@ -50,6 +50,9 @@ char *ct_print_manifest(const char *county);
 
 /* The token of the enterprise's active code (malloc'd), or NULL when it has none. */
 char *ct_active_token(const char *enterprise_id);
+/* Asserts that no print touched the enterprise: its active code is not marked printed and it
+ * has no activation code. */
+void ct_assert_unprinted(const char *enterprise_id);
 /* "/api/v1/registration/codes/<token>" in a static buffer. */
 const char *ct_code_path(const char *token);
 

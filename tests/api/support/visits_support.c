@@ -248,17 +248,11 @@ const char *vs_path(const char *visit_id, const char *suffix)
 char *vs_attachment_new(const char *account_id)
 {
 	const char *p[] = {account_id};
-	PGconn *c = api_owner_tx();
-	char *id =
-	    api_sql_value(c,
-			  "INSERT INTO rq.attachments (account_id, sha256, content_type,"
-			  " size_bytes) VALUES ($1::bigint, encode(sha256(random()::text::bytea),"
-			  " 'hex'), 'image/jpeg', 1234) RETURNING id",
-			  1, p);
-	api_sql_exec(c, "COMMIT", 0, NULL);
-	PQfinish(c);
-	assert_non_null(id);
-	return id;
+	return api_owner_insert(
+	    "INSERT INTO rq.attachments (account_id, sha256, content_type,"
+	    " size_bytes) VALUES ($1::bigint, encode(sha256(random()::text::bytea),"
+	    " 'hex'), 'image/jpeg', 1234) RETURNING id",
+	    1, p);
 }
 
 bool vs_has_flag(const struct api_resp *r, const char *flag)

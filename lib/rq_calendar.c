@@ -1,0 +1,235 @@
+#include "rq_calendar.h"
+
+#include "rq_csv.h"
+#include "rq_input.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A run of 1..max ASCII digits at *p as a number; advances *p. -1 when there is none. */
+static int digits(const char **p, int max)
+{
+	int v = 0, n = 0;
+	while (n < max && **p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	return n > 0 ? v : -1;
+}
+
+/* Consumes sep at *p; true when it was there. */
+static bool skip(const char **p, const char *sep)
+{
+	size_t n = strlen(sep);
+	if (strncmp(*p, sep, n) != 0)
+		return false;
+	*p += n;
+	return true;
+}
+
+const char *rq_calendar_date(struct rq_arena *a, const char *s)
+{
+	static const char *const seps[] = {"-", "/", "."};
+	const char *p = s;
+	int y = digits(&p, 4);
+	if (y < 0 || p - s != 4)
+		return NULL;
+	int m = -1, d = -1;
+	if (skip(&p, "年")) { /* 2025年1月1日 */
+		m = digits(&p, 2);
+		if (m < 0 || !skip(&p, "月") || (d = digits(&p, 2)) < 0)
+			return NULL;
+		(void)skip(&p, "日");
+	} else {
+		for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]) && m < 0; i++) {
+			const char *q = p;
+			if (!skip(&q, seps[i]) || (m = digits(&q, 2)) < 0 || !skip(&q, seps[i]) ||
+			    (d = digits(&q, 2)) < 0) {
+				m = -1;
+				continue;
+			}
+			p = q;
+		}
+	}
+	if (m < 0 || d < 0 || *p != '\0')
+		return NULL;
+	const char *iso = rq_printf(a, "%04d-%02d-%02d", y, m, d);
+	return rq_input_date(iso) ? iso : NULL;
+}
+
+const char *rq_calendar_kind(const char *s)
+{
+	static const struct {
+		const char *name, *kind;
+	} kinds[] = {
+	    {"holiday", "holiday"},  {"放假", "holiday"},   {"休", "holiday"},
+	    {"休息", "holiday"},     {"节假日", "holiday"}, {"workday", "workday"},
+	    {"上班", "workday"},     {"班", "workday"},	    {"补班", "workday"},
+	    {"调休上班", "workday"}, {"工作日", "workday"},
+	};
+	for (size_t i = 0; s != NULL && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcasecmp(s, kinds[i].name) == 0)
+			return kinds[i].kind;
+	return NULL;
+}
+
+void rq_calendar_reject(struct rq_calendar_file *f, struct rq_calendar_row *row, const char *field,
+			const char *message)
+{
+	if (row->nproblems == 0)
+		f->nrejected++;
+	if (row->nproblems < RQ_CALENDAR_ROW_PROBLEMS)
+		row->problems[row->nproblems++] = (struct rq_calendar_problem){field, message};
+}
+
+enum { COL_DATE, COL_KIND, COL_NAME, NCOLS };
+static const char *const col_fields[NCOLS] = {"date", "kind", "name"};
+
+/* Header names; English ones in any case. */
+static const struct {
+	const char *name;
+	int col;
+} headers[] = {
+    {"date", COL_DATE}, {"日期", COL_DATE}, {"kind", COL_KIND}, {"类型", COL_KIND},
+    {"安排", COL_KIND}, {"name", COL_NAME}, {"名称", COL_NAME}, {"节日", COL_NAME},
+};
+
+static int refuse(struct rq_calendar_file *f, long line, const char *message)
+{
+	f->fatal = message;
+	f->fatal_line = line;
+	f->nrows = f->nrejected = 0;
+	return -1;
+}
+
+/* Header → column of each field. Returns 0, or -1 after refusing the file. */
+static int map_header(struct rq_arena *a, struct rq_calendar_file *f, const struct rq_csv *c,
+		      int col[NCOLS])
+{
+	for (int k = 0; k < NCOLS; k++)
+		col[k] = -1;
+	for (size_t i = 0; i < c->nfields; i++) {
+		const char *h = rq_csv_trimmed(a, rq_csv_field(c, i));
+		for (size_t k = 0; h != NULL && k < sizeof(headers) / sizeof(headers[0]); k++) {
+			if (strcasecmp(h, headers[k].name) != 0)
+				continue;
+			if (col[headers[k].col] >= 0)
+				return refuse(f, c->record_line,
+					      rq_printf(a, "表头中有两个 %s 列（“%s”）",
+							col_fields[headers[k].col], h));
+			col[headers[k].col] = (int)i;
+		}
+	}
+	if (col[COL_DATE] < 0 || col[COL_KIND] < 0 || col[COL_NAME] < 0)
+		return refuse(
+		    f, c->record_line,
+		    "表头须有日期列（日期 / date）、类型列（类型 / kind）和名称列（名称 / "
+		    "name），如：date,kind,name");
+	return 0;
+}
+
+static void check_row(struct rq_arena *a, struct rq_calendar_file *f, struct rq_calendar_row *row,
+		      const char *v[NCOLS])
+{
+	if (v[COL_DATE] == NULL)
+		rq_calendar_reject(f, row, "date", "不能为空");
+	else if ((row->day = rq_calendar_date(a, v[COL_DATE])) == NULL)
+		rq_calendar_reject(f, row, "date",
+				   rq_printf(a,
+					     "“%s”不是 2000–2100 年的日期（写作 2025-10-01、"
+					     "2025/10/1 或 2025年10月1日）",
+					     v[COL_DATE]));
+	if (v[COL_KIND] == NULL)
+		rq_calendar_reject(f, row, "kind", "不能为空");
+	else if ((row->kind = rq_calendar_kind(v[COL_KIND])) == NULL)
+		rq_calendar_reject(
+		    f, row, "kind",
+		    rq_printf(a, "“%s”不是可识别的类型：应为 holiday（放假）或 workday（调休上班）",
+			      v[COL_KIND]));
+	row->name = v[COL_NAME];
+	if (row->name == NULL)
+		rq_calendar_reject(f, row, "name", "不能为空");
+}
+
+static int by_day_then_line(const void *x, const void *y)
+{
+	const struct rq_calendar_row *const *a = x, *const *b = y;
+	int c = strcmp((*a)->day, (*b)->day);
+	return c != 0 ? c : ((*a)->line > (*b)->line) - ((*a)->line < (*b)->line);
+}
+
+/* The same day on two lines: the later ones are rejected. */
+static void find_duplicates(struct rq_arena *a, struct rq_calendar_file *f)
+{
+	const struct rq_calendar_row **by_day = rq_alloc(a, (f->nrows + 1) * sizeof(*by_day));
+	size_t n = 0;
+	for (size_t i = 0; i < f->nrows; i++)
+		if (f->rows[i].day != NULL)
+			by_day[n++] = &f->rows[i];
+	qsort(by_day, n, sizeof(*by_day), by_day_then_line);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (strcmp(by_day[i]->day, by_day[first]->day) != 0) {
+			first = i;
+			continue;
+		}
+		rq_calendar_reject(f, (struct rq_calendar_row *)by_day[i], "date",
+				   rq_printf(a, "重复：%s 已在第 %ld 行出现", by_day[i]->day,
+					     by_day[first]->line));
+	}
+}
+
+struct rq_calendar_file *rq_calendar_parse(struct rq_arena *a, const char *data, size_t len,
+					   size_t max_bytes)
+{
+	struct rq_calendar_file *f = rq_alloc(a, sizeof(*f));
+	*f = (struct rq_calendar_file){.encoding = "UTF-8"};
+	struct rq_csv_text t;
+	if (rq_csv_decode(a, data, len, max_bytes, &t) != 0) {
+		refuse(f, t.error_line, t.error);
+		return f;
+	}
+	f->encoding = t.encoding;
+	struct rq_csv c;
+	rq_csv_init(&c, a, &t);
+	int rc = rq_csv_header(&c);
+	int col[NCOLS];
+	if (rc == -1 || rc == 0 || map_header(a, f, &c, col) != 0) {
+		if (rc == -1)
+			refuse(f, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
+		else if (rc == 0)
+			refuse(f, 0, "文件为空：须有表头行（date,kind,name）和数据行");
+		return f;
+	}
+	size_t header_fields = c.nfields, cap = 64;
+	f->rows = rq_alloc(a, cap * sizeof(*f->rows));
+	while ((rc = rq_csv_next(&c)) == 1) {
+		if (!c.too_long && !c.too_many && rq_csv_blank_record(&c))
+			continue;
+		if (f->nrows == cap) {
+			struct rq_calendar_row *grown = rq_alloc(a, 2 * cap * sizeof(*grown));
+			memcpy(grown, f->rows, cap * sizeof(*grown));
+			f->rows = grown;
+			cap *= 2;
+		}
+		struct rq_calendar_row *row = &f->rows[f->nrows++];
+		*row = (struct rq_calendar_row){.line = c.record_line};
+		const char *problem = rq_csv_record_problem(a, &c, header_fields);
+		if (problem != NULL) {
+			rq_calendar_reject(f, row, "file", problem);
+			continue;
+		}
+		const char *v[NCOLS];
+		for (int k = 0; k < NCOLS; k++)
+			v[k] = rq_csv_trimmed(a, rq_csv_field(&c, (size_t)col[k]));
+		check_row(a, f, row, v);
+	}
+	if (rc == -1) {
+		refuse(f, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
+		return f;
+	}
+	find_duplicates(a, f);
+	return f;
+}
