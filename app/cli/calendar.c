@@ -196,17 +196,10 @@ out:
 
 static int cmd_import(const struct rq_config *cfg, int argc, char **argv)
 {
-	const char *path = NULL;
-	bool dry_run = false;
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--dry-run") == 0 && !dry_run)
-			dry_run = true;
-		else if (argv[i][0] == '-' || path != NULL)
-			return usage();
-		else
-			path = argv[i];
-	}
-	if (path == NULL)
+	static const char *const flags[] = {"--dry-run", NULL};
+	bool dry_run;
+	const char *path;
+	if (cli_file_args(argc, argv, flags, &dry_run, &path) != 0)
 		return usage();
 	size_t len = 0;
 	char *data = cli_read_file(path, cfg->import_max_bytes, &len);

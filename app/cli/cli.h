@@ -4,6 +4,8 @@
 
 #include "rq_attr.h"
 
+#include <stdbool.h>
+
 #include <libpq-fe.h>
 
 #include "rq_config.h"
@@ -32,6 +34,11 @@ int cli_report(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* Reads the whole file (at most max bytes; RUQIMA_IMPORT_MAX_BYTES for the imports).
  * Returns a malloc'd buffer (NUL-terminated, its length in *len) or NULL after saying why. */
 char *cli_read_file(const char *path, long max, size_t *len) RQ_MUST_USE;
+/* The arguments of an import, "FILE [--flag]...": flags (NULL-terminated) may each appear
+ * once and set their entry of set (false when absent); exactly one FILE, into *path.
+ * Returns 0, or -1 when the arguments are anything else (the caller prints its usage). */
+int cli_file_args(int argc, char **argv, const char *const *flags, bool *set,
+		  const char **path) RQ_MUST_USE;
 /* Runs run(ctx) in a supervised child (lib/rq_supervise: replaced when it dies) until
  * SIGTERM or SIGINT. family names the log lines ("notify"), child the child in them
  * ("dispatcher"). run must not return (it exits). Returns the exit status. */

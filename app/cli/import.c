@@ -68,6 +68,25 @@ char *cli_read_file(const char *path, long max, size_t *len)
 	return buf;
 }
 
+int cli_file_args(int argc, char **argv, const char *const *flags, bool *set, const char **path)
+{
+	*path = NULL;
+	for (int k = 0; flags[k] != NULL; k++)
+		set[k] = false;
+	for (int i = 0; i < argc; i++) {
+		int k = 0;
+		while (flags[k] != NULL && strcmp(argv[i], flags[k]) != 0)
+			k++;
+		if (flags[k] != NULL && !set[k])
+			set[k] = true;
+		else if (flags[k] != NULL || argv[i][0] == '-' || *path != NULL)
+			return -1;
+		else
+			*path = argv[i];
+	}
+	return *path != NULL ? 0 : -1;
+}
+
 static void print_problems(const struct rq_import *imp)
 {
 	for (size_t i = 0; i < imp->nproblems; i++) {
@@ -163,22 +182,13 @@ out:
 
 int cli_import(const struct rq_config *cfg, int argc, char **argv)
 {
-	const char *path = NULL;
-	bool dry_run = false, strict = false;
-	if (argc < 1 || strcmp(argv[0], "enterprises") != 0)
+	static const char *const flags[] = {"--dry-run", "--strict", NULL};
+	bool set[2];
+	const char *path;
+	if (argc < 1 || strcmp(argv[0], "enterprises") != 0 ||
+	    cli_file_args(argc - 1, argv + 1, flags, set, &path) != 0)
 		return usage();
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--dry-run") == 0)
-			dry_run = true;
-		else if (strcmp(argv[i], "--strict") == 0)
-			strict = true;
-		else if (argv[i][0] == '-' || path != NULL)
-			return usage();
-		else
-			path = argv[i];
-	}
-	if (path == NULL)
-		return usage();
+	bool dry_run = set[0], strict = set[1];
 	double start = now_mono();
 	size_t len = 0;
 	char *data = cli_read_file(path, cfg->import_max_bytes, &len);

@@ -52,24 +52,6 @@ BEGIN
             HINT = 'call rq.set_actor(...) in the same transaction before writing';
     END IF;
 
-    IF TG_LEVEL = 'STATEMENT' THEN
-        -- Only TRUNCATE is wired at statement level (see audit.enable).
-        INSERT INTO audit.log (table_name, operation, actor_kind, actor_id, actor_role,
-                               request_id, client_addr)
-        VALUES (format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), TG_OP, v_kind,
-                CASE WHEN NOT v_sealed THEN v_actor END,
-                nullif(current_setting('rq.actor_role', true), ''),
-                nullif(current_setting('rq.request_id', true), ''),
-                CASE WHEN NOT v_sealed THEN v_addr END)
-        RETURNING id INTO v_log_id;
-        IF v_sealed THEN
-            INSERT INTO audit.sealed (log_id, actor_kind, actor_id, actor_role, client_addr)
-            VALUES (v_log_id, v_kind, v_actor,
-                    nullif(current_setting('rq.actor_role', true), ''), v_addr);
-        END IF;
-        RETURN NULL;
-    END IF;
-
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         v_old := to_jsonb(OLD);
     END IF;
@@ -80,10 +62,13 @@ BEGIN
         RETURN NULL;                    -- nothing changed: nothing to record
     END IF;
 
-    -- Primary key, read from whichever image exists.
+    -- Primary key, read from whichever image exists; none for a TRUNCATE (the one
+    -- statement-level trigger, see audit.enable), which has no row images either.
     v_row := coalesce(v_new, v_old);
     v_pk_cols := string_to_array(coalesce(nullif(TG_ARGV[0], ''), 'id'), ',');
-    IF cardinality(v_pk_cols) = 1 THEN
+    IF v_row IS NULL THEN
+        v_pk := NULL;
+    ELSIF cardinality(v_pk_cols) = 1 THEN
         v_pk := v_row ->> v_pk_cols[1];
     ELSE
         SELECT jsonb_agg(v_row -> c ORDER BY n)::text INTO v_pk
@@ -121,6 +106,7 @@ BEGIN
         END LOOP;
     END IF;
 
+    -- The one record of every write (row or TRUNCATE); sealed, it names nobody here.
     INSERT INTO audit.log (table_name, operation, row_pk, old_row, new_row,
                            actor_kind, actor_id, actor_role, request_id, client_addr)
     VALUES (format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), TG_OP, v_pk, v_old, v_new,
