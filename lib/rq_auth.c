@@ -50,7 +50,7 @@ static struct rq_stmt st_admin_lookup =
 	    "SELECT id, lower($1) AS username, password_hash, role, active, coalesce(locked_until "
 	    "> now(), false) AS"
 	    " locked, greatest(1, ceil(extract(epoch FROM locked_until - now())))::int AS"
-	    " retry_after FROM rq.admin_login_lookup($1)",
+	    " retry_after, admin_locked FROM rq.admin_login_lookup($1)",
 	    1);
 static struct rq_stmt st_admin_record =
     RQ_STMT("rq_admin_record",
@@ -271,6 +271,30 @@ int rq_password_hash(const char *password, char *out, size_t cap)
 	return 0;
 }
 
+const char *const rq_admin_roles[] = {
+    "city_admin",	    "county_admin",	"unit_admin", "market_supervision",
+    "discipline_inspector", "judicial_analyst", NULL};
+
+bool rq_username_ok(const char *username)
+{
+	size_t n = strlen(username);
+	return n >= 3 && n <= 64 &&
+	       strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
+int rq_password_new(char password[RQ_PASSWORD_LEN + 1], char *hash, size_t cap)
+{
+	char token[RQ_TOKEN_LEN + 1];
+	int rc = rq_token_new(token);
+	if (rc == 0) {
+		memcpy(password, token, RQ_PASSWORD_LEN);
+		password[RQ_PASSWORD_LEN] = '\0';
+		rc = rq_password_hash(password, hash, cap);
+	}
+	memset(token, 0, sizeof(token));
+	return rc;
+}
+
 bool rq_password_verify(struct rq_arena *a, const char *password, const char *hash)
 {
 	struct crypt_data *data = rq_alloc(a, sizeof(*data));
@@ -322,6 +346,13 @@ RQ_HANDLER(rq_auth_admin_login)
 		return;
 	}
 	const char *id = rq_sql_val(res, 0, "id");
+	if (strcmp(rq_sql_val(res, 0, "admin_locked"), "t") == 0) {
+		/* Locked by the city admin until unlocked: no Retry-After, and no password check.
+		 */
+		rq_problem(req, resp, 423, "account-locked", "Account locked",
+			   "账号已被管理员锁定，请联系市营商办解锁");
+		return;
+	}
 	if (strcmp(rq_sql_val(res, 0, "locked"), "t") == 0) {
 		/* Locked: the password is not even checked, so guessing cannot go on. */
 		rq_problem(req, resp, 423, "account-locked", "Account locked",

@@ -23,9 +23,26 @@ RQ_HANDLER_DECL(rq_auth_dev_login);
 RQ_HANDLER_DECL(rq_auth_logout);
 /* GET /api/v1/auth/me: who the session belongs to. */
 RQ_HANDLER_DECL(rq_auth_me);
-/* POST /api/v1/admin/login {username, password}. Raises 401 on bad credentials, 423 with
- * Retry-After while the user is locked out after repeated failures. */
+/* POST /api/v1/admin/login {username, password}. Raises 401 on bad credentials (or a
+ * deactivated user), 423 with Retry-After while the user is locked out after repeated
+ * failures, 423 without it while the user is locked by the city admin. */
 RQ_HANDLER_DECL(rq_auth_admin_login);
+
+/* The portal roles (rq.admin_users.role), NULL-terminated. */
+extern const char *const rq_admin_roles[];
+
+/* The rule of portal usernames (rq.admin_users' CHECK): 3 to 64 characters, each a
+ * lower-case letter a-z, a digit, '_', '.' or '-'. */
+bool rq_username_ok(const char *username);
+/* What a username breaking the rule is told (the portal's errors[].message). */
+#define RQ_MSG_USERNAME                                                                            \
+	"用户名须为 3 到 64 个字符，只能使用小写英文字母 a-z、数字 0-9、下划线 _、点 . 或连字符 -"
+
+/* A generated portal password: RQ_PASSWORD_LEN characters of a random token (144 bits),
+ * shown once, and its yescrypt hash in hash (cap bytes). Returns 0, or -1 without
+ * randomness or a hash. */
+enum { RQ_PASSWORD_LEN = 24 };
+int rq_password_new(char password[RQ_PASSWORD_LEN + 1], char *hash, size_t cap) RQ_MUST_USE;
 
 /* Hashes password with yescrypt into out (cap bytes). Returns 0 or -1. */
 int rq_password_hash(const char *password, char *out, size_t cap) RQ_MUST_USE;

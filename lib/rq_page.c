@@ -112,6 +112,12 @@ void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
 	list(req, resp, st, false, NULL);
 }
 
+void rq_page_list_args(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+		       const char *const *args)
+{
+	list(req, resp, st, false, args);
+}
+
 void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 			 const char *const *args)
 {

@@ -62,6 +62,10 @@ cJSON *rq_page_rows_object(const PGresult *res, const struct rq_page *page) RQ_M
  * keyset bound (after) and $2 the limit, and answers the page, each row as rq_json_row
  * prints it (or the statement's failure). */
 void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st);
+/* rq_page_list with $3, $4... the declared query arguments named in args (NULL-terminated, at
+ * most 8; one not given is SQL NULL), as rq_page_list_newest takes them. */
+void rq_page_list_args(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+		       const char *const *args);
 
 /* An item callback for rq_page_respond: the row's "item" column, a json or jsonb built by
  * the query, as JSON (null when SQL NULL). */

@@ -49,7 +49,8 @@ static struct rq_stmt st_search =
 	    7);
 /* The enterprise in full (GET /api/v1/admin/enterprises/{id}): its codes newest first, its
  * managers (active first, then those who left, newest first) and how often it was entered
- * (row-level security counts the visits the admin may see: a county admin's county). */
+ * (row-level security counts the visits the admin may see: a county admin's county; a
+ * withdrawn registration is no entry, counted apart). */
 static struct rq_stmt st_get = RQ_STMT(
     "admin_enterprises_get",
     "SELECT " ENTERPRISE_COLUMNS ","
@@ -69,8 +70,9 @@ static struct rq_stmt st_get = RQ_STMT(
     " 'inspections_this_year', count(*) FILTER (WHERE v.activity_type = 'inspection'"
     " AND v.entered_at >= date_trunc('year', now())),"
     " 'disputed', count(*) FILTER (WHERE v.confirmation = 'disputed'),"
-    " 'last_entered_at', max(v.entered_at))"
-    " FROM rq.visits v WHERE v.enterprise_id = e.id) AS visits"
+    " 'last_entered_at', max(v.entered_at), 'withdrawn', (SELECT count(*) FROM rq.visits w"
+    " WHERE w.enterprise_id = e.id AND w.withdrawn_at IS NOT NULL))"
+    " FROM rq.visits v WHERE v.enterprise_id = e.id AND v.withdrawn_at IS NULL) AS visits"
     " FROM rq.enterprises e WHERE e.id = $1::bigint AND ($2::text IS NULL OR e.county_code = $2)",
     2);
 /* A corrected name must be verified again; the same name changes nothing (no audit row). A

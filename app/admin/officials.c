@@ -1,66 +1,50 @@
 #include "officials.h"
 
-#include "rq_outcome.h"
 #include "rq_db.h"
 #include "rq_input.h"
+#include "rq_outcome.h"
 #include "rq_page.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-/* RLS (official_profiles_app_read) keeps a unit admin to their unit's officials and a
- * county admin to those of units in their county. */
+enum { REASON_MAX_CHARS = 200 };
+
+/* A profile as the portal shows it, with the visits of the official the admin may see
+ * (row-level security of rq.visits: a unit admin those their unit entered, a county admin
+ * those of their county): how many (withdrawn ones left out) and the last entry. The
+ * policy official_profiles_app_read (lib/sql/policies.sql) keeps a unit admin to their
+ * unit's officials and a county admin to those of units in their county. */
+#define OFFICIAL_COLUMNS                                                                           \
+	"SELECT p.account_id AS id, p.name, p.unit_id, u.name AS unit_name, p.post, p.cert_no,"    \
+	" p.phone, p.verified, p.verified_by, p.verified_at, p.active, p.deactivated_by,"          \
+	" p.deactivated_at, p.deactivation_reason, p.created_at, p.updated_at,"                    \
+	" to_json(c.visits) AS visits, c.last_entered_at"                                          \
+	" FROM rq.official_profiles p JOIN rq.units u ON u.id = p.unit_id"                         \
+	" CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE v.withdrawn_at IS NULL) AS visits,"    \
+	" max(v.entered_at) FILTER (WHERE v.withdrawn_at IS NULL) AS last_entered_at"              \
+	" FROM rq.visits v WHERE v.account_id = p.account_id) c"
 static struct rq_stmt st_officials_list =
     RQ_STMT("admin_officials_list",
-	    "SELECT p.account_id AS id, p.name, p.unit_id, u.name AS unit_name, p.post,"
-	    " p.cert_no, p.phone, p.verified, p.verified_by, p.verified_at, p.created_at,"
-	    " p.updated_at FROM rq.official_profiles p JOIN rq.units u ON u.id = p.unit_id"
-	    " WHERE ($1::bigint IS NULL OR p.unit_id = $1::bigint)"
-	    " AND ($2::boolean IS NULL OR p.verified = $2::boolean)"
-	    " AND p.account_id > $3::bigint ORDER BY p.account_id LIMIT $4::int",
-	    4);
+	    OFFICIAL_COLUMNS " WHERE ($3::bigint IS NULL OR p.unit_id = $3::bigint)"
+			     " AND ($4::boolean IS NULL OR p.verified = $4::boolean)"
+			     " AND ($5::boolean IS NULL OR p.active = $5::boolean)"
+			     " AND p.account_id > $1::bigint ORDER BY p.account_id LIMIT $2::int",
+	    5);
 static struct rq_stmt st_official_one =
-    RQ_STMT("admin_officials_one",
-	    "SELECT p.account_id AS id, p.name, p.unit_id, u.name AS unit_name, p.post,"
-	    " p.cert_no, p.phone, p.verified, p.verified_by, p.verified_at, p.created_at,"
-	    " p.updated_at FROM rq.official_profiles p JOIN rq.units u ON u.id = p.unit_id"
-	    " WHERE p.account_id = $1::bigint",
-	    1);
-/* Raises 42501 unless the actor is the city admin or a unit admin of the profile's unit. */
-static struct rq_stmt st_official_verify =
-    RQ_STMT("admin_officials_verify", "SELECT * FROM rq.official_verify($1::bigint)", 1);
-
-static cJSON *official_json(const PGresult *res, int row)
-{
-	cJSON *o = cJSON_CreateObject();
-	static const char *const cols[] = {
-	    "id",    "name",	    "unit_id",	   "unit_name",	 "post",       "cert_no",
-	    "phone", "verified_by", "verified_at", "created_at", "updated_at",
-	};
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		rq_json_add_column(o, res, row, cols[i]);
-	cJSON_AddBoolToObject(o, "verified", strcmp(rq_sql_val(res, row, "verified"), "t") == 0);
-	return o;
-}
+    RQ_STMT("admin_officials_one", OFFICIAL_COLUMNS " WHERE p.account_id = $1::bigint", 1);
+/* Raises 42501 unless the actor is the city admin or a unit admin of the profile's unit
+ * (app/admin/sql/officials.sql). */
+static struct rq_stmt st_official_change =
+    RQ_STMT("admin_officials_change", "SELECT * FROM rq.official_change($1::bigint, $2, $3)", 3);
 
 RQ_HANDLER(admin_officials_list)
 {
-	const char *unit = rq_req_arg(req, "unit_id"), *verified = rq_req_arg(req, "verified");
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *params[] = {unit, verified, page.after_s, page.limit_s};
-	PGresult *res = rq_sql(req, &st_officials_list, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	rq_page_respond(req, resp, res, &page, official_json);
+	static const char *const args[] = {"unit_id", "verified", "active", NULL};
+	rq_page_list_args(req, resp, &st_officials_list, args);
 }
 
-/* The profile of account id as the actor sees it (RLS), or NULL after answering. */
-static PGresult *visible(struct rq_req *req, struct rq_resp *resp, const char *id)
+PGresult *admin_official_visible(struct rq_req *req, struct rq_resp *resp, const char *id)
 {
 	const char *params[] = {id};
 	PGresult *res = rq_sql(req, &st_official_one, params);
@@ -75,16 +59,48 @@ static PGresult *visible(struct rq_req *req, struct rq_resp *resp, const char *i
 	return res;
 }
 
-RQ_HANDLER(admin_officials_verify)
+RQ_HANDLER(admin_officials_get)
+{
+	PGresult *res = admin_official_visible(req, resp, rq_req_param(req, "id"));
+	if (res != NULL)
+		rq_resp_json(req, resp, 200, rq_json_row(res, 0));
+}
+
+/* rq.official_change's action on the official of the path, answered with the profile after
+ * it. reason: the deactivation's, else NULL. */
+static void change(struct rq_req *req, struct rq_resp *resp, const char *action, const char *reason)
 {
 	const char *id = rq_req_param(req, "id");
-	if (visible(req, resp, id) == NULL)
+	if (admin_official_visible(req, resp, id) == NULL)
 		return;
-	const char *params[] = {id};
+	const char *params[] = {id, action, reason};
 	/* 42501 → 403 */
-	if (rq_outcome_row(req, resp, rq_sql(req, &st_official_verify, params), NULL, NULL) < 0)
+	if (rq_outcome_row(req, resp, rq_sql(req, &st_official_change, params), NULL, NULL) < 0)
 		return;
-	PGresult *res = visible(req, resp, id);
+	PGresult *res = admin_official_visible(req, resp, id);
 	if (res != NULL)
-		rq_resp_json(req, resp, 200, official_json(res, 0));
+		rq_resp_json(req, resp, 200, rq_json_row(res, 0));
+}
+
+RQ_HANDLER(admin_officials_verify)
+{
+	change(req, resp, "verify", NULL);
+}
+
+RQ_HANDLER(admin_officials_unverify)
+{
+	change(req, resp, "unverify", NULL);
+}
+
+RQ_HANDLER(admin_officials_deactivate)
+{
+	cJSON *errors = rq_errors_new();
+	const char *reason = rq_json_string(req->json, "reason", true, 1, REASON_MAX_CHARS, errors);
+	if (!rq_problem_if_invalid(req, resp, errors))
+		change(req, resp, "deactivate", reason);
+}
+
+RQ_HANDLER(admin_officials_reactivate)
+{
+	change(req, resp, "reactivate", NULL);
 }

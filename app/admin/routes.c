@@ -1,7 +1,7 @@
-/* ruqima-admin's routes: the intranet portal's API (login, users, units, the enterprise
- * register, codes, officials, visits and their filings, anonymous raters for discipline
- * inspectors, notifications, the visit-rule policy, the calendar of working days). Each row
- * declares what its path and query parameters must be (checked before the handler). */
+/* ruqima-admin's routes: the intranet portal's API (login, portal users, units, the
+ * enterprise register, codes, officials, visits and their filings, anonymous raters for
+ * discipline inspectors, notifications, the visit-rule policy, the calendar of working days).
+ * Each row declares what its path and query parameters must be (checked before the handler). */
 #include "routes.h"
 
 #include "rq_auth.h"
@@ -16,9 +16,11 @@
 #include "filings.h"
 #include "notifications.h"
 #include "officials.h"
+#include "officials_visits.h"
 #include "policy.h"
 #include "sealed_audit.h"
 #include "units.h"
+#include "users.h"
 #include "visits.h"
 
 static const char *const city_admin_only[] = {"city_admin", NULL};
@@ -49,6 +51,10 @@ static const char *const discipline_only[] = {"discipline_inspector", NULL};
 
 /* the {id} of the enterprise routes (its name and its code) */
 #define ENTERPRISE_ID RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"))
+/* the {id} of an official's routes: the official's account id */
+#define OFFICIAL_ID RQ_INPUTS(RQ_PATH_ID("id", "official-unknown"))
+/* the {id} of a portal user's routes (the city admin's) */
+#define USER_ID RQ_INPUTS(RQ_PATH_ID("id", "user-unknown"))
 /* the {day} of the calendar routes: YYYY-MM-DD */
 #define CALENDAR_DAY RQ_INPUTS(RQ_PATH("day", RQ_PARAM_DATE, "calendar-day-unknown"))
 
@@ -60,6 +66,24 @@ static const struct rq_route routes[] = {
 	     RQ_INPUTS(RQ_QUERY_PAGE)),
     RQ_ROUTE("POST", "/api/v1/admin/units", admin_units_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
 	     city_admin_only, NULL),
+    RQ_ROUTE("PATCH", "/api/v1/admin/units/{id}", admin_units_patch, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+	     city_admin_only,
+	     RQ_INPUTS(RQ_PATH_ID("id", "unit-unknown"), RQ_BODY("name"), RQ_BODY("county_code"),
+		       RQ_BODY("discipline_group"), RQ_BODY("active"))),
+    /* portal users: the city admin only (checked again in rq.admin_user_change) */
+    RQ_ROUTE("GET", "/api/v1/admin/users", admin_users_list, RQ_AUTH_ADMIN, 0, city_admin_only,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("role", rq_admin_roles, NULL),
+		       RQ_QUERY("active", RQ_PARAM_BOOL))),
+    RQ_ROUTE("POST", "/api/v1/admin/users", admin_users_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+	     city_admin_only, NULL),
+    RQ_ROUTE("POST", "/api/v1/admin/users/{id}/lock", admin_users_lock, RQ_AUTH_ADMIN, 0,
+	     city_admin_only, USER_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/users/{id}/unlock", admin_users_unlock, RQ_AUTH_ADMIN, 0,
+	     city_admin_only, USER_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/users/{id}/reset-password", admin_users_reset_password,
+	     RQ_AUTH_ADMIN, 0, city_admin_only, USER_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/users/{id}/deactivate", admin_users_deactivate, RQ_AUTH_ADMIN,
+	     0, city_admin_only, USER_ID),
     /* the body is CSV, not JSON: no RQ_ROUTE_JSON */
     RQ_ROUTE("POST", "/api/v1/admin/enterprises/import", admin_enterprises_import, RQ_AUTH_ADMIN, 0,
 	     register_importers,
@@ -106,9 +130,21 @@ static const struct rq_route routes[] = {
     RQ_ROUTE("GET", "/api/v1/admin/officials", admin_officials_list, RQ_AUTH_ADMIN, 0,
 	     official_readers,
 	     RQ_INPUTS(RQ_QUERY_MSG("unit_id", RQ_PARAM_ID, "must be a unit id"),
-		       RQ_QUERY("verified", RQ_PARAM_BOOL), RQ_QUERY_PAGE)),
+		       RQ_QUERY("verified", RQ_PARAM_BOOL), RQ_QUERY("active", RQ_PARAM_BOOL),
+		       RQ_QUERY_PAGE)),
+    RQ_ROUTE("GET", "/api/v1/admin/officials/{id}", admin_officials_get, RQ_AUTH_ADMIN, 0,
+	     official_readers, OFFICIAL_ID),
+    RQ_ROUTE("GET", "/api/v1/admin/officials/{id}/visits", admin_officials_visits_list,
+	     RQ_AUTH_ADMIN, 0, official_readers,
+	     RQ_INPUTS(RQ_PATH_ID("id", "official-unknown"), RQ_QUERY_PAGE)),
     RQ_ROUTE("POST", "/api/v1/admin/officials/{id}/verify", admin_officials_verify, RQ_AUTH_ADMIN,
-	     0, official_verifiers, RQ_INPUTS(RQ_PATH_ID("id", "official-unknown"))),
+	     0, official_verifiers, OFFICIAL_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/officials/{id}/unverify", admin_officials_unverify,
+	     RQ_AUTH_ADMIN, 0, official_verifiers, OFFICIAL_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/officials/{id}/deactivate", admin_officials_deactivate,
+	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, official_verifiers, OFFICIAL_ID),
+    RQ_ROUTE("POST", "/api/v1/admin/officials/{id}/reactivate", admin_officials_reactivate,
+	     RQ_AUTH_ADMIN, 0, official_verifiers, OFFICIAL_ID),
     RQ_ROUTE("GET", "/api/v1/admin/visits", admin_visits_list, RQ_AUTH_ADMIN, 0, visit_readers,
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("status", admin_visit_statuses, NULL),
 		       RQ_QUERY_ENUM("activity_type", admin_activity_types, NULL),

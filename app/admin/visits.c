@@ -5,8 +5,8 @@
 #include "rq_outcome.h"
 #include "rq_page.h"
 
-const char *const admin_visit_statuses[] = {"registered", "confirmed", "disputed", "finished",
-					    NULL};
+const char *const admin_visit_statuses[] = {"registered", "confirmed", "disputed",
+					    "finished",	  "withdrawn", NULL};
 const char *const admin_activity_types[] = {"visit", "research", "inspection", NULL};
 
 /* Row-level security decides which visits; the view is merged into the query and the pool

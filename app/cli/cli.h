@@ -11,8 +11,10 @@
 #include "rq_config.h"
 
 int cli_migrate(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
-/* Exits 3 when the username is taken (deploy/up relies on that to stay re-runnable). */
-int cli_user_add(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima user add|list|reset-password|lock|unlock (app/cli/user.c). add exits 3 when the
+ * username is taken (deploy/up relies on that to stay re-runnable); the changes exit 1 for
+ * an unknown or deactivated user. */
+int cli_user(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 int cli_demo_load(const struct rq_config *cfg) RQ_MUST_USE;
 /* ruqima codes issue|list|revoke|reissue|print (app/cli/codes.c). Exits 3 when issuing to an
  * enterprise that already has an active code. */

@@ -19,6 +19,14 @@ static void usage(FILE *f)
 	    "  user add --username NAME --role ROLE [--county CODE] [--unit ID]\n"
 	    "           [--discipline-group NAME]\n"
 	    "                             create a portal user; prints a generated password\n"
+	    "  user list [--role ROLE] [--all]\n"
+	    "                             list the portal users (--all: deactivated ones too)\n"
+	    "  user reset-password --username NAME\n"
+	    "                             a new generated password (printed once); ends the\n"
+	    "                             user's sessions and clears a failed-login lockout\n"
+	    "  user lock --username NAME  lock a portal user until unlocked; ends its sessions\n"
+	    "  user unlock --username NAME\n"
+	    "                             unlock it (also a lockout after failed logins)\n"
 	    "  demo load                  load the demo units, enterprises, accounts and codes\n"
 	    "  codes issue [--county CODE | --uscc CODE]\n"
 	    "                             issue a code to every verified enterprise in normal\n"
@@ -101,8 +109,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "migrate") == 0)
 		return cli_migrate(&cfg, argc - 2, argv + 2);
-	if (argc >= 3 && strcmp(argv[1], "user") == 0 && strcmp(argv[2], "add") == 0)
-		return cli_user_add(&cfg, argc - 3, argv + 3);
+	if (strcmp(argv[1], "user") == 0)
+		return cli_user(&cfg, argc - 2, argv + 2);
 	if (argc >= 3 && strcmp(argv[1], "demo") == 0 && strcmp(argv[2], "load") == 0)
 		return cli_demo_load(&cfg);
 	if (strcmp(argv[1], "codes") == 0)

@@ -12,7 +12,7 @@ enum { NAME_MAX_CHARS = 50, POST_MAX_CHARS = 50, CERT_MAX_CHARS = 40 };
 static struct rq_stmt st_profile_get =
     RQ_STMT("registration_profile_get",
 	    "SELECT p.account_id, p.name, p.unit_id, u.name AS unit_name, p.post, p.cert_no,"
-	    " p.phone, p.verified, p.verified_at, p.created_at, p.updated_at"
+	    " p.phone, p.verified, p.verified_at, p.active, p.created_at, p.updated_at"
 	    " FROM rq.official_profiles p JOIN rq.units u ON u.id = p.unit_id"
 	    " WHERE p.account_id = rq.current_account_id()",
 	    0);
@@ -43,6 +43,8 @@ static cJSON *profile_json(const PGresult *res)
 	cJSON_AddStringToObject(o, "phone", rq_sql_val(res, 0, "phone"));
 	cJSON_AddBoolToObject(o, "verified", strcmp(rq_sql_val(res, 0, "verified"), "t") == 0);
 	rq_json_add_column(o, res, 0, "verified_at");
+	/* false: deactivated by the unit admin (left the unit); registrations are refused */
+	cJSON_AddBoolToObject(o, "active", strcmp(rq_sql_val(res, 0, "active"), "t") == 0);
 	rq_json_add_column(o, res, 0, "created_at");
 	rq_json_add_column(o, res, 0, "updated_at");
 	return o;

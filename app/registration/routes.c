@@ -48,6 +48,8 @@ static const struct rq_route routes[] = {
 	RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"), RQ_BODY("matter"), RQ_BODY("attachment_ids"))),
     RQ_ROUTE("POST", "/api/v1/registration/visits/{id}/finish", registration_visits_finish,
 	     RQ_AUTH_ACCOUNT, RQ_ROUTE_JSON, NULL, RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
+    RQ_ROUTE("POST", "/api/v1/registration/visits/{id}/withdraw", registration_visits_withdraw,
+	     RQ_AUTH_ACCOUNT, RQ_ROUTE_JSON, NULL, RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
     RQ_ROUTE("GET", "/api/v1/registration/visits/{id}/official", registration_visits_official,
 	     RQ_AUTH_ACCOUNT, 0, NULL, RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
 };

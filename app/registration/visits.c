@@ -23,6 +23,7 @@ enum {
 	KEY_MIN = 8,
 	KEY_MAX = 100,
 	TIME_MAX = 40,
+	WITHDRAW_REASON_MAX = 200,
 };
 
 /* rq.visit_register (app/registration/sql/visits.sql) applies every rule and answers. */
@@ -48,6 +49,8 @@ static struct rq_stmt st_edit =
     RQ_STMT("visit_edit", "SELECT * FROM rq.visit_edit($1::bigint, $2, $3::bigint[])", 3);
 static struct rq_stmt st_finish = RQ_STMT(
     "visit_finish", "SELECT * FROM rq.visit_finish($1::bigint, $2, $3, $4, $5::bigint[])", 5);
+static struct rq_stmt st_withdraw =
+    RQ_STMT("visit_withdraw", "SELECT * FROM rq.visit_withdraw($1::bigint, $2)", 2);
 static struct rq_stmt st_official = RQ_STMT(
     "visit_official",
     "SELECT v.official_name, v.official_post, v.official_cert_no, v.official_verified,"
@@ -382,6 +385,19 @@ RQ_HANDLER(registration_visits_finish)
 		return;
 	const char *params[] = {id, done, findings, measures, attachments};
 	respond_outcome(req, resp, id, rq_sql(req, &st_finish, params));
+}
+
+RQ_HANDLER(registration_visits_withdraw)
+{
+	const char *id = rq_req_param(req, "id");
+	cJSON *errors = rq_errors_new();
+	const char *reason =
+	    rq_json_string(req->json, "reason", true, 1, WITHDRAW_REASON_MAX, errors);
+	if (rq_problem_if_invalid(req, resp, errors))
+		return;
+	const char *params[] = {id, reason};
+	if (rq_outcome_row(req, resp, rq_sql(req, &st_withdraw, params), NULL, NULL) >= 0)
+		respond_detail(req, resp, id, 200);
 }
 
 RQ_HANDLER(registration_visits_official)

@@ -17,7 +17,8 @@ extern const char *const registration_activity_types[];
  * the stored first answer, with Idempotent-Replayed: true, for a retry with the same key
  * and body). Raises 400 idempotency-key-invalid when the header is missing or malformed;
  * 422 validation naming each malformed field (before the database is asked); then the
- * refusals of rq.visit_register (nothing written): 409 profile-missing, 404
+ * refusals of rq.visit_register (nothing written): 409 profile-missing, 403
+ * official-deactivated (by the unit admin), 422 unit-inactive (the profile's unit), 404
  * visit-code-unknown, 410 code-revoked, 422 enterprise-not-operating, certificate-required,
  * quiet-day, inspection-cap, backfill-too-late, validation (entered-at-invalid,
  * entered-at-future, backfill-reason-required, participating-units-invalid,
@@ -35,7 +36,7 @@ RQ_HANDLER_DECL(registration_visits_get);
 /* PATCH /api/v1/registration/visits/{id} {matter?, attachment_ids?}: answers 200 with the
  * detail (history kept, managers notified; also when nothing changed: rq.visit_edit's
  * "unchanged"). Raises 422 naming a bad field or when neither is given, then the refusals
- * of rq.visit_edit: 404 visit-unknown unless it is the official's own, 409
+ * of rq.visit_edit: 404 visit-unknown unless it is the official's own, 409 visit-withdrawn,
  * edit-window-closed past edit_window_hours, 422 visit-attachments-unusable (naming
  * attachment_ids) unless they are the official's and used by no other visit. */
 RQ_HANDLER_DECL(registration_visits_edit);
@@ -43,8 +44,18 @@ RQ_HANDLER_DECL(registration_visits_edit);
  * attachment_ids?}: files the result (事后报备: 'after' filings, managers notified) and
  * answers 200 with the detail. Raises 422 naming a bad field, then the refusals of
  * rq.visit_finish: 404 visit-unknown unless it is the official's own, 409
- * already-finished, 422 visit-attachments-unusable as for an edit. */
+ * visit-withdrawn, already-finished, 422 visit-attachments-unusable as for an edit. */
 RQ_HANDLER_DECL(registration_visits_finish);
+/* POST /api/v1/registration/visits/{id}/withdraw {reason} (撤回登记: the wrong enterprise
+ * scanned, a visit registered twice): answers 200 with the detail, status withdrawn and
+ * withdrawal {withdrawn_at, reason}; the visit stays, its units are no longer counted by the
+ * rules, the enterprise's managers are notified (rq.visit_withdraw). Raises 422 naming
+ * reason when it is missing, empty, blank or over 200 characters, then the refusals of
+ * rq.visit_withdraw: 404 visit-unknown unless it is the official's own, 409
+ * already-withdrawn, withdraw-answered (the enterprise confirmed or disputed it),
+ * withdraw-finished (the result is filed) and withdraw-window-closed (past
+ * withdraw_window_minutes of the registration). */
+RQ_HANDLER_DECL(registration_visits_withdraw);
 /* GET /api/v1/registration/visits/{id}/official (亮证): answers 200 {visit_id, name, unit,
  * post, cert_no, verified, registered_at}, the official as registered on the visit, for
  * whoever may see the visit (its official, the enterprise's managers). Raises 404

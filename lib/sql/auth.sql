@@ -32,7 +32,8 @@ GRANT EXECUTE ON FUNCTION rq.account_login(text,text) TO ruqima_app;
 -- Opens a session; returns sessions.id. p_kind is 'account' (p_account_id set) or
 -- 'admin' (p_admin_user_id and p_csrf_hash set); the table's CHECKs enforce the shape.
 -- Raises 22023 for a TTL that is not positive, 42501 for an admin user that does not
--- exist, is inactive or is locked, 23505 when the token hash is already in use.
+-- exist, is inactive or is locked (for a while, or by an admin), 23505 when the token hash
+-- is already in use.
 CREATE OR REPLACE FUNCTION rq.session_create(p_token_hash bytea, p_kind text, p_account_id bigint,
                                   p_admin_user_id bigint, p_csrf_hash bytea,
                                   p_ttl_seconds int, p_client_addr text)
@@ -48,7 +49,7 @@ BEGIN
     END IF;
     IF p_kind = 'admin' AND NOT EXISTS (
             SELECT 1 FROM rq.admin_users u
-             WHERE u.id = p_admin_user_id AND u.active
+             WHERE u.id = p_admin_user_id AND u.active AND NOT u.admin_locked
                AND (u.locked_until IS NULL OR u.locked_until <= now())) THEN
         RAISE EXCEPTION USING
             ERRCODE = 'insufficient_privilege',
@@ -129,13 +130,14 @@ GRANT EXECUTE ON FUNCTION rq.session_end(bytea) TO ruqima_app;
 -- Portal login, step 1: what the password is checked against. No row for an unknown
 -- username; the caller must then still run its KDF on a dummy hash, so that timing
 -- does not tell which usernames exist. The username is matched in lower case.
+-- admin_locked: locked by the city admin (or `ruqima user lock`) until unlocked.
 CREATE OR REPLACE FUNCTION rq.admin_login_lookup(p_username text)
 RETURNS TABLE (id bigint, password_hash text, role text, active boolean,
-               locked_until timestamptz)
+               locked_until timestamptz, admin_locked boolean)
 LANGUAGE sql
 STABLE
 SECURITY DEFINER SET search_path = rq, pg_temp AS $$
-    SELECT u.id, u.password_hash, u.role, u.active, u.locked_until
+    SELECT u.id, u.password_hash, u.role, u.active, u.locked_until, u.admin_locked
       FROM rq.admin_users u
      WHERE u.username = lower(p_username)
 $$;

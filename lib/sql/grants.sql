@@ -48,7 +48,7 @@ GRANT SELECT ON rq.accounts, rq.sessions TO ruqima_app;
 -- Column list: the password hash is readable only through rq.admin_login_lookup.
 -- (So `SELECT * FROM rq.admin_users` fails for the app: name the columns.)
 GRANT SELECT (id, username, role, county_code, unit_id, active, failed_attempts,
-              locked_until, created_at, discipline_group)
+              locked_until, admin_locked, created_at, discipline_group)
     ON rq.admin_users TO ruqima_app;
 
 -- Reporting: all accounts (counts, activity); admin users without anything secret

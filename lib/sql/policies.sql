@@ -24,6 +24,12 @@ DROP POLICY IF EXISTS admin_users_app_own ON rq.admin_users;
 CREATE POLICY admin_users_app_own ON rq.admin_users TO ruqima_app
     USING (id = (SELECT rq.current_admin_id()));
 
+-- The city admin manages the portal users (app/admin/users.c): it reads every one of them.
+-- Writes go through rq.admin_user_change (app/admin/sql/users.sql).
+DROP POLICY IF EXISTS admin_users_app_city ON rq.admin_users;
+CREATE POLICY admin_users_app_city ON rq.admin_users FOR SELECT TO ruqima_app
+    USING ((SELECT rq.actor_admin_role() = 'city_admin'));
+
 -- ---------------------------------------------------------------------------------
 -- The enterprise register.
 -- ---------------------------------------------------------------------------------

@@ -35,21 +35,23 @@ $$;
 -- be planned again on every call.
 -- ---------------------------------------------------------------------------------
 
--- registered → confirmed | disputed (by the enterprise) → finished (事后报备 filed)
+-- registered → confirmed | disputed (by the enterprise) → finished (事后报备 filed);
+-- registered → withdrawn (by the official, rq.visit_withdraw)
 CREATE OR REPLACE FUNCTION rq.visit_status(v rq.visits) RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT CASE WHEN v.finished_at IS NOT NULL THEN 'finished'
+    SELECT CASE WHEN v.withdrawn_at IS NOT NULL THEN 'withdrawn'
+                WHEN v.finished_at IS NOT NULL THEN 'finished'
                 WHEN v.confirmation = 'pending' THEN 'registered'
                 ELSE v.confirmation END
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_status(rq.visits) TO ruqima_app, ruqima_report;
 
--- Not finished within finish_due_hours of the registration.
+-- Not finished within finish_due_hours of the registration (a withdrawn visit is never due).
 CREATE OR REPLACE FUNCTION rq.visit_finish_overdue(v rq.visits) RETURNS boolean
 LANGUAGE sql STABLE
 AS $$
-    SELECT v.finished_at IS NULL
+    SELECT v.finished_at IS NULL AND v.withdrawn_at IS NULL
            AND now() > v.registered_at + make_interval(hours => rq.policy_value('finish_due_hours'))
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_finish_overdue(rq.visits) TO ruqima_app, ruqima_report;
@@ -88,6 +90,9 @@ BEGIN
                                                 'removed_at', va.removed_at)
                              ORDER BY va.added_at, va.attachment_id)
               FROM rq.visit_attachments va WHERE va.visit_id = v.id), '[]'),
+        'withdrawal', CASE WHEN v.withdrawn_at IS NOT NULL THEN
+                          jsonb_build_object('withdrawn_at', v.withdrawn_at,
+                                             'reason', v.withdrawal_reason) END,
         'result', CASE WHEN v.finished_at IS NOT NULL THEN
                       jsonb_build_object('finished_at', v.finished_at, 'done', v.result_done,
                                          'findings', v.result_findings,
@@ -183,7 +188,7 @@ CREATE OR REPLACE VIEW rq.visit_lines WITH (security_invoker = true) AS
            v.unit_id::text AS "unit.id", u.name AS "unit.name", v.official_name,
            v.activity_type, rq.activity_label(v.activity_type) AS activity_label, v.matter,
            v.registered_at, v.entered_at, to_json(v.flags) AS flags, v.finished_at,
-           v.finished_at IS NULL
+           v.finished_at IS NULL AND v.withdrawn_at IS NULL
            AND now() > v.registered_at
                        + make_interval(hours => (SELECT rq.policy_value('finish_due_hours')))
                AS finish_overdue,

@@ -32,8 +32,16 @@ static int setup(void **state)
 	manager = vs_manager_new(&scene.ent, &manager_account);
 	cJSON *body = vs_body(scene.ent.token, "visit");
 	char *v = vs_register_ok(scene.off.bearer, body);
-	cJSON_Delete(body);
 	snprintf(visit_id, sizeof(visit_id), "%s", v);
+	free(v);
+	/* a second registration, made by mistake and withdrawn: no entry */
+	v = vs_register_ok(scene.off.bearer, body);
+	cJSON_Delete(body);
+	struct api_resp *w =
+	    vs_call("POST", vs_path(v, "/withdraw"), scene.off.bearer, "{\"reason\":\"重复登记\"}");
+	if (w->status != 200)
+		fail_msg("withdraw: %ld %s", w->status, w->body);
+	api_free(w);
 	free(v);
 	struct ct_run run;
 	ct_cli(&run, (const char *const[]){"codes", "reissue", "--uscc", scene.ent.m.uscc,
@@ -212,6 +220,7 @@ static void detail_with_codes_managers_and_visits(void **state)
 	assert_int_equal((int)member(visits, "this_month")->valuedouble, 1);
 	assert_int_equal((int)member(visits, "this_year")->valuedouble, 1);
 	assert_int_equal((int)member(visits, "inspections_this_year")->valuedouble, 0);
+	assert_int_equal((int)member(visits, "withdrawn")->valuedouble, 1);
 	assert_true(cJSON_IsString(member(visits, "last_entered_at")));
 	api_free(r);
 

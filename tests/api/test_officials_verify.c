@@ -56,17 +56,6 @@ static char *official_new(const char *unit)
 	return api_account_id(openid);
 }
 
-/* A unit_admin of unit, logged in to the portal. */
-static void unit_admin_login(struct api_session *s, const char *unit)
-{
-	snprintf(s->username, sizeof(s->username), "%s", api_unique("verify-uadmin"));
-	char *password = api_create_admin_of_unit(s->username, "unit_admin", unit);
-	s->cookie = api_admin_login(s->username, password, &s->csrf);
-	free(password);
-	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);
-	snprintf(s->csrf_h, sizeof(s->csrf_h), "X-CSRF-Token: %s", s->csrf);
-}
-
 static struct api_resp *verify(const struct api_session *s, const char *account)
 {
 	char path[128];
@@ -91,7 +80,7 @@ static void test_unit_admin_verifies_own_unit_only(void **state)
 	char *mine = official_new(unit_a);
 	char *other = official_new(unit_b);
 	struct api_session admin;
-	unit_admin_login(&admin, unit_a);
+	api_session_login_in(&admin, "verify-uadmin", "unit_admin", NULL, unit_a);
 
 	/* the list shows my unit's official, not the other unit's */
 	const char *headers[] = {admin.cookie_h, NULL};

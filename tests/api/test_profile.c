@@ -236,7 +236,7 @@ static void test_rls_and_verified_reset(void **state)
 	api_assert_problem(r, 404, "profile-missing");
 	api_free(r);
 
-	/* verified by a city admin through rq.official_verify */
+	/* verified by a city admin through rq.official_change */
 	char admin[64];
 	snprintf(admin, sizeof(admin), "%s", api_unique("prof-city"));
 	free(api_create_admin(admin, "city_admin"));
@@ -247,7 +247,8 @@ static void test_rls_and_verified_reset(void **state)
 	const char *pad[] = {admin_id};
 	exec_ok(c, "SELECT rq.set_actor('admin', $1, 'city_admin', NULL, NULL, 'test', '')", 1,
 		pad);
-	char *ok = api_sql_value(c, "SELECT (rq.official_verify($1::bigint)).outcome", 1, pa);
+	char *ok = api_sql_value(
+	    c, "SELECT (rq.official_change($1::bigint, 'verify', NULL)).outcome", 1, pa);
 	assert_string_equal(ok, "ok");
 	free(ok);
 	exec_ok(c, "COMMIT", 0, NULL);

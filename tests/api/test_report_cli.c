@@ -1,10 +1,10 @@
 /* `ruqima report run|run-scheduled|list` against the real stack: the test registers visits
  * through the API (two units, two enterprises, a joint inspection, ratings of which one is
- * anonymous and one 不满意) and moves them into March 2025, a month no other test uses, so
- * that every report of that month is exactly what the test did. Each report's CSV is
- * compared with the figures the test knows from its own actions (not from the reports' SQL),
- * the XLSX is read back with openpyxl and must hold the same cells, and every run is recorded
- * in rq.report_runs with the files' SHA-256 and audited. */
+ * anonymous and one 不满意, a registration withdrawn) and moves them into March 2025, a month
+ * no other test uses, so that every report of that month is exactly what the test did. Each
+ * report's CSV is compared with the figures the test knows from its own actions (not from the
+ * reports' SQL), the XLSX is read back with openpyxl and must hold the same cells, and every run is
+ * recorded in rq.report_runs with the files' SHA-256 and audited. */
 #include "api.h"
 #include "api_register.h"
 #include "eval_support.h"
@@ -49,10 +49,17 @@ static void register_month(void)
 	cJSON_Delete(b);
 	b = vs_body(w.two.ent.token, "visit");
 	char *own = vs_register_ok(w.two.off.bearer, b);
+	/* registered twice by mistake, withdrawn: no report counts it (nor its flag) */
+	char *twice = vs_register_ok(w.two.off.bearer, b);
 	cJSON_Delete(b);
-	const char *ids[] = {rated, unhappy, w.inspection, research, own};
-	for (int i = 0; i < 5; i++)
+	r = vs_call("POST", vs_path(twice, "/withdraw"), w.two.off.bearer,
+		    "{\"reason\":\"重复登记\"}");
+	assert_int_equal(r->status, 200);
+	api_free(r);
+	const char *ids[] = {rated, unhappy, w.inspection, research, own, twice};
+	for (int i = 0; i < 6; i++)
 		vs_visit_move(ids[i], "2025-03-10 10:00:00+08");
+	free(twice);
 	free(rated);
 	free(unhappy);
 	free(research);
@@ -221,9 +228,18 @@ static void test_flags_list_each_flagged_visit(void **state)
 	int64_t flagged = api_owner_int("SELECT count(*) FROM rq.visits v"
 					" WHERE v.entered_at >= '2025-03-01 00:00+08'"
 					" AND v.entered_at < '2025-04-01 00:00+08'"
-					" AND cardinality(v.flags) > 0",
+					" AND cardinality(v.flags) > 0 AND v.withdrawn_at IS NULL",
 					0, NULL);
 	assert_true(flagged >= 1); /* the repeated visits of U1 at E1 on one day */
+	/* the registration withdrawn was flagged (U2's second visit of E2 that day), and is
+	 * not reported */
+	assert_int_equal(
+	    api_owner_int("SELECT count(*) FROM rq.visits v"
+			  " WHERE v.entered_at >= '2025-03-01 00:00+08'"
+			  " AND v.entered_at < '2025-04-01 00:00+08'"
+			  " AND cardinality(v.flags) > 0 AND v.withdrawn_at IS NOT NULL",
+			  0, NULL),
+	    1);
 	char *csv = read_file(file_of(id, "csv"));
 	long lines = 0;
 	for (const char *p = csv; (p = strstr(p, "\r\n")) != NULL; p += 2)

@@ -14,12 +14,13 @@ $$;
 -- Why the enterprise's manager may not act on visit v (from rq.visit_for_manager) now, or
 -- NULL when they may: the one place that says which state allows which action. p_action:
 -- 'answer' (confirm or dispute), 'rate' (the first rating), 'change-rating' (by its rater,
--- once, within rating_change_hours). Called after rq.visit_for_manager locked the visit, so
+-- once, within rating_change_hours); none of them on a visit its official withdrew. Called after rq.visit_for_manager locked the visit, so
 -- two answers to one visit never both pass.
 CREATE OR REPLACE FUNCTION rq.manager_visit_refusal(v rq.visits, p_action text) RETURNS text
 LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT CASE
         WHEN v.id IS NULL THEN 'enterprise-visit-unknown'
+        WHEN v.withdrawn_at IS NOT NULL THEN 'visit-withdrawn'
         WHEN p_action = 'answer' AND v.confirmation <> 'pending' THEN 'already-answered'
         WHEN p_action = 'rate' AND v.confirmation <> 'confirmed' THEN 'visit-not-confirmed'
         WHEN p_action = 'rate'
@@ -47,7 +48,7 @@ $$;
 -- The enterprise confirms a visit as registered (p_decision 'confirmed') or disputes it
 -- ('disputed', with a reason category and an optional reason, required for 'other'),
 -- which opens a case with source 'dispute'. Answers (rq.outcome) ok,
--- enterprise-visit-unknown or already-answered.
+-- enterprise-visit-unknown, visit-withdrawn (by its official) or already-answered.
 CREATE OR REPLACE FUNCTION rq.visit_answer(p_visit_id bigint, p_decision text, p_category text,
                                 p_reason text)
 RETURNS rq.outcome
@@ -57,7 +58,7 @@ DECLARE
     v         rq.visits%ROWTYPE := rq.visit_for_manager(p_visit_id);
     v_refusal text := rq.manager_visit_refusal(v, 'answer');
 BEGIN
-    -- unknown, or answered already
+    -- unknown, withdrawn, or answered already
     IF v_refusal IS NOT NULL THEN
         RETURN rq.refusal(v_refusal);
     END IF;
@@ -82,7 +83,7 @@ LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT rq.visit_detail(v.id) || jsonb_build_object(
         'answer', rq.visit_answer_json(v.id),
         'rating', rq.visit_rating(v.id),
-        'can_answer', v.confirmation = 'pending',
+        'can_answer', v.confirmation = 'pending' AND v.withdrawn_at IS NULL,
         'can_rate', v.confirmation = 'confirmed'
                     AND NOT EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id)
                     AND now() <= v.registered_at

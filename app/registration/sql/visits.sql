@@ -1,4 +1,4 @@
--- app/registration/sql/visits.sql — the official's writes of a visit: register (the rules of app/DESIGN.md §5), edit, finish (called by app/registration/visits.c).
+-- app/registration/sql/visits.sql — the official's writes of a visit: register (the rules of app/DESIGN.md §5), edit, finish, withdraw (called by app/registration/visits.c).
 --
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
@@ -53,6 +53,8 @@ $$;
 --   replayed                     data: the stored first answer (same key, same body)
 --   idempotency-key-reused       the same key with another body
 --   profile-missing              the account has no official profile yet
+--   official-deactivated         the profile was deactivated by its unit admin
+--   unit-inactive                args: the profile's unit, deactivated by the city admin
 --   visit-code-unknown           no such code
 --   enterprise-not-operating     args: the enterprise's name, its state (经营异常, 注销 ...)
 --   code-revoked                 args: the day it was revoked
@@ -125,6 +127,13 @@ BEGIN
     SELECT * INTO v_prof FROM rq.official_profiles p WHERE p.account_id = v_account;
     IF NOT FOUND THEN
         RETURN rq.refusal('profile-missing');
+    END IF;
+    IF NOT v_prof.active THEN
+        RETURN rq.refusal('official-deactivated');
+    END IF;
+    SELECT u.name INTO v_unit_name FROM rq.units u WHERE u.id = v_prof.unit_id AND NOT u.active;
+    IF FOUND THEN
+        RETURN rq.refusal('unit-inactive', v_unit_name);
     END IF;
 
     SELECT * INTO v_code FROM rq.codes c WHERE c.token = p_token;
@@ -200,7 +209,8 @@ BEGIN
     END IF;
 
     -- Counting rules, per unit that enters; locked per unit and enterprise so that two
-    -- registrations at once cannot both count themselves first.
+    -- registrations at once cannot both count themselves first. Withdrawn visits
+    -- (rq.visit_withdraw) are not counted.
     FOREACH v_unit IN ARRAY v_units LOOP
         PERFORM pg_advisory_xact_lock(hashtextextended('visit/' || v_unit || '/' || e.id, 14));
     END LOOP;
@@ -209,7 +219,7 @@ BEGIN
         IF v_activity = 'inspection' THEN
             SELECT count(*) + 1 INTO v_n FROM rq.visit_units vu
              WHERE vu.unit_id = v_unit AND vu.enterprise_id = e.id
-               AND vu.activity_type = 'inspection'
+               AND vu.activity_type = 'inspection' AND NOT vu.withdrawn
                AND vu.entered_at >= rq.local_start('year', v_local)
                AND vu.entered_at < rq.local_end('year', v_local);
             v_max := rq.policy_value('inspection_year_max', v_unit);
@@ -236,7 +246,7 @@ BEGIN
                                   AND vu.entered_at < rq.local_end('month', v_local)) + 1
           INTO v_day, v_week, v_month
           FROM rq.visit_units vu
-         WHERE vu.unit_id = v_unit AND vu.enterprise_id = e.id
+         WHERE vu.unit_id = v_unit AND vu.enterprise_id = e.id AND NOT vu.withdrawn
            AND vu.entered_at >= rq.local_start('month', v_local) - interval '7 days'
            AND vu.entered_at < rq.local_end('month', v_local) + interval '7 days';
         FOR v_freq IN SELECT * FROM (VALUES ('day', v_day, '今天', '每天'),
@@ -323,26 +333,52 @@ LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
      WHERE x.id = p_visit_id AND x.account_id = rq.current_account_id() FOR UPDATE
 $$;
 
+-- Why the official who registered visit v (from rq.visit_for_official) may not act on it
+-- now, or NULL when they may: the one place that says which state allows which of their
+-- actions. p_action: 'edit' (the matter and photos, within edit_window_hours), 'finish'
+-- (事后报备, once), 'withdraw' (撤回登记: within withdraw_window_minutes, before the
+-- enterprise answered and the result was filed). Nothing is done to a withdrawn visit.
+CREATE OR REPLACE FUNCTION rq.official_visit_refusal(v rq.visits, p_action text)
+RETURNS rq.outcome
+LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
+    SELECT CASE
+        WHEN v.id IS NULL THEN rq.refusal('visit-unknown')
+        WHEN v.withdrawn_at IS NOT NULL AND p_action = 'withdraw'
+            THEN rq.refusal('already-withdrawn')
+        WHEN v.withdrawn_at IS NOT NULL THEN rq.refusal('visit-withdrawn')
+        WHEN p_action = 'edit' AND now() > v.registered_at
+                 + make_interval(hours => rq.policy_value('edit_window_hours'))
+            THEN rq.refusal('edit-window-closed', rq.policy_value('edit_window_hours')::text)
+        WHEN p_action = 'finish' AND v.finished_at IS NOT NULL THEN rq.refusal('already-finished')
+        WHEN p_action = 'withdraw' AND v.confirmation <> 'pending'
+            THEN rq.refusal('withdraw-answered')
+        WHEN p_action = 'withdraw' AND v.finished_at IS NOT NULL
+            THEN rq.refusal('withdraw-finished')
+        WHEN p_action = 'withdraw' AND now() > v.registered_at
+                 + make_interval(mins => rq.policy_value('withdraw_window_minutes'))
+            THEN rq.refusal('withdraw-window-closed',
+                            rq.policy_value('withdraw_window_minutes')::text)
+    END
+$$;
+
 -- Later edit by the official (PATCH /visits/{id}): the matter and/or the credential
 -- photos (p_attachment_ids replaces the current set; NULL keeps it), within
 -- edit_window_hours of the registration. Answers (rq.outcome, no data): ok, unchanged;
--- visit-unknown (not the actor's visit), edit-window-closed (args: edit_window_hours),
--- visit-attachments-unusable (an id the actor may not use).
+-- visit-unknown (not the actor's visit), visit-withdrawn, edit-window-closed (args:
+-- edit_window_hours), visit-attachments-unusable (an id the actor may not use).
 CREATE OR REPLACE FUNCTION rq.visit_edit(p_visit_id bigint, p_matter text, p_attachment_ids bigint[])
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v        rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
-    v_before bigint[];
-    v_after  bigint[];
-    v_added  bigint[];
-    v_hours  int := rq.policy_value('edit_window_hours');
+    v         rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
+    v_refusal rq.outcome := rq.official_visit_refusal(v, 'edit');
+    v_before  bigint[];
+    v_after   bigint[];
+    v_added   bigint[];
 BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('visit-unknown');
-    END IF;
-    IF now() > v.registered_at + make_interval(hours => v_hours) THEN
-        RETURN rq.refusal('edit-window-closed', v_hours::text);
+    -- unknown, withdrawn, or past the window
+    IF (v_refusal).outcome IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
     v_before := ARRAY(SELECT va.attachment_id FROM rq.visit_attachments va
                        WHERE va.visit_id = v.id AND va.purpose = 'credential'
@@ -378,19 +414,18 @@ GRANT EXECUTE ON FUNCTION rq.visit_edit(bigint,text,bigint[]) TO ruqima_app;
 
 -- 事后报备 (POST /visits/{id}/finish): the result of the visit, filed to the unit and the
 -- discipline group and disclosed (双公开). Answers (rq.outcome, no data): ok;
--- visit-unknown, already-finished, visit-attachments-unusable.
+-- visit-unknown, visit-withdrawn, already-finished, visit-attachments-unusable.
 CREATE OR REPLACE FUNCTION rq.visit_finish(p_visit_id bigint, p_done text, p_findings text,
                                 p_measures text, p_attachment_ids bigint[])
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
+    v         rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
+    v_refusal rq.outcome := rq.official_visit_refusal(v, 'finish');
 BEGIN
-    IF v.id IS NULL THEN
-        RETURN rq.refusal('visit-unknown');
-    END IF;
-    IF v.finished_at IS NOT NULL THEN
-        RETURN rq.refusal('already-finished');
+    -- unknown, withdrawn, or finished already
+    IF (v_refusal).outcome IS NOT NULL THEN
+        RETURN v_refusal;
     END IF;
     IF NOT rq.attachments_usable(coalesce(p_attachment_ids, '{}')) THEN
         RETURN rq.refusal('visit-attachments-unusable');
@@ -406,3 +441,32 @@ BEGIN
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_finish(bigint,text,text,text,bigint[]) TO ruqima_app;
+
+-- 撤回登记 (POST /visits/{id}/withdraw): the official withdraws a registration made by
+-- mistake (the wrong enterprise scanned, a visit registered twice) within
+-- withdraw_window_minutes of it, with a reason. The visit stays, as `withdrawn`, with its
+-- filings and in the audit trail; its units are no longer counted by the rules of
+-- rq.visit_register (visit_units.withdrawn); the enterprise's managers are told. Refused
+-- once the enterprise has answered (a confirmed visit did take place; a dispute opened a
+-- case that a withdrawal must not bury) or the result is filed (the visit took place).
+-- Answers (rq.outcome, no data): ok; visit-unknown (not the actor's visit),
+-- already-withdrawn, withdraw-answered, withdraw-finished, withdraw-window-closed (args:
+-- withdraw_window_minutes).
+CREATE OR REPLACE FUNCTION rq.visit_withdraw(p_visit_id bigint, p_reason text)
+RETURNS rq.outcome
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+DECLARE
+    v         rq.visits%ROWTYPE := rq.visit_for_official(p_visit_id);
+    v_refusal rq.outcome := rq.official_visit_refusal(v, 'withdraw');
+BEGIN
+    -- unknown, withdrawn, answered, finished, or past the window
+    IF (v_refusal).outcome IS NOT NULL THEN
+        RETURN v_refusal;
+    END IF;
+    UPDATE rq.visits SET withdrawn_at = now(), withdrawal_reason = p_reason WHERE id = v.id;
+    UPDATE rq.visit_units SET withdrawn = true WHERE visit_id = v.id;
+    PERFORM rq.visit_notify_managers(v.id, 'visit_withdrawn', '入企登记已撤回');
+    RETURN rq.ok();
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.visit_withdraw(bigint,text) TO ruqima_app;

@@ -14,6 +14,7 @@ WITH v AS (
      WHERE v.entered_at >= rq.local_start('day', $1::date::timestamp)
        AND v.entered_at < rq.local_end('day', $2::date::timestamp)
        AND ($3::text IS NULL OR v.county_code = $3::text)
+       AND v.withdrawn_at IS NULL -- a registration withdrawn by its official took no place
 ), led AS (
     SELECT v.unit_id, count(*) AS visits,
            count(*) FILTER (WHERE v.activity_type = 'visit') AS visit,

@@ -14,6 +14,7 @@ WITH v AS (
      WHERE v.entered_at >= rq.local_start('day', $1::date::timestamp)
        AND v.entered_at < rq.local_end('day', $2::date::timestamp)
        AND ($3::text IS NULL OR v.county_code = $3::text)
+       AND v.withdrawn_at IS NULL -- a registration withdrawn by its official took no place
 )
 SELECT to_char(v.entered_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "入企时间",
        to_char(v.registered_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "登记时间",

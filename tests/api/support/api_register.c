@@ -89,8 +89,15 @@ int api_cli_import_text(const char *csv, const char *args, char **out)
 void api_session_login(struct api_session *s, const char *prefix, const char *role,
 		       const char *county)
 {
+	api_session_login_in(s, prefix, role, county, NULL);
+}
+
+void api_session_login_in(struct api_session *s, const char *prefix, const char *role,
+			  const char *county, const char *unit)
+{
 	snprintf(s->username, sizeof(s->username), "%s", api_unique(prefix));
-	char *pw = api_create_admin_scoped(s->username, role, county);
+	char *pw = unit != NULL ? api_create_admin_of_unit(s->username, role, unit)
+				: api_create_admin_scoped(s->username, role, county);
 	s->cookie = api_admin_login(s->username, pw, &s->csrf);
 	free(pw);
 	snprintf(s->cookie_h, sizeof(s->cookie_h), "Cookie: %s", s->cookie);

@@ -38,6 +38,9 @@ struct api_session {
 /* Creates the user api_unique(prefix) with role/county and logs it in to the portal. */
 void api_session_login(struct api_session *s, const char *prefix, const char *role,
 		       const char *county);
+/* The same with a unit instead of a county (unless NULL), for a unit_admin. */
+void api_session_login_in(struct api_session *s, const char *prefix, const char *role,
+			  const char *county, const char *unit);
 void api_session_end(struct api_session *s);
 /* api_call with the session's cookie and CSRF token, json (or NULL) as the body. */
 struct api_resp *api_session_call(const struct api_session *s, const char *method, const char *path,

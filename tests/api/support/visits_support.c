@@ -75,7 +75,8 @@ static void verify(const char *account_id)
 	api_sql_exec(c, "SELECT rq.set_actor('admin', $1, 'city_admin', NULL, NULL, 'test', '')", 1,
 		     pa);
 	const char *p[] = {account_id};
-	char *ok = api_sql_value(c, "SELECT (rq.official_verify($1::bigint)).outcome", 1, p);
+	char *ok = api_sql_value(
+	    c, "SELECT (rq.official_change($1::bigint, 'verify', NULL)).outcome", 1, p);
 	api_sql_exec(c, "COMMIT", 0, NULL);
 	PQfinish(c);
 	assert_non_null(ok);

@@ -39,7 +39,7 @@ struct vs_official {
 	char cert_no[48]; /* "" when none */
 };
 /* A new mini-program account with a profile (PUT /api/v1/registration/profile) in unit
- * unit_id, with cert_no unless NULL, verified (rq.official_verify by a city admin) when
+ * unit_id, with cert_no unless NULL, verified (rq.official_change by a city admin) when
  * verified. Free with vs_official_free(). */
 void vs_official_new(struct vs_official *o, const char *unit_id, const char *cert_no,
 		     bool verified);
