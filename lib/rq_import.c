@@ -50,6 +50,11 @@ static const struct {
     {"法定代表人", RQ_IMPORT_LEGAL_REP},
     {"法定代表人姓名", RQ_IMPORT_LEGAL_REP},
     {"负责人", RQ_IMPORT_LEGAL_REP},
+    /* a construction project's register names its responsible unit instead: what a
+     * claimant of the project proves knowledge of (app/evaluation/sql/enterprises.sql) */
+    {"项目单位", RQ_IMPORT_LEGAL_REP},
+    {"建设单位", RQ_IMPORT_LEGAL_REP},
+    {"项目法人", RQ_IMPORT_LEGAL_REP},
     {"legal_rep", RQ_IMPORT_LEGAL_REP},
     {"legal_representative", RQ_IMPORT_LEGAL_REP},
     {"住所", RQ_IMPORT_ADDRESS},
@@ -573,9 +578,10 @@ static const char sql_copy[] =
 
 /* The register's values of an enterprise, and what a staged row (x = EXCLUDED or r) makes
  * of them. A column the file does not have ($1 legal_rep, $2 address, $3 industry,
- * $4 business_status, $5 the coordinates) keeps its value. */
+ * $4 business_status, $5 the coordinates) keeps its value. The file's name is the
+ * register's name (register_name); the name shown (name) is decided by NAME_X and FLAG_X. */
 #define OLD_VALUES                                                                                 \
-	"e.name, e.legal_rep, e.address, e.county_code, e.industry, e.business_status,"            \
+	"e.register_name, e.legal_rep, e.address, e.county_code, e.industry, e.business_status,"   \
 	" e.latitude, e.longitude"
 #define NEW_VALUES(x)                                                                              \
 	x ".name, CASE WHEN $1 THEN " x ".legal_rep ELSE e.legal_rep END,"                         \
@@ -585,32 +591,62 @@ static const char sql_copy[] =
 	  " CASE WHEN $5 THEN " x ".latitude ELSE e.latitude END,"                                 \
 	  " CASE WHEN $5 THEN " x ".longitude ELSE e.longitude END"
 
+/* The county's name (app/DESIGN.md §6): a name the county verified, or corrected and not
+ * verified yet, is theirs, and an import never overwrites it; otherwise the name shown
+ * follows the register. */
+#define COUNTYS_NAME "(e.name_verified OR e.name <> e.register_name)"
+/* The file changes the register's name of an enterprise whose name is the county's, to
+ * something other than that name: the county's name is kept and the difference flagged. */
+#define NAME_KEPT(x) "(" x ".name <> e.register_name AND " COUNTYS_NAME " AND " x ".name <> e.name)"
+
+/* What the statements below use, for the staged row r or the upsert's EXCLUDED row. */
+#define NEW_R  NEW_VALUES("r")
+#define NEW_X  NEW_VALUES("EXCLUDED")
+#define KEPT_R NAME_KEPT("r")
+#define KEPT_X NAME_KEPT("EXCLUDED")
+#define NAME_X "CASE WHEN " COUNTYS_NAME " THEN e.name ELSE EXCLUDED.name END"
+/* Set when a name is kept; kept while the register's name still differs from the county's;
+ * cleared when they agree (and by the county's verification, app/admin/enterprises.c). */
+#define FLAG_X                                                                                     \
+	"CASE WHEN " KEPT_X " THEN true WHEN " COUNTYS_NAME " AND EXCLUDED.name <> e.name"         \
+	" THEN e.register_name_changed ELSE false END"
+/* Rows of the file out of scope (个体工商户): imported, never given a code. */
+#define OUT_OF_SCOPE_R "NOT rq.enterprise_in_scope(r.uscc)"
+
 /* One statement per identifier (an ON CONFLICT names one unique key), for the staged rows of
- * lines $6..$7. An unchanged row fails the WHERE: not updated, not audited. A changed name
- * must be verified again. */
+ * lines $6..$7. An unchanged row fails the WHERE: not updated, not audited. "kept" reads the
+ * rows as they were before the upsert (one snapshot for the whole statement). */
 #define UPSERT(key)                                                                                \
-	"WITH up AS (INSERT INTO rq.enterprises AS e (uscc, project_code, name, legal_rep,"        \
-	" address, county_code, industry, business_status, latitude, longitude)"                   \
-	" SELECT uscc, project_code, name, legal_rep, address, county_code, industry,"             \
+	"WITH kept AS (SELECT count(*) AS n FROM pg_temp.rq_import_rows r"                         \
+	" JOIN rq.enterprises e ON e." key " = r." key                                             \
+	" WHERE r.line BETWEEN $6::int AND $7::int AND " KEPT_R "),"                               \
+	" scope AS (SELECT count(*) AS n FROM pg_temp.rq_import_rows r"                            \
+	" WHERE r." key " IS NOT NULL AND r.line BETWEEN $6::int AND $7::int"                      \
+	" AND " OUT_OF_SCOPE_R "),"                                                                \
+	" up AS (INSERT INTO rq.enterprises AS e (uscc, project_code, name, register_name,"        \
+	" legal_rep, address, county_code, industry, business_status, latitude, longitude)"        \
+	" SELECT uscc, project_code, name, name, legal_rep, address, county_code, industry,"       \
 	" coalesce(business_status, 'normal'), latitude, longitude"                                \
 	" FROM pg_temp.rq_import_rows WHERE " key " IS NOT NULL"                                   \
 	" AND line BETWEEN $6::int AND $7::int ORDER BY line"                                      \
-	" ON CONFLICT (" key ") DO UPDATE SET (name, legal_rep, address, county_code, industry,"   \
-	" business_status, latitude, longitude, name_verified) = (" NEW_VALUES(                    \
-	    "EXCLUDED") ", e.name_verified AND e.name = EXCLUDED.name)"                            \
-			" WHERE (" OLD_VALUES ") IS DISTINCT FROM (" NEW_VALUES(                   \
-			    "EXCLUDED") ")"                                                        \
-					" RETURNING (xmax = 0) AS fresh)"                          \
-					" SELECT count(*) FILTER (WHERE fresh) AS inserted,"       \
-					" count(*) FILTER (WHERE NOT fresh) AS updated FROM up"
+	" ON CONFLICT (" key ") DO UPDATE SET (register_name, legal_rep, address, county_code,"    \
+	" industry, business_status, latitude, longitude, name, register_name_changed)"            \
+	" = (" NEW_X ", " NAME_X ", " FLAG_X ")"                                                   \
+	" WHERE (" OLD_VALUES ") IS DISTINCT FROM (" NEW_X ")"                                     \
+	" RETURNING (xmax = 0) AS fresh)"                                                          \
+	" SELECT count(*) FILTER (WHERE fresh) AS inserted,"                                       \
+	" count(*) FILTER (WHERE NOT fresh) AS updated, (SELECT n FROM kept) AS kept,"             \
+	" (SELECT n FROM scope) AS out_of_scope FROM up"
 
 /* The same decision without writing (dry run). */
 #define COUNT(key)                                                                                 \
 	"SELECT count(*) FILTER (WHERE e.id IS NULL) AS inserted,"                                 \
 	" count(*) FILTER (WHERE e.id IS NOT NULL AND (" OLD_VALUES ") IS DISTINCT FROM"           \
-	" (" NEW_VALUES("r") ")) AS updated"                                                       \
-			     " FROM pg_temp.rq_import_rows r LEFT JOIN rq.enterprises e ON e." key \
-			     " = r." key " WHERE r." key " IS NOT NULL"
+	" (" NEW_R ")) AS updated,"                                                                \
+	" count(*) FILTER (WHERE e.id IS NOT NULL AND " KEPT_R ") AS kept,"                        \
+	" count(*) FILTER (WHERE " OUT_OF_SCOPE_R ") AS out_of_scope"                              \
+	" FROM pg_temp.rq_import_rows r LEFT JOIN rq.enterprises e ON e." key " = r." key          \
+	" WHERE r." key " IS NOT NULL"
 
 static const char *const sql_write[2][2] = {
     {UPSERT("uscc"), UPSERT("project_code")},
@@ -767,6 +803,7 @@ enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_r
 
 	counts->rows = imp->nrows;
 	counts->rejected = imp->nrejected;
+
 	if (strict && imp->nrejected > 0)
 		return RQ_IMPORT_REFUSED;
 	size_t valid = imp->nrows - imp->nrejected;
@@ -794,13 +831,16 @@ enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_r
 		for (int k = 0; k < 2; k++) {
 			if (!exec_ok(c, sql_write[dry_run ? 1 : 0][k], dry_run ? 5 : 7, params, &r))
 				goto fail;
-			int64_t ins = 0, upd = 0;
-			if (rq_parse_i64(PQgetvalue(r, 0, 0), 0, INT64_MAX, &ins) != 0 ||
-			    rq_parse_i64(PQgetvalue(r, 0, 1), 0, INT64_MAX, &upd) != 0)
-				goto fail; /* not counts: never from these statements */
+			/* inserted, updated, kept, out_of_scope */
+			int64_t v[4];
+			for (int col = 0; col < 4; col++)
+				if (rq_parse_i64(PQgetvalue(r, 0, col), 0, INT64_MAX, &v[col]) != 0)
+					goto fail; /* not counts: never from these statements */
 			PQclear(r);
-			counts->inserted += (size_t)ins;
-			counts->updated += (size_t)upd;
+			counts->inserted += (size_t)v[0];
+			counts->updated += (size_t)v[1];
+			counts->names_kept += (size_t)v[2];
+			counts->out_of_scope += (size_t)v[3];
 		}
 		done += n;
 		if (progress != NULL && n > 0)

@@ -96,6 +96,12 @@ struct rq_import_counts {
 	size_t updated;	  /* existing ones that changed */
 	size_t unchanged; /* existing ones identical to their row */
 	size_t rejected;  /* rows not written */
+	/* of the rows written: individual businesses (个体工商户), imported but out of scope
+	 * (no code, not claimable) */
+	size_t out_of_scope;
+	/* enterprises whose register name the file changed while the name the county verified
+	 * or corrected was kept (and flagged register_name_changed for the county) */
+	size_t names_kept;
 };
 
 enum rq_import_result {
@@ -114,7 +120,8 @@ typedef void (*rq_import_progress)(void *ctx, const char *phase, size_t done, si
  * rq_import_resolve with the regions and the allow-list, then, unless strict refuses,
  * stages the valid rows in a temporary table (dropped at commit) and either counts what
  * would change (dry_run: writes nothing) or upserts them (IS DISTINCT FROM: an unchanged
- * row is not updated and leaves no audit row; a changed name clears name_verified).
+ * row is not updated and leaves no audit row; the file's name is the register's name, and
+ * a name the county verified or corrected is kept, the change flagged).
  * Returns RQ_IMPORT_DB_ERROR with *err set to the failed result (NULL when the connection
  * was lost), which the caller must PQclear. */
 enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_run, bool strict,

@@ -175,6 +175,35 @@ static bool key_ok(const char *k)
 	       strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
+/* A search text: v without surrounding blanks (ASCII and the ideographic space U+3000),
+ * when that is 1 to 100 characters of UTF-8 without control characters; else NULL. */
+static const char *search_text(struct rq_req *req, const char *v)
+{
+	static const char ideographic_space[] = "\xe3\x80\x80";
+	const size_t wide = sizeof(ideographic_space) - 1;
+	size_t len = strlen(v);
+	for (;;) {
+		if (len > 0 && (*v == ' ' || *v == '\t')) {
+			v++, len--;
+		} else if (len >= wide && memcmp(v, ideographic_space, wide) == 0) {
+			v += wide, len -= wide;
+		} else if (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t')) {
+			len--;
+		} else if (len >= wide && memcmp(v + len - wide, ideographic_space, wide) == 0) {
+			len -= wide;
+		} else {
+			break;
+		}
+	}
+	size_t chars = 0;
+	if (len == 0 || !rq_utf8_valid(v, len, &chars) || chars > 100)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
+			return NULL;
+	return rq_strndup(req->arena, v, len);
+}
+
 /* The checked form of v for p, or NULL when v is not one; *message says why. */
 static const char *checked(struct rq_req *req, const struct rq_param *p, const char *v,
 			   const char **message)
@@ -209,6 +238,9 @@ static const char *checked(struct rq_req *req, const struct rq_param *p, const c
 	case RQ_PARAM_TOKEN:
 		*message = "必须是 22 到 64 个字符（A-Z a-z 0-9 - _）的码令牌";
 		return rq_input_token(v) ? v : NULL;
+	case RQ_PARAM_SEARCH:
+		*message = "必须是 1 到 100 个字的文字（不能含换行等控制字符）";
+		return search_text(req, v);
 	}
 	*message = "无法识别";
 	return NULL;

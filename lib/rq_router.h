@@ -53,6 +53,8 @@ enum rq_param_type {
 	RQ_PARAM_REGION, /* a 6-digit region code */
 	RQ_PARAM_KEY,	 /* [a-z][a-z0-9_]{0,39}: a policy key */
 	RQ_PARAM_TOKEN,	 /* 22 to 64 base64url characters: a code token */
+	RQ_PARAM_SEARCH, /* 1 to 100 characters of UTF-8 text, no control characters; read
+			    without surrounding blanks */
 };
 
 struct rq_param {

@@ -14,7 +14,8 @@ const char *const admin_claim_statuses[] = {"pending", "approved", "rejected", N
 /* RLS (claim_requests_app_read) keeps a county admin to their county's claims. */
 static struct rq_stmt st_claims_list =
     RQ_STMT("admin_claims_list",
-	    "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.county_code,"
+	    "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.project_code,"
+	    " e.county_code,"
 	    " r.claimant_name, r.phone, r.legal_rep, r.status, r.created_at, r.decided_by,"
 	    " r.decided_at, r.reason, b.id AS binding_id"
 	    " FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"
@@ -23,7 +24,8 @@ static struct rq_stmt st_claims_list =
 	    3);
 static struct rq_stmt st_claim_one =
     RQ_STMT("admin_claims_one",
-	    "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.county_code,"
+	    "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.project_code,"
+	    " e.county_code,"
 	    " r.claimant_name, r.phone, r.legal_rep, r.status, r.created_at, r.decided_by,"
 	    " r.decided_at, r.reason, b.id AS binding_id"
 	    " FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"
@@ -37,10 +39,9 @@ static cJSON *claim_json(const PGresult *res, int row)
 {
 	cJSON *c = cJSON_CreateObject();
 	static const char *const cols[] = {
-	    "id",	   "enterprise_id", "enterprise_name", "uscc",
-	    "county_code", "claimant_name", "phone",	       "legal_rep",
-	    "status",	   "created_at",    "decided_by",      "decided_at",
-	    "reason",	   "binding_id",
+	    "id",	   "enterprise_id", "enterprise_name", "uscc",	    "project_code",
+	    "county_code", "claimant_name", "phone",	       "legal_rep", "status",
+	    "created_at",  "decided_by",    "decided_at",      "reason",    "binding_id",
 	};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		rq_json_add_column(c, res, row, cols[i]);

@@ -6,38 +6,90 @@
 #include "rq_import.h"
 #include "rq_input.h"
 #include "rq_page.h"
+#include "rq_row_json.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+/* An enterprise as the portal shows it: the name shown (the county's, once verified or
+ * corrected) beside the register's own, whether it is in scope of a code (not 个体工商户),
+ * and its active code's serial. */
 #define ENTERPRISE_COLUMNS                                                                         \
-	"id, uscc, project_code, name, legal_rep, address, county_code, industry,"                 \
-	" business_status, latitude, longitude, name_verified, updated_at"
+	"e.id, e.uscc, e.project_code, e.name, e.register_name, e.register_name_changed,"          \
+	" e.legal_rep, e.address, e.county_code, e.industry, e.business_status, e.in_scope,"       \
+	" e.latitude, e.longitude, e.name_verified, e.updated_at,"                                 \
+	" (SELECT c.serial FROM rq.codes c WHERE c.enterprise_id = e.id AND c.status = 'active')"  \
+	" AS serial"
 
 /* Every statement also filters by the county admin's county ($n, NULL for the other roles),
  * on top of the row-level security policies of lib/sql/policies.sql. */
 static struct rq_stmt st_import_lock =
     RQ_STMT("admin_enterprises_import_lock",
 	    "SELECT pg_advisory_xact_lock(hashtext('rq.import_enterprises'))", 0);
+/* The list's filters: after id $1, county $2, verified $3 (false is the queue of names to
+ * check: only enterprises that will get a code once checked, in scope and in normal
+ * operation), in_scope $5, register_name_changed $6; $4 rows at most. */
+#define LIST_FILTERS                                                                               \
+	" e.id > $1::bigint AND ($2::text IS NULL OR e.county_code = $2)"                          \
+	" AND ($3::boolean IS NULL OR e.name_verified = $3::boolean)"                              \
+	" AND ($3::boolean IS DISTINCT FROM false"                                                 \
+	" OR (e.in_scope AND e.business_status = 'normal'))"                                       \
+	" AND ($5::boolean IS NULL OR e.in_scope = $5::boolean)"                                   \
+	" AND ($6::boolean IS NULL OR e.register_name_changed = $6::boolean)"                      \
+	" ORDER BY e.id LIMIT $4::int"
 static struct rq_stmt st_list =
     RQ_STMT("admin_enterprises_list",
-	    "SELECT " ENTERPRISE_COLUMNS " FROM rq.enterprises"
-	    " WHERE id > $1::bigint AND ($2::text IS NULL OR county_code = $2)"
-	    " AND ($3::boolean IS NULL OR name_verified = $3::boolean)"
-	    " ORDER BY id LIMIT $4::int",
-	    4);
-/* A corrected name must be verified again; the same name changes nothing (no audit row). */
-static struct rq_stmt st_rename =
-    RQ_STMT("admin_enterprises_rename",
-	    "UPDATE rq.enterprises SET name = $2, name_verified = name_verified AND name = $2"
-	    " WHERE id = $1::bigint AND ($3::text IS NULL OR county_code = $3)"
-	    " RETURNING " ENTERPRISE_COLUMNS,
-	    3);
+	    "SELECT " ENTERPRISE_COLUMNS " FROM rq.enterprises e WHERE" LIST_FILTERS, 6);
+/* The same among the enterprises search $7 finds (app/admin/sql/enterprises.sql). */
+static struct rq_stmt st_search =
+    RQ_STMT("admin_enterprises_search",
+	    "SELECT " ENTERPRISE_COLUMNS " FROM rq.enterprise_search($7) h (id)"
+	    " JOIN rq.enterprises e ON e.id = h.id WHERE" LIST_FILTERS,
+	    7);
+/* The enterprise in full (GET /api/v1/admin/enterprises/{id}): its codes newest first, its
+ * managers (active first, then those who left, newest first) and how often it was entered
+ * (row-level security counts the visits the admin may see: a county admin's county; a
+ * withdrawn registration is no entry, counted apart). */
+static struct rq_stmt st_get = RQ_STMT(
+    "admin_enterprises_get",
+    "SELECT " ENTERPRISE_COLUMNS ","
+    " (SELECT coalesce(jsonb_agg(jsonb_build_object('id', c.id::text, 'serial', c.serial,"
+    " 'status', c.status, 'issued_at', c.issued_at, 'printed_at', c.printed_at,"
+    " 'revoked_at', c.revoked_at, 'revoke_reason', c.revoke_reason) ORDER BY c.id DESC),"
+    " '[]') FROM rq.codes c WHERE c.enterprise_id = e.id) AS codes,"
+    " (SELECT coalesce(jsonb_agg(jsonb_build_object('binding_id', b.id::text,"
+    " 'account_id', b.account_id::text, 'name', b.claimant_name, 'phone', b.phone,"
+    " 'method', b.method, 'status', b.status, 'bound_at', b.bound_at,"
+    " 'unbound_at', b.unbound_at, 'ended_by', b.ended_by::text, 'end_reason', b.end_reason)"
+    " ORDER BY b.status = 'active' DESC, b.id DESC), '[]')"
+    " FROM rq.manager_bindings b WHERE b.enterprise_id = e.id) AS managers,"
+    " (SELECT jsonb_build_object('total', count(*),"
+    " 'this_year', count(*) FILTER (WHERE v.entered_at >= date_trunc('year', now())),"
+    " 'this_month', count(*) FILTER (WHERE v.entered_at >= date_trunc('month', now())),"
+    " 'inspections_this_year', count(*) FILTER (WHERE v.activity_type = 'inspection'"
+    " AND v.entered_at >= date_trunc('year', now())),"
+    " 'disputed', count(*) FILTER (WHERE v.confirmation = 'disputed'),"
+    " 'last_entered_at', max(v.entered_at), 'withdrawn', (SELECT count(*) FROM rq.visits w"
+    " WHERE w.enterprise_id = e.id AND w.withdrawn_at IS NOT NULL))"
+    " FROM rq.visits v WHERE v.enterprise_id = e.id AND v.withdrawn_at IS NULL) AS visits"
+    " FROM rq.enterprises e WHERE e.id = $1::bigint AND ($2::text IS NULL OR e.county_code = $2)",
+    2);
+/* A corrected name must be verified again; the same name changes nothing (no audit row). A
+ * name that agrees with the register's again is no longer a difference to look at. */
+static struct rq_stmt st_rename = RQ_STMT(
+    "admin_enterprises_rename",
+    "UPDATE rq.enterprises e SET name = $2, name_verified = e.name_verified AND e.name = $2,"
+    " register_name_changed = e.register_name_changed AND e.register_name <> $2"
+    " WHERE e.id = $1::bigint AND ($3::text IS NULL OR e.county_code = $3)"
+    " RETURNING " ENTERPRISE_COLUMNS,
+    3);
+/* Verifying the name also settles a difference with the register's name (the county looked
+ * at it). */
 static struct rq_stmt st_verify =
     RQ_STMT("admin_enterprises_verify",
-	    "UPDATE rq.enterprises SET name_verified = true"
-	    " WHERE id = $1::bigint AND ($2::text IS NULL OR county_code = $2)"
+	    "UPDATE rq.enterprises e SET name_verified = true, register_name_changed = false"
+	    " WHERE e.id = $1::bigint AND ($2::text IS NULL OR e.county_code = $2)"
 	    " RETURNING " ENTERPRISE_COLUMNS,
 	    2);
 
@@ -66,6 +118,12 @@ static void add_number_or_null(cJSON *o, const char *key, const char *v)
 		cJSON_AddNullToObject(o, key);
 }
 
+static void add_bool(cJSON *o, const PGresult *res, int row, const char *col)
+{
+	const char *v = rq_sql_val(res, row, col);
+	cJSON_AddBoolToObject(o, col, v != NULL && strcmp(v, "t") == 0);
+}
+
 static cJSON *enterprise_json(const PGresult *res, int row)
 {
 	cJSON *e = cJSON_CreateObject();
@@ -73,15 +131,18 @@ static cJSON *enterprise_json(const PGresult *res, int row)
 	add_text_or_null(e, "uscc", rq_sql_val(res, row, "uscc"));
 	add_text_or_null(e, "project_code", rq_sql_val(res, row, "project_code"));
 	cJSON_AddStringToObject(e, "name", rq_sql_val(res, row, "name"));
+	cJSON_AddStringToObject(e, "register_name", rq_sql_val(res, row, "register_name"));
+	add_bool(e, res, row, "register_name_changed");
 	add_text_or_null(e, "legal_rep", rq_sql_val(res, row, "legal_rep"));
 	add_text_or_null(e, "address", rq_sql_val(res, row, "address"));
 	cJSON_AddStringToObject(e, "county_code", rq_sql_val(res, row, "county_code"));
 	add_text_or_null(e, "industry", rq_sql_val(res, row, "industry"));
 	cJSON_AddStringToObject(e, "business_status", rq_sql_val(res, row, "business_status"));
+	add_bool(e, res, row, "in_scope");
 	add_number_or_null(e, "latitude", rq_sql_val(res, row, "latitude"));
 	add_number_or_null(e, "longitude", rq_sql_val(res, row, "longitude"));
-	cJSON_AddBoolToObject(e, "name_verified",
-			      strcmp(rq_sql_val(res, row, "name_verified"), "t") == 0);
+	add_bool(e, res, row, "name_verified");
+	add_text_or_null(e, "serial", rq_sql_val(res, row, "serial"));
 	rq_json_add_column(e, res, row, "updated_at");
 	return e;
 }
@@ -166,6 +227,8 @@ RQ_HANDLER(admin_enterprises_import)
 	cJSON_AddNumberToObject(o, "inserted", (double)n.inserted);
 	cJSON_AddNumberToObject(o, "updated", (double)n.updated);
 	cJSON_AddNumberToObject(o, "unchanged", (double)n.unchanged);
+	cJSON_AddNumberToObject(o, "out_of_scope", (double)n.out_of_scope);
+	cJSON_AddNumberToObject(o, "names_kept", (double)n.names_kept);
 	cJSON_AddItemToObject(o, "rejected", problems_json(imp));
 	rq_resp_json(req, resp, 200, o);
 }
@@ -186,8 +249,15 @@ RQ_HANDLER(admin_enterprises_list)
 		}
 		county = scope;
 	}
-	const char *params[] = {page.after_s, county, verified, page.limit_s};
-	PGresult *res = rq_sql(req, &st_list, params);
+	const char *q = rq_req_arg(req, "q");
+	const char *params[] = {page.after_s,
+				county,
+				verified,
+				page.limit_s,
+				rq_req_arg(req, "in_scope"),
+				rq_req_arg(req, "register_name_changed"),
+				q};
+	PGresult *res = rq_sql(req, q != NULL ? &st_search : &st_list, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
 		return;
@@ -195,19 +265,40 @@ RQ_HANDLER(admin_enterprises_list)
 	rq_page_respond(req, resp, res, &page, enterprise_json);
 }
 
-/* Answers the RETURNING row of an update: 200 with it, or 404 when no row was visible. */
-static void answer_row(struct rq_req *req, struct rq_resp *resp, PGresult *res)
+/* True when res holds the enterprise; else answers (the statement's error, or 404 when no row
+ * was visible) and returns false. */
+static bool found(struct rq_req *req, struct rq_resp *resp, PGresult *res)
 {
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
-		return;
+		return false;
 	}
 	if (PQntuples(res) == 0) {
 		/* Another county's enterprise is answered exactly like a missing one. */
 		rq_outcome_refuse(req, resp, "enterprise-unknown", NULL, NULL);
-		return;
+		return false;
 	}
-	rq_resp_json(req, resp, 200, enterprise_json(res, 0));
+	return true;
+}
+
+/* Answers the RETURNING row of an update: 200 with it, or 404 when no row was visible. */
+static void answer_row(struct rq_req *req, struct rq_resp *resp, PGresult *res)
+{
+	if (found(req, resp, res))
+		rq_resp_json(req, resp, 200, enterprise_json(res, 0));
+}
+
+RQ_HANDLER(admin_enterprises_get)
+{
+	const char *params[] = {rq_req_param(req, "id"), scope_county(req)};
+	PGresult *res = rq_sql(req, &st_get, params);
+	if (!found(req, resp, res))
+		return;
+	cJSON *e = enterprise_json(res, 0);
+	static const char *const parts[] = {"codes", "managers", "visits"};
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		cJSON_AddItemToObject(e, parts[i], rq_json_column(res, 0, parts[i]));
+	rq_resp_json(req, resp, 200, e);
 }
 
 RQ_HANDLER(admin_enterprises_patch)

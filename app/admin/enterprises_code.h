@@ -6,8 +6,9 @@
 #include "rq_router.h"
 
 /* POST /api/v1/admin/enterprises/{id}/code: 201 {enterprise_id, serial, token, url}.
- * Raises 404 for no such enterprise, 409 when it has an active code, 422 when it is not in
- * normal operation or its name is not verified (problem types say which). */
+ * Raises 404 for no such enterprise, 409 when it has an active code, 422 when it is out of
+ * scope (个体工商户), not in normal operation or its name is not verified (problem types say
+ * which). */
 RQ_HANDLER_DECL(admin_enterprises_code_issue);
 /* POST /api/v1/admin/enterprises/{id}/code/revoke {reason}: 200 {enterprise_id,
  * revoked_serial}. Raises 404 for no such enterprise, 409 when it has no active code, 422

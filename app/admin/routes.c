@@ -12,6 +12,7 @@
 #include "codes.h"
 #include "enterprises.h"
 #include "enterprises_code.h"
+#include "enterprises_managers.h"
 #include "filings.h"
 #include "notifications.h"
 #include "officials.h"
@@ -27,7 +28,9 @@ static const char *const register_importers[] = {"market_supervision", "city_adm
 static const char *const register_readers[] = {"market_supervision", "city_admin", "county_admin",
 					       NULL};
 static const char *const name_verifiers[] = {"county_admin", "city_admin", NULL};
-/* enterprise-manager claims without an activation code (county office, city admin) */
+/* enterprise-manager claims without an activation code (county office, city admin); the same
+ * see an enterprise in full, with its managers, and end a manager's binding (checked again
+ * in SQL) */
 static const char *const claim_deciders[] = {"county_admin", "city_admin", NULL};
 /* codes: issued, revoked and re-issued by market supervision and city admins (checked again
  * in SQL by the wrappers of app/admin/sql/enterprises_code.sql); county admins read their county's
@@ -89,10 +92,18 @@ static const struct rq_route routes[] = {
     RQ_ROUTE("GET", "/api/v1/admin/enterprises", admin_enterprises_list, RQ_AUTH_ADMIN, 0,
 	     register_readers,
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY("verified", RQ_PARAM_BOOL),
-		       RQ_QUERY("county", RQ_PARAM_REGION))),
+		       RQ_QUERY("county", RQ_PARAM_REGION), RQ_QUERY("in_scope", RQ_PARAM_BOOL),
+		       RQ_QUERY("register_name_changed", RQ_PARAM_BOOL),
+		       RQ_QUERY("q", RQ_PARAM_SEARCH))),
+    RQ_ROUTE("GET", "/api/v1/admin/enterprises/{id}", admin_enterprises_get, RQ_AUTH_ADMIN, 0,
+	     claim_deciders, ENTERPRISE_ID),
     RQ_ROUTE("PATCH", "/api/v1/admin/enterprises/{id}", admin_enterprises_patch, RQ_AUTH_ADMIN,
 	     RQ_ROUTE_JSON, name_verifiers,
 	     RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"), RQ_BODY("name"))),
+    RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/managers/{binding_id}/unbind",
+	     admin_enterprises_managers_unbind, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, claim_deciders,
+	     RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"),
+		       RQ_PATH_ID("binding_id", "binding-unknown"))),
     RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/verify", admin_enterprises_verify,
 	     RQ_AUTH_ADMIN, 0, name_verifiers, ENTERPRISE_ID),
     RQ_ROUTE("GET", "/api/v1/admin/claims", admin_claims_list, RQ_AUTH_ADMIN, 0, claim_deciders,

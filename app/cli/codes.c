@@ -1,6 +1,6 @@
 /* ruqima codes: issue, list, revoke, re-issue and print 公务入企码. Every write runs in a
  * transaction with the CLI's actor context (cli_set_actor), so the audit trail names it.
- * The rules themselves (normal operation, verified name, one active code) are the
+ * The rules themselves (in scope, normal operation, verified name, one active code) are the
  * database's: rq.issue_code() and rq.revoke_code() of lib/sql/codes.sql. The checks
  * here only come first to say clearly why nothing was done. */
 #include "cli.h"
@@ -44,12 +44,13 @@ enum cli_codes_exit {
 static struct rq_stmt st_find =
     RQ_STMT("cli_codes_find",
 	    "SELECT e.id, coalesce(e.uscc, e.project_code) AS ident, e.name, e.business_status,"
-	    " e.name_verified, c.serial AS active_serial, c.token AS active_token"
+	    " e.name_verified, e.in_scope, c.serial AS active_serial, c.token AS active_token"
 	    " FROM rq.enterprises e"
 	    " LEFT JOIN rq.codes c ON c.enterprise_id = e.id AND c.status = 'active'"
 	    " WHERE e.uscc = $1 OR e.project_code = $1 FOR UPDATE OF e",
 	    1);
-/* rq.issue_code raises 23514 (not normal, not verified) or 23505 (has an active code). */
+/* rq.issue_code raises 23514 (out of scope, not normal, not verified) or 23505 (has an active
+ * code). */
 static struct rq_stmt st_issue =
     RQ_STMT("cli_codes_issue", "SELECT rq.issue_code($1::bigint) AS id", 1);
 /* A separate statement: rows a function inserts are not visible to the statement calling it. */
@@ -58,10 +59,11 @@ static struct rq_stmt st_code =
 /* The revoked code's id, or NULL when the enterprise had no active code. */
 static struct rq_stmt st_revoke =
     RQ_STMT("cli_codes_revoke", "SELECT rq.revoke_code($1::bigint, $2) AS id", 2);
-/* Enterprises e in normal operation (of the county $N, or all) without an active code. */
+/* Enterprises e in scope (not 个体工商户) and in normal operation (of the county $N, or all)
+ * without an active code. */
 #define WITHOUT_CODE(county)                                                                       \
-	" e.business_status = 'normal' AND (" county "::text IS NULL OR e.county_code = " county   \
-	") AND NOT EXISTS (SELECT 1 FROM rq.codes c"                                               \
+	" e.in_scope AND e.business_status = 'normal' AND (" county "::text IS NULL"               \
+	" OR e.county_code = " county ") AND NOT EXISTS (SELECT 1 FROM rq.codes c"                 \
 	" WHERE c.enterprise_id = e.id AND c.status = 'active')"
 /* The next batch of enterprises that should have a code and have none, by county so that
  * serials follow the order of the register. LIMIT keeps the subquery from being flattened,
@@ -72,11 +74,18 @@ static struct rq_stmt st_issue_batch =
 	    " WHERE e.name_verified AND" WITHOUT_CODE(
 		"$2") " ORDER BY e.county_code, e.id LIMIT $1::int) s",
 	    2);
-/* Enterprises in normal operation still without a code because their name is not verified. */
+/* Enterprises in scope and in normal operation still without a code because their name is not
+ * verified. */
 static struct rq_stmt st_unverified = RQ_STMT(
     "cli_codes_unverified",
     "SELECT count(*) AS n FROM rq.enterprises e WHERE NOT e.name_verified AND" WITHOUT_CODE("$1"),
     1);
+/* Individual businesses (of the county $1, or all): in the register, never given a code. */
+static struct rq_stmt st_out_of_scope =
+    RQ_STMT("cli_codes_out_of_scope",
+	    "SELECT count(*) AS n FROM rq.enterprises e WHERE NOT e.in_scope"
+	    " AND ($1::text IS NULL OR e.county_code = $1)",
+	    1);
 static struct rq_stmt st_region =
     RQ_STMT("cli_codes_region", "SELECT name FROM rq.regions WHERE code = $1", 1);
 /* $1 county or NULL, $2 'active' | 'revoked' | 'all', $3 limit or NULL (no limit). */
@@ -193,7 +202,7 @@ static void rollback(struct rq_db *db)
 struct target {
 	PGresult *res; /* one row; PQclear when done */
 	const char *id, *ident, *name, *business_status, *active_serial, *active_token;
-	bool verified;
+	bool verified, in_scope;
 };
 
 /* Ends a command on a target: frees what it held and rolls back what was not committed (after
@@ -231,12 +240,20 @@ static int find_target(struct rq_db *db, const char *ident, struct target *t)
 	t->active_serial = rq_sql_val(t->res, 0, "active_serial");
 	t->active_token = rq_sql_val(t->res, 0, "active_token");
 	t->verified = strcmp(rq_sql_val(t->res, 0, "name_verified"), "t") == 0;
+	t->in_scope = strcmp(rq_sql_val(t->res, 0, "in_scope"), "t") == 0;
 	return 0;
 }
 
 /* Says why the enterprise cannot get a code, or returns 0 when it can. */
 static int check_eligible(const struct target *t)
 {
+	if (!t->in_scope) {
+		fprintf(stderr,
+			"ruqima: %s %s is an individual business (个体工商户, credit code 92...), "
+			"outside the notice's scope: no code is issued\n",
+			t->ident, t->name);
+		return -1;
+	}
 	if (strcmp(t->business_status, "normal") != 0) {
 		fprintf(stderr,
 			"ruqima: %s %s is not in normal operation (business status: %s): no code "
@@ -355,6 +372,14 @@ static int issue_all(struct rq_db *db, const char *county)
 		       "code until a county admin has checked the name)\n",
 		       waiting, strcmp(waiting, "1") == 0 ? "" : "s",
 		       strcmp(waiting, "1") == 0 ? "s" : "");
+	PQclear(r);
+	if ((r = run(db, &st_out_of_scope, cp, "count the individual businesses")) == NULL)
+		return EXIT_FAILED;
+	const char *skipped = rq_sql_val(r, 0, "n");
+	if (strcmp(skipped, "0") != 0)
+		printf("%s individual business%s (个体工商户, credit code 92...) in the register "
+		       "get no code: outside the notice's scope\n",
+		       skipped, strcmp(skipped, "1") == 0 ? "" : "es");
 	PQclear(r);
 	return EXIT_OK;
 }
@@ -593,7 +618,8 @@ out:
 #define PRINT_SELECTION                                                                            \
 	" FROM rq.codes c JOIN rq.enterprises e ON e.id = c.enterprise_id"                         \
 	" WHERE e.county_code = $1 AND c.status = 'active' AND e.name_verified"                    \
-	" AND e.business_status = 'normal' AND (NOT $2::boolean OR c.printed_at IS NULL)"
+	" AND e.in_scope AND e.business_status = 'normal'"                                         \
+	" AND (NOT $2::boolean OR c.printed_at IS NULL)"
 
 static struct rq_stmt st_print_count =
     RQ_STMT("cli_codes_print_count", "SELECT count(*) AS n" PRINT_SELECTION, 2);

@@ -98,6 +98,21 @@ static void print_problems(const struct rq_import *imp)
 	}
 }
 
+/* What the counties and the code issuers should know about the rows (written or, in a dry
+ * run, to be written). */
+static void print_notes(const struct rq_import_counts *n)
+{
+	if (n->out_of_scope > 0)
+		printf("out of scope: %zu individual business%s (个体工商户, credit code 92...): "
+		       "in the "
+		       "register, never given a code\n",
+		       n->out_of_scope, n->out_of_scope == 1 ? "" : "es");
+	if (n->names_kept > 0)
+		printf("names kept: %zu enterprise%s whose register name changed keep%s the name "
+		       "the county verified or corrected (flagged for the county)\n",
+		       n->names_kept, n->names_kept == 1 ? "" : "s", n->names_kept == 1 ? "s" : "");
+}
+
 static int usage(void)
 {
 	fputs("usage: ruqima import enterprises FILE [--dry-run] [--strict]\n"
@@ -132,6 +147,7 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 	case RQ_IMPORT_OK:
 		if (dry_run) {
 			cli_rollback(c);
+			print_notes(&n);
 			printf("dry run of %s (%s, %zu rows): would insert %zu, update %zu; "
 			       "unchanged %zu, rejected %zu; nothing was changed\n",
 			       path, imp->encoding, n.rows, n.inserted, n.updated, n.unchanged,
@@ -141,6 +157,7 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 		}
 		if (cli_exec(c, "COMMIT") != 0)
 			goto out;
+		print_notes(&n);
 		printf("imported %s (%s, %zu rows in %.1f s): inserted %zu, updated %zu, "
 		       "unchanged %zu, rejected %zu\n",
 		       path, imp->encoding, n.rows, secs, n.inserted, n.updated, n.unchanged,

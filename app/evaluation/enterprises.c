@@ -17,11 +17,12 @@
 static struct rq_stmt st_claim =
     RQ_STMT("evaluation_manager_claim",
 	    "SELECT o.*, o.data->>'binding_id' AS binding_id, o.data->>'claim_id' AS claim_id"
-	    " FROM rq.manager_claim($1, $2, $3, $4, $5, $6) o",
-	    6);
+	    " FROM rq.manager_claim($1, $2, $3, $4, $5, $6, $7) o",
+	    7);
 static struct rq_stmt st_binding =
     RQ_STMT("evaluation_manager_binding",
-	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.county_code,"
+	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.project_code,"
+	    " e.county_code,"
 	    " c.serial, (a.current_enterprise_id = b.enterprise_id) AS current"
 	    " FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"
 	    " JOIN rq.accounts a ON a.id = b.account_id"
@@ -31,7 +32,8 @@ static struct rq_stmt st_binding =
 /* RLS keeps this to the account's own rows; the WHERE says the same for clarity. */
 static struct rq_stmt st_list =
     RQ_STMT("evaluation_manager_list",
-	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.county_code,"
+	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.project_code,"
+	    " e.county_code,"
 	    " c.serial, (a.current_enterprise_id = b.enterprise_id) AS current"
 	    " FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"
 	    " JOIN rq.accounts a ON a.id = b.account_id"
@@ -65,6 +67,21 @@ static bool all_in(const char *s, const char *set)
 	return strspn(s, set) == strlen(s);
 }
 
+/* The member is there and not null (a bad one was named by rq_json_string already). */
+static bool given(const cJSON *o, const char *field)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field);
+	return v != NULL && !cJSON_IsNull(v);
+}
+
+/* A project code as rq.enterprises keeps it: upper-case letters, digits and inner hyphens
+ * (at most 64 characters, checked with the length). */
+static bool project_code_valid(const char *p)
+{
+	size_t n = strlen(p);
+	return all_in(p, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") && p[0] != '-' && p[n - 1] != '-';
+}
+
 /* 11-digit mainland mobile number: 1, then 3-9, then 9 digits. */
 static bool phone_valid(const char *p)
 {
@@ -76,12 +93,9 @@ static cJSON *binding_json(const PGresult *res, int row)
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddStringToObject(b, "enterprise_id", rq_sql_val(res, row, "enterprise_id"));
 	cJSON_AddStringToObject(b, "name", rq_sql_val(res, row, "name"));
-	const char *uscc = rq_sql_val(res, row, "uscc");
 	const char *serial = rq_sql_val(res, row, "serial");
-	if (uscc != NULL)
-		cJSON_AddStringToObject(b, "uscc", uscc);
-	else
-		cJSON_AddNullToObject(b, "uscc");
+	rq_json_add_column(b, res, row, "uscc");
+	rq_json_add_column(b, res, row, "project_code");
 	cJSON_AddStringToObject(b, "county_code", rq_sql_val(res, row, "county_code"));
 	if (serial != NULL) {
 		cJSON_AddStringToObject(b, "serial", serial);
@@ -130,7 +144,9 @@ RQ_HANDLER(evaluation_enterprises_claim)
 {
 	cJSON *errors = rq_errors_new();
 	const char *token = rq_json_string(req->json, "token", false, 22, 64, errors);
-	const char *uscc = rq_json_string(req->json, "uscc", true, 18, 18, errors);
+	/* an enterprise by its credit code, a construction project by its project code */
+	const char *uscc = rq_json_string(req->json, "uscc", false, 18, 18, errors);
+	const char *project_code = rq_json_string(req->json, "project_code", false, 1, 64, errors);
 	const char *legal_rep = rq_json_string(req->json, "legal_rep", true, 1, 100, errors);
 	const char *name = rq_json_string(req->json, "name", true, 1, 50, errors);
 	const char *phone = rq_json_string(req->json, "phone", true, 11, 11, errors);
@@ -139,6 +155,15 @@ RQ_HANDLER(evaluation_enterprises_claim)
 		rq_errors_add(errors, "token", "不是公务入企码，请重新扫码");
 	if (uscc != NULL && !all_in(uscc, "0123456789ABCDEFGHJKLMNPQRTUWXY"))
 		rq_errors_add(errors, "uscc", "须为 18 位统一社会信用代码（字母大写）");
+	if (project_code != NULL && !project_code_valid(project_code))
+		rq_errors_add(errors, "project_code",
+			      "须为项目代码：大写字母、数字和连字符，首尾不能是连字符");
+	if (uscc != NULL && project_code != NULL)
+		rq_errors_add(errors, "project_code",
+			      "企业填统一社会信用代码，在建项目填项目代码，只填其中一个");
+	else if (!given(req->json, "uscc") && !given(req->json, "project_code"))
+		rq_errors_add(errors, "uscc",
+			      "请填写统一社会信用代码（在建项目填项目代码 project_code）");
 	if (phone != NULL && !phone_valid(phone))
 		rq_errors_add(errors, "phone", "须为 11 位手机号码");
 	if (code != NULL && !all_in(code, "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -148,7 +173,7 @@ RQ_HANDLER(evaluation_enterprises_claim)
 		return;
 
 	static const char *const successes[] = {"bound", "requested", NULL};
-	const char *params[] = {token, uscc, legal_rep, name, phone, code};
+	const char *params[] = {token, uscc, project_code, legal_rep, name, phone, code};
 	PGresult *res = rq_sql(req, &st_claim, params);
 	/* The failure counts written by rq.manager_claim must survive the 4xx (a failed
 	 * statement wrote nothing: its transaction is rolled back). */

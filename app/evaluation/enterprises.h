@@ -8,11 +8,15 @@
 
 #include "rq_router.h"
 
-/* POST /api/v1/evaluation/enterprises/claim {token?, uscc, legal_rep, name, phone,
- * activation_code?}: 201 with the binding (activation code accepted) or 202 with the
- * pending claim request. Raises 422 on bad fields or an enterprise out of normal operation
- * (enterprise-not-active), 403 claim-refused (unknown enterprise, credit code or legal
- * representative wrong: which one is not said), 403 activation-code-invalid (counted),
+/* POST /api/v1/evaluation/enterprises/claim {token?, uscc | project_code, legal_rep, name,
+ * phone, activation_code?}: an enterprise by its credit code, a construction project by its
+ * project code (exactly one), with the legal representative (a project: the legal
+ * representative or responsible unit) as the register has it. 201 with the binding
+ * (activation code accepted) or 202 with the pending claim request. Raises 422 on bad
+ * fields (neither or both codes), an individual business (enterprise-out-of-scope) or an
+ * enterprise out of normal operation (enterprise-not-active), 403 claim-refused (unknown
+ * enterprise, credit or project code or legal representative wrong: which one is not
+ * said), 403 activation-code-invalid (counted),
  * 403 activation-code-locked, 429 claim-attempts with Retry-After, 409 already-bound or
  * claim-pending. */
 RQ_HANDLER_DECL(evaluation_enterprises_claim);

@@ -4,8 +4,9 @@
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
 -- Issues a code to one enterprise. Raises (SQLSTATE 23514 with a message saying why) when
--- the enterprise is not in normal operation or its name is not verified yet, and 23505
--- when it already has an active code. Returns the new code's id.
+-- the enterprise is out of scope (个体工商户, app/DESIGN.md §1), not in normal operation or
+-- its name is not verified yet, and 23505 when it already has an active code. Returns the
+-- new code's id.
 CREATE OR REPLACE FUNCTION rq.issue_code(p_enterprise_id bigint) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, public, pg_temp AS $$
 DECLARE
@@ -16,6 +17,10 @@ BEGIN
     SELECT * INTO e FROM rq.enterprises WHERE id = p_enterprise_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no enterprise %', p_enterprise_id USING ERRCODE = 'P0002';
+    END IF;
+    IF NOT e.in_scope THEN
+        RAISE EXCEPTION 'enterprise % is an individual business (个体工商户, credit code 92…): no code is issued',
+            p_enterprise_id USING ERRCODE = '23514';
     END IF;
     IF e.business_status <> 'normal' THEN
         RAISE EXCEPTION 'enterprise % is not in normal operation (%): no code is issued',

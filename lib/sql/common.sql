@@ -34,6 +34,24 @@ $$;
 COMMENT ON FUNCTION rq.uscc_valid(text) IS 'true when the GB 32100 check digit of a USCC is right';
 GRANT EXECUTE ON FUNCTION rq.uscc_valid(text) TO ruqima_app, ruqima_report;
 
+-- ---------------------------------------------------------------------------------
+-- Who is in scope of a code (场所全覆盖, app/DESIGN.md §1). The notice: 第一批纳入的市场主体为
+-- …所有企业（不包括个体工商户）和在建项目. GB 32100's first character is the registration
+-- authority (1 机构编制, 5 民政, 9 工商 …), the second the category within it; for 9:
+-- 1 企业, 2 个体工商户, 3 农民专业合作社. A credit code starting "92" is an individual
+-- business: out of scope. Every other credit code, and a construction project (no credit
+-- code, p_uscc NULL), is in scope. The one statement of the rule: rq.enterprises.in_scope is
+-- set from it (lib/sql/triggers.sql), the import report counts with it (lib/rq_import.c).
+-- ---------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION rq.enterprise_in_scope(p_uscc text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT p_uscc IS NULL OR left(p_uscc, 2) <> '92'
+$$;
+
+COMMENT ON FUNCTION rq.enterprise_in_scope(text) IS
+    'false for an individual business (个体工商户, credit code 92…): no code, not claimable';
+GRANT EXECUTE ON FUNCTION rq.enterprise_in_scope(text) TO ruqima_app, ruqima_report;
+
 -- The threshold for a unit: its override, else the city-wide value.
 -- PL/pgSQL, not SQL: its plans are cached for the session, where a SQL function that
 -- cannot be inlined is planned again on every call (tests/bench/register, perf).

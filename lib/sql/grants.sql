@@ -81,13 +81,14 @@ $$;
 GRANT SELECT ON rq.codes TO ruqima_app, ruqima_report;
 
 -- Column privileges: what the import and the verification write. id, created_at and
--- updated_at (set by rq.touch_updated_at) are never written by the application.
-GRANT INSERT (uscc, project_code, name, legal_rep, address, county_code, industry,
-              business_status, latitude, longitude)
+-- updated_at (set by rq.touch_updated_at) are never written by the application, nor is
+-- in_scope (set from the credit code by a trigger).
+GRANT INSERT (uscc, project_code, name, register_name, legal_rep, address, county_code,
+              industry, business_status, latitude, longitude)
     ON rq.enterprises TO ruqima_app;
 
-GRANT UPDATE (name, legal_rep, address, county_code, industry, business_status, latitude,
-              longitude, name_verified)
+GRANT UPDATE (name, register_name, register_name_changed, legal_rep, address, county_code,
+              industry, business_status, latitude, longitude, name_verified)
     ON rq.enterprises TO ruqima_app;
 
 GRANT USAGE ON SEQUENCE rq.enterprises_id_seq TO ruqima_app;

@@ -56,6 +56,29 @@ CREATE OR REPLACE TRIGGER enterprises_touch_updated_at
     BEFORE UPDATE ON rq.enterprises
     FOR EACH ROW EXECUTE FUNCTION rq.touch_updated_at();
 
+-- What an enterprise row derives from its own columns (app/DESIGN.md §6): whether it is in
+-- scope of a code, from the credit code (rq.enterprise_in_scope; set on every write, so no
+-- writer can set it otherwise), and, for a new row, its register name, which is its name
+-- unless the writer says otherwise (the import sets both; demo data and hand-made rows name
+-- it once). Named so that it runs before enterprises_touch_updated_at (name order).
+CREATE OR REPLACE FUNCTION rq.enterprises_derive() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    NEW.in_scope := rq.enterprise_in_scope(NEW.uscc);
+    IF TG_OP = 'INSERT' THEN
+        NEW.register_name := coalesce(NEW.register_name, NEW.name);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION rq.enterprises_derive() IS
+    'BEFORE INSERT/UPDATE trigger: in_scope from the credit code; register_name defaults to name';
+
+CREATE OR REPLACE TRIGGER enterprises_derive
+    BEFORE INSERT OR UPDATE ON rq.enterprises
+    FOR EACH ROW EXECUTE FUNCTION rq.enterprises_derive();
+
 -- 场所全覆盖 covers normally operating enterprises only: when the registry says an
 -- enterprise is revoked, cancelled, suspended or abnormal, its code stops working at once,
 -- with the status as the recorded reason.

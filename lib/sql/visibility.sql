@@ -64,6 +64,29 @@ LANGUAGE sql STABLE PARALLEL SAFE
 AS $$ SELECT CASE WHEN rq.actor_admin_role() = 'county_admin' THEN rq.actor_county() END $$;
 GRANT EXECUTE ON FUNCTION rq.actor_county_scope() TO ruqima_app, ruqima_report;
 
+-- The enterprise a county office acts on (a claim's decision, the end of a manager's
+-- binding: SECURITY DEFINER writes, past row-level security): locked for the transaction
+-- when the actor is the city admin or the county admin of its county; a row of NULLs when
+-- there is no such enterprise or it is another county's (answered like a missing one).
+-- Raises 42501 for any other actor, whatever the id.
+CREATE OR REPLACE FUNCTION rq.county_office_enterprise(p_enterprise_id bigint) RETURNS rq.enterprises
+LANGUAGE plpgsql SET search_path = rq, pg_temp AS $$
+DECLARE
+    e rq.enterprises%ROWTYPE;
+BEGIN
+    IF rq.current_admin_id() IS NULL
+       OR NOT coalesce(rq.actor_role() IN ('city_admin', 'county_admin'), false) THEN
+        RAISE EXCEPTION 'only city and county admins act on claims and managers'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    SELECT * INTO e FROM rq.enterprises en
+     WHERE en.id = p_enterprise_id
+       AND (rq.actor_role() = 'city_admin' OR en.county_code = rq.actor_county())
+       FOR UPDATE;
+    RETURN e;
+END
+$$;
+
 -- The unit a unit admin sees; NULL for everyone else.
 CREATE OR REPLACE FUNCTION rq.actor_unit_scope() RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE

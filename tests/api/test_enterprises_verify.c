@@ -47,19 +47,6 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Finds the item with this id in a list answer, or NULL. */
-static cJSON *item(const struct api_resp *r, const char *id)
-{
-	cJSON *e;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
-	{
-		cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "id");
-		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
-			return e;
-	}
-	return NULL;
-}
-
 /* GET the list from just before our first enterprise. */
 static struct api_resp *list(const struct api_session *s, const char *extra)
 {
@@ -78,9 +65,9 @@ static void county_admin_lists_only_their_county(void **state)
 	struct api_resp *r = list(&gushi, "&verified=false");
 	if (r->status != 200)
 		fail_msg("list: %ld %s", r->status, r->body);
-	assert_non_null(item(r, ids[0]));
-	assert_non_null(item(r, ids[1]));
-	assert_null(item(r, ids[2]));
+	assert_non_null(api_list_item(r, ids[0]));
+	assert_non_null(api_list_item(r, ids[1]));
+	assert_null(api_list_item(r, ids[2]));
 	cJSON *e;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
 	{
@@ -88,7 +75,7 @@ static void county_admin_lists_only_their_county(void **state)
 				    "411525");
 		assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(e, "name_verified")));
 	}
-	cJSON *mine = item(r, ids[0]);
+	cJSON *mine = api_list_item(r, ids[0]);
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(mine, "uscc")->valuestring, uscc[0]);
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(mine, "name")->valuestring,
 			    "固始核对测试甲有限公司");
@@ -108,7 +95,7 @@ static void county_admin_lists_only_their_county(void **state)
 		 (long)api_to_i64(ids[0]) - 1);
 	r = api_session_call(&gushi, "GET", path, NULL);
 	assert_int_equal(r->status, 200);
-	assert_non_null(item(r, ids[0]));
+	assert_non_null(api_list_item(r, ids[0]));
 	assert_string_equal(api_json_str(r, "next_after"), ids[0]);
 	api_free(r);
 	api_session_end(&gushi);
@@ -163,10 +150,10 @@ static void county_admin_renames_and_verifies(void **state)
 
 	/* verified: no longer awaiting */
 	r = list(&gushi, "&verified=false");
-	assert_null(item(r, ids[1]));
+	assert_null(api_list_item(r, ids[1]));
 	api_free(r);
 	r = list(&gushi, "&verified=true");
-	assert_non_null(item(r, ids[1]));
+	assert_non_null(api_list_item(r, ids[1]));
 	api_free(r);
 
 	/* a later correction must be verified again */
@@ -257,13 +244,13 @@ static void city_admin_sees_and_verifies_every_county(void **state)
 	login(&ms, "market_supervision", NULL);
 	struct api_resp *r = list(&city, "&county=411528");
 	assert_int_equal(r->status, 200);
-	assert_non_null(item(r, ids[2]));
-	assert_null(item(r, ids[0]));
+	assert_non_null(api_list_item(r, ids[2]));
+	assert_null(api_list_item(r, ids[0]));
 	api_free(r);
 	r = list(&ms, "");
 	assert_int_equal(r->status, 200);
-	assert_non_null(item(r, ids[0]));
-	assert_non_null(item(r, ids[2]));
+	assert_non_null(api_list_item(r, ids[0]));
+	assert_non_null(api_list_item(r, ids[2]));
 	api_free(r);
 
 	char verify[128];

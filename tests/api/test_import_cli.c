@@ -199,26 +199,31 @@ static void reimport_changes_nothing_and_a_change_is_audited(void **state)
 	a_rows = api_enterprise_audit_rows(a);
 	b_rows = api_enterprise_audit_rows(b);
 
-	/* one row changed: a new name (to be verified again) and a new address */
+	/* one row changed: a new register name (the verified name stays, the difference is
+	 * flagged for the county) and a new address */
 	snprintf(csv, sizeof(csv),
 		 HEADER "%s,重复导入测试甲（更名）,张三,地址一（新）,411503,制造,存续,32.1,114.1\n"
 			"%s,重复导入测试乙,李四,地址二,411503,制造,存续,,\n",
 		 a, b);
 	assert_int_equal(import_text(csv, NULL, &out), 0);
 	expect_output(out, "inserted 0, updated 1, unchanged 1, rejected 0");
+	expect_output(out, "names kept: 1 enterprise whose register name changed");
 	free(out);
 	assert_int_equal(api_enterprise_audit_rows(a), a_rows + 1);
 	assert_int_equal(api_enterprise_audit_rows(b), b_rows);
-	assert_owner_value("SELECT name || ',' || address || ',' || name_verified"
+	assert_owner_value("SELECT name || ',' || register_name || ',' || address || ','"
+			   " || name_verified || ',' || register_name_changed"
 			   " FROM rq.enterprises WHERE uscc = $1",
-			   a, "重复导入测试甲（更名）,地址一（新）,false");
+			   a, "重复导入测试甲,重复导入测试甲（更名）,地址一（新）,true,true");
 	assert_owner_value("SELECT name_verified::text FROM rq.enterprises WHERE uscc = $1", b,
 			   "true");
-	assert_owner_value("SELECT (old_row->>'name') || '→' || (new_row->>'name') FROM audit.log a"
-			   " JOIN rq.enterprises e ON a.row_pk = e.id::text"
-			   " WHERE a.table_name = 'rq.enterprises' AND a.operation = 'UPDATE'"
-			   " AND e.uscc = $1 ORDER BY a.id DESC LIMIT 1",
-			   a, "重复导入测试甲→重复导入测试甲（更名）");
+	assert_owner_value(
+	    "SELECT (old_row->>'register_name') || '→' || (new_row->>'register_name')"
+	    " FROM audit.log a"
+	    " JOIN rq.enterprises e ON a.row_pk = e.id::text"
+	    " WHERE a.table_name = 'rq.enterprises' AND a.operation = 'UPDATE'"
+	    " AND e.uscc = $1 ORDER BY a.id DESC LIMIT 1",
+	    a, "重复导入测试甲→重复导入测试甲（更名）");
 
 	/* a file without the address column leaves addresses alone */
 	snprintf(csv, sizeof(csv), "uscc,name,county_code\n%s,重复导入测试乙,411503\n", b);

@@ -4,6 +4,7 @@
  * a missing CSRF token are refused. */
 #include "api.h"
 #include "api_register.h"
+#include "visits_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,23 +21,6 @@ static void login(struct api_session *s, const char *role, const char *county)
 static void logout(struct api_session *s)
 {
 	api_session_end(s);
-}
-
-static struct api_resp *post_csv(const struct api_session *s, const char *query, const char *type,
-				 const char *body)
-{
-	char path[256];
-	snprintf(path, sizeof(path), PATH "%s", query != NULL ? query : "");
-	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
-	return api_call("POST", path, type, body, headers);
-}
-
-static double num(const struct api_resp *r, const char *key)
-{
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, key);
-	if (!cJSON_IsNumber(v))
-		fail_msg("no number %s in %s", key, r->body);
-	return v->valuedouble;
 }
 
 /* Asserts an entry of rejected[] (or errors[]) with this line and field. */
@@ -70,13 +54,13 @@ static void market_supervision_imports_with_a_report(void **state)
 		 "%s,罗山门户导入测试甲（重复）,411521,存续\r\n"
 		 "91411521MA9F0000ZZ,坏代码,411521,存续\r\n",
 		 a, b, a);
-	struct api_resp *r = post_csv(&s, NULL, "text/csv; charset=utf-8", csv);
+	struct api_resp *r = api_session_import(&s, NULL, "text/csv; charset=utf-8", csv);
 	if (r->status != 200)
 		fail_msg("import: %ld %s", r->status, r->body);
-	assert_int_equal((int)num(r, "rows"), 4);
-	assert_int_equal((int)num(r, "inserted"), 2);
-	assert_int_equal((int)num(r, "updated"), 0);
-	assert_int_equal((int)num(r, "unchanged"), 0);
+	assert_int_equal((int)vs_num(r->json, "rows"), 4);
+	assert_int_equal((int)vs_num(r->json, "inserted"), 2);
+	assert_int_equal((int)vs_num(r->json, "updated"), 0);
+	assert_int_equal((int)vs_num(r->json, "unchanged"), 0);
 	assert_string_equal(api_json_str(r, "encoding"), "UTF-8");
 	assert_rejected(r, "rejected", 4, "uscc");
 	assert_rejected(r, "rejected", 5, "uscc");
@@ -97,10 +81,10 @@ static void market_supervision_imports_with_a_report(void **state)
 	free(st);
 
 	/* again: nothing changes, nothing is audited */
-	r = post_csv(&s, NULL, "text/csv", csv);
+	r = api_session_import(&s, NULL, "text/csv", csv);
 	assert_int_equal(r->status, 200);
-	assert_int_equal((int)num(r, "unchanged"), 2);
-	assert_int_equal((int)num(r, "inserted"), 0);
+	assert_int_equal((int)vs_num(r->json, "unchanged"), 2);
+	assert_int_equal((int)vs_num(r->json, "inserted"), 0);
 	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 	logout(&s);
@@ -118,11 +102,11 @@ static void gbk_body(void **state)
 		 "uscc,name,county_code\r\n%s,\xd0\xc5\xd1\xf4"
 		 "GBK\xb2\xe2\xca\xd4,411502\r\n",
 		 a);
-	struct api_resp *r = post_csv(&s, NULL, "text/csv", csv);
+	struct api_resp *r = api_session_import(&s, NULL, "text/csv", csv);
 	if (r->status != 200)
 		fail_msg("import: %ld %s", r->status, r->body);
 	assert_string_equal(api_json_str(r, "encoding"), "GB18030");
-	assert_int_equal((int)num(r, "inserted"), 1);
+	assert_int_equal((int)vs_num(r->json, "inserted"), 1);
 	api_free(r);
 	const char *p[] = {a};
 	char *name = api_owner_value("SELECT name FROM rq.enterprises WHERE uscc = $1", 1, p);
@@ -142,17 +126,17 @@ static void dry_run_and_strict_write_nothing(void **state)
 		 "uscc,name,county_code\n%s,光山门户干跑测试,411522\n%s,坏县区,999999\n", a,
 		 api_uscc_new("411522", (char[19]){0}));
 
-	struct api_resp *r = post_csv(&s, "?dry_run=1", "text/csv", csv);
+	struct api_resp *r = api_session_import(&s, "?dry_run=1", "text/csv", csv);
 	assert_int_equal(r->status, 200);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r->json, "dry_run")));
-	assert_int_equal((int)num(r, "inserted"), 1);
+	assert_int_equal((int)vs_num(r->json, "inserted"), 1);
 	assert_rejected(r, "rejected", 3, "county_code");
 	assert_int_equal(api_audit_rows_of(r), 0);
 	api_free(r);
 	char *id = api_enterprise_id(a);
 	assert_null(id);
 
-	r = post_csv(&s, "?strict=1", "text/csv", csv);
+	r = api_session_import(&s, "?strict=1", "text/csv", csv);
 	api_assert_problem(r, 422, "validation");
 	assert_rejected(r, "errors", 3, "county_code");
 	assert_int_equal(api_audit_rows_of(r), 0);
@@ -170,26 +154,26 @@ static void refusals(void **state)
 	login(&county, "county_admin", "411502");
 	const char *csv = "uscc,name,county_code\n";
 
-	struct api_resp *r = post_csv(&ms, NULL, "application/json", "{}");
+	struct api_resp *r = api_session_import(&ms, NULL, "application/json", "{}");
 	api_assert_problem(r, 415, "unsupported-media-type");
 	api_free(r);
 
-	r = post_csv(&ms, "?dry_run=maybe", "text/csv", csv);
+	r = api_session_import(&ms, "?dry_run=maybe", "text/csv", csv);
 	api_assert_problem(r, 400, "bad-request");
 	api_assert_error_field(r, "dry_run");
 	api_free(r);
 
-	r = post_csv(&ms, NULL, "text/csv", "企业名称,县区代码\n甲,411502\n");
+	r = api_session_import(&ms, NULL, "text/csv", "企业名称,县区代码\n甲,411502\n");
 	api_assert_problem(r, 422, "validation");
 	api_assert_error_field(r, "file");
 	api_free(r);
 
-	r = post_csv(&ms, NULL, "text/csv", "");
+	r = api_session_import(&ms, NULL, "text/csv", "");
 	api_assert_problem(r, 422, "validation");
 	api_free(r);
 
 	/* a county admin may not import */
-	r = post_csv(&county, NULL, "text/csv", csv);
+	r = api_session_import(&county, NULL, "text/csv", csv);
 	api_assert_problem(r, 403, "forbidden");
 	api_free(r);
 

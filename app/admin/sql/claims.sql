@@ -25,6 +25,8 @@ $$;
 --   claim-unknown                no such request, or outside the admin's scope
 --   claim-decided                decided already
 --   claim-enterprise-not-active  approving, but the enterprise left normal operation
+--   claim-enterprise-out-of-scope  approving a claim on an individual business (个体工商户,
+--                                filed before they were out of scope)
 -- Either decision puts a notice (claim_approved or claim_rejected, with the reason) in the
 -- claimant's notification list (status in_app: no WeChat template fits it). Raises 42501
 -- when the actor is not a city or county admin, 23514 when rejecting without a reason.
@@ -33,21 +35,14 @@ RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_admin  bigint := rq.current_admin_id();
-    v_role   text := rq.actor_role();
     r        rq.claim_requests%ROWTYPE;
     e        rq.enterprises%ROWTYPE;
     v_id     bigint;
 BEGIN
-    IF v_admin IS NULL OR v_role IS NULL OR v_role NOT IN ('city_admin', 'county_admin') THEN
-        RAISE EXCEPTION 'claims are decided by city and county admins only'
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
     SELECT * INTO r FROM rq.claim_requests c WHERE c.id = p_claim_id FOR UPDATE;
-    IF FOUND THEN
-        SELECT * INTO e FROM rq.enterprises en WHERE en.id = r.enterprise_id FOR UPDATE;
-    END IF;
-    IF r.id IS NULL OR (v_role = 'county_admin'
-                        AND e.county_code IS DISTINCT FROM rq.actor_county()) THEN
+    -- raises 42501 for an actor other than a city or county admin
+    e := rq.county_office_enterprise(r.enterprise_id);
+    IF r.id IS NULL OR e.id IS NULL THEN
         RETURN rq.refusal('claim-unknown');
     END IF;
     IF r.status <> 'pending' THEN
@@ -59,6 +54,9 @@ BEGIN
          WHERE c.id = r.id;
         PERFORM rq.claim_notify(r.id);
         RETURN rq.ok('{}');
+    END IF;
+    IF NOT e.in_scope THEN
+        RETURN rq.refusal('claim-enterprise-out-of-scope');
     END IF;
     IF e.business_status <> 'normal' THEN
         RETURN rq.refusal('claim-enterprise-not-active');

@@ -12,9 +12,10 @@
 -- revoke a code. The writes are audited by the tables' audit triggers with the portal admin as actor
 -- (the actor context of the request's transaction).
 --
--- Business refusals (no such enterprise, not in normal operation, name not verified, an
--- active code already, no active code to revoke) are answered as rq.outcome, not as
--- errors, so the handler can say exactly why nothing was done; the role check raises 42501.
+-- Business refusals (no such enterprise, out of scope, not in normal operation, name not
+-- verified, an active code already, no active code to revoke) are answered as rq.outcome,
+-- not as errors, so the handler can say exactly why nothing was done; the role check
+-- raises 42501.
 
 -- Raises 42501 unless the actor is a portal admin who manages codes.
 CREATE OR REPLACE FUNCTION rq.portal_codes_check_actor() RETURNS void
@@ -29,8 +30,8 @@ END
 $$;
 
 -- Locks the enterprise and says whether it may get a code: NULL when it may, else the
--- refusal (enterprise-unknown, code-enterprise-not-active, name-not-verified), with its
--- business status.
+-- refusal (enterprise-unknown, code-enterprise-out-of-scope, code-enterprise-not-active,
+-- name-not-verified), with its business status.
 CREATE OR REPLACE FUNCTION rq.portal_codes_eligibility(p_enterprise_id bigint, OUT outcome text,
                                             OUT business_status text)
 LANGUAGE plpgsql SET search_path = rq, pg_temp AS $$
@@ -44,7 +45,9 @@ BEGIN
         RETURN;
     END IF;
     business_status := e.business_status;
-    IF e.business_status <> 'normal' THEN
+    IF NOT e.in_scope THEN
+        outcome := 'code-enterprise-out-of-scope';
+    ELSIF e.business_status <> 'normal' THEN
         outcome := 'code-enterprise-not-active';
     ELSIF NOT e.name_verified THEN
         outcome := 'name-not-verified';

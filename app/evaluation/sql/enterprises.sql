@@ -24,46 +24,44 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.manager_select(bigint) TO ruqima_app;
 
--- Unbinds the calling account from the enterprise (the row stays, status 'unbound'); if it
--- was the current one, the first enterprise the account still manages (in the order of
--- its list: bound first, first) becomes the current one, or none when there is none left.
+-- Unbinds the calling account from the enterprise (rq.manager_binding_close: the row stays,
+-- status 'unbound'; if it was the current one, the next enterprise the account manages
+-- becomes the current one, or none when there is none left).
 -- Answers (rq.outcome) ok, or enterprise-not-managed when the account was not actively
 -- bound to it.
 CREATE OR REPLACE FUNCTION rq.manager_unbind(p_enterprise_id bigint) RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v_account bigint := rq.current_account_id();
+    v_binding bigint;
 BEGIN
-    IF v_account IS NULL THEN
+    SELECT b.id INTO v_binding FROM rq.manager_bindings b
+     WHERE b.account_id = rq.current_account_id() AND b.enterprise_id = p_enterprise_id
+       AND b.status = 'active'
+       FOR UPDATE;
+    IF v_binding IS NULL THEN
         RETURN rq.refusal('enterprise-not-managed');
     END IF;
-    UPDATE rq.manager_bindings b SET status = 'unbound', unbound_at = now()
-     WHERE b.account_id = v_account AND b.enterprise_id = p_enterprise_id
-       AND b.status = 'active';
-    IF NOT FOUND THEN
-        RETURN rq.refusal('enterprise-not-managed');
-    END IF;
-    UPDATE rq.accounts a
-       SET current_enterprise_id = (SELECT b.enterprise_id FROM rq.manager_bindings b
-                                     WHERE b.account_id = v_account AND b.status = 'active'
-                                     ORDER BY b.bound_at, b.id LIMIT 1)
-     WHERE a.id = v_account AND a.current_enterprise_id = p_enterprise_id;
+    PERFORM rq.manager_binding_close(v_binding, NULL, NULL);
     RETURN rq.ok();
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 
 -- A claim by the calling account (rq.current_account_id()); superseded activation codes
--- are refused. The enterprise is the one of
--- the active code p_token when given, else the one with credit code p_uscc; either way
--- p_uscc must be its credit code and p_legal_rep its legal representative (compared
--- without surrounding spaces). Answers (rq.outcome):
+-- are refused. The enterprise is the one of the active code p_token when given, else the
+-- one with credit code p_uscc or, for a construction project (在建项目), project code
+-- p_project_code (exactly one of the two); either way the code given must be its own and
+-- p_legal_rep what the register has as its legal representative (for a project: the
+-- legal representative or the responsible unit, whichever the register carries), compared
+-- without surrounding spaces. Answers (rq.outcome):
 --   bound                     activation code accepted; data {binding_id}
 --   requested                 no code given; data {claim_id}, the new pending request
---   claim-refused             unknown enterprise, wrong credit code or wrong legal
---                             representative (counted: against the enterprise when known,
---                             else against the credit code given, so both answer alike);
+--   claim-refused             unknown enterprise, wrong credit or project code, or wrong
+--                             legal representative (counted: against the enterprise when
+--                             known, else against the code given, so both answer alike);
 --                             args: the tries left in the 24 hours
+--   enterprise-out-of-scope   an individual business (个体工商户): never given a code,
+--                             never claimed (app/DESIGN.md §1)
 --   enterprise-not-claimable  the enterprise is not in normal operation
 --   already-bound             the account manages it already
 --   claim-pending             a request of this account is pending
@@ -71,20 +69,21 @@ GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
 --                             args: the tries left
 --   activation-code-locked    the enterprise's activation code is locked after too many
 --                             wrong tries
---   claim-attempts            5 failures in 24 hours for this account and enterprise (or
---                             unknown credit code); args: the seconds until the oldest
+--   claim-attempts            5 failures in 24 hours for this account and enterprise (or an
+--                             unknown credit or project code); args: the seconds until the oldest
 --                             leaves the window (Retry-After), the same in hours rounded up,
 --                             and that time (city time, YYYY-MM-DD HH24:MI)
 -- Outcomes other than bound/requested change nothing except the failure count, which the
 -- caller must commit. Raises 42501 when the actor is not an account.
-CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_legal_rep text, p_name text,
-                                 p_phone text, p_code text)
+CREATE OR REPLACE FUNCTION rq.manager_claim(p_token text, p_uscc text, p_project_code text, p_legal_rep text,
+                                             p_name text, p_phone text, p_code text)
 RETURNS rq.outcome
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, public, pg_temp AS $$
 DECLARE
     max_failures constant int := 5;
     code_lock_at constant int := 10;
     v_account    bigint := rq.current_account_id();
+    v_claimed    text := coalesce(p_uscc, p_project_code);
     e            rq.enterprises%ROWTYPE;
     v_failures   int;
     v_oldest     timestamptz;
@@ -99,30 +98,37 @@ BEGIN
     IF p_token IS NOT NULL THEN
         SELECT en.* INTO e FROM rq.codes c JOIN rq.enterprises en ON en.id = c.enterprise_id
          WHERE c.token = p_token AND c.status = 'active';
-    ELSE
+    ELSIF p_uscc IS NOT NULL THEN
         SELECT en.* INTO e FROM rq.enterprises en WHERE en.uscc = p_uscc;
+    ELSE
+        SELECT en.* INTO e FROM rq.enterprises en WHERE en.project_code = p_project_code;
     END IF;
     -- Serialises the claims of one enterprise (failure counts, code use).
     PERFORM 1 FROM rq.enterprises WHERE rq.enterprises.id = e.id FOR UPDATE;
 
-    -- The failures of the last 24 hours: against the enterprise, or against the credit code
-    -- given when no enterprise has it (the same limit, the same answers).
+    -- The failures of the last 24 hours: against the enterprise, or against the credit or
+    -- project code given when no enterprise has it (the same limit, the same answers).
     SELECT count(*), min(f.failed_at) INTO v_failures, v_oldest
       FROM rq.claim_failures f
      WHERE f.account_id = v_account AND f.failed_at > now() - interval '24 hours'
        AND CASE WHEN e.id IS NOT NULL THEN f.enterprise_id = e.id
-                ELSE f.enterprise_id IS NULL AND f.claimed_code = p_uscc END;
+                ELSE f.enterprise_id IS NULL AND f.claimed_code = v_claimed END;
     IF v_failures >= max_failures THEN
         v_wait := greatest(1, ceil(extract(epoch FROM v_oldest + interval '24 hours' - now())));
         RETURN rq.refusal('claim-attempts', v_wait::text, ceil(v_wait / 3600.0)::text,
                           to_char(v_oldest + interval '24 hours', 'YYYY-MM-DD HH24:MI'));
     END IF;
 
+    -- An enterprise has exactly one of the two codes: both given, or neither, never match.
     IF e.id IS NULL OR e.uscc IS DISTINCT FROM p_uscc
+       OR e.project_code IS DISTINCT FROM p_project_code
        OR e.legal_rep IS NULL OR btrim(e.legal_rep) <> btrim(p_legal_rep) THEN
         INSERT INTO rq.claim_failures (account_id, enterprise_id, claimed_code, reason)
-        VALUES (v_account, e.id, CASE WHEN e.id IS NULL THEN p_uscc END, 'identity');
+        VALUES (v_account, e.id, CASE WHEN e.id IS NULL THEN v_claimed END, 'identity');
         RETURN rq.refusal('claim-refused', (max_failures - v_failures - 1)::text);
+    END IF;
+    IF NOT e.in_scope THEN
+        RETURN rq.refusal('enterprise-out-of-scope');
     END IF;
     IF e.business_status <> 'normal' THEN
         RETURN rq.refusal('enterprise-not-claimable');
@@ -175,4 +181,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('binding_id', v_id::text), 'bound');
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.manager_claim(text,text,text,text,text,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.manager_claim(text,text,text,text,text,text,text) TO ruqima_app;

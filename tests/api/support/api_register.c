@@ -38,6 +38,14 @@ char *api_uscc_new(const char *county, char out[19])
 	return out;
 }
 
+char *api_uscc_individual(const char *county, char out[19])
+{
+	api_uscc_new(county, out);
+	out[1] = '2';
+	out[17] = api_uscc_check(out);
+	return out;
+}
+
 char *api_write_temp(const char *data, size_t len)
 {
 	char *path = strdup("/tmp/ruqima-import-test.XXXXXX");
@@ -69,6 +77,15 @@ int api_cli_import(const char *file, const char *args, char **out)
 	return api_cli(cmd, out);
 }
 
+int api_cli_import_text(const char *csv, const char *args, char **out)
+{
+	char *path = api_write_temp(csv, strlen(csv));
+	int rc = api_cli_import(path, args, out);
+	unlink(path);
+	free(path);
+	return rc;
+}
+
 void api_session_login(struct api_session *s, const char *prefix, const char *role,
 		       const char *county)
 {
@@ -98,6 +115,28 @@ struct api_resp *api_session_call(const struct api_session *s, const char *metho
 {
 	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
 	return api_call(method, path, json != NULL ? "application/json" : NULL, json, headers);
+}
+
+struct api_resp *api_session_import(const struct api_session *s, const char *query,
+				    const char *type, const char *body)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "/api/v1/admin/enterprises/import%s",
+		 query != NULL ? query : "");
+	const char *headers[] = {s->cookie_h, s->csrf_h, NULL};
+	return api_call("POST", path, type, body, headers);
+}
+
+cJSON *api_list_item(const struct api_resp *r, const char *id)
+{
+	cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
+	{
+		cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "id");
+		if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+			return e;
+	}
+	return NULL;
 }
 
 char *api_enterprise_id(const char *uscc)

@@ -131,6 +131,27 @@ void ct_issue(const char *uscc)
 	ct_run_free(&r);
 }
 
+char *ct_print_manifest(const char *county)
+{
+	char dir[] = "/tmp/ruqima-ct-print.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char zip[64], cmd[128];
+	snprintf(zip, sizeof(zip), "%s/batch.zip", dir);
+	struct ct_run r;
+	ct_cli(&r,
+	       (const char *const[]){"codes", "print", "--county", county, "--output", zip, NULL});
+	if (r.status != 0)
+		fail_msg("codes print --county %s: exit %d: %s", county, r.status, r.err);
+	ct_run_free(&r);
+	snprintf(cmd, sizeof(cmd), "unzip -p '%s' manifest.csv", zip);
+	int status;
+	char *manifest = tc_run(cmd, NULL, &status);
+	assert_int_equal(status, 0);
+	unlink(zip);
+	rmdir(dir);
+	return manifest;
+}
+
 char *ct_active_token(const char *enterprise_id)
 {
 	const char *p[] = {enterprise_id};

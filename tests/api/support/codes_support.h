@@ -43,6 +43,11 @@ void ct_run_free(struct ct_run *r);
 /* ct_cli("codes", "issue", "--uscc", uscc) that must succeed. */
 void ct_issue(const char *uscc);
 
+/* `ruqima codes print --county county` into a temporary ZIP that must succeed: the batch's
+ * manifest.csv (malloc'd; serial, credit/project code, name, poster and slip files per
+ * line). The ZIP is removed. */
+char *ct_print_manifest(const char *county);
+
 /* The token of the enterprise's active code (malloc'd), or NULL when it has none. */
 char *ct_active_token(const char *enterprise_id);
 /* Asserts that no print touched the enterprise: its active code is not marked printed and it

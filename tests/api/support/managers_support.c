@@ -76,8 +76,17 @@ char *mt_activation_code(const struct mt_enterprise *e)
 struct api_resp *mt_claim(const char *bearer, const struct mt_enterprise *e, const char *legal_rep,
 			  const char *code)
 {
+	return mt_claim_by(bearer, e->uscc, NULL, legal_rep, code);
+}
+
+struct api_resp *mt_claim_by(const char *bearer, const char *uscc, const char *project_code,
+			     const char *legal_rep, const char *code)
+{
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "uscc", e->uscc);
+	if (uscc != NULL)
+		cJSON_AddStringToObject(o, "uscc", uscc);
+	if (project_code != NULL)
+		cJSON_AddStringToObject(o, "project_code", project_code);
 	cJSON_AddStringToObject(o, "legal_rep", legal_rep);
 	cJSON_AddStringToObject(o, "name", "李管理");
 	cJSON_AddStringToObject(o, "phone", MT_PHONE);

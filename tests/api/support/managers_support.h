@@ -26,6 +26,10 @@ char *mt_activation_code(const struct mt_enterprise *e);
  * activation code. Free with api_free(). */
 struct api_resp *mt_claim(const char *bearer, const struct mt_enterprise *e, const char *legal_rep,
 			  const char *code);
+/* The same by codes: an enterprise's credit code uscc, or a construction project's
+ * project_code (either may be NULL, and both given to be refused). */
+struct api_resp *mt_claim_by(const char *bearer, const char *uscc, const char *project_code,
+			     const char *legal_rep, const char *code);
 /* A new mini-program account (unique openid with prefix): its bearer token (malloc'd);
  * *account_id (malloc'd) unless NULL. */
 char *mt_account(const char *prefix, char **account_id);
