@@ -11,27 +11,20 @@
 
 const char *const admin_claim_statuses[] = {"pending", "approved", "rejected", NULL};
 
+/* A claim request as the portal shows it: its enterprise and the binding it made. */
+#define CLAIM_SELECT                                                                               \
+	"SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.project_code,"         \
+	" e.county_code, r.claimant_name, r.phone, r.legal_rep, r.status, r.created_at,"           \
+	" r.decided_by, r.decided_at, r.reason, b.id AS binding_id"                                \
+	" FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"                \
+	" LEFT JOIN rq.manager_bindings b ON b.claim_request_id = r.id"
+
 /* RLS (claim_requests_app_read) keeps a county admin to their county's claims. */
-static struct rq_stmt st_claims_list =
-    RQ_STMT("admin_claims_list",
-	    "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.project_code,"
-	    " e.county_code,"
-	    " r.claimant_name, r.phone, r.legal_rep, r.status, r.created_at, r.decided_by,"
-	    " r.decided_at, r.reason, b.id AS binding_id"
-	    " FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"
-	    " LEFT JOIN rq.manager_bindings b ON b.claim_request_id = r.id"
-	    " WHERE r.status = $1 AND r.id > $2::bigint ORDER BY r.id LIMIT $3::int",
-	    3);
+static struct rq_stmt st_claims_list = RQ_STMT(
+    "admin_claims_list",
+    CLAIM_SELECT " WHERE r.status = $1 AND r.id > $2::bigint ORDER BY r.id LIMIT $3::int", 3);
 static struct rq_stmt st_claim_one =
-    RQ_STMT("admin_claims_one",
-	    "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.project_code,"
-	    " e.county_code,"
-	    " r.claimant_name, r.phone, r.legal_rep, r.status, r.created_at, r.decided_by,"
-	    " r.decided_at, r.reason, b.id AS binding_id"
-	    " FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"
-	    " LEFT JOIN rq.manager_bindings b ON b.claim_request_id = r.id"
-	    " WHERE r.id = $1::bigint",
-	    1);
+    RQ_STMT("admin_claims_one", CLAIM_SELECT " WHERE r.id = $1::bigint", 1);
 static struct rq_stmt st_claim_decide =
     RQ_STMT("admin_claims_decide", "SELECT * FROM rq.claim_decide($1::bigint, $2::boolean, $3)", 3);
 

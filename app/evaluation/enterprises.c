@@ -19,27 +19,22 @@ static struct rq_stmt st_claim =
 	    "SELECT o.*, o.data->>'binding_id' AS binding_id, o.data->>'claim_id' AS claim_id"
 	    " FROM rq.manager_claim($1, $2, $3, $4, $5, $6, $7) o",
 	    7);
+/* A binding as the manager's list shows it: the enterprise, its code's serial, whether it
+ * is the current one. */
+#define BINDING_SELECT                                                                             \
+	"SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.project_code,"      \
+	" e.county_code, c.serial, (a.current_enterprise_id = b.enterprise_id) AS current"         \
+	" FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"              \
+	" JOIN rq.accounts a ON a.id = b.account_id"                                               \
+	" LEFT JOIN rq.codes c ON c.enterprise_id = b.enterprise_id AND c.status = 'active'"
+
 static struct rq_stmt st_binding =
-    RQ_STMT("evaluation_manager_binding",
-	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.project_code,"
-	    " e.county_code,"
-	    " c.serial, (a.current_enterprise_id = b.enterprise_id) AS current"
-	    " FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"
-	    " JOIN rq.accounts a ON a.id = b.account_id"
-	    " LEFT JOIN rq.codes c ON c.enterprise_id = b.enterprise_id AND c.status = 'active'"
-	    " WHERE b.id = $1::bigint",
-	    1);
+    RQ_STMT("evaluation_manager_binding", BINDING_SELECT " WHERE b.id = $1::bigint", 1);
 /* RLS keeps this to the account's own rows; the WHERE says the same for clarity. */
 static struct rq_stmt st_list =
     RQ_STMT("evaluation_manager_list",
-	    "SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.project_code,"
-	    " e.county_code,"
-	    " c.serial, (a.current_enterprise_id = b.enterprise_id) AS current"
-	    " FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"
-	    " JOIN rq.accounts a ON a.id = b.account_id"
-	    " LEFT JOIN rq.codes c ON c.enterprise_id = b.enterprise_id AND c.status = 'active'"
-	    " WHERE b.account_id = rq.current_account_id() AND b.status = 'active'"
-	    " ORDER BY b.bound_at, b.id",
+	    BINDING_SELECT " WHERE b.account_id = rq.current_account_id() AND b.status = 'active'"
+			   " ORDER BY b.bound_at, b.id",
 	    0);
 static struct rq_stmt st_claim_request =
     RQ_STMT("evaluation_manager_claim_request",
