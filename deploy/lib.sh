@@ -228,6 +228,10 @@ RUQIMA_WX_SECRET=${RUQIMA_WX_SECRET:-}
 RUQIMA_WX_TEMPLATE_VISIT=${RUQIMA_WX_TEMPLATE_VISIT:-}
 # mini-program page a notification opens (?id=<visit id> is added)
 RUQIMA_WX_MSG_PAGE=${RUQIMA_WX_MSG_PAGE:-pages/visits/detail}
+# subscribe message template of case notifications (keywords thing1, thing2, phrase3, time4; empty: case notices stay in the mini-program's list)
+RUQIMA_WX_TEMPLATE_CASE=${RUQIMA_WX_TEMPLATE_CASE:-}
+# mini-program page a case notification opens (?id=<case id> is added)
+RUQIMA_WX_CASE_PAGE=${RUQIMA_WX_CASE_PAGE:-pages/cases/detail}
 # 1 enables POST /api/v1/auth/dev-login (development only, never in production)
 RUQIMA_DEV_LOGIN=${RUQIMA_DEV_LOGIN:-0}
 # public address; printed QR codes encode <this>/e/<token>

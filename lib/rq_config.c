@@ -136,6 +136,8 @@ int rq_config_load(struct rq_config *cfg)
 	cfg->wx_secret = env_or("RUQIMA_WX_SECRET", "");
 	cfg->wx_template_visit = env_or("RUQIMA_WX_TEMPLATE_VISIT", "");
 	cfg->wx_msg_page = env_or("RUQIMA_WX_MSG_PAGE", "pages/visits/detail");
+	cfg->wx_template_case = env_or("RUQIMA_WX_TEMPLATE_CASE", "");
+	cfg->wx_case_page = env_or("RUQIMA_WX_CASE_PAGE", "pages/cases/detail");
 	cfg->font_file =
 	    env_or("RUQIMA_FONT_FILE", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc");
 	cfg->poster_footer = env_or("RUQIMA_POSTER_FOOTER",

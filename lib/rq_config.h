@@ -23,6 +23,10 @@ struct rq_config {
 	const char *wx_template_visit;
 	/* mini-program page a notification opens (the visit's id is added as ?id=) */
 	const char *wx_msg_page;
+	/* subscribe message template of case notifications; "" = not sent through WeChat */
+	const char *wx_template_case;
+	/* mini-program page a case notification opens (the case's id is added as ?id=) */
+	const char *wx_case_page;
 	/* what printed QR codes encode, <this>/e/<token>; without a final slash */
 	const char *public_base_url;
 	/* FreeType font of the posters' text (face 0) */

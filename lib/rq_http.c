@@ -237,11 +237,24 @@ bool rq_problem_if_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *erro
 void rq_problem_errors(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,
 		       const char *title, const char *detail, cJSON *errors)
 {
+	rq_problem_members(req, resp, status, slug, title, detail, errors, NULL);
+}
+
+void rq_problem_members(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,
+			const char *title, const char *detail, cJSON *errors, cJSON *members)
+{
 	cJSON *p = problem_object(req, status, slug, title, detail);
 	if (cJSON_GetArraySize(errors) > 0)
 		cJSON_AddItemToObject(p, "errors", errors);
 	else
 		cJSON_Delete(errors);
+	cJSON *m = members != NULL ? members->child : NULL;
+	while (m != NULL) {
+		cJSON *next = m->next;
+		cJSON_AddItemToObject(p, m->string, cJSON_DetachItemViaPointer(members, m));
+		m = next;
+	}
+	cJSON_Delete(members);
 	resp->content_type = "application/problem+json";
 	rq_resp_json(req, resp, status, p);
 }

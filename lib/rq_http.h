@@ -112,6 +112,10 @@ bool rq_problem_if_invalid(struct rq_req *req, struct rq_resp *resp, cJSON *erro
  * errors (may be NULL). */
 void rq_problem_errors(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,
 		       const char *title, const char *detail, cJSON *errors);
+/* rq_problem_errors with the members of object members (owned from here on; may be NULL)
+ * added to the problem, e.g. allowed_actions. */
+void rq_problem_members(struct rq_req *req, struct rq_resp *resp, int status, const char *slug,
+			const char *title, const char *detail, cJSON *errors, cJSON *members);
 /* 400 with a single {field, message}: malformed input in one field. */
 void rq_problem_field(struct rq_req *req, struct rq_resp *resp, int status, const char *field,
 		      const char *message);

@@ -10,6 +10,11 @@ enum { ARGS_MAX = 9 };
 
 enum outcome_flags {
 	RETRY_AFTER = 1u << 0, /* {1} is also the Retry-After header (seconds) */
+	/* {4} is the comma-separated names of the actions the caller may take now: also the
+	 * problem's allowed_actions array (the refusals of rq.case_act) */
+	ALLOWED_ACTIONS = 1u << 1,
+	/* {5}.. are the names of the fields it is about: each one in errors[] */
+	FIELDS_FROM_ARGS = 1u << 2,
 };
 
 struct refusal {
@@ -203,6 +208,47 @@ static const struct refusal refusals[] = {
 	    "名称须为 1 到 40 个字符（不含换行等控制字符），如“春节”“春节调休上班”"),
     INVALID("calendar-workday-weekday", "kind",
 	    "{1} 是{2}：调休上班日须是周六或周日（周一至周五本来就是工作日）"),
+    /* the complaints family: rq.case_act's refusals carry {1} the action, {2} the case's
+     * status, {3} what the caller may do now (Chinese), {4} the same as names */
+    {"case-unknown", 404, "case-unknown", "Case unknown", "没有这个案件，或您无权查看", NULL, 0},
+    {"case-action-forbidden", 403, "case-action-forbidden", "Action not allowed for your role",
+     "您无权对该案件进行“{1}”。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
+    {"case-action-not-now", 409, "case-action-not-now", "Action not allowed in this status",
+     "案件当前为“{2}”，不能进行“{1}”。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
+    {"case-statement-not-requested", 409, "case-statement-not-requested", "No statement requested",
+     "该案件没有待本单位提交的情况说明。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
+    {"case-already-appealed", 409, "case-already-appealed", "Already appealed",
+     "本次调查中您已提交过申诉说明。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
+    {"case-statement-pending", 409, "case-statement-pending", "Statement pending",
+     "单位情况说明尚未提交，且未到提交期限，暂不能提请审核认定。您现在可以进行的操作：{3}", NULL,
+     ALLOWED_ACTIONS},
+    {"case-merged", 409, "case-merged", "Case merged",
+     "该案件已合并至其他案件办理，请对合并后的案件进行评价。您现在可以进行的操作：{3}", NULL,
+     ALLOWED_ACTIONS},
+    {"case-already-rated", 409, "case-already-rated", "Already rated",
+     "您已对本次办理结果作出评价。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
+    {"case-reopened-once", 409, "case-reopened-once", "Reopened once already",
+     "该案件已重新办理过一次，不能再次重新办理。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
+    {"case-reopen-window-closed", 409, "case-reopen-window-closed", "Reopen window closed",
+     "办结已超过可申请重新办理的期限。您现在可以进行的操作：{3}", NULL, ALLOWED_ACTIONS},
+    {"case-fields-required", 422, "validation", "Invalid request",
+     "“{1}”有必填项未填写（见 errors）。您现在可以进行的操作：{3}", NULL,
+     FIELDS_FROM_ARGS | ALLOWED_ACTIONS},
+    {"case-handler-invalid", 422, "validation", "Invalid request",
+     "承办人须是本县区营商办或市营商办的在用账号", "handler_id", ALLOWED_ACTIONS},
+    {"case-merge-target-invalid", 422, "validation", "Invalid request",
+     "合并目标须是同一企业（或同一次入企）尚未办结的另一案件", "target_case_id", ALLOWED_ACTIONS},
+    {"case-unit-required", 422, "validation", "Invalid request",
+     "案件尚无涉及单位，请选择要求提交情况说明的单位", "unit_id", ALLOWED_ACTIONS},
+    {"case-responsible-unit-required", 422, "validation", "Invalid request",
+     "认定属实或部分属实须指明责任单位", "responsible_unit_id", ALLOWED_ACTIONS},
+    {"case-official-unknown", 422, "validation", "Invalid request",
+     "没有这名入企人员，请从入企人员名单中选择", "responsible_official_id", ALLOWED_ACTIONS},
+    {"case-time-malformed", 422, "validation", "Invalid request",
+     "回访时间格式不正确或晚于现在，应如 2026-11-25T09:30:00+08:00", "contacted_at",
+     ALLOWED_ACTIONS},
+    {"case-attachments-unusable", 422, "validation", "Invalid request",
+     "只能选择您本人上传、且尚未用于其他记录的照片", "attachment_ids", ALLOWED_ACTIONS},
 };
 
 static const struct refusal *find(const char *name)
@@ -242,6 +288,23 @@ static const char *fill(struct rq_arena *a, const char *tmpl, const char *const 
 	return out;
 }
 
+/* {"allowed_actions": [...]} from args[3], the comma-separated names ("" for none). */
+static cJSON *allowed_actions(struct rq_arena *a, const char *const *args)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(o, "allowed_actions");
+	size_t nargs = 0;
+	while (args != NULL && nargs < 4 && args[nargs] != NULL)
+		nargs++;
+	for (const char *p = nargs == 4 ? args[3] : ""; *p != '\0';) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		cJSON_AddItemToArray(list, cJSON_CreateString(rq_strndup(a, p, n)));
+		p += comma != NULL ? n + 1 : n;
+	}
+	return o;
+}
+
 void rq_outcome_refuse(struct rq_req *req, struct rq_resp *resp, const char *name,
 		       const char *const *args, cJSON *errors)
 {
@@ -256,8 +319,19 @@ void rq_outcome_refuse(struct rq_req *req, struct rq_resp *resp, const char *nam
 		errors = rq_errors_new();
 		rq_errors_add(errors, r->field, detail);
 	}
-	rq_problem_errors(req, resp, r->status, r->type, r->title, detail,
-			  errors != NULL ? errors : rq_errors_new());
+	if (errors == NULL && (r->flags & FIELDS_FROM_ARGS) && args != NULL) {
+		errors = rq_errors_new();
+		size_t n = 0;
+		while (n < ARGS_MAX && args[n] != NULL)
+			n++;
+		for (size_t i = 4; i < n; i++)
+			rq_errors_add(errors, args[i], RQ_MSG_REQUIRED);
+	}
+	cJSON *members = NULL;
+	if (r->flags & ALLOWED_ACTIONS)
+		members = allowed_actions(req->arena, args);
+	rq_problem_members(req, resp, r->status, r->type, r->title, detail,
+			   errors != NULL ? errors : rq_errors_new(), members);
 	if ((r->flags & RETRY_AFTER) && args != NULL && args[0] != NULL)
 		rq_resp_header(resp, "Retry-After", args[0]);
 }

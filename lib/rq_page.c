@@ -3,6 +3,7 @@
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_num.h"
+#include "rq_outcome.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,9 +83,15 @@ void rq_page_respond_rows(struct rq_req *req, struct rq_resp *resp, const PGresu
 	rq_resp_json(req, resp, 200, o);
 }
 
-/* rq_page_list and rq_page_list_newest: $1 is the bound, $2 the limit, $3.. the arguments. */
+/* The enterprise the account acts for, while it still manages it (else NULL). */
+static struct rq_stmt st_current =
+    RQ_STMT("rq_page_current_enterprise", "SELECT rq.actor_enterprise() AS id", 0);
+
+/* rq_page_list and rq_page_list_newest: $1 is the bound, $2 the limit, $3.. the arguments;
+ * with of_current_enterprise, an empty page of an account that acts for no enterprise is
+ * 409 no-enterprise-selected. */
 static void list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, bool newest,
-		 const char *const *args)
+		 const char *const *args, bool of_current_enterprise)
 {
 	enum { ARGS_MAX = 8 };
 	struct rq_page page;
@@ -104,24 +111,41 @@ static void list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, b
 		rq_problem_sql(req, resp, res);
 		return;
 	}
+	if (of_current_enterprise && PQntuples(res) == 0) {
+		PGresult *cur = rq_sql_final(req, &st_current, NULL);
+		if (!rq_sql_ok(cur)) {
+			rq_problem_sql(req, resp, cur);
+			return;
+		}
+		if (rq_sql_val(cur, 0, "id") == NULL) {
+			rq_outcome_refuse(req, resp, "no-enterprise-selected", NULL, NULL);
+			return;
+		}
+	}
 	rq_page_respond_rows(req, resp, res, &page);
 }
 
 void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st)
 {
-	list(req, resp, st, false, NULL);
+	list(req, resp, st, false, NULL, false);
 }
 
 void rq_page_list_args(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 		       const char *const *args)
 {
-	list(req, resp, st, false, args);
+	list(req, resp, st, false, args, false);
 }
 
 void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 			 const char *const *args)
 {
-	list(req, resp, st, true, args);
+	list(req, resp, st, true, args, false);
+}
+
+void rq_page_list_of_current_enterprise(struct rq_req *req, struct rq_resp *resp,
+					struct rq_stmt *st, const char *const *args)
+{
+	list(req, resp, st, true, args, true);
 }
 
 cJSON *rq_page_json_item(const PGresult *res, int row)

@@ -75,6 +75,11 @@ void rq_page_list_args(struct rq_req *req, struct rq_resp *resp, struct rq_stmt 
  * the statement (rq_sql_final). */
 void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 			 const char *const *args);
+/* rq_page_list_newest for the lists of the enterprise a manager acts for now
+ * (rq.actor_enterprise()): an empty page of an account that acts for no enterprise it manages
+ * is 409 no-enterprise-selected. */
+void rq_page_list_of_current_enterprise(struct rq_req *req, struct rq_resp *resp,
+					struct rq_stmt *st, const char *const *args);
 
 cJSON *rq_page_json_item(const PGresult *res, int row);
 

@@ -29,6 +29,8 @@ int cli_calendar(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE
 /* ruqima notify run [--once] [--limit N] (app/cli/notify.c): sends the outbox's
  * notifications as WeChat subscribe messages. */
 int cli_notify(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima cases sweep (app/cli/cases.c): the deadline sweep of the cases. */
+int cli_cases(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 
 /* ruqima report list|run|run-scheduled (app/cli/report.c): the judicial bureau's reports as
  * XLSX and CSV files, each run recorded in rq.report_runs. */

@@ -72,6 +72,8 @@ static void usage(FILE *f)
 	    "                             send the queued notifications as WeChat subscribe\n"
 	    "                             messages (N a pass, default 200); --once: one pass,\n"
 	    "                             else every 5 s until SIGTERM\n"
+	    "  cases sweep                mark the case steps past their deadline (each once),\n"
+	    "                             notify the handler and tell the city admins\n"
 	    "\n"
 	    "Without --once, notify run and codes print-jobs run supervise their one child\n"
 	    "like a pool its workers (replaced when it dies); deploy/up runs both so.\n"
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
 		return cli_calendar(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "notify") == 0)
 		return cli_notify(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "cases") == 0)
+		return cli_cases(&cfg, argc - 2, argv + 2);
 	usage(stderr);
 	return 2;
 }

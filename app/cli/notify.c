@@ -1,6 +1,7 @@
 /* ruqima notify run [--once] [--limit N]: sends the notifications queued in rq.outbox
- * (rq.visit_notify_managers of lib/sql/visits.sql writes them) as WeChat subscribe
- * messages, with the template RUQIMA_WX_TEMPLATE_VISIT.
+ * (rq.visit_notify_managers of lib/sql/visits.sql and rq.case_notify of lib/sql/cases.sql
+ * write them) as WeChat subscribe messages, with the template RUQIMA_WX_TEMPLATE_VISIT for
+ * visits and RUQIMA_WX_TEMPLATE_CASE for cases (left in the list when it is not set).
  *
  * A row moves pending → sending → sent | failed. Rows are claimed (status 'sending',
  * attempts + 1) and committed before anything is sent, so two dispatchers never take the
@@ -57,8 +58,9 @@ static struct rq_stmt st_stuck =
 	    " RETURNING id",
 	    0);
 /* The next due rows to accounts, oldest first, with what the message says (rows to portal
- * users, admin_user_id, are read in the portal and never sent). The LIMIT keeps the
- * subquery (and its row locks) from being flattened into the UPDATE. */
+ * users, admin_user_id, are read in the portal and never sent): the visit notifications, and
+ * the case notifications ('case_...') when $2 (a case template is configured). The LIMIT
+ * keeps the subquery (and its row locks) from being flattened into the UPDATE. */
 static struct rq_stmt st_claim =
     RQ_STMT("cli_notify_claim",
 	    "UPDATE rq.outbox o SET status = 'sending', claimed_at = now(),"
@@ -67,16 +69,17 @@ static struct rq_stmt st_claim =
 	    " WHERE a.id = o.account_id AND o.id IN (SELECT q.id FROM rq.outbox q"
 	    " WHERE q.status = 'pending' AND q.next_attempt_at <= now()"
 	    " AND q.account_id IS NOT NULL"
-	    " AND q.kind IN ('visit_registered', 'visit_edited', 'visit_finished',"
-	    " 'visit_withdrawn')"
+	    " AND (q.kind IN ('visit_registered', 'visit_edited', 'visit_finished',"
+	    " 'visit_withdrawn') OR ($2::boolean AND q.case_id IS NOT NULL))"
 	    " ORDER BY q.next_attempt_at, q.id LIMIT $1::int FOR UPDATE SKIP LOCKED)"
-	    " RETURNING o.id, o.visit_id, o.attempts, a.openid,"
+	    " RETURNING o.id, o.visit_id, o.case_id, o.attempts, a.openid,"
 	    " coalesce(o.payload->>'title', '') AS title,"
 	    " coalesce(o.payload->>'enterprise', '') AS enterprise,"
 	    " concat_ws(' ', o.payload->>'unit', o.payload->>'official') AS who,"
 	    " concat_ws('：', o.payload->>'activity', o.payload->>'matter') AS what,"
+	    " coalesce(o.payload->>'status_label', '') AS status,"
 	    " coalesce(o.payload->>'time', '') AS time",
-	    1);
+	    2);
 static struct rq_stmt st_sent =
     RQ_STMT("cli_notify_sent",
 	    "UPDATE rq.outbox SET status = 'sent', sent_at = now(), last_error = NULL"
@@ -156,22 +159,34 @@ static int dispatch(const struct rq_config *cfg, struct rq_db *db, PGresult *row
 		    struct tally *t)
 {
 	const char *id = rq_sql_val(rows, i, "id"), *visit = rq_sql_val(rows, i, "visit_id");
+	const char *kase = rq_sql_val(rows, i, "case_id");
+	const char *base = kase != NULL ? cfg->wx_case_page : cfg->wx_msg_page;
+	const char *of = kase != NULL ? kase : visit;
 	char page[512];
-	snprintf(page, sizeof(page), "%s", cfg->wx_msg_page);
-	if (visit != NULL)
-		snprintf(page, sizeof(page), "%s%sid=%s", cfg->wx_msg_page,
-			 strchr(cfg->wx_msg_page, '?') != NULL ? "&" : "?", visit);
-	/* The keywords the visit template must have, in this order (README, settings). */
-	const struct rq_wx_field fields[] = {
+	snprintf(page, sizeof(page), "%s", base);
+	if (of != NULL)
+		snprintf(page, sizeof(page), "%s%sid=%s", base,
+			 strchr(base, '?') != NULL ? "&" : "?", of);
+	/* The keywords the visit and the case templates must have, in this order (README,
+	 * settings). */
+	const struct rq_wx_field visit_fields[] = {
 	    {"thing1", rq_sql_val(rows, i, "title")}, {"thing2", rq_sql_val(rows, i, "enterprise")},
 	    {"thing3", rq_sql_val(rows, i, "who")},   {"thing4", rq_sql_val(rows, i, "what")},
 	    {"time5", rq_sql_val(rows, i, "time")},
 	};
-	const struct rq_wx_message m = {.touser = rq_sql_val(rows, i, "openid"),
-					.template_id = cfg->wx_template_visit,
-					.page = page,
-					.fields = fields,
-					.nfields = sizeof(fields) / sizeof(fields[0])};
+	const struct rq_wx_field case_fields[] = {
+	    {"thing1", rq_sql_val(rows, i, "title")},
+	    {"thing2", rq_sql_val(rows, i, "enterprise")},
+	    {"phrase3", rq_sql_val(rows, i, "status")},
+	    {"time4", rq_sql_val(rows, i, "time")},
+	};
+	const struct rq_wx_message m = {
+	    .touser = rq_sql_val(rows, i, "openid"),
+	    .template_id = kase != NULL ? cfg->wx_template_case : cfg->wx_template_visit,
+	    .page = page,
+	    .fields = kase != NULL ? case_fields : visit_fields,
+	    .nfields = kase != NULL ? sizeof(case_fields) / sizeof(case_fields[0])
+				    : sizeof(visit_fields) / sizeof(visit_fields[0])};
 	char detail[256];
 	enum rq_wx_send_status st = rq_wx_subscribe_send(cfg, &m, detail, sizeof(detail));
 	char max[16];
@@ -223,11 +238,11 @@ static long fail_stuck(struct rq_db *db)
 }
 
 /* Claims up to n due rows. Returns them (PQclear), or NULL on a database error. */
-static PGresult *claim(struct rq_db *db, long n)
+static PGresult *claim(const struct rq_config *cfg, struct rq_db *db, long n)
 {
 	char limit[24];
 	snprintf(limit, sizeof(limit), "%ld", n);
-	const char *params[] = {limit};
+	const char *params[] = {limit, cfg->wx_template_case[0] != '\0' ? "true" : "false"};
 	if (cli_db_begin(db, REQUEST_ID) != 0)
 		return NULL;
 	PGresult *r = cli_db_run(db, &st_claim, params, "claim notifications");
@@ -255,7 +270,7 @@ static int pass(const struct rq_config *cfg, struct rq_db *db, long limit, struc
 	t->failed += stuck;
 	for (long done = 0; done < limit && !stop_requested;) {
 		long want = limit - done < CLAIM_BATCH ? limit - done : CLAIM_BATCH;
-		PGresult *rows = claim(db, want);
+		PGresult *rows = claim(cfg, db, want);
 		if (rows == NULL)
 			return -1;
 		int n = PQntuples(rows), rc = 0;

@@ -9,16 +9,13 @@
 
 enum { REASON_MAX = 500 };
 
-/* The enterprise the account acts for, while it still manages it (else NULL). */
-static struct rq_stmt st_current =
-    RQ_STMT("evaluation_visits_current", "SELECT rq.actor_enterprise() AS id", 0);
 /* The visits to the enterprise the account acts for (rq.actor_enterprise: row-level
  * security alone would also show an official their own visits there), newest first by id
  * (ids grow with registration time); an empty page is then told from "no enterprise
- * selected" by st_current. $1 is the keyset bound (rq_page_before): an index condition, so
- * a deep page starts at its row instead of filtering the pages before it. The view
- * rq.visit_lines is merged into the query; the pool prints its columns as JSON. Dates are
- * the city's (the database's time zone). The unit filter is a statement of its own: as a
+ * selected" by rq_page_list_of_current_enterprise. $1 is the keyset bound (rq_page_before): an
+ * index condition, so a deep page starts at its row instead of filtering the pages before it. The
+ * view rq.visit_lines is merged into the query; the pool prints its columns as JSON. Dates are the
+ * city's (the database's time zone). The unit filter is a statement of its own: as a
  * `$8 IS NULL OR EXISTS` its sub-plan would be set up on every list. */
 #define VISITS_TO_MY_ENTERPRISE                                                                    \
 	"SELECT l.* FROM rq.visit_lines l"                                                         \
@@ -58,34 +55,10 @@ void evaluation_visit_respond(struct rq_req *req, struct rq_resp *resp, const ch
 
 RQ_HANDLER(evaluation_visits_list)
 {
-	struct rq_page page;
-	if (rq_page_parse(req, resp, &page) != 0)
-		return;
-	const char *status = rq_req_arg(req, "status");
-	const char *confirmation = rq_req_arg(req, "confirmation");
-	const char *type = rq_req_arg(req, "activity_type");
-	const char *from = rq_req_arg(req, "from"), *to = rq_req_arg(req, "to");
-	const char *unit = rq_req_arg(req, "unit_id");
-	const char *params[] = {
-	    rq_page_before(&page), page.limit_s, status, confirmation, type, from, to, unit};
-	/* read-only: COMMIT goes with the list, one round trip after authentication */
-	PGresult *res = rq_sql_final(req, unit != NULL ? &st_list_unit : &st_list, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
-		return;
-	}
-	if (PQntuples(res) == 0) {
-		PGresult *cur = rq_sql(req, &st_current, NULL);
-		if (!rq_sql_ok(cur)) {
-			rq_problem_sql(req, resp, cur);
-			return;
-		}
-		if (rq_sql_val(cur, 0, "id") == NULL) {
-			rq_outcome_refuse(req, resp, "no-enterprise-selected", NULL, NULL);
-			return;
-		}
-	}
-	rq_page_respond_rows(req, resp, res, &page);
+	static const char *const args[] = {
+	    "status", "confirmation", "activity_type", "from", "to", "unit_id", NULL};
+	rq_page_list_of_current_enterprise(
+	    req, resp, rq_req_arg(req, "unit_id") != NULL ? &st_list_unit : &st_list, args);
 }
 
 RQ_HANDLER(evaluation_visits_get)

@@ -181,7 +181,61 @@ CREATE POLICY attachments_case_read ON rq.attachments FOR SELECT TO ruqima_app
 SELECT rq.rls_scoped_read('rq.cases', 'reporter_account_id',
                           'unit_id = (SELECT rq.actor_unit_scope())');
 SELECT rq.rls_follow('rq.case_events', 'rq.cases', 'case_id');
-SELECT rq.rls_follow('rq.case_attachments', 'rq.cases', 'case_id');
+SELECT rq.rls_follow('rq.case_ratings', 'rq.cases', 'case_id');
+SELECT rq.rls_follow('rq.case_overdue_steps', 'rq.cases', 'case_id');
+
+-- An official also sees the cases about their own visits.
+DROP POLICY IF EXISTS cases_official_read ON rq.cases;
+CREATE POLICY cases_official_read ON rq.cases FOR SELECT TO ruqima_app
+    USING ((SELECT rq.current_account_id()) IS NOT NULL
+           AND EXISTS (SELECT 1 FROM rq.visits v
+                        WHERE v.id = visit_id AND v.account_id = (SELECT rq.current_account_id())));
+
+-- What a step recorded (rq.case_records): whoever handles the case (the city-wide roles, a
+-- county admin its county's), and of those who see the case, the parties in its audience:
+-- the unit admin ('unit'), the enterprise's managers now ('enterprise'), the official
+-- whose visit it is ('official'). So the official never reads the follow-up with the
+-- enterprise, nor the unit the enterprise's additions.
+DROP POLICY IF EXISTS case_records_app_read ON rq.case_records;
+CREATE POLICY case_records_app_read ON rq.case_records FOR SELECT TO ruqima_app
+    USING (EXISTS (SELECT 1 FROM rq.cases c WHERE c.id = case_id)
+           AND ((SELECT rq.actor_sees_all() OR rq.actor_county_scope() IS NOT NULL)
+                OR ('unit' = ANY (audience) AND (SELECT rq.actor_unit_scope() IS NOT NULL))
+                OR ('enterprise' = ANY (audience)
+                    AND EXISTS (SELECT 1 FROM rq.cases c
+                                 WHERE c.id = case_id
+                                   AND c.enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])))
+                OR ('official' = ANY (audience) AND (SELECT rq.current_account_id() IS NOT NULL)
+                    AND EXISTS (SELECT 1 FROM rq.cases c JOIN rq.visits v ON v.id = c.visit_id
+                                 WHERE c.id = case_id
+                                   AND v.account_id = (SELECT rq.current_account_id())))));
+
+-- Photos of a case: the report's own with the case; a step's with its record.
+SELECT rq.rls_read_policy('rq.case_attachments',
+    'EXISTS (SELECT 1 FROM rq.cases p WHERE p.id = case_id)'
+    ' AND (record_id IS NULL OR EXISTS (SELECT 1 FROM rq.case_records r WHERE r.id = record_id))');
+
+-- Statement requests and statements: whoever handles the case, and the unit admin of the
+-- unit asked.
+DROP POLICY IF EXISTS case_statements_app_read ON rq.case_statements;
+CREATE POLICY case_statements_app_read ON rq.case_statements FOR SELECT TO ruqima_app
+    USING (unit_id = (SELECT rq.actor_unit_scope())
+           OR ((SELECT rq.actor_sees_all() OR rq.actor_county_scope() IS NOT NULL)
+               AND EXISTS (SELECT 1 FROM rq.cases c WHERE c.id = case_id)));
+
+-- Accountability entries: the city-wide roles, a county admin its county's, the unit admin
+-- of the unit, the official named.
+DROP POLICY IF EXISTS accountability_entries_app_read ON rq.accountability_entries;
+CREATE POLICY accountability_entries_app_read ON rq.accountability_entries FOR SELECT TO ruqima_app
+    USING ((SELECT rq.actor_sees_all())
+           OR county_code = (SELECT rq.actor_county_scope())
+           OR unit_id = (SELECT rq.actor_unit_scope())
+           OR account_id = (SELECT rq.current_account_id()));
+
+-- The transition table: every signed-in actor (the portal shows what may come next).
+DROP POLICY IF EXISTS case_transitions_app_read ON rq.case_transitions;
+CREATE POLICY case_transitions_app_read ON rq.case_transitions FOR SELECT TO ruqima_app
+    USING ((SELECT rq.actor_kind() IS NOT NULL));
 
 -- ---------------------------------------------------------------------------------
 -- Notifications: their recipient only (a mini-program account or a portal user). A

@@ -93,3 +93,18 @@ SELECT rq.rls_enable('audit.sealed', p_report => false);
 -- download them (lib/sql/policies.sql).
 SELECT audit.enable('rq.report_runs');
 SELECT rq.rls_enable('rq.report_runs');
+
+-- The case chain (the complaints family): the transition table, what each step recorded,
+-- the statements of units, the enterprise's ratings of the handling, accountability.
+SELECT audit.enable('rq.case_transitions', 'action,from_status');
+SELECT rq.rls_enable('rq.case_transitions');
+SELECT audit.enable('rq.case_records');
+SELECT rq.rls_enable('rq.case_records');
+SELECT audit.enable('rq.case_statements');
+SELECT rq.rls_enable('rq.case_statements');
+SELECT audit.enable('rq.case_ratings', 'case_id,round');
+SELECT rq.rls_enable('rq.case_ratings');
+SELECT audit.enable('rq.accountability_entries');
+SELECT rq.rls_enable('rq.accountability_entries');
+SELECT audit.enable('rq.case_overdue_steps', 'case_id,step_seq');
+SELECT rq.rls_enable('rq.case_overdue_steps');

@@ -105,9 +105,17 @@ static void test_dispute_opens_case(void **state)
 	db = ev_app_as("admin", "1", "discipline_inspector", NULL, NULL);
 	assert_int_equal(api_sql_int(db, sql, 1, pc), 1);
 	PQfinish(db);
+	/* the official whose visit it is sees the case about it (the complaints family shows
+	 * them what is addressed to them); another official does not */
 	db = ev_app_as("account", sc.s.off.account_id, "account", NULL, NULL);
+	assert_int_equal(api_sql_int(db, sql, 1, pc), 1);
+	PQfinish(db);
+	struct vs_official other;
+	vs_account_new(&other);
+	db = ev_app_as("account", other.account_id, "account", NULL, NULL);
 	assert_int_equal(api_sql_int(db, sql, 1, pc), 0);
 	PQfinish(db);
+	vs_official_free(&other);
 	free(case_id);
 	free(admin);
 	free(elsewhere);

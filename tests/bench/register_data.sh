@@ -1,5 +1,5 @@
-# tests/bench/register_data.sh — sourced by tests/bench/register and tests/bench/eval_list,
-# which share one data set (register_data.sql). Needs deploy/lib.sh sourced and rq_layout
+# tests/bench/register_data.sh — sourced by tests/bench/register, eval_list and cases_list,
+# which share one data set (register_data.sql), and the reading of a handler's statements. Needs deploy/lib.sh sourced and rq_layout
 # and rq_settings_from_env_file done before register_data_load is called.
 # BENCH_VISITS (1000000) and BENCH_ENTERPRISES (10000) size a first load only.
 # shellcheck shell=bash disable=SC2034 # the load_* sizes are read by the benches too
@@ -38,4 +38,24 @@ SQL
 		-v officials="$load_officials" -v visits="$load_visits" -v managers="$load_managers" \
 		-v replica=1 >/dev/null
 	echo "loaded in $(($(date +%s) - t0)) s"
+}
+
+# bench_c_stmt FILE NAME — the SQL of `static struct rq_stmt st_NAME = RQ_STMT("name", SQL, n)`
+# in FILE (a path from the checkout's root) after the C preprocessor (statements may share
+# macros), so that the plans a bench shows are those of the handler's own statements.
+bench_c_stmt() {
+	local root
+	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	gcc -E -P -I "$root/lib" -I "$root/app" -I "$(pg_config --includedir)" "$root/$1" |
+		awk -v name="$2" '
+		index($0, "st_" name " =") { on = 1 }
+		on {
+			line = $0
+			while (match(line, /"([^"\\]|\\.)*"/)) {
+				if (k++ > 0) s = s substr(line, RSTART + 1, RLENGTH - 2)
+				line = substr(line, RSTART + RLENGTH)
+			}
+			if (line ~ /;[ \t]*$/) exit
+		}
+		END { print s }'
 }
