@@ -77,10 +77,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", w.dir);
-	int status;
-	free(tc_run(cmd, NULL, &status));
+	tc_remove_tree(w.dir);
 	free(w.inspection);
 	vs_scene_free(&w.two);
 	ev_scene_free(&w.one);

@@ -57,3 +57,12 @@ char *tc_zbar(const void *image, size_t len)
 		out[--n] = '\0';
 	return out;
 }
+
+void tc_remove_tree(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", dir);
+	int status;
+	free(tc_run(cmd, NULL, &status));
+	assert_int_equal(status, 0);
+}

@@ -17,4 +17,7 @@ char *tc_run(const char *cmd, size_t *len, int *status);
  * malloc'd, final newline removed), through a temporary file. */
 char *tc_zbar(const void *image, size_t len);
 
+/* Removes the directory dir and everything in it (a test's scratch directory). */
+void tc_remove_tree(const char *dir);
+
 #endif
