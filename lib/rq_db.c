@@ -1,5 +1,6 @@
 #include "rq_db.h"
 
+#include "rq_clock.h"
 #include "rq_log.h"
 
 #include <stdio.h>
@@ -28,13 +29,6 @@ struct rq_db {
 	long backoff_ms; /* current reconnect back-off, 0 while connected */
 	double next_try; /* monotonic seconds before which no reconnect is attempted */
 };
-
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement_timeout_s)
 {
@@ -76,7 +70,7 @@ PGconn *rq_db_conn(struct rq_db *db)
 
 int rq_db_retry_after(const struct rq_db *db)
 {
-	double wait = db->next_try - now_mono();
+	double wait = db->next_try - rq_clock_mono();
 	return wait > 1 ? (int)(wait + 0.999) : 1;
 }
 
@@ -84,7 +78,7 @@ int rq_db_ensure(struct rq_db *db)
 {
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return 0;
-	if (now_mono() < db->next_try)
+	if (rq_clock_mono() < db->next_try)
 		return -1;
 	if (db->conn != NULL) {
 		PQfinish(db->conn);
@@ -106,7 +100,7 @@ int rq_db_ensure(struct rq_db *db)
 	db->backoff_ms = db->backoff_ms == 0 ? BACKOFF_MIN_MS : db->backoff_ms * 2;
 	if (db->backoff_ms > BACKOFF_MAX_MS)
 		db->backoff_ms = BACKOFF_MAX_MS;
-	db->next_try = now_mono() + (double)db->backoff_ms / 1000.0;
+	db->next_try = rq_clock_mono() + (double)db->backoff_ms / 1000.0;
 	return -1;
 }
 

@@ -1,5 +1,6 @@
 #include "rq_server.h"
 
+#include "rq_clock.h"
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_log.h"
@@ -55,13 +56,6 @@ static void install(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct fcgi_reader {
 	FCGX_Stream *in;
 };
@@ -83,7 +77,7 @@ static void drain(FCGX_Stream *in)
 static void serve_one(const struct rq_app *app, const struct rq_config *cfg, struct rq_db *db,
 		      struct rq_arena *arena, FCGX_Request *fr)
 {
-	double start = now_mono();
+	double start = rq_clock_mono();
 	struct rq_req req;
 	struct rq_resp resp;
 	memset(&req, 0, sizeof(req));
@@ -112,7 +106,7 @@ static void serve_one(const struct rq_app *app, const struct rq_config *cfg, str
 		len -= resp.body_len;
 	FCGX_PutStr(out, (int)len, fr->out);
 	alarm(0);
-	rq_log_request(&req, &resp, (now_mono() - start) * 1000.0);
+	rq_log_request(&req, &resp, (rq_clock_mono() - start) * 1000.0);
 	rq_log_set_request(NULL);
 }
 

@@ -1,5 +1,6 @@
 #include "rq_supervise.h"
 
+#include "rq_clock.h"
 #include "rq_log.h"
 
 #include <errno.h>
@@ -36,13 +37,6 @@ static void install(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -71,7 +65,7 @@ static pid_t spawn(const struct rq_supervisor *s, struct slot *slot)
 	}
 	if (pid > 0) {
 		slot->pid = pid;
-		slot->started = now_mono();
+		slot->started = rq_clock_mono();
 	}
 	return pid;
 }
@@ -98,7 +92,7 @@ static void stop_children(struct slot *slots, int n, int grace_s)
 	for (int i = 0; i < n; i++)
 		if (slots[i].pid > 0)
 			kill(slots[i].pid, SIGTERM);
-	double deadline = now_mono() + grace_s + 5;
+	double deadline = rq_clock_mono() + grace_s + 5;
 	int alive = n;
 	while (alive > 0) {
 		alive = 0;
@@ -110,11 +104,11 @@ static void stop_children(struct slot *slots, int n, int grace_s)
 			else
 				alive++;
 		}
-		if (alive > 0 && now_mono() > deadline) {
+		if (alive > 0 && rq_clock_mono() > deadline) {
 			for (int i = 0; i < n; i++)
 				if (slots[i].pid > 0)
 					kill(slots[i].pid, SIGKILL);
-			deadline = now_mono() + 5;
+			deadline = rq_clock_mono() + 5;
 		}
 		if (alive > 0)
 			sleep_ms(20);
@@ -156,7 +150,7 @@ int rq_supervise(const struct rq_supervisor *s)
 			describe_exit(s, &slots[i], status, msg, sizeof(msg));
 			rq_log_event("error", msg, NULL);
 			/* Crash loop (e.g. a bad setting): back off instead of forking flat out. */
-			if (now_mono() - slots[i].started < CRASH_WINDOW_S) {
+			if (rq_clock_mono() - slots[i].started < CRASH_WINDOW_S) {
 				backoff_ms = backoff_ms == 0 ? 100 : backoff_ms * 2;
 				if (backoff_ms > BACKOFF_MAX_MS)
 					backoff_ms = BACKOFF_MAX_MS;

@@ -1,5 +1,6 @@
 #include "rq_wechat.h"
 
+#include "rq_clock.h"
 #include "rq_config.h"
 #include "rq_http.h"
 #include "rq_log.h"
@@ -173,13 +174,6 @@ static struct {
 	time_t valid_until; /* CLOCK_MONOTONIC seconds */
 } wx_token;
 
-static time_t monotonic_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 /* The text of WeChat's errmsg, for operators: printable ASCII only, at most 80 bytes. */
 static void describe(cJSON *o, long errcode, const char *what, char *detail, size_t cap)
 {
@@ -241,8 +235,8 @@ static int token_fetch(const struct rq_config *cfg, char *detail, size_t cap)
 	    exp->valuedouble > 0 && exp->valuedouble < 1e7) {
 		long secs = (long)exp->valuedouble;
 		memcpy(wx_token.value, tok->valuestring, strlen(tok->valuestring) + 1);
-		wx_token.valid_until =
-		    monotonic_now() + (secs > 2 * TOKEN_MARGIN ? secs - TOKEN_MARGIN : secs / 2);
+		wx_token.valid_until = (time_t)rq_clock_mono() +
+				       (secs > 2 * TOKEN_MARGIN ? secs - TOKEN_MARGIN : secs / 2);
 		rc = 0;
 	} else {
 		describe(o, errcode_of(o), "access token", detail, cap);
@@ -359,7 +353,7 @@ enum rq_wx_send_status rq_wx_subscribe_send(const struct rq_config *cfg,
 		return RQ_WX_SEND_FAILED;
 	enum rq_wx_send_status st = RQ_WX_SEND_FAILED;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (wx_token.value[0] == '\0' || monotonic_now() >= wx_token.valid_until) {
+		if (wx_token.value[0] == '\0' || (time_t)rq_clock_mono() >= wx_token.valid_until) {
 			if (token_fetch(cfg, detail, cap) != 0) {
 				st = RQ_WX_SEND_RETRY; /* not sent: the message itself was not
 							  refused */

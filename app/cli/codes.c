@@ -5,6 +5,7 @@
  * here only come first to say clearly why nothing was done. */
 #include "cli.h"
 
+#include "rq_clock.h"
 #include "rq_buf.h"
 #include "rq_db.h"
 #include "rq_http.h"
@@ -685,17 +686,10 @@ struct print_run {
 	double started;	  /* monotonic seconds */
 };
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* "printed 120/10000 posters, 38/s" on stderr. */
 static void print_progress(const struct print_run *p, long printed)
 {
-	double secs = now_seconds() - p->started;
+	double secs = rq_clock_mono() - p->started;
 	fprintf(stderr, "printed %ld/%ld posters, %.0f/s\n", printed, p->total,
 		secs > 0 ? (double)printed / secs : 0.0);
 }
@@ -885,7 +879,7 @@ static int print_zip(const struct rq_config *cfg, struct rq_db *db, const char *
 			"nothing to print: no %scode of %s (the ZIP holds only the "
 			"manifest)\n",
 			only_unprinted ? "unprinted " : "", county);
-	p.started = now_seconds();
+	p.started = rq_clock_mono();
 	if (print_batches(&p, county, cp[1]) != 0) {
 		fprintf(stderr,
 			"ruqima: stopped after %ld of %ld posters; those are marked printed and "

@@ -3,6 +3,7 @@
  * numbers, progress to stderr, and a summary line ends the output. */
 #include "cli.h"
 
+#include "rq_clock.h"
 #include "rq_arena.h"
 #include "rq_import.h"
 
@@ -13,13 +14,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct progress {
 	double start;
 };
@@ -29,7 +23,7 @@ static void show_progress(void *ctx, const char *phase, size_t done, size_t tota
 	const struct progress *p = ctx;
 	if (total < RQ_IMPORT_PROGRESS_EVERY)
 		return; /* small files finish before anyone would look */
-	double secs = now_mono() - p->start;
+	double secs = rq_clock_mono() - p->start;
 	fprintf(stderr, "ruqima: %s %zu/%zu rows (%.0f rows/s)\n", phase, done, total,
 		secs > 0 ? (double)done / secs : 0.0);
 }
@@ -142,7 +136,7 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 	enum rq_import_result res =
 	    rq_import_run(c, imp, dry_run, strict, &n, show_progress, &prog, &err);
 	print_problems(imp);
-	double secs = now_mono() - start;
+	double secs = rq_clock_mono() - start;
 	switch (res) {
 	case RQ_IMPORT_OK:
 		if (dry_run) {
@@ -189,7 +183,7 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv)
 	    cli_file_args(argc - 1, argv + 1, flags, set, &path) != 0)
 		return usage();
 	bool dry_run = set[0], strict = set[1];
-	double start = now_mono();
+	double start = rq_clock_mono();
 	size_t len = 0;
 	char *data = cli_read_file(path, cfg->import_max_bytes, &len);
 	if (data == NULL)
@@ -207,7 +201,7 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv)
 		rc = 1;
 	} else {
 		if (imp->nrows >= RQ_IMPORT_PROGRESS_EVERY) {
-			double secs = now_mono() - start;
+			double secs = rq_clock_mono() - start;
 			fprintf(stderr, "ruqima: read %zu rows (%s) in %.2f s (%.0f rows/s)\n",
 				imp->nrows, imp->encoding, secs,
 				secs > 0 ? (double)imp->nrows / secs : 0.0);

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "reports.h"
 
+#include "rq_clock.h"
 #include "rq_input.h"
 #include "rq_sha256.h"
 #include "rq_table.h"
@@ -271,13 +272,6 @@ static int write_row(struct run *r, const PGresult *res)
 	return 0;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Streams the report's rows into the tables (single-row mode: memory does not grow with
  * the report). Returns 0, or -1 with r->error set. */
 static int stream_rows(struct run *r, PGconn *db)
@@ -289,7 +283,7 @@ static int stream_rows(struct run *r, PGconn *db)
 		return -1;
 	}
 	int rc = 0;
-	double started = now_seconds(), shown = started;
+	double started = rq_clock_mono(), shown = started;
 	PGresult *res;
 	while ((res = PQgetResult(db)) != NULL) {
 		ExecStatusType st = PQresultStatus(res);
@@ -304,7 +298,7 @@ static int stream_rows(struct run *r, PGconn *db)
 			rc = -1;
 		}
 		PQclear(res);
-		double t = now_seconds();
+		double t = rq_clock_mono();
 		if (t - shown >= 2) {
 			fprintf(stderr, "report %s: %ld rows, %.0f s\n", r->rep.name, r->rows,
 				t - started);
