@@ -160,6 +160,8 @@ static const struct refusal refusals[] = {
     /* the reporting family */
     NOT_FOUND("report-run-unknown", "没有这次报表运行，或您无权查看"),
     NOT_FOUND("report-file-unknown", "这次报表运行没有可下载的 {1} 文件"),
+    {"statistics-range", 400, "bad-request", "Bad request",
+     "统计期间的起始日期（from）不能晚于截止日期（to）", "to", 0},
     /* the admin family */
     NOT_FOUND("claim-unknown", "没有这条认证申请"),
     NOT_FOUND("enterprise-unknown", "没有这家企业"),

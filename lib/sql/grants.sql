@@ -151,3 +151,8 @@ GRANT SELECT ON rq.report_runs TO ruqima_app, ruqima_report;
 GRANT SELECT ON rq.case_transitions, rq.case_records, rq.case_statements, rq.case_ratings,
                 rq.accountability_entries, rq.case_overdue_steps
     TO ruqima_app, ruqima_report;
+
+-- The aggregates of the statistics: read by the reporting pool (row-level security scopes
+-- them) and the reporting role; written only by their triggers (lib/sql/stats.sql).
+GRANT SELECT ON rq.visit_stats, rq.case_stats TO ruqima_app, ruqima_report;
+GRANT SELECT ON rq.stats_builds TO ruqima_report;

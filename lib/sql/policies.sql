@@ -258,3 +258,16 @@ CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app
 -- ---------------------------------------------------------------------------------
 SELECT rq.rls_read_policy('rq.report_runs',
     '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())');
+
+-- ---------------------------------------------------------------------------------
+-- The aggregates of the statistics (migration 0029): the city-wide roles every row; a county
+-- admin its county's; a unit admin its unit's (as lead or participant; its flagged pairs
+-- and quiet-day inspections), and the determinations naming it responsible.
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.visit_stats',
+    '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())'
+    ' OR (dim IN (''unit'', ''pair'', ''exemption'') AND key_id = (SELECT rq.actor_unit_scope()))');
+SELECT rq.rls_read_policy('rq.case_stats',
+    '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())'
+    ' OR unit_id = (SELECT rq.actor_unit_scope())'
+    ' OR (dim = ''determined'' AND responsible_unit_id = (SELECT rq.actor_unit_scope()))');

@@ -108,3 +108,9 @@ SELECT audit.enable('rq.accountability_entries');
 SELECT rq.rls_enable('rq.accountability_entries');
 SELECT audit.enable('rq.case_overdue_steps', 'case_id,step_seq');
 SELECT rq.rls_enable('rq.case_overdue_steps');
+
+-- The aggregates of the statistics (lib/sql/stats.sql): derived from the audited raw rows
+-- and written only by their triggers, so not audited themselves.
+SELECT rq.rls_enable('rq.visit_stats');
+SELECT rq.rls_enable('rq.case_stats');
+SELECT rq.rls_enable('rq.stats_builds');
