@@ -20,7 +20,7 @@ RETURNS TABLE (grain text, period date, sign int)
 LANGUAGE plpgsql IMMUTABLE AS $$
 #variable_conflict use_column
 DECLARE
-    ms date := date_trunc('month', p_lo)::date;
+    ms date := date_trunc('month', p_lo::timestamp)::date;
     me date;
     lo date;
     hi date;
@@ -47,13 +47,14 @@ GRANT EXECUTE ON FUNCTION rq.stats_span(date, date) TO ruqima_app, ruqima_report
 
 -- The range from p_from to p_to as a signed sum of rows of the aggregates: whole years,
 -- months and days, the fewest of them (a year mostly inside the range is the year less the
--- months and days outside it). A calendar year is one piece; any 365 days at most ~40.
+-- months and days outside it). A calendar year is one piece; any 365 days at most ~40. A
+-- piece is the rows of its grain with a period from period to until (here the same day).
 CREATE OR REPLACE FUNCTION rq.stats_pieces(p_from date, p_to date)
-RETURNS TABLE (grain text, period date, sign int)
+RETURNS TABLE (grain text, period date, until date, sign int)
 LANGUAGE plpgsql IMMUTABLE ROWS 40 AS $$
 #variable_conflict use_column
 DECLARE
-    ys date := date_trunc('year', p_from)::date;
+    ys date := date_trunc('year', p_from::timestamp)::date;
     ye date;
     lo date;
     hi date;
@@ -63,23 +64,39 @@ BEGIN
         lo := greatest(p_from, ys);
         hi := least(p_to, ye);
         IF lo = ys AND hi = ye THEN
-            RETURN QUERY SELECT 'year'::text, ys, 1;
+            RETURN QUERY SELECT 'year'::text, ys, ys, 1;
         ELSIF (SELECT count(*) FROM rq.stats_span(lo, hi))
               <= 1 + (SELECT count(*) FROM rq.stats_span(ys, lo - 1))
                    + (SELECT count(*) FROM rq.stats_span(hi + 1, ye)) THEN
-            RETURN QUERY SELECT * FROM rq.stats_span(lo, hi);
+            RETURN QUERY SELECT s.grain, s.period, s.period, s.sign FROM rq.stats_span(lo, hi) s;
         ELSE
-            RETURN QUERY SELECT 'year'::text, ys, 1
+            RETURN QUERY SELECT 'year'::text, ys, ys, 1
                          UNION ALL
-                         SELECT s.grain, s.period, -s.sign FROM rq.stats_span(ys, lo - 1) s
+                         SELECT s.grain, s.period, s.period, -s.sign FROM rq.stats_span(ys, lo - 1) s
                          UNION ALL
-                         SELECT s.grain, s.period, -s.sign FROM rq.stats_span(hi + 1, ye) s;
+                         SELECT s.grain, s.period, s.period, -s.sign FROM rq.stats_span(hi + 1, ye) s;
         END IF;
         ys := ye + 1;
     END LOOP;
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.stats_pieces(date, date) TO ruqima_app, ruqima_report;
+
+-- The pieces of the range in the rows of rq.visit_stats of dim p_dim: all its days at once
+-- (one range of the index) for a dim kept by the day only (rq.visit_stats_grains), else
+-- rq.stats_pieces.
+CREATE OR REPLACE FUNCTION rq.stats_pieces_of(p_dim text, p_from date, p_to date)
+RETURNS TABLE (grain text, period date, until date, sign int)
+LANGUAGE plpgsql IMMUTABLE ROWS 40 AS $$
+BEGIN
+    IF rq.visit_stats_grains(p_dim) = '{day}' THEN
+        RETURN QUERY SELECT 'day'::text, p_from, p_to, 1;
+    ELSE
+        RETURN QUERY SELECT * FROM rq.stats_pieces(p_from, p_to);
+    END IF;
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.stats_pieces_of(text, date, date) TO ruqima_app, ruqima_report;
 
 -- The path of the visits or cases behind a figure (GET /api/v1/reporting/statistics/
 -- visits/items, .../cases/items): the range, then p_more ("&unit_id=7&source=scan", what
@@ -113,35 +130,75 @@ AS $$
 $$;
 GRANT EXECUTE ON FUNCTION rq.stats_label(text, text) TO ruqima_app;
 
+-- The rows of rq.visit_stats of dim p_dim that make up the range, their counts signed as
+-- their piece is (rq.stats_pieces_of), as the reader may see them (row-level security),
+-- narrowed to a county, a key (p_key: a unit of the unit, pair and exemption dims) and a
+-- source when given. Each piece's rows are read by one range of the primary key (a LATERAL
+-- subquery, so that the planner never hashes the whole dim instead). Inlined into its callers.
+CREATE OR REPLACE FUNCTION rq.stats_rows(p_dim text, p_from date, p_to date, p_county text,
+                                         p_key bigint, p_source text)
+RETURNS SETOF rq.visit_stats
+LANGUAGE sql STABLE
+AS $$
+    SELECT s.dim, s.grain, s.period, s.county_code, s.key_id, s.key2, s.source,
+           p.sign * s.visits, p.sign * s.visits_visit, p.sign * s.visits_research,
+           p.sign * s.visits_inspection, p.sign * s.joint, p.sign * s.participations,
+           p.sign * s.far_away, p.sign * s.location_refused, p.sign * s.backfill,
+           p.sign * s.official_unverified, p.sign * s.quiet_day_exemption,
+           p.sign * s.inspection_over_cap, p.sign * s.frequency_day, p.sign * s.frequency_week,
+           p.sign * s.frequency_month, p.sign * s.unfinished, p.sign * s.confirmed,
+           p.sign * s.disputed, p.sign * s.rated, p.sign * s.satisfied,
+           p.sign * s.basically_satisfied, p.sign * s.unsatisfied, p.sign * s.anonymous
+      FROM rq.stats_pieces_of(p_dim, p_from, p_to) p
+     CROSS JOIN LATERAL (SELECT * FROM rq.visit_stats x
+                          WHERE x.dim = p_dim AND x.grain = p.grain
+                            AND x.period BETWEEN p.period AND p.until
+                            AND (p_key IS NULL OR x.key_id = p_key)
+                            AND (p_county IS NULL OR x.county_code = p_county)
+                            AND (p_source IS NULL OR x.source = p_source)
+                         OFFSET 0) s
+$$;
+GRANT EXECUTE ON FUNCTION rq.stats_rows(text, date, date, text, bigint, text) TO ruqima_app;
+
+-- The dim a statistic by unit or county reads: the unit's rows when it is about one unit
+-- (asked for, or a unit admin's own) or by unit, else the county's.
+CREATE OR REPLACE FUNCTION rq.stats_dim(p_group text, p_unit bigint) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT CASE WHEN p_group = 'unit' OR p_unit IS NOT NULL THEN 'unit' ELSE 'county' END $$;
+GRANT EXECUTE ON FUNCTION rq.stats_dim(text, bigint) TO ruqima_app;
+
 -- Visits (频次全透明) grouped by p_group: unit, county, activity_type, enterprise (the most
 -- entered first), or day, week, month. visits counts each visit once, for its lead unit;
 -- participations each participating unit of a joint inspection once more; unit_entries is
--- their sum (a unit's row: how often the unit entered). A unit's rows (p_unit, or a unit
--- admin's own) come from the unit's aggregates; per enterprise, from its rows of
--- rq.visit_units (an aggregate per unit and enterprise would be as large as the table).
--- p_limit bounds the unit and enterprise rankings.
+-- their sum (a unit's row: how often the unit entered). A unit's figures (p_unit, or a unit
+-- admin's own) come from the unit's rows; per enterprise, from its rows of rq.visit_units
+-- (an aggregate per unit and enterprise would be as large as the table). p_limit bounds the
+-- unit and enterprise rankings.
 CREATE OR REPLACE FUNCTION rq.stats_visits(p_from date, p_to date, p_group text, p_county text,
                                            p_unit bigint, p_source text, p_limit int)
 RETURNS TABLE (key text, label text, visits bigint, visits_visit bigint, visits_research bigint,
                visits_inspection bigint, joint bigint, participations bigint,
-               unit_entries bigint, visits_href text)
+               unit_entries bigint, visits_href text, participations_href text)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
+    -- what narrows every row's visits: the filters, and the unit of a unit's figures
     v_more text := rq.stats_arg('county', p_county) || rq.stats_arg('source', p_source)
                    || CASE WHEN p_group <> 'unit' THEN rq.stats_arg('unit_id', v_unit::text) ELSE '' END;
 BEGIN
     IF p_group = 'enterprise' AND v_unit IS NOT NULL THEN
         RETURN QUERY EXECUTE $q$
-            SELECT t.key, rq.stats_label('enterprise', t.key), t.visits, t.visits_visit,
-                   t.visits_research, t.visits_inspection, t.joint, t.participations,
+            SELECT t.key::text, rq.stats_label('enterprise', t.key::text), t.visits, t.visit,
+                   t.research, t.inspection, t.joint, t.participations,
                    t.visits + t.participations,
-                   rq.stats_href('visits', $1, $2, $6 || '&enterprise_id=' || t.key)
-              FROM (SELECT vu.enterprise_id::text AS key,
+                   rq.stats_href('visits', $1, $2, $6 || '&enterprise_id=' || t.key),
+                   rq.stats_href('visits', $1, $2, $6 || '&enterprise_id=' || t.key
+                                 || '&role=participant')
+              FROM (SELECT vu.enterprise_id AS key,
                            count(*) FILTER (WHERE vu.role = 'lead') AS visits,
-                           count(*) FILTER (WHERE vu.role = 'lead' AND v.activity_type = 'visit') AS visits_visit,
-                           count(*) FILTER (WHERE vu.role = 'lead' AND v.activity_type = 'research') AS visits_research,
-                           count(*) FILTER (WHERE vu.role = 'lead' AND v.activity_type = 'inspection') AS visits_inspection,
+                           count(*) FILTER (WHERE vu.role = 'lead' AND v.activity_type = 'visit') AS visit,
+                           count(*) FILTER (WHERE vu.role = 'lead' AND v.activity_type = 'research') AS research,
+                           count(*) FILTER (WHERE vu.role = 'lead' AND v.activity_type = 'inspection') AS inspection,
                            count(*) FILTER (WHERE vu.role = 'lead' AND v.joint_kind IS NOT NULL) AS joint,
                            count(*) FILTER (WHERE vu.role = 'participant') AS participations
                       FROM rq.visit_units vu JOIN rq.visits v ON v.id = vu.visit_id
@@ -154,78 +211,82 @@ BEGIN
              ORDER BY t.visits + t.participations DESC, t.key
              LIMIT $7
         $q$ USING p_from, p_to, v_unit, p_county, p_source, v_more, p_limit;
+    ELSIF p_group IN ('unit', 'enterprise') THEN
+        RETURN QUERY EXECUTE $q$
+            SELECT t.key::text, rq.stats_label($3, t.key::text), t.visits, t.visit, t.research,
+                   t.inspection, t.joint, t.participations, t.visits + t.participations,
+                   rq.stats_href('visits', $1, $2, $7 || CASE $3 WHEN 'unit' THEN '&unit_id='
+                                                                  ELSE '&enterprise_id=' END || t.key),
+                   rq.stats_href('visits', $1, $2, $7 || CASE $3 WHEN 'unit' THEN '&unit_id='
+                                                                  ELSE '&enterprise_id=' END || t.key
+                                 || '&role=participant')
+              FROM (SELECT s.key_id AS key, sum(s.visits) AS visits,
+                           sum(s.visits_visit) AS visit, sum(s.visits_research) AS research,
+                           sum(s.visits_inspection) AS inspection, sum(s.joint) AS joint,
+                           sum(s.participations) AS participations
+                      FROM rq.stats_rows($3, $1, $2, $4, $5, $6) s
+                     GROUP BY s.key_id) t
+             WHERE (t.visits, t.participations) <> (0, 0)
+             ORDER BY t.visits + t.participations DESC, t.key
+             LIMIT $8
+        $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit;
     ELSIF p_group IN ('day', 'week', 'month') THEN
         RETURN QUERY EXECUTE $q$
             SELECT to_char(t.b, 'YYYY-MM-DD'),
-                   CASE $3 WHEN 'day' THEN to_char(t.b, 'YYYY-MM-DD')
-                           WHEN 'week' THEN to_char(t.b, 'IYYY-"W"IW')
-                           ELSE to_char(t.b, 'YYYY-MM') END,
-                   t.visits, t.visits_visit, t.visits_research, t.visits_inspection, t.joint,
-                   t.participations, t.visits + t.participations,
+                   to_char(t.b, CASE $3 WHEN 'day' THEN 'YYYY-MM-DD' WHEN 'week' THEN 'IYYY-"W"IW'
+                                        ELSE 'YYYY-MM' END),
+                   t.visits, t.visit, t.research, t.inspection, t.joint, t.participations,
+                   t.visits + t.participations,
                    rq.stats_href('visits', greatest(t.b::date, $1),
-                                 least((t.b + ('1 ' || $3)::interval)::date - 1, $2), $7)
-              FROM (SELECT date_trunc($3, s.period) AS b, sum(s.visits) AS visits,
-                           sum(s.visits_visit) AS visits_visit,
-                           sum(s.visits_research) AS visits_research,
-                           sum(s.visits_inspection) AS visits_inspection, sum(s.joint) AS joint,
+                                 least((t.b + ('1 ' || $3)::interval)::date - 1, $2), $7),
+                   CASE WHEN $5::bigint IS NOT NULL
+                        THEN rq.stats_href('visits', greatest(t.b::date, $1),
+                                           least((t.b + ('1 ' || $3)::interval)::date - 1, $2),
+                                           $7 || '&role=participant') END
+              FROM (SELECT date_trunc($3, s.period::timestamp) AS b, sum(s.visits) AS visits,
+                           sum(s.visits_visit) AS visit, sum(s.visits_research) AS research,
+                           sum(s.visits_inspection) AS inspection, sum(s.joint) AS joint,
                            sum(s.participations) AS participations
                       FROM rq.visit_stats s
-                     WHERE s.dim = CASE WHEN $5::bigint IS NULL THEN 'county' ELSE 'unit' END
+                     WHERE s.dim = rq.stats_dim('day', $5) AND s.grain = 'day'
+                       AND s.period BETWEEN $1 AND $2
                        AND ($5::bigint IS NULL OR s.key_id = $5)
-                       AND s.grain = 'day' AND s.period BETWEEN $1 AND $2
                        AND ($4::text IS NULL OR s.county_code = $4)
                        AND ($6::text IS NULL OR s.source = $6)
                      GROUP BY 1) t
              ORDER BY t.b
         $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more;
     ELSE
-        -- unit, county, activity_type, enterprise: the range's pieces of one dim
+        -- county, activity_type: the county's rows (a unit's when about one unit)
         RETURN QUERY EXECUTE $q$
             WITH t AS (
-                SELECT CASE WHEN $3 IN ('unit', 'enterprise') THEN s.key_id::text
-                            WHEN $3 = 'county' THEN s.county_code ELSE '' END AS key,
-                       sum(p.sign * s.visits) AS visits,
-                       sum(p.sign * s.visits_visit) AS visits_visit,
-                       sum(p.sign * s.visits_research) AS visits_research,
-                       sum(p.sign * s.visits_inspection) AS visits_inspection,
-                       sum(p.sign * s.joint) AS joint,
-                       sum(p.sign * s.participations) AS participations
-                  FROM rq.stats_pieces($1, $2) p
-                  JOIN rq.visit_stats s ON s.grain = p.grain AND s.period = p.period
-                 WHERE s.dim = CASE WHEN $3 = 'unit' OR $5::bigint IS NOT NULL THEN 'unit'
-                                    WHEN $3 = 'enterprise' THEN 'enterprise' ELSE 'county' END
-                   AND ($5::bigint IS NULL OR s.key_id = $5)
-                   AND ($4::text IS NULL OR s.county_code = $4)
-                   AND ($6::text IS NULL OR s.source = $6)
+                SELECT CASE WHEN $3 = 'county' THEN s.county_code ELSE '' END AS key,
+                       sum(s.visits) AS visits, sum(s.visits_visit) AS visit,
+                       sum(s.visits_research) AS research, sum(s.visits_inspection) AS inspection,
+                       sum(s.joint) AS joint, sum(s.participations) AS participations
+                  FROM rq.stats_rows(rq.stats_dim($3, $5), $1, $2, $4, $5, $6) s
                  GROUP BY 1
             )
-            SELECT x.key, rq.stats_label($3, x.key), x.visits, x.visits_visit,
-                   x.visits_research, x.visits_inspection, x.joint, x.participations,
-                   x.visits + x.participations,
-                   rq.stats_href('visits', $1, $2, $7 || CASE $3
-                       WHEN 'unit' THEN '&unit_id=' || x.key
-                       WHEN 'county' THEN '&county=' || x.key
-                       WHEN 'enterprise' THEN '&enterprise_id=' || x.key
-                       ELSE '&activity_type=' || x.key END)
-              FROM (SELECT t.* FROM t WHERE $3 <> 'activity_type'
+            SELECT x.key, rq.stats_label($3, x.key), x.visits, x.visit, x.research,
+                   x.inspection, x.joint, x.participations, x.visits + x.participations,
+                   rq.stats_href('visits', $1, $2, $7 || CASE $3 WHEN 'county' THEN '&county='
+                                                                  ELSE '&activity_type=' END || x.key),
+                   CASE WHEN $5::bigint IS NOT NULL
+                        THEN rq.stats_href('visits', $1, $2, $7 || CASE $3 WHEN 'county' THEN '&county='
+                                                                            ELSE '&activity_type=' END
+                                           || x.key || '&role=participant') END
+              FROM (SELECT t.* FROM t WHERE $3 = 'county'
                     UNION ALL
-                    SELECT a.key, a.visits, a.visit, a.research, a.inspection, a.joint,
-                           a.participations
-                      FROM t CROSS JOIN LATERAL (VALUES
-                           ('visit', t.visits_visit, t.visits_visit, 0::bigint, 0::bigint, 0::bigint, 0::bigint),
-                           ('research', t.visits_research, 0, t.visits_research, 0, 0, 0),
-                           ('inspection', t.visits_inspection, 0, 0, t.visits_inspection,
-                            t.joint, t.participations))
+                    SELECT a.* FROM t CROSS JOIN LATERAL (VALUES
+                           ('visit', t.visit, t.visit, 0::bigint, 0::bigint, 0::bigint, 0::bigint),
+                           ('research', t.research, 0, t.research, 0, 0, 0),
+                           ('inspection', t.inspection, 0, 0, t.inspection, t.joint,
+                            t.participations))
                            AS a (key, visits, visit, research, inspection, joint, participations)
                      WHERE $3 = 'activity_type') x
              WHERE (x.visits, x.participations) <> (0, 0)
-             ORDER BY CASE WHEN $3 IN ('unit', 'enterprise')
-                           THEN -(x.visits + x.participations) END,
-                      CASE WHEN $3 = 'activity_type'
-                           THEN array_position('{visit,research,inspection}', x.key) END,
-                      x.key
-             LIMIT CASE WHEN $3 IN ('unit', 'enterprise') THEN $8 END
-        $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit;
+             ORDER BY array_position('{visit,research,inspection}', x.key), x.key
+        $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more;
     END IF;
 END
 $$;
@@ -252,22 +313,14 @@ BEGIN
     RETURN QUERY EXECUTE $q$
         WITH t AS (
             SELECT CASE WHEN $3 = 'unit' THEN s.key_id::text ELSE s.county_code END AS key,
-                   sum(p.sign * s.visits) AS visits, sum(p.sign * s.far_away) AS far_away,
-                   sum(p.sign * s.location_refused) AS location_refused,
-                   sum(p.sign * s.backfill) AS backfill,
-                   sum(p.sign * s.official_unverified) AS official_unverified,
-                   sum(p.sign * s.quiet_day_exemption) AS quiet_day_exemption,
-                   sum(p.sign * s.inspection_over_cap) AS inspection_over_cap,
-                   sum(p.sign * s.frequency_day) AS frequency_day,
-                   sum(p.sign * s.frequency_week) AS frequency_week,
-                   sum(p.sign * s.frequency_month) AS frequency_month,
-                   sum(p.sign * s.unfinished) AS unfinished
-              FROM rq.stats_pieces($1, $2) p
-              JOIN rq.visit_stats s ON s.grain = p.grain AND s.period = p.period
-             WHERE s.dim = CASE WHEN $3 = 'unit' OR $5::bigint IS NOT NULL THEN 'unit' ELSE 'county' END
-               AND ($5::bigint IS NULL OR s.key_id = $5)
-               AND ($4::text IS NULL OR s.county_code = $4)
-               AND ($6::text IS NULL OR s.source = $6)
+                   sum(s.visits) AS visits, sum(s.far_away) AS far_away,
+                   sum(s.location_refused) AS location_refused, sum(s.backfill) AS backfill,
+                   sum(s.official_unverified) AS official_unverified,
+                   sum(s.quiet_day_exemption) AS quiet_day_exemption,
+                   sum(s.inspection_over_cap) AS inspection_over_cap,
+                   sum(s.frequency_day) AS frequency_day, sum(s.frequency_week) AS frequency_week,
+                   sum(s.frequency_month) AS frequency_month, sum(s.unfinished) AS unfinished
+              FROM rq.stats_rows(rq.stats_dim($3, $5), $1, $2, $4, $5, $6) s
              GROUP BY 1
         ), not_due AS (
             SELECT CASE WHEN $3 = 'unit' THEN v.unit_id::text ELSE v.county_code END AS key,
@@ -286,7 +339,8 @@ BEGIN
                t.backfill, t.official_unverified, t.quiet_day_exemption, t.inspection_over_cap,
                t.frequency_day, t.frequency_week, t.frequency_month, t.unfinished,
                t.unfinished - coalesce(n.n, 0),
-               rq.stats_href('visits', $1, $2, $7 || CASE WHEN $3 = 'unit' THEN '&unit_id=' ELSE '&county=' END || t.key)
+               rq.stats_href('visits', $1, $2, $7 || CASE WHEN $3 = 'unit' THEN '&unit_id='
+                                                          ELSE '&county=' END || t.key)
           FROM t LEFT JOIN not_due n ON n.key = t.key
          WHERE t.visits <> 0
          ORDER BY CASE WHEN $3 = 'unit' THEN -t.visits END, t.key
@@ -316,27 +370,23 @@ BEGIN
     RETURN QUERY EXECUTE $q$
         WITH t AS (
             SELECT CASE WHEN $3 = 'unit' THEN s.key_id::text ELSE s.county_code END AS key,
-                   sum(p.sign * s.visits) AS visits, sum(p.sign * s.confirmed) AS confirmed,
-                   sum(p.sign * s.disputed) AS disputed, sum(p.sign * s.rated) AS rated,
-                   sum(p.sign * s.satisfied) AS satisfied,
-                   sum(p.sign * s.basically_satisfied) AS basically_satisfied,
-                   sum(p.sign * s.unsatisfied) AS unsatisfied,
-                   sum(p.sign * s.anonymous) AS anonymous
-              FROM rq.stats_pieces($1, $2) p
-              JOIN rq.visit_stats s ON s.grain = p.grain AND s.period = p.period
-             WHERE s.dim = CASE WHEN $3 = 'unit' OR $5::bigint IS NOT NULL THEN 'unit' ELSE 'county' END
-               AND ($5::bigint IS NULL OR s.key_id = $5)
-               AND ($4::text IS NULL OR s.county_code = $4)
-               AND ($6::text IS NULL OR s.source = $6)
+                   sum(s.visits) AS visits, sum(s.confirmed) AS confirmed,
+                   sum(s.disputed) AS disputed, sum(s.rated) AS rated,
+                   sum(s.satisfied) AS satisfied, sum(s.basically_satisfied) AS basically_satisfied,
+                   sum(s.unsatisfied) AS unsatisfied, sum(s.anonymous) AS anonymous
+              FROM rq.stats_rows(rq.stats_dim($3, $5), $1, $2, $4, $5, $6) s
              GROUP BY 1
         ), n AS (
             SELECT CASE WHEN $3 = 'unit' THEN s.unit_id::text ELSE s.county_code END AS key,
                    sum(p.sign * s.cases) AS reports
               FROM rq.stats_pieces($1, $2) p
-              JOIN rq.case_stats s ON s.grain = p.grain AND s.period = p.period
-             WHERE s.dim = 'opened' AND s.source = 'no_scan'
-               AND ($5::bigint IS NULL OR s.unit_id = $5)
-               AND ($4::text IS NULL OR s.county_code = $4)
+             CROSS JOIN LATERAL (SELECT * FROM rq.case_stats x
+                                  WHERE x.dim = 'opened' AND x.grain = p.grain
+                                    AND x.period BETWEEN p.period AND p.until
+                                    AND x.source = 'no_scan'
+                                    AND ($5::bigint IS NULL OR x.unit_id = $5)
+                                    AND ($4::text IS NULL OR x.county_code = $4)
+                                 OFFSET 0) s
              GROUP BY 1
         )
         SELECT x.key, coalesce(rq.stats_label($3, x.key), '单位不明'),
@@ -383,16 +433,12 @@ BEGIN
                              || t.enterprise_id || CASE WHEN $6 THEN '&flag=inspection_over_cap'
                                                         ELSE '&flag=frequency_or_cap' END)
           FROM (SELECT s.key_id AS unit_id, s.key2 AS enterprise_id,
-                       sum(p.sign * s.visits) AS visits,
-                       sum(p.sign * s.frequency_day) AS frequency_day,
-                       sum(p.sign * s.frequency_week) AS frequency_week,
-                       sum(p.sign * s.frequency_month) AS frequency_month,
-                       sum(p.sign * s.inspection_over_cap) AS inspection_over_cap
-                  FROM rq.stats_pieces($1, $2) p
-                  JOIN rq.visit_stats s ON s.grain = p.grain AND s.period = p.period
-                 WHERE s.dim = 'pair' AND ($4::bigint IS NULL OR s.key_id = $4)
-                   AND ($3::text IS NULL OR s.county_code = $3)
-                   AND ($7::text IS NULL OR s.source = $7)
+                       sum(s.visits) AS visits,
+                       sum(s.frequency_day) AS frequency_day,
+                       sum(s.frequency_week) AS frequency_week,
+                       sum(s.frequency_month) AS frequency_month,
+                       sum(s.inspection_over_cap) AS inspection_over_cap
+                  FROM rq.stats_rows('pair', $1, $2, $3, $4, $7) s
                  GROUP BY 1, 2) t
          WHERE CASE WHEN $6 THEN t.inspection_over_cap ELSE t.visits END <> 0
          ORDER BY CASE WHEN $6 THEN t.inspection_over_cap ELSE t.visits END DESC, t.unit_id,
@@ -417,12 +463,8 @@ BEGIN
     RETURN QUERY EXECUTE $q$
         SELECT c.category, rq.exemption_label(c.category), t.n,
                rq.stats_href('visits', $1, $2, $5 || '&flag=quiet_day_exemption&exemption=' || c.category)
-          FROM (SELECT s.key2, sum(p.sign * s.quiet_day_exemption) AS n
-                  FROM rq.stats_pieces($1, $2) p
-                  JOIN rq.visit_stats s ON s.grain = p.grain AND s.period = p.period
-                 WHERE s.dim = 'exemption' AND ($4::bigint IS NULL OR s.key_id = $4)
-                   AND ($3::text IS NULL OR s.county_code = $3)
-                   AND ($6::text IS NULL OR s.source = $6)
+          FROM (SELECT s.key2, sum(s.quiet_day_exemption) AS n
+                  FROM rq.stats_rows('exemption', $1, $2, $3, $4, $6) s
                  GROUP BY 1) t
          CROSS JOIN LATERAL (SELECT (rq.exemption_categories())[t.key2] AS category) c
          WHERE t.n <> 0
@@ -479,10 +521,12 @@ BEGIN
                    coalesce(sum(p.sign * s.cases) FILTER (WHERE s.status = 'closed'), 0) AS closed,
                    sum(p.sign * s.handed_over) AS handed_over, sum(p.sign * s.reopened) AS reopened
               FROM rq.stats_pieces($1, $2) p
-              JOIN rq.case_stats s ON s.grain = p.grain AND s.period = p.period
-             WHERE s.dim = 'opened' AND ($5::bigint IS NULL OR s.unit_id = $5)
-               AND ($4::text IS NULL OR s.county_code = $4)
-               AND ($6::text IS NULL OR s.source = $6)
+              CROSS JOIN LATERAL (SELECT * FROM rq.case_stats s
+                                   WHERE s.dim = 'opened' AND ($5::bigint IS NULL OR s.unit_id = $5) AND s.grain = p.grain
+                                     AND s.period BETWEEN p.period AND p.until
+                                     AND ($4::text IS NULL OR s.county_code = $4)
+                                     AND ($6::text IS NULL OR s.source = $6)
+                                     OFFSET 0) s
              GROUP BY 1
         ), o AS (
             SELECT CASE $3 WHEN 'status' THEN c.status WHEN 'source' THEN c.source
@@ -546,23 +590,21 @@ DECLARE
 BEGIN
     RETURN QUERY EXECUTE $q$
         WITH r AS (
-            SELECT s.key_id AS unit_id, sum(p.sign * s.rated) AS rated,
-                   sum(p.sign * s.satisfied) AS satisfied,
-                   sum(p.sign * s.basically_satisfied) AS basically_satisfied,
-                   sum(p.sign * s.unsatisfied) AS unsatisfied
-              FROM rq.stats_pieces($1, $2) p
-              JOIN rq.visit_stats s ON s.grain = p.grain AND s.period = p.period
-             WHERE s.dim = 'unit' AND ($4::bigint IS NULL OR s.key_id = $4)
-               AND ($3::text IS NULL OR s.county_code = $3)
-               AND ($5::text IS NULL OR s.source = $5)
+            SELECT s.key_id AS unit_id, sum(s.rated) AS rated,
+                   sum(s.satisfied) AS satisfied,
+                   sum(s.basically_satisfied) AS basically_satisfied,
+                   sum(s.unsatisfied) AS unsatisfied
+              FROM rq.stats_rows('unit', $1, $2, $3, $4, $5) s
              GROUP BY 1
         ), d AS (
             SELECT s.responsible_unit_id AS unit_id, sum(p.sign * s.cases) AS n
               FROM rq.stats_pieces($1, $2) p
-              JOIN rq.case_stats s ON s.grain = p.grain AND s.period = p.period
-             WHERE s.dim = 'determined' AND s.outcome = 'substantiated'
-               AND ($4::bigint IS NULL OR s.responsible_unit_id = $4)
-               AND ($3::text IS NULL OR s.county_code = $3)
+              CROSS JOIN LATERAL (SELECT * FROM rq.case_stats s
+                                   WHERE s.dim = 'determined' AND s.outcome = 'substantiated' AND s.grain = p.grain
+                                     AND s.period BETWEEN p.period AND p.until
+                                     AND ($4::bigint IS NULL OR s.responsible_unit_id = $4)
+                                     AND ($3::text IS NULL OR s.county_code = $3)
+                                     OFFSET 0) s
              GROUP BY 1
         )
         SELECT r.unit_id::text, rq.stats_label('unit', r.unit_id::text), r.rated, r.satisfied,
@@ -612,11 +654,13 @@ BEGIN
                        coalesce(sum(p.sign * s.cases) FILTER (WHERE s.source = 'no_scan'), 0) AS no_scan,
                        sum(p.sign * s.handed_over) AS handed_over
                   FROM rq.stats_pieces($1, $2) p
-                  JOIN rq.case_stats s ON s.grain = p.grain AND s.period = p.period
-                 WHERE s.dim = 'determined'
-                   AND s.outcome IN ('substantiated', 'partly_substantiated')
-                   AND ($4::bigint IS NULL OR s.responsible_unit_id = $4)
-                   AND ($3::text IS NULL OR s.county_code = $3)
+                  CROSS JOIN LATERAL (SELECT * FROM rq.case_stats s
+                                       WHERE s.dim = 'determined' AND s.grain = p.grain
+                                         AND s.period BETWEEN p.period AND p.until
+                                         AND s.outcome IN ('substantiated', 'partly_substantiated')
+                                         AND ($4::bigint IS NULL OR s.responsible_unit_id = $4)
+                                         AND ($3::text IS NULL OR s.county_code = $3)
+                                         OFFSET 0) s
                  GROUP BY 1, 2) t
          WHERE t.cases <> 0
          ORDER BY t.cases DESC, t.unit_id, t.official_id
