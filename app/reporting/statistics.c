@@ -16,7 +16,6 @@ const char *const reporting_visit_groups[] = {"unit", "county", "activity_type",
 const char *const reporting_unit_or_county[] = {"unit", "county", NULL};
 const char *const reporting_case_groups[] = {
     "status", "source", "classification", "outcome", "county", "unit", NULL};
-const char *const reporting_case_sources[] = {"rating", "dispute", "no_scan", NULL};
 
 /* Every statement reads the aggregates on the statistics connection (RQ_STMT_STATS). */
 static struct rq_stmt st_visits = RQ_STMT_STATS(
@@ -75,11 +74,35 @@ int reporting_stats_range(struct rq_req *req, struct rq_resp *resp, const char *
 	return 0;
 }
 
-/* Answers {from, to, [group_by], items: the rows of st} (and the members of extra, a JSON
- * object, when not NULL). */
-static void answer(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
-		   const char *const *params, const char *group, cJSON *extra)
+int reporting_stats_params(struct rq_req *req, const char *from, const char *to,
+			   const char *const *args, const char *group, const char **params, int max)
 {
+	int n = 0;
+	params[n++] = from;
+	params[n++] = to;
+	for (int i = 0; args[i] != NULL && n < max; i++)
+		params[n++] = group != NULL && strcmp(args[i], "group_by") == 0
+				  ? group
+				  : rq_req_arg(req, args[i]);
+	return n;
+}
+
+/* Answers {from, to, [group_by], items: the rows of st}, st taking $1 from, $2 to and then the
+ * declared arguments named in args ("group_by" is group when group is not NULL; the answer
+ * echoes it), and the members of extra (a JSON object; NULL for none). */
+static void answer(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, const char *group,
+		   const char *const *args, cJSON *extra)
+{
+	enum { PARAMS_MAX = 10 };
+	const char *from, *to, *params[PARAMS_MAX];
+	if (reporting_stats_range(req, resp, &from, &to) != 0) {
+		cJSON_Delete(extra);
+		return;
+	}
+	reporting_stats_params(req, from, to, args, group, params, PARAMS_MAX);
+	bool grouped = false;
+	for (int i = 0; args[i] != NULL; i++)
+		grouped = grouped || strcmp(args[i], "group_by") == 0;
 	PGresult *res = rq_sql_final(req, st, params);
 	if (!rq_sql_ok(res)) {
 		cJSON_Delete(extra);
@@ -95,98 +118,61 @@ static void answer(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 		return;
 	}
 	cJSON *o = extra != NULL ? extra : cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "from", params[0]);
-	cJSON_AddStringToObject(o, "to", params[1]);
-	if (group != NULL)
-		cJSON_AddStringToObject(o, "group_by", group);
+	cJSON_AddStringToObject(o, "from", from);
+	cJSON_AddStringToObject(o, "to", to);
+	if (grouped)
+		cJSON_AddStringToObject(o, "group_by",
+					group != NULL ? group : rq_req_arg(req, "group_by"));
 	cJSON_AddItemToObject(o, "items", items);
 	rq_resp_json(req, resp, 200, o);
 }
 
-/* A statistic of the visits grouped by ?group_by= (or group when not NULL): from, to, the
- * group, county, unit_id, source, limit. */
-static void grouped(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, const char *group)
-{
-	const char *from, *to;
-	if (reporting_stats_range(req, resp, &from, &to) != 0)
-		return;
-	if (group == NULL)
-		group = rq_req_arg(req, "group_by");
-	const char *params[] = {from,
-				to,
-				group,
-				rq_req_arg(req, "county"),
-				rq_req_arg(req, "unit_id"),
-				rq_req_arg(req, "source"),
-				rq_req_arg(req, "limit")};
-	answer(req, resp, st, params, group, NULL);
-}
+/* The arguments of the statistics of visits by a group */
+static const char *const grouped_args[] = {"group_by", "county", "unit_id",
+					   "source",   "limit",	 NULL};
 
 RQ_HANDLER(reporting_statistics_visits)
 {
-	grouped(req, resp, &st_visits, NULL);
+	answer(req, resp, &st_visits, NULL, grouped_args, NULL);
 }
 
 RQ_HANDLER(reporting_statistics_flags)
 {
-	grouped(req, resp, &st_flags, NULL);
+	answer(req, resp, &st_flags, NULL, grouped_args, NULL);
 }
 
 RQ_HANDLER(reporting_statistics_ratings)
 {
-	grouped(req, resp, &st_ratings, NULL);
+	answer(req, resp, &st_ratings, NULL, grouped_args, NULL);
 }
 
 RQ_HANDLER(reporting_statistics_hot_enterprises)
 {
-	grouped(req, resp, &st_visits, "enterprise");
+	answer(req, resp, &st_visits, "enterprise", grouped_args, NULL);
 }
 
 RQ_HANDLER(reporting_statistics_hot_pairs)
 {
-	const char *from, *to;
-	if (reporting_stats_range(req, resp, &from, &to) != 0)
-		return;
-	const char *params[] = {from,
-				to,
-				rq_req_arg(req, "county"),
-				rq_req_arg(req, "unit_id"),
-				rq_req_arg(req, "source"),
-				rq_req_arg(req, "over_cap"),
-				rq_req_arg(req, "limit")};
-	answer(req, resp, &st_pairs, params, NULL, NULL);
+	static const char *const args[] = {"county",   "unit_id", "source",
+					   "over_cap", "limit",	  NULL};
+	answer(req, resp, &st_pairs, NULL, args, NULL);
 }
 
 RQ_HANDLER(reporting_statistics_quiet_days)
 {
-	const char *from, *to;
-	if (reporting_stats_range(req, resp, &from, &to) != 0)
-		return;
-	const char *params[] = {from, to, rq_req_arg(req, "county"), rq_req_arg(req, "unit_id"),
-				rq_req_arg(req, "source")};
-	answer(req, resp, &st_quiet_days, params, NULL, NULL);
+	static const char *const args[] = {"county", "unit_id", "source", NULL};
+	answer(req, resp, &st_quiet_days, NULL, args, NULL);
 }
 
 RQ_HANDLER(reporting_statistics_cases)
 {
-	const char *from, *to;
-	if (reporting_stats_range(req, resp, &from, &to) != 0)
-		return;
-	const char *group = rq_req_arg(req, "group_by");
-	const char *params[] = {from,
-				to,
-				group,
-				rq_req_arg(req, "county"),
-				rq_req_arg(req, "unit_id"),
-				rq_req_arg(req, "case_source")};
-	answer(req, resp, &st_cases, params, group, NULL);
+	static const char *const args[] = {"group_by", "county", "unit_id", "case_source", NULL};
+	answer(req, resp, &st_cases, NULL, args, NULL);
 }
 
 RQ_HANDLER(reporting_statistics_praise)
 {
-	const char *from, *to;
-	if (reporting_stats_range(req, resp, &from, &to) != 0)
-		return;
+	static const char *const args[] = {"county", "unit_id", "source", NULL};
 	PGresult *rules = rq_sql_final(req, &st_praise_rules, NULL);
 	if (!rq_sql_ok(rules)) {
 		rq_problem_sql(req, resp, rules);
@@ -194,16 +180,11 @@ RQ_HANDLER(reporting_statistics_praise)
 	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "thresholds", rq_json_column(rules, 0, "thresholds"));
-	const char *params[] = {from, to, rq_req_arg(req, "county"), rq_req_arg(req, "unit_id"),
-				rq_req_arg(req, "source")};
-	answer(req, resp, &st_praise, params, NULL, o);
+	answer(req, resp, &st_praise, NULL, args, o);
 }
 
 RQ_HANDLER(reporting_statistics_accountability)
 {
-	const char *from, *to;
-	if (reporting_stats_range(req, resp, &from, &to) != 0)
-		return;
-	const char *params[] = {from, to, rq_req_arg(req, "county"), rq_req_arg(req, "unit_id")};
-	answer(req, resp, &st_accountability, params, NULL, NULL);
+	static const char *const args[] = {"county", "unit_id", NULL};
+	answer(req, resp, &st_accountability, NULL, args, NULL);
 }

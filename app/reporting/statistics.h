@@ -16,7 +16,6 @@ extern const char *const reporting_statistics_readers[];
 extern const char *const reporting_visit_groups[];
 extern const char *const reporting_unit_or_county[];
 extern const char *const reporting_case_groups[];
-extern const char *const reporting_case_sources[];
 
 /* The declared query parameters the statistics share: the range, the county, the unit and
  * the visits' source. */
@@ -52,6 +51,12 @@ RQ_HANDLER_DECL(reporting_statistics_cases);
 RQ_HANDLER_DECL(reporting_statistics_praise);
 /* 问责名单 */
 RQ_HANDLER_DECL(reporting_statistics_accountability);
+
+/* params: $1 from, $2 to, then the declared arguments named in args (one not given NULL;
+ * "group_by" is group when group is not NULL), at most max in all; returns how many. */
+int reporting_stats_params(struct rq_req *req, const char *from, const char *to,
+			   const char *const *args, const char *group, const char **params,
+			   int max);
 
 /* The range of a statistic from the request (the route declares from and to): from by
  * default the first day of this year, to by default today, the city's calendar. Returns 0,

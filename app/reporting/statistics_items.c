@@ -29,20 +29,6 @@ const char *const reporting_exemptions[] = {
     "accident_emergency", "superior_assigned", "enterprise_requested",
     "permit_check",	  "referral",	       NULL};
 const char *const reporting_case_dates[] = {"opened", "determined", NULL};
-const char *const reporting_case_statuses[] = {
-    "open",	     "follow_up",   "analysis", "investigation",
-    "determination", "handed_over", "closed",	NULL};
-const char *const reporting_classifications[] = {"repeat_inspection",
-						 "over_frequency",
-						 "quiet_day_breach",
-						 "attitude",
-						 "solicitation",
-						 "no_scan_entry",
-						 "false_registration",
-						 "misunderstanding_cleared",
-						 "other",
-						 "none",
-						 NULL};
 const char *const reporting_outcomes[] = {"substantiated", "partly_substantiated",
 					  "unsubstantiated", "none", NULL};
 
@@ -70,10 +56,8 @@ static void items(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 	if (rq_page_parse(req, resp, &page) != 0 ||
 	    reporting_stats_range(req, resp, &from, &to) != 0)
 		return;
-	const char *params[ARGS_MAX] = {from, to};
-	int n = 2;
-	for (int i = 0; args[i] != NULL && n < ARGS_MAX - 2; i++)
-		params[n++] = rq_req_arg(req, args[i]);
+	const char *params[ARGS_MAX];
+	int n = reporting_stats_params(req, from, to, args, NULL, params, ARGS_MAX - 2);
 	params[n++] = rq_page_before(&page);
 	params[n++] = page.limit_s;
 	PGresult *res = rq_sql_final(req, st, params);

@@ -14,8 +14,6 @@ extern const char *const reporting_confirmations[];
 extern const char *const reporting_ratings[];
 extern const char *const reporting_exemptions[];
 extern const char *const reporting_case_dates[];
-extern const char *const reporting_case_statuses[];
-extern const char *const reporting_classifications[];
 extern const char *const reporting_outcomes[];
 
 /* GET /api/v1/reporting/statistics/visits/items?from=&to=&county=&unit_id=&role=&

@@ -167,125 +167,6 @@ BEGIN
 END
 $$;
 
--- rq.visits: a visit counts for its lead unit and every participating unit (the units of a
--- new visit come with their visit_units rows), with its rating; a change is the new rows
--- minus the old ones, so that one which counts nothing (an edit of the matter) cancels out.
--- The transition tables as arrays: an INSERT trigger has no old rows, a DELETE none new.
-CREATE OR REPLACE FUNCTION rq.visit_stats_on_visits() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
-DECLARE
-    v_old rq.visits[] := '{}';
-    v_new rq.visits[] := '{}';
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        v_old := ARRAY(SELECT o FROM old_rows o);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        v_new := ARRAY(SELECT n FROM new_rows n);
-    END IF;
-    PERFORM rq.visit_stats_apply(ARRAY(
-        SELECT r
-          FROM (SELECT o AS v, -1 AS sign FROM unnest(v_old) o
-                UNION ALL SELECT n, 1 FROM unnest(v_new) n) x
-          LEFT JOIN rq.evaluations e ON e.visit_id = (x.v).id
-         CROSS JOIN LATERAL (SELECT (x.v).unit_id AS unit, e AS ev
-                             UNION ALL
-                             SELECT vu.unit_id, NULL::rq.evaluations FROM rq.visit_units vu
-                              WHERE vu.visit_id = (x.v).id AND vu.role = 'participant'
-                                AND vu.unit_id <> (x.v).unit_id) u
-         CROSS JOIN LATERAL rq.visit_stats_rows(x.v, u.ev, u.unit, x.sign) r));
-    RETURN NULL;
-END
-$$;
-
-DROP TRIGGER IF EXISTS visit_stats_insert ON rq.visits;
-CREATE TRIGGER visit_stats_insert AFTER INSERT ON rq.visits REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.visit_stats_on_visits();
-DROP TRIGGER IF EXISTS visit_stats_update ON rq.visits;
-CREATE TRIGGER visit_stats_update AFTER UPDATE ON rq.visits
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.visit_stats_on_visits();
-
--- rq.visit_units: a participating unit of a joint inspection counts one participation (the
--- lead's row is counted with the visit).
-CREATE OR REPLACE FUNCTION rq.visit_stats_on_visit_units() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
-DECLARE
-    v_old rq.visit_units[] := '{}';
-    v_new rq.visit_units[] := '{}';
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        v_old := ARRAY(SELECT o FROM old_rows o WHERE o.role = 'participant');
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        v_new := ARRAY(SELECT n FROM new_rows n WHERE n.role = 'participant');
-    END IF;
-    IF cardinality(v_old) + cardinality(v_new) = 0 THEN
-        RETURN NULL;
-    END IF;
-    PERFORM rq.visit_stats_apply(ARRAY(
-        SELECT r
-          FROM (SELECT o.visit_id, o.unit_id, -1 AS sign FROM unnest(v_old) o
-                UNION ALL SELECT n.visit_id, n.unit_id, 1 FROM unnest(v_new) n) x
-          JOIN rq.visits v ON v.id = x.visit_id
-         CROSS JOIN LATERAL rq.visit_stats_rows(v, NULL, x.unit_id, x.sign) r
-         WHERE x.unit_id <> v.unit_id));
-    RETURN NULL;
-END
-$$;
-
-DROP TRIGGER IF EXISTS visit_stats_insert ON rq.visit_units;
-CREATE TRIGGER visit_stats_insert AFTER INSERT ON rq.visit_units
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.visit_stats_on_visit_units();
-DROP TRIGGER IF EXISTS visit_stats_update ON rq.visit_units;
-CREATE TRIGGER visit_stats_update AFTER UPDATE ON rq.visit_units
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.visit_stats_on_visit_units();
-DROP TRIGGER IF EXISTS visit_stats_delete ON rq.visit_units;
-CREATE TRIGGER visit_stats_delete AFTER DELETE ON rq.visit_units
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.visit_stats_on_visit_units();
-
--- rq.evaluations: a rating given, changed (value, anonymity) or removed moves the lead's
--- rating counts of its visit.
-CREATE OR REPLACE FUNCTION rq.visit_stats_on_evaluations() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
-DECLARE
-    v_old rq.evaluations[] := '{}';
-    v_new rq.evaluations[] := '{}';
-BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        v_old := ARRAY(SELECT o FROM old_rows o);
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        v_new := ARRAY(SELECT n FROM new_rows n);
-    END IF;
-    -- the visit with the rating it had, taken away; with the one it has, added
-    PERFORM rq.visit_stats_apply(ARRAY(
-        SELECT r
-          FROM (SELECT coalesce(o.visit_id, n.visit_id) AS visit_id, o AS before, n AS after
-                  FROM unnest(v_old) o FULL JOIN unnest(v_new) n ON n.visit_id = o.visit_id) c
-          JOIN rq.visits v ON v.id = c.visit_id
-         CROSS JOIN LATERAL (SELECT c.before AS ev, -1 AS sign UNION ALL SELECT c.after, 1) x
-         CROSS JOIN LATERAL rq.visit_stats_rows(v, x.ev, v.unit_id, x.sign) r));
-    RETURN NULL;
-END
-$$;
-
-DROP TRIGGER IF EXISTS visit_stats_insert ON rq.evaluations;
-CREATE TRIGGER visit_stats_insert AFTER INSERT ON rq.evaluations
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.visit_stats_on_evaluations();
-DROP TRIGGER IF EXISTS visit_stats_update ON rq.evaluations;
-CREATE TRIGGER visit_stats_update AFTER UPDATE ON rq.evaluations
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.visit_stats_on_evaluations();
-DROP TRIGGER IF EXISTS visit_stats_delete ON rq.evaluations;
-CREATE TRIGGER visit_stats_delete AFTER DELETE ON rq.evaluations
-    REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.visit_stats_on_evaluations();
-
 -- The rows of rq.case_stats that case c adds (p_sign 1) or takes away (-1): under the day,
 -- month and year of its opening with its status, classification and outcome now; and, once
 -- determined, under those of its determination with the outcome and who was found
@@ -331,37 +212,105 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION rq.case_stats_on_cases() RETURNS trigger
+-- What a write changes in the aggregates: the rows of its new rows minus the rows of its old
+-- rows, one statement of upserts for the whole statement's rows (a registration, an import).
+-- The transition tables as JSON arrays, so that one function serves every table (an INSERT
+-- trigger has no old rows, a DELETE none new):
+--   rq.visits       a visit counts for its lead unit and every participating unit (a new
+--                   visit's come with their visit_units rows), with its rating; a change that
+--                   counts nothing (an edit of the matter) cancels out
+--   rq.visit_units  a participating unit of a joint inspection counts one participation (the
+--                   lead's row is counted with the visit)
+--   rq.evaluations  the visit with the rating it had, taken away; with the one it has, added
+--   rq.cases        the case as it was, taken away; as it is, added
+CREATE OR REPLACE FUNCTION rq.stats_on_change() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
-    v_old rq.cases[] := '{}';
-    v_new rq.cases[] := '{}';
+    v_old jsonb := '[]';
+    v_new jsonb := '[]';
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        v_old := ARRAY(SELECT o FROM old_rows o);
+        v_old := (SELECT coalesce(jsonb_agg(o), '[]') FROM old_rows o);
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        v_new := ARRAY(SELECT n FROM new_rows n);
+        v_new := (SELECT coalesce(jsonb_agg(n), '[]') FROM new_rows n);
     END IF;
-    PERFORM rq.case_stats_apply(ARRAY(
-        SELECT r
-          FROM (SELECT o AS c, -1 AS sign FROM unnest(v_old) o
-                UNION ALL SELECT n, 1 FROM unnest(v_new) n) x
-         CROSS JOIN LATERAL rq.case_stats_rows(x.c, x.sign) r));
+    CASE TG_TABLE_NAME
+    WHEN 'visits' THEN
+        PERFORM rq.visit_stats_apply(ARRAY(
+            SELECT r
+              FROM (SELECT jsonb_populate_record(NULL::rq.visits, o) AS v, -1 AS sign
+                      FROM jsonb_array_elements(v_old) o
+                    UNION ALL
+                    SELECT jsonb_populate_record(NULL::rq.visits, n), 1
+                      FROM jsonb_array_elements(v_new) n) x
+              LEFT JOIN rq.evaluations e ON e.visit_id = (x.v).id
+             CROSS JOIN LATERAL (SELECT (x.v).unit_id AS unit, e AS ev
+                                 UNION ALL
+                                 SELECT vu.unit_id, NULL::rq.evaluations FROM rq.visit_units vu
+                                  WHERE vu.visit_id = (x.v).id AND vu.role = 'participant'
+                                    AND vu.unit_id <> (x.v).unit_id) u
+             CROSS JOIN LATERAL rq.visit_stats_rows(x.v, u.ev, u.unit, x.sign) r));
+    WHEN 'visit_units' THEN
+        PERFORM rq.visit_stats_apply(ARRAY(
+            SELECT r
+              FROM (SELECT jsonb_populate_record(NULL::rq.visit_units, o) AS u, -1 AS sign
+                      FROM jsonb_array_elements(v_old) o
+                    UNION ALL
+                    SELECT jsonb_populate_record(NULL::rq.visit_units, n), 1
+                      FROM jsonb_array_elements(v_new) n) x
+              JOIN rq.visits v ON v.id = (x.u).visit_id
+             CROSS JOIN LATERAL rq.visit_stats_rows(v, NULL, (x.u).unit_id, x.sign) r
+             WHERE (x.u).role = 'participant' AND (x.u).unit_id <> v.unit_id));
+    WHEN 'evaluations' THEN
+        PERFORM rq.visit_stats_apply(ARRAY(
+            SELECT r
+              FROM (SELECT coalesce(o ->> 'visit_id', n ->> 'visit_id')::bigint AS visit_id,
+                           jsonb_populate_record(NULL::rq.evaluations, o) AS before,
+                           jsonb_populate_record(NULL::rq.evaluations, n) AS after
+                      FROM jsonb_array_elements(v_old) o
+                      FULL JOIN jsonb_array_elements(v_new) n ON n -> 'visit_id' = o -> 'visit_id') c
+              JOIN rq.visits v ON v.id = c.visit_id
+             CROSS JOIN LATERAL (SELECT CASE WHEN (c.before).visit_id IS NOT NULL THEN c.before END AS ev, -1 AS sign
+                                 UNION ALL
+                                 SELECT CASE WHEN (c.after).visit_id IS NOT NULL THEN c.after END, 1) x
+             CROSS JOIN LATERAL rq.visit_stats_rows(v, x.ev, v.unit_id, x.sign) r));
+    WHEN 'cases' THEN
+        PERFORM rq.case_stats_apply(ARRAY(
+            SELECT r
+              FROM (SELECT jsonb_populate_record(NULL::rq.cases, o) AS c, -1 AS sign
+                      FROM jsonb_array_elements(v_old) o
+                    UNION ALL
+                    SELECT jsonb_populate_record(NULL::rq.cases, n), 1
+                      FROM jsonb_array_elements(v_new) n) x
+             CROSS JOIN LATERAL rq.case_stats_rows(x.c, x.sign) r));
+    END CASE;
     RETURN NULL;
 END
 $$;
 
-DROP TRIGGER IF EXISTS case_stats_insert ON rq.cases;
-CREATE TRIGGER case_stats_insert AFTER INSERT ON rq.cases REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.case_stats_on_cases();
-DROP TRIGGER IF EXISTS case_stats_update ON rq.cases;
-CREATE TRIGGER case_stats_update AFTER UPDATE ON rq.cases
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.case_stats_on_cases();
-DROP TRIGGER IF EXISTS case_stats_delete ON rq.cases;
-CREATE TRIGGER case_stats_delete AFTER DELETE ON rq.cases REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION rq.case_stats_on_cases();
+-- Every statement that writes one of the four tables: one trigger per event (a trigger with
+-- transition tables takes one event).
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['visits', 'visit_units', 'evaluations', 'cases'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS stats_insert ON rq.%I', t);
+        EXECUTE format('CREATE TRIGGER stats_insert AFTER INSERT ON rq.%I'
+                       ' REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT'
+                       ' EXECUTE FUNCTION rq.stats_on_change()', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS stats_update ON rq.%I', t);
+        EXECUTE format('CREATE TRIGGER stats_update AFTER UPDATE ON rq.%I'
+                       ' REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION rq.stats_on_change()', t);
+        EXECUTE format('DROP TRIGGER IF EXISTS stats_delete ON rq.%I', t);
+        EXECUTE format('CREATE TRIGGER stats_delete AFTER DELETE ON rq.%I'
+                       ' REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT'
+                       ' EXECUTE FUNCTION rq.stats_on_change()', t);
+    END LOOP;
+END
+$$;
 
 -- The version of the formulas above: a change of what a row counts changes it, and the next
 -- `ruqima migrate` then builds every row again from the raw rows (below).

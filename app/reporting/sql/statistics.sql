@@ -108,13 +108,13 @@ AS $$
     SELECT '/api/v1/reporting/statistics/' || p_what || '/items?from=' || p_from || '&to='
            || p_to || coalesce(p_more, '')
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_href(text, date, date, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_href(text, date, date, text) TO ruqima_app, ruqima_report;
 
 -- "&name=value" for a filter given, "" for one not given.
 CREATE OR REPLACE FUNCTION rq.stats_arg(p_name text, p_value text) RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT coalesce('&' || p_name || '=' || p_value, '') $$;
-GRANT EXECUTE ON FUNCTION rq.stats_arg(text, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_arg(text, text) TO ruqima_app, ruqima_report;
 
 -- The name of what a figure's row is about: a unit, a county (the city's units without
 -- one: 市直), an enterprise, an activity type.
@@ -128,7 +128,7 @@ AS $$
         WHEN 'activity_type' THEN rq.activity_label(p_key)
     END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_label(text, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_label(text, text) TO ruqima_app, ruqima_report;
 
 -- The rows of rq.visit_stats of dim p_dim that make up the range, their counts signed as
 -- their piece is (rq.stats_pieces_of), as the reader may see them (row-level security),
@@ -158,7 +158,7 @@ AS $$
                             AND (p_source IS NULL OR x.source = p_source)
                          OFFSET 0) s
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_rows(text, date, date, text, bigint, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_rows(text, date, date, text, bigint, text) TO ruqima_app, ruqima_report;
 
 -- The dim a statistic by unit or county reads: the unit's rows when it is about one unit
 -- (asked for, or a unit admin's own) or by unit, else the county's.
@@ -166,6 +166,32 @@ CREATE OR REPLACE FUNCTION rq.stats_dim(p_group text, p_unit bigint) RETURNS tex
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT CASE WHEN p_group = 'unit' OR p_unit IS NOT NULL THEN 'unit' ELSE 'county' END $$;
 GRANT EXECUTE ON FUNCTION rq.stats_dim(text, bigint) TO ruqima_app;
+
+-- The rows of rq.case_stats of dim p_dim ('opened', 'determined') that make up the range,
+-- signed, as the reader may see them, narrowed to a county, a unit (the case's for 'opened',
+-- the one found responsible for 'determined') and a case source when given. As
+-- rq.stats_rows.
+CREATE OR REPLACE FUNCTION rq.stats_case_rows(p_dim text, p_from date, p_to date,
+                                              p_county text, p_unit bigint, p_source text)
+RETURNS SETOF rq.case_stats
+LANGUAGE sql STABLE
+AS $$
+    SELECT s.dim, s.grain, s.period, s.county_code, s.unit_id, s.source, s.status,
+           s.classification, s.outcome, s.responsible_unit_id, s.responsible_account_id,
+           p.sign * s.cases, p.sign * s.handed_over, p.sign * s.reopened
+      FROM rq.stats_pieces(p_from, p_to) p
+     CROSS JOIN LATERAL (SELECT * FROM rq.case_stats x
+                          WHERE x.dim = p_dim AND x.grain = p.grain
+                            AND x.period BETWEEN p.period AND p.until
+                            AND (p_unit IS NULL
+                                 OR CASE WHEN p_dim = 'opened' THEN x.unit_id
+                                         ELSE x.responsible_unit_id END = p_unit)
+                            AND (p_county IS NULL OR x.county_code = p_county)
+                            AND (p_source IS NULL OR x.source = p_source)
+                         OFFSET 0) s
+$$;
+GRANT EXECUTE ON FUNCTION rq.stats_case_rows(text, date, date, text, bigint, text)
+    TO ruqima_app, ruqima_report;
 
 -- Visits (频次全透明) grouped by p_group: unit, county, activity_type, enterprise (the most
 -- entered first), or day, week, month. visits counts each visit once, for its lead unit;
@@ -378,15 +404,8 @@ BEGIN
              GROUP BY 1
         ), n AS (
             SELECT CASE WHEN $3 = 'unit' THEN s.unit_id::text ELSE s.county_code END AS key,
-                   sum(p.sign * s.cases) AS reports
-              FROM rq.stats_pieces($1, $2) p
-             CROSS JOIN LATERAL (SELECT * FROM rq.case_stats x
-                                  WHERE x.dim = 'opened' AND x.grain = p.grain
-                                    AND x.period BETWEEN p.period AND p.until
-                                    AND x.source = 'no_scan'
-                                    AND ($5::bigint IS NULL OR x.unit_id = $5)
-                                    AND ($4::text IS NULL OR x.county_code = $4)
-                                 OFFSET 0) s
+                   sum(s.cases) AS reports
+              FROM rq.stats_case_rows('opened', $1, $2, $4, $5, 'no_scan') s
              GROUP BY 1
         )
         SELECT x.key, coalesce(rq.stats_label($3, x.key), '单位不明'),
@@ -516,17 +535,11 @@ BEGIN
                            WHEN 'classification' THEN coalesce(nullif(s.classification, ''), 'none')
                            WHEN 'outcome' THEN coalesce(nullif(s.outcome, ''), 'none')
                            WHEN 'county' THEN s.county_code ELSE s.unit_id::text END AS key,
-                   sum(p.sign * s.cases) AS opened,
-                   coalesce(sum(p.sign * s.cases) FILTER (WHERE s.status <> 'closed'), 0) AS open,
-                   coalesce(sum(p.sign * s.cases) FILTER (WHERE s.status = 'closed'), 0) AS closed,
-                   sum(p.sign * s.handed_over) AS handed_over, sum(p.sign * s.reopened) AS reopened
-              FROM rq.stats_pieces($1, $2) p
-              CROSS JOIN LATERAL (SELECT * FROM rq.case_stats s
-                                   WHERE s.dim = 'opened' AND ($5::bigint IS NULL OR s.unit_id = $5) AND s.grain = p.grain
-                                     AND s.period BETWEEN p.period AND p.until
-                                     AND ($4::text IS NULL OR s.county_code = $4)
-                                     AND ($6::text IS NULL OR s.source = $6)
-                                     OFFSET 0) s
+                   sum(s.cases) AS opened,
+                   coalesce(sum(s.cases) FILTER (WHERE s.status <> 'closed'), 0) AS open,
+                   coalesce(sum(s.cases) FILTER (WHERE s.status = 'closed'), 0) AS closed,
+                   sum(s.handed_over) AS handed_over, sum(s.reopened) AS reopened
+              FROM rq.stats_case_rows('opened', $1, $2, $4, $5, $6) s
              GROUP BY 1
         ), o AS (
             SELECT CASE $3 WHEN 'status' THEN c.status WHEN 'source' THEN c.source
@@ -597,14 +610,9 @@ BEGIN
               FROM rq.stats_rows('unit', $1, $2, $3, $4, $5) s
              GROUP BY 1
         ), d AS (
-            SELECT s.responsible_unit_id AS unit_id, sum(p.sign * s.cases) AS n
-              FROM rq.stats_pieces($1, $2) p
-              CROSS JOIN LATERAL (SELECT * FROM rq.case_stats s
-                                   WHERE s.dim = 'determined' AND s.outcome = 'substantiated' AND s.grain = p.grain
-                                     AND s.period BETWEEN p.period AND p.until
-                                     AND ($4::bigint IS NULL OR s.responsible_unit_id = $4)
-                                     AND ($3::text IS NULL OR s.county_code = $3)
-                                     OFFSET 0) s
+            SELECT s.responsible_unit_id AS unit_id, sum(s.cases) AS n
+              FROM rq.stats_case_rows('determined', $1, $2, $3, $4, NULL) s
+             WHERE s.outcome = 'substantiated'
              GROUP BY 1
         )
         SELECT r.unit_id::text, rq.stats_label('unit', r.unit_id::text), r.rated, r.satisfied,
@@ -626,7 +634,7 @@ BEGIN
     $q$ USING p_from, p_to, p_county, v_unit, p_source;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_praise(date, date, text, bigint, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_praise(date, date, text, bigint, text) TO ruqima_app, ruqima_report;
 
 -- 问责名单: per unit and official found responsible, the cases determined in the range 属实
 -- or 部分属实 (the no-scan reports among them: 未扫码入企 found true), and how many were handed
@@ -648,19 +656,13 @@ BEGIN
                              || '&date=determined&accountable=true&responsible_unit_id='
                              || t.unit_id || '&responsible_official_id=' || t.official_id)
           FROM (SELECT s.responsible_unit_id AS unit_id, s.responsible_account_id AS official_id,
-                       sum(p.sign * s.cases) AS cases,
-                       coalesce(sum(p.sign * s.cases) FILTER (WHERE s.outcome = 'substantiated'), 0) AS substantiated,
-                       coalesce(sum(p.sign * s.cases) FILTER (WHERE s.outcome = 'partly_substantiated'), 0) AS partly_substantiated,
-                       coalesce(sum(p.sign * s.cases) FILTER (WHERE s.source = 'no_scan'), 0) AS no_scan,
-                       sum(p.sign * s.handed_over) AS handed_over
-                  FROM rq.stats_pieces($1, $2) p
-                  CROSS JOIN LATERAL (SELECT * FROM rq.case_stats s
-                                       WHERE s.dim = 'determined' AND s.grain = p.grain
-                                         AND s.period BETWEEN p.period AND p.until
-                                         AND s.outcome IN ('substantiated', 'partly_substantiated')
-                                         AND ($4::bigint IS NULL OR s.responsible_unit_id = $4)
-                                         AND ($3::text IS NULL OR s.county_code = $3)
-                                         OFFSET 0) s
+                       sum(s.cases) AS cases,
+                       coalesce(sum(s.cases) FILTER (WHERE s.outcome = 'substantiated'), 0) AS substantiated,
+                       coalesce(sum(s.cases) FILTER (WHERE s.outcome = 'partly_substantiated'), 0) AS partly_substantiated,
+                       coalesce(sum(s.cases) FILTER (WHERE s.source = 'no_scan'), 0) AS no_scan,
+                       sum(s.handed_over) AS handed_over
+                  FROM rq.stats_case_rows('determined', $1, $2, $3, $4, NULL) s
+                 WHERE s.outcome IN ('substantiated', 'partly_substantiated')
                  GROUP BY 1, 2) t
          WHERE t.cases <> 0
          ORDER BY t.cases DESC, t.unit_id, t.official_id
