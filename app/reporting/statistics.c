@@ -46,9 +46,9 @@ static struct rq_stmt st_praise_rules = RQ_STMT_STATS(
     " 'satisfaction_min', rq.policy_value('praise_satisfaction_min'),"
     " 'substantiated_max', rq.policy_value('praise_substantiated_max')) AS thresholds",
     0);
-static struct rq_stmt st_accountability =
-    RQ_STMT_STATS("reporting_stats_accountability",
-		  "SELECT * FROM rq.stats_accountability($1::date, $2::date, $3, $4::bigint)", 4);
+static struct rq_stmt st_accountability = RQ_STMT_STATS(
+    "reporting_stats_accountability",
+    "SELECT * FROM rq.stats_accountability($1::date, $2::date, $3, $4::bigint, $5::int)", 5);
 
 int reporting_stats_range(struct rq_req *req, struct rq_resp *resp, const char **from,
 			  const char **to)
@@ -185,6 +185,6 @@ RQ_HANDLER(reporting_statistics_praise)
 
 RQ_HANDLER(reporting_statistics_accountability)
 {
-	static const char *const args[] = {"county", "unit_id", NULL};
+	static const char *const args[] = {"county", "unit_id", "limit", NULL};
 	answer(req, resp, &st_accountability, NULL, args, NULL);
 }

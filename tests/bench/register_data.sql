@@ -131,18 +131,24 @@ $$;
 -- (n % 10 = u % 10) nine times in ten, as in life; else any enterprise.
 CREATE TEMPORARY TABLE bench_visit AS
 SELECT x.g, x.k,
-       CASE WHEN :stats = 1 AND x.k % :units + 1 > 20 AND x.r4 < 0.9
+       CASE WHEN :stats = 1 AND x.r5 < 0.016
+            -- the visits flagged for frequency (below): the unit's few enterprises it enters
+            -- again and again (a flag on a visit to a new enterprise each time is no hot spot)
+            THEN 10 * (1 + ((x.k % :units + 1) * 37 + x.g % 3) % (:enterprises / 10 - 1))
+                 + (x.k % :units + 1) % 10
+            WHEN :stats = 1 AND x.k % :units + 1 > 20 AND x.r4 < 0.9
             THEN 10 * (1 + floor(x.r5 * (:enterprises / 10 - 1)))::bigint + (x.k % :units + 1) % 10
             ELSE 1 + floor(x.r5 * :enterprises)::bigint END AS n,
-       x.entered_at, x.r, x.r2, x.r3, random() AS r4, random() AS r5
+       x.entered_at, x.r, x.r2, x.r3, random() AS r4, random() AS r5, :stats = 1 AND x.r5 < 0.016 AS hot
   FROM (SELECT g, 1 + floor(random() * :officials)::bigint AS k,
                now() - random() * interval '730 days' AS entered_at, random() AS r,
                random() AS r2, random() AS r3, random() AS r4, random() AS r5
           FROM generate_series(1, :visits) g) x;
 -- The flags and answers of stats=1: location refused 2 %, far away 1 %, back-filled 1 %,
--- frequency (day 0.5 %, week 0.3 %, month 0.8 %), an inspection on a quiet day (days 1-20)
--- with an exemption, 2 % of inspections over the yearly cap, one in ten a joint inspection,
--- 1 % disputed, a confirmation independent of the activity.
+-- 1.6 % flagged for frequency (day, week or month) and, inspections, over the yearly cap (the
+-- hot visits of a unit to its three enterprises above), an inspection on a quiet day (days
+-- 1-20) with an exemption, one in ten a joint inspection, 2 % disputed, a confirmation
+-- independent of the activity.
 INSERT INTO rq.visits (enterprise_id, code_id, county_code, account_id, unit_id, official_name,
                        official_post, official_cert_no, official_phone, official_verified,
                        activity_type, joint_kind, matter, legal_basis, registered_at, entered_at,
@@ -168,9 +174,9 @@ SELECT e.id, c.id, e.county_code, o.account_id, o.unit_id, o.name, o.post, o.cer
            || CASE WHEN f.backfill THEN '{backfill}'::text[] ELSE '{}' END
            || CASE WHEN f.exemption IS NOT NULL THEN '{quiet_day_exemption}'::text[] ELSE '{}' END
            || CASE WHEN f.over_cap THEN '{inspection_over_cap}'::text[] ELSE '{}' END
-           || CASE WHEN :stats = 1 AND v.r5 < 0.005 THEN '{frequency_day}'::text[] ELSE '{}' END
-           || CASE WHEN :stats = 1 AND v.r5 >= 0.005 AND v.r5 < 0.008 THEN '{frequency_week}'::text[] ELSE '{}' END
-           || CASE WHEN :stats = 1 AND v.r5 >= 0.008 AND v.r5 < 0.016 THEN '{frequency_month}'::text[] ELSE '{}' END
+           || CASE WHEN v.hot AND v.r5 < 0.3 THEN '{frequency_day}'::text[] ELSE '{}' END
+           || CASE WHEN v.hot AND v.r5 >= 0.3 AND v.r5 < 0.5 THEN '{frequency_week}'::text[] ELSE '{}' END
+           || CASE WHEN v.hot AND v.r5 >= 0.5 THEN '{frequency_month}'::text[] ELSE '{}' END
            || CASE WHEN o.verified THEN '{}'::text[] ELSE '{official_unverified}' END,
        CASE WHEN :stats = 1 AND v.r3 >= 0.98 THEN 'disputed'
             WHEN (CASE WHEN :stats = 1 THEN v.r3 ELSE v.r END) < 0.7 THEN 'confirmed'
@@ -188,8 +194,7 @@ SELECT e.id, c.id, e.county_code, o.account_id, o.unit_id, o.name, o.post, o.cer
  CROSS JOIN LATERAL (SELECT :stats = 1 AND v.r2 >= 0.02 AND v.r2 < 0.03 AS far,
                             :stats = 1 AND v.r4 < 0.01 AS backfill,
                             :stats = 1 AND t.activity = 'inspection' AND v.r4 >= 0.9 AS joint,
-                            :stats = 1 AND t.activity = 'inspection' AND v.r4 >= 0.01
-                                AND v.r4 < 0.03 AS over_cap,
+                            v.hot AND t.activity = 'inspection' AS over_cap,
                             CASE WHEN :stats = 1 AND t.activity = 'inspection'
                                       AND extract(day FROM v.entered_at AT TIME ZONE 'Asia/Shanghai') <= 20
                                  THEN (rq.exemption_categories())[1 + floor(v.r5 * 8)::int] END

@@ -3,6 +3,10 @@
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 --
+-- A statistic's query is planned at every call and may aggregate a hundred thousand rows:
+-- the functions run it without JIT (compiling it cost more than running it) and with the
+-- memory to hash its groups (work_mem, not spilled to disk: tests/bench/README.md, stats).
+--
 -- Every function here is SECURITY INVOKER: row-level security of rq.visit_stats,
 -- rq.case_stats, rq.visits and rq.cases decides what the reader counts (the city-wide roles
 -- everything, a county admin its county, a unit admin its unit). A unit admin's figures are
@@ -17,7 +21,7 @@
 -- the span is the month less its days outside.
 CREATE OR REPLACE FUNCTION rq.stats_span(p_lo date, p_hi date)
 RETURNS TABLE (grain text, period date, sign int)
-LANGUAGE plpgsql IMMUTABLE AS $$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 #variable_conflict use_column
 DECLARE
     ms date := date_trunc('month', p_lo::timestamp)::date;
@@ -51,7 +55,7 @@ GRANT EXECUTE ON FUNCTION rq.stats_span(date, date) TO ruqima_app, ruqima_report
 -- piece is the rows of its grain with a period from period to until (here the same day).
 CREATE OR REPLACE FUNCTION rq.stats_pieces(p_from date, p_to date)
 RETURNS TABLE (grain text, period date, until date, sign int)
-LANGUAGE plpgsql IMMUTABLE ROWS 40 AS $$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE ROWS 40 AS $$
 #variable_conflict use_column
 DECLARE
     ys date := date_trunc('year', p_from::timestamp)::date;
@@ -87,7 +91,7 @@ GRANT EXECUTE ON FUNCTION rq.stats_pieces(date, date) TO ruqima_app, ruqima_repo
 -- rq.stats_pieces.
 CREATE OR REPLACE FUNCTION rq.stats_pieces_of(p_dim text, p_from date, p_to date)
 RETURNS TABLE (grain text, period date, until date, sign int)
-LANGUAGE plpgsql IMMUTABLE ROWS 40 AS $$
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE ROWS 40 AS $$
 BEGIN
     IF rq.visit_stats_grains(p_dim) = '{day}' THEN
         RETURN QUERY SELECT 'day'::text, p_from, p_to, 1;
@@ -99,7 +103,7 @@ $$;
 GRANT EXECUTE ON FUNCTION rq.stats_pieces_of(text, date, date) TO ruqima_app, ruqima_report;
 
 -- The path of the visits or cases behind a figure (GET /api/v1/reporting/statistics/
--- visits/items, .../cases/items): the range, then p_more ("&unit_id=7&source=scan", what
+-- visits/items, .../cases/items): the range, then p_more ("&unit_id=7&source=platform", what
 -- narrows the figure's row).
 CREATE OR REPLACE FUNCTION rq.stats_href(p_what text, p_from date, p_to date, p_more text)
 RETURNS text
@@ -205,7 +209,7 @@ CREATE OR REPLACE FUNCTION rq.stats_visits(p_from date, p_to date, p_group text,
 RETURNS TABLE (key text, label text, visits bigint, visits_visit bigint, visits_research bigint,
                visits_inspection bigint, joint bigint, participations bigint,
                unit_entries bigint, visits_href text, participations_href text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
     -- what narrows every row's visits: the filters, and the unit of a unit's figures
@@ -246,15 +250,17 @@ BEGIN
                    rq.stats_href('visits', $1, $2, $7 || CASE $3 WHEN 'unit' THEN '&unit_id='
                                                                   ELSE '&enterprise_id=' END || t.key
                                  || '&role=participant')
+              -- the ranking first, the names and paths of its rows only
               FROM (SELECT s.key_id AS key, sum(s.visits) AS visits,
                            sum(s.visits_visit) AS visit, sum(s.visits_research) AS research,
                            sum(s.visits_inspection) AS inspection, sum(s.joint) AS joint,
                            sum(s.participations) AS participations
                       FROM rq.stats_rows($3, $1, $2, $4, $5, $6) s
-                     GROUP BY s.key_id) t
-             WHERE (t.visits, t.participations) <> (0, 0)
+                     GROUP BY s.key_id
+                    HAVING (sum(s.visits), sum(s.participations)) <> (0, 0)
+                     ORDER BY sum(s.visits) + sum(s.participations) DESC, s.key_id
+                     LIMIT $8) t
              ORDER BY t.visits + t.participations DESC, t.key
-             LIMIT $8
         $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit;
     ELSIF p_group IN ('day', 'week', 'month') THEN
         RETURN QUERY EXECUTE $q$
@@ -330,7 +336,7 @@ RETURNS TABLE (key text, label text, visits bigint, far_away bigint, location_re
                inspection_over_cap bigint, frequency_day bigint, frequency_week bigint,
                frequency_month bigint, unfinished bigint, unfinished_past_due bigint,
                visits_href text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
     v_more text := rq.stats_arg('county', p_county) || rq.stats_arg('source', p_source)
@@ -354,6 +360,9 @@ BEGIN
               FROM rq.visits v
              WHERE v.finished_at IS NULL AND v.withdrawn_at IS NULL
                AND v.registered_at >= now() - make_interval(hours => rq.policy_value('finish_due_hours'))
+               -- registered at most backfill_days_max (60 at the most) days after the entry:
+               -- a range that ended longer ago has none of them, and no index entry is read
+               AND v.registered_at < ($2 + 62)::timestamp AT TIME ZONE 'Asia/Shanghai'
                AND v.entered_at >= $1::timestamp AT TIME ZONE 'Asia/Shanghai'
                AND v.entered_at < ($2 + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
                AND ($5::bigint IS NULL OR v.unit_id = $5)
@@ -387,7 +396,7 @@ RETURNS TABLE (key text, label text, visits bigint, confirmed bigint, disputed b
                rated bigint, satisfied bigint, basically_satisfied bigint, unsatisfied bigint,
                anonymous bigint, satisfaction_rate numeric, no_scan_reports bigint,
                visits_href text, cases_href text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
     v_more text := rq.stats_arg('county', p_county)
@@ -439,7 +448,7 @@ CREATE OR REPLACE FUNCTION rq.stats_pairs(p_from date, p_to date, p_county text,
 RETURNS TABLE (unit_id text, unit_name text, enterprise_id text, enterprise_name text,
                flagged bigint, frequency_day bigint, frequency_week bigint,
                frequency_month bigint, inspection_over_cap bigint, visits_href text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
     v_more text := rq.stats_arg('county', p_county) || rq.stats_arg('source', p_source);
@@ -473,7 +482,7 @@ GRANT EXECUTE ON FUNCTION rq.stats_pairs(date, date, text, bigint, text, boolean
 CREATE OR REPLACE FUNCTION rq.stats_quiet_days(p_from date, p_to date, p_county text,
                                                p_unit bigint, p_source text)
 RETURNS TABLE (key text, label text, inspections bigint, visits_href text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
     v_more text := rq.stats_arg('county', p_county) || rq.stats_arg('source', p_source)
@@ -523,7 +532,7 @@ CREATE OR REPLACE FUNCTION rq.stats_cases(p_from date, p_to date, p_group text, 
                                           p_unit bigint, p_source text)
 RETURNS TABLE (key text, label text, opened bigint, open bigint, closed bigint, overdue bigint,
                handed_over bigint, reopened bigint, cases_href text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
     v_more text := rq.stats_arg('county', p_county) || rq.stats_arg('case_source', p_source)
@@ -597,7 +606,7 @@ CREATE OR REPLACE FUNCTION rq.stats_praise(p_from date, p_to date, p_county text
 RETURNS TABLE (unit_id text, unit_name text, rated bigint, satisfied bigint,
                basically_satisfied bigint, unsatisfied bigint, satisfaction_rate numeric,
                substantiated bigint, visits_href text, cases_href text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
 BEGIN
@@ -638,13 +647,14 @@ GRANT EXECUTE ON FUNCTION rq.stats_praise(date, date, text, bigint, text) TO ruq
 
 -- 问责名单: per unit and official found responsible, the cases determined in the range 属实
 -- or 部分属实 (the no-scan reports among them: 未扫码入企 found true), and how many were handed
--- to the discipline inspectors. official_id '0': none was named.
+-- to the discipline inspectors, most cases first, at most p_limit rows. official_id '0': none
+-- was named.
 CREATE OR REPLACE FUNCTION rq.stats_accountability(p_from date, p_to date, p_county text,
-                                                   p_unit bigint)
+                                                   p_unit bigint, p_limit int)
 RETURNS TABLE (unit_id text, unit_name text, official_id text, official_name text,
                cases bigint, substantiated bigint, partly_substantiated bigint, no_scan bigint,
                handed_over bigint, cases_href text)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 DECLARE
     v_unit bigint := coalesce(p_unit, rq.actor_unit_scope());
 BEGIN
@@ -663,10 +673,12 @@ BEGIN
                        sum(s.handed_over) AS handed_over
                   FROM rq.stats_case_rows('determined', $1, $2, $3, $4, NULL) s
                  WHERE s.outcome IN ('substantiated', 'partly_substantiated')
-                 GROUP BY 1, 2) t
-         WHERE t.cases <> 0
+                 GROUP BY 1, 2
+                HAVING sum(s.cases) <> 0
+                 ORDER BY 3 DESC, 1, 2
+                 LIMIT $5) t
          ORDER BY t.cases DESC, t.unit_id, t.official_id
-    $q$ USING p_from, p_to, p_county, v_unit;
+    $q$ USING p_from, p_to, p_county, v_unit, p_limit;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_accountability(date, date, text, bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_accountability(date, date, text, bigint, int) TO ruqima_app;

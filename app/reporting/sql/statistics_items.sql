@@ -19,7 +19,7 @@ CREATE OR REPLACE FUNCTION rq.stats_visit_items(p_from date, p_to date, p_county
                                                 p_anonymous boolean, p_exemption text,
                                                 p_source text, p_before bigint, p_limit int)
 RETURNS SETOF rq.visit_lines
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 BEGIN
     RETURN QUERY EXECUTE $q$
         SELECT l.* FROM rq.visit_lines l JOIN rq.visits v ON v.id = l._id
@@ -73,7 +73,7 @@ CREATE OR REPLACE FUNCTION rq.stats_case_items(p_from date, p_to date, p_date te
                                                p_handed_over boolean, p_before bigint,
                                                p_limit int)
 RETURNS SETOF rq.case_lines
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET jit = off SET work_mem = '64MB' AS $$
 BEGIN
     RETURN QUERY EXECUTE $q$
         SELECT l.* FROM rq.case_lines l JOIN rq.cases c ON c.id = l._id
