@@ -89,10 +89,7 @@ enum { COL_DATE, COL_KIND, COL_NAME, NCOLS };
 static const char *const col_fields[NCOLS] = {"date", "kind", "name"};
 
 /* Header names; English ones in any case. */
-static const struct {
-	const char *name;
-	int col;
-} headers[] = {
+static const struct rq_csv_alias headers[] = {
     {"date", COL_DATE}, {"日期", COL_DATE}, {"kind", COL_KIND}, {"类型", COL_KIND},
     {"安排", COL_KIND}, {"name", COL_NAME}, {"名称", COL_NAME}, {"节日", COL_NAME},
 };
@@ -109,20 +106,10 @@ static int refuse(struct rq_calendar_file *f, long line, const char *message)
 static int map_header(struct rq_arena *a, struct rq_calendar_file *f, const struct rq_csv *c,
 		      int col[NCOLS])
 {
-	for (int k = 0; k < NCOLS; k++)
-		col[k] = -1;
-	for (size_t i = 0; i < c->nfields; i++) {
-		const char *h = rq_csv_trimmed(a, rq_csv_field(c, i));
-		for (size_t k = 0; h != NULL && k < sizeof(headers) / sizeof(headers[0]); k++) {
-			if (strcasecmp(h, headers[k].name) != 0)
-				continue;
-			if (col[headers[k].col] >= 0)
-				return refuse(f, c->record_line,
-					      rq_printf(a, "表头中有两个 %s 列（“%s”）",
-							col_fields[headers[k].col], h));
-			col[headers[k].col] = (int)i;
-		}
-	}
+	const char *twice = rq_csv_columns(a, c, headers, sizeof(headers) / sizeof(headers[0]),
+					   col_fields, col, NCOLS);
+	if (twice != NULL)
+		return refuse(f, c->record_line, twice);
 	if (col[COL_DATE] < 0 || col[COL_KIND] < 0 || col[COL_NAME] < 0)
 		return refuse(
 		    f, c->record_line,

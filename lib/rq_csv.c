@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---------------------------------------------------------------------------------
  * Encoding
@@ -241,6 +242,32 @@ const char *rq_csv_record_problem(struct rq_arena *a, const struct rq_csv *c, si
 		if (!rq_csv_blank(rq_csv_field(c, i)))
 			return rq_printf(a, "该行有 %zu 个字段，而表头只有 %zu 个", c->nfields,
 					 header_fields);
+	return NULL;
+}
+
+const char *rq_csv_columns(struct rq_arena *a, const struct rq_csv *c,
+			   const struct rq_csv_alias *aliases, size_t naliases,
+			   const char *const *names, int *col, int ncols)
+{
+	for (int k = 0; k < ncols; k++)
+		col[k] = -1;
+	for (size_t i = 0; i < c->nfields; i++) {
+		char *h = rq_csv_trimmed(a, rq_csv_field(c, i));
+		if (h == NULL)
+			continue;
+		size_t n = strlen(h);
+		while (n > 0 && h[n - 1] == '*')
+			h[--n] = '\0';
+		for (size_t k = 0; k < naliases; k++) {
+			if (strcasecmp(h, aliases[k].name) != 0)
+				continue;
+			int which = aliases[k].col;
+			if (col[which] >= 0)
+				return rq_printf(a, "表头中有两个 %s 列（“%s”）", names[which], h);
+			col[which] = (int)i;
+			break;
+		}
+	}
 	return NULL;
 }
 

@@ -61,6 +61,20 @@ bool rq_csv_blank_record(const struct rq_csv *c);
  * non-blank fields than the header's header_fields), or NULL. */
 const char *rq_csv_record_problem(struct rq_arena *a, const struct rq_csv *c, size_t header_fields);
 
+/* A name a header may give a column, and the column (an index of the caller's). */
+struct rq_csv_alias {
+	const char *name;
+	int col;
+};
+/* Maps the header record of c to columns: col[k] (k < ncols) is the field holding column k,
+ * -1 when the header has none. A header name matches an alias in any (ASCII) case, a
+ * trailing "*" (a required column in many templates) ignored; other names are ignored.
+ * Returns NULL, or the message refusing a header that has a column twice (names[k] names
+ * column k in it). */
+const char *rq_csv_columns(struct rq_arena *a, const struct rq_csv *c,
+			   const struct rq_csv_alias *aliases, size_t naliases,
+			   const char *const *names, int *col, int ncols) RQ_MUST_USE;
+
 /* True when s has nothing but white space (ASCII blanks, NBSP, the ideographic space). */
 bool rq_csv_blank(const char *s);
 /* s without white space at either end, as an arena string; NULL when nothing is left. */

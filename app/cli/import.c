@@ -81,17 +81,6 @@ int cli_file_args(int argc, char **argv, const char *const *flags, bool *set, co
 	return *path != NULL ? 0 : -1;
 }
 
-static void print_problems(const struct rq_import *imp)
-{
-	for (size_t i = 0; i < imp->nproblems; i++) {
-		const struct rq_import_problem *p = &imp->problems[i];
-		if (p->line > 0)
-			printf("line %ld: %s: %s\n", p->line, p->field, p->message);
-		else
-			printf("%s: %s\n", p->field, p->message);
-	}
-}
-
 /* What the counties and the code issuers should know about the rows (written or, in a dry
  * run, to be written). */
 static void print_notes(const struct rq_import_counts *n)
@@ -135,7 +124,7 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 		goto out;
 	enum rq_import_result res =
 	    rq_import_run(c, imp, dry_run, strict, &n, show_progress, &prog, &err);
-	print_problems(imp);
+	rq_problems_print(stdout, &imp->problems);
 	double secs = rq_clock_mono() - start;
 	switch (res) {
 	case RQ_IMPORT_OK:
@@ -196,7 +185,7 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv)
 	struct rq_import *imp = rq_import_parse(a, data, len, (size_t)cfg->import_max_bytes);
 	int rc;
 	if (imp->fatal) {
-		print_problems(imp);
+		rq_problems_print(stdout, &imp->problems);
 		printf("refused: %s cannot be imported; nothing was changed\n", path);
 		rc = 1;
 	} else {
