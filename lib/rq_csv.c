@@ -317,3 +317,39 @@ char *rq_csv_trimmed(struct rq_arena *a, const char *s)
 	}
 	return end > s ? rq_strndup(a, s, (size_t)(end - s)) : NULL;
 }
+
+size_t rq_csv_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static bool is_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+bool rq_csv_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (is_control(*s))
+			return true;
+	return false;
+}
+
+void rq_csv_flatten_controls(char *s)
+{
+	char *o = s;
+	bool in_run = false;
+	for (; *s != '\0'; s++) {
+		bool ctl = is_control(*s);
+		if (ctl && !in_run)
+			*o++ = ' ';
+		else if (!ctl)
+			*o++ = *s;
+		in_run = ctl;
+	}
+	*o = '\0';
+}

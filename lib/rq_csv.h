@@ -80,4 +80,12 @@ bool rq_csv_blank(const char *s);
 /* s without white space at either end, as an arena string; NULL when nothing is left. */
 char *rq_csv_trimmed(struct rq_arena *a, const char *s);
 
+/* The characters of UTF-8 text s (not its bytes). */
+size_t rq_csv_chars(const char *s);
+/* True when s has a control character (below U+0020, or DEL). */
+bool rq_csv_has_control(const char *s);
+/* Turns each run of control characters in s (line breaks inside a spreadsheet cell) into one
+ * space, in place. */
+void rq_csv_flatten_controls(char *s);
+
 #endif

@@ -142,38 +142,6 @@ static void refuse_file(struct rq_import *imp, long line, const char *message)
  * Values
  * --------------------------------------------------------------------------------- */
 
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-static bool has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
-/* Runs of control characters (line breaks inside a spreadsheet cell) become one space. */
-static void flatten_controls(char *s)
-{
-	char *o = s;
-	bool in_run = false;
-	for (; *s != '\0'; s++) {
-		bool ctl = (unsigned char)*s < 0x20 || *s == 0x7f;
-		if (ctl && !in_run)
-			*o++ = ' ';
-		else if (!ctl)
-			*o++ = *s;
-		in_run = ctl;
-	}
-	*o = '\0';
-}
-
 static void upper_ascii(char *s)
 {
 	for (; *s != '\0'; s++)
@@ -230,7 +198,7 @@ static void check_length(struct rq_import *imp, struct rq_import_row *row, enum 
 			 size_t max)
 {
 	const char *v = row->value[f];
-	if (v != NULL && utf8_chars(v) > max) {
+	if (v != NULL && rq_csv_chars(v) > max) {
 		char msg[96];
 		reject(imp, row, f, rq_length_message(msg, sizeof(msg), 0, max));
 	}
@@ -242,8 +210,7 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
 	char *uscc = (char *)v[RQ_IMPORT_USCC], *project = (char *)v[RQ_IMPORT_PROJECT_CODE];
 
 	if (uscc != NULL) {
-		upper_ascii(uscc);
-		if (strlen(uscc) != 18 || !all_of(uscc, DIGITS UPPER))
+		if (!rq_uscc_form(uscc))
 			reject(imp, row, RQ_IMPORT_USCC, "须为 18 位数字或大写字母（GB 32100）");
 		else if (!rq_uscc_valid(uscc))
 			row->uscc_check_failed = true; /* decided by the allow-list */
@@ -263,7 +230,7 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
 
 	if (v[RQ_IMPORT_NAME] == NULL)
 		reject(imp, row, RQ_IMPORT_NAME, MSG_EMPTY);
-	else if (has_control(v[RQ_IMPORT_NAME]))
+	else if (rq_csv_has_control(v[RQ_IMPORT_NAME]))
 		reject(imp, row, RQ_IMPORT_NAME, "含有换行符或控制字符");
 	check_length(imp, row, RQ_IMPORT_NAME, 200);
 	check_length(imp, row, RQ_IMPORT_LEGAL_REP, 100);
@@ -427,7 +394,7 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 				continue;
 			char *v = rq_csv_trimmed(a, rq_csv_field(&c, (size_t)col[f]));
 			if (v != NULL && f != RQ_IMPORT_NAME)
-				flatten_controls(v);
+				rq_csv_flatten_controls(v);
 			row->value[f] = v;
 		}
 		check_row(imp, row);

@@ -5,6 +5,7 @@
 #include "rq_attr.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <libpq-fe.h>
 
@@ -23,6 +24,17 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
  * nothing was imported (refused file, --strict with a bad row, database error) or when a
  * dry run found a bad row. */
 int cli_import(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima import huiqitong FILE [--dry-run] (app/cli/import_huiqitong.c): 慧企通's scan
+ * records as visits. Exits 2 on usage (cli_import prints it). */
+int cli_import_huiqitong(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* The imports' progress on stderr (rq_copy_progress; ctx: a double, the start on
+ * rq_clock_mono), shown for files of RQ_IMPORT_PROGRESS_EVERY rows or more. */
+void cli_import_progress(void *ctx, const char *phase, size_t done, size_t total);
+/* "read N rows (encoding) in S s" on stderr, for as large a file. */
+void cli_import_read(size_t rows, const char *encoding, double start);
+/* ruqima units map list|set|delete (app/cli/units.c): the unit names of 慧企通 and the
+ * platform's units they are. */
+int cli_units(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima calendar import FILE [--dry-run] | list [--year YYYY] (app/cli/calendar.c): the
  * calendar of working days. Exits 1 when a line is bad (nothing is imported then). */
 int cli_calendar(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;

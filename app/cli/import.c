@@ -1,5 +1,6 @@
 /* ruqima import enterprises FILE [--dry-run] [--strict]: the register as the bureau exports
- * it (CSV, UTF-8 or GBK), in one audited transaction. Problems go to stdout with their line
+ * it (CSV, UTF-8 or GBK), in one audited transaction (ruqima import huiqitong:
+ * app/cli/import_huiqitong.c). Problems go to stdout with their line
  * numbers, progress to stderr, and a summary line ends the output. */
 #include "cli.h"
 
@@ -14,18 +15,23 @@
 #include <sys/stat.h>
 #include <time.h>
 
-struct progress {
-	double start;
-};
-
-static void show_progress(void *ctx, const char *phase, size_t done, size_t total)
+void cli_import_progress(void *ctx, const char *phase, size_t done, size_t total)
 {
-	const struct progress *p = ctx;
+	const double *start = ctx;
 	if (total < RQ_IMPORT_PROGRESS_EVERY)
 		return; /* small files finish before anyone would look */
-	double secs = rq_clock_mono() - p->start;
+	double secs = rq_clock_mono() - *start;
 	fprintf(stderr, "ruqima: %s %zu/%zu rows (%.0f rows/s)\n", phase, done, total,
 		secs > 0 ? (double)done / secs : 0.0);
+}
+
+void cli_import_read(size_t rows, const char *encoding, double start)
+{
+	if (rows < RQ_IMPORT_PROGRESS_EVERY)
+		return;
+	double secs = rq_clock_mono() - start;
+	fprintf(stderr, "ruqima: read %zu rows (%s) in %.2f s (%.0f rows/s)\n", rows, encoding,
+		secs, secs > 0 ? (double)rows / secs : 0.0);
 }
 
 char *cli_read_file(const char *path, long max, size_t *len)
@@ -99,6 +105,7 @@ static void print_notes(const struct rq_import_counts *n)
 static int usage(void)
 {
 	fputs("usage: ruqima import enterprises FILE [--dry-run] [--strict]\n"
+	      "       ruqima import huiqitong FILE [--dry-run]\n"
 	      "  --dry-run  check every row and say what would change; change nothing\n"
 	      "  --strict   import nothing if any row is rejected\n",
 	      stderr);
@@ -115,7 +122,6 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 		return 1;
 	int rc = 1;
 	struct rq_import_counts n;
-	struct progress prog = {start};
 	PGresult *err = NULL;
 	/* One import at a time: a second one waits for the first to commit, then sees its
 	 * rows (instead of failing on a unique violation half-way). */
@@ -123,7 +129,7 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 	    cli_exec(c, "SELECT pg_advisory_xact_lock(hashtext('rq.import_enterprises'))") != 0)
 		goto out;
 	enum rq_import_result res =
-	    rq_import_run(c, imp, dry_run, strict, &n, show_progress, &prog, &err);
+	    rq_import_run(c, imp, dry_run, strict, &n, cli_import_progress, &start, &err);
 	rq_problems_print(stdout, &imp->problems);
 	double secs = rq_clock_mono() - start;
 	switch (res) {
@@ -168,6 +174,10 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv)
 	static const char *const flags[] = {"--dry-run", "--strict", NULL};
 	bool set[2];
 	const char *path;
+	if (argc >= 1 && strcmp(argv[0], "huiqitong") == 0) {
+		int rc = cli_import_huiqitong(cfg, argc - 1, argv + 1);
+		return rc == 2 ? usage() : rc;
+	}
 	if (argc < 1 || strcmp(argv[0], "enterprises") != 0 ||
 	    cli_file_args(argc - 1, argv + 1, flags, set, &path) != 0)
 		return usage();
@@ -189,12 +199,7 @@ int cli_import(const struct rq_config *cfg, int argc, char **argv)
 		printf("refused: %s cannot be imported; nothing was changed\n", path);
 		rc = 1;
 	} else {
-		if (imp->nrows >= RQ_IMPORT_PROGRESS_EVERY) {
-			double secs = rq_clock_mono() - start;
-			fprintf(stderr, "ruqima: read %zu rows (%s) in %.2f s (%.0f rows/s)\n",
-				imp->nrows, imp->encoding, secs,
-				secs > 0 ? (double)imp->nrows / secs : 0.0);
-		}
+		cli_import_read(imp->nrows, imp->encoding, start);
 		rc = import_db(cfg, path, imp, dry_run, strict, start);
 	}
 	rq_arena_free(a);
