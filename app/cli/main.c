@@ -71,7 +71,7 @@ static void usage(FILE *f)
 	    "                             the calendar's days of a year (default: this year)\n"
 	    "  report list                list the judicial bureau's reports and their schedules\n"
 	    "  report run NAME --from YYYY-MM-DD --to YYYY-MM-DD [--county CODE]\n"
-	    "             [--format xlsx,csv] [--output DIR]\n"
+	    "             [--source platform|huiqitong] [--format xlsx,csv] [--output DIR]\n"
 	    "                             run one report into XLSX and CSV files (default:\n"
 	    "                             uploads/reports/, downloadable in the portal)\n"
 	    "  report run-scheduled SET [--date YYYY-MM-DD]\n"
