@@ -2,6 +2,7 @@
 
 #include "rq_csv.h"
 #include "rq_input.h"
+#include "rq_problems.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,31 +142,23 @@ static void check_row(struct rq_arena *a, struct rq_calendar_file *f, struct rq_
 		rq_calendar_reject(f, row, "name", "不能为空");
 }
 
-static int by_day_then_line(const void *x, const void *y)
+/* The same day on two lines: the later ones are rejected. */
+struct twice_ctx {
+	struct rq_arena *a;
+	struct rq_calendar_file *f;
+};
+
+static const char *day_of(void *ctx, size_t i)
 {
-	const struct rq_calendar_row *const *a = x, *const *b = y;
-	int c = strcmp((*a)->day, (*b)->day);
-	return c != 0 ? c : ((*a)->line > (*b)->line) - ((*a)->line < (*b)->line);
+	return ((struct twice_ctx *)ctx)->f->rows[i].day;
 }
 
-/* The same day on two lines: the later ones are rejected. */
-static void find_duplicates(struct rq_arena *a, struct rq_calendar_file *f)
+static void reject_twice(void *ctx, size_t i, size_t first)
 {
-	const struct rq_calendar_row **by_day = rq_alloc(a, (f->nrows + 1) * sizeof(*by_day));
-	size_t n = 0;
-	for (size_t i = 0; i < f->nrows; i++)
-		if (f->rows[i].day != NULL)
-			by_day[n++] = &f->rows[i];
-	qsort(by_day, n, sizeof(*by_day), by_day_then_line);
-	for (size_t i = 1, first = 0; i < n; i++) {
-		if (strcmp(by_day[i]->day, by_day[first]->day) != 0) {
-			first = i;
-			continue;
-		}
-		rq_calendar_reject(f, (struct rq_calendar_row *)by_day[i], "date",
-				   rq_printf(a, "重复：%s 已在第 %ld 行出现", by_day[i]->day,
-					     by_day[first]->line));
-	}
+	const struct twice_ctx *t = ctx;
+	rq_calendar_reject(t->f, &t->f->rows[i], "date",
+			   rq_printf(t->a, "重复：%s 已在第 %ld 行出现", t->f->rows[i].day,
+				     t->f->rows[first].line));
 }
 
 struct rq_calendar_file *rq_calendar_parse(struct rq_arena *a, const char *data, size_t len,
@@ -217,6 +210,7 @@ struct rq_calendar_file *rq_calendar_parse(struct rq_arena *a, const char *data,
 		refuse(f, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
 		return f;
 	}
-	find_duplicates(a, f);
+	struct twice_ctx tw = {a, f};
+	rq_problems_twice(f->nrows, day_of, reject_twice, &tw);
 	return f;
 }

@@ -314,35 +314,17 @@ static int map_header(struct rq_huiqitong_file *f, const struct rq_csv *c, int c
 }
 
 /* Same record id on two rows: the later ones are rejected. */
-struct id_ref {
-	const char *id;
-	size_t row;
-};
-
-static int by_id_then_row(const void *a, const void *b)
+static const char *record_id_of(void *ctx, size_t i)
 {
-	const struct id_ref *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-	return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
+	return ((struct rq_huiqitong_file *)ctx)->rows[i].value[RQ_HQ_RECORD_ID];
 }
 
-static void find_duplicates(struct rq_huiqitong_file *f)
+static void reject_twice(void *ctx, size_t i, size_t first)
 {
-	struct id_ref *refs = rq_alloc(f->arena, (f->nrows + 1) * sizeof(*refs));
-	size_t n = 0;
-	for (size_t i = 0; i < f->nrows; i++)
-		if (f->rows[i].value[RQ_HQ_RECORD_ID] != NULL)
-			refs[n++] = (struct id_ref){f->rows[i].value[RQ_HQ_RECORD_ID], i};
-	qsort(refs, n, sizeof(*refs), by_id_then_row);
-	for (size_t i = 1, first = 0; i < n; i++) {
-		if (strcmp(refs[i].id, refs[first].id) != 0) {
-			first = i;
-			continue;
-		}
-		reject(f, &f->rows[refs[i].row], RQ_HQ_RECORD_ID,
-		       rq_printf(f->arena, "重复：记录编号 %s 已在第 %ld 行出现", refs[i].id,
-				 f->rows[refs[first].row].line));
-	}
+	struct rq_huiqitong_file *f = ctx;
+	reject(f, &f->rows[i], RQ_HQ_RECORD_ID,
+	       rq_printf(f->arena, "重复：记录编号 %s 已在第 %ld 行出现",
+			 f->rows[i].value[RQ_HQ_RECORD_ID], f->rows[first].line));
 }
 
 struct rq_huiqitong_file *rq_huiqitong_parse(struct rq_arena *a, const char *data, size_t len,
@@ -403,7 +385,7 @@ struct rq_huiqitong_file *rq_huiqitong_parse(struct rq_arena *a, const char *dat
 		refuse_file(f, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
 		return f;
 	}
-	find_duplicates(f);
+	rq_problems_twice(f->nrows, record_id_of, reject_twice, f);
 	return f;
 }
 

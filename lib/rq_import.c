@@ -300,43 +300,31 @@ static int map_header(struct rq_import *imp, const struct rq_csv *c, int col[RQ_
 }
 
 /* Same credit code or project code on two rows: the later ones are rejected. */
-struct key_ref {
-	const char *key;
-	size_t row;
+struct twice_ctx {
+	struct rq_import *imp;
+	enum rq_import_field f;
 };
 
-static int by_key_then_row(const void *a, const void *b)
+static const char *key_of(void *ctx, size_t i)
 {
-	const struct key_ref *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
+	const struct twice_ctx *t = ctx;
+	return t->imp->rows[i].value[t->f];
+}
+
+static void reject_twice(void *ctx, size_t i, size_t first)
+{
+	const struct twice_ctx *t = ctx;
+	struct rq_import *imp = t->imp;
+	reject(imp, &imp->rows[i], t->f,
+	       rq_printf(imp->arena, "重复：%s %s 已在第 %ld 行出现",
+			 t->f == RQ_IMPORT_USCC ? "统一社会信用代码" : "项目代码",
+			 imp->rows[i].value[t->f], imp->rows[first].line));
 }
 
 static void find_duplicates(struct rq_import *imp, enum rq_import_field f)
 {
-	if (imp->nrows < 2)
-		return;
-	struct key_ref *refs = malloc(imp->nrows * sizeof(*refs));
-	if (refs == NULL)
-		abort();
-	size_t n = 0;
-	for (size_t i = 0; i < imp->nrows; i++)
-		if (imp->rows[i].value[f] != NULL)
-			refs[n++] = (struct key_ref){imp->rows[i].value[f], i};
-	qsort(refs, n, sizeof(*refs), by_key_then_row);
-	for (size_t i = 1; i < n; i++) {
-		size_t first = i;
-		while (first > 0 && strcmp(refs[first - 1].key, refs[i].key) == 0)
-			first--;
-		if (first == i)
-			continue;
-		struct rq_import_row *row = &imp->rows[refs[i].row];
-		reject(imp, row, f,
-		       rq_printf(imp->arena, "重复：%s %s 已在第 %ld 行出现",
-				 f == RQ_IMPORT_USCC ? "统一社会信用代码" : "项目代码", refs[i].key,
-				 imp->rows[refs[first].row].line));
-	}
-	free(refs);
+	struct twice_ctx t = {imp, f};
+	rq_problems_twice(imp->nrows, key_of, reject_twice, &t);
 }
 
 struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t len,

@@ -408,3 +408,19 @@ void rq_outcome_json(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *s
 	}
 	rq_resp_json(req, resp, status, json);
 }
+
+void rq_outcome_put(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+		    const char *const *params)
+{
+	const char *data = NULL;
+	if (rq_outcome_row(req, resp, rq_sql(req, st, params), NULL, &data) != 0)
+		return;
+	cJSON *row = data != NULL ? cJSON_Parse(data) : NULL;
+	if (row == NULL) {
+		rq_problem_internal(req, resp, "the write answered no row");
+		return;
+	}
+	const cJSON *change = cJSON_GetObjectItemCaseSensitive(row, "change");
+	bool inserted = cJSON_IsString(change) && strcmp(change->valuestring, "inserted") == 0;
+	rq_resp_json(req, resp, inserted ? 201 : 200, row);
+}

@@ -76,3 +76,39 @@ void rq_problems_print(FILE *f, const struct rq_problems *p)
 			fprintf(f, "%s: %s\n", x->field, x->message);
 	}
 }
+
+struct key_ref {
+	const char *key;
+	size_t row;
+};
+
+static int by_key_then_row(const void *a, const void *b)
+{
+	const struct key_ref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+void rq_problems_twice(size_t nrows, const char *(*key)(void *ctx, size_t i),
+		       void (*twice)(void *ctx, size_t i, size_t first), void *ctx)
+{
+	if (nrows < 2)
+		return;
+	struct key_ref *refs = malloc(nrows * sizeof(*refs));
+	if (refs == NULL)
+		abort();
+	size_t n = 0;
+	for (size_t i = 0; i < nrows; i++) {
+		const char *k = key(ctx, i);
+		if (k != NULL)
+			refs[n++] = (struct key_ref){k, i};
+	}
+	qsort(refs, n, sizeof(*refs), by_key_then_row);
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (strcmp(refs[i].key, refs[first].key) != 0)
+			first = i;
+		else
+			twice(ctx, refs[i].row, refs[first].row);
+	}
+	free(refs);
+}

@@ -32,4 +32,10 @@ void rq_problems_sort(struct rq_problems *p);
 /* Prints each problem as "line N: field: message" ("field: message" for the file). */
 void rq_problems_print(FILE *f, const struct rq_problems *p);
 
+/* The rows of a file whose key another row before them has (a credit code, a record id, a
+ * day twice): key(ctx, i) is row i's key (NULL: none), and twice(ctx, i, first) is called for
+ * each such row i, in no particular order, with the first row that has its key. */
+void rq_problems_twice(size_t nrows, const char *(*key)(void *ctx, size_t i),
+		       void (*twice)(void *ctx, size_t i, size_t first), void *ctx);
+
 #endif

@@ -34,21 +34,14 @@ static void print_unknown_units(const struct rq_huiqitong_counts *n)
 static int import_db(const struct rq_config *cfg, const char *path, struct rq_huiqitong_file *f,
 		     bool dry_run, double start)
 {
-	PGconn *c = cli_connect_owner(cfg);
+	PGconn *c = cli_import_begin(cfg, "cli-import-huiqitong");
 	if (c == NULL)
 		return 1;
 	int rc = 1;
 	struct rq_huiqitong_counts n;
 	PGresult *err = NULL;
-	/* One import at a time: a second one waits for the first to commit, then finds its
-	 * records imported (instead of failing on the unique record id half-way). */
-	if (cli_exec(c, "BEGIN") != 0 || cli_set_actor(c, "cli-import-huiqitong") != 0 ||
-	    cli_exec(c, "SELECT pg_advisory_xact_lock(hashtext('rq.import_huiqitong'))") != 0)
-		goto out;
 	if (rq_huiqitong_run(c, f, dry_run, &n, cli_import_progress, &start, &err) != 0) {
-		fprintf(stderr, "ruqima: import failed, nothing was imported: %s",
-			err != NULL ? PQresultErrorMessage(err) : PQerrorMessage(c));
-		PQclear(err);
+		cli_import_failed(c, err);
 		goto out;
 	}
 	rq_problems_print(stdout, &f->problems);
@@ -74,35 +67,24 @@ out:
 	return rc;
 }
 
+static int import_file(const struct rq_config *cfg, const char *path, struct rq_arena *a,
+		       const char *data, size_t len, double start, void *ctx)
+{
+	const bool *dry_run = ctx;
+	struct rq_huiqitong_file *f =
+	    rq_huiqitong_parse(a, data, len, (size_t)cfg->import_max_bytes);
+	if (f->fatal)
+		return cli_import_refused(&f->problems, path);
+	cli_import_read(f->nrows, f->encoding, start);
+	return import_db(cfg, path, f, *dry_run, start);
+}
+
 int cli_import_huiqitong(const struct rq_config *cfg, int argc, char **argv)
 {
 	static const char *const flags[] = {"--dry-run", NULL};
-	bool set[1];
+	bool dry_run;
 	const char *path;
-	if (cli_file_args(argc, argv, flags, set, &path) != 0)
+	if (cli_file_args(argc, argv, flags, &dry_run, &path) != 0)
 		return 2;
-	double start = rq_clock_mono();
-	size_t len = 0;
-	char *data = cli_read_file(path, cfg->import_max_bytes, &len);
-	if (data == NULL)
-		return 1;
-	struct rq_arena *a = rq_arena_new();
-	if (a == NULL) {
-		free(data);
-		return 1;
-	}
-	struct rq_huiqitong_file *f =
-	    rq_huiqitong_parse(a, data, len, (size_t)cfg->import_max_bytes);
-	int rc;
-	if (f->fatal) {
-		rq_problems_print(stdout, &f->problems);
-		printf("refused: %s cannot be imported; nothing was changed\n", path);
-		rc = 1;
-	} else {
-		cli_import_read(f->nrows, f->encoding, start);
-		rc = import_db(cfg, path, f, set[0], start);
-	}
-	rq_arena_free(a);
-	free(data);
-	return rc;
+	return cli_import_file(cfg, path, import_file, &dry_run);
 }
