@@ -217,6 +217,34 @@ int rq_csv_header(struct rq_csv *c)
 	return rc;
 }
 
+const char *rq_csv_open(struct rq_arena *a, const char *data, size_t len, size_t max_bytes,
+			const char *empty, struct rq_csv *c, const char **encoding, long *line)
+{
+	struct rq_csv_text t;
+	*line = 0;
+	if (rq_csv_decode(a, data, len, max_bytes, &t) != 0) {
+		*line = t.error_line;
+		return t.error;
+	}
+	*encoding = t.encoding;
+	rq_csv_init(c, a, &t);
+	int rc = rq_csv_header(c);
+	if (rc == 1)
+		return NULL;
+	if (rc == 0)
+		return empty;
+	*line = c->record_line;
+	return RQ_CSV_MSG_QUOTE_OPEN;
+}
+
+int rq_csv_next_record(struct rq_csv *c)
+{
+	int rc;
+	while ((rc = rq_csv_next(c)) == 1 && !c->too_long && !c->too_many && rq_csv_blank_record(c))
+		;
+	return rc;
+}
+
 const char *rq_csv_field(const struct rq_csv *c, size_t i)
 {
 	return i < c->nfields ? c->scratch + c->start[i] : "";

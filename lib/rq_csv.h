@@ -50,6 +50,15 @@ void rq_csv_init(struct rq_csv *c, struct rq_arena *a, const struct rq_csv_text 
 /* Reads the next record. Returns 1, 0 at the end of the input, or -1 for a quoted field
  * that is never closed (c->record_line says where it began). */
 int rq_csv_next(struct rq_csv *c) RQ_MUST_USE;
+/* Opens a file for its records: decodes it (rq_csv_decode) and reads its header. Returns
+ * NULL with c at the first data record and *encoding set, or why the file is refused with
+ * its line in *line (0: the file as a whole): empty says why a file without a header is. */
+const char *rq_csv_open(struct rq_arena *a, const char *data, size_t len, size_t max_bytes,
+			const char *empty, struct rq_csv *c, const char **encoding,
+			long *line) RQ_MUST_USE;
+/* The next data record that is not blank (one too long or with too many fields is returned,
+ * for rq_csv_record_problem). Returns as rq_csv_next. */
+int rq_csv_next_record(struct rq_csv *c) RQ_MUST_USE;
 /* Reads the header: the first record that is not blank. Returns as rq_csv_next; 0 means the
  * file has no header. */
 int rq_csv_header(struct rq_csv *c) RQ_MUST_USE;

@@ -333,40 +333,25 @@ struct rq_huiqitong_file *rq_huiqitong_parse(struct rq_arena *a, const char *dat
 	struct rq_huiqitong_file *f = rq_alloc(a, sizeof(*f));
 	*f = (struct rq_huiqitong_file){.arena = a, .encoding = "UTF-8"};
 	rq_problems_init(&f->problems, a);
-	struct rq_csv_text t;
-	if (rq_csv_decode(a, data, len, max_bytes, &t) != 0) {
-		refuse_file(f, t.error_line, t.error);
-		return f;
-	}
-	f->encoding = t.encoding;
 	struct rq_csv c;
-	rq_csv_init(&c, a, &t);
-	int rc = rq_csv_header(&c);
+	long at;
+	const char *refused = rq_csv_open(a, data, len, max_bytes, "文件为空：须有表头行和数据行",
+					  &c, &f->encoding, &at);
 	int col[RQ_HQ_NFIELDS];
-	if (rc != 1 || map_header(f, &c, col) != 0) {
-		if (rc == -1)
-			refuse_file(f, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
-		else if (rc == 0)
-			refuse_file(f, 0, "文件为空：须有表头行和数据行");
+	if (refused != NULL)
+		refuse_file(f, at, refused);
+	if (refused != NULL || map_header(f, &c, col) != 0)
 		return f;
-	}
-	size_t header_fields = c.nfields, cap = 1024;
-	f->rows = rq_alloc(a, cap * sizeof(*f->rows));
-	while ((rc = rq_csv_next(&c)) == 1) {
-		if (!c.too_long && !c.too_many && rq_csv_blank_record(&c))
-			continue;
+	size_t header_fields = c.nfields, cap = 0;
+	int rc;
+	while ((rc = rq_csv_next_record(&c)) == 1) {
 		if (f->nrows == RQ_HUIQITONG_MAX_ROWS) {
 			refuse_file(f, c.record_line,
 				    rq_printf(a, "文件超过 %d 行记录，请分成几个文件导入",
 					      (int)RQ_HUIQITONG_MAX_ROWS));
 			return f;
 		}
-		if (f->nrows == cap) {
-			struct rq_huiqitong_row *grown = rq_alloc(a, 2 * cap * sizeof(*grown));
-			memcpy(grown, f->rows, cap * sizeof(*grown));
-			f->rows = grown;
-			cap *= 2;
-		}
+		f->rows = rq_grow(a, f->rows, f->nrows, &cap, sizeof(*f->rows));
 		struct rq_huiqitong_row *row = &f->rows[f->nrows++];
 		*row = (struct rq_huiqitong_row){.line = c.record_line};
 		const char *problem = rq_csv_record_problem(a, &c, header_fields);

@@ -334,40 +334,21 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 	imp->arena = a;
 	imp->encoding = "UTF-8";
 	rq_problems_init(&imp->problems, a);
-	struct rq_csv_text t;
-	if (rq_csv_decode(a, data, len, max_bytes, &t) != 0) {
-		refuse_file(imp, t.error_line, t.error);
-		return imp;
-	}
-	imp->encoding = t.encoding;
 	struct rq_csv c;
-	rq_csv_init(&c, a, &t);
-	int rc = rq_csv_header(&c);
-	if (rc == -1) {
-		refuse_file(imp, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
-		return imp;
-	}
-	if (rc == 0) {
-		refuse_file(imp, 0, "文件为空：须有表头行和数据行");
+	long at;
+	const char *refused = rq_csv_open(a, data, len, max_bytes, "文件为空：须有表头行和数据行",
+					  &c, &imp->encoding, &at);
+	if (refused != NULL) {
+		refuse_file(imp, at, refused);
 		return imp;
 	}
 	int col[RQ_IMPORT_NFIELDS];
 	if (map_header(imp, &c, col) != 0)
 		return imp;
-	size_t header_fields = c.nfields;
-
-	/* One row per line at most; grown by doubling. */
-	size_t cap = 1024;
-	imp->rows = rq_alloc(a, cap * sizeof(*imp->rows));
-	while ((rc = rq_csv_next(&c)) == 1) {
-		if (!c.too_long && !c.too_many && rq_csv_blank_record(&c))
-			continue;
-		if (imp->nrows == cap) {
-			struct rq_import_row *grown = rq_alloc(a, 2 * cap * sizeof(*grown));
-			memcpy(grown, imp->rows, cap * sizeof(*grown));
-			imp->rows = grown;
-			cap *= 2;
-		}
+	size_t header_fields = c.nfields, cap = 0;
+	int rc;
+	while ((rc = rq_csv_next_record(&c)) == 1) {
+		imp->rows = rq_grow(a, imp->rows, imp->nrows, &cap, sizeof(*imp->rows));
 		struct rq_import_row *row = &imp->rows[imp->nrows++];
 		row->line = c.record_line;
 		const char *problem = rq_csv_record_problem(a, &c, header_fields);
