@@ -511,6 +511,44 @@ static void test_manager_sees_an_imported_visit_and_cannot_answer_it(void **stat
 	free(manager_id);
 }
 
+/* An inspection imported from 慧企通 took place: a later registration of the same unit at the
+ * same enterprise in the same year counts it toward the yearly cap (README, 慧企通 import). */
+static void test_an_imported_inspection_counts_toward_the_yearly_cap(void **state)
+{
+	(void)state;
+	struct vs_scene s;
+	vs_scene_new(&s);
+	char unit_name[128], unit_id[24];
+	snprintf(unit_name, sizeof(unit_name), "%s", api_unique("慧企通检查单位"));
+	unit_mapped(unit_name, unit_id);
+	/* the official's unit is the mapped one */
+	const char *pu[] = {unit_id, s.off.account_id};
+	api_owner_write("UPDATE rq.official_profiles SET unit_id = $1::bigint"
+			" WHERE account_id = $2::bigint",
+			2, pu);
+	char *when = api_owner_value("SELECT to_char(now() - interval '1 minute', 'YYYY-MM-DD"
+				     " HH24:MI')",
+				     0, NULL);
+	char csv[1024];
+	snprintf(csv, sizeof(csv),
+		 "record_id,entered_at,uscc,unit,official_name,activity_type,matter\n"
+		 "HQ-%s-CAP,%s,%s,%s,周九,inspection,消防检查\n",
+		 w.tag, when, s.ent.m.uscc, unit_name);
+	free(when);
+	char *path = api_write_temp(csv, strlen(csv)), *out;
+	assert_int_equal(hq_import(path, "", &out), 0);
+	expect_output(out, "inserted 1 (0 rated)");
+	free(out);
+	unlink(path);
+	free(path);
+	cJSON *body = vs_body(s.ent.token, "inspection");
+	vs_body_exemption(body, "complaint_report"); /* today may be a quiet day */
+	vs_assert_refused(s.off.bearer, body, 422, "inspection-cap", "over_cap_reason",
+			  "an inspection after an imported one");
+	cJSON_Delete(body);
+	vs_scene_free(&s);
+}
+
 static void test_unusable_files_are_refused_whole(void **state)
 {
 	(void)state;
@@ -552,6 +590,7 @@ int main(void)
 	    cmocka_unit_test(test_changed_record_is_reported_and_kept),
 	    cmocka_unit_test(test_reports_count_imported_visits_by_source),
 	    cmocka_unit_test(test_manager_sees_an_imported_visit_and_cannot_answer_it),
+	    cmocka_unit_test(test_an_imported_inspection_counts_toward_the_yearly_cap),
 	    cmocka_unit_test(test_unusable_files_are_refused_whole),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
