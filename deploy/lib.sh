@@ -244,6 +244,9 @@ RUQIMA_PRINT_LOCAL_URL=${RUQIMA_PRINT_LOCAL_URL:-0}
 RUQIMA_FONT_FILE=${RUQIMA_FONT_FILE:-/usr/share/fonts/truetype/wqy/wqy-microhei.ttc}
 # supervision line at the foot of every poster (issuing office, complaint hotline)
 RUQIMA_POSTER_FOOTER=${RUQIMA_POSTER_FOOTER:-信阳市优化营商环境工作领导小组办公室 监制 · 监督电话 12345}
+# rows an auditors' export streams in one request; a bigger range becomes a job built by
+# 'ruqima exports run'
+RUQIMA_EXPORT_STREAM_MAX=${RUQIMA_EXPORT_STREAM_MAX:-100000}
 # seconds a session lives at most
 RUQIMA_SESSION_TTL=${RUQIMA_SESSION_TTL:-604800}
 # seconds of inactivity that end a session

@@ -34,19 +34,6 @@ enum {
 	ERROR_MAX = 500,
 };
 
-/* PostgreSQL type OIDs (pg_type.dat) the XLSX formats by. */
-enum {
-	OID_INT8 = 20,
-	OID_INT2 = 21,
-	OID_INT4 = 23,
-	OID_FLOAT4 = 700,
-	OID_FLOAT8 = 701,
-	OID_DATE = 1082,
-	OID_TIMESTAMP = 1114,
-	OID_TIMESTAMPTZ = 1184,
-	OID_NUMERIC = 1700
-};
-
 /* What the header comment of a definition says. */
 struct report {
 	const char *name, *sql;
@@ -201,23 +188,9 @@ static int owner_write(struct run *r, const char *sql, int n, const char *const 
 
 static enum rq_col_kind kind_of(const struct run *r, const PGresult *res, int col)
 {
-	switch (PQftype(res, col)) {
-	case OID_INT2:
-	case OID_INT4:
-	case OID_INT8:
-		return RQ_COL_INT;
-	case OID_NUMERIC:
-	case OID_FLOAT4:
-	case OID_FLOAT8:
-		return listed(r->rep.percent, PQfname(res, col)) ? RQ_COL_PERCENT : RQ_COL_DECIMAL;
-	case OID_DATE:
-		return RQ_COL_DATE;
-	case OID_TIMESTAMP:
-	case OID_TIMESTAMPTZ:
-		return RQ_COL_TIME;
-	default:
-		return RQ_COL_TEXT;
-	}
+	enum rq_col_kind k = rq_table_kind_of_type(PQftype(res, col));
+	return k == RQ_COL_DECIMAL && listed(r->rep.percent, PQfname(res, col)) ? RQ_COL_PERCENT
+										: k;
 }
 
 /* The result's columns must be the header's "columns:" in order: the header documents the

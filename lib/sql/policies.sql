@@ -258,3 +258,9 @@ CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app
 -- ---------------------------------------------------------------------------------
 SELECT rq.rls_read_policy('rq.report_runs',
     '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())');
+
+-- ---------------------------------------------------------------------------------
+-- Export jobs: the portal user who asked for one, and nobody else (written through
+-- rq.export_job_request, app/reporting/sql/exports.sql, and by the CLI).
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.export_jobs', 'requested_by = (SELECT rq.current_admin_id())');
