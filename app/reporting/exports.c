@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 const char *const reporting_export_formats[] = {"csv", "xlsx", NULL};
@@ -23,7 +22,9 @@ enum { COLS_MAX = 64, CHUNK = 64 * 1024 };
 /* $1 first day, $2 last day (inclusive), $3 the streaming limit: counted up to $3 + 1 */
 static struct rq_stmt st_count =
     RQ_STMT("reporting_exports_count",
-	    "SELECT rq.export_visits_count($1::date, $2::date, $3::bigint) AS n", 3);
+	    "SELECT rq.export_visits_count($1::date, $2::date, $3::bigint) AS n,"
+	    " to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') AS at",
+	    3);
 static struct rq_stmt st_rows =
     RQ_STMT("reporting_exports_rows", "SELECT * FROM rq.export_visits($1::date, $2::date)", 2);
 static struct rq_stmt st_request = RQ_STMT(
@@ -36,6 +37,7 @@ struct export
 	struct rq_resp *resp;
 	enum rq_table_format format;
 	const char *from, *to, *name; /* name: the file's, for Content-Disposition */
+	const char *at;		      /* when it was asked, the city's time */
 	const char *path;	      /* XLSX: the temporary file it is built in first */
 	FILE *body;		      /* CSV: the answer's body, written as rows arrive */
 	struct rq_table *t;
@@ -130,14 +132,9 @@ static void send_file(struct export *x)
 /* Closes the XLSX with its cover: what it holds and for which request it was made. */
 static int finish_xlsx(struct export *x, struct rq_table *t, long rows)
 {
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	const char *cover[] = {"导出",	   "入企记录（审计导出）",
 			       "期间",	   rq_printf(x->req->arena, "%s 至 %s", x->from, x->to),
-			       "导出时间", when,
+			       "导出时间", x->at,
 			       "行数",	   rq_printf(x->req->arena, "%ld", rows),
 			       "请求编号", x->req->request_id,
 			       NULL};
@@ -234,7 +231,8 @@ RQ_HANDLER(reporting_exports_visits)
 			    rq_printf(req->arena, "/api/v1/reporting/exports/jobs/%s", id));
 		return;
 	}
-	struct export x = {.req = req, .resp = resp, .from = from, .to = to};
+	struct export x = {
+	    .req = req, .resp = resp, .from = from, .to = to, .at = rq_sql_val(res, 0, "at")};
 	if (!rq_table_format_parse(format, &x.format)) {
 		rq_problem_internal(req, resp, "a checked format did not parse");
 		return;

@@ -81,9 +81,9 @@ SELECT v.id,
       SELECT string_agg(c.id::text, '、' ORDER BY c.id) AS ids,
              string_agg(rq.case_source_label(c.source), '、' ORDER BY c.id) AS sources,
              string_agg(rq.case_status_label(c.status), '、' ORDER BY c.id) AS statuses,
-             string_agg(coalesce(rq.case_outcome_label(c.outcome), '-'), '、' ORDER BY c.id)
-                 AS outcomes,
-             string_agg(coalesce(rq.case_disposition_label(c.disposition), '-'), '、'
+             string_agg(coalesce(rq.case_outcome_label(c.outcome), '未认定'), '、'
+                        ORDER BY c.id) AS outcomes,
+             string_agg(coalesce(rq.case_disposition_label(c.disposition), '无'), '、'
                         ORDER BY c.id) AS dispositions
         FROM rq.cases c WHERE c.visit_id = v.id) cs ON true
  WHERE v.entered_at >= rq.local_start('day', p_from::timestamp)
