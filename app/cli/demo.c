@@ -48,6 +48,7 @@ static const char *const demo_sql[] = {
     "  v_visit bigint; v_case bigint; v_at timestamptz;\n"
     "  d record;\n"
     "BEGIN\n"
+    "  PERFORM pg_advisory_xact_lock(hashtext('rq.demo_visits')); -- two loads at once\n"
     "  IF EXISTS (SELECT 1 FROM rq.visits WHERE account_id = v_off) THEN RETURN; END IF;\n"
     "  INSERT INTO rq.official_profiles (account_id, name, unit_id, post, cert_no, phone)\n"
     "  VALUES (v_off, '陈明', v_unit, '执法科科员', 'ZF41150001', '13800000001')\n"
