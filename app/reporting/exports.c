@@ -5,6 +5,7 @@
 #include "rq_input.h"
 #include "rq_log.h"
 #include "rq_num.h"
+#include "rq_outcome.h"
 #include "rq_table.h"
 
 #include <errno.h>
@@ -28,7 +29,8 @@ static struct rq_stmt st_count =
 static struct rq_stmt st_rows =
     RQ_STMT("reporting_exports_rows", "SELECT * FROM rq.export_visits($1::date, $2::date)", 2);
 static struct rq_stmt st_request = RQ_STMT(
-    "reporting_exports_request", "SELECT rq.export_job_request($1::date, $2::date, $3) AS id", 3);
+    "reporting_exports_request",
+    "SELECT o.*, o.data ->> 'id' AS id FROM rq.export_job_request($1::date, $2::date, $3) o", 3);
 
 /* One export on its way to the client. */
 struct export
@@ -221,7 +223,7 @@ RQ_HANDLER(reporting_exports_visits)
 	if (n > req->cfg->export_stream_max) {
 		const char *params[] = {from, to, format};
 		PGresult *job = rq_sql(req, &st_request, params);
-		if (!rq_sql_one(req, resp, job))
+		if (rq_outcome_row(req, resp, job, NULL, NULL) < 0)
 			return;
 		const char *id = rq_sql_val(job, 0, "id");
 		reporting_exports_job_answer(req, resp, id, 202);

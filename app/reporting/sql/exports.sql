@@ -104,9 +104,10 @@ $$;
 GRANT EXECUTE ON FUNCTION rq.export_visits_count(date,date,bigint) TO ruqima_app, ruqima_report;
 
 -- The calling portal user's job for the export: a new one, queued, or the same one while one
--- for the same period and format waits or runs. Answers its id. Raises 42501 for an actor
--- other than the city admin, a judicial analyst or a discipline inspector.
-CREATE OR REPLACE FUNCTION rq.export_job_request(p_from date, p_to date, p_format text) RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+-- for the same period and format waits or runs. Answers (rq.outcome) ok with data {id}.
+-- Raises 42501 for an actor other than the city admin, a judicial analyst or a discipline
+-- inspector.
+CREATE OR REPLACE FUNCTION rq.export_job_request(p_from date, p_to date, p_format text) RETURNS rq.outcome LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
     v_admin bigint := rq.current_admin_id();
     v_id bigint;
@@ -119,10 +120,12 @@ BEGIN
     ON CONFLICT (requested_by, kind, period_from, period_to, format)
        WHERE status IN ('queued', 'running') DO NOTHING
     RETURNING id INTO v_id;
-    RETURN coalesce(v_id, (SELECT j.id FROM rq.export_jobs j
-                            WHERE j.requested_by = v_admin AND j.kind = 'visits'
-                              AND j.period_from = p_from AND j.period_to = p_to
-                              AND j.format = p_format AND j.status IN ('queued', 'running')));
+    IF v_id IS NULL THEN
+        SELECT j.id INTO v_id FROM rq.export_jobs j
+         WHERE j.requested_by = v_admin AND j.kind = 'visits' AND j.period_from = p_from
+           AND j.period_to = p_to AND j.format = p_format AND j.status IN ('queued', 'running');
+    END IF;
+    RETURN rq.ok(jsonb_build_object('id', v_id::text));
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.export_job_request(date,date,text) TO ruqima_app;
