@@ -174,6 +174,14 @@ void rq_resp_protected_file(struct rq_req *req, struct rq_resp *resp, const char
 	rq_resp_header(resp, "X-Accel-Redirect", rq_printf(req->arena, "/_protected/%s", path));
 }
 
+void rq_resp_protected_download(struct rq_req *req, struct rq_resp *resp, const char *content_type,
+				const char *dir, const char *name)
+{
+	rq_resp_protected_file(req, resp, content_type, rq_printf(req->arena, "%s/%s", dir, name));
+	rq_resp_header(resp, "Content-Disposition",
+		       rq_printf(req->arena, "attachment; filename=\"%s\"", name));
+}
+
 void rq_resp_json(struct rq_req *req, struct rq_resp *resp, int status, cJSON *obj)
 {
 	rq_arena_cleanup(req->arena, delete_json, obj);

@@ -123,6 +123,10 @@ int rq_resp_stream_write(struct rq_req *req, struct rq_resp *resp, const void *b
  * and marks it aborted, so that the client sees a broken download, never a short file that
  * looks whole. */
 void rq_resp_stream_abort(struct rq_req *req, struct rq_resp *resp, const char *why);
+/* rq_resp_protected_file of uploads/<dir>/<name> as a download (Content-Disposition:
+ * attachment; filename="<name>"); name is a plain file name, never the client's. */
+void rq_resp_protected_download(struct rq_req *req, struct rq_resp *resp, const char *content_type,
+				const char *dir, const char *name);
 /* Sets status and a JSON body; takes ownership of obj (deleted here). */
 void rq_resp_json(struct rq_req *req, struct rq_resp *resp, int status, cJSON *obj);
 

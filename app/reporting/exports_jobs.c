@@ -85,8 +85,5 @@ RQ_HANDLER(reporting_exports_jobs_file)
 		rq_problem_internal(req, resp, "a job of an unknown format");
 		return;
 	}
-	rq_resp_protected_file(req, resp, rq_table_content_type(format),
-			       rq_printf(req->arena, "exports/%s", file));
-	rq_resp_header(resp, "Content-Disposition",
-		       rq_printf(req->arena, "attachment; filename=\"%s\"", file));
+	rq_resp_protected_download(req, resp, rq_table_content_type(format), "exports", file);
 }

@@ -73,8 +73,5 @@ RQ_HANDLER(reporting_report_runs_file)
 		rq_problem_internal(req, resp, "a checked format did not parse");
 		return;
 	}
-	rq_resp_protected_file(req, resp, rq_table_content_type(f),
-			       rq_printf(req->arena, "reports/%s", name));
-	rq_resp_header(resp, "Content-Disposition",
-		       rq_printf(req->arena, "attachment; filename=\"%s\"", name));
+	rq_resp_protected_download(req, resp, rq_table_content_type(f), "reports", name);
 }
