@@ -49,9 +49,9 @@ static const char *const demo_sql[] = {
     "  d record;\n"
     "BEGIN\n"
     "  PERFORM pg_advisory_xact_lock(hashtext('rq.demo_visits')); -- two loads at once\n"
-    /* the visits need this release's schema (tests/schema/upgrade loads the demo into the
-     * previous release's first) */
-    "  IF (SELECT max(version) FROM public.schema_migrations) < 32 THEN RETURN; END IF;\n"
+    /* the rows below need the schema up to 0042 (a case's official); tests/schema/upgrade
+     * loads the demo into the previous release's schema first, which gets no visits */
+    "  IF (SELECT max(version) FROM public.schema_migrations) < 42 THEN RETURN; END IF;\n"
     "  IF EXISTS (SELECT 1 FROM rq.visits WHERE account_id = v_off) THEN RETURN; END IF;\n"
     "  INSERT INTO rq.official_profiles (account_id, name, unit_id, post, cert_no, phone)\n"
     "  VALUES (v_off, '陈明', v_unit, '执法科科员', 'ZF41150001', '13800000001')\n"
@@ -90,10 +90,10 @@ static const char *const demo_sql[] = {
     "    INSERT INTO rq.evaluation_raters (visit_id, account_id, name, phone)"
     "    VALUES (v_visit, v_mgr, (d.e).legal_rep, '13900000002');\n"
     "    IF d.rating = 'unsatisfied' THEN\n"
-    "      INSERT INTO rq.cases (source, status, visit_id, enterprise_id, unit_id, county_code,"
-    "          description, opened_at, classification, outcome, determined_at, closing,"
-    "          closed_at, step_started_at)"
-    "      VALUES ('rating', 'closed', v_visit, (d.e).id, v_unit, (d.e).county_code,"
+    "      INSERT INTO rq.cases (source, status, visit_id, official_account_id, enterprise_id,"
+    "          unit_id, county_code, description, opened_at, classification, outcome,"
+    "          determined_at, closing, closed_at, step_started_at)"
+    "      VALUES ('rating', 'closed', v_visit, v_off, (d.e).id, v_unit, (d.e).county_code,"
     "          d.comment, v_at + interval '1 day', 'attitude', 'unsubstantiated',"
     "          v_at + interval '4 days', 'determined', v_at + interval '4 days',"
     "          v_at + interval '4 days')"
