@@ -33,8 +33,7 @@ static struct rq_stmt st_request = RQ_STMT(
     "SELECT o.*, o.data ->> 'id' AS id FROM rq.export_job_request($1::date, $2::date, $3) o", 3);
 
 /* One export on its way to the client. */
-struct export
-{
+struct export_run {
 	struct rq_req *req;
 	struct rq_resp *resp;
 	enum rq_table_format format;
@@ -49,12 +48,12 @@ struct export
 /* The FILE of a CSV answer writes into the streamed body (fopencookie). */
 static ssize_t body_write(void *cookie, const char *buf, size_t n)
 {
-	struct export *x = cookie;
+	struct export_run *x = cookie;
 	return rq_resp_stream_write(x->req, x->resp, buf, n) == 0 ? (ssize_t)n : 0;
 }
 
 /* Sends the status and headers of the file. */
-static int begin(struct export *x)
+static int begin(struct export_run *x)
 {
 	struct rq_resp *resp = x->resp;
 	resp->status = 200;
@@ -66,7 +65,7 @@ static int begin(struct export *x)
 
 /* Opens the table with the columns of res (the first row, or the empty result): for CSV the
  * answer starts now; XLSX is built in its temporary file first. */
-static int start(struct export *x, const PGresult *res)
+static int start(struct export_run *x, const PGresult *res)
 {
 	int n = PQnfields(res);
 	struct rq_col cols[COLS_MAX];
@@ -91,7 +90,7 @@ static int start(struct export *x, const PGresult *res)
 
 static int on_row(void *ctx, const PGresult *res)
 {
-	struct export *x = ctx;
+	struct export_run *x = ctx;
 	if (x->t == NULL && start(x, res) != 0) {
 		x->broke = true;
 		return -1;
@@ -107,7 +106,7 @@ static int on_row(void *ctx, const PGresult *res)
 }
 
 /* Sends the finished XLSX from its temporary file (removed first: nothing stays behind). */
-static void send_file(struct export *x)
+static void send_file(struct export_run *x)
 {
 	int fd = open(x->path, O_RDONLY | O_CLOEXEC);
 	unlink(x->path);
@@ -132,7 +131,7 @@ static void send_file(struct export *x)
 }
 
 /* Closes the XLSX with its cover: what it holds and for which request it was made. */
-static int finish_xlsx(struct export *x, struct rq_table *t, long rows)
+static int finish_xlsx(struct export_run *x, struct rq_table *t, long rows)
 {
 	const char *cover[] = {"导出",	   "入企记录（审计导出）",
 			       "期间",	   rq_printf(x->req->arena, "%s 至 %s", x->from, x->to),
@@ -145,7 +144,7 @@ static int finish_xlsx(struct export *x, struct rq_table *t, long rows)
 
 /* Streams the rows of the range. A failure before the first byte is answered as a problem;
  * after it, the answer is broken off. */
-static void stream(struct export *x)
+static void stream(struct export_run *x)
 {
 	struct rq_req *req = x->req;
 	struct rq_resp *resp = x->resp;
@@ -233,7 +232,7 @@ RQ_HANDLER(reporting_exports_visits)
 			    rq_printf(req->arena, "/api/v1/reporting/exports/jobs/%s", id));
 		return;
 	}
-	struct export x = {
+	struct export_run x = {
 	    .req = req, .resp = resp, .from = from, .to = to, .at = rq_sql_val(res, 0, "at")};
 	if (!rq_table_format_parse(format, &x.format)) {
 		rq_problem_internal(req, resp, "a checked format did not parse");
