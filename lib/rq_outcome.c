@@ -162,6 +162,9 @@ static const struct refusal refusals[] = {
     /* the reporting family */
     NOT_FOUND("report-run-unknown", "没有这次报表运行，或您无权查看"),
     NOT_FOUND("report-file-unknown", "这次报表运行没有可下载的 {1} 文件"),
+    NOT_FOUND("export-job-unknown", "没有这个导出任务，或它不是您提交的"),
+    {"export-job-not-done", 409, "export-job-not-done", "Export job not done",
+     "导出任务当前状态为“{1}”：生成完成后才能下载", NULL, 0},
     /* the admin family */
     NOT_FOUND("claim-unknown", "没有这条认证申请"),
     NOT_FOUND("enterprise-unknown", "没有这家企业"),

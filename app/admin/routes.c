@@ -12,6 +12,7 @@
 #include "codes.h"
 #include "enterprises.h"
 #include "enterprises_code.h"
+#include "enterprises_disclosure.h"
 #include "enterprises_managers.h"
 #include "filings.h"
 #include "notifications.h"
@@ -105,6 +106,9 @@ static const struct rq_route routes[] = {
 	     admin_enterprises_managers_unbind, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, claim_deciders,
 	     RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"),
 		       RQ_PATH_ID("binding_id", "binding-unknown"))),
+    RQ_ROUTE("PUT", "/api/v1/admin/enterprises/{id}/disclosure", admin_enterprises_disclosure,
+	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, claim_deciders,
+	     RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"), RQ_BODY("opt_out"))),
     RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/verify", admin_enterprises_verify,
 	     RQ_AUTH_ADMIN, 0, name_verifiers, ENTERPRISE_ID),
     RQ_ROUTE("GET", "/api/v1/admin/claims", admin_claims_list, RQ_AUTH_ADMIN, 0, claim_deciders,
