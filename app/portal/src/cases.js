@@ -39,7 +39,8 @@ export const HANDLING_RATING = { satisfied: '满意', unsatisfied: '不满意' }
 
 // what a step recorded, field by field (rq.case_records.data)
 export const RECORD_FIELD = {
-  handler_id: '承办人',
+  handler: '承办人',
+  handler_id: '承办人编号',
   target_case_id: '并入案件',
   reason: '理由',
   method: '回访方式',

@@ -18,6 +18,13 @@ const REGISTER_READERS = ['market_supervision', 'city_admin', 'county_admin']
 const CLAIM_DECIDERS = ['county_admin', 'city_admin']
 const OFFICIAL_READERS = ['unit_admin', 'county_admin', 'city_admin']
 const VISIT_READERS = ['unit_admin', 'county_admin', 'city_admin', 'discipline_inspector', 'judicial_analyst']
+// app/complaints/routes.c: case_readers, statement_readers, inbox_readers
+const CASE_READERS = ['city_admin', 'county_admin', 'unit_admin', 'discipline_inspector', 'judicial_analyst']
+const STATEMENT_READERS = ['unit_admin', 'county_admin', 'city_admin', 'discipline_inspector']
+const INBOX_READERS = ['discipline_inspector', 'city_admin']
+// app/reporting/routes.c: report_readers; app/admin/routes.c: audit_readers
+const REPORT_READERS = ['city_admin', 'judicial_analyst', 'discipline_inspector', 'county_admin']
+const AUDIT_READERS = ['city_admin', 'discipline_inspector']
 
 export const MENU = [
   { name: 'dashboard', title: '首页', path: '/', roles: ALL_ROLES, component: () => import('./pages/Dashboard.vue') },
@@ -50,7 +57,31 @@ export const MENU = [
     component: () => import('./pages/Visits.vue'),
     children: [{ name: 'visit-detail', path: ':id', title: '入企详情', component: () => import('./pages/VisitDetail.vue') }],
   },
-  // 案件, 统计分析, 报表, 规则, 用户与单位, 审计: items of their own, added here
+  {
+    name: 'cases',
+    title: '案件',
+    path: '/cases',
+    roles: CASE_READERS,
+    component: () => import('./pages/Cases.vue'),
+    children: [
+      { name: 'case-statements', path: 'statements', title: '情况说明', roles: STATEMENT_READERS, component: () => import('./pages/CaseStatements.vue') },
+      { name: 'case-inbox', path: 'inbox', title: '移交纪检', roles: INBOX_READERS, component: () => import('./pages/CaseInbox.vue') },
+      { name: 'case-detail', path: ':id', title: '案件详情', component: () => import('./pages/CaseDetail.vue') },
+    ],
+  },
+  // 统计分析: an item of its own, added here
+  { name: 'reports', title: '报表', path: '/reports', roles: REPORT_READERS, component: () => import('./pages/Reports.vue') },
+  // every portal role reads the rules and the calendar; the city admin changes them
+  { name: 'policy', title: '规则', path: '/policy', roles: ALL_ROLES, component: () => import('./pages/Policy.vue') },
+  {
+    name: 'users',
+    title: '用户与单位',
+    path: '/users',
+    roles: ['city_admin'],
+    component: () => import('./pages/Users.vue'),
+    children: [{ name: 'units', path: 'units', title: '单位', component: () => import('./pages/Units.vue') }],
+  },
+  { name: 'audit', title: '审计', path: '/audit', roles: AUDIT_READERS, component: () => import('./pages/Audit.vue') },
 ]
 
 // the menu items a role sees, in order
