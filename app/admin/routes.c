@@ -19,6 +19,7 @@
 #include "notifications.h"
 #include "officials.h"
 #include "officials_visits.h"
+#include "password.h"
 #include "policy.h"
 #include "regions.h"
 #include "sealed_audit.h"
@@ -68,6 +69,9 @@ static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
     RQ_ROUTE("POST", "/api/v1/admin/login", rq_auth_admin_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL,
 	     NULL),
+    /* every portal user's own password */
+    RQ_ROUTE("POST", "/api/v1/admin/password", admin_password_change, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+	     NULL, RQ_INPUTS(RQ_BODY("current_password"), RQ_BODY("new_password"))),
     /* reference data: every portal role */
     RQ_ROUTE("GET", "/api/v1/admin/regions", admin_regions_list, RQ_AUTH_ADMIN, 0, NULL, NULL),
     RQ_ROUTE("GET", "/api/v1/admin/units", admin_units_list, RQ_AUTH_ADMIN, 0, NULL,

@@ -84,3 +84,23 @@ export function addDays(day, n) {
   d.setUTCDate(d.getUTCDate() + n)
   return d.toISOString().slice(0, 10)
 }
+
+// the city's counties and functional zones (rq.regions, migrations/0018_baseline.sql)
+export const COUNTIES = {
+  411502: '浉河区',
+  411503: '平桥区',
+  411521: '罗山县',
+  411522: '光山县',
+  411523: '新县',
+  411524: '商城县',
+  411525: '固始县',
+  411526: '潢川县',
+  411527: '淮滨县',
+  411528: '息县',
+  411590: '信阳高新技术产业开发区',
+  411591: '羊山新区',
+  411592: '上天梯非金属矿管理区',
+  411593: '南湾湖风景区管理区',
+  411594: '鸡公山管理区',
+}
+export const countyName = (c) => (c ? COUNTIES[c] || c : '市直')
