@@ -1,4 +1,4 @@
-/* ruqima-admin's routes: the intranet portal's API (login, portal users, regions, units, the
+/* ruqima-admin's routes: the intranet portal's API (login, portal users, units, the
  * enterprise register, codes, officials, visits and their filings, anonymous raters for
  * discipline inspectors, the audit trail, notifications, the visit-rule policy, the calendar
  * of working days).
@@ -21,7 +21,6 @@
 #include "officials_visits.h"
 #include "password.h"
 #include "policy.h"
-#include "regions.h"
 #include "sealed_audit.h"
 #include "units.h"
 #include "users.h"
@@ -72,8 +71,6 @@ static const struct rq_route routes[] = {
     /* every portal user's own password */
     RQ_ROUTE("POST", "/api/v1/admin/password", admin_password_change, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
 	     NULL, RQ_INPUTS(RQ_BODY("current_password"), RQ_BODY("new_password"))),
-    /* reference data: every portal role */
-    RQ_ROUTE("GET", "/api/v1/admin/regions", admin_regions_list, RQ_AUTH_ADMIN, 0, NULL, NULL),
     RQ_ROUTE("GET", "/api/v1/admin/units", admin_units_list, RQ_AUTH_ADMIN, 0, NULL,
 	     RQ_INPUTS(RQ_QUERY_PAGE)),
     RQ_ROUTE("POST", "/api/v1/admin/units", admin_units_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,

@@ -3,8 +3,7 @@
  * (400 naming the member), bad values (422, nothing written), a name the county already has (409)
  * and an unknown unit (404). A deactivated unit is no longer offered to the officials, cannot be
  * chosen in a profile or named in a joint inspection, and its officials' registrations are refused
- * until it is active again. Every other portal role gets 403, and nothing changes. Every portal
- * role reads the regions (GET /api/v1/admin/regions). */
+ * until it is active again. Every other portal role gets 403, and nothing changes. */
 #include "api.h"
 #include "api_register.h"
 #include "visits_support.h"
@@ -243,38 +242,6 @@ static void test_a_deactivated_unit(void **state)
 	api_session_end(&city);
 }
 
-/* Every portal role reads the regions a unit (and a county admin) is placed in: the city
- * first, then its districts, counties and zones by code; without a session 401. */
-static void test_regions_for_every_role(void **state)
-{
-	(void)state;
-	static const char *const roles[] = {"city_admin", "county_admin", "market_supervision",
-					    "discipline_inspector", "judicial_analyst"};
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		struct api_session s;
-		api_session_login(&s, "regions", roles[i],
-				  strcmp(roles[i], "county_admin") == 0 ? "411502" : NULL);
-		struct api_resp *r = api_session_call(&s, "GET", "/api/v1/admin/regions", NULL);
-		assert_int_equal(r->status, 200);
-		cJSON *items = cJSON_GetObjectItemCaseSensitive(r->json, "items");
-		assert_int_equal(cJSON_GetArraySize(items),
-				 api_owner_int("SELECT count(*) FROM rq.regions", 0, NULL));
-		cJSON *first = cJSON_GetArrayItem(items, 0);
-		assert_string_equal(cJSON_GetObjectItem(first, "kind")->valuestring, "city");
-		assert_true(cJSON_IsNull(cJSON_GetObjectItem(first, "parent_code")));
-		cJSON *second = cJSON_GetArrayItem(items, 1);
-		assert_string_equal(cJSON_GetObjectItem(second, "code")->valuestring, "411502");
-		assert_string_equal(cJSON_GetObjectItem(second, "name")->valuestring, "浉河区");
-		assert_string_equal(cJSON_GetObjectItem(second, "parent_code")->valuestring,
-				    "411500");
-		api_free(r);
-		api_session_end(&s);
-	}
-	struct api_resp *r = api_get("/api/v1/admin/regions", NULL);
-	api_assert_problem(r, 401, "unauthenticated");
-	api_free(r);
-}
-
 int main(void)
 {
 	api_init();
@@ -282,7 +249,6 @@ int main(void)
 	    cmocka_unit_test(test_city_admin_edits_a_unit),
 	    cmocka_unit_test(test_other_roles_are_refused),
 	    cmocka_unit_test(test_a_deactivated_unit),
-	    cmocka_unit_test(test_regions_for_every_role),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,7 +77,7 @@ test('the county admin finds the new case, accepts it and records the follow-up'
 })
 
 test('the unit admin answers the statement request of its unit', async () => {
-  const unitAdmin = createUser('unit_admin', { unit: scene.unit.id })
+  const unitAdmin = createUser('unit_admin', { unit: scene.unit })
   await login(page, unitAdmin, '/admin/cases/statements')
   await page.getByTestId(`statement-case-${id}`).click()
   await page.waitForURL(new RegExp(`/admin/cases/${id}$`))
