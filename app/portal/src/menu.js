@@ -76,6 +76,7 @@ export const MENU = [
   {
     name: 'users',
     title: '用户与单位',
+    tab: '用户', // its tab beside 单位 (components/OpsTabs.vue)
     path: '/users',
     roles: ['city_admin'],
     component: () => import('./pages/Users.vue'),
