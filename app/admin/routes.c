@@ -82,7 +82,7 @@ static const struct rq_route routes[] = {
     /* portal users: the city admin only (checked again in rq.admin_user_change) */
     RQ_ROUTE("GET", "/api/v1/admin/users", admin_users_list, RQ_AUTH_ADMIN, 0, city_admin_only,
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("role", rq_admin_roles, NULL),
-		       RQ_QUERY("active", RQ_PARAM_BOOL))),
+		       RQ_QUERY("active", RQ_PARAM_BOOL), RQ_QUERY("q", RQ_PARAM_SEARCH))),
     RQ_ROUTE("POST", "/api/v1/admin/users", admin_users_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
 	     city_admin_only, NULL),
     RQ_ROUTE("POST", "/api/v1/admin/users/{id}/lock", admin_users_lock, RQ_AUTH_ADMIN, 0,

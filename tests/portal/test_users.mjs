@@ -41,7 +41,7 @@ test('the city admin creates a county admin and sees its password once', async (
 
 test('the city admin locks a user (confirmed first), who cannot log in until unlocked', async () => {
   const victim = createUser('market_supervision')
-  await page.goto(`${BASE}/admin/users?role=market_supervision`)
+  await page.goto(`${BASE}/admin/users?q=${victim.username}`)
   await page.getByTestId(`user-lock-${victim.username}`).click()
   // cancelling changes nothing
   await answerBox(page, '取消')
