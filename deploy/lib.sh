@@ -14,7 +14,7 @@
 #                          notify.log, print-jobs.log
 #   $STATE/nginx           rendered nginx.conf, pid, temp paths      RQ_NGINX_DIR
 #   $STATE/tls             server.crt / server.key                   RQ_TLS_DIR
-#   $STATE/www/{admin,e,gongkai}  copies of app/portal, app/e, app/gongkai  RQ_WWW
+#   $STATE/www/{admin,e,gongkai}  the built portal, app/e and app/gongkai  RQ_WWW
 #   $STATE/uploads         files served by X-Accel-Redirect          RQ_UPLOADS
 #
 # The state directory lives outside the checkout (/var/lib/ruqima, or mktemp -d in /tmp
@@ -283,11 +283,14 @@ ensure_packages() {
 		status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
 		[ "$status" = installed ] || missing+=("$pkg")
 	done <"$RQ_ROOT/deploy/packages.txt"
+	# npm: part of NodeSource's nodejs, a package of its own beside Debian's nodejs
+	command -v npm >/dev/null || [[ " ${missing[*]} " == *" nodejs "* ]] || missing+=(npm)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	rq_log "installing missing packages: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
+	if ! command -v npm >/dev/null; then apt-get install -y -q --no-install-recommends npm; fi
 }
 
 # build SANITIZE [BUILD_DIR] — configure and build (SANITIZE: ON or OFF). Each tree keeps
@@ -517,18 +520,16 @@ tls_selfsigned() {
 # ---------------------------------------------------------------------------------------
 # static files
 
-# rq_copy_static — copy app/portal, app/e and app/gongkai to RQ_WWW/{admin,e,gongkai}, where
-# nginx's workers can read them (they may not be able to enter the checkout). A placeholder
-# page is used for a folder that has no index.html yet.
+# rq_copy_static BUILD_DIR — copy the built portal (BUILD_DIR/portal: `vite build` of
+# app/portal, made by the CMake target `portal`), app/e and app/gongkai to
+# RQ_WWW/{admin,e,gongkai}, where nginx's workers can read them (they may not be able to enter
+# the checkout or the build tree). A placeholder page is used for a folder that has no
+# index.html yet.
 rq_copy_static() {
-	local src dst name new
+	local bdir=${1:-$RQ_ROOT/build} src dst name new
 	for name in admin e gongkai; do
-		case $name in
-		admin) src=$RQ_ROOT/app/portal ;;
-		*) src=$RQ_ROOT/app/$name ;;
-		esac
-		# a built portal (npm run build) goes to dist/; serve that when it exists
-		[ -f "$src/dist/index.html" ] && src=$src/dist
+		if [ "$name" = admin ]; then src=$bdir/portal; else src=$RQ_ROOT/app/$name; fi
+		[ "$name" = admin ] && [ ! -f "$src/index.html" ] && rq_log "no built portal in $src: serving a placeholder at /admin/"
 		dst=$RQ_WWW/$name
 		new=$RQ_WWW/.$name.new
 		rm -rf "$new"

@@ -188,6 +188,8 @@ static const struct refusal refusals[] = {
      "不能锁定或停用自己的账号；请由另一位市级管理员操作", NULL, 0},
     {"user-inactive", 409, "user-inactive", "User inactive",
      "该用户已停用，不能再锁定、解锁、重置密码或停用", NULL, 0},
+    INVALID("password-wrong", "current_password", "当前密码不正确"),
+    INVALID("password-unchanged", "new_password", "新密码不能与当前密码相同"),
     {"claim-decided", 409, "claim-decided", "Claim decided",
      "该认证申请已经审核过（已通过或已驳回）", NULL, 0},
     {"claim-enterprise-not-active", 422, "enterprise-not-active", "Enterprise not active",
