@@ -41,6 +41,8 @@ const char *const admin_audit_tables[] = {"rq.regions",
 					  "rq.case_ratings",
 					  "rq.accountability_entries",
 					  "rq.case_overdue_steps",
+					  "rq.export_jobs",
+					  "rq.unit_mappings",
 					  "audit.log",
 					  NULL};
 const char *const admin_audit_operations[] = {"INSERT",	  "UPDATE",	 "DELETE",
