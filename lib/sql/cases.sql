@@ -63,9 +63,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
             END
         WHEN 'account' THEN CASE
             WHEN rq.actor_manages(c.enterprise_id) THEN 'manager'
-            WHEN EXISTS (SELECT 1 FROM rq.visits v
-                          WHERE v.id = c.visit_id AND v.account_id = rq.current_account_id())
-                THEN 'official' END
+            WHEN c.official_account_id = rq.current_account_id() THEN 'official' END
         END
 $$;
 GRANT EXECUTE ON FUNCTION rq.case_actor_role(rq.cases) TO ruqima_app;
@@ -125,8 +123,8 @@ BEGIN
              WHERE 'managers' = ANY (p_to) AND b.enterprise_id = c.enterprise_id
                AND b.status = 'active'
             UNION
-            SELECT v.account_id FROM rq.visits v
-             WHERE 'official' = ANY (p_to) AND v.id = c.visit_id) x;
+            SELECT c.official_account_id
+             WHERE 'official' = ANY (p_to) AND c.official_account_id IS NOT NULL) x;
     GET DIAGNOSTICS v_acct = ROW_COUNT;
     RETURN v_admin + v_acct;
 END

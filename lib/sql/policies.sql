@@ -187,9 +187,7 @@ SELECT rq.rls_follow('rq.case_overdue_steps', 'rq.cases', 'case_id');
 -- An official also sees the cases about their own visits.
 DROP POLICY IF EXISTS cases_official_read ON rq.cases;
 CREATE POLICY cases_official_read ON rq.cases FOR SELECT TO ruqima_app
-    USING ((SELECT rq.current_account_id()) IS NOT NULL
-           AND EXISTS (SELECT 1 FROM rq.visits v
-                        WHERE v.id = visit_id AND v.account_id = (SELECT rq.current_account_id())));
+    USING (official_account_id = (SELECT rq.current_account_id()));
 
 -- What a step recorded (rq.case_records): whoever handles the case (the city-wide roles, a
 -- county admin its county's), and of those who see the case, the parties in its audience:
@@ -206,9 +204,9 @@ CREATE POLICY case_records_app_read ON rq.case_records FOR SELECT TO ruqima_app
                                  WHERE c.id = case_id
                                    AND c.enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])))
                 OR ('official' = ANY (audience) AND (SELECT rq.current_account_id() IS NOT NULL)
-                    AND EXISTS (SELECT 1 FROM rq.cases c JOIN rq.visits v ON v.id = c.visit_id
+                    AND EXISTS (SELECT 1 FROM rq.cases c
                                  WHERE c.id = case_id
-                                   AND v.account_id = (SELECT rq.current_account_id())))));
+                                   AND c.official_account_id = (SELECT rq.current_account_id())))));
 
 -- Photos of a case: the report's own with the case; a step's with its record.
 SELECT rq.rls_read_policy('rq.case_attachments',
