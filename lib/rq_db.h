@@ -20,11 +20,18 @@ struct rq_stmt {
 	const char *sql;
 	int nparams;
 	unsigned prepared_gen; /* the connection it was prepared on (rq_db's gen); 0 = never */
-	bool stats;	       /* runs on the request's statistics connection (RQ_STMT_STATS) */
+	/* it calls rq.set_actor itself, whatever it finds: a transaction it opens needs no
+	 * rq.set_actor step of its own (RQ_STMT_SETTING_ACTOR) */
+	bool sets_actor;
+	bool stats; /* runs on the request's statistics connection (RQ_STMT_STATS) */
 };
 #define RQ_STMT(n, s, np)                                                                          \
 	{                                                                                          \
 		.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0                        \
+	}
+#define RQ_STMT_SETTING_ACTOR(n, s, np)                                                            \
+	{                                                                                          \
+		.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0, .sets_actor = true    \
 	}
 /* A statement of the reporting family's statistics: rq_sql and rq_sql_final run it on the
  * request's statistics connection (RUQIMA_STATS_DSN, which may be a replica) in a read-only
@@ -68,6 +75,14 @@ PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *para
  * with the same actor. */
 PGresult *rq_sql_final(struct rq_req *req, struct rq_stmt *st,
 		       const char *const *params) RQ_MUST_USE;
+/* Runs st in the request's open transaction (a statement of the request opened it) in
+ * single-row mode: row(ctx, res) gets each row as it arrives (res holds that one row and is
+ * freed after the call), so that memory does not grow with the result. A row callback that
+ * answers non-zero stops it: the statement is cancelled and the rest skipped. Returns the
+ * statement's final result (freed with the request: PGRES_TUPLES_OK when every row came,
+ * else the error), or NULL when the connection is lost or no transaction is open. */
+PGresult *rq_sql_each(struct rq_req *req, struct rq_stmt *st, const char *const *params,
+		      int (*row)(void *ctx, const PGresult *res), void *ctx) RQ_MUST_USE;
 /* Ends the request's transaction, if any. Returns 0, or -1 if COMMIT failed. */
 int rq_sql_finish(struct rq_req *req, bool commit) RQ_MUST_USE;
 

@@ -12,17 +12,15 @@ enum { STATEMENT_MAX = 4000 };
 static struct rq_stmt st_list =
     RQ_STMT("complaints_official_cases_list",
 	    "SELECT l.* FROM rq.case_lines l"
-	    " WHERE l._id < $1::bigint AND EXISTS (SELECT 1 FROM rq.visits v"
-	    " WHERE v.id = l._visit_id AND v.account_id = (SELECT rq.current_account_id()))"
+	    " WHERE l._id < $1::bigint AND l._official = (SELECT rq.current_account_id())"
 	    " ORDER BY l._id DESC LIMIT $2::int",
 	    2);
 /* The case while it is about one of the account's own visits. */
-static struct rq_stmt st_detail =
-    RQ_STMT("complaints_official_case_detail",
-	    "SELECT (SELECT rq.case_detail(c.id) FROM rq.cases c"
-	    " JOIN rq.visits v ON v.id = c.visit_id"
-	    " WHERE c.id = $1::bigint AND v.account_id = rq.current_account_id()) AS detail",
-	    1);
+static struct rq_stmt st_detail = RQ_STMT(
+    "complaints_official_case_detail",
+    "SELECT (SELECT rq.case_detail(c.id) FROM rq.cases c"
+    " WHERE c.id = $1::bigint AND c.official_account_id = rq.current_account_id()) AS detail",
+    1);
 
 RQ_HANDLER(complaints_official_cases_list)
 {

@@ -147,10 +147,18 @@ GRANT SELECT ON rq.visit_lines TO ruqima_app, ruqima_report;
 -- Report runs are written by the CLI (the owner) and read in the portal.
 GRANT SELECT ON rq.report_runs TO ruqima_app, ruqima_report;
 
+-- Export jobs are queued by rq.export_job_request and built by the CLI (the owner).
+GRANT SELECT ON rq.export_jobs TO ruqima_app;
+
 -- The case chain: written only through rq.case_act (app/complaints/sql/cases.sql).
 GRANT SELECT ON rq.case_transitions, rq.case_records, rq.case_statements, rq.case_ratings,
                 rq.accountability_entries, rq.case_overdue_steps
     TO ruqima_app, ruqima_report;
+
+-- The unit names of 慧企通 and their units: read by the city admin (row-level security) and
+-- the reporting role, written only through the SECURITY DEFINER functions of
+-- app/admin/sql/unit_mappings.sql and by the CLI (the owner).
+GRANT SELECT ON rq.unit_mappings TO ruqima_app, ruqima_report;
 
 -- The aggregates of the statistics: read by the reporting pool (row-level security scopes
 -- them) and the reporting role; written only by their triggers (lib/sql/stats.sql).

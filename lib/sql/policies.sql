@@ -187,9 +187,7 @@ SELECT rq.rls_follow('rq.case_overdue_steps', 'rq.cases', 'case_id');
 -- An official also sees the cases about their own visits.
 DROP POLICY IF EXISTS cases_official_read ON rq.cases;
 CREATE POLICY cases_official_read ON rq.cases FOR SELECT TO ruqima_app
-    USING ((SELECT rq.current_account_id()) IS NOT NULL
-           AND EXISTS (SELECT 1 FROM rq.visits v
-                        WHERE v.id = visit_id AND v.account_id = (SELECT rq.current_account_id())));
+    USING (official_account_id = (SELECT rq.current_account_id()));
 
 -- What a step recorded (rq.case_records): whoever handles the case (the city-wide roles, a
 -- county admin its county's), and of those who see the case, the parties in its audience:
@@ -206,9 +204,9 @@ CREATE POLICY case_records_app_read ON rq.case_records FOR SELECT TO ruqima_app
                                  WHERE c.id = case_id
                                    AND c.enterprise_id = ANY ((SELECT rq.actor_managed_ids())::bigint[])))
                 OR ('official' = ANY (audience) AND (SELECT rq.current_account_id() IS NOT NULL)
-                    AND EXISTS (SELECT 1 FROM rq.cases c JOIN rq.visits v ON v.id = c.visit_id
+                    AND EXISTS (SELECT 1 FROM rq.cases c
                                  WHERE c.id = case_id
-                                   AND v.account_id = (SELECT rq.current_account_id())))));
+                                   AND c.official_account_id = (SELECT rq.current_account_id())))));
 
 -- Photos of a case: the report's own with the case; a step's with its record.
 SELECT rq.rls_read_policy('rq.case_attachments',
@@ -258,6 +256,18 @@ CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app
 -- ---------------------------------------------------------------------------------
 SELECT rq.rls_read_policy('rq.report_runs',
     '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())');
+
+-- ---------------------------------------------------------------------------------
+-- The unit names of 慧企通 and the units they are: the city admin keeps them (written only
+-- through rq.unit_mapping_set and rq.unit_mapping_delete, app/admin/sql/unit_mappings.sql).
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.unit_mappings', '(SELECT rq.actor_admin_role() = ''city_admin'')');
+
+-- ---------------------------------------------------------------------------------
+-- Export jobs: the portal user who asked for one, and nobody else (written through
+-- rq.export_job_request, app/reporting/sql/exports.sql, and by the CLI).
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.export_jobs', 'requested_by = (SELECT rq.current_admin_id())');
 
 -- ---------------------------------------------------------------------------------
 -- The aggregates of the statistics (migration 0029): the city-wide roles every row; a county

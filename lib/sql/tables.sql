@@ -94,6 +94,11 @@ SELECT rq.rls_enable('audit.sealed', p_report => false);
 SELECT audit.enable('rq.report_runs');
 SELECT rq.rls_enable('rq.report_runs');
 
+-- The auditors' exports built by `ruqima exports run`: their requester reads them
+-- (lib/sql/policies.sql); the reporting role has no business with them.
+SELECT audit.enable('rq.export_jobs');
+SELECT rq.rls_enable('rq.export_jobs', p_report => false);
+
 -- The case chain (the complaints family): the transition table, what each step recorded,
 -- the statements of units, the enterprise's ratings of the handling, accountability.
 SELECT audit.enable('rq.case_transitions', 'action,from_status');
@@ -108,6 +113,10 @@ SELECT audit.enable('rq.accountability_entries');
 SELECT rq.rls_enable('rq.accountability_entries');
 SELECT audit.enable('rq.case_overdue_steps', 'case_id,step_seq');
 SELECT rq.rls_enable('rq.case_overdue_steps');
+
+-- Unit names of 慧企通 and the units they are (the imports' mapping, kept by the city admin).
+SELECT audit.enable('rq.unit_mappings');
+SELECT rq.rls_enable('rq.unit_mappings');
 
 -- The aggregates of the statistics (lib/sql/stats.sql): derived from the audited raw rows
 -- and written only by their triggers, so not audited themselves.

@@ -6,6 +6,7 @@
  * RQ_NGINX_RATE=1r/m, RQ_NGINX_BURST=1 and RQ_NGINX_RATE_EXEMPT=none; and checks that the
  * default exemption (loopback) still holds there. */
 #include "api.h"
+#include "private_nginx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,36 +15,14 @@
 static char dir[] = "/tmp/rq-api-ratelimit-XXXXXX";
 static char base[64]; /* https://127.0.0.1:<port> of the private nginx */
 
-/* Renders and starts a private nginx in dir with the given RQ_NGINX_* variables; sets base. */
 static void nginx_up(const char *vars)
 {
-	int rc =
-	    api_lib_sh("rq_layout '%s'\n"
-		       "RQ_SOCKDIR='%s' RQ_NGINX_DIR='%s/nginx' RQ_LOGDIR='%s/log'\n"
-		       "install -d -m 0755 \"$RQ_NGINX_DIR\" \"$RQ_LOGDIR\"\n"
-		       "for t in client_body fastcgi proxy uwsgi scgi; do\n"
-		       "  install -d -m 0700 -o www-data -g www-data \"$RQ_NGINX_DIR/tmp/$t\"\n"
-		       "done\n"
-		       "rq_free_port RQ_HTTPS_PORT\n"
-		       "%s nginx_render\n"
-		       "nginx_start\n"
-		       "echo \"$RQ_HTTPS_PORT\" >'%s/port'",
-		       api_env("RUQIMA_TEST_STATE_DIR"), api_env("RUQIMA_TEST_SOCKET_DIR"), dir,
-		       dir, vars, dir);
-	assert_int_equal(rc, 0);
-	char path[128];
-	snprintf(path, sizeof(path), "%s/port", dir);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	int port = 0;
-	assert_int_equal(fscanf(f, "%d", &port), 1);
-	fclose(f);
-	snprintf(base, sizeof(base), "https://127.0.0.1:%d", port);
+	pn_up(dir, vars, base, sizeof(base));
 }
 
 static void nginx_down(void)
 {
-	api_lib_sh("RQ_NGINX_DIR='%s/nginx' RQ_LOGDIR='%s/log'\nnginx_stop", dir, dir);
+	pn_down(dir);
 }
 
 static int setup(void **state)

@@ -15,7 +15,7 @@ VALUES ('bench.cases', '$y$j9T$bench$nopasswordmatchesthis', 'county_admin', '41
 ON CONFLICT (username) DO NOTHING;
 
 CREATE TEMPORARY TABLE bench_case ON COMMIT DROP AS
-SELECT v.id AS visit_id, v.enterprise_id, v.unit_id, v.county_code, v.entered_at,
+SELECT v.id AS visit_id, v.account_id, v.enterprise_id, v.unit_id, v.county_code, v.entered_at,
        row_number() OVER () AS k
   FROM rq.visits v
  WHERE v.county_code = '411502'
@@ -25,10 +25,10 @@ SELECT v.id AS visit_id, v.enterprise_id, v.unit_id, v.county_code, v.entered_at
 
 -- statuses by k: a fifth closed, the rest spread over the open steps; every step's deadline
 -- from its start (some long past: overdue)
-INSERT INTO rq.cases (source, status, visit_id, enterprise_id, unit_id, county_code,
+INSERT INTO rq.cases (source, status, visit_id, official_account_id, enterprise_id, unit_id, county_code,
                       description, opened_at, updated_at, step_started_at, due_at,
                       classification, closing, closed_at)
-SELECT 'rating', s.status, b.visit_id, b.enterprise_id, b.unit_id, b.county_code,
+SELECT 'rating', s.status, b.visit_id, b.account_id, b.enterprise_id, b.unit_id, b.county_code,
        '基准：检查人员态度生硬', b.entered_at + interval '3 days', b.entered_at + interval '4 days',
        b.entered_at + interval '4 days',
        CASE WHEN s.status <> 'closed' THEN b.entered_at + interval '6 days' END,

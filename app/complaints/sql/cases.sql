@@ -384,9 +384,13 @@ CREATE OR REPLACE VIEW rq.case_lines WITH (security_invoker = true) AS
            c.visit_id::text AS visit_id, c.county_code, c.classification, c.outcome,
            c.handler_admin_id::text AS handler_id, c.reopen_count, c.opened_at,
            c.step_started_at, c.closed_at, c.updated_at,
-           -- the step's deadline: working days left (0: due today; negative: overdue by)
-           c.due_at, rq.working_days_between(now(), c.due_at) AS working_days_left,
-           coalesce(now() > c.due_at, false) AS overdue
+           -- the step's deadline: working days left (0: due today; negative: overdue by);
+           -- rq.working_days_between(now(), c.due_at), with today's number computed once
+           -- per query (an InitPlan), not once per line
+           c.due_at, rq.working_day_number(rq.city_day(c.due_at))
+                     - (SELECT rq.working_day_number(rq.city_day(now()))) AS working_days_left,
+           coalesce(now() > c.due_at, false) AS overdue,
+           c.official_account_id AS _official
       FROM rq.cases c;
 GRANT SELECT ON rq.case_lines TO ruqima_app;
 

@@ -19,10 +19,11 @@ DECLARE
     v_id bigint;
 BEGIN
     SELECT * INTO e FROM rq.enterprises x WHERE x.id = p_enterprise_id;
-    INSERT INTO rq.cases (source, visit_id, enterprise_id, unit_id, county_code,
-                          reporter_account_id, category, description, people, occurred_at,
-                          due_at)
-    VALUES (p_source, p_visit_id, e.id, p_unit_id,
+    INSERT INTO rq.cases (source, visit_id, official_account_id, enterprise_id, unit_id,
+                          county_code, reporter_account_id, category, description, people,
+                          occurred_at, due_at)
+    VALUES (p_source, p_visit_id, (SELECT v.account_id FROM rq.visits v WHERE v.id = p_visit_id),
+            e.id, p_unit_id,
             coalesce((SELECT v.county_code FROM rq.visits v WHERE v.id = p_visit_id), e.county_code),
             p_reporter, p_category, p_description, p_people, p_occurred_at,
             rq.case_step_due('open', now()))
