@@ -24,13 +24,15 @@ static struct rq_stmt st_session_resolve = RQ_STMT(
     "       rq.set_actor(s.actor_kind, CASE WHEN s.actor_kind = 'admin' THEN s.admin_user_id"
     "                    ELSE s.account_id END::text, s.role, s.county_code, s.unit_id::text,"
     "                    $4, $5) AS actor_set"
-    "  FROM rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int) s",
-    5);
+    "  FROM rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int, $6::boolean) s",
+    6);
 static struct rq_stmt st_session_create =
     RQ_STMT("rq_session_create",
 	    "SELECT rq.session_create(sha256(convert_to($1, 'UTF8')), $2, $3::bigint, $4::bigint,"
-	    "       sha256(convert_to($5, 'UTF8')), $6::int, $7) AS id",
-	    7);
+	    "       sha256(convert_to($5, 'UTF8')), $6::int, $7, $8::boolean) AS id",
+	    8);
+static struct rq_stmt st_sessions_end_dev =
+    RQ_STMT("rq_sessions_end_dev", "SELECT rq.sessions_end_dev() AS ended", 0);
 static struct rq_stmt st_session_end =
     RQ_STMT("rq_session_end", "SELECT rq.session_end(sha256(convert_to($1, 'UTF8')))", 1);
 static struct rq_stmt st_account_login =
@@ -71,8 +73,12 @@ int rq_auth_resolve(struct rq_req *req)
 		return 0;
 	char idle[16];
 	snprintf(idle, sizeof(idle), "%d", req->cfg->session_idle);
-	const char *params[] = {token, idle, rq_req_header(req, "X-CSRF-Token"), req->request_id,
-				req->client_addr};
+	const char *params[] = {token,
+				idle,
+				rq_req_header(req, "X-CSRF-Token"),
+				req->request_id,
+				req->client_addr,
+				req->cfg->dev_login ? "true" : "false"};
 	PGresult *res = rq_sql(req, &st_session_resolve, params);
 	if (res == NULL)
 		return -1;
@@ -102,7 +108,8 @@ int rq_auth_resolve(struct rq_req *req)
 /* Creates a session for the actor; writes the token (and CSRF token for the portal).
  * Returns 0, or answers the failure and returns -1. */
 static int create_session(struct rq_req *req, struct rq_resp *resp, const char *kind,
-			  const char *account_id, const char *admin_id, char *token, char *csrf)
+			  const char *account_id, const char *admin_id, bool dev, char *token,
+			  char *csrf)
 {
 	if (rq_token_new(token) != 0 || (csrf != NULL && rq_token_new(csrf) != 0)) {
 		rq_log_event("error", "no randomness for a session token", NULL);
@@ -111,7 +118,8 @@ static int create_session(struct rq_req *req, struct rq_resp *resp, const char *
 	}
 	char ttl[16];
 	snprintf(ttl, sizeof(ttl), "%d", req->cfg->session_ttl);
-	const char *params[] = {token, kind, account_id, admin_id, csrf, ttl, req->client_addr};
+	const char *params[] = {token, kind, account_id,       admin_id,
+				csrf,  ttl,  req->client_addr, dev ? "true" : "false"};
 	PGresult *res = rq_sql(req, &st_session_create, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
@@ -120,9 +128,10 @@ static int create_session(struct rq_req *req, struct rq_resp *resp, const char *
 	return 0;
 }
 
-/* Finds or creates the account for openid and answers with a new bearer session. */
+/* Finds or creates the account for openid and answers with a new bearer session (dev: made
+ * by the development login, and marked so). */
 static void login_account(struct rq_req *req, struct rq_resp *resp, const char *openid,
-			  const char *unionid)
+			  const char *unionid, bool dev)
 {
 	const char *params[] = {openid, unionid != NULL && *unionid != '\0' ? unionid : NULL};
 	PGresult *res = rq_sql(req, &st_account_login, params);
@@ -132,7 +141,7 @@ static void login_account(struct rq_req *req, struct rq_resp *resp, const char *
 	}
 	const char *account_id = rq_strdup(req->arena, rq_sql_val(res, 0, "id"));
 	char token[RQ_TOKEN_LEN + 1];
-	if (create_session(req, resp, "account", account_id, NULL, token, NULL) != 0)
+	if (create_session(req, resp, "account", account_id, NULL, dev, token, NULL) != 0)
 		return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "token", token);
@@ -166,7 +175,7 @@ RQ_HANDLER(rq_auth_wx_login)
 	struct rq_wx_session wx;
 	switch (rq_wx_jscode2session(req->cfg, code, &wx)) {
 	case RQ_WX_OK:
-		login_account(req, resp, wx.openid, wx.unionid);
+		login_account(req, resp, wx.openid, wx.unionid, false);
 		return;
 	case RQ_WX_INVALID_CODE:
 		rq_problem(req, resp, 401, "wx-invalid-code", "Login code rejected",
@@ -207,7 +216,21 @@ RQ_HANDLER(rq_auth_dev_login)
 		return;
 	}
 	cJSON_Delete(errors);
-	login_account(req, resp, openid, NULL);
+	login_account(req, resp, openid, NULL, true);
+}
+
+void rq_auth_worker_start(struct rq_db *db, const struct rq_config *cfg)
+{
+	if (cfg->dev_login || rq_db_conn(db) == NULL)
+		return;
+	PGresult *res = rq_db_exec(db, &st_sessions_end_dev, NULL);
+	const char *ended = rq_sql_ok(res) ? rq_sql_val(res, 0, "ended") : NULL;
+	if (ended == NULL)
+		rq_log_event("warn", "could not end the development login's sessions",
+			     res != NULL ? PQresultErrorMessage(res) : "no connection");
+	else if (strcmp(ended, "0") != 0)
+		rq_log_event("info", "development login off: its sessions ended", ended);
+	PQclear(res);
 }
 
 RQ_HANDLER(rq_auth_logout)
@@ -380,7 +403,7 @@ RQ_HANDLER(rq_auth_admin_login)
 	const char *user_id = rq_strdup(req->arena, id);
 	const char *role = rq_strdup(req->arena, rq_sql_val(res, 0, "role"));
 	char token[RQ_TOKEN_LEN + 1], csrf[RQ_TOKEN_LEN + 1];
-	if (create_session(req, resp, "admin", NULL, user_id, token, csrf) != 0)
+	if (create_session(req, resp, "admin", NULL, user_id, false, token, csrf) != 0)
 		return;
 	rq_resp_header(resp, "Set-Cookie",
 		       rq_printf(req->arena,

@@ -14,6 +14,13 @@
  * anonymous. Returns 0, or -1 when the database is unreachable. */
 int rq_auth_resolve(struct rq_req *req) RQ_MUST_USE;
 
+struct rq_db;
+struct rq_config;
+/* A worker's start: a pool running without the development login (RUQIMA_DEV_LOGIN=0) ends
+ * every session the development login made (rq.sessions_end_dev), which rq_auth_resolve
+ * refuses anyway. Logs a failure; needs a connection (nothing happens without one). */
+void rq_auth_worker_start(struct rq_db *db, const struct rq_config *cfg);
+
 /* POST /api/v1/auth/wx-login {code}. Raises 401 (invalid code), 429 (WeChat rate limit),
  * 403 (blocked user), 503 (WeChat busy or unreachable), 422 (bad body). */
 RQ_HANDLER_DECL(rq_auth_wx_login);

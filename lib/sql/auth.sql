@@ -31,12 +31,15 @@ GRANT EXECUTE ON FUNCTION rq.account_login(text,text) TO ruqima_app;
 
 -- Opens a session; returns sessions.id. p_kind is 'account' (p_account_id set) or
 -- 'admin' (p_admin_user_id and p_csrf_hash set); the table's CHECKs enforce the shape.
+-- p_dev_login: made by the development login (RUQIMA_DEV_LOGIN=1), which a pool running
+-- without it refuses and ends (rq.session_resolve, rq.sessions_end_dev).
 -- Raises 22023 for a TTL that is not positive, 42501 for an admin user that does not
 -- exist, is inactive or is locked (for a while, or by an admin), 23505 when the token hash
 -- is already in use.
 CREATE OR REPLACE FUNCTION rq.session_create(p_token_hash bytea, p_kind text, p_account_id bigint,
                                   p_admin_user_id bigint, p_csrf_hash bytea,
-                                  p_ttl_seconds int, p_client_addr text)
+                                  p_ttl_seconds int, p_client_addr text,
+                                  p_dev_login boolean)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
@@ -57,15 +60,15 @@ BEGIN
                              p_admin_user_id);
     END IF;
     INSERT INTO rq.sessions (token_hash, actor_kind, account_id, admin_user_id, csrf_hash,
-                             client_addr, created_at, last_seen_at, expires_at)
+                             client_addr, created_at, last_seen_at, expires_at, dev_login)
     VALUES (p_token_hash, p_kind, p_account_id, p_admin_user_id, p_csrf_hash,
             nullif(p_client_addr, ''), now(), now(),
-            now() + make_interval(secs => p_ttl_seconds))
+            now() + make_interval(secs => p_ttl_seconds), coalesce(p_dev_login, false))
     RETURNING id INTO v_id;
     RETURN v_id;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integer,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integer,text,boolean) TO ruqima_app;
 
 -- Token hash → who is calling. No row when the token is unknown, ended, past
 -- expires_at, idle for p_idle_seconds or more, or belongs to an inactive admin user.
@@ -74,8 +77,12 @@ GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integ
 -- role is the admin role, or 'account'; county_code and unit_id are the admin's scope.
 -- Touches last_seen_at only when it is more than 30 s old: one write per session per
 -- half minute instead of one per request, at the price of an idle timeout that is up
--- to 30 s early. Raises 22023 for an idle limit that is not positive.
-CREATE OR REPLACE FUNCTION rq.session_resolve(p_token_hash bytea, p_idle_seconds int)
+-- to 30 s early. A session of the development login is no session at all to a pool that
+-- runs without it (p_dev_login false): disabling the development login ends such sessions
+-- (each such pool's workers also end them in the table when they start,
+-- rq.sessions_end_dev). Raises 22023 for an idle limit that is not positive.
+CREATE OR REPLACE FUNCTION rq.session_resolve(p_token_hash bytea, p_idle_seconds int,
+                                   p_dev_login boolean)
 RETURNS TABLE (session_id bigint, actor_kind text, account_id bigint, admin_user_id bigint,
                role text, county_code text, unit_id bigint, csrf_hash bytea)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
@@ -100,7 +107,8 @@ BEGIN
        AND s.ended_at IS NULL
        AND now() < s.expires_at
        AND now() < s.last_seen_at + make_interval(secs => p_idle_seconds)
-       AND (s.actor_kind = 'account' OR u.active);
+       AND (s.actor_kind = 'account' OR u.active)
+       AND (NOT s.dev_login OR p_dev_login);
     IF NOT FOUND THEN
         RETURN;
     END IF;
@@ -112,7 +120,19 @@ BEGIN
     RETURN NEXT;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.session_resolve(bytea,integer) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.session_resolve(bytea,integer,boolean) TO ruqima_app;
+
+-- Ends every live session of the development login; returns how many. Called by each worker
+-- of a pool that runs without it, when it starts (lib/rq_auth.c): turning the development
+-- login on again does not bring them back.
+CREATE OR REPLACE FUNCTION rq.sessions_end_dev() RETURNS bigint
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    WITH ended AS (
+        UPDATE rq.sessions SET ended_at = now() WHERE dev_login AND ended_at IS NULL
+        RETURNING 1)
+    SELECT count(*) FROM ended
+$$;
+GRANT EXECUTE ON FUNCTION rq.sessions_end_dev() TO ruqima_app;
 
 -- Logout: ends the session. Returns true when a live session was ended, false when
 -- the token was unknown or already ended.
