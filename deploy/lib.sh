@@ -720,7 +720,8 @@ rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 # nginx_render [TEMPLATE] [OUT] — fill nginx/ruqima.conf.template's @NAME@ placeholders.
 # RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template);
 # RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) it does not count, default loopback
-# ("127.0.0.0/8 ::1/128"; "none": every address is counted).
+# ("127.0.0.0/8 ::1/128"; "none": every address is counted). RQ_NGINX_LOGIN_RATE /
+# RQ_NGINX_LOGIN_BURST (default 20r/m, 20) limit POST /api/v1/admin/login per address too.
 # The photo upload's body limit is the pools' RUQIMA_ATTACHMENT_MAX_BYTES, as the pools
 # read it: from RQ_ENV_FILE (the record), else the environment, else its default.
 nginx_render() {
@@ -729,6 +730,14 @@ nginx_render() {
 	attachment_max=$(rq_env_get "${RQ_ENV_FILE:-}" RUQIMA_ATTACHMENT_MAX_BYTES \
 		"${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}")
 	[[ $attachment_max =~ ^[1-9][0-9]*$ ]] || rq_die "RUQIMA_ATTACHMENT_MAX_BYTES=$attachment_max is not a number of bytes"
+	local login_rate=${RQ_NGINX_LOGIN_RATE:-20r/m} login_retry
+	case $login_rate in
+	[1-9]*r/s) login_retry=1 ;;
+	[1-9]*r/m) login_retry=$(((60 + ${login_rate%r/m} - 1) / ${login_rate%r/m})) ;;
+	*) rq_die "RQ_NGINX_LOGIN_RATE=$login_rate is not a rate such as 20r/m or 1r/s" ;;
+	esac
+	[[ ${login_rate%r/?} =~ ^[1-9][0-9]*$ ]] || rq_die "RQ_NGINX_LOGIN_RATE=$login_rate is not a rate such as 20r/m or 1r/s"
+	[[ ${RQ_NGINX_LOGIN_BURST:-20} =~ ^[0-9]+$ ]] || rq_die "RQ_NGINX_LOGIN_BURST=$RQ_NGINX_LOGIN_BURST is not a number"
 	local exempt='' cidr
 	for cidr in ${RQ_NGINX_RATE_EXEMPT:-127.0.0.0/8 ::1/128}; do
 		[ "$cidr" = none ] && continue
@@ -741,6 +750,8 @@ nginx_render() {
 		"UPLOADS=$RQ_UPLOADS" "TLS_CERT=$RQ_TLS_CERT" "TLS_KEY=$RQ_TLS_KEY"
 		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
 		"ATTACHMENT_MAX_BYTES=$attachment_max" "RATE_EXEMPT=$exempt"
+		"LOGIN_RATE=$login_rate" "LOGIN_BURST=${RQ_NGINX_LOGIN_BURST:-20}"
+		"LOGIN_RETRY_AFTER=$login_retry"
 	)
 	local args=() s
 	for s in "${subst[@]}"; do args+=(-e "s|@${s%%=*}@|$(rq_sed_escape "${s#*=}")|g"); done

@@ -30,9 +30,11 @@ RQ_HANDLER_DECL(rq_auth_dev_login);
 RQ_HANDLER_DECL(rq_auth_logout);
 /* GET /api/v1/auth/me: who the session belongs to. */
 RQ_HANDLER_DECL(rq_auth_me);
-/* POST /api/v1/admin/login {username, password}. Raises 401 on bad credentials (or a
- * deactivated user), 423 with Retry-After while the user is locked out after repeated
- * failures, 423 without it while the user is locked by the city admin. */
+/* POST /api/v1/admin/login {username, password}. Raises 401 on bad credentials (an unknown
+ * or deactivated user, or a wrong password, also of a user locked by the city admin), 429
+ * login-throttled with Retry-After while the attempt's address, username or both have
+ * failed too often (rq.login_begin: the same for every username), 423 without Retry-After
+ * for the right password of a user locked by the city admin. */
 RQ_HANDLER_DECL(rq_auth_admin_login);
 
 /* The portal roles (rq.admin_users.role), NULL-terminated. */

@@ -109,6 +109,10 @@ static const struct refusal refusals[] = {
      "登记后 {1} 分钟内才能撤回，本次登记已超过时限", NULL, 0},
     {"attachment-media-type", 415, "unsupported-media-type", "Unsupported media type",
      "请直接上传照片本身，类型为 image/jpeg、image/png 或 application/octet-stream", NULL, 0},
+    /* portal login (lib/rq_auth.c): too many failures from this address, for this name */
+    {"login-throttled", 429, "login-throttled", "Too many login attempts",
+     "登录失败次数过多，请于 {1} 秒后再试；如急需登录，可请市营商办管理员解锁账号", NULL,
+     RETRY_AFTER},
     /* the evaluation family */
     {"enterprise-visit-unknown", 404, "visit-unknown", "Visit unknown",
      "没有这条入企记录，或该企业不是您当前管理的企业", NULL, 0},

@@ -45,7 +45,8 @@ GRANT SELECT ON rq.enterprises TO ruqima_app, ruqima_report;
 -- later change would still be confined to the actor's own rows.
 GRANT SELECT ON rq.accounts, rq.sessions TO ruqima_app;
 
--- Column list: the password hash is readable only through rq.admin_login_lookup.
+-- Column list: the password hash is readable only through rq.login_begin (the login
+-- path). rq.login_throttle: nothing for the application role (the login functions).
 -- (So `SELECT * FROM rq.admin_users` fails for the app: name the columns.)
 GRANT SELECT (id, username, role, county_code, unit_id, active, failed_attempts,
               locked_until, admin_locked, created_at, discipline_group)

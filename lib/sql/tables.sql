@@ -21,6 +21,8 @@ SELECT rq.rls_enable('rq.accounts');
 SELECT audit.enable('rq.admin_users', 'id', ARRAY['password_hash']);
 SELECT rq.rls_enable('rq.admin_users');
 SELECT rq.rls_enable('rq.sessions', p_report => false);
+-- failed portal logins (rq.login_begin): not business rows, not audited, like sessions
+SELECT rq.rls_enable('rq.login_throttle', p_report => false);
 
 -- The enterprise register, its managers and its print jobs.
 SELECT audit.enable('rq.enterprises');

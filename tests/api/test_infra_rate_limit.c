@@ -6,70 +6,31 @@
  * RQ_NGINX_RATE=1r/m, RQ_NGINX_BURST=1 and RQ_NGINX_RATE_EXEMPT=none; and checks that the
  * default exemption (loopback) still holds there. */
 #include "api.h"
+#include "nginx_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static char dir[] = "/tmp/rq-api-ratelimit-XXXXXX";
-static char base[64]; /* https://127.0.0.1:<port> of the private nginx */
-
-/* Renders and starts a private nginx in dir with the given RQ_NGINX_* variables; sets base. */
-static void nginx_up(const char *vars)
-{
-	int rc =
-	    api_lib_sh("rq_layout '%s'\n"
-		       "RQ_SOCKDIR='%s' RQ_NGINX_DIR='%s/nginx' RQ_LOGDIR='%s/log'\n"
-		       "install -d -m 0755 \"$RQ_NGINX_DIR\" \"$RQ_LOGDIR\"\n"
-		       "for t in client_body fastcgi proxy uwsgi scgi; do\n"
-		       "  install -d -m 0700 -o www-data -g www-data \"$RQ_NGINX_DIR/tmp/$t\"\n"
-		       "done\n"
-		       "rq_free_port RQ_HTTPS_PORT\n"
-		       "%s nginx_render\n"
-		       "nginx_start\n"
-		       "echo \"$RQ_HTTPS_PORT\" >'%s/port'",
-		       api_env("RUQIMA_TEST_STATE_DIR"), api_env("RUQIMA_TEST_SOCKET_DIR"), dir,
-		       dir, vars, dir);
-	assert_int_equal(rc, 0);
-	char path[128];
-	snprintf(path, sizeof(path), "%s/port", dir);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	int port = 0;
-	assert_int_equal(fscanf(f, "%d", &port), 1);
-	fclose(f);
-	snprintf(base, sizeof(base), "https://127.0.0.1:%d", port);
-}
-
-static void nginx_down(void)
-{
-	api_lib_sh("RQ_NGINX_DIR='%s/nginx' RQ_LOGDIR='%s/log'\nnginx_stop", dir, dir);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) != NULL && api_sh("chmod 0755 '%s'", dir) == 0 ? 0 : -1;
-}
+static struct ng_nginx ng;
 
 static int teardown(void **state)
 {
 	(void)state;
-	nginx_down();
-	return api_sh("rm -rf '%s'", dir);
+	return ng_remove(&ng);
 }
 
 static struct api_resp *health(void)
 {
 	char url[128];
-	snprintf(url, sizeof(url), "%s/api/v1/registration/health", base);
+	snprintf(url, sizeof(url), "%s/api/v1/registration/health", ng.base);
 	return api_call("GET", url, NULL, NULL, NULL);
 }
 
 static void test_throttled_answer_is_a_problem_with_request_id(void **state)
 {
 	(void)state;
-	nginx_up("RQ_NGINX_RATE=1r/m RQ_NGINX_BURST=1 RQ_NGINX_RATE_EXEMPT=none");
+	ng_up(&ng, "RQ_NGINX_RATE=1r/m RQ_NGINX_BURST=1 RQ_NGINX_RATE_EXEMPT=none");
 	/* one request a minute and one of burst: the third is refused at once */
 	struct api_resp *r = NULL;
 	int answered = 0;
@@ -95,20 +56,20 @@ static void test_throttled_answer_is_a_problem_with_request_id(void **state)
 	api_assert_header(r, "Retry-After", "1");
 	api_assert_header(r, "X-Content-Type-Options", "nosniff");
 	api_free(r);
-	nginx_down();
+	ng_stop(&ng);
 }
 
 /* The default: loopback is not counted, however many requests come. */
 static void test_loopback_is_exempt_by_default(void **state)
 {
 	(void)state;
-	nginx_up("RQ_NGINX_RATE=1r/m RQ_NGINX_BURST=1");
+	ng_up(&ng, "RQ_NGINX_RATE=1r/m RQ_NGINX_BURST=1");
 	for (int i = 0; i < 6; i++) {
 		struct api_resp *r = health();
 		assert_int_equal(r->status, 200);
 		api_free(r);
 	}
-	nginx_down();
+	ng_stop(&ng);
 }
 
 int main(void)
@@ -118,5 +79,5 @@ int main(void)
 	    cmocka_unit_test(test_throttled_answer_is_a_problem_with_request_id),
 	    cmocka_unit_test(test_loopback_is_exempt_by_default),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, teardown);
 }
