@@ -766,18 +766,44 @@ nginx_render() {
 
 rq_nginx() { nginx -c "$RQ_NGINX_DIR/nginx.conf" -p "$RQ_NGINX_DIR/" -e "$RQ_LOGDIR/nginx-error.log" "$@"; }
 
-# nginx_start — test the rendered config, then start nginx or, when it runs, reload it.
+# nginx_listens PID — nginx's master PID holds the listening socket of
+# RQ_LISTEN_ADDR:RQ_HTTPS_PORT (ss -p names every process that holds it).
+nginx_listens() {
+	ss -Hltnp "src ${RQ_LISTEN_ADDR:-127.0.0.1} and sport = :$RQ_HTTPS_PORT" 2>/dev/null |
+		grep -q "pid=$1,"
+}
+
+# nginx_wait_listening PID WHAT — wait up to 5 s for nginx_listens; else show nginx's error
+# log and die: another program holds the port, or a reload nginx could not apply (it keeps
+# the old configuration and says so only in its error log), and the health checks that
+# follow could be answered by whoever holds the port.
+nginx_wait_listening() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		nginx_listens "$1" && return 0
+		sleep 0.1
+	done
+	tail -n 20 "$RQ_LOGDIR/nginx-error.log" >&2
+	rq_die "nginx $2 but does not listen on ${RQ_LISTEN_ADDR:-127.0.0.1}:$RQ_HTTPS_PORT (taken by another program? see $RQ_LOGDIR/nginx-error.log)"
+}
+
+# nginx_start — test the rendered config, then start nginx or, when it runs, reload it; fails
+# unless nginx then listens on its port.
 nginx_start() {
 	local pid i
 	rq_nginx -t -q || rq_die "nginx rejects $RQ_NGINX_DIR/nginx.conf"
 	if pid=$(rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx); then
 		rq_nginx -s reload
+		nginx_wait_listening "$pid" "reloaded"
 		rq_log "nginx reloaded (pid $pid)"
 		return 0
 	fi
 	rq_nginx </dev/null
 	for ((i = 0; i < 50; i++)); do
-		rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx >/dev/null && return 0
+		if pid=$(rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx); then
+			nginx_wait_listening "$pid" "started"
+			return 0
+		fi
 		sleep 0.1
 	done
 	tail -n 20 "$RQ_LOGDIR/nginx-error.log" >&2

@@ -32,9 +32,11 @@ GRANT SELECT ON rq.uscc_allowlist TO ruqima_app, ruqima_report;
 
 GRANT SELECT ON rq.units TO ruqima_app, ruqima_report;
 
--- The admin portal creates and edits units (row-level rules for who may do so come
--- with the admin policies). No DELETE: a unit is deactivated, never removed.
-GRANT INSERT, UPDATE ON rq.units TO ruqima_app;
+-- The city admin creates units in the portal (the policy units_app_create says who) and
+-- changes them through rq.unit_change: no UPDATE. No DELETE: a unit is deactivated, never
+-- removed.
+GRANT INSERT ON rq.units TO ruqima_app;
+REVOKE UPDATE, DELETE ON rq.units FROM ruqima_app;
 
 GRANT USAGE ON SEQUENCE rq.units_id_seq TO ruqima_app;
 

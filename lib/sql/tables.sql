@@ -8,10 +8,13 @@
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 -- A new table gets its lines here in the same change as its numbered migration.
 
--- Reference data: audited, readable by every role, no row-level security.
+-- Reference data: audited, readable by every role, no row-level security (README,
+-- "Database roles", says why for each table left without it); the units are, since the
+-- application role may create them (the city admin only).
 SELECT audit.enable('rq.regions', 'code');
 SELECT audit.enable('rq.uscc_allowlist', 'code');
 SELECT audit.enable('rq.units');
+SELECT rq.rls_enable('rq.units');
 SELECT audit.enable('rq.codes');
 SELECT audit.enable('rq.code_serials', 'county_code');
 

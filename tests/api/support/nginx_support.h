@@ -15,6 +15,9 @@ struct ng_nginx {
  * RQ_NGINX_BURST=1"; "" for none); fills *n. A running one (n->base set) is stopped first
  * and its directory used again. */
 void ng_up(struct ng_nginx *n, const char *vars);
+/* Renders its configuration again with vars for port (0: a free one) and runs nginx_start
+ * (a reload while it runs, as deploy/up does); returns nginx_start's exit status. */
+int ng_start(struct ng_nginx *n, int port, const char *vars);
 /* Stops it (if running) and keeps its directory. */
 void ng_stop(struct ng_nginx *n);
 /* Stops it and removes its directory; returns 0 when it could. */
