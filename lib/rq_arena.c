@@ -136,3 +136,15 @@ void rq_arena_cleanup(struct rq_arena *a, void (*fn)(void *), void *arg)
 	c->next = a->cleanups;
 	a->cleanups = c;
 }
+
+void *rq_grow(struct rq_arena *a, void *items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	size_t grown = *cap > 0 ? 2 * *cap : 64;
+	void *p = rq_alloc(a, grown * size);
+	if (n > 0)
+		memcpy(p, items, n * size);
+	*cap = grown;
+	return p;
+}

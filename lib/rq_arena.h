@@ -21,6 +21,10 @@ char *rq_strdup(struct rq_arena *a, const char *s);
 char *rq_strndup(struct rq_arena *a, const char *s, size_t n);
 char *rq_printf(struct rq_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* items, an array of *cap elements of size bytes of which n are used, with room for one
+ * more: when full, copied into new memory of the arena twice as large (*cap doubled). */
+void *rq_grow(struct rq_arena *a, void *items, size_t n, size_t *cap, size_t size);
+
 /* Calls fn(arg) at the next reset; used for PQclear and cJSON_Delete so that an early
  * return cannot leak. */
 void rq_arena_cleanup(struct rq_arena *a, void (*fn)(void *), void *arg);

@@ -14,17 +14,20 @@
 #include <strings.h>
 
 /* Tokens are stored only as their SHA-256 (computed by PostgreSQL's sha256()). The session's
- * actor becomes the transaction's actor context in the same statement (rq.set_actor, as
- * lib/rq_db.c sets it from req->actor when a later transaction opens): a statement of its
- * own would cost every authenticated request another PL/pgSQL call. */
-static struct rq_stmt st_session_resolve = RQ_STMT(
+ * actor, or the anonymous one when there is no live session (actor_kind NULL), becomes the
+ * transaction's actor context in the same statement (rq.set_actor, as lib/rq_db.c sets it
+ * from req->actor when a later transaction opens), and the transaction it opens has no
+ * rq.set_actor step before it: each is a PL/pgSQL call of ~100,000 instructions. */
+static struct rq_stmt st_session_resolve = RQ_STMT_SETTING_ACTOR(
     "rq_session_resolve",
     "SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
     "       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok,"
-    "       rq.set_actor(s.actor_kind, CASE WHEN s.actor_kind = 'admin' THEN s.admin_user_id"
-    "                    ELSE s.account_id END::text, s.role, s.county_code, s.unit_id::text,"
-    "                    $4, $5) AS actor_set"
-    "  FROM rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int, $6::boolean) s",
+    "       rq.set_actor(coalesce(s.actor_kind, 'anonymous'), CASE WHEN s.actor_kind = 'admin'"
+    "                    THEN s.admin_user_id ELSE s.account_id END::text, s.role,"
+    "                    s.county_code, s.unit_id::text, $4, $5) AS actor_set"
+    "  FROM (VALUES (1)) AS one"
+    "  LEFT JOIN rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int, $6::boolean) s"
+    "  ON true",
     6);
 static struct rq_stmt st_session_create =
     RQ_STMT("rq_session_create",
@@ -85,8 +88,8 @@ int rq_auth_resolve(struct rq_req *req)
 		rq_log_event("error", "session lookup failed", PQresultErrorMessage(res));
 		return -1;
 	}
-	if (PQntuples(res) != 1)
-		return 0;
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, PQfnumber(res, "actor_kind")))
+		return 0; /* anonymous, as the transaction's actor context now says */
 	struct rq_actor *a = &req->actor;
 	a->kind = rq_strdup(req->arena, rq_sql_val(res, 0, "actor_kind"));
 	bool admin = strcmp(a->kind, "admin") == 0;

@@ -30,7 +30,8 @@ static bool grow(struct rq_buf *b, size_t n)
 	size_t need = b->len + n + 1;
 	if (need <= b->cap)
 		return true;
-	size_t cap = b->cap > 0 ? b->cap : RQ_BUF_FIRST;
+	/* never above max + 1: rq_buf_add's inline append counts on it */
+	size_t cap = b->cap > 0 ? b->cap : (RQ_BUF_FIRST < b->max + 1 ? RQ_BUF_FIRST : b->max + 1);
 	while (cap < need)
 		cap = cap > (b->max + 1) / 2 ? b->max + 1 : cap * 2;
 	char *p = realloc(b->p, cap);
@@ -51,7 +52,7 @@ void rq_buf_reserve(struct rq_buf *b, size_t n)
 	(void)grow(b, n);
 }
 
-void rq_buf_add(struct rq_buf *b, const void *s, size_t n)
+void rq_buf_add_growing(struct rq_buf *b, const void *s, size_t n)
 {
 	if (!grow(b, n))
 		return;

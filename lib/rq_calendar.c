@@ -2,6 +2,7 @@
 
 #include "rq_csv.h"
 #include "rq_input.h"
+#include "rq_problems.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,10 +90,7 @@ enum { COL_DATE, COL_KIND, COL_NAME, NCOLS };
 static const char *const col_fields[NCOLS] = {"date", "kind", "name"};
 
 /* Header names; English ones in any case. */
-static const struct {
-	const char *name;
-	int col;
-} headers[] = {
+static const struct rq_csv_alias headers[] = {
     {"date", COL_DATE}, {"日期", COL_DATE}, {"kind", COL_KIND}, {"类型", COL_KIND},
     {"安排", COL_KIND}, {"name", COL_NAME}, {"名称", COL_NAME}, {"节日", COL_NAME},
 };
@@ -109,20 +107,10 @@ static int refuse(struct rq_calendar_file *f, long line, const char *message)
 static int map_header(struct rq_arena *a, struct rq_calendar_file *f, const struct rq_csv *c,
 		      int col[NCOLS])
 {
-	for (int k = 0; k < NCOLS; k++)
-		col[k] = -1;
-	for (size_t i = 0; i < c->nfields; i++) {
-		const char *h = rq_csv_trimmed(a, rq_csv_field(c, i));
-		for (size_t k = 0; h != NULL && k < sizeof(headers) / sizeof(headers[0]); k++) {
-			if (strcasecmp(h, headers[k].name) != 0)
-				continue;
-			if (col[headers[k].col] >= 0)
-				return refuse(f, c->record_line,
-					      rq_printf(a, "表头中有两个 %s 列（“%s”）",
-							col_fields[headers[k].col], h));
-			col[headers[k].col] = (int)i;
-		}
-	}
+	const char *twice = rq_csv_columns(a, c, headers, sizeof(headers) / sizeof(headers[0]),
+					   col_fields, col, NCOLS);
+	if (twice != NULL)
+		return refuse(f, c->record_line, twice);
 	if (col[COL_DATE] < 0 || col[COL_KIND] < 0 || col[COL_NAME] < 0)
 		return refuse(
 		    f, c->record_line,
@@ -154,31 +142,23 @@ static void check_row(struct rq_arena *a, struct rq_calendar_file *f, struct rq_
 		rq_calendar_reject(f, row, "name", "不能为空");
 }
 
-static int by_day_then_line(const void *x, const void *y)
+/* The same day on two lines: the later ones are rejected. */
+struct twice_ctx {
+	struct rq_arena *a;
+	struct rq_calendar_file *f;
+};
+
+static const char *day_of(void *ctx, size_t i)
 {
-	const struct rq_calendar_row *const *a = x, *const *b = y;
-	int c = strcmp((*a)->day, (*b)->day);
-	return c != 0 ? c : ((*a)->line > (*b)->line) - ((*a)->line < (*b)->line);
+	return ((struct twice_ctx *)ctx)->f->rows[i].day;
 }
 
-/* The same day on two lines: the later ones are rejected. */
-static void find_duplicates(struct rq_arena *a, struct rq_calendar_file *f)
+static void reject_twice(void *ctx, size_t i, size_t first)
 {
-	const struct rq_calendar_row **by_day = rq_alloc(a, (f->nrows + 1) * sizeof(*by_day));
-	size_t n = 0;
-	for (size_t i = 0; i < f->nrows; i++)
-		if (f->rows[i].day != NULL)
-			by_day[n++] = &f->rows[i];
-	qsort(by_day, n, sizeof(*by_day), by_day_then_line);
-	for (size_t i = 1, first = 0; i < n; i++) {
-		if (strcmp(by_day[i]->day, by_day[first]->day) != 0) {
-			first = i;
-			continue;
-		}
-		rq_calendar_reject(f, (struct rq_calendar_row *)by_day[i], "date",
-				   rq_printf(a, "重复：%s 已在第 %ld 行出现", by_day[i]->day,
-					     by_day[first]->line));
-	}
+	const struct twice_ctx *t = ctx;
+	rq_calendar_reject(t->f, &t->f->rows[i], "date",
+			   rq_printf(t->a, "重复：%s 已在第 %ld 行出现", t->f->rows[i].day,
+				     t->f->rows[first].line));
 }
 
 struct rq_calendar_file *rq_calendar_parse(struct rq_arena *a, const char *data, size_t len,
@@ -186,34 +166,20 @@ struct rq_calendar_file *rq_calendar_parse(struct rq_arena *a, const char *data,
 {
 	struct rq_calendar_file *f = rq_alloc(a, sizeof(*f));
 	*f = (struct rq_calendar_file){.encoding = "UTF-8"};
-	struct rq_csv_text t;
-	if (rq_csv_decode(a, data, len, max_bytes, &t) != 0) {
-		refuse(f, t.error_line, t.error);
-		return f;
-	}
-	f->encoding = t.encoding;
 	struct rq_csv c;
-	rq_csv_init(&c, a, &t);
-	int rc = rq_csv_header(&c);
+	long at;
+	const char *refused =
+	    rq_csv_open(a, data, len, max_bytes, "文件为空：须有表头行（date,kind,name）和数据行",
+			&c, &f->encoding, &at);
 	int col[NCOLS];
-	if (rc == -1 || rc == 0 || map_header(a, f, &c, col) != 0) {
-		if (rc == -1)
-			refuse(f, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
-		else if (rc == 0)
-			refuse(f, 0, "文件为空：须有表头行（date,kind,name）和数据行");
+	if (refused != NULL)
+		refuse(f, at, refused);
+	if (refused != NULL || map_header(a, f, &c, col) != 0)
 		return f;
-	}
-	size_t header_fields = c.nfields, cap = 64;
-	f->rows = rq_alloc(a, cap * sizeof(*f->rows));
-	while ((rc = rq_csv_next(&c)) == 1) {
-		if (!c.too_long && !c.too_many && rq_csv_blank_record(&c))
-			continue;
-		if (f->nrows == cap) {
-			struct rq_calendar_row *grown = rq_alloc(a, 2 * cap * sizeof(*grown));
-			memcpy(grown, f->rows, cap * sizeof(*grown));
-			f->rows = grown;
-			cap *= 2;
-		}
+	size_t header_fields = c.nfields, cap = 0;
+	int rc;
+	while ((rc = rq_csv_next_record(&c)) == 1) {
+		f->rows = rq_grow(a, f->rows, f->nrows, &cap, sizeof(*f->rows));
 		struct rq_calendar_row *row = &f->rows[f->nrows++];
 		*row = (struct rq_calendar_row){.line = c.record_line};
 		const char *problem = rq_csv_record_problem(a, &c, header_fields);
@@ -230,6 +196,7 @@ struct rq_calendar_file *rq_calendar_parse(struct rq_arena *a, const char *data,
 		refuse(f, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
 		return f;
 	}
-	find_duplicates(a, f);
+	struct twice_ctx tw = {a, f};
+	rq_problems_twice(f->nrows, day_of, reject_twice, &tw);
 	return f;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---------------------------------------------------------------------------------
  * Encoding
@@ -216,6 +217,34 @@ int rq_csv_header(struct rq_csv *c)
 	return rc;
 }
 
+const char *rq_csv_open(struct rq_arena *a, const char *data, size_t len, size_t max_bytes,
+			const char *empty, struct rq_csv *c, const char **encoding, long *line)
+{
+	struct rq_csv_text t;
+	*line = 0;
+	if (rq_csv_decode(a, data, len, max_bytes, &t) != 0) {
+		*line = t.error_line;
+		return t.error;
+	}
+	*encoding = t.encoding;
+	rq_csv_init(c, a, &t);
+	int rc = rq_csv_header(c);
+	if (rc == 1)
+		return NULL;
+	if (rc == 0)
+		return empty;
+	*line = c->record_line;
+	return RQ_CSV_MSG_QUOTE_OPEN;
+}
+
+int rq_csv_next_record(struct rq_csv *c)
+{
+	int rc;
+	while ((rc = rq_csv_next(c)) == 1 && !c->too_long && !c->too_many && rq_csv_blank_record(c))
+		;
+	return rc;
+}
+
 const char *rq_csv_field(const struct rq_csv *c, size_t i)
 {
 	return i < c->nfields ? c->scratch + c->start[i] : "";
@@ -241,6 +270,32 @@ const char *rq_csv_record_problem(struct rq_arena *a, const struct rq_csv *c, si
 		if (!rq_csv_blank(rq_csv_field(c, i)))
 			return rq_printf(a, "该行有 %zu 个字段，而表头只有 %zu 个", c->nfields,
 					 header_fields);
+	return NULL;
+}
+
+const char *rq_csv_columns(struct rq_arena *a, const struct rq_csv *c,
+			   const struct rq_csv_alias *aliases, size_t naliases,
+			   const char *const *names, int *col, int ncols)
+{
+	for (int k = 0; k < ncols; k++)
+		col[k] = -1;
+	for (size_t i = 0; i < c->nfields; i++) {
+		char *h = rq_csv_trimmed(a, rq_csv_field(c, i));
+		if (h == NULL)
+			continue;
+		size_t n = strlen(h);
+		while (n > 0 && h[n - 1] == '*')
+			h[--n] = '\0';
+		for (size_t k = 0; k < naliases; k++) {
+			if (strcasecmp(h, aliases[k].name) != 0)
+				continue;
+			int which = aliases[k].col;
+			if (col[which] >= 0)
+				return rq_printf(a, "表头中有两个 %s 列（“%s”）", names[which], h);
+			col[which] = (int)i;
+			break;
+		}
+	}
 	return NULL;
 }
 
@@ -289,4 +344,40 @@ char *rq_csv_trimmed(struct rq_arena *a, const char *s)
 		end = t;
 	}
 	return end > s ? rq_strndup(a, s, (size_t)(end - s)) : NULL;
+}
+
+size_t rq_csv_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static bool is_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+bool rq_csv_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (is_control(*s))
+			return true;
+	return false;
+}
+
+void rq_csv_flatten_controls(char *s)
+{
+	char *o = s;
+	bool in_run = false;
+	for (; *s != '\0'; s++) {
+		bool ctl = is_control(*s);
+		if (ctl && !in_run)
+			*o++ = ' ';
+		else if (!ctl)
+			*o++ = *s;
+		in_run = ctl;
+	}
+	*o = '\0';
 }

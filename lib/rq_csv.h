@@ -50,6 +50,15 @@ void rq_csv_init(struct rq_csv *c, struct rq_arena *a, const struct rq_csv_text 
 /* Reads the next record. Returns 1, 0 at the end of the input, or -1 for a quoted field
  * that is never closed (c->record_line says where it began). */
 int rq_csv_next(struct rq_csv *c) RQ_MUST_USE;
+/* Opens a file for its records: decodes it (rq_csv_decode) and reads its header. Returns
+ * NULL with c at the first data record and *encoding set, or why the file is refused with
+ * its line in *line (0: the file as a whole): empty says why a file without a header is. */
+const char *rq_csv_open(struct rq_arena *a, const char *data, size_t len, size_t max_bytes,
+			const char *empty, struct rq_csv *c, const char **encoding,
+			long *line) RQ_MUST_USE;
+/* The next data record that is not blank (one too long or with too many fields is returned,
+ * for rq_csv_record_problem). Returns as rq_csv_next. */
+int rq_csv_next_record(struct rq_csv *c) RQ_MUST_USE;
 /* Reads the header: the first record that is not blank. Returns as rq_csv_next; 0 means the
  * file has no header. */
 int rq_csv_header(struct rq_csv *c) RQ_MUST_USE;
@@ -61,9 +70,31 @@ bool rq_csv_blank_record(const struct rq_csv *c);
  * non-blank fields than the header's header_fields), or NULL. */
 const char *rq_csv_record_problem(struct rq_arena *a, const struct rq_csv *c, size_t header_fields);
 
+/* A name a header may give a column, and the column (an index of the caller's). */
+struct rq_csv_alias {
+	const char *name;
+	int col;
+};
+/* Maps the header record of c to columns: col[k] (k < ncols) is the field holding column k,
+ * -1 when the header has none. A header name matches an alias in any (ASCII) case, a
+ * trailing "*" (a required column in many templates) ignored; other names are ignored.
+ * Returns NULL, or the message refusing a header that has a column twice (names[k] names
+ * column k in it). */
+const char *rq_csv_columns(struct rq_arena *a, const struct rq_csv *c,
+			   const struct rq_csv_alias *aliases, size_t naliases,
+			   const char *const *names, int *col, int ncols) RQ_MUST_USE;
+
 /* True when s has nothing but white space (ASCII blanks, NBSP, the ideographic space). */
 bool rq_csv_blank(const char *s);
 /* s without white space at either end, as an arena string; NULL when nothing is left. */
 char *rq_csv_trimmed(struct rq_arena *a, const char *s);
+
+/* The characters of UTF-8 text s (not its bytes). */
+size_t rq_csv_chars(const char *s);
+/* True when s has a control character (below U+0020, or DEL). */
+bool rq_csv_has_control(const char *s);
+/* Turns each run of control characters in s (line breaks inside a spreadsheet cell) into one
+ * space, in place. */
+void rq_csv_flatten_controls(char *s);
 
 #endif

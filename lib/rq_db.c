@@ -314,7 +314,7 @@ static PGresult *send_steps(struct rq_req *req, struct rq_stmt *st, const char *
 		size_t n = 0;
 		if (opening)
 			steps[n++] = (struct step){&st_begin, NULL};
-		size_t actor_at = opening ? n : NOT_SENT;
+		size_t actor_at = opening && !st->sets_actor ? n : NOT_SENT;
 		if (actor_at != NOT_SENT)
 			steps[n++] = (struct step){&st_set_actor, actor};
 		size_t answer = n;

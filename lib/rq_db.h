@@ -20,10 +20,17 @@ struct rq_stmt {
 	const char *sql;
 	int nparams;
 	unsigned prepared_gen; /* connection generation it was prepared on; 0 = never */
+	/* it calls rq.set_actor itself, whatever it finds: a transaction it opens needs no
+	 * rq.set_actor step of its own (RQ_STMT_SETTING_ACTOR) */
+	bool sets_actor;
 };
 #define RQ_STMT(n, s, np)                                                                          \
 	{                                                                                          \
 		.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0                        \
+	}
+#define RQ_STMT_SETTING_ACTOR(n, s, np)                                                            \
+	{                                                                                          \
+		.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0, .sets_actor = true    \
 	}
 
 struct rq_db;

@@ -1,12 +1,11 @@
 #include "rq_import.h"
 
-#include "rq_buf.h"
+#include "rq_copy.h"
 #include "rq_csv.h"
 #include "rq_http.h"
 #include "rq_num.h"
 #include "rq_uscc.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,10 +29,7 @@ const char *rq_import_field_name(enum rq_import_field f)
 
 /* Header names as government exports and our own template write them. English names are
  * matched without regard to case. */
-static const struct {
-	const char *name;
-	enum rq_import_field field;
-} header_aliases[] = {
+static const struct rq_csv_alias header_aliases[] = {
     {"统一社会信用代码", RQ_IMPORT_USCC},
     {"社会信用代码", RQ_IMPORT_USCC},
     {"信用代码", RQ_IMPORT_USCC},
@@ -123,50 +119,10 @@ const char *rq_import_status(const char *s)
 	"应为 存续、吊销、注销、停业 或 异常（或 "                               \
 	"normal、revoked、cancelled、suspended、abnormal）"
 
-/* Insertion order, kept next to each problem so that sorting by line is stable. */
-struct problem_slot {
-	struct rq_import_problem p;
-	size_t seq;
-};
-
-static void add_problem(struct rq_import *imp, long line, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void add_problem(struct rq_import *imp, long line, const char *field, const char *fmt, ...)
-{
-	if (imp->nproblems == imp->problems_cap) {
-		size_t cap = imp->problems_cap == 0 ? 64 : imp->problems_cap * 2;
-		struct rq_import_problem *p = rq_alloc(imp->arena, cap * sizeof(*p));
-		if (imp->nproblems > 0)
-			memcpy(p, imp->problems, imp->nproblems * sizeof(*p));
-		imp->problems = p;
-		imp->problems_cap = cap;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	char buf[512];
-	int len = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (len >= (int)sizeof(buf)) {
-		/* cut short: drop a character the cut split, so the message stays UTF-8 */
-		size_t n = strlen(buf), k = n;
-		while (k > 0 && n - k < 3 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
-			k--;
-		unsigned char lead = k > 0 ? (unsigned char)buf[k - 1] : 0;
-		size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-		if (k > 0 && need > n - (k - 1))
-			buf[k - 1] = '\0';
-	}
-	struct rq_import_problem *p = &imp->problems[imp->nproblems++];
-	p->line = line;
-	p->field = field;
-	p->message = rq_strdup(imp->arena, buf);
-}
-
 static void reject(struct rq_import *imp, struct rq_import_row *row, enum rq_import_field f,
 		   const char *message)
 {
-	add_problem(imp, row->line, field_names[f], "%s", message);
+	rq_problems_add(&imp->problems, row->line, field_names[f], "%s", message);
 	if (!row->rejected) {
 		row->rejected = true;
 		imp->nrejected++;
@@ -178,45 +134,13 @@ static void refuse_file(struct rq_import *imp, long line, const char *message)
 	imp->fatal = true;
 	imp->nrows = 0;
 	imp->nrejected = 0;
-	imp->nproblems = 0;
-	add_problem(imp, line, "file", "%s", message);
+	imp->problems.n = 0;
+	rq_problems_add(&imp->problems, line, "file", "%s", message);
 }
 
 /* ---------------------------------------------------------------------------------
  * Values
  * --------------------------------------------------------------------------------- */
-
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-static bool has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
-
-/* Runs of control characters (line breaks inside a spreadsheet cell) become one space. */
-static void flatten_controls(char *s)
-{
-	char *o = s;
-	bool in_run = false;
-	for (; *s != '\0'; s++) {
-		bool ctl = (unsigned char)*s < 0x20 || *s == 0x7f;
-		if (ctl && !in_run)
-			*o++ = ' ';
-		else if (!ctl)
-			*o++ = *s;
-		in_run = ctl;
-	}
-	*o = '\0';
-}
 
 static void upper_ascii(char *s)
 {
@@ -274,7 +198,7 @@ static void check_length(struct rq_import *imp, struct rq_import_row *row, enum 
 			 size_t max)
 {
 	const char *v = row->value[f];
-	if (v != NULL && utf8_chars(v) > max) {
+	if (v != NULL && rq_csv_chars(v) > max) {
 		char msg[96];
 		reject(imp, row, f, rq_length_message(msg, sizeof(msg), 0, max));
 	}
@@ -286,8 +210,7 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
 	char *uscc = (char *)v[RQ_IMPORT_USCC], *project = (char *)v[RQ_IMPORT_PROJECT_CODE];
 
 	if (uscc != NULL) {
-		upper_ascii(uscc);
-		if (strlen(uscc) != 18 || !all_of(uscc, DIGITS UPPER))
+		if (!rq_uscc_form(uscc))
 			reject(imp, row, RQ_IMPORT_USCC, "须为 18 位数字或大写字母（GB 32100）");
 		else if (!rq_uscc_valid(uscc))
 			row->uscc_check_failed = true; /* decided by the allow-list */
@@ -307,7 +230,7 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
 
 	if (v[RQ_IMPORT_NAME] == NULL)
 		reject(imp, row, RQ_IMPORT_NAME, MSG_EMPTY);
-	else if (has_control(v[RQ_IMPORT_NAME]))
+	else if (rq_csv_has_control(v[RQ_IMPORT_NAME]))
 		reject(imp, row, RQ_IMPORT_NAME, "含有换行符或控制字符");
 	check_length(imp, row, RQ_IMPORT_NAME, 200);
 	check_length(imp, row, RQ_IMPORT_LEGAL_REP, 100);
@@ -349,31 +272,15 @@ static void check_row(struct rq_import *imp, struct rq_import_row *row)
  * the file. */
 static int map_header(struct rq_import *imp, const struct rq_csv *c, int col[RQ_IMPORT_NFIELDS])
 {
-	for (int f = 0; f < RQ_IMPORT_NFIELDS; f++)
-		col[f] = -1;
-	for (size_t i = 0; i < c->nfields; i++) {
-		char *h = rq_csv_trimmed(imp->arena, rq_csv_field(c, i));
-		if (h == NULL)
-			continue;
-		/* A trailing "*" marks a required column in many templates. */
-		size_t n = strlen(h);
-		while (n > 0 && h[n - 1] == '*')
-			h[--n] = '\0';
-		for (size_t k = 0; k < sizeof(header_aliases) / sizeof(header_aliases[0]); k++) {
-			if (strcasecmp(h, header_aliases[k].name) != 0)
-				continue;
-			enum rq_import_field f = header_aliases[k].field;
-			if (col[f] >= 0) {
-				refuse_file(imp, c->record_line,
-					    rq_printf(imp->arena, "表头中有两个 %s 列（“%s”）",
-						      field_names[f], h));
-				return -1;
-			}
-			col[f] = (int)i;
-			imp->has[f] = true;
-			break;
-		}
+	const char *twice = rq_csv_columns(imp->arena, c, header_aliases,
+					   sizeof(header_aliases) / sizeof(header_aliases[0]),
+					   field_names, col, RQ_IMPORT_NFIELDS);
+	if (twice != NULL) {
+		refuse_file(imp, c->record_line, twice);
+		return -1;
 	}
+	for (int f = 0; f < RQ_IMPORT_NFIELDS; f++)
+		imp->has[f] = col[f] >= 0;
 	const char *missing = NULL;
 	if (col[RQ_IMPORT_USCC] < 0 && col[RQ_IMPORT_PROJECT_CODE] < 0)
 		missing = "表头缺少统一社会信用代码列（统一社会信用代码 / uscc）或项目代码列"
@@ -393,43 +300,31 @@ static int map_header(struct rq_import *imp, const struct rq_csv *c, int col[RQ_
 }
 
 /* Same credit code or project code on two rows: the later ones are rejected. */
-struct key_ref {
-	const char *key;
-	size_t row;
+struct twice_ctx {
+	struct rq_import *imp;
+	enum rq_import_field f;
 };
 
-static int by_key_then_row(const void *a, const void *b)
+static const char *key_of(void *ctx, size_t i)
 {
-	const struct key_ref *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
+	const struct twice_ctx *t = ctx;
+	return t->imp->rows[i].value[t->f];
+}
+
+static void reject_twice(void *ctx, size_t i, size_t first)
+{
+	const struct twice_ctx *t = ctx;
+	struct rq_import *imp = t->imp;
+	reject(imp, &imp->rows[i], t->f,
+	       rq_printf(imp->arena, "重复：%s %s 已在第 %ld 行出现",
+			 t->f == RQ_IMPORT_USCC ? "统一社会信用代码" : "项目代码",
+			 imp->rows[i].value[t->f], imp->rows[first].line));
 }
 
 static void find_duplicates(struct rq_import *imp, enum rq_import_field f)
 {
-	if (imp->nrows < 2)
-		return;
-	struct key_ref *refs = malloc(imp->nrows * sizeof(*refs));
-	if (refs == NULL)
-		abort();
-	size_t n = 0;
-	for (size_t i = 0; i < imp->nrows; i++)
-		if (imp->rows[i].value[f] != NULL)
-			refs[n++] = (struct key_ref){imp->rows[i].value[f], i};
-	qsort(refs, n, sizeof(*refs), by_key_then_row);
-	for (size_t i = 1; i < n; i++) {
-		size_t first = i;
-		while (first > 0 && strcmp(refs[first - 1].key, refs[i].key) == 0)
-			first--;
-		if (first == i)
-			continue;
-		struct rq_import_row *row = &imp->rows[refs[i].row];
-		reject(imp, row, f,
-		       rq_printf(imp->arena, "重复：%s %s 已在第 %ld 行出现",
-				 f == RQ_IMPORT_USCC ? "统一社会信用代码" : "项目代码", refs[i].key,
-				 imp->rows[refs[first].row].line));
-	}
-	free(refs);
+	struct twice_ctx t = {imp, f};
+	rq_problems_twice(imp->nrows, key_of, reject_twice, &t);
 }
 
 struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t len,
@@ -438,45 +333,27 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 	struct rq_import *imp = rq_alloc(a, sizeof(*imp));
 	imp->arena = a;
 	imp->encoding = "UTF-8";
-	struct rq_csv_text t;
-	if (rq_csv_decode(a, data, len, max_bytes, &t) != 0) {
-		refuse_file(imp, t.error_line, t.error);
-		return imp;
-	}
-	imp->encoding = t.encoding;
+	rq_problems_init(&imp->problems, a);
 	struct rq_csv c;
-	rq_csv_init(&c, a, &t);
-	int rc = rq_csv_header(&c);
-	if (rc == -1) {
-		refuse_file(imp, c.record_line, RQ_CSV_MSG_QUOTE_OPEN);
-		return imp;
-	}
-	if (rc == 0) {
-		refuse_file(imp, 0, "文件为空：须有表头行和数据行");
+	long at;
+	const char *refused = rq_csv_open(a, data, len, max_bytes, "文件为空：须有表头行和数据行",
+					  &c, &imp->encoding, &at);
+	if (refused != NULL) {
+		refuse_file(imp, at, refused);
 		return imp;
 	}
 	int col[RQ_IMPORT_NFIELDS];
 	if (map_header(imp, &c, col) != 0)
 		return imp;
-	size_t header_fields = c.nfields;
-
-	/* One row per line at most; grown by doubling. */
-	size_t cap = 1024;
-	imp->rows = rq_alloc(a, cap * sizeof(*imp->rows));
-	while ((rc = rq_csv_next(&c)) == 1) {
-		if (!c.too_long && !c.too_many && rq_csv_blank_record(&c))
-			continue;
-		if (imp->nrows == cap) {
-			struct rq_import_row *grown = rq_alloc(a, 2 * cap * sizeof(*grown));
-			memcpy(grown, imp->rows, cap * sizeof(*grown));
-			imp->rows = grown;
-			cap *= 2;
-		}
+	size_t header_fields = c.nfields, cap = 0;
+	int rc;
+	while ((rc = rq_csv_next_record(&c)) == 1) {
+		imp->rows = rq_grow(a, imp->rows, imp->nrows, &cap, sizeof(*imp->rows));
 		struct rq_import_row *row = &imp->rows[imp->nrows++];
 		row->line = c.record_line;
 		const char *problem = rq_csv_record_problem(a, &c, header_fields);
 		if (problem != NULL) {
-			add_problem(imp, row->line, "file", "%s", problem);
+			rq_problems_add(&imp->problems, row->line, "file", "%s", problem);
 			row->rejected = true;
 			imp->nrejected++;
 			continue;
@@ -486,7 +363,7 @@ struct rq_import *rq_import_parse(struct rq_arena *a, const char *data, size_t l
 				continue;
 			char *v = rq_csv_trimmed(a, rq_csv_field(&c, (size_t)col[f]));
 			if (v != NULL && f != RQ_IMPORT_NAME)
-				flatten_controls(v);
+				rq_csv_flatten_controls(v);
 			row->value[f] = v;
 		}
 		check_row(imp, row);
@@ -523,14 +400,6 @@ static const char **sorted_copy(struct rq_arena *a, const char *const *v, size_t
 	return out;
 }
 
-static int by_line(const void *a, const void *b)
-{
-	const struct problem_slot *x = a, *y = b;
-	if (x->p.line != y->p.line)
-		return x->p.line < y->p.line ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
 void rq_import_resolve(struct rq_import *imp, const char *const *counties, size_t ncounties,
 		       const char *const *allowed, size_t nallowed)
 {
@@ -550,17 +419,7 @@ void rq_import_resolve(struct rq_import *imp, const char *const *counties, size_
 			    imp, row, RQ_IMPORT_USCC,
 			    "不是有效的统一社会信用代码（校验位不符），也不在已确认代码的白名单中");
 	}
-	if (imp->nproblems < 2)
-		return;
-	struct problem_slot *slots = malloc(imp->nproblems * sizeof(*slots));
-	if (slots == NULL)
-		abort();
-	for (size_t i = 0; i < imp->nproblems; i++)
-		slots[i] = (struct problem_slot){imp->problems[i], i};
-	qsort(slots, imp->nproblems, sizeof(*slots), by_line);
-	for (size_t i = 0; i < imp->nproblems; i++)
-		imp->problems[i] = slots[i].p;
-	free(slots);
+	rq_problems_sort(&imp->problems);
 }
 
 /* ---------------------------------------------------------------------------------
@@ -653,20 +512,6 @@ static const char *const sql_write[2][2] = {
     {COUNT("uscc"), COUNT("project_code")},
 };
 
-/* Runs sql; *out is its result either way (NULL when the connection was lost). Returns
- * true when it succeeded. */
-static bool exec_ok(PGconn *c, const char *sql, int n, const char *const *params, PGresult **out)
-{
-	PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
-	ExecStatusType s = PQresultStatus(r);
-	if (r != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)) {
-		*out = r;
-		return true;
-	}
-	*out = r;
-	return false;
-}
-
 /* The first column of every row, as arena strings. */
 static const char **column_list(struct rq_arena *a, PGresult *r, size_t *n)
 {
@@ -678,103 +523,38 @@ static const char **column_list(struct rq_arena *a, PGresult *r, size_t *n)
 	return out;
 }
 
-enum {
-	COPY_CHUNK = 1 << 16, /* bytes sent to COPY at a time */
-	/* a chunk and one row: a record turned into UTF-8 (×1.5 at most) and escaped (×2) */
-	COPY_BUF_MAX = COPY_CHUNK + 4 * RQ_IMPORT_MAX_RECORD
-};
-
-/* Appends v in COPY text format (\N for NULL; backslash, tab, CR, LF escaped). */
-static void cb_value(struct rq_buf *b, const char *v)
+/* The values of a row that is not rejected, for COPY (rq_copy_stage). */
+static bool stage_row(void *ctx, size_t i, struct rq_copy *cp)
 {
-	if (v == NULL) {
-		rq_buf_add(b, "\\N", 2);
-		return;
-	}
-	const char *run = v;
-	for (const char *p = v; *p != '\0'; p++) {
-		const char *esc = *p == '\\'   ? "\\\\"
-				  : *p == '\t' ? "\\t"
-				  : *p == '\n' ? "\\n"
-				  : *p == '\r' ? "\\r"
-					       : NULL;
-		if (esc == NULL)
-			continue;
-		rq_buf_add(b, run, (size_t)(p - run));
-		rq_buf_add(b, esc, 2);
-		run = p + 1;
-	}
-	rq_buf_add_str(b, run);
+	const struct rq_import_row *row = &((const struct rq_import *)ctx)->rows[i];
+	if (row->rejected)
+		return false;
+	char line[24];
+	snprintf(line, sizeof(line), "%ld", row->line);
+	rq_copy_value(cp, line);
+	for (int f = 0; f < RQ_IMPORT_NFIELDS; f++)
+		rq_copy_value(cp, row->value[f]);
+	return true;
 }
 
-/* Sends the buffered rows to COPY; false when the buffer failed or the send did. */
-static bool send_copy(PGconn *c, const struct rq_buf *b)
-{
-	return rq_buf_ok(b) && PQputCopyData(c, rq_buf_ptr(b), (int)rq_buf_len(b)) == 1;
-}
-
-static int stage(PGconn *c, const struct rq_import *imp, size_t valid, rq_import_progress progress,
+static int stage(PGconn *c, struct rq_import *imp, size_t valid, rq_import_progress progress,
 		 void *ctx, PGresult **err)
 {
-	PGresult *r;
-	if (!exec_ok(c, sql_stage, 0, NULL, &r))
-		goto fail;
-	PQclear(r);
-	r = PQexec(c, sql_copy);
-	if (PQresultStatus(r) != PGRES_COPY_IN)
-		goto fail;
-	PQclear(r);
-	struct rq_buf b;
-	rq_buf_init(&b, COPY_BUF_MAX);
-	rq_buf_reserve(&b, COPY_CHUNK);
-	size_t done = 0;
-	bool sent = true;
-	for (size_t i = 0; i < imp->nrows && sent; i++) {
-		const struct rq_import_row *row = &imp->rows[i];
-		if (row->rejected)
-			continue;
-		char line[24];
-		int n = snprintf(line, sizeof(line), "%ld", row->line);
-		rq_buf_add(&b, line, (size_t)n);
-		for (int f = 0; f < RQ_IMPORT_NFIELDS; f++) {
-			rq_buf_add(&b, "\t", 1);
-			cb_value(&b, row->value[f]);
-		}
-		rq_buf_add(&b, "\n", 1);
-		if (rq_buf_len(&b) >= COPY_CHUNK - 1024 || !rq_buf_ok(&b)) {
-			sent = send_copy(c, &b);
-			rq_buf_clear(&b);
-		}
-		if (++done % RQ_IMPORT_PROGRESS_EVERY == 0 && progress != NULL)
-			progress(ctx, "staged", done, valid);
-	}
-	if (sent && rq_buf_len(&b) > 0)
-		sent = send_copy(c, &b);
-	rq_buf_free(&b);
-	if (PQputCopyEnd(c, sent ? NULL : "client could not send the rows") != 1) {
-		r = NULL;
-		goto fail;
-	}
-	r = PQgetResult(c);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		goto fail;
-	PQclear(r);
-	/* drain (there is nothing more, but libpq wants the NULL) */
-	while ((r = PQgetResult(c)) != NULL)
-		PQclear(r);
-	if (progress != NULL && done % RQ_IMPORT_PROGRESS_EVERY != 0)
-		progress(ctx, "staged", done, valid);
-	/* Statistics, so the planner knows how many rows it joins; the writes go by line. */
-	if (!exec_ok(c, "CREATE INDEX ON pg_temp.rq_import_rows (line)", 0, NULL, &r))
-		goto fail;
-	PQclear(r);
-	if (!exec_ok(c, "ANALYZE pg_temp.rq_import_rows", 0, NULL, &r))
-		goto fail;
-	PQclear(r);
-	return 0;
-fail:
-	*err = r;
-	return -1;
+	static const char *const after[] = {"CREATE INDEX ON pg_temp.rq_import_rows (line)",
+					    "ANALYZE pg_temp.rq_import_rows", NULL};
+	const struct rq_copy_stage s = {
+	    .create_sql = sql_stage,
+	    .copy_sql = sql_copy,
+	    .after_sql = after,
+	    .nrows = imp->nrows,
+	    .total = valid,
+	    .row = stage_row,
+	    .ctx = imp,
+	    .progress = progress,
+	    .every = RQ_IMPORT_PROGRESS_EVERY,
+	    .progress_ctx = ctx,
+	};
+	return rq_copy_stage(c, &s, err);
 }
 
 enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_run, bool strict,
@@ -787,15 +567,15 @@ enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_r
 	if (imp->fatal)
 		return RQ_IMPORT_REFUSED;
 	/* COPY and the parameters carry UTF-8, whatever the session was set to. */
-	if (!exec_ok(c, "SET LOCAL client_encoding = 'UTF8'", 0, NULL, &r))
+	if (!rq_copy_exec(c, "SET LOCAL client_encoding = 'UTF8'", 0, NULL, &r))
 		goto fail;
 	PQclear(r);
-	if (!exec_ok(c, "SELECT code FROM rq.regions", 0, NULL, &r))
+	if (!rq_copy_exec(c, "SELECT code FROM rq.regions", 0, NULL, &r))
 		goto fail;
 	size_t ncounties, nallowed;
 	const char **counties = column_list(imp->arena, r, &ncounties);
 	PQclear(r);
-	if (!exec_ok(c, "SELECT code FROM rq.uscc_allowlist", 0, NULL, &r))
+	if (!rq_copy_exec(c, "SELECT code FROM rq.uscc_allowlist", 0, NULL, &r))
 		goto fail;
 	const char **allowed = column_list(imp->arena, r, &nallowed);
 	PQclear(r);
@@ -829,7 +609,8 @@ enum rq_import_result rq_import_run(PGconn *c, struct rq_import *imp, bool dry_r
 		snprintf(to, sizeof(to), "%ld", imp->rows[i - 1].line);
 		const char *params[7] = {keep[0], keep[1], keep[2], keep[3], keep[4], from, to};
 		for (int k = 0; k < 2; k++) {
-			if (!exec_ok(c, sql_write[dry_run ? 1 : 0][k], dry_run ? 5 : 7, params, &r))
+			if (!rq_copy_exec(c, sql_write[dry_run ? 1 : 0][k], dry_run ? 5 : 7, params,
+					  &r))
 				goto fail;
 			/* inserted, updated, kept, out_of_scope */
 			int64_t v[4];

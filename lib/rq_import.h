@@ -23,7 +23,9 @@
 #include <libpq-fe.h>
 
 #include "rq_arena.h"
+#include "rq_copy.h"
 #include "rq_csv.h"
+#include "rq_problems.h"
 
 enum {
 	RQ_IMPORT_MAX_RECORD = RQ_CSV_MAX_RECORD, /* bytes in one CSV record (line) at most */
@@ -55,22 +57,15 @@ struct rq_import_row {
 	bool uscc_check_failed;		      /* accepted only if allow-listed (resolve) */
 };
 
-struct rq_import_problem {
-	long line;	     /* 0 for the file as a whole */
-	const char *field;   /* "uscc", ... or "file" */
-	const char *message; /* Chinese, to show as it is; no final full stop */
-};
-
 struct rq_import {
 	struct rq_arena *arena;
 	const char *encoding;	     /* "UTF-8", "UTF-8 with BOM" or "GB18030" */
 	bool has[RQ_IMPORT_NFIELDS]; /* the header has this column */
 	struct rq_import_row *rows;
 	size_t nrows;
-	struct rq_import_problem *problems; /* sorted by line once resolved */
-	size_t nproblems, problems_cap;
-	size_t nrejected; /* rows with at least one problem */
-	bool fatal;	  /* the file as a whole is refused (problems say why); no rows */
+	struct rq_problems problems; /* sorted by line once resolved */
+	size_t nrejected;	     /* rows with at least one problem */
+	bool fatal; /* the file as a whole is refused (problems say why); no rows */
 };
 
 /* Parses and checks len bytes of CSV. Never returns NULL (the arena aborts when out of
@@ -113,7 +108,7 @@ enum rq_import_result {
 /* Called with phase "staged" every RQ_IMPORT_PROGRESS_EVERY rows copied to the server and
  * once when all are, then "written" after each batch of as many rows is upserted ("compared"
  * once for a dry run). */
-typedef void (*rq_import_progress)(void *ctx, const char *phase, size_t done, size_t total);
+typedef rq_copy_progress rq_import_progress;
 
 /* Runs the database half on c, inside a transaction the caller opened with the actor
  * context set (so the writes are audited), and which the caller commits or rolls back:

@@ -103,6 +103,8 @@ static const struct refusal refusals[] = {
      "该次入企登记已经撤回，不能重复撤回", NULL, 0},
     {"withdraw-answered", 409, "visit-answered", "Visit answered",
      "企业已确认该次入企或已提出异议，登记不能再撤回；如有出入，请在事后报备中说明", NULL, 0},
+    {"visit-imported", 409, "visit-imported", "Visit imported",
+     "这是从慧企通导入的历史入企记录，不能确认、提出异议或评价", NULL, 0},
     {"withdraw-finished", 409, "already-finished", "Already finished",
      "该次入企已提交事后报备，登记不能再撤回", NULL, 0},
     {"withdraw-window-closed", 409, "withdraw-window-closed", "Withdrawal window closed",
@@ -213,6 +215,11 @@ static const struct refusal refusals[] = {
 	    "名称须为 1 到 40 个字符（不含换行等控制字符），如“春节”“春节调休上班”"),
     INVALID("calendar-workday-weekday", "kind",
 	    "{1} 是{2}：调休上班日须是周六或周日（周一至周五本来就是工作日）"),
+    /* the unit names of 慧企通 and their units (lib/sql/unit_mappings.sql) */
+    NOT_FOUND("unit-mapping-unknown", "没有这条单位对应关系"),
+    INVALID("unit-mapping-name-invalid", "name",
+	    "单位名称须为 1 到 100 个字符（不含换行等控制字符），与慧企通记录中的写法一致"),
+    INVALID("mapping-unit-unknown", "unit_id", "没有这个单位"),
     /* the complaints family: rq.case_act's refusals carry {1} the action, {2} the case's
      * status, {3} what the caller may do now (Chinese), {4} the same as names */
     {"case-unknown", 404, "case-unknown", "Case unknown", "没有这个案件，或您无权查看", NULL, 0},
@@ -405,4 +412,20 @@ void rq_outcome_json(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *s
 		return;
 	}
 	rq_resp_json(req, resp, status, json);
+}
+
+void rq_outcome_put(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+		    const char *const *params)
+{
+	const char *data = NULL;
+	if (rq_outcome_row(req, resp, rq_sql(req, st, params), NULL, &data) != 0)
+		return;
+	cJSON *row = data != NULL ? cJSON_Parse(data) : NULL;
+	if (row == NULL) {
+		rq_problem_internal(req, resp, "the write answered no row");
+		return;
+	}
+	const cJSON *change = cJSON_GetObjectItemCaseSensitive(row, "change");
+	bool inserted = cJSON_IsString(change) && strcmp(change->valuestring, "inserted") == 0;
+	rq_resp_json(req, resp, inserted ? 201 : 200, row);
 }

@@ -34,6 +34,11 @@ int rq_outcome_row(struct rq_req *req, struct rq_resp *resp, PGresult *res,
 		   const char *const *successes, const char **data) RQ_MUST_USE;
 
 struct rq_stmt;
+/* Runs st, a write answering rq.outcome whose data is the row written with member change
+ * (inserted, updated, unchanged), and answers that row: 201 when it was inserted, else 200;
+ * or the refusal, as rq_outcome_row. */
+void rq_outcome_put(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
+		    const char *const *params);
 /* Runs st with params and answers the JSON column col of its one row with status, or the
  * refusal `unknown` when that column is NULL (no such row, or row-level security hides it);
  * a failed statement answers as rq_sql_one does. */

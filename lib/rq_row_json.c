@@ -184,18 +184,34 @@ static int layout(const PGresult *res, struct member m[MAX_COLUMNS])
 	return n;
 }
 
-static void put_row(struct rq_buf *t, const PGresult *res, int row, const struct member *m, int n)
+/* What comes before each member's value in every row, printed once: `{` or `,`, the object
+ * member it opens (`"enterprise":{`), its name and `:`. keys->p + at[i] is member i's. */
+static void put_keys(struct rq_buf *keys, size_t at[MAX_COLUMNS + 1], const PGresult *res,
+		     const struct member *m, int n)
 {
-	PUT_LITERAL(t, "{");
 	for (int i = 0; i < n; i++) {
-		if (i > 0)
-			PUT_LITERAL(t, ",");
+		at[i] = rq_buf_len(keys);
+		if (i == 0)
+			PUT_LITERAL(keys, "{");
+		else
+			PUT_LITERAL(keys, ",");
 		if (m[i].group > 0) {
-			put_string(t, PQfname(res, m[i].col), m[i].group);
-			PUT_LITERAL(t, ":{");
+			put_string(keys, PQfname(res, m[i].col), m[i].group);
+			PUT_LITERAL(keys, ":{");
 		}
-		put_string(t, m[i].name, m[i].name_len);
-		PUT_LITERAL(t, ":");
+		put_string(keys, m[i].name, m[i].name_len);
+		PUT_LITERAL(keys, ":");
+	}
+	at[n] = rq_buf_len(keys);
+}
+
+static void put_row(struct rq_buf *t, const PGresult *res, int row, const struct member *m, int n,
+		    const char *keys, const size_t at[MAX_COLUMNS + 1])
+{
+	if (n == 0)
+		PUT_LITERAL(t, "{");
+	for (int i = 0; i < n; i++) {
+		rq_buf_add(t, keys + at[i], at[i + 1] - at[i]);
 		put_value(t, res, row, m[i].col);
 		if (m[i].closes)
 			PUT_LITERAL(t, "}");
@@ -210,6 +226,12 @@ static char *print_rows(const PGresult *res, int first, int count, bool array)
 	int n = layout(res, m);
 	if (n < 0)
 		return NULL;
+	struct rq_buf keys;
+	size_t at[MAX_COLUMNS + 1];
+	rq_buf_init(&keys, TEXT_MAX);
+	put_keys(&keys, at, res, m, n);
+	if (!rq_buf_ok(&keys))
+		return NULL;
 	struct rq_buf t;
 	rq_buf_init(&t, TEXT_MAX);
 	size_t guess = 2;
@@ -222,10 +244,11 @@ static char *print_rows(const PGresult *res, int first, int count, bool array)
 	for (int r = first; r < first + count; r++) {
 		if (r > first)
 			PUT_LITERAL(&t, ",");
-		put_row(&t, res, r, m, n);
+		put_row(&t, res, r, m, n, rq_buf_ptr(&keys), at);
 	}
 	if (array)
 		PUT_LITERAL(&t, "]");
+	rq_buf_free(&keys);
 	return rq_buf_take(&t, NULL);
 }
 

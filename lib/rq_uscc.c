@@ -27,3 +27,15 @@ bool rq_uscc_valid(const char *code)
 	int check = (31 - sum % 31) % 31;
 	return code[17] == alphabet[check];
 }
+
+bool rq_uscc_form(char *s)
+{
+	size_t n = 0;
+	for (; s[n] != '\0'; n++) {
+		if (s[n] >= 'a' && s[n] <= 'z')
+			s[n] = (char)(s[n] - 'a' + 'A');
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'A' && s[n] <= 'Z')))
+			return false;
+	}
+	return n == 18;
+}

@@ -41,17 +41,7 @@ RQ_HANDLER(admin_calendar_put)
 	if (rq_problem_if_invalid(req, resp, errors))
 		return;
 	const char *params[] = {rq_req_param(req, "day"), kind, name};
-	const char *data = NULL;
-	if (rq_outcome_row(req, resp, rq_sql(req, &st_set, params), NULL, &data) != 0)
-		return;
-	cJSON *row = data != NULL ? cJSON_Parse(data) : NULL;
-	if (row == NULL) {
-		rq_problem_internal(req, resp, "rq.calendar_day_set answered no row");
-		return;
-	}
-	const cJSON *change = cJSON_GetObjectItemCaseSensitive(row, "change");
-	bool inserted = cJSON_IsString(change) && strcmp(change->valuestring, "inserted") == 0;
-	rq_resp_json(req, resp, inserted ? 201 : 200, row);
+	rq_outcome_put(req, resp, &st_set, params);
 }
 
 RQ_HANDLER(admin_calendar_delete)

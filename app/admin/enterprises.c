@@ -164,8 +164,8 @@ static bool content_type_is_csv(const char *ct)
 static cJSON *problems_json(const struct rq_import *imp)
 {
 	cJSON *list = cJSON_CreateArray();
-	for (size_t i = 0; i < imp->nproblems; i++) {
-		const struct rq_import_problem *p = &imp->problems[i];
+	for (size_t i = 0; i < imp->problems.n; i++) {
+		const struct rq_problem *p = &imp->problems.items[i];
 		cJSON *e = cJSON_CreateObject();
 		if (p->line > 0)
 			cJSON_AddNumberToObject(e, "line", (double)p->line);

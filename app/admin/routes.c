@@ -19,6 +19,7 @@
 #include "officials_visits.h"
 #include "policy.h"
 #include "sealed_audit.h"
+#include "unit_mappings.h"
 #include "units.h"
 #include "users.h"
 #include "visits.h"
@@ -148,7 +149,8 @@ static const struct rq_route routes[] = {
     RQ_ROUTE("GET", "/api/v1/admin/visits", admin_visits_list, RQ_AUTH_ADMIN, 0, visit_readers,
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("status", admin_visit_statuses, NULL),
 		       RQ_QUERY_ENUM("activity_type", admin_activity_types, NULL),
-		       RQ_QUERY("from", RQ_PARAM_DATE), RQ_QUERY("to", RQ_PARAM_DATE))),
+		       RQ_QUERY("from", RQ_PARAM_DATE), RQ_QUERY("to", RQ_PARAM_DATE),
+		       RQ_QUERY_ENUM("source", admin_visit_sources, NULL))),
     RQ_ROUTE("GET", "/api/v1/admin/visits/{id}", admin_visits_get, RQ_AUTH_ADMIN, 0, visit_readers,
 	     RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
     RQ_ROUTE("GET", "/api/v1/admin/filings", admin_filings_list, RQ_AUTH_ADMIN, 0, filing_readers,
@@ -181,6 +183,16 @@ static const struct rq_route routes[] = {
 	     RQ_ROUTE_JSON, city_admin_only, CALENDAR_DAY),
     RQ_ROUTE("DELETE", "/api/v1/admin/calendar/{day}", admin_calendar_delete, RQ_AUTH_ADMIN, 0,
 	     city_admin_only, CALENDAR_DAY),
+    /* the unit names of 慧企通 and their units: the city admin (checked again in
+     * rq.unit_mapping_set and rq.unit_mapping_delete) */
+    RQ_ROUTE("GET", "/api/v1/admin/unit-mappings", admin_unit_mappings_list, RQ_AUTH_ADMIN, 0,
+	     city_admin_only, RQ_INPUTS(RQ_QUERY_PAGE)),
+    RQ_ROUTE("POST", "/api/v1/admin/unit-mappings", admin_unit_mappings_set, RQ_AUTH_ADMIN,
+	     RQ_ROUTE_JSON, city_admin_only,
+	     RQ_INPUTS(RQ_BODY("name"), RQ_BODY("unit_id"), RQ_BODY("source"))),
+    RQ_ROUTE("DELETE", "/api/v1/admin/unit-mappings/{id}", admin_unit_mappings_delete,
+	     RQ_AUTH_ADMIN, 0, city_admin_only,
+	     RQ_INPUTS(RQ_PATH_ID("id", "unit-mapping-unknown"))),
 };
 
 const struct rq_app admin_app = {"admin", routes, sizeof(routes) / sizeof(routes[0])};

@@ -5,9 +5,10 @@
 #include "rq_outcome.h"
 #include "rq_page.h"
 
-const char *const admin_visit_statuses[] = {"registered", "confirmed", "disputed",
-					    "finished",	  "withdrawn", NULL};
+const char *const admin_visit_statuses[] = {"registered", "confirmed", "disputed", "finished",
+					    "withdrawn",  "imported",  NULL};
 const char *const admin_activity_types[] = {"visit", "research", "inspection", NULL};
+const char *const admin_visit_sources[] = {"platform", "huiqitong", NULL};
 
 /* Row-level security decides which visits; the view is merged into the query and the pool
  * prints its columns. $1 is the keyset bound (rq_page_before). Dates are the city's. */
@@ -18,14 +19,15 @@ static struct rq_stmt st_list =
 	    " AND ($4::text IS NULL OR l.activity_type = $4)"
 	    " AND ($5::date IS NULL OR l.entered_at >= $5::date::timestamptz)"
 	    " AND ($6::date IS NULL OR l.entered_at < ($6::date + 1)::timestamptz)"
+	    " AND ($7::text IS NULL OR l.source = $7)"
 	    " ORDER BY l._id DESC LIMIT $2::int",
-	    6);
+	    7);
 static struct rq_stmt st_detail =
     RQ_STMT("admin_visits_detail", "SELECT rq.visit_read($1::bigint) AS detail", 1);
 
 RQ_HANDLER(admin_visits_list)
 {
-	static const char *const args[] = {"status", "activity_type", "from", "to", NULL};
+	static const char *const args[] = {"status", "activity_type", "from", "to", "source", NULL};
 	rq_page_list_newest(req, resp, &st_list, args);
 }
 

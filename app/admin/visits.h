@@ -11,10 +11,12 @@
 
 extern const char *const admin_visit_statuses[];
 extern const char *const admin_activity_types[];
+extern const char *const admin_visit_sources[];
 
-/* GET /api/v1/admin/visits?status=&activity_type=&from=&to=&after=&limit=: newest first,
- * keyset-paged, each line as the mini-program's lists (rq.visit_lines). Raises 400 naming
- * a malformed query parameter. */
+/* GET /api/v1/admin/visits?status=&activity_type=&from=&to=&source=&after=&limit=: newest
+ * first, keyset-paged, each line as the mini-program's lists (rq.visit_lines; source
+ * platform, or huiqitong for the records imported from 慧企通). Raises 400 naming a
+ * malformed query parameter. */
 RQ_HANDLER_DECL(admin_visits_list);
 /* GET /api/v1/admin/visits/{id}: the whole visit (rq.visit_read) with its filings, answer
  * and rating. Raises 404 visit-unknown when the actor does not see it. */

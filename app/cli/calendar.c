@@ -194,6 +194,20 @@ out:
 	return rc;
 }
 
+static int import_file(const struct rq_config *cfg, const char *path, struct rq_arena *a,
+		       const char *data, size_t len, double start, void *ctx)
+{
+	(void)start;
+	const bool *dry_run = ctx;
+	struct rq_calendar_file *f = rq_calendar_parse(a, data, len, (size_t)cfg->import_max_bytes);
+	if (f->fatal != NULL) {
+		print_problems(f);
+		printf("refused: %s cannot be imported; nothing was changed\n", path);
+		return EXIT_FAILED;
+	}
+	return import_db(cfg, a, path, f, *dry_run);
+}
+
 static int cmd_import(const struct rq_config *cfg, int argc, char **argv)
 {
 	static const char *const flags[] = {"--dry-run", NULL};
@@ -201,27 +215,7 @@ static int cmd_import(const struct rq_config *cfg, int argc, char **argv)
 	const char *path;
 	if (cli_file_args(argc, argv, flags, &dry_run, &path) != 0)
 		return usage();
-	size_t len = 0;
-	char *data = cli_read_file(path, cfg->import_max_bytes, &len);
-	if (data == NULL)
-		return EXIT_FAILED;
-	struct rq_arena *a = rq_arena_new();
-	if (a == NULL) {
-		free(data);
-		return EXIT_FAILED;
-	}
-	struct rq_calendar_file *f = rq_calendar_parse(a, data, len, (size_t)cfg->import_max_bytes);
-	int rc;
-	if (f->fatal != NULL) {
-		print_problems(f);
-		printf("refused: %s cannot be imported; nothing was changed\n", path);
-		rc = EXIT_FAILED;
-	} else {
-		rc = import_db(cfg, a, path, f, dry_run);
-	}
-	rq_arena_free(a);
-	free(data);
-	return rc;
+	return cli_import_file(cfg, path, import_file, &dry_run);
 }
 
 /* A plain table, the name last (Chinese of any width cannot break the alignment). */

@@ -5,6 +5,7 @@
 #include "rq_attr.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <libpq-fe.h>
 
@@ -23,6 +24,36 @@ int cli_codes(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
  * nothing was imported (refused file, --strict with a bad row, database error) or when a
  * dry run found a bad row. */
 int cli_import(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima import huiqitong FILE [--dry-run] (app/cli/import_huiqitong.c): 慧企通's scan
+ * records as visits. Exits 2 on usage (cli_import prints it). */
+int cli_import_huiqitong(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* The imports' progress on stderr (rq_copy_progress; ctx: a double, the start on
+ * rq_clock_mono), shown for files of RQ_IMPORT_PROGRESS_EVERY rows or more. */
+void cli_import_progress(void *ctx, const char *phase, size_t done, size_t total);
+/* "read N rows (encoding) in S s" on stderr, for as large a file. */
+void cli_import_read(size_t rows, const char *encoding, double start);
+/* What an import does with its file: fn(cfg, path, arena, bytes, length, start on
+ * rq_clock_mono, ctx) returns the exit status. */
+struct rq_arena;
+typedef int (*cli_import_fn)(const struct rq_config *cfg, const char *path, struct rq_arena *a,
+			     const char *data, size_t len, double start, void *ctx);
+/* Reads path (at most RUQIMA_IMPORT_MAX_BYTES) and runs fn on its bytes with a new arena,
+ * freed afterwards. Returns fn's exit status, or 1 after saying why the file was not read. */
+int cli_import_file(const struct rq_config *cfg, const char *path, cli_import_fn fn,
+		    void *ctx) RQ_MUST_USE;
+/* Prints a refused file's problems and that nothing was changed; returns 1. */
+struct rq_problems;
+int cli_import_refused(const struct rq_problems *problems, const char *path);
+/* Connects as the owner and opens an import's transaction: the actor context (request id
+ * what) and a transaction-scoped advisory lock on what, so that one import of a kind runs at
+ * a time (a second waits for the first to commit, then finds its rows, instead of failing
+ * half-way on a unique key). Returns NULL after saying why; PQfinish rolls back. */
+PGconn *cli_import_begin(const struct rq_config *cfg, const char *what) RQ_MUST_USE;
+/* Says that the import failed on err (NULL: the connection's error) and clears err. */
+void cli_import_failed(PGconn *c, PGresult *err);
+/* ruqima units map list|set|delete (app/cli/units.c): the unit names of 慧企通 and the
+ * platform's units they are. */
+int cli_units(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima calendar import FILE [--dry-run] | list [--year YYYY] (app/cli/calendar.c): the
  * calendar of working days. Exits 1 when a line is bad (nothing is imported then). */
 int cli_calendar(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;

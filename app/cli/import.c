@@ -1,5 +1,6 @@
 /* ruqima import enterprises FILE [--dry-run] [--strict]: the register as the bureau exports
- * it (CSV, UTF-8 or GBK), in one audited transaction. Problems go to stdout with their line
+ * it (CSV, UTF-8 or GBK), in one audited transaction (ruqima import huiqitong:
+ * app/cli/import_huiqitong.c). Problems go to stdout with their line
  * numbers, progress to stderr, and a summary line ends the output. */
 #include "cli.h"
 
@@ -14,18 +15,74 @@
 #include <sys/stat.h>
 #include <time.h>
 
-struct progress {
-	double start;
-};
-
-static void show_progress(void *ctx, const char *phase, size_t done, size_t total)
+void cli_import_progress(void *ctx, const char *phase, size_t done, size_t total)
 {
-	const struct progress *p = ctx;
+	const double *start = ctx;
 	if (total < RQ_IMPORT_PROGRESS_EVERY)
 		return; /* small files finish before anyone would look */
-	double secs = rq_clock_mono() - p->start;
+	double secs = rq_clock_mono() - *start;
 	fprintf(stderr, "ruqima: %s %zu/%zu rows (%.0f rows/s)\n", phase, done, total,
 		secs > 0 ? (double)done / secs : 0.0);
+}
+
+PGconn *cli_import_begin(const struct rq_config *cfg, const char *what)
+{
+	PGconn *c = cli_connect_owner(cfg);
+	if (c == NULL)
+		return NULL;
+	if (cli_exec(c, "BEGIN") != 0 || cli_set_actor(c, what) != 0) {
+		PQfinish(c);
+		return NULL;
+	}
+	const char *params[] = {what};
+	PGresult *r = PQexecParams(c, "SELECT pg_advisory_xact_lock(hashtext($1))", 1, NULL, params,
+				   NULL, NULL, 0);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok)
+		fprintf(stderr, "ruqima: %s", PQresultErrorMessage(r));
+	PQclear(r);
+	if (!ok) {
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cli_import_failed(PGconn *c, PGresult *err)
+{
+	fprintf(stderr, "ruqima: import failed, nothing was imported: %s",
+		err != NULL ? PQresultErrorMessage(err) : PQerrorMessage(c));
+	PQclear(err);
+}
+
+int cli_import_refused(const struct rq_problems *problems, const char *path)
+{
+	rq_problems_print(stdout, problems);
+	printf("refused: %s cannot be imported; nothing was changed\n", path);
+	return 1;
+}
+
+int cli_import_file(const struct rq_config *cfg, const char *path, cli_import_fn fn, void *ctx)
+{
+	double start = rq_clock_mono();
+	size_t len = 0;
+	char *data = cli_read_file(path, cfg->import_max_bytes, &len);
+	if (data == NULL)
+		return 1;
+	struct rq_arena *a = rq_arena_new();
+	int rc = a != NULL ? fn(cfg, path, a, data, len, start, ctx) : 1;
+	rq_arena_free(a);
+	free(data);
+	return rc;
+}
+
+void cli_import_read(size_t rows, const char *encoding, double start)
+{
+	if (rows < RQ_IMPORT_PROGRESS_EVERY)
+		return;
+	double secs = rq_clock_mono() - start;
+	fprintf(stderr, "ruqima: read %zu rows (%s) in %.2f s (%.0f rows/s)\n", rows, encoding,
+		secs, secs > 0 ? (double)rows / secs : 0.0);
 }
 
 char *cli_read_file(const char *path, long max, size_t *len)
@@ -81,17 +138,6 @@ int cli_file_args(int argc, char **argv, const char *const *flags, bool *set, co
 	return *path != NULL ? 0 : -1;
 }
 
-static void print_problems(const struct rq_import *imp)
-{
-	for (size_t i = 0; i < imp->nproblems; i++) {
-		const struct rq_import_problem *p = &imp->problems[i];
-		if (p->line > 0)
-			printf("line %ld: %s: %s\n", p->line, p->field, p->message);
-		else
-			printf("%s: %s\n", p->field, p->message);
-	}
-}
-
 /* What the counties and the code issuers should know about the rows (written or, in a dry
  * run, to be written). */
 static void print_notes(const struct rq_import_counts *n)
@@ -110,6 +156,7 @@ static void print_notes(const struct rq_import_counts *n)
 static int usage(void)
 {
 	fputs("usage: ruqima import enterprises FILE [--dry-run] [--strict]\n"
+	      "       ruqima import huiqitong FILE [--dry-run]\n"
 	      "  --dry-run  check every row and say what would change; change nothing\n"
 	      "  --strict   import nothing if any row is rejected\n",
 	      stderr);
@@ -121,21 +168,15 @@ static int usage(void)
 static int import_db(const struct rq_config *cfg, const char *path, struct rq_import *imp,
 		     bool dry_run, bool strict, double start)
 {
-	PGconn *c = cli_connect_owner(cfg);
+	PGconn *c = cli_import_begin(cfg, "cli-import-enterprises");
 	if (c == NULL)
 		return 1;
 	int rc = 1;
 	struct rq_import_counts n;
-	struct progress prog = {start};
 	PGresult *err = NULL;
-	/* One import at a time: a second one waits for the first to commit, then sees its
-	 * rows (instead of failing on a unique violation half-way). */
-	if (cli_exec(c, "BEGIN") != 0 || cli_set_actor(c, "cli-import-enterprises") != 0 ||
-	    cli_exec(c, "SELECT pg_advisory_xact_lock(hashtext('rq.import_enterprises'))") != 0)
-		goto out;
 	enum rq_import_result res =
-	    rq_import_run(c, imp, dry_run, strict, &n, show_progress, &prog, &err);
-	print_problems(imp);
+	    rq_import_run(c, imp, dry_run, strict, &n, cli_import_progress, &start, &err);
+	rq_problems_print(stdout, &imp->problems);
 	double secs = rq_clock_mono() - start;
 	switch (res) {
 	case RQ_IMPORT_OK:
@@ -164,9 +205,7 @@ static int import_db(const struct rq_config *cfg, const char *path, struct rq_im
 		       n.rejected, n.rows);
 		break;
 	case RQ_IMPORT_DB_ERROR:
-		fprintf(stderr, "ruqima: import failed, nothing was imported: %s",
-			err != NULL ? PQresultErrorMessage(err) : PQerrorMessage(c));
-		PQclear(err);
+		cli_import_failed(c, err);
 		break;
 	}
 out:
@@ -174,41 +213,33 @@ out:
 	return rc;
 }
 
+struct flags {
+	bool dry_run, strict;
+};
+
+static int import_file(const struct rq_config *cfg, const char *path, struct rq_arena *a,
+		       const char *data, size_t len, double start, void *ctx)
+{
+	const struct flags *fl = ctx;
+	struct rq_import *imp = rq_import_parse(a, data, len, (size_t)cfg->import_max_bytes);
+	if (imp->fatal)
+		return cli_import_refused(&imp->problems, path);
+	cli_import_read(imp->nrows, imp->encoding, start);
+	return import_db(cfg, path, imp, fl->dry_run, fl->strict, start);
+}
+
 int cli_import(const struct rq_config *cfg, int argc, char **argv)
 {
 	static const char *const flags[] = {"--dry-run", "--strict", NULL};
 	bool set[2];
 	const char *path;
+	if (argc >= 1 && strcmp(argv[0], "huiqitong") == 0) {
+		int rc = cli_import_huiqitong(cfg, argc - 1, argv + 1);
+		return rc == 2 ? usage() : rc;
+	}
 	if (argc < 1 || strcmp(argv[0], "enterprises") != 0 ||
 	    cli_file_args(argc - 1, argv + 1, flags, set, &path) != 0)
 		return usage();
-	bool dry_run = set[0], strict = set[1];
-	double start = rq_clock_mono();
-	size_t len = 0;
-	char *data = cli_read_file(path, cfg->import_max_bytes, &len);
-	if (data == NULL)
-		return 1;
-	struct rq_arena *a = rq_arena_new();
-	if (a == NULL) {
-		free(data);
-		return 1;
-	}
-	struct rq_import *imp = rq_import_parse(a, data, len, (size_t)cfg->import_max_bytes);
-	int rc;
-	if (imp->fatal) {
-		print_problems(imp);
-		printf("refused: %s cannot be imported; nothing was changed\n", path);
-		rc = 1;
-	} else {
-		if (imp->nrows >= RQ_IMPORT_PROGRESS_EVERY) {
-			double secs = rq_clock_mono() - start;
-			fprintf(stderr, "ruqima: read %zu rows (%s) in %.2f s (%.0f rows/s)\n",
-				imp->nrows, imp->encoding, secs,
-				secs > 0 ? (double)imp->nrows / secs : 0.0);
-		}
-		rc = import_db(cfg, path, imp, dry_run, strict, start);
-	}
-	rq_arena_free(a);
-	free(data);
-	return rc;
+	struct flags fl = {set[0], set[1]};
+	return cli_import_file(cfg, path, import_file, &fl);
 }

@@ -55,6 +55,15 @@ static void usage(FILE *f)
 	    "                             import the enterprise register (CSV, UTF-8 or GBK);\n"
 	    "                             --dry-run changes nothing, --strict refuses the file\n"
 	    "                             if any row is bad\n"
+	    "  import huiqitong FILE [--dry-run]\n"
+	    "                             import 浉河区's 慧企通 scan records as visits (CSV,\n"
+	    "                             UTF-8 or GBK); bad rows are reported, not imported;\n"
+	    "                             a record imported before is never overwritten\n"
+	    "  units map list             the unit names of 慧企通 and the units they are\n"
+	    "  units map set --name NAME --unit ID\n"
+	    "                             map a unit name of 慧企通 to a unit of the platform\n"
+	    "  units map delete --name NAME\n"
+	    "                             remove that mapping\n"
 	    "  calendar import FILE [--dry-run]\n"
 	    "                             import holidays and 调休 working days (CSV: date,\n"
 	    "                             kind, name); nothing is imported if a line is bad\n"
@@ -62,7 +71,7 @@ static void usage(FILE *f)
 	    "                             the calendar's days of a year (default: this year)\n"
 	    "  report list                list the judicial bureau's reports and their schedules\n"
 	    "  report run NAME --from YYYY-MM-DD --to YYYY-MM-DD [--county CODE]\n"
-	    "             [--format xlsx,csv] [--output DIR]\n"
+	    "             [--source platform|huiqitong] [--format xlsx,csv] [--output DIR]\n"
 	    "                             run one report into XLSX and CSV files (default:\n"
 	    "                             uploads/reports/, downloadable in the portal)\n"
 	    "  report run-scheduled SET [--date YYYY-MM-DD]\n"
@@ -119,6 +128,8 @@ int main(int argc, char **argv)
 		return cli_codes(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "import") == 0)
 		return cli_import(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "units") == 0)
+		return cli_units(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "report") == 0)
 		return cli_report(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "calendar") == 0)

@@ -1,7 +1,9 @@
 /* ruqima report list|run|run-scheduled: the judicial bureau's reports. Each definition
  * (app/reporting/reports/<name>.sql, compiled in: reports.h) is a header comment (title,
- * description, schedule, columns, percent columns) and one SELECT taking $1 the first day,
- * $2 the last day (inclusive), $3 the county code or NULL. The SELECT runs on the reporting
+ * description, schedule, parameters, columns, percent columns) and one SELECT taking $1 the
+ * first day, $2 the last day (inclusive), $3 the county code or NULL and, when its header's
+ * params name it, $4 the source of the visits (platform, huiqitong) or NULL for every source.
+ * The SELECT runs on the reporting
  * role (RUQIMA_REPORT_DSN, which may point at a replica) in a read-only snapshot with
  * RUQIMA_REPORT_TIMEOUT; its rows stream into CSV and XLSX files (lib/rq_table). Each run is
  * recorded in rq.report_runs as the owner: who or which timer, the parameters, the rows, each
@@ -52,6 +54,7 @@ struct report {
 	const char *name, *sql;
 	char title[LINE_MAX_LEN];
 	char schedule[LINE_MAX_LEN]; /* "monthly, weekly" */
+	bool by_source;		     /* its params take $4, the source of the visits */
 	char columns[4 * LINE_MAX_LEN];
 	char percent[LINE_MAX_LEN];
 };
@@ -60,7 +63,8 @@ static int usage(void)
 {
 	fputs("usage: ruqima report list\n"
 	      "       ruqima report run NAME --from YYYY-MM-DD --to YYYY-MM-DD [--county CODE]\n"
-	      "                             [--format xlsx,csv] [--output DIR]\n"
+	      "                             [--source platform|huiqitong] [--format xlsx,csv]\n"
+	      "                             [--output DIR]\n"
 	      "       ruqima report run-scheduled monthly|weekly [--date YYYY-MM-DD]\n",
 	      stderr);
 	return EXIT_USAGE;
@@ -91,6 +95,20 @@ static void report_read(const struct report_source *src, struct report *r)
 	header_value(src->sql, "schedule:", r->schedule, sizeof(r->schedule));
 	header_value(src->sql, "columns:", r->columns, sizeof(r->columns));
 	header_value(src->sql, "percent:", r->percent, sizeof(r->percent));
+	char params[LINE_MAX_LEN];
+	header_value(src->sql, "params:", params, sizeof(params));
+	r->by_source = strstr(params, "$4") != NULL;
+}
+
+/* The sources of visits a report may be filtered by, and what the cover calls them. */
+static const char *const sources[][2] = {{"platform", "平台扫码登记"}, {"huiqitong", "慧企通导入"}};
+
+static const char *source_label(const char *source)
+{
+	for (size_t i = 0; source != NULL && i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (strcmp(source, sources[i][0]) == 0)
+			return sources[i][1];
+	return source != NULL ? NULL : "全部";
 }
 
 static const struct report_source *report_find(const char *name)
@@ -142,6 +160,7 @@ struct run {
 	const struct rq_config *cfg;
 	struct report rep;
 	const char *from, *to, *county; /* county NULL: the city */
+	const char *source;		/* NULL: every source */
 	const char *trigger, *started_by;
 	bool formats[2]; /* by enum rq_table_format */
 	const char *dir; /* where the files go */
@@ -245,9 +264,10 @@ static int open_tables(struct run *r, const PGresult *res)
 	for (int f = 0; f < 2; f++) {
 		if (!r->formats[f])
 			continue;
-		snprintf(r->paths[f], sizeof(r->paths[f]), "%s/%s-%s-%s%s%s-r%s.%s", r->dir,
+		snprintf(r->paths[f], sizeof(r->paths[f]), "%s/%s-%s-%s%s%s%s%s-r%s.%s", r->dir,
 			 r->rep.name, r->from, r->to, r->county != NULL ? "-" : "",
-			 r->county != NULL ? r->county : "", r->id, format_names[f]);
+			 r->county != NULL ? r->county : "", r->source != NULL ? "-" : "",
+			 r->source != NULL ? r->source : "", r->id, format_names[f]);
 		r->tables[f] =
 		    rq_table_open((enum rq_table_format)f, r->paths[f], r->rep.title, cols, n);
 		if (r->tables[f] == NULL) {
@@ -276,8 +296,9 @@ static int write_row(struct run *r, const PGresult *res)
  * the report). Returns 0, or -1 with r->error set. */
 static int stream_rows(struct run *r, PGconn *db)
 {
-	const char *params[] = {r->from, r->to, r->county};
-	if (!PQsendQueryParams(db, r->rep.sql, 3, NULL, params, NULL, NULL, 0) ||
+	const char *params[] = {r->from, r->to, r->county, r->source};
+	if (!PQsendQueryParams(db, r->rep.sql, r->rep.by_source ? 4 : 3, NULL, params, NULL, NULL,
+			       0) ||
 	    !PQsetSingleRowMode(db)) {
 		run_error(r, "%s", PQerrorMessage(db));
 		return -1;
@@ -367,10 +388,21 @@ static int finish_files(struct run *r, char *files, size_t cap)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(ran, sizeof(ran), "%Y-%m-%d %H:%M:%S", &tm);
-	const char *cover[] = {"报表",	   r->rep.title, "期间",
-			       period,	   "范围",	 r->county != NULL ? r->county : "全市",
-			       "生成时间", ran,		 "行数",
-			       rows,	   "运行编号",	 r->id,
+	/* the source last: a report not counted by source ends before it */
+	const char *cover[] = {"报表",
+			       r->rep.title,
+			       "期间",
+			       period,
+			       "范围",
+			       r->county != NULL ? r->county : "全市",
+			       "生成时间",
+			       ran,
+			       "行数",
+			       rows,
+			       "运行编号",
+			       r->id,
+			       r->rep.by_source ? "入企记录来源" : NULL,
+			       source_label(r->source),
 			       NULL};
 	size_t used = (size_t)snprintf(files, cap, "[");
 	int rc = 0;
@@ -410,13 +442,13 @@ static void abort_files(struct run *r)
 
 static int run_report(struct run *r)
 {
-	const char *start[] = {r->rep.name, r->from,	   r->to,	r->county,
-			       r->trigger,  r->started_by, r->rep.title};
+	const char *start[] = {r->rep.name, r->from,	   r->to,	 r->county,
+			       r->trigger,  r->started_by, r->rep.title, r->source};
 	if (owner_write(r,
 			"INSERT INTO rq.report_runs (report, period_from, period_to, county_code,"
-			" trigger, started_by, title)"
-			" VALUES ($1, $2::date, $3::date, $4, $5, $6, $7) RETURNING id",
-			7, start, r->id, sizeof(r->id)) != 0)
+			" trigger, started_by, title, source)"
+			" VALUES ($1, $2::date, $3::date, $4, $5, $6, $7, $8) RETURNING id",
+			8, start, r->id, sizeof(r->id)) != 0)
 		return EXIT_FAILED;
 	char files[4096] = "[]";
 	int rc = query(r);
@@ -526,6 +558,8 @@ static int cmd_run(const struct rq_config *cfg, int argc, char **argv)
 			r.to = v;
 		else if (strcmp(argv[i], "--county") == 0)
 			r.county = v;
+		else if (strcmp(argv[i], "--source") == 0)
+			r.source = v;
 		else if (strcmp(argv[i], "--format") == 0)
 			formats = v;
 		else if (strcmp(argv[i], "--output") == 0)
@@ -544,6 +578,15 @@ static int cmd_run(const struct rq_config *cfg, int argc, char **argv)
 	}
 	if (parse_formats(formats, r.formats) != 0)
 		return EXIT_USAGE;
+	if (r.source != NULL && source_label(r.source) == NULL) {
+		fputs("ruqima: --source is platform or huiqitong\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (r.source != NULL && !r.rep.by_source) {
+		fprintf(stderr, "ruqima: report %s does not count visits by source (no --source)\n",
+			r.rep.name);
+		return EXIT_USAGE;
+	}
 	return run_with(&r, output);
 }
 

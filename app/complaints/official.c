@@ -16,11 +16,11 @@ static struct rq_stmt st_list =
 	    " ORDER BY l._id DESC LIMIT $2::int",
 	    2);
 /* The case while it is about one of the account's own visits. */
-static struct rq_stmt st_detail =
-    RQ_STMT("complaints_official_case_detail",
-	    "SELECT (SELECT rq.case_detail(c.id) FROM rq.cases c"
-	    " WHERE c.id = $1::bigint AND c.official_account_id = rq.current_account_id()) AS detail",
-	    1);
+static struct rq_stmt st_detail = RQ_STMT(
+    "complaints_official_case_detail",
+    "SELECT (SELECT rq.case_detail(c.id) FROM rq.cases c"
+    " WHERE c.id = $1::bigint AND c.official_account_id = rq.current_account_id()) AS detail",
+    1);
 
 RQ_HANDLER(complaints_official_cases_list)
 {

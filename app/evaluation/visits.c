@@ -39,8 +39,8 @@ static struct rq_stmt st_detail =
 static struct rq_stmt st_answer =
     RQ_STMT("evaluation_visits_answer", "SELECT * FROM rq.visit_answer($1::bigint, $2, $3, $4)", 4);
 
-const char *const evaluation_visit_statuses[] = {"registered", "confirmed", "disputed",
-						 "finished",   "withdrawn", NULL};
+const char *const evaluation_visit_statuses[] = {"registered", "confirmed", "disputed", "finished",
+						 "withdrawn",  "imported",  NULL};
 const char *const evaluation_visit_confirmations[] = {"pending", "confirmed", "disputed", NULL};
 const char *const evaluation_activity_types[] = {"visit", "research", "inspection", NULL};
 static const char *const dispute_categories[] = {"wrong_people", "wrong_matter", "never_came",

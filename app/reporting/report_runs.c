@@ -11,7 +11,8 @@ const char *const reporting_file_formats[] = {"csv", "xlsx", NULL};
 
 static struct rq_stmt st_list =
     RQ_STMT("reporting_runs_list",
-	    "SELECT r.id, r.report, r.title, r.period_from, r.period_to, r.county_code, r.trigger,"
+	    "SELECT r.id, r.report, r.title, r.period_from, r.period_to, r.county_code, r.source,"
+	    " r.trigger,"
 	    " r.started_by, r.status, r.rows, r.error, r.started_at, r.finished_at,"
 	    " (SELECT coalesce(jsonb_agg(jsonb_build_object('format', f ->> 'format',"
 	    "   'bytes', (f ->> 'bytes')::bigint, 'sha256', f ->> 'sha256', 'download',"

@@ -154,3 +154,8 @@ GRANT SELECT ON rq.report_runs TO ruqima_app, ruqima_report;
 GRANT SELECT ON rq.case_transitions, rq.case_records, rq.case_statements, rq.case_ratings,
                 rq.accountability_entries, rq.case_overdue_steps
     TO ruqima_app, ruqima_report;
+
+-- The unit names of 慧企通 and their units: read by the city admin (row-level security) and
+-- the reporting role, written only through the SECURITY DEFINER functions of
+-- app/admin/sql/unit_mappings.sql and by the CLI (the owner).
+GRANT SELECT ON rq.unit_mappings TO ruqima_app, ruqima_report;

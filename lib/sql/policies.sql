@@ -267,3 +267,9 @@ CREATE POLICY outbox_admin_read ON rq.outbox FOR SELECT TO ruqima_app
 -- ---------------------------------------------------------------------------------
 SELECT rq.rls_read_policy('rq.report_runs',
     '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())');
+
+-- ---------------------------------------------------------------------------------
+-- The unit names of 慧企通 and the units they are: the city admin keeps them (written only
+-- through rq.unit_mapping_set and rq.unit_mapping_delete, app/admin/sql/unit_mappings.sql).
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.unit_mappings', '(SELECT rq.actor_admin_role() = ''city_admin'')');

@@ -113,3 +113,7 @@ SELECT audit.enable('rq.accountability_entries');
 SELECT rq.rls_enable('rq.accountability_entries');
 SELECT audit.enable('rq.case_overdue_steps', 'case_id,step_seq');
 SELECT rq.rls_enable('rq.case_overdue_steps');
+
+-- Unit names of 慧企通 and the units they are (the imports' mapping, kept by the city admin).
+SELECT audit.enable('rq.unit_mappings');
+SELECT rq.rls_enable('rq.unit_mappings');

@@ -36,22 +36,25 @@ $$;
 -- ---------------------------------------------------------------------------------
 
 -- registered → confirmed | disputed (by the enterprise) → finished (事后报备 filed);
--- registered → withdrawn (by the official, rq.visit_withdraw)
+-- registered → withdrawn (by the official, rq.visit_withdraw); imported: a record of another
+-- system (慧企通, `ruqima import huiqitong`), history that nobody answers, rates or finishes
 CREATE OR REPLACE FUNCTION rq.visit_status(v rq.visits) RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT CASE WHEN v.withdrawn_at IS NOT NULL THEN 'withdrawn'
+    SELECT CASE WHEN v.source <> 'platform' THEN 'imported'
+                WHEN v.withdrawn_at IS NOT NULL THEN 'withdrawn'
                 WHEN v.finished_at IS NOT NULL THEN 'finished'
                 WHEN v.confirmation = 'pending' THEN 'registered'
                 ELSE v.confirmation END
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_status(rq.visits) TO ruqima_app, ruqima_report;
 
--- Not finished within finish_due_hours of the registration (a withdrawn visit is never due).
+-- Not finished within finish_due_hours of the registration (a withdrawn visit is never due,
+-- nor an imported one: 慧企通 had no 事后报备).
 CREATE OR REPLACE FUNCTION rq.visit_finish_overdue(v rq.visits) RETURNS boolean
 LANGUAGE sql STABLE
 AS $$
-    SELECT v.finished_at IS NULL AND v.withdrawn_at IS NULL
+    SELECT v.finished_at IS NULL AND v.withdrawn_at IS NULL AND v.source = 'platform'
            AND now() > v.registered_at + make_interval(hours => rq.policy_value('finish_due_hours'))
 $$;
 GRANT EXECUTE ON FUNCTION rq.visit_finish_overdue(rq.visits) TO ruqima_app, ruqima_report;
@@ -188,11 +191,11 @@ CREATE OR REPLACE VIEW rq.visit_lines WITH (security_invoker = true) AS
            v.unit_id::text AS "unit.id", u.name AS "unit.name", v.official_name,
            v.activity_type, rq.activity_label(v.activity_type) AS activity_label, v.matter,
            v.registered_at, v.entered_at, to_json(v.flags) AS flags, v.finished_at,
-           v.finished_at IS NULL AND v.withdrawn_at IS NULL
+           v.finished_at IS NULL AND v.withdrawn_at IS NULL AND v.source = 'platform'
            AND now() > v.registered_at
                        + make_interval(hours => (SELECT rq.policy_value('finish_due_hours')))
                AS finish_overdue,
-           e.value AS rating
+           e.value AS rating, v.source, v.source_record_id
       FROM rq.visits v
       LEFT JOIN rq.enterprises en ON en.id = v.enterprise_id
       LEFT JOIN rq.units u ON u.id = v.unit_id

@@ -41,7 +41,7 @@ static void quoted_fields_keep_commas_quotes_and_line_breaks(void **state)
 			  "91411503MA9F00002U,平桥区明港钢构制造有限公司,411503,明港镇\n");
 	assert_false(imp->fatal);
 	assert_int_equal(imp->nrows, 2);
-	assert_int_equal(imp->nproblems, 0);
+	assert_int_equal(imp->problems.n, 0);
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_NAME], "信阳毛尖茶业有限公司, 浉河分公司");
 	/* a line break inside an address cell becomes a space */
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_ADDRESS], "茶韵路1号 （\"老厂\"）");
@@ -58,7 +58,7 @@ static void crlf_lone_cr_and_a_missing_final_newline(void **state)
 					      "91411525MA9F00003T,丙公司,411525");
 	assert_false(imp->fatal);
 	assert_int_equal(imp->nrows, 3);
-	assert_int_equal(imp->nproblems, 0);
+	assert_int_equal(imp->problems.n, 0);
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_COUNTY_CODE], "411502");
 	assert_string_equal(imp->rows[2].value[RQ_IMPORT_NAME], "丙公司");
 	assert_int_equal(imp->rows[2].line, 4);
@@ -79,7 +79,7 @@ static void values_are_trimmed_including_ideographic_spaces(void **state)
 {
 	struct rq_import *imp =
 	    parse(*state, HEADER " 91411502ma9f00001a ,\xe3\x80\x80甲公司\xe3\x80\x80, 411502\n");
-	assert_int_equal(imp->nproblems, 0);
+	assert_int_equal(imp->problems.n, 0);
 	/* credit codes are upper-cased */
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_USCC], "91411502MA9F00001A");
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_NAME], "甲公司");
@@ -94,8 +94,8 @@ static void text_after_a_closing_quote_rejects_the_row(void **state)
 	assert_int_equal(imp->nrejected, 1);
 	assert_true(imp->rows[0].rejected);
 	assert_false(imp->rows[1].rejected);
-	assert_int_equal(imp->problems[0].line, 2);
-	assert_non_null(strstr(imp->problems[0].message, "引号"));
+	assert_int_equal(imp->problems.items[0].line, 2);
+	assert_non_null(strstr(imp->problems.items[0].message, "引号"));
 }
 
 static void an_unterminated_quote_refuses_the_file(void **state)
@@ -105,9 +105,9 @@ static void an_unterminated_quote_refuses_the_file(void **state)
 						     "91411525MA9F00003T,丙公司,411525\n");
 	assert_true(imp->fatal);
 	assert_int_equal(imp->nrows, 0);
-	assert_int_equal(imp->nproblems, 1);
-	assert_int_equal(imp->problems[0].line, 3);
-	assert_string_equal(imp->problems[0].field, "file");
+	assert_int_equal(imp->problems.n, 1);
+	assert_int_equal(imp->problems.items[0].line, 3);
+	assert_string_equal(imp->problems.items[0].field, "file");
 }
 
 static void short_rows_are_padded_and_long_ones_rejected(void **state)
@@ -120,8 +120,8 @@ static void short_rows_are_padded_and_long_ones_rejected(void **state)
 	assert_false(imp->rows[0].rejected);
 	assert_null(imp->rows[0].value[RQ_IMPORT_INDUSTRY]);
 	assert_true(imp->rows[1].rejected);
-	assert_int_equal(imp->problems[0].line, 3);
-	assert_non_null(strstr(imp->problems[0].message, "个字段"));
+	assert_int_equal(imp->problems.items[0].line, 3);
+	assert_non_null(strstr(imp->problems.items[0].message, "个字段"));
 	/* trailing empty fields are harmless */
 	assert_false(imp->rows[2].rejected);
 }
@@ -140,7 +140,7 @@ static void an_overlong_record_is_rejected_not_stored(void **state)
 	assert_int_equal(imp->nrows, 2);
 	assert_true(imp->rows[0].rejected);
 	assert_false(imp->rows[1].rejected);
-	assert_non_null(strstr(imp->problems[0].message, "超过"));
+	assert_non_null(strstr(imp->problems.items[0].message, "超过"));
 }
 
 static void files_over_the_size_limit_are_refused(void **state)
@@ -148,7 +148,7 @@ static void files_over_the_size_limit_are_refused(void **state)
 	const char *csv = HEADER "91411502MA9F00001A,甲公司,411502\n";
 	struct rq_import *imp = rq_import_parse(*state, csv, strlen(csv), 20);
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "最多接受 20"));
+	assert_non_null(strstr(imp->problems.items[0].message, "最多接受 20"));
 }
 
 int main(void)

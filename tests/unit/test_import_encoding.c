@@ -57,7 +57,7 @@ static void utf8_with_bom_as_excel_saves_it(void **state)
 	/* the BOM is not part of the first column's name */
 	assert_true(imp->has[RQ_IMPORT_USCC]);
 	assert_int_equal(imp->nrows, 1);
-	assert_int_equal(imp->nproblems, 0);
+	assert_int_equal(imp->problems.n, 0);
 }
 
 static void gbk_is_converted(void **state)
@@ -72,7 +72,7 @@ static void gbk_is_converted(void **state)
 	assert_true(imp->has[RQ_IMPORT_COUNTY_CODE]);
 	assert_true(imp->has[RQ_IMPORT_STATUS]);
 	assert_int_equal(imp->nrows, 2);
-	assert_int_equal(imp->nproblems, 0);
+	assert_int_equal(imp->problems.n, 0);
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_NAME], "信阳毛尖茶业有限公司");
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_STATUS], "normal");
 	assert_string_equal(imp->rows[1].value[RQ_IMPORT_STATUS], "cancelled");
@@ -87,7 +87,7 @@ static void gb18030_four_byte_characters_and_its_bom(void **state)
 	assert_false(imp->fatal);
 	assert_string_equal(imp->encoding, "GB18030");
 	assert_true(imp->has[RQ_IMPORT_USCC]);
-	assert_int_equal(imp->nproblems, 0);
+	assert_int_equal(imp->problems.n, 0);
 	assert_string_equal(imp->rows[0].value[RQ_IMPORT_NAME], "Käse 信阳毛尖茶业有限公司");
 }
 
@@ -99,8 +99,8 @@ static void neither_utf8_nor_gb18030_is_refused_with_its_line(void **state)
 					      "91411503MA9F00002U,\xff\xff,411503\n");
 	assert_true(imp->fatal);
 	assert_int_equal(imp->nrows, 0);
-	assert_int_equal(imp->problems[0].line, 3);
-	assert_non_null(strstr(imp->problems[0].message, "GB18030"));
+	assert_int_equal(imp->problems.items[0].line, 3);
+	assert_non_null(strstr(imp->problems.items[0].message, "GB18030"));
 }
 
 static void utf16_is_refused(void **state)
@@ -108,7 +108,7 @@ static void utf16_is_refused(void **state)
 	static const char utf16[] = "\xff\xfeu\0s\0c\0c\0";
 	struct rq_import *imp = parse_n(*state, utf16, sizeof(utf16) - 1);
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "UTF-16"));
+	assert_non_null(strstr(imp->problems.items[0].message, "UTF-16"));
 }
 
 static void a_nul_byte_is_refused(void **state)
@@ -117,7 +117,7 @@ static void a_nul_byte_is_refused(void **state)
 				  "1502MA9F00001A,x,411502\n";
 	struct rq_import *imp = parse_n(*state, csv, sizeof(csv) - 1);
 	assert_true(imp->fatal);
-	assert_int_equal(imp->problems[0].line, 2);
+	assert_int_equal(imp->problems.items[0].line, 2);
 }
 
 static void a_bom_before_invalid_utf8_is_refused(void **state)
@@ -125,7 +125,7 @@ static void a_bom_before_invalid_utf8_is_refused(void **state)
 	struct rq_import *imp = parse(*state, "\xEF\xBB\xBFuscc,name,county_code\n"
 					      "91411502MA9F00001A," GBK_NAME ",411502\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "字节顺序标记"));
+	assert_non_null(strstr(imp->problems.items[0].message, "字节顺序标记"));
 }
 
 int main(void)

@@ -42,15 +42,15 @@ static int teardown(void **state)
 static void assert_problem(const struct rq_import *imp, long line, const char *field,
 			   const char *text)
 {
-	for (size_t i = 0; i < imp->nproblems; i++) {
-		const struct rq_import_problem *p = &imp->problems[i];
+	for (size_t i = 0; i < imp->problems.n; i++) {
+		const struct rq_problem *p = &imp->problems.items[i];
 		if (p->line == line && strcmp(p->field, field) == 0 &&
 		    strstr(p->message, text) != NULL)
 			return;
 	}
-	for (size_t i = 0; i < imp->nproblems; i++)
-		print_message("  line %ld %s: %s\n", imp->problems[i].line, imp->problems[i].field,
-			      imp->problems[i].message);
+	for (size_t i = 0; i < imp->problems.n; i++)
+		print_message("  line %ld %s: %s\n", imp->problems.items[i].line,
+			      imp->problems.items[i].field, imp->problems.items[i].message);
 	fail_msg("no problem on line %ld naming %s with \"%s\"", line, field, text);
 }
 
@@ -117,7 +117,7 @@ static void names(void **state)
 	longname[600] = '\0';
 	snprintf(csv, sizeof(csv), HEADER "91411502MA9F00001A,%s,411502\n", longname);
 	imp = parse(*state, csv);
-	assert_int_equal(imp->nproblems, 0);
+	assert_int_equal(imp->problems.n, 0);
 }
 
 static void county_codes(void **state)
@@ -192,30 +192,30 @@ static void duplicate_rows_name_the_first_line(void **state)
 	assert_problem(imp, 4, "uscc", "已在第 2 行出现");
 	assert_problem(imp, 5, "uscc", "已在第 2 行出现");
 	/* problems come out in line order */
-	for (size_t i = 1; i < imp->nproblems; i++)
-		assert_true(imp->problems[i - 1].line <= imp->problems[i].line);
+	for (size_t i = 1; i < imp->problems.n; i++)
+		assert_true(imp->problems.items[i - 1].line <= imp->problems.items[i].line);
 }
 
 static void the_header_needs_an_identifier_a_name_and_a_county(void **state)
 {
 	struct rq_import *imp = parse(*state, "name,county_code\n甲,411502\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "统一社会信用代码列"));
+	assert_non_null(strstr(imp->problems.items[0].message, "统一社会信用代码列"));
 	imp = parse(*state, "uscc,county_code\n91411502MA9F00001A,411502\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "企业名称列"));
+	assert_non_null(strstr(imp->problems.items[0].message, "企业名称列"));
 	imp = parse(*state, "统一社会信用代码,企业名称\n91411502MA9F00001A,甲\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "县区代码列"));
+	assert_non_null(strstr(imp->problems.items[0].message, "县区代码列"));
 	imp = parse(*state, "uscc,name,county_code,latitude\n91411502MA9F00001A,甲,411502,32\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "纬度列"));
+	assert_non_null(strstr(imp->problems.items[0].message, "纬度列"));
 	imp = parse(*state, "uscc,统一社会信用代码,name,county_code\n");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "两个 uscc 列"));
+	assert_non_null(strstr(imp->problems.items[0].message, "两个 uscc 列"));
 	imp = parse(*state, "");
 	assert_true(imp->fatal);
-	assert_non_null(strstr(imp->problems[0].message, "为空"));
+	assert_non_null(strstr(imp->problems.items[0].message, "为空"));
 }
 
 static void header_names_in_chinese_english_and_unknown_columns(void **state)
@@ -229,7 +229,7 @@ static void header_names_in_chinese_english_and_unknown_columns(void **state)
 	for (int f = 0; f < RQ_IMPORT_NFIELDS; f++)
 		if (f != RQ_IMPORT_PROJECT_CODE)
 			assert_true(imp->has[f]);
-	assert_int_equal(imp->nproblems, 0);
+	assert_int_equal(imp->problems.n, 0);
 	const struct rq_import_row *r = &imp->rows[0];
 	assert_string_equal(r->value[RQ_IMPORT_LEGAL_REP], "张三");
 	assert_string_equal(r->value[RQ_IMPORT_ADDRESS], "茶韵路1号");

@@ -14,12 +14,14 @@ $$;
 -- Why the enterprise's manager may not act on visit v (from rq.visit_for_manager) now, or
 -- NULL when they may: the one place that says which state allows which action. p_action:
 -- 'answer' (confirm or dispute), 'rate' (the first rating), 'change-rating' (by its rater,
--- once, within rating_change_hours); none of them on a visit its official withdrew. Called after rq.visit_for_manager locked the visit, so
--- two answers to one visit never both pass.
+-- once, within rating_change_hours); none of them on a visit its official withdrew, nor on
+-- one imported from another system (慧企通: answered and rated there, if at all). Called
+-- after rq.visit_for_manager locked the visit, so two answers to one visit never both pass.
 CREATE OR REPLACE FUNCTION rq.manager_visit_refusal(v rq.visits, p_action text) RETURNS text
 LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT CASE
         WHEN v.id IS NULL THEN 'enterprise-visit-unknown'
+        WHEN v.source <> 'platform' THEN 'visit-imported'
         WHEN v.withdrawn_at IS NOT NULL THEN 'visit-withdrawn'
         WHEN p_action = 'answer' AND v.confirmation <> 'pending' THEN 'already-answered'
         WHEN p_action = 'rate' AND v.confirmation <> 'confirmed' THEN 'visit-not-confirmed'
@@ -83,8 +85,9 @@ LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
     SELECT rq.visit_detail(v.id) || jsonb_build_object(
         'answer', rq.visit_answer_json(v.id),
         'rating', rq.visit_rating(v.id),
-        'can_answer', v.confirmation = 'pending' AND v.withdrawn_at IS NULL,
-        'can_rate', v.confirmation = 'confirmed'
+        'can_answer', v.confirmation = 'pending' AND v.withdrawn_at IS NULL
+                      AND v.source = 'platform',
+        'can_rate', v.confirmation = 'confirmed' AND v.source = 'platform'
                     AND NOT EXISTS (SELECT 1 FROM rq.evaluations e WHERE e.visit_id = v.id)
                     AND now() <= v.registered_at
                                  + make_interval(days => rq.policy_value('rating_window_days')),

@@ -2,9 +2,10 @@
 --
 -- 期间内被入企的企业，按入企次数从多到少：牵头登记的入企次数（一次联合检查计一次）、
 -- 其中执法检查次数、入企单位数（牵头和参与单位合计，去重）和最近一次入企时间。
+-- 入企记录含从浉河区慧企通导入的历史记录（来源 huiqitong）；按来源（$4）可只统计其一。
 --
 -- schedule: monthly
--- params: $1 起始日期, $2 截止日期（含当日）, $3 县区代码（空：全市）
+-- params: $1 起始日期, $2 截止日期（含当日）, $3 县区代码（空：全市）, $4 来源（空：全部；platform 扫码登记，huiqitong 慧企通导入）
 -- columns: 排名, 企业名称, 统一社会信用代码或项目代码, 县区, 入企次数, 其中执法检查, 入企单位数, 最近一次入企时间
 WITH v AS (
     SELECT v.id, v.enterprise_id, v.activity_type, v.entered_at
@@ -12,6 +13,7 @@ WITH v AS (
      WHERE v.entered_at >= rq.local_start('day', $1::date::timestamp)
        AND v.entered_at < rq.local_end('day', $2::date::timestamp)
        AND ($3::text IS NULL OR v.county_code = $3::text)
+       AND ($4::text IS NULL OR v.source = $4::text)
        AND v.withdrawn_at IS NULL -- a registration withdrawn by its official took no place
 ), per AS (
     SELECT v.enterprise_id, count(*) AS visits,

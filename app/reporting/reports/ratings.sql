@@ -3,9 +3,11 @@
 -- 期间内入企的评价结果，按企业所在县区和牵头单位：已评价次数、满意、基本满意、不满意、
 -- 满意率 =（满意 + 基本满意）÷ 已评价、其中匿名评价次数（计入，不显示评价人）；企业对
 -- 登记提出异议的次数和企业举报未扫码入企的次数（按县区，单位不明时记在“单位不明”）。
+-- 入企记录含从浉河区慧企通导入的历史记录（来源 huiqitong）；按来源（$4）可只统计其一。
+-- 未扫码举报只来自本平台：只统计慧企通导入的记录时不计。
 --
 -- schedule: monthly
--- params: $1 起始日期, $2 截止日期（含当日）, $3 县区代码（空：全市）
+-- params: $1 起始日期, $2 截止日期（含当日）, $3 县区代码（空：全市）, $4 来源（空：全部；platform 扫码登记，huiqitong 慧企通导入）
 -- columns: 县区, 单位, 入企次数, 已评价, 满意, 基本满意, 不满意, 满意率, 匿名评价, 异议, 未扫码举报
 -- percent: 满意率
 WITH v AS (
@@ -14,6 +16,7 @@ WITH v AS (
      WHERE v.entered_at >= rq.local_start('day', $1::date::timestamp)
        AND v.entered_at < rq.local_end('day', $2::date::timestamp)
        AND ($3::text IS NULL OR v.county_code = $3::text)
+       AND ($4::text IS NULL OR v.source = $4::text)
        AND v.withdrawn_at IS NULL -- a registration withdrawn by its official took no place
 ), per_visit AS (
     SELECT v.county_code, v.unit_id, count(*) AS visits,
@@ -28,7 +31,7 @@ WITH v AS (
 ), no_scan AS (
     SELECT c.county_code, c.unit_id, count(*) AS reports
       FROM rq.cases c
-     WHERE c.source = 'no_scan'
+     WHERE c.source = 'no_scan' AND coalesce($4::text, 'platform') = 'platform'
        AND c.occurred_at >= rq.local_start('day', $1::date::timestamp)
        AND c.occurred_at < rq.local_end('day', $2::date::timestamp)
        AND ($3::text IS NULL OR c.county_code = $3::text)

@@ -3,9 +3,10 @@
 -- 每个单位在期间内牵头登记的入企次数（按入企时间计），按活动类型分列；作为参与单位参加
 -- 联合检查的次数单列：一次联合检查对牵头单位计一次“牵头入企”，对每个参与单位各计一次
 -- “参与联合检查”。满意率 =（满意 + 基本满意）÷ 已评价；匿名评价计入，不显示评价人。
+-- 入企记录含从浉河区慧企通导入的历史记录（来源 huiqitong）；按来源（$4）可只统计其一。
 --
 -- schedule: monthly, weekly
--- params: $1 起始日期, $2 截止日期（含当日）, $3 县区代码（空：全市）
+-- params: $1 起始日期, $2 截止日期（含当日）, $3 县区代码（空：全市）, $4 来源（空：全部；platform 扫码登记，huiqitong 慧企通导入）
 -- columns: 单位, 所属县区, 牵头入企次数, 参观访问, 调研帮扶, 执法检查, 参与联合检查次数, 涉及企业数, 已评价, 满意率, 不满意
 -- percent: 满意率
 WITH v AS (
@@ -14,6 +15,7 @@ WITH v AS (
      WHERE v.entered_at >= rq.local_start('day', $1::date::timestamp)
        AND v.entered_at < rq.local_end('day', $2::date::timestamp)
        AND ($3::text IS NULL OR v.county_code = $3::text)
+       AND ($4::text IS NULL OR v.source = $4::text)
        AND v.withdrawn_at IS NULL -- a registration withdrawn by its official took no place
 ), led AS (
     SELECT v.unit_id, count(*) AS visits,
