@@ -217,11 +217,29 @@ static void test_back_within_a_second(void **state)
 			(void)api_health_status(api_families[i]);
 	if (pg_ctl("start") != 0) /* returns once PostgreSQL accepts connections */
 		fail_msg("could not start PostgreSQL again");
-	double took = api_wait_all_healthy(15, 4);
-	if (took < 0)
-		fail_msg("not all five pools answered 200 within 15 s of the database's restart");
-	if (took > 1.0)
-		fail_msg("the pools answered 503 for %.2f s after PostgreSQL was back", took);
+	/* every family asked in turn until each answered 200 four times in a row (both workers,
+	 * most likely); the last 503 is what the clients saw of the back-off, whatever the
+	 * requests themselves cost on a loaded machine */
+	double back = api_now(), last_503 = back;
+	int streak[API_NFAMILIES] = {0};
+	for (int done = 0; done < API_NFAMILIES;) {
+		if (api_now() - back > 15)
+			fail_msg("not all five pools answered 200 within 15 s of the restart");
+		done = 0;
+		for (size_t i = 0; i < API_NFAMILIES; i++) {
+			if (streak[i] >= 4) {
+				done++;
+				continue;
+			}
+			long status = api_health_status(api_families[i]);
+			streak[i] = status == 200 ? streak[i] + 1 : 0;
+			if (status == 503)
+				last_503 = api_now();
+		}
+	}
+	if (last_503 - back > 1.0)
+		fail_msg("the pools answered 503 for %.2f s after PostgreSQL was back",
+			 last_503 - back);
 }
 
 /* Runs sql as the database superuser (the stack's cluster). */
