@@ -14,7 +14,7 @@
 #                          notify.log, print-jobs.log
 #   $STATE/nginx           rendered nginx.conf, pid, temp paths      RQ_NGINX_DIR
 #   $STATE/tls             server.crt / server.key                   RQ_TLS_DIR
-#   $STATE/www/{admin,e}   copies of app/portal and app/e            RQ_WWW
+#   $STATE/www/{admin,e,gongkai}  the built portal, app/e and app/gongkai  RQ_WWW
 #   $STATE/uploads         files served by X-Accel-Redirect          RQ_UPLOADS
 #
 # The state directory lives outside the checkout (/var/lib/ruqima, or mktemp -d in /tmp
@@ -244,6 +244,9 @@ RUQIMA_PRINT_LOCAL_URL=${RUQIMA_PRINT_LOCAL_URL:-0}
 RUQIMA_FONT_FILE=${RUQIMA_FONT_FILE:-/usr/share/fonts/truetype/wqy/wqy-microhei.ttc}
 # supervision line at the foot of every poster (issuing office, complaint hotline)
 RUQIMA_POSTER_FOOTER=${RUQIMA_POSTER_FOOTER:-信阳市优化营商环境工作领导小组办公室 监制 · 监督电话 12345}
+# rows an auditors' export streams in one request; a bigger range becomes a job built by
+# 'ruqima exports run'
+RUQIMA_EXPORT_STREAM_MAX=${RUQIMA_EXPORT_STREAM_MAX:-100000}
 # seconds a session lives at most
 RUQIMA_SESSION_TTL=${RUQIMA_SESSION_TTL:-604800}
 # seconds of inactivity that end a session
@@ -280,11 +283,14 @@ ensure_packages() {
 		status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
 		[ "$status" = installed ] || missing+=("$pkg")
 	done <"$RQ_ROOT/deploy/packages.txt"
+	# npm: part of NodeSource's nodejs, a package of its own beside Debian's nodejs
+	command -v npm >/dev/null || [[ " ${missing[*]} " == *" nodejs "* ]] || missing+=(npm)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	rq_log "installing missing packages: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
+	if ! command -v npm >/dev/null; then apt-get install -y -q --no-install-recommends npm; fi
 }
 
 # build SANITIZE [BUILD_DIR] — configure and build (SANITIZE: ON or OFF). Each tree keeps
@@ -514,15 +520,16 @@ tls_selfsigned() {
 # ---------------------------------------------------------------------------------------
 # static files
 
-# rq_copy_static — copy app/portal and app/e to RQ_WWW/{admin,e}, where nginx's workers
-# can read them (they may not be able to enter the checkout). A placeholder page is used
-# for a folder that has no index.html yet.
+# rq_copy_static BUILD_DIR — copy the built portal (BUILD_DIR/portal: `vite build` of
+# app/portal, made by the CMake target `portal`), app/e and app/gongkai to
+# RQ_WWW/{admin,e,gongkai}, where nginx's workers can read them (they may not be able to enter
+# the checkout or the build tree). A placeholder page is used for a folder that has no
+# index.html yet.
 rq_copy_static() {
-	local src dst name new
-	for name in admin e; do
-		if [ "$name" = admin ]; then src=$RQ_ROOT/app/portal; else src=$RQ_ROOT/app/e; fi
-		# a built portal (npm run build) goes to dist/; serve that when it exists
-		[ -f "$src/dist/index.html" ] && src=$src/dist
+	local bdir=${1:-$RQ_ROOT/build} src dst name new
+	for name in admin e gongkai; do
+		if [ "$name" = admin ]; then src=$bdir/portal; else src=$RQ_ROOT/app/$name; fi
+		[ "$name" = admin ] && [ ! -f "$src/index.html" ] && rq_log "no built portal in $src: serving a placeholder at /admin/"
 		dst=$RQ_WWW/$name
 		new=$RQ_WWW/.$name.new
 		rm -rf "$new"
@@ -718,7 +725,8 @@ background_status() {
 rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
 # nginx_render [TEMPLATE] [OUT] — fill nginx/ruqima.conf.template's @NAME@ placeholders.
-# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template);
+# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template),
+# RQ_NGINX_PUBLIC_RATE / RQ_NGINX_PUBLIC_BURST the strict one of the public disclosure;
 # RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) it does not count, default loopback
 # ("127.0.0.0/8 ::1/128"; "none": every address is counted). RQ_NGINX_LOGIN_RATE /
 # RQ_NGINX_LOGIN_BURST (default 20r/m, 20) limit POST /api/v1/admin/login per address too.
@@ -749,6 +757,7 @@ nginx_render() {
 		"SOCKDIR=$RQ_SOCKDIR" "NGINX_DIR=$RQ_NGINX_DIR" "LOGDIR=$RQ_LOGDIR" "WWW=$RQ_WWW"
 		"UPLOADS=$RQ_UPLOADS" "TLS_CERT=$RQ_TLS_CERT" "TLS_KEY=$RQ_TLS_KEY"
 		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
+		"PUBLIC_RATE=${RQ_NGINX_PUBLIC_RATE:-2r/s}" "PUBLIC_BURST=${RQ_NGINX_PUBLIC_BURST:-20}"
 		"ATTACHMENT_MAX_BYTES=$attachment_max" "RATE_EXEMPT=$exempt"
 		"LOGIN_RATE=$login_rate" "LOGIN_BURST=${RQ_NGINX_LOGIN_BURST:-20}"
 		"LOGIN_RETRY_AFTER=$login_retry"

@@ -209,8 +209,12 @@ void rq_app_handle(const struct rq_app *app, struct rq_req *req, struct rq_resp 
 		req->request_id = rq_random_hex(id, 16) == 0 ? rq_strdup(req->arena, id) : "none";
 	}
 	dispatch(app, req, resp, parsed);
-	bool commit = resp->status < 400 || req->commit_on_error;
+	bool commit = (resp->status < 400 && !resp->aborted) || req->commit_on_error;
 	if (rq_sql_finish(req, commit) != 0 && commit) {
+		if (resp->streamed) { /* its status went out already */
+			rq_resp_stream_abort(req, resp, "the transaction did not commit");
+			return;
+		}
 		rq_problem(req, resp, 503, "not-saved", "Not saved", "修改未能保存，请稍后重试");
 		rq_resp_header(resp, "Retry-After", "1");
 	}

@@ -158,6 +158,8 @@ int rq_config_load(struct rq_config *cfg)
 		    &cfg->attachment_max_bytes) != 0 ||
 	    env_int("RUQIMA_ATTACHMENT_DAILY_MAX", 200, 1, 100000, &daily_max) != 0 ||
 	    env_int("RUQIMA_REPORT_TIMEOUT", 600, 1, 86400, &cfg->report_timeout) != 0 ||
+	    env_int("RUQIMA_EXPORT_STREAM_MAX", 100000, 1, 10000000, &cfg->export_stream_max) !=
+		0 ||
 	    env_bool("RUQIMA_DEV_LOGIN", &cfg->dev_login) != 0 ||
 	    env_bool("RUQIMA_PRINT_LOCAL_URL", &cfg->print_local_url) != 0 ||
 	    env_base_url("RUQIMA_PUBLIC_BASE_URL", "https://127.0.0.1:8443",

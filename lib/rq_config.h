@@ -39,6 +39,8 @@ struct rq_config {
 	long max_body;	       /* bytes */
 	long import_max_bytes; /* largest CSV `ruqima import enterprises` reads */
 	long report_timeout;   /* seconds a report's query may run (`ruqima report run`) */
+	/* rows an auditors' export streams in one request; a bigger range becomes a job */
+	long export_stream_max;
 	/* photo uploads: the largest (their own body cap), and how many one account may
 	 * upload in 24 hours */
 	long attachment_max_bytes;

@@ -367,6 +367,51 @@ PGresult *rq_sql_final(struct rq_req *req, struct rq_stmt *st, const char *const
 	return request_sql(req, st, params, true);
 }
 
+PGresult *rq_sql_each(struct rq_req *req, struct rq_stmt *st, const char *const *params,
+		      int (*row)(void *ctx, const PGresult *res), void *ctx)
+{
+	struct rq_db *db = req->db;
+	if (!req->tx_open || db->conn == NULL)
+		return NULL;
+	bool lost;
+	PGresult *err = ensure_prepared(db, st, &lost);
+	if (err != NULL) {
+		rq_arena_cleanup(req->arena, clear_result, err);
+		return err;
+	}
+	PGconn *c = db->conn;
+	if (lost || PQsendQueryPrepared(c, st->name, st->nparams, params, NULL, NULL, 0) != 1 ||
+	    PQsetSingleRowMode(c) != 1) {
+		req->tx_open = false;
+		return NULL;
+	}
+	PGresult *res, *last = NULL;
+	bool stopped = false;
+	while ((res = PQgetResult(c)) != NULL) {
+		if (PQresultStatus(res) != PGRES_SINGLE_TUPLE) {
+			PQclear(last);
+			last = res; /* the final result, or the error */
+			continue;
+		}
+		if (!stopped && row(ctx, res) != 0) {
+			stopped = true; /* the rest is not wanted: the server may stop sending */
+			PGcancel *cancel = PQgetCancel(c);
+			char why[256];
+			if (cancel != NULL && PQcancel(cancel, why, sizeof(why)) != 1)
+				rq_log_event("warn", "could not cancel a streamed statement", why);
+			PQfreeCancel(cancel);
+		}
+		PQclear(res);
+	}
+	if (connection_lost(db, last)) {
+		PQclear(last);
+		req->tx_open = false;
+		return NULL;
+	}
+	rq_arena_cleanup(req->arena, clear_result, last);
+	return last;
+}
+
 int rq_sql_finish(struct rq_req *req, bool commit)
 {
 	if (!req->tx_open)

@@ -62,6 +62,14 @@ PGresult *rq_sql(struct rq_req *req, struct rq_stmt *st, const char *const *para
  * with the same actor. */
 PGresult *rq_sql_final(struct rq_req *req, struct rq_stmt *st,
 		       const char *const *params) RQ_MUST_USE;
+/* Runs st in the request's open transaction (a statement of the request opened it) in
+ * single-row mode: row(ctx, res) gets each row as it arrives (res holds that one row and is
+ * freed after the call), so that memory does not grow with the result. A row callback that
+ * answers non-zero stops it: the statement is cancelled and the rest skipped. Returns the
+ * statement's final result (freed with the request: PGRES_TUPLES_OK when every row came,
+ * else the error), or NULL when the connection is lost or no transaction is open. */
+PGresult *rq_sql_each(struct rq_req *req, struct rq_stmt *st, const char *const *params,
+		      int (*row)(void *ctx, const PGresult *res), void *ctx) RQ_MUST_USE;
 /* Ends the request's transaction, if any. Returns 0, or -1 if COMMIT failed. */
 int rq_sql_finish(struct rq_req *req, bool commit) RQ_MUST_USE;
 

@@ -174,6 +174,14 @@ void rq_resp_protected_file(struct rq_req *req, struct rq_resp *resp, const char
 	rq_resp_header(resp, "X-Accel-Redirect", rq_printf(req->arena, "/_protected/%s", path));
 }
 
+void rq_resp_protected_download(struct rq_req *req, struct rq_resp *resp, const char *content_type,
+				const char *dir, const char *name)
+{
+	rq_resp_protected_file(req, resp, content_type, rq_printf(req->arena, "%s/%s", dir, name));
+	rq_resp_header(resp, "Content-Disposition",
+		       rq_printf(req->arena, "attachment; filename=\"%s\"", name));
+}
+
 void rq_resp_json(struct rq_req *req, struct rq_resp *resp, int status, cJSON *obj)
 {
 	rq_arena_cleanup(req->arena, delete_json, obj);
@@ -459,9 +467,12 @@ const char *rq_http_reason(int status)
 	}
 }
 
-char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *len)
+/* The status line and headers of resp into an arena buffer of cap bytes with room for
+ * extra more; with a Content-Length unless streamed. */
+static char *serialize_head(struct rq_req *req, const struct rq_resp *resp, bool length,
+			    size_t extra, size_t *len)
 {
-	size_t cap = 256 + resp->body_len;
+	size_t cap = 256 + extra;
 	if (resp->content_type != NULL)
 		cap += strlen(resp->content_type);
 	for (size_t i = 0; i < resp->nheaders; i++)
@@ -476,7 +487,8 @@ char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *
 		n += (size_t)snprintf(out + n, cap - n, "Content-Type: %s\r\n",
 				      resp->content_type != NULL ? resp->content_type
 								 : "application/octet-stream");
-	n += (size_t)snprintf(out + n, cap - n, "Content-Length: %zu\r\n", resp->body_len);
+	if (length)
+		n += (size_t)snprintf(out + n, cap - n, "Content-Length: %zu\r\n", resp->body_len);
 	if (req->request_id != NULL)
 		n += (size_t)snprintf(out + n, cap - n, "X-Request-Id: %s\r\n", req->request_id);
 	/* Nothing is cached unless the handler says otherwise with its own Cache-Control. */
@@ -490,10 +502,57 @@ char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *
 		n += (size_t)snprintf(out + n, cap - n, "%s: %s\r\n", resp->header_names[i],
 				      resp->header_values[i]);
 	n += (size_t)snprintf(out + n, cap - n, "\r\n");
+	*len = n;
+	return out;
+}
+
+char *rq_resp_serialize(struct rq_req *req, const struct rq_resp *resp, size_t *len)
+{
+	size_t n;
+	char *out = serialize_head(req, resp, true, resp->body_len, &n);
 	if (resp->body_len > 0) {
 		memcpy(out + n, resp->body, resp->body_len);
 		n += resp->body_len;
 	}
 	*len = n;
 	return out;
+}
+
+int rq_resp_stream_begin(struct rq_req *req, struct rq_resp *resp)
+{
+	if (req->write == NULL || resp->streamed)
+		return -1;
+	if (resp->status == 0)
+		resp->status = 200;
+	resp->body = "";
+	resp->body_len = 0;
+	size_t n;
+	char *head = serialize_head(req, resp, false, 0, &n);
+	resp->streamed = true;
+	if (req->write(req->write_ctx, head, n) != 0) {
+		resp->aborted = true;
+		return -1;
+	}
+	return 0;
+}
+
+int rq_resp_stream_write(struct rq_req *req, struct rq_resp *resp, const void *buf, size_t n)
+{
+	if (!resp->streamed || resp->aborted)
+		return -1;
+	if (n == 0 || strcmp(req->method, "HEAD") == 0)
+		return 0;
+	if (req->write(req->write_ctx, buf, n) != 0) {
+		resp->aborted = true;
+		return -1;
+	}
+	resp->streamed_bytes += n;
+	return 0;
+}
+
+void rq_resp_stream_abort(struct rq_req *req, struct rq_resp *resp, const char *why)
+{
+	(void)req;
+	rq_log_event("error", "streamed answer broken off", why);
+	resp->aborted = true;
 }

@@ -30,6 +30,10 @@ struct rq_actor {
 	const char *session_token; /* to end the session at logout; never logged */
 };
 
+/* Writes n bytes of a streamed answer to the client; returns 0, or -1 when the connection
+ * is gone. */
+typedef int (*rq_body_writer)(void *ctx, const char *buf, size_t n);
+
 struct rq_req {
 	struct rq_arena *arena;
 	const struct rq_config *cfg;
@@ -52,6 +56,10 @@ struct rq_req {
 	struct rq_actor actor;
 	bool tx_open;	      /* a transaction with the actor context is running */
 	bool commit_on_error; /* keep the writes of a 4xx answer (e.g. failed-login count) */
+	/* where a streamed answer goes (rq_resp_stream_begin): set by the server, NULL in unit
+	 * tests (which then cannot stream) */
+	rq_body_writer write;
+	void *write_ctx;
 };
 
 struct rq_resp {
@@ -62,6 +70,11 @@ struct rq_resp {
 	const char *header_names[RQ_MAX_HEADERS];
 	const char *header_values[RQ_MAX_HEADERS];
 	size_t nheaders;
+	/* a streamed answer: its status and headers went out (rq_resp_stream_begin) and
+	 * streamed_bytes of body after them; the server sends nothing more. aborted: it broke
+	 * off, and the server drops the connection rather than end the answer as if whole. */
+	bool streamed, aborted;
+	size_t streamed_bytes;
 };
 
 /* Outcome of reading the request line and body from the server. */
@@ -97,6 +110,23 @@ void rq_resp_header(struct rq_resp *resp, const char *name, const char *value);
  * this Content-Type. path is built from checked parts, never taken from the client. */
 void rq_resp_protected_file(struct rq_req *req, struct rq_resp *resp, const char *content_type,
 			    const char *path);
+/* Streams the answer: sends resp's status (200 unless set) and headers now, without a
+ * Content-Length, after which the handler writes the body with rq_resp_stream_write (a
+ * body of any size in constant memory). Returns 0, or -1 when the request cannot stream
+ * (no writer: unit tests) or the client is gone. */
+int rq_resp_stream_begin(struct rq_req *req, struct rq_resp *resp) RQ_MUST_USE;
+/* Writes n bytes of the streamed body (nothing for HEAD). Returns 0, or -1 when the client
+ * is gone (the handler then stops). */
+int rq_resp_stream_write(struct rq_req *req, struct rq_resp *resp, const void *buf,
+			 size_t n) RQ_MUST_USE;
+/* The streamed answer cannot be finished (the query failed after its first rows): logs why
+ * and marks it aborted, so that the client sees a broken download, never a short file that
+ * looks whole. */
+void rq_resp_stream_abort(struct rq_req *req, struct rq_resp *resp, const char *why);
+/* rq_resp_protected_file of uploads/<dir>/<name> as a download (Content-Disposition:
+ * attachment; filename="<name>"); name is a plain file name, never the client's. */
+void rq_resp_protected_download(struct rq_req *req, struct rq_resp *resp, const char *content_type,
+				const char *dir, const char *name);
 /* Sets status and a JSON body; takes ownership of obj (deleted here). */
 void rq_resp_json(struct rq_req *req, struct rq_resp *resp, int status, cJSON *obj);
 

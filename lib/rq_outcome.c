@@ -167,6 +167,9 @@ static const struct refusal refusals[] = {
     /* the reporting family */
     NOT_FOUND("report-run-unknown", "没有这次报表运行，或您无权查看"),
     NOT_FOUND("report-file-unknown", "这次报表运行没有可下载的 {1} 文件"),
+    NOT_FOUND("export-job-unknown", "没有这个导出任务，或它不是您提交的"),
+    {"export-job-not-done", 409, "export-job-not-done", "Export job not done",
+     "导出任务当前状态为“{1}”：生成完成后才能下载", NULL, 0},
     /* the admin family */
     NOT_FOUND("claim-unknown", "没有这条认证申请"),
     NOT_FOUND("enterprise-unknown", "没有这家企业"),
@@ -190,6 +193,8 @@ static const struct refusal refusals[] = {
      "不能锁定或停用自己的账号；请由另一位市级管理员操作", NULL, 0},
     {"user-inactive", 409, "user-inactive", "User inactive",
      "该用户已停用，不能再锁定、解锁、重置密码或停用", NULL, 0},
+    INVALID("password-wrong", "current_password", "当前密码不正确"),
+    INVALID("password-unchanged", "new_password", "新密码不能与当前密码相同"),
     {"claim-decided", 409, "claim-decided", "Claim decided",
      "该认证申请已经审核过（已通过或已驳回）", NULL, 0},
     {"claim-enterprise-not-active", 422, "enterprise-not-active", "Enterprise not active",

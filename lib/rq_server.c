@@ -68,6 +68,19 @@ static size_t read_fcgi(void *ctx, char *buf, size_t n)
 	return got > 0 ? (size_t)got : 0;
 }
 
+/* The writer of streamed answers: straight into the FastCGI output stream. */
+static int write_fcgi(void *ctx, const char *buf, size_t n)
+{
+	while (n > 0) {
+		int chunk = n > 65536 ? 65536 : (int)n;
+		if (FCGX_PutStr(buf, chunk, ctx) != chunk)
+			return -1;
+		buf += chunk;
+		n -= (size_t)chunk;
+	}
+	return 0;
+}
+
 static void drain(FCGX_Stream *in)
 {
 	char buf[8192];
@@ -75,7 +88,9 @@ static void drain(FCGX_Stream *in)
 		;
 }
 
-static void serve_one(const struct rq_app *app, const struct rq_config *cfg, struct rq_db *db,
+/* Serves one request. Returns false when its streamed answer broke off: the connection
+ * must then be dropped, not ended as if the answer were whole. */
+static bool serve_one(const struct rq_app *app, const struct rq_config *cfg, struct rq_db *db,
 		      struct rq_arena *arena, FCGX_Request *fr)
 {
 	double start = rq_clock_mono();
@@ -85,6 +100,8 @@ static void serve_one(const struct rq_app *app, const struct rq_config *cfg, str
 	memset(&resp, 0, sizeof(resp));
 	req.cfg = cfg;
 	req.db = db;
+	req.write = write_fcgi;
+	req.write_ctx = fr->out;
 	struct fcgi_reader reader = {fr->in};
 	enum rq_parse_status ps =
 	    rq_req_parse(&req, arena, fr->envp, rq_app_max_body(app, cfg), read_fcgi, &reader);
@@ -101,14 +118,17 @@ static void serve_one(const struct rq_app *app, const struct rq_config *cfg, str
 
 	rq_app_handle(app, &req, &resp, ps);
 
-	size_t len;
-	char *out = rq_resp_serialize(&req, &resp, &len);
-	if (strcmp(req.method, "HEAD") == 0)
-		len -= resp.body_len;
-	FCGX_PutStr(out, (int)len, fr->out);
+	if (!resp.streamed) {
+		size_t len;
+		char *out = rq_resp_serialize(&req, &resp, &len);
+		if (strcmp(req.method, "HEAD") == 0)
+			len -= resp.body_len;
+		FCGX_PutStr(out, (int)len, fr->out);
+	}
 	alarm(0);
 	rq_log_request(&req, &resp, (rq_clock_mono() - start) * 1000.0);
 	rq_log_set_request(NULL);
+	return !resp.aborted;
 }
 
 /* What a worker needs, for rq_supervise. */
@@ -158,8 +178,10 @@ static void worker_main(void *ctx)
 	while (!stopping && served < cfg->max_requests) {
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
-		serve_one(app, cfg, db, arena, &fr);
-		FCGX_Finish_r(&fr);
+		if (serve_one(app, cfg, db, arena, &fr))
+			FCGX_Finish_r(&fr);
+		else
+			FCGX_Free(&fr, 1); /* closed without ending the answer: nginx says so */
 		rq_arena_reset(arena);
 		served++;
 	}

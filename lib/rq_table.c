@@ -18,7 +18,7 @@ enum { MAX_COLS = 64, WIDTH_MAX = 60 };
 
 struct rq_table {
 	enum rq_table_format format;
-	char *path, *title;
+	char *path, *title; /* path NULL: a stream the caller keeps (csv) */
 	struct rq_col cols[MAX_COLS];
 	int ncols;
 	long rows;
@@ -27,6 +27,47 @@ struct rq_table {
 	lxw_worksheet *cover, *data;
 	lxw_format *bold, *heading, *by_kind[RQ_COL_TIME + 1];
 };
+
+/* PostgreSQL type OIDs (pg_type.dat). */
+enum {
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_FLOAT4 = 700,
+	OID_FLOAT8 = 701,
+	OID_DATE = 1082,
+	OID_TIMESTAMP = 1114,
+	OID_TIMESTAMPTZ = 1184,
+	OID_NUMERIC = 1700
+};
+
+enum rq_col_kind rq_table_kind_of_type(unsigned oid)
+{
+	switch (oid) {
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+		return RQ_COL_INT;
+	case OID_NUMERIC:
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return RQ_COL_DECIMAL;
+	case OID_DATE:
+		return RQ_COL_DATE;
+	case OID_TIMESTAMP:
+	case OID_TIMESTAMPTZ:
+		return RQ_COL_TIME;
+	default:
+		return RQ_COL_TEXT;
+	}
+}
+
+const char *rq_table_content_type(enum rq_table_format format)
+{
+	return format == RQ_TABLE_CSV
+		   ? "text/csv; charset=utf-8"
+		   : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+}
 
 bool rq_table_format_parse(const char *name, enum rq_table_format *out)
 {
@@ -237,6 +278,25 @@ struct rq_table *rq_table_open(enum rq_table_format format, const char *path, co
 	return t;
 }
 
+struct rq_table *rq_table_open_csv_stream(FILE *f, const struct rq_col *cols, int ncols)
+{
+	if (ncols < 1 || ncols > MAX_COLS)
+		return NULL;
+	struct rq_table *t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->format = RQ_TABLE_CSV;
+	t->ncols = ncols;
+	t->csv = f;
+	memcpy(t->cols, cols, (size_t)ncols * sizeof(*cols));
+	const char *names[MAX_COLS];
+	for (int i = 0; i < ncols; i++)
+		names[i] = cols[i].name;
+	fputs("\xEF\xBB\xBF", f);
+	csv_row(t, names, true);
+	return t;
+}
+
 int rq_table_row(struct rq_table *t, const char *const *values)
 {
 	if (t->format == RQ_TABLE_CSV) {
@@ -270,7 +330,9 @@ static void table_free(struct rq_table *t)
 int rq_table_close(struct rq_table *t, const char *const *cover)
 {
 	int rc = 0;
-	if (t->format == RQ_TABLE_CSV) {
+	if (t->format == RQ_TABLE_CSV && t->path == NULL) {
+		rc = fflush(t->csv) == 0 && !ferror(t->csv) ? 0 : -1;
+	} else if (t->format == RQ_TABLE_CSV) {
 		rc = fclose(t->csv) == 0 ? 0 : -1;
 	} else {
 		worksheet_write_string(t->cover, 0, 0, t->title, t->heading);
@@ -287,7 +349,7 @@ int rq_table_close(struct rq_table *t, const char *const *cover)
 			rc = -1;
 		}
 	}
-	if (rc != 0)
+	if (rc != 0 && t->path != NULL)
 		unlink(t->path);
 	table_free(t);
 	return rc;
@@ -295,6 +357,10 @@ int rq_table_close(struct rq_table *t, const char *const *cover)
 
 void rq_table_abort(struct rq_table *t)
 {
+	if (t->path == NULL) { /* the caller's stream */
+		table_free(t);
+		return;
+	}
 	if (t->csv != NULL)
 		fclose(t->csv);
 	if (t->wb != NULL)

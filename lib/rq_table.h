@@ -8,6 +8,7 @@
 #define RQ_TABLE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "rq_attr.h"
 
@@ -34,6 +35,10 @@ struct rq_table;
  * the data sheet's tab and heads the cover (XLSX). Returns NULL after logging why. */
 struct rq_table *rq_table_open(enum rq_table_format format, const char *path, const char *title,
 			       const struct rq_col *cols, int ncols) RQ_MUST_USE;
+/* A CSV table written to f, an open stream the caller keeps (a streamed answer): the BOM
+ * and the header now. rq_table_close flushes f and leaves it open; rq_table_abort too. */
+struct rq_table *rq_table_open_csv_stream(FILE *f, const struct rq_col *cols,
+					  int ncols) RQ_MUST_USE;
 /* One row: ncols values as text (NULL: an empty cell). A value that does not read as its
  * column's kind is written as text. Returns 0, or -1 when the file could not be written. */
 int rq_table_row(struct rq_table *t, const char *const *values) RQ_MUST_USE;
@@ -44,6 +49,13 @@ long rq_table_rows(const struct rq_table *t);
 int rq_table_close(struct rq_table *t, const char *const *cover) RQ_MUST_USE;
 /* Frees t and removes its file (an aborted run). */
 void rq_table_abort(struct rq_table *t);
+
+/* How a column of PostgreSQL type oid (pg_type.dat) is written: whole numbers, decimals,
+ * dates, times, else text. A report shows some decimals as percentages itself. */
+enum rq_col_kind rq_table_kind_of_type(unsigned oid);
+
+/* The media type of a file of format (CSV: UTF-8). */
+const char *rq_table_content_type(enum rq_table_format format);
 
 /* The format named "csv" or "xlsx"; false for anything else. */
 bool rq_table_format_parse(const char *name, enum rq_table_format *out);

@@ -153,8 +153,5 @@ RQ_HANDLER(admin_codes_print_job_download)
 		return;
 	}
 	/* the file name is a plain name by the CHECK of rq.print_jobs.file_name */
-	rq_resp_protected_file(req, resp, "application/zip",
-			       rq_printf(req->arena, "print/%s", file));
-	rq_resp_header(resp, "Content-Disposition",
-		       rq_printf(req->arena, "attachment; filename=\"%s\"", file));
+	rq_resp_protected_download(req, resp, "application/zip", "print", file);
 }

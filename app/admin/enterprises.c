@@ -18,7 +18,7 @@
 #define ENTERPRISE_COLUMNS                                                                         \
 	"e.id, e.uscc, e.project_code, e.name, e.register_name, e.register_name_changed,"          \
 	" e.legal_rep, e.address, e.county_code, e.industry, e.business_status, e.in_scope,"       \
-	" e.latitude, e.longitude, e.name_verified, e.updated_at,"                                 \
+	" e.latitude, e.longitude, e.name_verified, e.disclosure_opt_out, e.updated_at,"           \
 	" (SELECT c.serial FROM rq.codes c WHERE c.enterprise_id = e.id AND c.status = 'active')"  \
 	" AS serial"
 
@@ -142,6 +142,7 @@ static cJSON *enterprise_json(const PGresult *res, int row)
 	add_number_or_null(e, "latitude", rq_sql_val(res, row, "latitude"));
 	add_number_or_null(e, "longitude", rq_sql_val(res, row, "longitude"));
 	add_bool(e, res, row, "name_verified");
+	add_bool(e, res, row, "disclosure_opt_out");
 	add_text_or_null(e, "serial", rq_sql_val(res, row, "serial"));
 	rq_json_add_column(e, res, row, "updated_at");
 	return e;

@@ -1,22 +1,26 @@
 /* ruqima-admin's routes: the intranet portal's API (login, portal users, units, the
  * enterprise register, codes, officials, visits and their filings, anonymous raters for
- * discipline inspectors, notifications, the visit-rule policy, the calendar of working days).
+ * discipline inspectors, the audit trail, notifications, the visit-rule policy, the calendar
+ * of working days).
  * Each row declares what its path and query parameters must be (checked before the handler). */
 #include "routes.h"
 
 #include "rq_auth.h"
 #include "rq_page.h"
 #include "anonymous_ratings.h"
+#include "audit.h"
 #include "calendar.h"
 #include "claims.h"
 #include "codes.h"
 #include "enterprises.h"
 #include "enterprises_code.h"
+#include "enterprises_disclosure.h"
 #include "enterprises_managers.h"
 #include "filings.h"
 #include "notifications.h"
 #include "officials.h"
 #include "officials_visits.h"
+#include "password.h"
 #include "policy.h"
 #include "sealed_audit.h"
 #include "unit_mappings.h"
@@ -49,6 +53,9 @@ static const char *const visit_readers[] = {
 static const char *const filing_readers[] = {"unit_admin", "discipline_inspector", NULL};
 /* who rated anonymously, and the audit rows sealed for it: discipline inspectors alone */
 static const char *const discipline_only[] = {"discipline_inspector", NULL};
+/* the audit trail: the city admin, who runs the platform, and discipline inspectors, who
+ * supervise it (checked again in rq.audit_page, which hides what each may not see) */
+static const char *const audit_readers[] = {"city_admin", "discipline_inspector", NULL};
 
 /* the {id} of the enterprise routes (its name and its code) */
 #define ENTERPRISE_ID RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"))
@@ -63,6 +70,9 @@ static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("admin"),
     RQ_ROUTE("POST", "/api/v1/admin/login", rq_auth_admin_login, RQ_AUTH_NONE, RQ_ROUTE_JSON, NULL,
 	     NULL),
+    /* every portal user's own password */
+    RQ_ROUTE("POST", "/api/v1/admin/password", admin_password_change, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
+	     NULL, RQ_INPUTS(RQ_BODY("current_password"), RQ_BODY("new_password"))),
     RQ_ROUTE("GET", "/api/v1/admin/units", admin_units_list, RQ_AUTH_ADMIN, 0, NULL,
 	     RQ_INPUTS(RQ_QUERY_PAGE)),
     RQ_ROUTE("POST", "/api/v1/admin/units", admin_units_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
@@ -74,7 +84,7 @@ static const struct rq_route routes[] = {
     /* portal users: the city admin only (checked again in rq.admin_user_change) */
     RQ_ROUTE("GET", "/api/v1/admin/users", admin_users_list, RQ_AUTH_ADMIN, 0, city_admin_only,
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("role", rq_admin_roles, NULL),
-		       RQ_QUERY("active", RQ_PARAM_BOOL))),
+		       RQ_QUERY("active", RQ_PARAM_BOOL), RQ_QUERY("q", RQ_PARAM_SEARCH))),
     RQ_ROUTE("POST", "/api/v1/admin/users", admin_users_create, RQ_AUTH_ADMIN, RQ_ROUTE_JSON,
 	     city_admin_only, NULL),
     RQ_ROUTE("POST", "/api/v1/admin/users/{id}/lock", admin_users_lock, RQ_AUTH_ADMIN, 0,
@@ -105,6 +115,9 @@ static const struct rq_route routes[] = {
 	     admin_enterprises_managers_unbind, RQ_AUTH_ADMIN, RQ_ROUTE_JSON, claim_deciders,
 	     RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"),
 		       RQ_PATH_ID("binding_id", "binding-unknown"))),
+    RQ_ROUTE("PUT", "/api/v1/admin/enterprises/{id}/disclosure", admin_enterprises_disclosure,
+	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, claim_deciders,
+	     RQ_INPUTS(RQ_PATH_ID("id", "enterprise-unknown"), RQ_BODY("opt_out"))),
     RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/verify", admin_enterprises_verify,
 	     RQ_AUTH_ADMIN, 0, name_verifiers, ENTERPRISE_ID),
     RQ_ROUTE("GET", "/api/v1/admin/claims", admin_claims_list, RQ_AUTH_ADMIN, 0, claim_deciders,
@@ -159,6 +172,14 @@ static const struct rq_route routes[] = {
 	     0, discipline_only, RQ_INPUTS(RQ_QUERY_PAGE)),
     RQ_ROUTE("GET", "/api/v1/admin/sealed-audit", admin_sealed_audit_list, RQ_AUTH_ADMIN, 0,
 	     discipline_only, RQ_INPUTS(RQ_QUERY_PAGE)),
+    RQ_ROUTE("GET", "/api/v1/admin/audit", admin_audit_list, RQ_AUTH_ADMIN, 0, audit_readers,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("table", admin_audit_tables, NULL),
+		       RQ_QUERY("row", RQ_PARAM_SEARCH),
+		       RQ_QUERY_ENUM("actor_kind", admin_audit_actor_kinds, NULL),
+		       RQ_QUERY("actor_id", RQ_PARAM_SEARCH),
+		       RQ_QUERY("request_id", RQ_PARAM_SEARCH),
+		       RQ_QUERY_ENUM("operation", admin_audit_operations, NULL),
+		       RQ_QUERY("from", RQ_PARAM_DATE), RQ_QUERY("to", RQ_PARAM_DATE))),
     /* every portal user's own notifications (row-level security: the recipient only) */
     RQ_ROUTE("GET", "/api/v1/admin/notifications", admin_notifications_list, RQ_AUTH_ADMIN, 0, NULL,
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY("unread", RQ_PARAM_BOOL))),

@@ -27,8 +27,9 @@ static struct rq_stmt st_users_list =
     RQ_STMT("admin_users_list",
 	    USER_COLUMNS " WHERE ($3::text IS NULL OR u.role = $3)"
 			 " AND ($4::boolean IS NULL OR u.active = $4::boolean)"
+			 " AND ($5::text IS NULL OR strpos(u.username, lower($5)) > 0)"
 			 " AND u.id > $1::bigint ORDER BY u.id LIMIT $2::int",
-	    4);
+	    5);
 static struct rq_stmt st_user_one =
     RQ_STMT("admin_users_one", USER_COLUMNS " WHERE u.id = $1::bigint", 1);
 /* Both raise 42501 for anyone but the city admin (app/admin/sql/users.sql,
@@ -40,7 +41,7 @@ static struct rq_stmt st_user_change =
 
 RQ_HANDLER(admin_users_list)
 {
-	static const char *const args[] = {"role", "active", NULL};
+	static const char *const args[] = {"role", "active", "q", NULL};
 	rq_page_list_args(req, resp, &st_users_list, args);
 }
 

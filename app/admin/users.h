@@ -7,11 +7,10 @@
 
 #include "rq_router.h"
 
-/* GET /api/v1/admin/users?role=&active=&after=&limit=: 200 {items, next_after}, keyset-paged
- * by id: id, username, role, county_code, unit_id, unit_name, discipline_group, active,
- * locked (by an admin),
- * locked_until (a lockout after failed logins, while it lasts), failed_attempts,
- * created_at. Raises 400 naming a malformed query parameter. */
+/* GET /api/v1/admin/users?role=&active=&q=&after=&limit=: 200 {items, next_after}, keyset-paged
+ * by id, q a part of the username (any case): id, username, role, county_code, unit_id, unit_name,
+ * discipline_group, active, locked (by an admin), locked_until (a lockout after failed logins,
+ * while it lasts), failed_attempts, created_at. Raises 400 naming a malformed query parameter. */
 RQ_HANDLER_DECL(admin_users_list);
 /* POST /api/v1/admin/users {username, role, county_code?, unit_id?, discipline_group?}: 201
  * with the user and its generated password (shown this once). Raises 422 naming each bad

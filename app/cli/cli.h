@@ -66,6 +66,34 @@ int cli_cases(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima report list|run|run-scheduled (app/cli/report.c): the judicial bureau's reports as
  * XLSX and CSV files, each run recorded in rq.report_runs. */
 int cli_report(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+/* ruqima exports run (app/cli/exports.c): builds the auditors' export jobs queued in the
+ * portal (rq.export_jobs). Exits 1 when a job failed. */
+int cli_exports(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+
+/* Files of results (app/cli/tables.c: the reports and the export jobs). */
+/* Formats into buf (cap bytes) and cuts at a character boundary: an error recorded in a
+ * column of at most cap - 1 bytes never ends in half a Chinese character. */
+void cli_error_set(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Connects as the reporting role (RUQIMA_REPORT_DSN: read-only, a replica when there is one)
+ * and opens a read-only repeatable-read snapshot with RUQIMA_REPORT_TIMEOUT as its
+ * statement_timeout. Returns the connection, or NULL with why in err (Chinese). */
+PGconn *cli_report_snapshot(const struct rq_config *cfg, const char *appname, char *err,
+			    size_t cap) RQ_MUST_USE;
+/* Runs sql in single-row mode: on_result(ctx, res) for every row (PGRES_SINGLE_TUPLE) and for
+ * the final result (PGRES_TUPLES_OK, no rows: the columns of an empty result), so memory does
+ * not grow with the result; progress "<label>: N rows, S s" on stderr every 2 s. Returns 0,
+ * or -1: the callback's failure (which says why itself) or the query's, in err. */
+int cli_stream_rows(PGconn *db, const char *sql, int nparams, const char *const *params,
+		    int (*on_result)(void *ctx, const PGresult *res), void *ctx, const char *label,
+		    char *err, size_t cap) RQ_MUST_USE;
+/* The size and SHA-256 (hex) of the file at path. Returns 0, or -1 when it cannot be read. */
+int cli_file_digest(const char *path, long *bytes, char hex[65]) RQ_MUST_USE;
+/* Runs one statement as the owner in its own transaction, audited with request id what.
+ * Returns its result once committed (the caller PQclears it), or NULL after printing the
+ * error. */
+PGresult *cli_owner_write(PGconn *owner, const char *what, const char *sql, int n,
+			  const char *const *params) RQ_MUST_USE;
 /* Reads the whole file (at most max bytes; RUQIMA_IMPORT_MAX_BYTES for the imports).
  * Returns a malloc'd buffer (NUL-terminated, its length in *len) or NULL after saying why. */
 char *cli_read_file(const char *path, long max, size_t *len) RQ_MUST_USE;

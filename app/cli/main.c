@@ -77,6 +77,9 @@ static void usage(FILE *f)
 	    "  report run-scheduled SET [--date YYYY-MM-DD]\n"
 	    "                             run the set monthly (weekly) for the month (week)\n"
 	    "                             before the date (default today): the timers\n"
+	    "  exports run                build the auditors' export jobs queued in the portal\n"
+	    "                             (ranges over RUQIMA_EXPORT_STREAM_MAX visits): the\n"
+	    "                             timer, every minute\n"
 	    "  notify run [--once] [--limit N]\n"
 	    "                             send the queued notifications as WeChat subscribe\n"
 	    "                             messages (N a pass, default 200); --once: one pass,\n"
@@ -132,6 +135,8 @@ int main(int argc, char **argv)
 		return cli_units(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "report") == 0)
 		return cli_report(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "exports") == 0)
+		return cli_exports(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "calendar") == 0)
 		return cli_calendar(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "notify") == 0)

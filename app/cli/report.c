@@ -11,13 +11,11 @@
 #include "cli.h"
 #include "reports.h"
 
-#include "rq_clock.h"
 #include "rq_input.h"
 #include "rq_sha256.h"
 #include "rq_table.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -34,19 +32,6 @@ enum {
 	MAX_COLS = 64,
 	LINE_MAX_LEN = 1024,
 	ERROR_MAX = 500,
-};
-
-/* PostgreSQL type OIDs (pg_type.dat) the XLSX formats by. */
-enum {
-	OID_INT8 = 20,
-	OID_INT2 = 21,
-	OID_INT4 = 23,
-	OID_FLOAT4 = 700,
-	OID_FLOAT8 = 701,
-	OID_DATE = 1082,
-	OID_TIMESTAMP = 1114,
-	OID_TIMESTAMPTZ = 1184,
-	OID_NUMERIC = 1700
 };
 
 /* What the header comment of a definition says. */
@@ -175,68 +160,28 @@ struct run {
 
 static const char *const format_names[] = {"csv", "xlsx"};
 
-/* Sets the run's error (recorded in report_runs.error, at most ERROR_MAX bytes): cut at a
- * character boundary, so that a long Chinese message never ends in half a character. */
-__attribute__((format(printf, 2, 3))) static void run_error(struct run *r, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(r->error, sizeof(r->error), fmt, ap);
-	va_end(ap);
-	if (n >= (int)sizeof(r->error)) {
-		size_t k = strlen(r->error);
-		while (k > 0 && ((unsigned char)r->error[k - 1] & 0xC0) == 0x80)
-			k--; /* continuation bytes of a character that was cut */
-		if (k > 0 && ((unsigned char)r->error[k - 1] & 0x80) != 0)
-			k--; /* its lead byte */
-		r->error[k] = '\0';
-	}
-}
+/* Sets the run's error (recorded in report_runs.error, at most ERROR_MAX bytes). */
+#define run_error(r, ...) cli_error_set((r)->error, sizeof((r)->error), __VA_ARGS__)
 
-/* Runs a one-row statement as the owner in its own audited transaction; writes the first
- * column into out when out is not NULL. Returns 0, or -1 after printing the error. */
+/* Records the run as the owner (request id cli-report); the first column of the first row
+ * into out unless NULL. */
 static int owner_write(struct run *r, const char *sql, int n, const char *const *params, char *out,
 		       size_t cap)
 {
-	if (cli_exec(r->owner, "BEGIN") != 0)
+	PGresult *res = cli_owner_write(r->owner, "cli-report", sql, n, params);
+	if (res == NULL)
 		return -1;
-	if (cli_set_actor(r->owner, "cli-report") != 0) {
-		cli_rollback(r->owner);
-		return -1;
-	}
-	PGresult *res = PQexecParams(r->owner, sql, n, NULL, params, NULL, NULL, 0);
-	bool ok = PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK;
-	if (!ok)
-		fprintf(stderr, "ruqima: could not record the run: %s", PQresultErrorMessage(res));
-	else if (out != NULL && PQntuples(res) == 1)
+	if (out != NULL && PQntuples(res) == 1)
 		snprintf(out, cap, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
-	if (!ok) {
-		cli_rollback(r->owner);
-		return -1;
-	}
-	return cli_exec(r->owner, "COMMIT");
+	return 0;
 }
 
 static enum rq_col_kind kind_of(const struct run *r, const PGresult *res, int col)
 {
-	switch (PQftype(res, col)) {
-	case OID_INT2:
-	case OID_INT4:
-	case OID_INT8:
-		return RQ_COL_INT;
-	case OID_NUMERIC:
-	case OID_FLOAT4:
-	case OID_FLOAT8:
-		return listed(r->rep.percent, PQfname(res, col)) ? RQ_COL_PERCENT : RQ_COL_DECIMAL;
-	case OID_DATE:
-		return RQ_COL_DATE;
-	case OID_TIMESTAMP:
-	case OID_TIMESTAMPTZ:
-		return RQ_COL_TIME;
-	default:
-		return RQ_COL_TEXT;
-	}
+	enum rq_col_kind k = rq_table_kind_of_type(PQftype(res, col));
+	return k == RQ_COL_DECIMAL && listed(r->rep.percent, PQfname(res, col)) ? RQ_COL_PERCENT
+										: k;
 }
 
 /* The result's columns must be the header's "columns:" in order: the header documents the
@@ -292,88 +237,29 @@ static int write_row(struct run *r, const PGresult *res)
 	return 0;
 }
 
-/* Streams the report's rows into the tables (single-row mode: memory does not grow with
- * the report). Returns 0, or -1 with r->error set. */
-static int stream_rows(struct run *r, PGconn *db)
+/* The tables open on the first result (a row, or the empty result), then take its rows. */
+static int on_result(void *ctx, const PGresult *res)
 {
-	const char *params[] = {r->from, r->to, r->county, r->source};
-	if (!PQsendQueryParams(db, r->rep.sql, r->rep.by_source ? 4 : 3, NULL, params, NULL, NULL,
-			       0) ||
-	    !PQsetSingleRowMode(db)) {
-		run_error(r, "%s", PQerrorMessage(db));
+	struct run *r = ctx;
+	if (r->tables[0] == NULL && r->tables[1] == NULL && open_tables(r, res) != 0)
 		return -1;
-	}
-	int rc = 0;
-	double started = rq_clock_mono(), shown = started;
-	PGresult *res;
-	while ((res = PQgetResult(db)) != NULL) {
-		ExecStatusType st = PQresultStatus(res);
-		if (rc == 0 && (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) &&
-		    r->tables[0] == NULL && r->tables[1] == NULL)
-			rc = open_tables(r, res);
-		if (rc == 0 && st == PGRES_SINGLE_TUPLE)
-			rc = write_row(r, res);
-		else if (rc == 0 && st != PGRES_TUPLES_OK) {
-			const char *m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-			run_error(r, "查询失败：%s", m != NULL ? m : PQresultErrorMessage(res));
-			rc = -1;
-		}
-		PQclear(res);
-		double t = rq_clock_mono();
-		if (t - shown >= 2) {
-			fprintf(stderr, "report %s: %ld rows, %.0f s\n", r->rep.name, r->rows,
-				t - started);
-			shown = t;
-		}
-	}
-	return rc;
+	return PQresultStatus(res) == PGRES_SINGLE_TUPLE ? write_row(r, res) : 0;
 }
 
-/* Runs the SELECT on the reporting role: a consistent read-only snapshot, its own timeout. */
+/* Runs the SELECT on the reporting role, a consistent read-only snapshot with its own
+ * timeout, its rows streaming into the tables (memory does not grow with the report).
+ * Returns 0, or -1 with r->error set. */
 static int query(struct run *r)
 {
-	if (r->cfg->report_dsn == NULL) {
-		run_error(r, "未设置 RUQIMA_REPORT_DSN（报表只读角色）");
+	PGconn *db = cli_report_snapshot(r->cfg, "ruqima-report", r->error, sizeof(r->error));
+	if (db == NULL)
 		return -1;
-	}
-	PGconn *db = PQconnectdb(r->cfg->report_dsn);
-	if (PQstatus(db) != CONNECTION_OK) {
-		run_error(r, "无法以报表角色连接数据库：%s", PQerrorMessage(db));
-		PQfinish(db);
-		return -1;
-	}
-	char setup[256];
-	snprintf(setup, sizeof(setup),
-		 "SET statement_timeout = '%lds'; SET application_name = 'ruqima-report';"
-		 " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-		 r->cfg->report_timeout);
-	int rc = cli_exec(db, setup) == 0 ? stream_rows(r, db) : -1;
-	if (rc != 0 && r->error[0] == '\0')
-		run_error(r, "无法开始只读事务");
+	const char *params[] = {r->from, r->to, r->county, r->source};
+	char label[128];
+	snprintf(label, sizeof(label), "report %s", r->rep.name);
+	int rc = cli_stream_rows(db, r->rep.sql, r->rep.by_source ? 4 : 3, params, on_result, r,
+				 label, r->error, sizeof(r->error));
 	PQfinish(db); /* ends the read-only transaction */
-	return rc;
-}
-
-/* The file's size and SHA-256 (hex). */
-static int file_digest(const char *path, long *bytes, char hex[RQ_SHA256_HEX_LEN + 1])
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL)
-		return -1;
-	struct rq_sha256 s;
-	rq_sha256_init(&s);
-	unsigned char buf[65536], d[RQ_SHA256_LEN];
-	size_t n;
-	*bytes = 0;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		rq_sha256_update(&s, buf, n);
-		*bytes += (long)n;
-	}
-	int rc = ferror(f) ? -1 : 0;
-	fclose(f);
-	rq_sha256_final(&s, d);
-	for (int i = 0; i < RQ_SHA256_LEN; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 	return rc;
 }
 
@@ -413,7 +299,8 @@ static int finish_files(struct run *r, char *files, size_t cap)
 		r->tables[f] = NULL;
 		long bytes;
 		char hex[RQ_SHA256_HEX_LEN + 1];
-		if (rq_table_close(t, cover) != 0 || file_digest(r->paths[f], &bytes, hex) != 0) {
+		if (rq_table_close(t, cover) != 0 ||
+		    cli_file_digest(r->paths[f], &bytes, hex) != 0) {
 			run_error(r, "无法完成文件 %s", r->paths[f]);
 			rc = -1;
 			continue;

@@ -3,6 +3,7 @@
 #include "rq_outcome.h"
 #include "rq_config.h"
 #include "rq_db.h"
+#include "rq_disclosure.h"
 #include "rq_input.h"
 #include "rq_log.h"
 #include "rq_poster.h"
@@ -23,7 +24,8 @@ static struct rq_stmt st_claim =
  * is the current one. */
 #define BINDING_SELECT                                                                             \
 	"SELECT b.id, b.enterprise_id, b.method, b.bound_at, e.name, e.uscc, e.project_code,"      \
-	" e.county_code, c.serial, (a.current_enterprise_id = b.enterprise_id) AS current"         \
+	" e.county_code, e.disclosure_opt_out, c.serial,"                                          \
+	" (a.current_enterprise_id = b.enterprise_id) AS current"                                  \
 	" FROM rq.manager_bindings b JOIN rq.enterprises e ON e.id = b.enterprise_id"              \
 	" JOIN rq.accounts a ON a.id = b.account_id"                                               \
 	" LEFT JOIN rq.codes c ON c.enterprise_id = b.enterprise_id AND c.status = 'active'"
@@ -104,6 +106,9 @@ static cJSON *binding_json(const PGresult *res, int row)
 	}
 	const char *current = rq_sql_val(res, row, "current");
 	cJSON_AddBoolToObject(b, "current", current != NULL && strcmp(current, "t") == 0);
+	const char *opt_out = rq_sql_val(res, row, "disclosure_opt_out");
+	cJSON_AddBoolToObject(b, "disclosure_opt_out",
+			      opt_out != NULL && strcmp(opt_out, "t") == 0);
 	cJSON_AddStringToObject(b, "binding_id", rq_sql_val(res, row, "id"));
 	cJSON_AddStringToObject(b, "method", rq_sql_val(res, row, "method"));
 	rq_json_add_column(b, res, row, "bound_at");
@@ -226,6 +231,12 @@ RQ_HANDLER(evaluation_enterprises_select)
 RQ_HANDLER(evaluation_enterprises_unbind)
 {
 	bound_action(req, resp, &st_unbind);
+}
+
+RQ_HANDLER(evaluation_enterprises_disclosure)
+{
+	if (rq_disclosure_put(req, resp) == 0)
+		evaluation_enterprises_list(req, resp);
 }
 
 static void free_png(void *p)

@@ -31,6 +31,11 @@ RQ_HANDLER_DECL(evaluation_enterprises_select);
  * answers 200 with the list left. Raises 404 not-found unless the account is actively bound
  * to it. */
 RQ_HANDLER_DECL(evaluation_enterprises_unbind);
+/* PUT /api/v1/evaluation/enterprises/{id}/disclosure {opt_out}: whether the public
+ * disclosure (双公开) names the enterprise at its visits (lib/rq_disclosure.h); answers 200
+ * with the list (as GET .../enterprises). Raises 422 naming opt_out, 404
+ * enterprise-not-managed unless the account is actively bound to it. */
+RQ_HANDLER_DECL(evaluation_enterprises_disclosure);
 /* GET /api/v1/evaluation/enterprises/{id}/poster.png: the printable poster (打印张贴版)
  * of an enterprise the account manages, without needing its token. Raises 404 not-found
  * unless the account is actively bound to it, 404 code-not-issued when it has no active

@@ -4,6 +4,7 @@
 #include "rq_input.h"
 #include "rq_outcome.h"
 #include "rq_page.h"
+#include "rq_table.h"
 
 #include <string.h>
 
@@ -68,12 +69,10 @@ RQ_HANDLER(reporting_report_runs_file)
 		rq_outcome_refuse(req, resp, "report-file-unknown", args, NULL);
 		return;
 	}
-	rq_resp_protected_file(
-	    req, resp,
-	    strcmp(format, "csv") == 0
-		? "text/csv; charset=utf-8"
-		: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	    rq_printf(req->arena, "reports/%s", name));
-	rq_resp_header(resp, "Content-Disposition",
-		       rq_printf(req->arena, "attachment; filename=\"%s\"", name));
+	enum rq_table_format f = RQ_TABLE_CSV;
+	if (!rq_table_format_parse(format, &f)) {
+		rq_problem_internal(req, resp, "a checked format did not parse");
+		return;
+	}
+	rq_resp_protected_download(req, resp, rq_table_content_type(f), "reports", name);
 }

@@ -1,6 +1,8 @@
 /* ruqima-reporting's routes: the reporting family. */
 #include "routes.h"
 
+#include "exports.h"
+#include "public.h"
 #include "report_runs.h"
 #include "rq_page.h"
 
@@ -8,6 +10,23 @@
  * county's (row-level security of rq.report_runs). */
 static const char *const report_readers[] = {"city_admin", "judicial_analyst",
 					     "discipline_inspector", "county_admin", NULL};
+
+/* Who exports every visit: the roles that see every row of the city. */
+static const char *const auditors[] = {"city_admin", "judicial_analyst", "discipline_inspector",
+				       NULL};
+
+/* The public disclosure's month: a year of the platform's and a month (both or neither). */
+#define PUBLIC_MONTH                                                                               \
+	{.name = "year",                                                                           \
+	 .in = RQ_IN_QUERY,                                                                        \
+	 .type = RQ_PARAM_INT,                                                                     \
+	 .min = 2000,                                                                              \
+	 .max = 2100,                                                                              \
+	 .message = "须为 2000 到 2100 之间的年份"},                                               \
+	{                                                                                          \
+		.name = "month", .in = RQ_IN_QUERY, .type = RQ_PARAM_INT, .min = 1, .max = 12,     \
+		.message = "须为 1 到 12 之间的月份"                                       \
+	}
 
 static const struct rq_route routes[] = {
     RQ_ROUTE_HEALTH("reporting"),
@@ -20,6 +39,36 @@ static const struct rq_route routes[] = {
 								.type = RQ_PARAM_ENUM,
 								.values = reporting_file_formats,
 								.unknown = "report-file-unknown"})),
+    /* 双公开: public, no session (nginx caches the answers and limits the rate) */
+    RQ_ROUTE("GET", "/api/v1/reporting/public/months", reporting_public_months, RQ_AUTH_NONE, 0,
+	     NULL, NULL),
+    RQ_ROUTE("GET", "/api/v1/reporting/public/units", reporting_public_units, RQ_AUTH_NONE, 0, NULL,
+	     RQ_INPUTS(PUBLIC_MONTH)),
+    RQ_ROUTE("GET", "/api/v1/reporting/public/visits", reporting_public_visits, RQ_AUTH_NONE, 0,
+	     NULL,
+	     RQ_INPUTS(PUBLIC_MONTH, RQ_QUERY_MSG("unit_id", RQ_PARAM_ID, "须为单位的编号"),
+		       RQ_QUERY_ENUM("activity_type", reporting_activity_types, NULL),
+		       {.name = "after",
+			.in = RQ_IN_QUERY,
+			.type = RQ_PARAM_INT,
+			.max = INT64_MAX,
+			.message = "must be the id of the last item of the previous page"},
+		       {.name = "limit",
+			.in = RQ_IN_QUERY,
+			.type = RQ_PARAM_INT,
+			.min = 1,
+			.max = REPORTING_PUBLIC_PAGE_MAX})),
+    /* the auditors' export */
+    RQ_ROUTE("GET", "/api/v1/reporting/exports/visits", reporting_exports_visits, RQ_AUTH_ADMIN, 0,
+	     auditors,
+	     RQ_INPUTS(RQ_QUERY("from", RQ_PARAM_DATE), RQ_QUERY("to", RQ_PARAM_DATE),
+		       RQ_QUERY_ENUM("format", reporting_export_formats, "csv"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/exports/jobs", reporting_exports_jobs_list, RQ_AUTH_ADMIN, 0,
+	     auditors, RQ_INPUTS(RQ_QUERY_PAGE)),
+    RQ_ROUTE("GET", "/api/v1/reporting/exports/jobs/{id}", reporting_exports_jobs_get,
+	     RQ_AUTH_ADMIN, 0, auditors, RQ_INPUTS(RQ_PATH_ID("id", "export-job-unknown"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/exports/jobs/{id}/file", reporting_exports_jobs_file,
+	     RQ_AUTH_ADMIN, 0, auditors, RQ_INPUTS(RQ_PATH_ID("id", "export-job-unknown"))),
 };
 
 const struct rq_app reporting_app = {"reporting", routes, sizeof(routes) / sizeof(routes[0])};

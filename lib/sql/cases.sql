@@ -23,6 +23,28 @@ AS $$
 $$;
 GRANT EXECUTE ON FUNCTION rq.case_source_label(text) TO ruqima_app, ruqima_report;
 
+-- 属实 / 部分属实 / 不属实: the outcome of 审核认定
+CREATE OR REPLACE FUNCTION rq.case_outcome_label(p_outcome text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_outcome WHEN 'substantiated' THEN '属实'
+                          WHEN 'partly_substantiated' THEN '部分属实'
+                          WHEN 'unsubstantiated' THEN '不属实' END
+$$;
+GRANT EXECUTE ON FUNCTION rq.case_outcome_label(text) TO ruqima_app, ruqima_report;
+
+-- 谈话提醒 / 批评教育 / ...: the discipline inspectors' disposition (处置) of a handed-over case
+CREATE OR REPLACE FUNCTION rq.case_disposition_label(p_disposition text) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE p_disposition
+        WHEN 'reminder_talk' THEN '谈话提醒' WHEN 'criticism_education' THEN '批评教育'
+        WHEN 'admonishment' THEN '诫勉' WHEN 'circulated_criticism' THEN '通报批评'
+        WHEN 'organisational' THEN '组织处理' WHEN 'transferred' THEN '移送'
+        WHEN 'no_action' THEN '不予处理' END
+$$;
+GRANT EXECUTE ON FUNCTION rq.case_disposition_label(text) TO ruqima_app, ruqima_report;
+
 -- The Chinese name of an action (rq.case_transitions.label), or the name itself.
 CREATE OR REPLACE FUNCTION rq.case_action_label(p_action text) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$

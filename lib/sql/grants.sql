@@ -150,6 +150,9 @@ GRANT SELECT ON rq.visit_lines TO ruqima_app, ruqima_report;
 -- Report runs are written by the CLI (the owner) and read in the portal.
 GRANT SELECT ON rq.report_runs TO ruqima_app, ruqima_report;
 
+-- Export jobs are queued by rq.export_job_request and built by the CLI (the owner).
+GRANT SELECT ON rq.export_jobs TO ruqima_app;
+
 -- The case chain: written only through rq.case_act (app/complaints/sql/cases.sql).
 GRANT SELECT ON rq.case_transitions, rq.case_records, rq.case_statements, rq.case_ratings,
                 rq.accountability_entries, rq.case_overdue_steps

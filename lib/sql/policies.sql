@@ -273,3 +273,9 @@ SELECT rq.rls_read_policy('rq.report_runs',
 -- through rq.unit_mapping_set and rq.unit_mapping_delete, app/admin/sql/unit_mappings.sql).
 -- ---------------------------------------------------------------------------------
 SELECT rq.rls_read_policy('rq.unit_mappings', '(SELECT rq.actor_admin_role() = ''city_admin'')');
+
+-- ---------------------------------------------------------------------------------
+-- Export jobs: the portal user who asked for one, and nobody else (written through
+-- rq.export_job_request, app/reporting/sql/exports.sql, and by the CLI).
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.export_jobs', 'requested_by = (SELECT rq.current_admin_id())');

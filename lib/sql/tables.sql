@@ -99,6 +99,11 @@ SELECT rq.rls_enable('audit.sealed', p_report => false);
 SELECT audit.enable('rq.report_runs');
 SELECT rq.rls_enable('rq.report_runs');
 
+-- The auditors' exports built by `ruqima exports run`: their requester reads them
+-- (lib/sql/policies.sql); the reporting role has no business with them.
+SELECT audit.enable('rq.export_jobs');
+SELECT rq.rls_enable('rq.export_jobs', p_report => false);
+
 -- The case chain (the complaints family): the transition table, what each step recorded,
 -- the statements of units, the enterprise's ratings of the handling, accountability.
 SELECT audit.enable('rq.case_transitions', 'action,from_status');

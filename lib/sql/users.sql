@@ -66,3 +66,37 @@ $$;
 COMMENT ON FUNCTION rq.admin_user_change(bigint, text, text) IS
     'locks, unlocks, resets the password of or deactivates a portal user (city admin, CLI); ends its sessions';
 GRANT EXECUTE ON FUNCTION rq.admin_user_change(bigint,text,text) TO ruqima_app;
+
+-- A portal user's own password (修改密码, app/admin/password.c): the C code checks the
+-- current password against this hash (yescrypt, in C like the login) before it sets a new one.
+CREATE OR REPLACE FUNCTION rq.admin_own_password_hash() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    SELECT u.password_hash FROM rq.admin_users u WHERE u.id = rq.current_admin_id() AND u.active
+$$;
+GRANT EXECUTE ON FUNCTION rq.admin_own_password_hash() TO ruqima_app;
+
+-- Sets the acting portal user's own password to p_password_hash (made by the caller) and
+-- ends their other sessions — a password someone else learnt stops working everywhere —
+-- but not the one of the request (p_session_token), so the portal page stays logged in.
+-- Answers (rq.outcome) ok with data {sessions_ended}, or user-inactive. Raises 42501 for
+-- anyone but a portal user.
+CREATE OR REPLACE FUNCTION rq.admin_own_password_set(p_password_hash text, p_session_token text) RETURNS rq.outcome LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+DECLARE
+    n int := 0;
+BEGIN
+    IF rq.current_admin_id() IS NULL THEN
+        RAISE EXCEPTION 'only a portal user changes their own password'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    UPDATE rq.admin_users SET password_hash = p_password_hash
+     WHERE id = rq.current_admin_id() AND active;
+    IF NOT FOUND THEN
+        RETURN rq.refusal('user-inactive');
+    END IF;
+    UPDATE rq.sessions s SET ended_at = now()
+     WHERE s.admin_user_id = rq.current_admin_id() AND s.ended_at IS NULL
+       AND s.token_hash <> sha256(convert_to(p_session_token, 'UTF8'));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN rq.ok(jsonb_build_object('sessions_ended', n));
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.admin_own_password_set(text, text) TO ruqima_app;

@@ -12,7 +12,7 @@
  * test uses, see only successes from here. */
 #include "api.h"
 #include "api_register.h"
-#include "nginx_support.h"
+#include "private_nginx.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -238,13 +238,16 @@ static void test_address_spraying_names(void **state)
 static void test_nginx_limits_logins_per_address(void **state)
 {
 	(void)state;
-	struct ng_nginx ng = {0};
-	ng_up(&ng, "RQ_NGINX_RATE_EXEMPT=none RQ_NGINX_LOGIN_RATE=20r/m RQ_NGINX_LOGIN_BURST=20");
+	char dir[] = "/tmp/rq-api-login-nginx-XXXXXX", base[64];
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(api_sh("chmod 0755 '%s'", dir), 0);
+	pn_up(dir, "RQ_NGINX_RATE_EXEMPT=none RQ_NGINX_LOGIN_RATE=20r/m RQ_NGINX_LOGIN_BURST=20",
+	      base, sizeof(base));
 	int passed = 0;
 	struct api_resp *r = NULL;
 	for (int i = 0; i < 40; i++) {
 		api_free(r);
-		r = api_login_at(ng.base, api_unique("nginx"), "guess");
+		r = api_login_at(base, api_unique("nginx"), "guess");
 		if (r->status == 429)
 			break;
 		passed++;
@@ -259,11 +262,12 @@ static void test_nginx_limits_logins_per_address(void **state)
 	api_free(r);
 	/* the rest of the API is not the login's limit */
 	char url[128];
-	snprintf(url, sizeof(url), "%s/api/v1/admin/health", ng.base);
+	snprintf(url, sizeof(url), "%s/api/v1/admin/health", base);
 	r = api_call("GET", url, NULL, NULL, NULL);
 	assert_int_equal(r->status, 200);
 	api_free(r);
-	assert_int_equal(ng_remove(&ng), 0);
+	pn_down(dir);
+	assert_int_equal(api_sh("rm -rf '%s'", dir), 0);
 }
 
 int main(void)

@@ -6,31 +6,49 @@
  * RQ_NGINX_RATE=1r/m, RQ_NGINX_BURST=1 and RQ_NGINX_RATE_EXEMPT=none; and checks that the
  * default exemption (loopback) still holds there. */
 #include "api.h"
-#include "nginx_support.h"
+#include "private_nginx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct ng_nginx ng;
+static char dir[] = "/tmp/rq-api-ratelimit-XXXXXX";
+static char base[64]; /* https://127.0.0.1:<port> of the private nginx */
+
+static void nginx_up(const char *vars)
+{
+	pn_up(dir, vars, base, sizeof(base));
+}
+
+static void nginx_down(void)
+{
+	pn_down(dir);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) != NULL && api_sh("chmod 0755 '%s'", dir) == 0 ? 0 : -1;
+}
 
 static int teardown(void **state)
 {
 	(void)state;
-	return ng_remove(&ng);
+	nginx_down();
+	return api_sh("rm -rf '%s'", dir);
 }
 
 static struct api_resp *health(void)
 {
 	char url[128];
-	snprintf(url, sizeof(url), "%s/api/v1/registration/health", ng.base);
+	snprintf(url, sizeof(url), "%s/api/v1/registration/health", base);
 	return api_call("GET", url, NULL, NULL, NULL);
 }
 
 static void test_throttled_answer_is_a_problem_with_request_id(void **state)
 {
 	(void)state;
-	ng_up(&ng, "RQ_NGINX_RATE=1r/m RQ_NGINX_BURST=1 RQ_NGINX_RATE_EXEMPT=none");
+	nginx_up("RQ_NGINX_RATE=1r/m RQ_NGINX_BURST=1 RQ_NGINX_RATE_EXEMPT=none");
 	/* one request a minute and one of burst: the third is refused at once */
 	struct api_resp *r = NULL;
 	int answered = 0;
@@ -56,20 +74,20 @@ static void test_throttled_answer_is_a_problem_with_request_id(void **state)
 	api_assert_header(r, "Retry-After", "1");
 	api_assert_header(r, "X-Content-Type-Options", "nosniff");
 	api_free(r);
-	ng_stop(&ng);
+	nginx_down();
 }
 
 /* The default: loopback is not counted, however many requests come. */
 static void test_loopback_is_exempt_by_default(void **state)
 {
 	(void)state;
-	ng_up(&ng, "RQ_NGINX_RATE=1r/m RQ_NGINX_BURST=1");
+	nginx_up("RQ_NGINX_RATE=1r/m RQ_NGINX_BURST=1");
 	for (int i = 0; i < 6; i++) {
 		struct api_resp *r = health();
 		assert_int_equal(r->status, 200);
 		api_free(r);
 	}
-	ng_stop(&ng);
+	nginx_down();
 }
 
 int main(void)
@@ -79,5 +97,5 @@ int main(void)
 	    cmocka_unit_test(test_throttled_answer_is_a_problem_with_request_id),
 	    cmocka_unit_test(test_loopback_is_exempt_by_default),
 	};
-	return cmocka_run_group_tests(tests, NULL, teardown);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

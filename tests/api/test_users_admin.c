@@ -11,6 +11,7 @@
 #include "api_register.h"
 #include "visits_support.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,23 @@ static void test_list_and_create(void **state)
 		seen += strcmp(cJSON_GetObjectItem(it, "username")->valuestring, name) == 0;
 	}
 	assert_int_equal(seen, 1);
+	api_free(r);
+	/* ... and by a part of the username, in any case */
+	char q[96];
+	int n = snprintf(q, sizeof(q), USERS "?q=");
+	for (const char *c = name + strlen("new-"); *c != '\0' && n < (int)sizeof(q) - 1; c++)
+		q[n++] = (char)toupper((unsigned char)*c);
+	q[n] = '\0';
+	r = api_session_call(&city, "GET", q, NULL);
+	assert_int_equal(r->status, 200);
+	cJSON *found = cJSON_GetObjectItem(r->json, "items");
+	assert_int_equal(cJSON_GetArraySize(found), 1);
+	assert_string_equal(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(found, 0), "username")->valuestring, name);
+	api_free(r);
+	r = api_session_call(&city, "GET", USERS "?q=no-such-user-anywhere", NULL);
+	assert_int_equal(r->status, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r->json, "items")), 0);
 	api_free(r);
 
 	/* the username rule, in Chinese, and the scope of each role; nothing written */

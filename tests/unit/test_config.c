@@ -64,6 +64,8 @@ static void defaults_without_any_setting(void **state)
 	assert_int_equal(c.session_idle, 7200);
 	assert_int_equal(c.login_max_failures, 5);
 	assert_int_equal(c.login_lockout, 900);
+	/* ranges over 100,000 visits become an export job (issue 14) */
+	assert_int_equal(c.export_stream_max, 100000);
 }
 
 static void settings_are_read(void **state)

@@ -12,14 +12,10 @@ SELECT to_char(c.determined_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI
        u.name AS "责任单位",
        p.name AS "责任人员",
        rq.case_source_label(c.source) AS "来源",
-       CASE c.outcome WHEN 'substantiated' THEN '属实' ELSE '部分属实' END AS "认定结果",
+       rq.case_outcome_label(c.outcome) AS "认定结果",
        c.measures AS "整改措施",
        CASE WHEN c.handed_over_at IS NOT NULL THEN '是' ELSE '否' END AS "移交纪检",
-       CASE c.disposition
-           WHEN 'reminder_talk' THEN '谈话提醒' WHEN 'criticism_education' THEN '批评教育'
-           WHEN 'admonishment' THEN '诫勉' WHEN 'circulated_criticism' THEN '通报批评'
-           WHEN 'organisational' THEN '组织处理' WHEN 'transferred' THEN '移送'
-           WHEN 'no_action' THEN '不予处理' END AS "处置",
+       rq.case_disposition_label(c.disposition) AS "处置",
        c.id AS "案件编号"
   FROM rq.cases c
   JOIN rq.regions r ON r.code = c.county_code
