@@ -213,3 +213,25 @@ export async function createUnit(county = null, name = unique('单位')) {
   const r = await api.call('POST', '/api/v1/admin/units', { json: { name, county_code: county, discipline_group: `${name}纪检监察组` }, expect: 201 })
   return r.json.id
 }
+
+// Confirms the open Element Plus message box (after typing text into its prompt, if given)
+export async function confirmBox(page, text) {
+  const box = page.locator('.el-message-box').last()
+  await box.waitFor()
+  if (text !== undefined) await box.locator('.el-message-box__input input').fill(text)
+  const el = await box.elementHandle()
+  await box.locator('.el-message-box__btns .el-button--primary').click()
+  // this box closes (another may open: an error the action met)
+  await el.waitForElementState('hidden')
+}
+
+// Waits until the condition (a function returning a value or a promise) is truthy
+export async function eventually(fn, what, ms = 15000) {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`not so after ${ms} ms: ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}

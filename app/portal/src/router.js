@@ -62,9 +62,9 @@ router.afterEach((to) => {
 // The session ended under the user (idle, expired, ended elsewhere): log in again, come back.
 onSessionEnded(() => {
   const here = router.currentRoute.value
-  clearSession()
-  if (here.name === 'login') return
-  router.replace({ name: 'login', query: { redirect: here.fullPath, expired: '1' } })
+  if (here.name === 'login') return clearSession()
+  // leave the page first: its layout reads the user until it is gone
+  router.replace({ name: 'login', query: { redirect: here.fullPath, expired: '1' } }).finally(clearSession)
 })
 
 export default router
