@@ -728,7 +728,8 @@ rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 # RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template),
 # RQ_NGINX_PUBLIC_RATE / RQ_NGINX_PUBLIC_BURST the strict one of the public disclosure;
 # RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) it does not count, default loopback
-# ("127.0.0.0/8 ::1/128"; "none": every address is counted).
+# ("127.0.0.0/8 ::1/128"; "none": every address is counted). RQ_NGINX_LOGIN_RATE /
+# RQ_NGINX_LOGIN_BURST (default 20r/m, 20) limit POST /api/v1/admin/login per address too.
 # The photo upload's body limit is the pools' RUQIMA_ATTACHMENT_MAX_BYTES, as the pools
 # read it: from RQ_ENV_FILE (the record), else the environment, else its default.
 nginx_render() {
@@ -737,6 +738,14 @@ nginx_render() {
 	attachment_max=$(rq_env_get "${RQ_ENV_FILE:-}" RUQIMA_ATTACHMENT_MAX_BYTES \
 		"${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}")
 	[[ $attachment_max =~ ^[1-9][0-9]*$ ]] || rq_die "RUQIMA_ATTACHMENT_MAX_BYTES=$attachment_max is not a number of bytes"
+	local login_rate=${RQ_NGINX_LOGIN_RATE:-20r/m} login_retry
+	case $login_rate in
+	[1-9]*r/s) login_retry=1 ;;
+	[1-9]*r/m) login_retry=$(((60 + ${login_rate%r/m} - 1) / ${login_rate%r/m})) ;;
+	*) rq_die "RQ_NGINX_LOGIN_RATE=$login_rate is not a rate such as 20r/m or 1r/s" ;;
+	esac
+	[[ ${login_rate%r/?} =~ ^[1-9][0-9]*$ ]] || rq_die "RQ_NGINX_LOGIN_RATE=$login_rate is not a rate such as 20r/m or 1r/s"
+	[[ ${RQ_NGINX_LOGIN_BURST:-20} =~ ^[0-9]+$ ]] || rq_die "RQ_NGINX_LOGIN_BURST=$RQ_NGINX_LOGIN_BURST is not a number"
 	local exempt='' cidr
 	for cidr in ${RQ_NGINX_RATE_EXEMPT:-127.0.0.0/8 ::1/128}; do
 		[ "$cidr" = none ] && continue
@@ -750,6 +759,8 @@ nginx_render() {
 		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
 		"PUBLIC_RATE=${RQ_NGINX_PUBLIC_RATE:-2r/s}" "PUBLIC_BURST=${RQ_NGINX_PUBLIC_BURST:-20}"
 		"ATTACHMENT_MAX_BYTES=$attachment_max" "RATE_EXEMPT=$exempt"
+		"LOGIN_RATE=$login_rate" "LOGIN_BURST=${RQ_NGINX_LOGIN_BURST:-20}"
+		"LOGIN_RETRY_AFTER=$login_retry"
 	)
 	local args=() s
 	for s in "${subst[@]}"; do args+=(-e "s|@${s%%=*}@|$(rq_sed_escape "${s#*=}")|g"); done
@@ -764,18 +775,44 @@ nginx_render() {
 
 rq_nginx() { nginx -c "$RQ_NGINX_DIR/nginx.conf" -p "$RQ_NGINX_DIR/" -e "$RQ_LOGDIR/nginx-error.log" "$@"; }
 
-# nginx_start — test the rendered config, then start nginx or, when it runs, reload it.
+# nginx_listens PID — nginx's master PID holds the listening socket of
+# RQ_LISTEN_ADDR:RQ_HTTPS_PORT (ss -p names every process that holds it).
+nginx_listens() {
+	ss -Hltnp "src ${RQ_LISTEN_ADDR:-127.0.0.1} and sport = :$RQ_HTTPS_PORT" 2>/dev/null |
+		grep -q "pid=$1,"
+}
+
+# nginx_wait_listening PID WHAT — wait up to 5 s for nginx_listens; else show nginx's error
+# log and die: another program holds the port, or a reload nginx could not apply (it keeps
+# the old configuration and says so only in its error log), and the health checks that
+# follow could be answered by whoever holds the port.
+nginx_wait_listening() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		nginx_listens "$1" && return 0
+		sleep 0.1
+	done
+	tail -n 20 "$RQ_LOGDIR/nginx-error.log" >&2
+	rq_die "nginx $2 but does not listen on ${RQ_LISTEN_ADDR:-127.0.0.1}:$RQ_HTTPS_PORT (taken by another program? see $RQ_LOGDIR/nginx-error.log)"
+}
+
+# nginx_start — test the rendered config, then start nginx or, when it runs, reload it; fails
+# unless nginx then listens on its port.
 nginx_start() {
 	local pid i
 	rq_nginx -t -q || rq_die "nginx rejects $RQ_NGINX_DIR/nginx.conf"
 	if pid=$(rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx); then
 		rq_nginx -s reload
+		nginx_wait_listening "$pid" "reloaded"
 		rq_log "nginx reloaded (pid $pid)"
 		return 0
 	fi
 	rq_nginx </dev/null
 	for ((i = 0; i < 50; i++)); do
-		rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx >/dev/null && return 0
+		if pid=$(rq_pid_of "$RQ_NGINX_DIR/nginx.pid" nginx); then
+			nginx_wait_listening "$pid" "started"
+			return 0
+		fi
 		sleep 0.1
 	done
 	tail -n 20 "$RQ_LOGDIR/nginx-error.log" >&2

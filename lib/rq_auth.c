@@ -26,13 +26,16 @@ static struct rq_stmt st_session_resolve = RQ_STMT_SETTING_ACTOR(
     "                    THEN s.admin_user_id ELSE s.account_id END::text, s.role,"
     "                    s.county_code, s.unit_id::text, $4, $5) AS actor_set"
     "  FROM (VALUES (1)) AS one"
-    "  LEFT JOIN rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int) s ON true",
-    5);
+    "  LEFT JOIN rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int, $6::boolean) s"
+    "  ON true",
+    6);
 static struct rq_stmt st_session_create =
     RQ_STMT("rq_session_create",
 	    "SELECT rq.session_create(sha256(convert_to($1, 'UTF8')), $2, $3::bigint, $4::bigint,"
-	    "       sha256(convert_to($5, 'UTF8')), $6::int, $7) AS id",
-	    7);
+	    "       sha256(convert_to($5, 'UTF8')), $6::int, $7, $8::boolean) AS id",
+	    8);
+static struct rq_stmt st_sessions_end_dev =
+    RQ_STMT("rq_sessions_end_dev", "SELECT rq.sessions_end_dev() AS ended", 0);
 static struct rq_stmt st_session_end =
     RQ_STMT("rq_session_end", "SELECT rq.session_end(sha256(convert_to($1, 'UTF8')))", 1);
 static struct rq_stmt st_account_login =
@@ -47,16 +50,15 @@ static struct rq_stmt st_admin_me =
 	    "SELECT id, username, role, county_code, unit_id FROM rq.admin_users"
 	    " WHERE id = $1::bigint",
 	    1);
-static struct rq_stmt st_admin_lookup =
-    RQ_STMT("rq_admin_lookup",
-	    "SELECT id, lower($1) AS username, password_hash, role, active, coalesce(locked_until "
-	    "> now(), false) AS"
-	    " locked, greatest(1, ceil(extract(epoch FROM locked_until - now())))::int AS"
-	    " retry_after, admin_locked FROM rq.admin_login_lookup($1)",
-	    1);
-static struct rq_stmt st_admin_record =
-    RQ_STMT("rq_admin_record",
-	    "SELECT rq.admin_login_record($1::bigint, $2::boolean, $3::int, $4::int)", 4);
+/* Portal login: the attempt's reservation in the login counters (committed before the
+ * password is checked) and the user, then the outcome (lib/sql/auth.sql). */
+static struct rq_stmt st_login_begin =
+    RQ_STMT("rq_login_begin",
+	    "SELECT retry_after, id, lower($1) AS username, password_hash, role, active,"
+	    " admin_locked FROM rq.login_begin($1, $2, $3::int, $4::int)",
+	    4);
+static struct rq_stmt st_login_end =
+    RQ_STMT("rq_login_end", "SELECT rq.login_end($1, $2, $3::bigint, $4::boolean)", 4);
 
 int rq_auth_resolve(struct rq_req *req)
 {
@@ -73,8 +75,12 @@ int rq_auth_resolve(struct rq_req *req)
 		return 0;
 	char idle[16];
 	snprintf(idle, sizeof(idle), "%d", req->cfg->session_idle);
-	const char *params[] = {token, idle, rq_req_header(req, "X-CSRF-Token"), req->request_id,
-				req->client_addr};
+	const char *params[] = {token,
+				idle,
+				rq_req_header(req, "X-CSRF-Token"),
+				req->request_id,
+				req->client_addr,
+				req->cfg->dev_login ? "true" : "false"};
 	PGresult *res = rq_sql(req, &st_session_resolve, params);
 	if (res == NULL)
 		return -1;
@@ -104,7 +110,8 @@ int rq_auth_resolve(struct rq_req *req)
 /* Creates a session for the actor; writes the token (and CSRF token for the portal).
  * Returns 0, or answers the failure and returns -1. */
 static int create_session(struct rq_req *req, struct rq_resp *resp, const char *kind,
-			  const char *account_id, const char *admin_id, char *token, char *csrf)
+			  const char *account_id, const char *admin_id, bool dev, char *token,
+			  char *csrf)
 {
 	if (rq_token_new(token) != 0 || (csrf != NULL && rq_token_new(csrf) != 0)) {
 		rq_log_event("error", "no randomness for a session token", NULL);
@@ -113,7 +120,8 @@ static int create_session(struct rq_req *req, struct rq_resp *resp, const char *
 	}
 	char ttl[16];
 	snprintf(ttl, sizeof(ttl), "%d", req->cfg->session_ttl);
-	const char *params[] = {token, kind, account_id, admin_id, csrf, ttl, req->client_addr};
+	const char *params[] = {token, kind, account_id,       admin_id,
+				csrf,  ttl,  req->client_addr, dev ? "true" : "false"};
 	PGresult *res = rq_sql(req, &st_session_create, params);
 	if (!rq_sql_ok(res)) {
 		rq_problem_sql(req, resp, res);
@@ -122,9 +130,10 @@ static int create_session(struct rq_req *req, struct rq_resp *resp, const char *
 	return 0;
 }
 
-/* Finds or creates the account for openid and answers with a new bearer session. */
+/* Finds or creates the account for openid and answers with a new bearer session (dev: made
+ * by the development login, and marked so). */
 static void login_account(struct rq_req *req, struct rq_resp *resp, const char *openid,
-			  const char *unionid)
+			  const char *unionid, bool dev)
 {
 	const char *params[] = {openid, unionid != NULL && *unionid != '\0' ? unionid : NULL};
 	PGresult *res = rq_sql(req, &st_account_login, params);
@@ -134,7 +143,7 @@ static void login_account(struct rq_req *req, struct rq_resp *resp, const char *
 	}
 	const char *account_id = rq_strdup(req->arena, rq_sql_val(res, 0, "id"));
 	char token[RQ_TOKEN_LEN + 1];
-	if (create_session(req, resp, "account", account_id, NULL, token, NULL) != 0)
+	if (create_session(req, resp, "account", account_id, NULL, dev, token, NULL) != 0)
 		return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "token", token);
@@ -168,7 +177,7 @@ RQ_HANDLER(rq_auth_wx_login)
 	struct rq_wx_session wx;
 	switch (rq_wx_jscode2session(req->cfg, code, &wx)) {
 	case RQ_WX_OK:
-		login_account(req, resp, wx.openid, wx.unionid);
+		login_account(req, resp, wx.openid, wx.unionid, false);
 		return;
 	case RQ_WX_INVALID_CODE:
 		rq_problem(req, resp, 401, "wx-invalid-code", "Login code rejected",
@@ -209,7 +218,21 @@ RQ_HANDLER(rq_auth_dev_login)
 		return;
 	}
 	cJSON_Delete(errors);
-	login_account(req, resp, openid, NULL);
+	login_account(req, resp, openid, NULL, true);
+}
+
+void rq_auth_worker_start(struct rq_db *db, const struct rq_config *cfg)
+{
+	if (cfg->dev_login || rq_db_conn(db) == NULL)
+		return;
+	PGresult *res = rq_db_exec(db, &st_sessions_end_dev, NULL);
+	const char *ended = rq_sql_ok(res) ? rq_sql_val(res, 0, "ended") : NULL;
+	if (ended == NULL)
+		rq_log_event("warn", "could not end the development login's sessions",
+			     res != NULL ? PQresultErrorMessage(res) : "no connection");
+	else if (strcmp(ended, "0") != 0)
+		rq_log_event("info", "development login off: its sessions ended", ended);
+	PQclear(res);
 }
 
 RQ_HANDLER(rq_auth_logout)
@@ -326,6 +349,8 @@ static void unauthorized_login(struct rq_req *req, struct rq_resp *resp)
 	rq_problem(req, resp, 401, "invalid-credentials", "Login failed", "用户名或密码错误");
 }
 
+/* Unknown, deactivated, locked by an admin with a wrong password, or a wrong password: one
+ * answer, after the same work (a yescrypt check), so that it tells no name apart. */
 RQ_HANDLER(rq_auth_admin_login)
 {
 	cJSON *errors = rq_errors_new();
@@ -336,53 +361,52 @@ RQ_HANDLER(rq_auth_admin_login)
 		return;
 	}
 	cJSON_Delete(errors);
-	const char *params[] = {username};
-	PGresult *res = rq_sql(req, &st_admin_lookup, params);
-	if (!rq_sql_ok(res)) {
-		rq_problem_sql(req, resp, res);
+	char pair_free[16], max_delay[16];
+	snprintf(pair_free, sizeof(pair_free), "%d", req->cfg->login_max_failures);
+	snprintf(max_delay, sizeof(max_delay), "%d", req->cfg->login_lockout);
+	const char *params[] = {username, req->client_addr, pair_free, max_delay};
+	/* committed at once: the attempt is counted before its password is checked, so
+	 * parallel tries cannot pass a limit together, and a worker that dies still counts it */
+	PGresult *res = rq_sql_final(req, &st_login_begin, params);
+	if (!rq_sql_one(req, resp, res))
+		return;
+	const char *retry = rq_sql_val(res, 0, "retry_after");
+	if (retry == NULL || strcmp(retry, "0") != 0) {
+		const char *args[] = {retry != NULL ? rq_strdup(req->arena, retry) : "1", NULL};
+		rq_log_event("warn", "portal login throttled", username);
+		rq_outcome_refuse(req, resp, "login-throttled", args, NULL);
 		return;
 	}
-	if (PQntuples(res) != 1 || strcmp(rq_sql_val(res, 0, "active"), "t") != 0) {
-		rq_password_verify(req->arena, password, dummy_hash());
-		unauthorized_login(req, resp);
-		return;
-	}
-	const char *id = rq_sql_val(res, 0, "id");
-	if (strcmp(rq_sql_val(res, 0, "admin_locked"), "t") == 0) {
-		/* Locked by the city admin until unlocked: no Retry-After, and no password check.
-		 */
-		rq_problem(req, resp, 423, "account-locked", "Account locked",
-			   "账号已被管理员锁定，请联系市营商办解锁");
-		return;
-	}
-	if (strcmp(rq_sql_val(res, 0, "locked"), "t") == 0) {
-		/* Locked: the password is not even checked, so guessing cannot go on. */
-		rq_problem(req, resp, 423, "account-locked", "Account locked",
-			   "登录失败次数过多，账号已暂时锁定，请稍后再试");
-		rq_resp_header(resp, "Retry-After",
-			       rq_strdup(req->arena, rq_sql_val(res, 0, "retry_after")));
-		return;
-	}
-	bool ok = rq_password_verify(req->arena, password, rq_sql_val(res, 0, "password_hash"));
-	char max_failures[16], lockout[16];
-	snprintf(max_failures, sizeof(max_failures), "%d", req->cfg->login_max_failures);
-	snprintf(lockout, sizeof(lockout), "%d", req->cfg->login_lockout);
-	const char *rec[] = {id, ok ? "true" : "false", max_failures, lockout};
-	PGresult *r2 = rq_sql(req, &st_admin_record, rec);
+	const char *active = rq_sql_val(res, 0, "active");
+	const char *id =
+	    active != NULL && strcmp(active, "t") == 0 ? rq_sql_val(res, 0, "id") : NULL;
+	const char *hash = id != NULL ? rq_sql_val(res, 0, "password_hash") : NULL;
+	bool ok = rq_password_verify(req->arena, password, hash != NULL ? hash : dummy_hash()) &&
+		  hash != NULL;
+	const char *end[] = {username, req->client_addr, id, ok ? "true" : "false"};
+	PGresult *r2 = rq_sql(req, &st_login_end, end);
 	if (!rq_sql_ok(r2)) {
 		rq_problem_sql(req, resp, r2);
 		return;
 	}
 	if (!ok) {
-		req->commit_on_error = true; /* the failure count must survive the 401 */
+		req->commit_on_error = true; /* the user's failed_attempts, audited */
 		rq_log_event("warn", "portal login failed", username);
 		unauthorized_login(req, resp);
+		return;
+	}
+	if (strcmp(rq_sql_val(res, 0, "admin_locked"), "t") == 0) {
+		/* Locked by the city admin until unlocked: said only to whoever knows the
+		 * password (to anyone else it is a wrong password), without Retry-After. */
+		req->commit_on_error = true;
+		rq_problem(req, resp, 423, "account-locked", "Account locked",
+			   "账号已被管理员锁定，请联系市营商办解锁");
 		return;
 	}
 	const char *user_id = rq_strdup(req->arena, id);
 	const char *role = rq_strdup(req->arena, rq_sql_val(res, 0, "role"));
 	char token[RQ_TOKEN_LEN + 1], csrf[RQ_TOKEN_LEN + 1];
-	if (create_session(req, resp, "admin", NULL, user_id, token, csrf) != 0)
+	if (create_session(req, resp, "admin", NULL, user_id, false, token, csrf) != 0)
 		return;
 	rq_resp_header(resp, "Set-Cookie",
 		       rq_printf(req->arena,

@@ -14,6 +14,13 @@
  * anonymous. Returns 0, or -1 when the database is unreachable. */
 int rq_auth_resolve(struct rq_req *req) RQ_MUST_USE;
 
+struct rq_db;
+struct rq_config;
+/* A worker's start: a pool running without the development login (RUQIMA_DEV_LOGIN=0) ends
+ * every session the development login made (rq.sessions_end_dev), which rq_auth_resolve
+ * refuses anyway. Logs a failure; needs a connection (nothing happens without one). */
+void rq_auth_worker_start(struct rq_db *db, const struct rq_config *cfg);
+
 /* POST /api/v1/auth/wx-login {code}. Raises 401 (invalid code), 429 (WeChat rate limit),
  * 403 (blocked user), 503 (WeChat busy or unreachable), 422 (bad body). */
 RQ_HANDLER_DECL(rq_auth_wx_login);
@@ -23,9 +30,11 @@ RQ_HANDLER_DECL(rq_auth_dev_login);
 RQ_HANDLER_DECL(rq_auth_logout);
 /* GET /api/v1/auth/me: who the session belongs to. */
 RQ_HANDLER_DECL(rq_auth_me);
-/* POST /api/v1/admin/login {username, password}. Raises 401 on bad credentials (or a
- * deactivated user), 423 with Retry-After while the user is locked out after repeated
- * failures, 423 without it while the user is locked by the city admin. */
+/* POST /api/v1/admin/login {username, password}. Raises 401 on bad credentials (an unknown
+ * or deactivated user, or a wrong password, also of a user locked by the city admin), 429
+ * login-throttled with Retry-After while the attempt's address, username or both have
+ * failed too often (rq.login_begin: the same for every username), 423 without Retry-After
+ * for the right password of a user locked by the city admin. */
 RQ_HANDLER_DECL(rq_auth_admin_login);
 
 /* The portal roles (rq.admin_users.role), NULL-terminated. */

@@ -3,6 +3,8 @@
 #include "rq_clock.h"
 #include "rq_log.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,11 @@
 #define SQLSTATE_DEADLOCK	       "40P01"
 #define SQLSTATE_QUERY_CANCELED	       "57014"
 
-enum { BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000 };
+/* A reconnect is cheap (a refused connect on the local socket costs microseconds), and every
+ * request a worker answers 503 while it waits out its back-off: the longest wait is short,
+ * so that the pools answer within half a second of the database's return (issue 16: 2.8 s
+ * of 503s after PostgreSQL was back with a longest wait of 5 s). */
+enum { BACKOFF_MIN_MS = 50, BACKOFF_MAX_MS = 500 };
 
 struct rq_db {
 	char *conninfo;
@@ -89,6 +95,54 @@ int rq_db_retry_after(const struct rq_db *db)
 	return wait > 1 ? (int)(wait + 0.999) : 1;
 }
 
+/* What the server says besides results (a NOTICE, a WARNING, a FATAL that reached an idle
+ * connection) becomes a JSON log line of its own: libpq's default prints it raw on stderr,
+ * between the pool's JSON lines. */
+static void log_notice(void *arg, const PGresult *res)
+{
+	(void)arg;
+	const char *severity = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *level = "info";
+	if (severity != NULL && strcmp(severity, "WARNING") == 0)
+		level = "warn";
+	else if (severity != NULL &&
+		 (strcmp(severity, "ERROR") == 0 || strcmp(severity, "FATAL") == 0 ||
+		  strcmp(severity, "PANIC") == 0))
+		level = "error";
+	rq_log_event(level, "database notice", PQresultErrorMessage(res));
+}
+
+enum { CONNECT_TIMEOUT_S = 3 };
+
+/* Connects with the notice receiver in place before the server says anything (a notice of
+ * the connection's start would otherwise reach stderr raw). libpq's connect_timeout does
+ * not apply to this asynchronous connect: the deadline is kept here. Returns the connection
+ * (CONNECTION_OK or not), or NULL past the deadline (or without memory). */
+static PGconn *connect_logged(const char *const *keys, const char *const *vals)
+{
+	PGconn *c = PQconnectStartParams(keys, vals, 1);
+	if (c == NULL || PQstatus(c) == CONNECTION_BAD)
+		return c;
+	PQsetNoticeReceiver(c, log_notice, NULL);
+	double deadline = rq_clock_mono() + CONNECT_TIMEOUT_S;
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		int ms = (int)((deadline - rq_clock_mono()) * 1000.0);
+		if (ms <= 0) {
+			PQfinish(c);
+			return NULL;
+		}
+		struct pollfd p = {.fd = PQsocket(c),
+				   .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+		int n = poll(&p, 1, ms);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0)
+			st = PQconnectPoll(c);
+	}
+	return c;
+}
+
 int rq_db_ensure(struct rq_db *db)
 {
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
@@ -99,9 +153,9 @@ int rq_db_ensure(struct rq_db *db)
 		PQfinish(db->conn);
 		db->conn = NULL;
 	}
-	const char *keys[] = {"dbname", "application_name", "options", "connect_timeout", NULL};
-	const char *vals[] = {db->conninfo, db->appname, db->options, "3", NULL};
-	db->conn = PQconnectdbParams(keys, vals, 1);
+	const char *keys[] = {"dbname", "application_name", "options", NULL};
+	const char *vals[] = {db->conninfo, db->appname, db->options, NULL};
+	db->conn = connect_logged(keys, vals);
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
 		if (db->backoff_ms > 0)
 			rq_log_event("info", "database connection re-established", NULL);
@@ -112,7 +166,8 @@ int rq_db_ensure(struct rq_db *db)
 		return 0;
 	}
 	rq_log_event("error", "could not connect to the database",
-		     db->conn != NULL ? PQerrorMessage(db->conn) : "out of memory");
+		     db->conn != NULL ? PQerrorMessage(db->conn)
+				      : "no connection within the connect time-out (3 s)");
 	db->backoff_ms = db->backoff_ms == 0 ? BACKOFF_MIN_MS : db->backoff_ms * 2;
 	if (db->backoff_ms > BACKOFF_MAX_MS)
 		db->backoff_ms = BACKOFF_MAX_MS;

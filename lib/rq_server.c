@@ -1,5 +1,6 @@
 #include "rq_server.h"
 
+#include "rq_auth.h"
 #include "rq_clock.h"
 #include "rq_config.h"
 #include "rq_db.h"
@@ -177,6 +178,7 @@ static void worker_main(void *ctx)
 	/* connect now; a failure is logged by rq_db and retried per request */
 	if (rq_db_ensure(db) != 0 || (stats_db != NULL && rq_db_ensure(stats_db) != 0))
 		rq_log_event("info", "worker started without a database connection", NULL);
+	rq_auth_worker_start(db, cfg);
 
 	FCGX_Request fr;
 	FCGX_InitRequest(&fr, listen_fd, 0);

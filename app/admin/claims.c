@@ -11,11 +11,16 @@
 
 const char *const admin_claim_statuses[] = {"pending", "approved", "rejected", NULL};
 
-/* A claim request as the portal shows it: its enterprise and the binding it made. */
+/* A claim request as the portal shows it: its enterprise, the binding it made, and whether
+ * the activation code it came with matched (a request filed with a code while the
+ * enterprise's wrong codes were over their bound, README "Activation codes: the threat
+ * model"; NULL: filed without one). */
 #define CLAIM_SELECT                                                                               \
 	"SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.uscc, e.project_code,"         \
 	" e.county_code, r.claimant_name, r.phone, r.legal_rep, r.status, r.created_at,"           \
-	" r.decided_by, r.decided_at, r.reason, b.id AS binding_id"                                \
+	" r.decided_by, r.decided_at, r.reason, b.id AS binding_id,"                               \
+	" CASE WHEN r.activation_code_id IS NOT NULL THEN 'matched'"                               \
+	"      WHEN r.activation_code_given THEN 'not_matched' END AS activation_code"             \
 	" FROM rq.claim_requests r JOIN rq.enterprises e ON e.id = r.enterprise_id"                \
 	" LEFT JOIN rq.manager_bindings b ON b.claim_request_id = r.id"
 
@@ -32,9 +37,10 @@ static cJSON *claim_json(const PGresult *res, int row)
 {
 	cJSON *c = cJSON_CreateObject();
 	static const char *const cols[] = {
-	    "id",	   "enterprise_id", "enterprise_name", "uscc",	    "project_code",
-	    "county_code", "claimant_name", "phone",	       "legal_rep", "status",
-	    "created_at",  "decided_by",    "decided_at",      "reason",    "binding_id",
+	    "id",	    "enterprise_id", "enterprise_name", "uscc",
+	    "project_code", "county_code",   "claimant_name",	"phone",
+	    "legal_rep",    "status",	     "created_at",	"decided_by",
+	    "decided_at",   "reason",	     "binding_id",	"activation_code",
 	};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		rq_json_add_column(c, res, row, cols[i]);

@@ -13,8 +13,9 @@
 enum { GROUP_MAX_CHARS = 100 }; /* as rq.admin_users.discipline_group */
 
 /* A portal user as the city admin sees it (the policy admin_users_app_city): never the
- * password hash; locked is the city admin's lock, locked_until a lockout after failed
- * logins while it lasts. */
+ * password hash; locked is the city admin's lock; failed_attempts the failed logins since
+ * the last success. locked_until stays for the portal's sake but is null: failed logins
+ * slow the guesser down per address (rq.login_begin) and lock nobody. */
 #define USER_COLUMNS                                                                               \
 	"SELECT u.id, u.username, u.role, u.county_code, u.unit_id, n.name AS unit_name,"          \
 	" u.discipline_group,"                                                                     \

@@ -194,8 +194,8 @@ static int user_list(const struct rq_config *cfg, int argc, char **argv)
 	    " coalesce(u.county_code, 'unit ' || u.unit_id || ' ' || n.name,"
 	    " 'group ' || u.discipline_group, '-') AS scope,"
 	    " CASE WHEN NOT u.active THEN 'deactivated' WHEN u.admin_locked THEN 'locked'"
-	    " WHEN u.locked_until > now() THEN 'locked until '"
-	    " || to_char(u.locked_until, 'YYYY-MM-DD HH24:MI') ELSE 'active' END AS state"
+	    " WHEN u.failed_attempts > 0 THEN 'active, ' || u.failed_attempts"
+	    " || ' failed logins' ELSE 'active' END AS state"
 	    " FROM rq.admin_users u LEFT JOIN rq.units n ON n.id = u.unit_id"
 	    " WHERE ($1::text IS NULL OR u.role = $1) AND (u.active OR $2::boolean)"
 	    " ORDER BY u.id",

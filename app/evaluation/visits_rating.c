@@ -25,12 +25,17 @@ static void rate(struct rq_req *req, struct rq_resp *resp, bool change)
 	bool unsatisfied = value != NULL && strcmp(value, "unsatisfied") == 0;
 	const char *comment =
 	    rq_json_string(req->json, "comment", unsatisfied, 1, COMMENT_MAX, errors);
+	/* Left out (or null), anonymity is what it was: false for a first rating, the rating's
+	 * own for a change. Only an explicit false names an anonymous rater. */
 	bool anonymous;
+	const cJSON *given = cJSON_GetObjectItemCaseSensitive(req->json, "anonymous");
 	rq_input_bool(req->json, "anonymous", false, &anonymous, errors);
 	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	const char *params[] = {id, value, comment, anonymous ? "true" : "false",
-				change ? "true" : "false"};
+	const char *anon = given == NULL || cJSON_IsNull(given) ? NULL
+			   : anonymous				? "true"
+								: "false";
+	const char *params[] = {id, value, comment, anon, change ? "true" : "false"};
 	if (rq_outcome_row(req, resp, rq_sql(req, &st_set, params), successes, NULL) < 0)
 		return;
 	evaluation_visit_respond(req, resp, id, change ? 200 : 201);

@@ -295,7 +295,16 @@ RQ_HANDLER(registration_visits_create)
 	const char *token = check_register_body(req, errors);
 	if (rq_problem_if_invalid(req, resp, errors))
 		return;
-	const char *params[] = {key, req->body, token};
+	/* The database reads what C checked: the parsed body printed again, never the raw text,
+	 * which a parser of its own could read otherwise (a number cJSON takes and PostgreSQL
+	 * would not; a key twice is refused before, rq_input_body_check). */
+	char *checked = cJSON_PrintUnformatted(req->json);
+	if (checked == NULL) {
+		rq_problem_internal(req, resp, "the registration body could not be printed");
+		return;
+	}
+	const char *params[] = {key, rq_strdup(req->arena, checked), token};
+	cJSON_free(checked);
 	/* the stored first answer of a retry is "replayed" */
 	static const char *const answered[] = {"ok", "replayed", NULL};
 	const char *data;

@@ -31,12 +31,15 @@ GRANT EXECUTE ON FUNCTION rq.account_login(text,text) TO ruqima_app;
 
 -- Opens a session; returns sessions.id. p_kind is 'account' (p_account_id set) or
 -- 'admin' (p_admin_user_id and p_csrf_hash set); the table's CHECKs enforce the shape.
+-- p_dev_login: made by the development login (RUQIMA_DEV_LOGIN=1), which a pool running
+-- without it refuses and ends (rq.session_resolve, rq.sessions_end_dev).
 -- Raises 22023 for a TTL that is not positive, 42501 for an admin user that does not
 -- exist, is inactive or is locked (for a while, or by an admin), 23505 when the token hash
 -- is already in use.
 CREATE OR REPLACE FUNCTION rq.session_create(p_token_hash bytea, p_kind text, p_account_id bigint,
                                   p_admin_user_id bigint, p_csrf_hash bytea,
-                                  p_ttl_seconds int, p_client_addr text)
+                                  p_ttl_seconds int, p_client_addr text,
+                                  p_dev_login boolean)
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 DECLARE
@@ -57,15 +60,15 @@ BEGIN
                              p_admin_user_id);
     END IF;
     INSERT INTO rq.sessions (token_hash, actor_kind, account_id, admin_user_id, csrf_hash,
-                             client_addr, created_at, last_seen_at, expires_at)
+                             client_addr, created_at, last_seen_at, expires_at, dev_login)
     VALUES (p_token_hash, p_kind, p_account_id, p_admin_user_id, p_csrf_hash,
             nullif(p_client_addr, ''), now(), now(),
-            now() + make_interval(secs => p_ttl_seconds))
+            now() + make_interval(secs => p_ttl_seconds), coalesce(p_dev_login, false))
     RETURNING id INTO v_id;
     RETURN v_id;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integer,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integer,text,boolean) TO ruqima_app;
 
 -- Token hash → who is calling. No row when the token is unknown, ended, past
 -- expires_at, idle for p_idle_seconds or more, or belongs to an inactive admin user.
@@ -74,8 +77,12 @@ GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integ
 -- role is the admin role, or 'account'; county_code and unit_id are the admin's scope.
 -- Touches last_seen_at only when it is more than 30 s old: one write per session per
 -- half minute instead of one per request, at the price of an idle timeout that is up
--- to 30 s early. Raises 22023 for an idle limit that is not positive.
-CREATE OR REPLACE FUNCTION rq.session_resolve(p_token_hash bytea, p_idle_seconds int)
+-- to 30 s early. A session of the development login is no session at all to a pool that
+-- runs without it (p_dev_login false): disabling the development login ends such sessions
+-- (each such pool's workers also end them in the table when they start,
+-- rq.sessions_end_dev). Raises 22023 for an idle limit that is not positive.
+CREATE OR REPLACE FUNCTION rq.session_resolve(p_token_hash bytea, p_idle_seconds int,
+                                   p_dev_login boolean)
 RETURNS TABLE (session_id bigint, actor_kind text, account_id bigint, admin_user_id bigint,
                role text, county_code text, unit_id bigint, csrf_hash bytea)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
@@ -100,7 +107,8 @@ BEGIN
        AND s.ended_at IS NULL
        AND now() < s.expires_at
        AND now() < s.last_seen_at + make_interval(secs => p_idle_seconds)
-       AND (s.actor_kind = 'account' OR u.active);
+       AND (s.actor_kind = 'account' OR u.active)
+       AND (NOT s.dev_login OR p_dev_login);
     IF NOT FOUND THEN
         RETURN;
     END IF;
@@ -112,7 +120,19 @@ BEGIN
     RETURN NEXT;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.session_resolve(bytea,integer) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.session_resolve(bytea,integer,boolean) TO ruqima_app;
+
+-- Ends every live session of the development login; returns how many. Called by each worker
+-- of a pool that runs without it, when it starts (lib/rq_auth.c): turning the development
+-- login on again does not bring them back.
+CREATE OR REPLACE FUNCTION rq.sessions_end_dev() RETURNS bigint
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    WITH ended AS (
+        UPDATE rq.sessions SET ended_at = now() WHERE dev_login AND ended_at IS NULL
+        RETURNING 1)
+    SELECT count(*) FROM ended
+$$;
+GRANT EXECUTE ON FUNCTION rq.sessions_end_dev() TO ruqima_app;
 
 -- Logout: ends the session. Returns true when a live session was ended, false when
 -- the token was unknown or already ended.
@@ -127,83 +147,135 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.session_end(bytea) TO ruqima_app;
 
--- Portal login, step 1: what the password is checked against. No row for an unknown
--- username; the caller must then still run its KDF on a dummy hash, so that timing
--- does not tell which usernames exist. The username is matched in lower case.
--- admin_locked: locked by the city admin (or `ruqima user lock`) until unlocked.
-CREATE OR REPLACE FUNCTION rq.admin_login_lookup(p_username text)
-RETURNS TABLE (id bigint, password_hash text, role text, active boolean,
-               locked_until timestamptz, admin_locked boolean)
-LANGUAGE sql
-STABLE
-SECURITY DEFINER SET search_path = rq, pg_temp AS $$
-    SELECT u.id, u.password_hash, u.role, u.active, u.locked_until, u.admin_locked
-      FROM rq.admin_users u
-     WHERE u.username = lower(p_username)
-$$;
-GRANT EXECUTE ON FUNCTION rq.admin_login_lookup(text) TO ruqima_app;
-
--- Portal login, step 2: records the outcome of a password check; returns locked_until
--- (NULL = not locked; non-NULL and in the future = refuse the login).
---   success, not locked  → failed_attempts and an expired lock are cleared (only when
---                          set, so a normal login writes nothing); returns NULL.
---   success while locked → nothing changes; returns locked_until. The database keeps
---                          the lockout even if a caller forgot to check it first.
---   failure while locked → counted, the lock is not extended (else a guesser could
---                          keep the real user out forever at no cost).
---   failure otherwise    → counted (from 0 again after an expired lock); on reaching
---                          p_max_failures, locked_until := now() + p_lockout_seconds.
--- Raises P0002 for an unknown id, 22023 for a bad limit.
-CREATE OR REPLACE FUNCTION rq.admin_login_record(p_id bigint, p_success boolean, p_max_failures int,
-                                      p_lockout_seconds int)
-RETURNS timestamptz
+-- Portal login, step 1 (committed on its own, before the password is checked): reserves a
+-- failure in the three counters of the attempt (rq.login_throttle) — the client address, the
+-- username, and the username from that address — or says how long the caller must wait
+-- first. README, "Portal logins: the threat model":
+--   address   a leaky bucket of 50 failures, drained one per 6 s (spraying names from one
+--             address)
+--   pair      the username from one address: p_pair_free failures (RUQIMA_LOGIN_MAX_FAILURES),
+--             then a delay that doubles with each further failure, 1 s, 2 s, 4 s ... up to
+--             p_max_delay seconds (RUQIMA_LOGIN_LOCKOUT); forgotten 24 h after its last one
+--   username  a leaky bucket of 20 failures, drained one per 60 s (one name tried from many
+--             addresses); not applied to an address the user logged in from within 30 days,
+--             so that guessing elsewhere never locks the owner out where they work
+-- The reservation is taken under row locks and before the check, so parallel tries cannot
+-- pass a limit together; rq.login_end gives it back on success. A refused attempt reserves
+-- nothing and reads no user: retry_after > 0 and no user columns, whether the username
+-- exists or not. Otherwise retry_after 0 and the user of the (lower-case) username, if any,
+-- with the hash the password is checked against — only this function reads it for the
+-- application role. Rows untouched for 30 days are dropped now and then. Raises 22023 for
+-- bad limits.
+CREATE OR REPLACE FUNCTION rq.login_begin(p_username text, p_addr text, p_pair_free int,
+                                          p_max_delay int)
+RETURNS TABLE (retry_after int, id bigint, password_hash text, role text, active boolean,
+               admin_locked boolean)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+#variable_conflict use_column
 DECLARE
-    v_failed int;
-    v_locked timestamptz;
+    address_burst  constant double precision := 50;
+    address_drain  constant double precision := 6;    -- seconds per failure
+    username_burst constant double precision := 20;
+    username_drain constant double precision := 60;
+    forget         constant interval := '24 hours';
+    known          constant interval := '30 days';
+    v_user text := lower(p_username);
+    v_addr text := coalesce(nullif(p_addr, ''), '-');
+    v_pair text := lower(p_username) || ' ' || coalesce(nullif(p_addr, ''), '-');
+    a      rq.login_throttle%ROWTYPE;
+    p      rq.login_throttle%ROWTYPE;
+    u      rq.login_throttle%ROWTYPE;
+    v_a    double precision;
+    v_p    double precision;
+    v_u    double precision;
+    v_wait double precision := 0;
 BEGIN
-    IF p_success IS NULL OR p_max_failures IS NULL OR p_max_failures < 1
-       OR p_lockout_seconds IS NULL OR p_lockout_seconds < 0 THEN
+    IF p_pair_free IS NULL OR p_pair_free < 1 OR p_max_delay IS NULL OR p_max_delay < 1 THEN
         RAISE EXCEPTION USING
             ERRCODE = 'invalid_parameter_value',
-            MESSAGE = format('admin_login_record: bad arguments (success %s, max failures %s, lockout %s)',
-                             p_success, p_max_failures, p_lockout_seconds);
+            MESSAGE = format('login_begin: bad limits (free failures %s, longest delay %s)',
+                             p_pair_free, p_max_delay);
     END IF;
-
-    SELECT u.failed_attempts, u.locked_until INTO v_failed, v_locked
-      FROM rq.admin_users u WHERE u.id = p_id
+    IF random() < 0.01 THEN
+        DELETE FROM rq.login_throttle t
+         WHERE t.failed_at < now() - known
+           AND (t.succeeded_at IS NULL OR t.succeeded_at < now() - known);
+    END IF;
+    -- the three rows, locked in one order (address, pair, username): no deadlock
+    INSERT INTO rq.login_throttle (scope, key)
+    VALUES ('address', v_addr), ('pair', v_pair), ('username', v_user)
+    ON CONFLICT DO NOTHING;
+    SELECT * INTO a FROM rq.login_throttle t WHERE t.scope = 'address' AND t.key = v_addr
        FOR UPDATE;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING
-            ERRCODE = 'no_data_found',
-            MESSAGE = format('admin user %s does not exist', p_id);
+    SELECT * INTO p FROM rq.login_throttle t WHERE t.scope = 'pair' AND t.key = v_pair
+       FOR UPDATE;
+    SELECT * INTO u FROM rq.login_throttle t WHERE t.scope = 'username' AND t.key = v_user
+       FOR UPDATE;
+
+    v_a := greatest(0, a.failures - extract(epoch FROM now() - a.failed_at) / address_drain);
+    v_u := greatest(0, u.failures - extract(epoch FROM now() - u.failed_at) / username_drain);
+    v_p := CASE WHEN p.failed_at > now() - forget THEN p.failures ELSE 0 END;
+    IF v_a + 1 > address_burst THEN
+        v_wait := greatest(v_wait, (v_a + 1 - address_burst) * address_drain);
+    END IF;
+    IF v_u + 1 > username_burst AND NOT coalesce(p.succeeded_at > now() - known, false) THEN
+        v_wait := greatest(v_wait, (v_u + 1 - username_burst) * username_drain);
+    END IF;
+    IF v_p >= p_pair_free THEN
+        v_wait := greatest(v_wait, least(p_max_delay, power(2, v_p - p_pair_free))
+                                   - extract(epoch FROM now() - p.failed_at));
+    END IF;
+    IF v_wait > 0 THEN
+        RETURN QUERY SELECT greatest(1, ceil(v_wait))::int, NULL::bigint, NULL::text,
+                            NULL::text, NULL::boolean, NULL::boolean;
+        RETURN;
     END IF;
 
-    IF v_locked IS NOT NULL AND v_locked > now() THEN
-        IF NOT p_success THEN
-            UPDATE rq.admin_users SET failed_attempts = failed_attempts + 1 WHERE id = p_id;
-        END IF;
-        RETURN v_locked;
-    END IF;
-
-    IF p_success THEN
-        IF v_failed <> 0 OR v_locked IS NOT NULL THEN
-            UPDATE rq.admin_users SET failed_attempts = 0, locked_until = NULL WHERE id = p_id;
-        END IF;
-        RETURN NULL;
-    END IF;
-
-    IF v_locked IS NOT NULL THEN        -- an expired lock: the count starts over
-        v_failed := 0;
-        v_locked := NULL;
-    END IF;
-    v_failed := v_failed + 1;
-    IF v_failed >= p_max_failures THEN
-        v_locked := now() + make_interval(secs => p_lockout_seconds);
-    END IF;
-    UPDATE rq.admin_users SET failed_attempts = v_failed, locked_until = v_locked
-     WHERE id = p_id;
-    RETURN v_locked;
+    UPDATE rq.login_throttle t SET failures = v_a + 1, failed_at = now()
+     WHERE t.scope = 'address' AND t.key = v_addr;
+    UPDATE rq.login_throttle t SET failures = v_p + 1, failed_at = now()
+     WHERE t.scope = 'pair' AND t.key = v_pair;
+    UPDATE rq.login_throttle t SET failures = v_u + 1, failed_at = now()
+     WHERE t.scope = 'username' AND t.key = v_user;
+    RETURN QUERY SELECT 0, x.id, x.password_hash, x.role, x.active, x.admin_locked
+                   FROM (SELECT 1) one LEFT JOIN rq.admin_users x ON x.username = v_user;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.admin_login_record(bigint,boolean,integer,integer) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.login_begin(text,text,integer,integer) TO ruqima_app;
+
+-- Portal login, step 2: the outcome of the password check of an attempt rq.login_begin let
+-- through. Success gives the reservation back (address, username), clears the pair's
+-- failures and records the address as one the user logs in from; and clears the user's
+-- failed_attempts. A failure stays counted; p_user_id (the existing, active user, or NULL)
+-- gets failed_attempts + 1, audited under the request. Returns nothing.
+CREATE OR REPLACE FUNCTION rq.login_end(p_username text, p_addr text, p_user_id bigint,
+                                        p_success boolean)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+DECLARE
+    v_user text := lower(p_username);
+    v_addr text := coalesce(nullif(p_addr, ''), '-');
+BEGIN
+    IF NOT coalesce(p_success, false) THEN
+        UPDATE rq.admin_users SET failed_attempts = failed_attempts + 1 WHERE id = p_user_id;
+        RETURN;
+    END IF;
+    UPDATE rq.login_throttle t
+       SET failures = CASE WHEN t.scope = 'pair' THEN 0 ELSE greatest(0, t.failures - 1) END,
+           succeeded_at = CASE WHEN t.scope = 'pair' THEN now() ELSE t.succeeded_at END
+     WHERE (t.scope, t.key) IN (('address', v_addr), ('pair', v_user || ' ' || v_addr),
+                                ('username', v_user));
+    UPDATE rq.admin_users SET failed_attempts = 0 WHERE id = p_user_id AND failed_attempts <> 0;
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.login_end(text,text,bigint,boolean) TO ruqima_app;
+
+-- What an admin's unlock or password reset clears (rq.admin_user_change): the failures of
+-- the username, from everywhere, so that the owner can log in again at once.
+CREATE OR REPLACE FUNCTION rq.login_throttle_clear(p_username text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    UPDATE rq.login_throttle t SET failures = 0
+     WHERE t.failures > 0
+       AND ((t.scope = 'username' AND t.key = lower(p_username))
+            OR (t.scope = 'pair' AND split_part(t.key, ' ', 1) = lower(p_username)))
+$$;

@@ -32,9 +32,11 @@ GRANT SELECT ON rq.uscc_allowlist TO ruqima_app, ruqima_report;
 
 GRANT SELECT ON rq.units TO ruqima_app, ruqima_report;
 
--- The admin portal creates and edits units (row-level rules for who may do so come
--- with the admin policies). No DELETE: a unit is deactivated, never removed.
-GRANT INSERT, UPDATE ON rq.units TO ruqima_app;
+-- The city admin creates units in the portal (the policy units_app_create says who) and
+-- changes them through rq.unit_change: no UPDATE. No DELETE: a unit is deactivated, never
+-- removed.
+GRANT INSERT ON rq.units TO ruqima_app;
+REVOKE UPDATE, DELETE ON rq.units FROM ruqima_app;
 
 GRANT USAGE ON SEQUENCE rq.units_id_seq TO ruqima_app;
 
@@ -45,7 +47,8 @@ GRANT SELECT ON rq.enterprises TO ruqima_app, ruqima_report;
 -- later change would still be confined to the actor's own rows.
 GRANT SELECT ON rq.accounts, rq.sessions TO ruqima_app;
 
--- Column list: the password hash is readable only through rq.admin_login_lookup.
+-- Column list: the password hash is readable only through rq.login_begin (the login
+-- path). rq.login_throttle: nothing for the application role (the login functions).
 -- (So `SELECT * FROM rq.admin_users` fails for the app: name the columns.)
 GRANT SELECT (id, username, role, county_code, unit_id, active, failed_attempts,
               locked_until, admin_locked, created_at, discipline_group)

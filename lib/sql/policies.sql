@@ -31,6 +31,17 @@ CREATE POLICY admin_users_app_city ON rq.admin_users FOR SELECT TO ruqima_app
     USING ((SELECT rq.actor_admin_role() = 'city_admin'));
 
 -- ---------------------------------------------------------------------------------
+-- Units: every actor reads them (an official chooses theirs); the city admin creates one
+-- (app/admin/units.c); changes go through rq.unit_change (app/admin/sql/units.sql).
+-- ---------------------------------------------------------------------------------
+DROP POLICY IF EXISTS units_app_read ON rq.units;
+CREATE POLICY units_app_read ON rq.units FOR SELECT TO ruqima_app USING (true);
+
+DROP POLICY IF EXISTS units_app_create ON rq.units;
+CREATE POLICY units_app_create ON rq.units FOR INSERT TO ruqima_app
+    WITH CHECK ((SELECT rq.actor_admin_role() = 'city_admin'));
+
+-- ---------------------------------------------------------------------------------
 -- The enterprise register.
 -- ---------------------------------------------------------------------------------
 -- Reads: every signed-in actor, a county admin only their county.

@@ -6,9 +6,10 @@
 -- Changes portal user p_user_id, by the city admin (portal) or the operator (`ruqima user
 -- lock|unlock|reset-password`, actor 'system'):
 --   lock            locked until unlocked (admin_locked): the login answers 423
---   unlock          admin_locked, the failed-login lockout and its count cleared
---   reset-password  p_password_hash (made by the caller) is the new password; the
---                   failed-login lockout and its count cleared
+--   unlock          admin_locked and the failed logins cleared: the count and the
+--                   username's throttles from every address (rq.login_throttle_clear)
+--   reset-password  p_password_hash (made by the caller) is the new password; the failed
+--                   logins cleared as by unlock
 --   deactivate      active = false, for good: the user never logs in again
 -- lock, reset-password and deactivate end every open session of the user. Answers
 -- (rq.outcome): ok with data {sessions_ended}; user-unknown; user-inactive (the user was
@@ -44,10 +45,12 @@ BEGIN
     ELSIF p_action = 'unlock' THEN
         UPDATE rq.admin_users SET admin_locked = false, failed_attempts = 0, locked_until = NULL
          WHERE id = u.id AND (admin_locked OR failed_attempts <> 0 OR locked_until IS NOT NULL);
+        PERFORM rq.login_throttle_clear(u.username);
     ELSIF p_action = 'reset-password' THEN
         UPDATE rq.admin_users
            SET password_hash = p_password_hash, failed_attempts = 0, locked_until = NULL
          WHERE id = u.id;
+        PERFORM rq.login_throttle_clear(u.username);
     ELSE
         UPDATE rq.admin_users SET active = false WHERE id = u.id;
     END IF;

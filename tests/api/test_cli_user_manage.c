@@ -1,7 +1,7 @@
 /* `ruqima user list|reset-password|lock|unlock`: an operator who lost a portal user's first
  * password is never stuck. reset-password prints a new generated password
- * that logs in (the old one no longer does), ends the user's sessions and clears a lockout
- * after failed logins; lock makes the login 423 and ends the sessions until unlock; list shows
+ * that logs in at once (the old one no longer does), ends the user's sessions and clears the
+ * failed logins' delays; lock makes the login 423 and ends the sessions until unlock; list shows
  * each user's state (--role, --all for the deactivated). Each change is audited as the
  * system actor with the command's request id. A username that breaks the rule (said in
  * Chinese too), an unknown or deactivated user and a wrong usage are refused, changing
@@ -69,10 +69,10 @@ static void test_lost_password_and_locks(void **state)
 	api_portal_login(&p, "cli-manage");
 	const char *name = p.username;
 
-	/* the first password is lost, and the user locked itself out guessing */
+	/* the first password is lost, and the user slowed itself down guessing */
 	for (int i = 0; i < 5; i++)
 		login(name, "a guess");
-	assert_int_equal(login(name, p.password), 423);
+	assert_int_equal(login(name, p.password), 429);
 	struct ct_run r;
 	user_cli(&r, "reset-password", name, 0);
 	const char *at = strstr(r.out, ": ");

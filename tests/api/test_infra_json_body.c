@@ -7,9 +7,14 @@
  *   saved (an official cannot slip "activity_type" into an edit, a county admin cannot
  *   slip "name_verified" into a name correction).
  * Each answer is problem+json with a Chinese detail naming the field, and changes nothing:
- * no row, no audit row. */
+ * no row, no audit row. The attacks of issue 16 on the registration (companions, units) and
+ * on the evaluation family (a rating's value and anonymity, a claim's code, a dispute) are
+ * each tried; and the database reads what C checked: the parsed body printed again, never the
+ * raw text (a number cJSON reads and PostgreSQL would not, "032.1", registers as C read it). */
 #include "api.h"
 #include "codes_support.h"
+#include "eval_support.h"
+#include "managers_support.h"
 #include "visits_support.h"
 
 #include <stdio.h>
@@ -91,6 +96,125 @@ static void test_registration_with_a_key_twice_is_refused(void **state)
 	api_free(r);
 	free(json);
 	vs_scene_free(&s);
+}
+
+/* What the registration's SQL stores is what C read and checked. cJSON reads "032.1" as
+ * 32.1; PostgreSQL's JSON parser would refuse the raw text (or, for another divergence, read
+ * it otherwise): it gets the parsed body printed again. */
+static void test_registration_database_reads_what_c_checked(void **state)
+{
+	(void)state;
+	struct vs_scene s;
+	vs_scene_new(&s);
+	cJSON *b = vs_body(s.ent.token, "visit");
+	vs_body_location(b, 32.125, 114.0);
+	char *json = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	char *at = strstr(json, "\"latitude\":32.125");
+	assert_non_null(at);
+	size_t n = strlen(json) + 2;
+	char *odd = malloc(n);
+	assert_non_null(odd);
+	snprintf(odd, n, "%.*s\"latitude\":032.125%s", (int)(at - json), json,
+		 at + strlen("\"latitude\":32.125"));
+	struct api_resp *r = vs_post(s.off.bearer, vs_key(), odd);
+	if (r->status != 201)
+		fail_msg("a latitude C reads as 32.125: %ld %s", r->status, r->body);
+	const char *id = api_json_str(r, "id");
+	assert_non_null(id);
+	const char *p[] = {id};
+	assert_int_equal(api_owner_int("SELECT count(*) FROM rq.visits WHERE id = $1::bigint"
+				       " AND latitude = 32.125",
+				       1, p),
+			 1);
+	api_free(r);
+	free(odd);
+	free(json);
+	vs_scene_free(&s);
+}
+
+/* The evaluation family's bodies: a key twice is refused before anything is read. The
+ * attacks: a rating sent as anonymous and named at once ("anonymous":true,"anonymous":false),
+ * 满意 and 不满意 at once, a claim with two activation codes or two legal representatives,
+ * a dispute with two categories. */
+static void test_evaluation_with_a_key_twice_is_refused(void **state)
+{
+	(void)state;
+	struct ev_scene sc;
+	ev_scene_new(&sc);
+	char *id = ev_confirmed_visit(&sc);
+	const struct {
+		const char *method, *path, *body, *field;
+	} cases[] = {
+	    {"POST", ev_path(id, "/rating"),
+	     "{\"value\":\"satisfied\",\"anonymous\":true,\"anonymous\":false}", "anonymous"},
+	    {"POST", ev_path(id, "/rating"),
+	     "{\"value\":\"unsatisfied\",\"value\":\"satisfied\",\"comment\":\"x\"}", "value"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct api_resp *r =
+		    vs_call(cases[i].method, cases[i].path, sc.manager, cases[i].body);
+		assert_refused(r, "duplicate-key", cases[i].field);
+		api_free(r);
+	}
+	assert_int_equal(vs_rows("rq.evaluations", "visit_id", id), 0);
+	assert_int_equal(vs_rows("rq.cases", "visit_id", id), 0);
+	/* a change of a rating, the same */
+	struct api_resp *r = ev_rate(sc.manager, id, "satisfied", NULL, true, false);
+	assert_int_equal(r->status, 201);
+	api_free(r);
+	r = vs_call("PUT", ev_path(id, "/rating"), sc.manager,
+		    "{\"value\":\"satisfied\",\"anonymous\":true,\"anonymous\":false}");
+	assert_refused(r, "duplicate-key", "anonymous");
+	api_free(r);
+	const char *p[] = {id};
+	char *anon = api_owner_value(
+	    "SELECT anonymous::text FROM rq.evaluations WHERE visit_id = $1::bigint", 1, p);
+	assert_string_equal(anon, "true");
+	free(anon);
+	/* a dispute with two categories */
+	char *other = ev_visit(&sc);
+	r = vs_call("POST", ev_path(other, "/dispute"), sc.manager,
+		    "{\"category\":\"other\",\"category\":\"never_came\"}");
+	assert_refused(r, "duplicate-key", "category");
+	api_free(r);
+	assert_int_equal(vs_rows("rq.visit_answers", "visit_id", other), 0);
+	/* a claim with two activation codes, or two legal representatives */
+	struct mt_enterprise e;
+	mt_enterprise_new(&e, "411502", "normal");
+	char *code = mt_activation_code(&e);
+	char *account = NULL;
+	char *bearer = mt_account("dup-claim", &account);
+	char body[512];
+	snprintf(body, sizeof(body),
+		 "{\"uscc\":\"%s\",\"legal_rep\":\"" MT_LEGAL_REP "\",\"name\":\"李管理\","
+		 "\"phone\":\"" MT_PHONE "\",\"activation_code\":\"ABCDEFGHJK\","
+		 "\"activation_code\":\"%s\"}",
+		 e.uscc, code);
+	r = api_post_json("/api/v1/evaluation/enterprises/claim", body, bearer);
+	assert_refused(r, "duplicate-key", "activation_code");
+	api_free(r);
+	snprintf(body, sizeof(body),
+		 "{\"uscc\":\"%s\",\"legal_rep\":\"别人\",\"legal_rep\":\"" MT_LEGAL_REP "\","
+		 "\"name\":\"李管理\",\"phone\":\"" MT_PHONE "\"}",
+		 e.uscc);
+	r = api_post_json("/api/v1/evaluation/enterprises/claim", body, bearer);
+	assert_refused(r, "duplicate-key", "legal_rep");
+	api_free(r);
+	const char *pa[] = {account};
+	assert_int_equal(
+	    api_owner_int("SELECT (SELECT count(*) FROM rq.manager_bindings WHERE"
+			  " account_id = $1::bigint) + (SELECT count(*) FROM"
+			  " rq.claim_failures WHERE account_id = $1::bigint) + (SELECT"
+			  " count(*) FROM rq.claim_requests WHERE account_id = $1::bigint)",
+			  1, pa),
+	    0);
+	free(code);
+	free(account);
+	free(bearer);
+	free(other);
+	free(id);
+	ev_scene_free(&sc);
 }
 
 static void test_edit_refuses_members_it_does_not_take(void **state)
@@ -202,6 +326,8 @@ int main(void)
 	api_init();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_registration_with_a_key_twice_is_refused),
+	    cmocka_unit_test(test_registration_database_reads_what_c_checked),
+	    cmocka_unit_test(test_evaluation_with_a_key_twice_is_refused),
 	    cmocka_unit_test(test_edit_refuses_members_it_does_not_take),
 	    cmocka_unit_test(test_enterprise_edit_refuses_other_members),
 	    cmocka_unit_test(test_login_with_a_key_twice_is_refused),

@@ -1,6 +1,7 @@
 /* Claim with the one-time activation code of the poster slip: bound at once (201), the
  * code is single use, a wrong code is refused and counted, and repeated failures lock the
- * account out of that enterprise (429) even with the right code. */
+ * account out of that enterprise (429) even with the right code. Strangers' wrong codes never
+ * lock the code itself: test_managers_claim_guessing. */
 #include "api.h"
 #include "codes_support.h"
 #include "managers_support.h"
@@ -140,34 +141,6 @@ static void test_wrong_code_counted_then_locked_out(void **state)
 	free(bearer2);
 }
 
-static void test_code_locked_after_ten_wrong_tries(void **state)
-{
-	(void)state;
-	struct mt_enterprise e;
-	mt_enterprise_new(&e, "411502", "normal");
-	char *code = mt_activation_code(&e);
-	/* two accounts, five wrong tries each */
-	for (int a = 0; a < 2; a++) {
-		char *bearer = mt_account("mgr-lock", NULL);
-		for (int i = 0; i < 5; i++) {
-			struct api_resp *r = mt_claim(bearer, &e, MT_LEGAL_REP, "ABCDEFGHJK");
-			api_assert_problem(r, 403, "activation-code-invalid");
-			api_free(r);
-		}
-		free(bearer);
-	}
-	char *bearer = mt_account("mgr-lock3", NULL);
-	struct api_resp *r = mt_claim(bearer, &e, MT_LEGAL_REP, code);
-	api_assert_problem(r, 403, "activation-code-locked");
-	api_free(r);
-	/* the county office can still approve a claim without the code */
-	r = mt_claim(bearer, &e, MT_LEGAL_REP, NULL);
-	assert_int_equal(r->status, 202);
-	api_free(r);
-	free(bearer);
-	free(code);
-}
-
 /* The scanned code's token names the enterprise; the credit code must still be its own. */
 static void test_claim_by_scanned_token(void **state)
 {
@@ -211,7 +184,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_code_binds_once),
 	    cmocka_unit_test(test_wrong_code_counted_then_locked_out),
-	    cmocka_unit_test(test_code_locked_after_ten_wrong_tries),
 	    cmocka_unit_test(test_claim_by_scanned_token),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /* Portal users managed by the city admin: the list (never a password
  * hash), a new user with a generated password shown once (the username rule said in
  * Chinese, the role's scope checked, a taken name 409), lock and unlock (423 at login until
- * unlocked; unlock also ends a lockout after failed logins), a password reset (the new
+ * unlocked; unlock also ends the delay after failed logins), a password reset (the new
  * generated password works, the old one does not) and deactivation (for good). Lock, reset
  * and deactivation end the user's sessions; every change is audited with the admin as actor
  * and the password hash redacted. Refused: the admin's own lock or deactivation, any change
@@ -252,10 +252,10 @@ static void test_lock_unlock_reset_deactivate(void **state)
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(r->json, "locked")));
 	api_free(r);
 	assert_int_equal(login(target.username, target.password, NULL), 200);
-	/* unlock also ends a lockout after failed logins */
+	/* unlock also ends the delay after failed logins */
 	for (int i = 0; i < 5; i++)
 		login(target.username, "wrong password", NULL);
-	assert_int_equal(login(target.username, target.password, &retry), 423);
+	assert_int_equal(login(target.username, target.password, &retry), 429);
 	assert_non_null(retry);
 	free(retry);
 	r = act(&city, id, "unlock");

@@ -27,6 +27,8 @@ $$;
 --   claim-enterprise-not-active  approving, but the enterprise left normal operation
 --   claim-enterprise-out-of-scope  approving a claim on an individual business (个体工商户,
 --                                filed before they were out of scope)
+-- Approving a request that matched a live activation code (filed while the enterprise's
+-- wrong codes were over their bound, rq.manager_claim) uses that code.
 -- Either decision puts a notice (claim_approved or claim_rejected, with the reason) in the
 -- claimant's notification list (status in_app: no WeChat template fits it). Raises 42501
 -- when the actor is not a city or county admin, 23514 when rejecting without a reason.
@@ -65,6 +67,9 @@ BEGIN
        SET status = 'approved', decided_by = v_admin, decided_at = now(),
            reason = nullif(btrim(p_reason), '')
      WHERE c.id = r.id;
+    -- the slip's code the request matched is used up by the approval (if still live)
+    UPDATE rq.activation_codes a SET used_at = now(), used_by = r.account_id
+     WHERE a.id = r.activation_code_id AND a.used_at IS NULL AND a.superseded_at IS NULL;
     SELECT b.id INTO v_id FROM rq.manager_bindings b
      WHERE b.account_id = r.account_id AND b.enterprise_id = r.enterprise_id
        AND b.status = 'active';

@@ -9,6 +9,8 @@
 -- a visit that has a rating case adds an event to it (naming the rater's account unless the
 -- rating is or was anonymous). An anonymous rating, and a change of one or to one, seals the
 -- transaction before it writes (rq.actor_seal: its audit rows name nobody, app/DESIGN.md §7).
+-- p_anonymous NULL (the member left out) is false for a first rating and, for a change, the
+-- rating's own: anonymity is given up only by an explicit false.
 -- Answers (rq.outcome) ok; unchanged (a
 -- change to the same rating: nothing written); or the refusals of
 -- rq.manager_visit_refusal for 'rate' (enterprise-visit-unknown, visit-not-confirmed,
@@ -33,6 +35,7 @@ BEGIN
     IF p_change THEN
         SELECT * INTO ev FROM rq.evaluations e WHERE e.visit_id = v.id FOR UPDATE;
     END IF;
+    p_anonymous := coalesce(p_anonymous, ev.anonymous, false);
     v_hidden := p_anonymous OR coalesce(ev.anonymous, false);
     IF v_hidden THEN
         PERFORM rq.actor_seal();

@@ -60,6 +60,13 @@ static size_t collect(char *data, size_t size, size_t nmemb, void *ctx)
 	return n;
 }
 
+static const char *source_addr;
+
+void api_set_source(const char *addr)
+{
+	source_addr = addr;
+}
+
 struct api_resp *api_call(const char *method, const char *path, const char *content_type,
 			  const char *body, const char *const *headers)
 {
@@ -103,6 +110,8 @@ struct api_resp *api_call_bytes(const char *method, const char *path, const char
 	/* The stack's certificate is self-signed for 127.0.0.1: trust exactly that file. */
 	curl_easy_setopt(c, CURLOPT_CAINFO, api_env("RUQIMA_TEST_CA_FILE"));
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	if (source_addr != NULL)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, source_addr);
 	CURLcode rc = curl_easy_perform(c);
 	if (rc != CURLE_OK)
 		fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
@@ -123,6 +132,25 @@ struct api_resp *api_post_json(const char *path, const char *json, const char *b
 	const char *headers[] = {auth, NULL};
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", bearer != NULL ? bearer : "");
 	return api_call("POST", path, "application/json", json, bearer != NULL ? headers : NULL);
+}
+
+struct api_resp *api_login_at(const char *url, const char *username, const char *password)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "username", username);
+	cJSON_AddStringToObject(o, "password", password);
+	char *body = cJSON_PrintUnformatted(o);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/api/v1/admin/login", url != NULL ? url : "");
+	struct api_resp *r = api_post_json(path, body, NULL);
+	cJSON_free(body);
+	cJSON_Delete(o);
+	return r;
+}
+
+struct api_resp *api_login(const char *username, const char *password)
+{
+	return api_login_at(NULL, username, password);
 }
 
 struct api_resp *api_get(const char *path, const char *bearer)

@@ -40,6 +40,14 @@ struct api_resp *api_call(const char *method, const char *path, const char *cont
 /* api_call with a body of body_len bytes, which may hold NUL bytes (images). */
 struct api_resp *api_call_bytes(const char *method, const char *path, const char *content_type,
 				const void *body, size_t body_len, const char *const *headers);
+/* The source address of the calls that follow: another loopback address ("127.0.0.2": all of
+ * 127.0.0.0/8 is this host's) is a client of its own to nginx and the database; NULL for the
+ * default. */
+void api_set_source(const char *addr);
+/* POST /api/v1/admin/login {username, password} (path: LOGIN below the stack's base URL, or
+ * a whole https:// URL of a private nginx). */
+struct api_resp *api_login_at(const char *url, const char *username, const char *password);
+struct api_resp *api_login(const char *username, const char *password);
 /* A JSON POST with an optional bearer token. */
 struct api_resp *api_post_json(const char *path, const char *json, const char *bearer);
 /* A GET with an optional bearer token. */

@@ -5,8 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-void pn_up(const char *dir, const char *vars, char *base, size_t cap)
+int pn_start(const char *dir, const char *vars, int port, char *base, size_t cap)
 {
+	char chosen[40] = "rq_free_port RQ_HTTPS_PORT";
+	if (port > 0)
+		snprintf(chosen, sizeof(chosen), "RQ_HTTPS_PORT=%d", port);
+	/* vars for nginx_start too: it checks that nginx listens on RQ_LISTEN_ADDR */
 	int rc =
 	    api_lib_sh("rq_layout '%s'\n"
 		       "RQ_SOCKDIR='%s' RQ_NGINX_DIR='%s/nginx' RQ_LOGDIR='%s/log'\n"
@@ -14,19 +18,20 @@ void pn_up(const char *dir, const char *vars, char *base, size_t cap)
 		       "for t in client_body fastcgi proxy uwsgi scgi; do\n"
 		       "  install -d -m 0700 -o www-data -g www-data \"$RQ_NGINX_DIR/tmp/$t\"\n"
 		       "done\n"
-		       "rq_free_port RQ_HTTPS_PORT\n"
+		       "%s\n"
 		       "%s nginx_render\n"
-		       "nginx_start\n"
+		       "%s nginx_start\n"
 		       "echo \"$RQ_HTTPS_PORT\" >'%s/port'",
 		       api_env("RUQIMA_TEST_STATE_DIR"), api_env("RUQIMA_TEST_SOCKET_DIR"), dir,
-		       dir, vars, dir);
-	assert_int_equal(rc, 0);
+		       dir, chosen, vars, vars, dir);
+	if (rc != 0)
+		return rc;
 	char path[512];
 	snprintf(path, sizeof(path), "%s/port", dir);
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);
-	int port = 0;
-	assert_int_equal(fscanf(f, "%d", &port), 1);
+	int p = 0;
+	assert_int_equal(fscanf(f, "%d", &p), 1);
 	fclose(f);
 	/* the address it listens on: RQ_LISTEN_ADDR of vars, else loopback */
 	const char *at = strstr(vars, "RQ_LISTEN_ADDR=");
@@ -36,7 +41,13 @@ void pn_up(const char *dir, const char *vars, char *base, size_t cap)
 		size_t n = strcspn(at, " ");
 		snprintf(addr, sizeof(addr), "%.*s", (int)n, at);
 	}
-	snprintf(base, cap, "https://%s:%d", addr, port);
+	snprintf(base, cap, "https://%s:%d", addr, p);
+	return 0;
+}
+
+void pn_up(const char *dir, const char *vars, char *base, size_t cap)
+{
+	assert_int_equal(pn_start(dir, vars, 0, base, cap), 0);
 }
 
 void pn_down(const char *dir)

@@ -10,6 +10,10 @@
  * assignments vars ("RQ_NGINX_RATE=1r/m RQ_LISTEN_ADDR=..."); writes its
  * https://<address>:<port> into base (cap bytes). Fails the test when it does not start. */
 void pn_up(const char *dir, const char *vars, char *base, size_t cap);
+/* The same without failing the test: renders the configuration for port (0: a free one) and
+ * runs nginx_start, which reloads the nginx of dir when it runs (as deploy/up does); returns
+ * nginx_start's exit status, and fills base only when it is 0. */
+int pn_start(const char *dir, const char *vars, int port, char *base, size_t cap);
 /* Stops the nginx of dir (nothing when none runs). */
 void pn_down(const char *dir);
 
