@@ -7,7 +7,6 @@
 #include "rq_page.h"
 
 const char *const reporting_visit_roles[] = {"lead", "participant", NULL};
-const char *const reporting_activity_types[] = {"visit", "research", "inspection", NULL};
 const char *const reporting_visit_flags[] = {"far_away",
 					     "location_refused",
 					     "backfill",

@@ -8,7 +8,6 @@
 #include "rq_router.h"
 
 extern const char *const reporting_visit_roles[];
-extern const char *const reporting_activity_types[];
 extern const char *const reporting_visit_flags[];
 extern const char *const reporting_confirmations[];
 extern const char *const reporting_ratings[];
