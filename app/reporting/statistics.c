@@ -14,6 +14,8 @@ const char *const reporting_statistics_readers[] = {
 const char *const reporting_visit_groups[] = {"unit", "county", "activity_type", "enterprise",
 					      "day",  "week",	"month",	 NULL};
 const char *const reporting_unit_or_county[] = {"unit", "county", NULL};
+/* rq.visits.source: registered by a scan here, or imported from 慧企通 */
+const char *const reporting_visit_sources[] = {"platform", "huiqitong", NULL};
 const char *const reporting_case_groups[] = {
     "status", "source", "classification", "outcome", "county", "unit", NULL};
 

@@ -15,6 +15,7 @@
 extern const char *const reporting_statistics_readers[];
 extern const char *const reporting_visit_groups[];
 extern const char *const reporting_unit_or_county[];
+extern const char *const reporting_visit_sources[];
 extern const char *const reporting_case_groups[];
 
 /* The declared query parameters the statistics share: the range, the county, the unit and
@@ -23,7 +24,8 @@ extern const char *const reporting_case_groups[];
 	RQ_QUERY("from", RQ_PARAM_DATE), RQ_QUERY("to", RQ_PARAM_DATE),                            \
 	    RQ_QUERY("county", RQ_PARAM_REGION)
 #define REPORTING_STATS_SCOPE                                                                      \
-	REPORTING_STATS_RANGE, RQ_QUERY("unit_id", RQ_PARAM_ID), RQ_QUERY("source", RQ_PARAM_KEY)
+	REPORTING_STATS_RANGE, RQ_QUERY("unit_id", RQ_PARAM_ID),                                   \
+	    RQ_QUERY_ENUM("source", reporting_visit_sources, NULL)
 /* ?limit= of a ranking (the units, the enterprises, the pairs) */
 #define REPORTING_STATS_LIMIT(d)                                                                   \
 	{                                                                                          \

@@ -26,24 +26,6 @@ AS $$
 $$;
 GRANT EXECUTE ON FUNCTION rq.exemption_categories() TO ruqima_app, ruqima_report;
 
--- How a visit came: its source column, once rq.visits has one (the 慧企通 import brings it,
--- its visits 'huiqitong'); until then every visit is 'scan' (registered by scanning the code
--- in the mini-program). Defined by what the table has: every definition file is applied
--- again after a numbered migration, so the migration that adds the column also switches
--- this to it. A plain column read, not the row's JSON: the rebuild reads it for every visit.
-DO $$
-BEGIN
-    EXECUTE format(
-        'CREATE OR REPLACE FUNCTION rq.visit_source(v rq.visits) RETURNS text'
-        ' LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
-        CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a
-                           WHERE a.attrelid = 'rq.visits'::regclass AND a.attname = 'source'
-                             AND NOT a.attisdropped)
-             THEN 'SELECT v.source::text' ELSE 'SELECT ''scan''::text' END);
-END
-$$;
-GRANT EXECUTE ON FUNCTION rq.visit_source(rq.visits) TO ruqima_app, ruqima_report;
-
 -- The grains each dim of rq.visit_stats is kept at: the county's days only (its months and
 -- years are a few hundred day rows; fewer rows for every registration to write), the
 -- others' days, months and years (a year of 2,000 units is 2,000 rows, not 730,000).
@@ -64,7 +46,7 @@ RETURNS SETOF rq.visit_stats
 LANGUAGE sql STABLE
 AS $$
     SELECT d.dim, g.grain, rq.stats_period(g.grain, v.entered_at), v.county_code, d.key_id,
-           d.key2, rq.visit_source(v), c.visits, c.visits_visit, c.visits_research,
+           d.key2, v.source, c.visits, c.visits_visit, c.visits_research,
            c.visits_inspection, c.joint, c.participations, c.far_away, c.location_refused,
            c.backfill, c.official_unverified, c.quiet_day_exemption, c.inspection_over_cap,
            c.frequency_day, c.frequency_week, c.frequency_month, c.unfinished, c.confirmed,
@@ -237,6 +219,10 @@ BEGIN
     END IF;
     CASE TG_TABLE_NAME
     WHEN 'visits' THEN
+        -- A new visit counts without its rating and participating units: those are counted
+        -- by the triggers of their own tables, also when one statement writes all three
+        -- (the 慧企通 import: statement triggers fire after the whole statement, which then
+        -- sees every row it wrote). A change of a visit moves what it counts with them.
         PERFORM rq.visit_stats_apply(ARRAY(
             SELECT r
               FROM (SELECT jsonb_populate_record(NULL::rq.visits, o) AS v, -1 AS sign
@@ -244,12 +230,12 @@ BEGIN
                     UNION ALL
                     SELECT jsonb_populate_record(NULL::rq.visits, n), 1
                       FROM jsonb_array_elements(v_new) n) x
-              LEFT JOIN rq.evaluations e ON e.visit_id = (x.v).id
+              LEFT JOIN rq.evaluations e ON e.visit_id = (x.v).id AND TG_OP <> 'INSERT'
              CROSS JOIN LATERAL (SELECT (x.v).unit_id AS unit, e AS ev
                                  UNION ALL
                                  SELECT vu.unit_id, NULL::rq.evaluations FROM rq.visit_units vu
                                   WHERE vu.visit_id = (x.v).id AND vu.role = 'participant'
-                                    AND vu.unit_id <> (x.v).unit_id) u
+                                    AND vu.unit_id <> (x.v).unit_id AND TG_OP <> 'INSERT') u
              CROSS JOIN LATERAL rq.visit_stats_rows(x.v, u.ev, u.unit, x.sign) r));
     WHEN 'visit_units' THEN
         PERFORM rq.visit_stats_apply(ARRAY(
@@ -314,14 +300,10 @@ $$;
 
 -- The version of the formulas above: a change of what a row counts changes it, and the next
 -- `ruqima migrate` then builds every row again from the raw rows (below).
--- (The visits' source column, when it comes, changes what they count under: rq.visit_source.)
 CREATE OR REPLACE FUNCTION rq.stats_formulas() RETURNS text
 LANGUAGE sql STABLE
 AS $$
-    SELECT '2026-12-02.3' || CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a
-                                              WHERE a.attrelid = 'rq.visits'::regclass
-                                                AND a.attname = 'source' AND NOT a.attisdropped)
-                                THEN ' source' ELSE '' END
+    SELECT '2026-12-02.4'::text
 $$;
 
 -- Builds rq.visit_stats and rq.case_stats again from every visit and case (owner only:

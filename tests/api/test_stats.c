@@ -4,7 +4,9 @@
  * 不满意 anonymously, then changed to 基本满意; edited and finished; withdrawn; back-filled;
  * without a position), a visit of unit C to an enterprise of 平桥区 that its manager disputes,
  * and a no-scan report naming A, found 属实. The test then moves them into June 2023, a month
- * no other test uses (the aggregates follow the moved rows by their triggers), and compares
+ * no other test uses (the aggregates follow the moved rows by their triggers), makes the
+ * back-filled one a visit from 慧企通 and adds a joint inspection of A with B written as the
+ * 慧企通 import writes (visit, units and rating in one statement), and compares
  * every figure, as each role sees it, with its own recomputation from the raw rows, in SQL
  * that shares nothing with the aggregates; and the aggregates of the whole database with a
  * rebuild from scratch. */
@@ -171,6 +173,33 @@ static int setup(void **state)
 	move_visit(w.backfilled, "2023-06-27 16:00+08");
 	move_visit(w.refused, "2023-06-30 23:50+08");
 	move_visit(w.july, "2023-07-01 00:05+08");
+	/* the back-filled one came from 慧企通 (how an import's visits are kept) */
+	const char *pr[] = {w.backfilled};
+	api_owner_write("UPDATE rq.visits SET source = 'huiqitong',"
+			" source_record_id = 'STATS-' || id WHERE id = $1::bigint",
+			1, pr);
+	/* and a joint inspection of A with B rated 满意, written as the import writes: the visit,
+	 * its units and its rating in one statement */
+	const char *pi[] = {w.joint, w.b.id};
+	api_owner_write(
+	    "WITH v AS (INSERT INTO rq.visits (source, source_record_id, enterprise_id,"
+	    "  county_code, unit_id, official_name, official_verified, activity_type, matter,"
+	    "  legal_basis, official_cert_no, joint_kind, registered_at, entered_at,"
+	    "  location_refused)"
+	    " SELECT 'huiqitong', 'STATS-J-' || id, enterprise_id, county_code, unit_id,"
+	    "  official_name, false, activity_type, matter, legal_basis, official_cert_no,"
+	    "  joint_kind, '2023-06-14 10:00+08', '2023-06-14 10:00+08', false"
+	    " FROM rq.visits WHERE id = $1::bigint RETURNING *),"
+	    " u AS (INSERT INTO rq.visit_units (visit_id, unit_id, role, enterprise_id,"
+	    "  entered_at, activity_type)"
+	    " SELECT id, unit_id, 'lead', enterprise_id, entered_at, activity_type FROM v"
+	    " UNION ALL SELECT id, $2::bigint, 'participant', enterprise_id, entered_at,"
+	    "  activity_type FROM v)"
+	    " INSERT INTO rq.evaluations (visit_id, enterprise_id, unit_id, county_code, value,"
+	    "  anonymous, rated_at)"
+	    " SELECT id, enterprise_id, unit_id, county_code, 'satisfied', false, entered_at FROM "
+	    "v",
+	    2, pi);
 	move_case(w.joint_case, "2023-06-13 09:00+08", NULL);
 	move_case(w.dispute_case, "2023-06-21 09:00+08", NULL);
 	move_case(w.no_scan_case, "2023-06-15 09:00+08", "2023-06-25 15:00+08");
@@ -318,6 +347,20 @@ static void test_visits_equal_raw_rows(void **state)
 	struct api_resp *r = get_ok(city, ST "/visits?group_by=day&from=2023-07-01&to=2023-07-01");
 	assert_non_null(strstr(r->body, "\"key\":\"2023-07-01\""));
 	api_free(r);
+	/* by source: the visits imported from 慧企通 apart, and the others */
+	assert_figures(city, ST "/visits?group_by=unit&source=huiqitong&" JUNE, "key",
+		       SQL_VISITS_BY("vu.unit_id::text", " AND v.source = 'huiqitong'"));
+	assert_figures(city, ST "/visits?group_by=county&source=platform&" JUNE, "key",
+		       SQL_VISITS_BY("v.county_code", " AND v.source = 'platform'"));
+	assert_figures(city, ST "/flags?group_by=unit&source=huiqitong&" JUNE, "key",
+		       "SELECT v.unit_id::text AS key, count(*) AS visits,"
+		       " count(*) FILTER (WHERE 'backfill' = ANY (v.flags)) AS backfill"
+		       " FROM rq.visits v WHERE " RAW_JUNE
+		       " AND v.source = 'huiqitong' GROUP BY 1");
+	r = mt_portal_get(city, ST "/visits?source=wechat&" JUNE);
+	api_assert_problem(r, 400, "bad-request");
+	api_assert_error_field(r, "source");
+	api_free(r);
 }
 
 static void test_flags_ratings_equal_raw_rows(void **state)
@@ -439,15 +482,15 @@ static void test_cases_praise_accountability_equal_raw_rows(void **state)
 	set_policy("praise_satisfaction_min", "100");
 	set_policy("praise_substantiated_max", "0");
 	assert_figures(city, ST "/praise?" JUNE, "unit_id", SQL_PRAISE);
+	char want[96];
+	snprintf(want, sizeof(want), "\"unit_id\":\"%s\"", w.s.ev.s.unit.id);
 	struct api_resp *r = get_ok(city, ST "/praise?" JUNE);
-	assert_null(strstr(r->body, w.s.ev.s.unit.id));
+	assert_null(strstr(r->body, want));
 	assert_non_null(strstr(r->body, "\"thresholds\":{\"rated_min\": 2"));
 	api_free(r);
 	set_policy("praise_substantiated_max", "1");
 	assert_figures(city, ST "/praise?" JUNE, "unit_id", SQL_PRAISE);
 	r = get_ok(city, ST "/praise?" JUNE);
-	char want[96];
-	snprintf(want, sizeof(want), "\"unit_id\":\"%s\"", w.s.ev.s.unit.id);
 	assert_non_null(strstr(r->body, want));
 	api_free(r);
 }
@@ -531,8 +574,8 @@ static void test_rows_list_what_they_count(void **state)
 	const cJSON *a = item_of(r, "key", w.s.ev.s.unit.id);
 	assert_int_equal(figure(a, "visits"), items_behind(city, href(a, "visits_href")));
 	const cJSON *b = item_of(r, "key", w.b.id);
-	assert_int_equal(figure(b, "participations"), 1);
-	assert_int_equal(items_behind(city, href(b, "participations_href")), 1);
+	assert_int_equal(figure(b, "participations"), 2);
+	assert_int_equal(items_behind(city, href(b, "participations_href")), 2);
 	api_free(r);
 	r = get_ok(city, ST "/flags?group_by=county&" JUNE);
 	a = item_of(r, "key", "411502");

@@ -236,7 +236,7 @@ BEGIN
                        AND vu.entered_at >= $1::timestamp AT TIME ZONE 'Asia/Shanghai'
                        AND vu.entered_at < ($2 + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
                        AND ($4::text IS NULL OR v.county_code = $4)
-                       AND ($5::text IS NULL OR rq.visit_source(v) = $5)
+                       AND ($5::text IS NULL OR v.source = $5)
                      GROUP BY vu.enterprise_id) t
              ORDER BY t.visits + t.participations DESC, t.key
              LIMIT $7
@@ -367,7 +367,7 @@ BEGIN
                AND v.entered_at < ($2 + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
                AND ($5::bigint IS NULL OR v.unit_id = $5)
                AND ($4::text IS NULL OR v.county_code = $4)
-               AND ($6::text IS NULL OR rq.visit_source(v) = $6)
+               AND ($6::text IS NULL OR v.source = $6)
              GROUP BY 1
         )
         SELECT t.key, rq.stats_label($3, t.key), t.visits, t.far_away, t.location_refused,
@@ -515,15 +515,6 @@ AS $$
 $$;
 GRANT EXECUTE ON FUNCTION rq.case_classification_label(text) TO ruqima_app, ruqima_report;
 
--- 属实 / 部分属实 / 不属实; 'none' before the determination.
-CREATE OR REPLACE FUNCTION rq.case_outcome_label(p text) RETURNS text
-LANGUAGE sql IMMUTABLE
-AS $$
-    SELECT CASE p WHEN 'substantiated' THEN '属实' WHEN 'partly_substantiated' THEN '部分属实'
-                  WHEN 'unsubstantiated' THEN '不属实' WHEN 'none' THEN '未认定' END
-$$;
-GRANT EXECUTE ON FUNCTION rq.case_outcome_label(text) TO ruqima_app, ruqima_report;
-
 -- Cases opened in the range grouped by p_group: status (now), source, classification,
 -- outcome, county or unit (the case's; '0' when not known); of them open and closed, overdue
 -- now (the step's deadline past: read from the open cases, which are few), handed over to
@@ -570,7 +561,7 @@ BEGIN
                CASE $3 WHEN 'status' THEN rq.case_status_label(t.key)
                        WHEN 'source' THEN rq.case_source_label(t.key)
                        WHEN 'classification' THEN rq.case_classification_label(t.key)
-                       WHEN 'outcome' THEN rq.case_outcome_label(t.key)
+                       WHEN 'outcome' THEN coalesce(rq.case_outcome_label(t.key), '未认定')
                        WHEN 'county' THEN rq.stats_label('county', t.key)
                        ELSE coalesce(rq.stats_label('unit', t.key), '单位不明') END,
                t.opened, t.open, t.closed, coalesce(o.n, 0), t.handed_over, t.reopened,

@@ -49,7 +49,7 @@ BEGIN
                               AND ($12 IS NULL OR e.anonymous = $12)))
            AND ($13::text IS NULL
                 OR (v.exemption_category = $13 AND 'quiet_day_exemption' = ANY (v.flags)))
-           AND ($14::text IS NULL OR rq.visit_source(v) = $14)
+           AND ($14::text IS NULL OR v.source = $14)
          ORDER BY l._id DESC
          LIMIT $16
     $q$ USING p_from, p_to, p_county, p_unit, p_role, p_enterprise, p_activity, p_joint, p_flag,
