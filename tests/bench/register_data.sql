@@ -246,7 +246,7 @@ INSERT INTO rq.cases (source, status, visit_id, enterprise_id, unit_id, county_c
                       reporter_account_id, category, description, occurred_at, people,
                       opened_at, updated_at, step_started_at, due_at, classification, outcome,
                       responsible_unit_id, responsible_account_id, measures, determined_at,
-                      handed_over_at, disposition, closing, closed_at)
+                      handed_over_at, disposition, closing, closed_at, official_account_id)
 SELECT b.source, s.status, b.visit_id, b.enterprise_id, b.unit_id, b.county_code,
        CASE WHEN b.source <> 'rating' THEN :reporter END,
        CASE WHEN b.source = 'dispute' THEN 'wrong_matter' END,
@@ -265,7 +265,8 @@ SELECT b.source, s.status, b.visit_id, b.enterprise_id, b.unit_id, b.county_code
        CASE WHEN s.status = 'closed' THEN CASE WHEN d.handed_over THEN 'disposed'
                                                WHEN d.outcome IS NOT NULL THEN 'determined'
                                                ELSE 'resolved' END END,
-       CASE WHEN s.status = 'closed' THEN b.opened_at + interval '12 days' END
+       CASE WHEN s.status = 'closed' THEN b.opened_at + interval '12 days' END,
+       CASE WHEN b.visit_id IS NOT NULL THEN b.account_id END
   FROM bench_case b
  CROSS JOIN LATERAL (SELECT CASE WHEN b.opened_at < now() - interval '30 days' AND b.r < 0.9 THEN 'closed'
                                  ELSE (ARRAY['open', 'follow_up', 'analysis', 'investigation', 'determination'])[1 + floor(b.r * 5)::int]
