@@ -127,6 +127,7 @@ int rq_config_load(struct rq_config *cfg)
 	cfg->dsn = env_or("RUQIMA_DSN", NULL);
 	cfg->owner_dsn = env_or("RUQIMA_OWNER_DSN", NULL);
 	cfg->report_dsn = env_or("RUQIMA_REPORT_DSN", NULL);
+	cfg->stats_dsn = env_or("RUQIMA_STATS_DSN", cfg->dsn);
 	cfg->socket_dir = env_or("RUQIMA_SOCKET_DIR", socket_dir);
 	cfg->socket_group = env_or("RUQIMA_SOCKET_GROUP", "www-data");
 	cfg->run_as = env_or("RUQIMA_RUN_AS", NULL);

@@ -12,6 +12,8 @@ struct rq_config {
 	const char *dsn;	/* workers: ruqima_app */
 	const char *owner_dsn;	/* migrations and operator commands: ruqima_owner */
 	const char *report_dsn; /* reports: ruqima_report */
+	/* the reporting pool's statistics: ruqima_app, read-only, possibly a replica */
+	const char *stats_dsn;
 	const char *socket_dir;
 	const char *socket_group;
 	const char *run_as;

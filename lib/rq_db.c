@@ -31,12 +31,15 @@ struct rq_db {
 	char *appname;
 	char options[128];
 	PGconn *conn;
-	unsigned gen;	 /* bumped on every new connection: statements re-prepare */
+	/* the current connection's number among all of the process's: a statement prepared on
+	 * one connection is never taken for prepared on another (a worker may have two) */
+	unsigned gen;
 	long backoff_ms; /* current reconnect back-off, 0 while connected */
 	double next_try; /* monotonic seconds before which no reconnect is attempted */
 };
 
-struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement_timeout_s)
+static struct rq_db *db_new(const char *conninfo, const char *appname, int statement_timeout_s,
+			    bool read_only)
 {
 	struct rq_db *db = calloc(1, sizeof(*db));
 	if (db == NULL)
@@ -49,13 +52,25 @@ struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement
 	 * cache mode PostgreSQL may judge a custom plan cheaper and then plan the statement
 	 * again on every execution, which costs more than running an enterprise's list. */
 	snprintf(db->options, sizeof(db->options),
-		 "-c statement_timeout=%d -c plan_cache_mode=force_generic_plan",
-		 statement_timeout_s > 1 ? (statement_timeout_s - 1) * 1000 : 1000);
+		 "-c statement_timeout=%d -c plan_cache_mode=force_generic_plan%s",
+		 statement_timeout_s > 1 ? (statement_timeout_s - 1) * 1000 : 1000,
+		 read_only ? " -c default_transaction_read_only=on" : "");
 	if (db->conninfo == NULL || db->appname == NULL) {
 		rq_db_close(db);
 		return NULL;
 	}
 	return db;
+}
+
+struct rq_db *rq_db_new(const char *conninfo, const char *appname, int statement_timeout_s)
+{
+	return db_new(conninfo, appname, statement_timeout_s, false);
+}
+
+struct rq_db *rq_db_new_read_only(const char *conninfo, const char *appname,
+				  int statement_timeout_s)
+{
+	return db_new(conninfo, appname, statement_timeout_s, true);
 }
 
 void rq_db_close(struct rq_db *db)
@@ -144,7 +159,8 @@ int rq_db_ensure(struct rq_db *db)
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
 		if (db->backoff_ms > 0)
 			rq_log_event("info", "database connection re-established", NULL);
-		db->gen++;
+		static unsigned connections;
+		db->gen = ++connections;
 		db->backoff_ms = 0;
 		db->next_try = 0;
 		return 0;
@@ -341,10 +357,52 @@ static PGresult *send_steps(struct rq_req *req, struct rq_stmt *st, const char *
 	return NULL;
 }
 
+/* The statistics connection's own BEGIN, actor context, COMMIT and ROLLBACK: a statement is
+ * prepared on one connection (rq_stmt.prepared_gen). */
+static struct rq_stmt st_stats_begin = RQ_STMT("rq_stats_begin", "BEGIN", 0);
+static struct rq_stmt st_stats_commit = RQ_STMT("rq_stats_commit", "COMMIT", 0);
+static struct rq_stmt st_stats_rollback = RQ_STMT("rq_stats_rollback", "ROLLBACK", 0);
+static struct rq_stmt st_stats_set_actor =
+    RQ_STMT("rq_stats_set_actor", "SELECT rq.set_actor($1, $2, $3, $4, $5, $6, $7)", 7);
+
+/* An RQ_STMT_STATS statement: BEGIN (read-only by the connection's default), the actor
+ * context, the statement and COMMIT in one round trip on the statistics connection, retried
+ * once on a fresh connection when nothing reached the server. A failure leaves the
+ * transaction aborted: it is rolled back. */
+static PGresult *stats_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params)
+{
+	const char *actor[7];
+	actor_params(req, actor);
+	const struct step steps[] = {{&st_stats_begin, NULL},
+				     {&st_stats_set_actor, actor},
+				     {st, params},
+				     {&st_stats_commit, NULL}};
+	for (int attempt = 0; attempt < 2; attempt++) {
+		size_t failed;
+		PGresult *res = pipelined(req->stats_db, steps, 4, 2, &failed);
+		if (res != NULL && failed == 1)
+			rq_log_event("error", "could not set the actor context",
+				     PQresultErrorMessage(res));
+		if (res != NULL && failed >= 1 && failed < 3) {
+			PGresult *rb = rq_db_exec(req->stats_db, &st_stats_rollback, NULL);
+			PQclear(rb);
+		}
+		if (res != NULL || failed != NOT_SENT)
+			return res;
+	}
+	return NULL;
+}
+
 static PGresult *request_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params,
 			     bool commit)
 {
 	PGresult *res;
+	if (st->stats && req->stats_db != NULL) {
+		res = stats_sql(req, st, params);
+		if (res != NULL)
+			rq_arena_cleanup(req->arena, clear_result, res);
+		return res;
+	}
 	if (req->tx_open && !commit)
 		res = rq_db_exec(req->db, st, params);
 	else

@@ -19,10 +19,11 @@ struct rq_stmt {
 	const char *name;
 	const char *sql;
 	int nparams;
-	unsigned prepared_gen; /* connection generation it was prepared on; 0 = never */
+	unsigned prepared_gen; /* the connection it was prepared on (rq_db's gen); 0 = never */
 	/* it calls rq.set_actor itself, whatever it finds: a transaction it opens needs no
 	 * rq.set_actor step of its own (RQ_STMT_SETTING_ACTOR) */
 	bool sets_actor;
+	bool stats; /* runs on the request's statistics connection (RQ_STMT_STATS) */
 };
 #define RQ_STMT(n, s, np)                                                                          \
 	{                                                                                          \
@@ -32,6 +33,14 @@ struct rq_stmt {
 	{                                                                                          \
 		.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0, .sets_actor = true    \
 	}
+/* A statement of the reporting family's statistics: rq_sql and rq_sql_final run it on the
+ * request's statistics connection (RUQIMA_STATS_DSN, which may be a replica) in a read-only
+ * transaction of its own with the request's actor context, one round trip; the request's
+ * own transaction (its session lookup) is not in it. */
+#define RQ_STMT_STATS(n, s, np)                                                                    \
+	{                                                                                          \
+		.name = (n), .sql = (s), .nparams = (np), .prepared_gen = 0, .stats = true         \
+	}
 
 struct rq_db;
 
@@ -39,6 +48,10 @@ struct rq_db;
  * must be closed with rq_db_close(). application_name is set to appname. */
 struct rq_db *rq_db_new(const char *conninfo, const char *appname,
 			int statement_timeout_s) RQ_MUST_USE;
+/* rq_db_new for a connection whose every transaction is read-only
+ * (default_transaction_read_only): the statistics connection of the reporting pool. */
+struct rq_db *rq_db_new_read_only(const char *conninfo, const char *appname,
+				  int statement_timeout_s) RQ_MUST_USE;
 void rq_db_close(struct rq_db *db);
 
 /* Makes sure a connection is up, reconnecting with back-off. Returns 0, or -1 while the

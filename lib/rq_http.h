@@ -38,6 +38,7 @@ struct rq_req {
 	struct rq_arena *arena;
 	const struct rq_config *cfg;
 	struct rq_db *db;
+	struct rq_db *stats_db; /* statistics reads (RQ_STMT_STATS); NULL: db */
 	const char *family;
 	const char *method;
 	const char *path;

@@ -170,6 +170,8 @@ static const struct refusal refusals[] = {
     NOT_FOUND("export-job-unknown", "没有这个导出任务，或它不是您提交的"),
     {"export-job-not-done", 409, "export-job-not-done", "Export job not done",
      "导出任务当前状态为“{1}”：生成完成后才能下载", NULL, 0},
+    {"statistics-range", 400, "bad-request", "Bad request",
+     "统计期间的起始日期（from）不能晚于截止日期（to）", "to", 0},
     /* the admin family */
     NOT_FOUND("claim-unknown", "没有这条认证申请"),
     NOT_FOUND("enterprise-unknown", "没有这家企业"),

@@ -6,19 +6,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { BOOL_OID = 16, JSON_OID = 114, TIMESTAMPTZ_OID = 1184, JSONB_OID = 3802 };
+enum {
+	BOOL_OID = 16,
+	INT8_OID = 20,
+	INT2_OID = 21,
+	INT4_OID = 23,
+	JSON_OID = 114,
+	TIMESTAMPTZ_OID = 1184,
+	NUMERIC_OID = 1700,
+	JSONB_OID = 3802
+};
 enum { TS_MAX = 64, MAX_COLUMNS = 64 };
 
-enum kind { K_NULL, K_BOOL, K_JSON, K_TIMESTAMP, K_TEXT };
+enum kind { K_NULL, K_BOOL, K_JSON, K_TIMESTAMP, K_TEXT, K_NUMBER };
 
 /* How column col of row is printed; `typed` also gives booleans and json/jsonb their own
  * JSON (PostgreSQL prints json as valid JSON: passed through, not parsed and printed
- * again). */
-static enum kind kind_of(const PGresult *res, int row, int col, bool typed)
+ * again); `numbers` integers and numeric values theirs (PostgreSQL prints them as JSON
+ * numbers, but for numeric's NaN and infinities). */
+static enum kind kind_of(const PGresult *res, int row, int col, bool typed, bool numbers)
 {
 	if (col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col))
 		return K_NULL;
 	Oid type = PQftype(res, col);
+	if (numbers && (type == INT2_OID || type == INT4_OID || type == INT8_OID ||
+			(type == NUMERIC_OID && strpbrk(PQgetvalue(res, row, col), "NI") == NULL)))
+		return K_NUMBER;
 	if (typed && type == BOOL_OID)
 		return K_BOOL;
 	if (typed && (type == JSON_OID || type == JSONB_OID))
@@ -46,7 +59,7 @@ static cJSON *column_value(const PGresult *res, int row, int col, bool typed)
 {
 	const char *v = col >= 0 && row < PQntuples(res) ? PQgetvalue(res, row, col) : NULL;
 	char ts[TS_MAX];
-	switch (kind_of(res, row, col, typed)) {
+	switch (kind_of(res, row, col, typed, false)) {
 	case K_NULL:
 		return cJSON_CreateNull();
 	case K_BOOL:
@@ -58,6 +71,7 @@ static cJSON *column_value(const PGresult *res, int row, int col, bool typed)
 			return cJSON_CreateString(ts);
 		break;
 	case K_TEXT:
+	case K_NUMBER:
 		break;
 	}
 	return cJSON_CreateString(v);
@@ -107,15 +121,18 @@ static void put_string(struct rq_buf *t, const char *s, size_t n)
 	PUT_LITERAL(t, "\"");
 }
 
-static void put_value(struct rq_buf *t, const PGresult *res, int row, int col)
+static void put_value(struct rq_buf *t, const PGresult *res, int row, int col, bool numbers)
 {
 	const char *v = PQgetvalue(res, row, col);
 	size_t n = (size_t)PQgetlength(res, row, col);
 	char ts[TS_MAX];
 	size_t tn;
-	switch (kind_of(res, row, col, true)) {
+	switch (kind_of(res, row, col, true, numbers)) {
 	case K_NULL:
 		PUT_LITERAL(t, "null");
+		return;
+	case K_NUMBER:
+		rq_buf_add(t, v, n);
 		return;
 	case K_BOOL:
 		if (v[0] == 't')
@@ -206,13 +223,13 @@ static void put_keys(struct rq_buf *keys, size_t at[MAX_COLUMNS + 1], const PGre
 }
 
 static void put_row(struct rq_buf *t, const PGresult *res, int row, const struct member *m, int n,
-		    const char *keys, const size_t at[MAX_COLUMNS + 1])
+		    const char *keys, const size_t at[MAX_COLUMNS + 1], bool numbers)
 {
 	if (n == 0)
 		PUT_LITERAL(t, "{");
 	for (int i = 0; i < n; i++) {
 		rq_buf_add(t, keys + at[i], at[i + 1] - at[i]);
-		put_value(t, res, row, m[i].col);
+		put_value(t, res, row, m[i].col, numbers);
 		if (m[i].closes)
 			PUT_LITERAL(t, "}");
 	}
@@ -220,7 +237,7 @@ static void put_row(struct rq_buf *t, const PGresult *res, int row, const struct
 }
 
 /* Rows first..first+count-1 as an array (`array`) or the one row as an object. */
-static char *print_rows(const PGresult *res, int first, int count, bool array)
+static char *print_rows(const PGresult *res, int first, int count, bool array, bool numbers)
 {
 	struct member m[MAX_COLUMNS];
 	int n = layout(res, m);
@@ -244,7 +261,7 @@ static char *print_rows(const PGresult *res, int first, int count, bool array)
 	for (int r = first; r < first + count; r++) {
 		if (r > first)
 			PUT_LITERAL(&t, ",");
-		put_row(&t, res, r, m, n, rq_buf_ptr(&keys), at);
+		put_row(&t, res, r, m, n, rq_buf_ptr(&keys), at, numbers);
 	}
 	if (array)
 		PUT_LITERAL(&t, "]");
@@ -254,7 +271,7 @@ static char *print_rows(const PGresult *res, int first, int count, bool array)
 
 cJSON *rq_json_row(const PGresult *res, int row)
 {
-	char *text = print_rows(res, row, 1, false);
+	char *text = print_rows(res, row, 1, false, false);
 	cJSON *o = text != NULL ? cJSON_CreateRaw(text) : NULL;
 	free(text);
 	return o;
@@ -262,5 +279,10 @@ cJSON *rq_json_row(const PGresult *res, int row)
 
 char *rq_json_rows(const PGresult *res)
 {
-	return print_rows(res, 0, PQntuples(res), true);
+	return print_rows(res, 0, PQntuples(res), true, false);
+}
+
+char *rq_json_rows_numbers(const PGresult *res)
+{
+	return print_rows(res, 0, PQntuples(res), true, true);
 }

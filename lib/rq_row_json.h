@@ -32,5 +32,8 @@ cJSON *rq_json_row(const PGresult *res, int row) RQ_MUST_USE;
  * libpq's text: no tree of cJSON items, which cost an allocation per value. Returns malloc'd
  * text (free it), or NULL when out of memory or res has more than 64 columns. */
 char *rq_json_rows(const PGresult *res) RQ_MUST_USE;
+/* rq_json_rows with integer and numeric columns as JSON numbers (the statistics' counts and
+ * rates), not the strings every list prints (ids are integers there too). */
+char *rq_json_rows_numbers(const PGresult *res) RQ_MUST_USE;
 
 #endif

@@ -91,7 +91,7 @@ static void drain(FCGX_Stream *in)
 /* Serves one request. Returns false when its streamed answer broke off: the connection
  * must then be dropped, not ended as if the answer were whole. */
 static bool serve_one(const struct rq_app *app, const struct rq_config *cfg, struct rq_db *db,
-		      struct rq_arena *arena, FCGX_Request *fr)
+		      struct rq_db *stats_db, struct rq_arena *arena, FCGX_Request *fr)
 {
 	double start = rq_clock_mono();
 	struct rq_req req;
@@ -100,6 +100,7 @@ static bool serve_one(const struct rq_app *app, const struct rq_config *cfg, str
 	memset(&resp, 0, sizeof(resp));
 	req.cfg = cfg;
 	req.db = db;
+	req.stats_db = stats_db;
 	req.write = write_fcgi;
 	req.write_ctx = fr->out;
 	struct fcgi_reader reader = {fr->in};
@@ -137,6 +138,7 @@ struct pool {
 	const struct rq_config *cfg;
 	int fd;		  /* the family's listening socket */
 	const char *path; /* its path, removed when the pool stops */
+	bool stats_db;	  /* workers also connect to RUQIMA_STATS_DSN (rq_server_main_stats) */
 };
 
 /* A worker (a child of rq_supervise): accepts requests on the shared socket until told to
@@ -146,6 +148,7 @@ static void worker_main(void *ctx)
 	const struct pool *pool = ctx;
 	const struct rq_app *app = pool->app;
 	const struct rq_config *cfg = pool->cfg;
+	bool with_stats = pool->stats_db;
 	int listen_fd = pool->fd;
 	install(SIGTERM, on_stop_worker);
 	install(SIGINT, on_stop_worker);
@@ -164,11 +167,16 @@ static void worker_main(void *ctx)
 	char appname[64];
 	snprintf(appname, sizeof(appname), "ruqima-%s", app->family);
 	struct rq_db *db = rq_db_new(cfg->dsn, appname, cfg->request_timeout);
+	/* The statistics read on a connection of their own (RUQIMA_STATS_DSN: a replica when
+	 * there is one), every transaction read-only; the session lookup stays on db, the
+	 * primary, where it can note the session's activity (lib/sql/auth.sql). */
+	struct rq_db *stats_db =
+	    with_stats ? rq_db_new_read_only(cfg->stats_dsn, appname, cfg->request_timeout) : NULL;
 	struct rq_arena *arena = rq_arena_new();
-	if (db == NULL || arena == NULL)
+	if (db == NULL || arena == NULL || (with_stats && stats_db == NULL))
 		_exit(1);
 	/* connect now; a failure is logged by rq_db and retried per request */
-	if (rq_db_ensure(db) != 0)
+	if (rq_db_ensure(db) != 0 || (stats_db != NULL && rq_db_ensure(stats_db) != 0))
 		rq_log_event("info", "worker started without a database connection", NULL);
 	rq_auth_worker_start(db, cfg);
 
@@ -178,7 +186,7 @@ static void worker_main(void *ctx)
 	while (!stopping && served < cfg->max_requests) {
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
-		if (serve_one(app, cfg, db, arena, &fr))
+		if (serve_one(app, cfg, db, stats_db, arena, &fr))
 			FCGX_Finish_r(&fr);
 		else
 			FCGX_Free(&fr, 1); /* closed without ending the answer: nginx says so */
@@ -187,6 +195,7 @@ static void worker_main(void *ctx)
 	}
 	FCGX_Free(&fr, 1);
 	rq_arena_free(arena);
+	rq_db_close(stats_db);
 	rq_db_close(db);
 	curl_global_cleanup();
 	exit(0);
@@ -259,7 +268,7 @@ static void print_route(const struct rq_route *r)
 	       file, site != NULL ? site->line : 0);
 }
 
-int rq_server_main(const struct rq_app *app, int argc, char **argv)
+static int server_main(const struct rq_app *app, int argc, char **argv, bool stats_db)
 {
 	const char *wrong = rq_router_check(app->routes, app->nroutes);
 	if (wrong != NULL) {
@@ -307,7 +316,7 @@ int rq_server_main(const struct rq_app *app, int argc, char **argv)
 	char msg[4200];
 	snprintf(msg, sizeof(msg), "listening on %s with %d workers", path, cfg.workers);
 	rq_log_event("info", msg, NULL);
-	struct pool pool = {app, &cfg, fd, path};
+	struct pool pool = {app, &cfg, fd, path, stats_db};
 	const struct rq_supervisor sup = {.children = cfg.workers,
 					  .child_main = worker_main,
 					  .ctx = &pool,
@@ -319,4 +328,14 @@ int rq_server_main(const struct rq_app *app, int argc, char **argv)
 	free(routes);
 	rq_log_event("info", "stopped", NULL);
 	return rc;
+}
+
+int rq_server_main(const struct rq_app *app, int argc, char **argv)
+{
+	return server_main(app, argc, argv, false);
+}
+
+int rq_server_main_stats(const struct rq_app *app, int argc, char **argv)
+{
+	return server_main(app, argc, argv, true);
 }

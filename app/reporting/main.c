@@ -4,5 +4,5 @@
 
 int main(int argc, char **argv)
 {
-	return rq_server_main(&reporting_app, argc, argv);
+	return rq_server_main_stats(&reporting_app, argc, argv);
 }

@@ -5,6 +5,10 @@
 #include "public.h"
 #include "report_runs.h"
 #include "rq_page.h"
+#include "statistics.h"
+#include "statistics_items.h"
+
+#include <stdint.h>
 
 /* Who downloads the judicial bureau's reports: the city's roles, and a county admin its
  * county's (row-level security of rq.report_runs). */
@@ -26,6 +30,13 @@ static const char *const auditors[] = {"city_admin", "judicial_analyst", "discip
 	{                                                                                          \
 		.name = "month", .in = RQ_IN_QUERY, .type = RQ_PARAM_INT, .min = 1, .max = 12,     \
 		.message = "须为 1 到 12 之间的月份"                                       \
+	}
+
+#define STATS_ROLES reporting_statistics_readers
+/* a unit or an official by number, 0 for "not known" or "none named" */
+#define ID_OR_ZERO(n)                                                                              \
+	{                                                                                          \
+		.name = (n), .in = RQ_IN_QUERY, .type = RQ_PARAM_INT, .min = 0, .max = INT64_MAX   \
 	}
 
 static const struct rq_route routes[] = {
@@ -69,6 +80,65 @@ static const struct rq_route routes[] = {
 	     RQ_AUTH_ADMIN, 0, auditors, RQ_INPUTS(RQ_PATH_ID("id", "export-job-unknown"))),
     RQ_ROUTE("GET", "/api/v1/reporting/exports/jobs/{id}/file", reporting_exports_jobs_file,
 	     RQ_AUTH_ADMIN, 0, auditors, RQ_INPUTS(RQ_PATH_ID("id", "export-job-unknown"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/visits", reporting_statistics_visits,
+	     RQ_AUTH_ADMIN, 0, STATS_ROLES,
+	     RQ_INPUTS(REPORTING_STATS_SCOPE,
+		       RQ_QUERY_ENUM("group_by", reporting_visit_groups, "unit"),
+		       REPORTING_STATS_LIMIT("1000"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/flags", reporting_statistics_flags, RQ_AUTH_ADMIN,
+	     0, STATS_ROLES,
+	     RQ_INPUTS(REPORTING_STATS_SCOPE,
+		       RQ_QUERY_ENUM("group_by", reporting_unit_or_county, "unit"),
+		       REPORTING_STATS_LIMIT("1000"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/ratings", reporting_statistics_ratings,
+	     RQ_AUTH_ADMIN, 0, STATS_ROLES,
+	     RQ_INPUTS(REPORTING_STATS_SCOPE,
+		       RQ_QUERY_ENUM("group_by", reporting_unit_or_county, "unit"),
+		       REPORTING_STATS_LIMIT("1000"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/hot-spots/enterprises",
+	     reporting_statistics_hot_enterprises, RQ_AUTH_ADMIN, 0, STATS_ROLES,
+	     RQ_INPUTS(REPORTING_STATS_SCOPE, REPORTING_STATS_LIMIT("100"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/hot-spots/pairs", reporting_statistics_hot_pairs,
+	     RQ_AUTH_ADMIN, 0, STATS_ROLES,
+	     RQ_INPUTS(REPORTING_STATS_SCOPE, RQ_QUERY("over_cap", RQ_PARAM_BOOL),
+		       REPORTING_STATS_LIMIT("100"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/hot-spots/quiet-days",
+	     reporting_statistics_quiet_days, RQ_AUTH_ADMIN, 0, STATS_ROLES,
+	     RQ_INPUTS(REPORTING_STATS_SCOPE)),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/cases", reporting_statistics_cases, RQ_AUTH_ADMIN,
+	     0, STATS_ROLES,
+	     RQ_INPUTS(REPORTING_STATS_RANGE, ID_OR_ZERO("unit_id"),
+		       RQ_QUERY("case_source", RQ_PARAM_KEY),
+		       RQ_QUERY_ENUM("group_by", reporting_case_groups, "status"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/praise", reporting_statistics_praise,
+	     RQ_AUTH_ADMIN, 0, STATS_ROLES, RQ_INPUTS(REPORTING_STATS_SCOPE)),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/accountability",
+	     reporting_statistics_accountability, RQ_AUTH_ADMIN, 0, STATS_ROLES,
+	     RQ_INPUTS(REPORTING_STATS_RANGE, RQ_QUERY("unit_id", RQ_PARAM_ID),
+		       REPORTING_STATS_LIMIT("1000"))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/visits/items", reporting_statistics_visit_items,
+	     RQ_AUTH_ADMIN, 0, STATS_ROLES,
+	     RQ_INPUTS(RQ_QUERY_PAGE, REPORTING_STATS_SCOPE,
+		       RQ_QUERY_ENUM("role", reporting_visit_roles, NULL),
+		       RQ_QUERY("enterprise_id", RQ_PARAM_ID),
+		       RQ_QUERY_ENUM("activity_type", reporting_activity_types, NULL),
+		       RQ_QUERY("joint", RQ_PARAM_BOOL),
+		       RQ_QUERY_ENUM("flag", reporting_visit_flags, NULL),
+		       RQ_QUERY_ENUM("confirmation", reporting_confirmations, NULL),
+		       RQ_QUERY_ENUM("rating", reporting_ratings, NULL),
+		       RQ_QUERY("anonymous", RQ_PARAM_BOOL),
+		       RQ_QUERY_ENUM("exemption", reporting_exemptions, NULL))),
+    RQ_ROUTE("GET", "/api/v1/reporting/statistics/cases/items", reporting_statistics_case_items,
+	     RQ_AUTH_ADMIN, 0, STATS_ROLES,
+	     RQ_INPUTS(RQ_QUERY_PAGE, REPORTING_STATS_RANGE,
+		       RQ_QUERY_ENUM("date", reporting_case_dates, "opened"), ID_OR_ZERO("unit_id"),
+		       RQ_QUERY("responsible_unit_id", RQ_PARAM_ID),
+		       ID_OR_ZERO("responsible_official_id"), RQ_QUERY("case_source", RQ_PARAM_KEY),
+		       RQ_QUERY("status", RQ_PARAM_KEY), RQ_QUERY("open", RQ_PARAM_BOOL),
+		       RQ_QUERY("classification", RQ_PARAM_KEY),
+		       RQ_QUERY_ENUM("outcome", reporting_outcomes, NULL),
+		       RQ_QUERY("accountable", RQ_PARAM_BOOL), RQ_QUERY("overdue", RQ_PARAM_BOOL),
+		       RQ_QUERY("handed_over", RQ_PARAM_BOOL))),
 };
 
 const struct rq_app reporting_app = {"reporting", routes, sizeof(routes) / sizeof(routes[0])};

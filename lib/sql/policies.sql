@@ -279,3 +279,16 @@ SELECT rq.rls_read_policy('rq.unit_mappings', '(SELECT rq.actor_admin_role() = '
 -- rq.export_job_request, app/reporting/sql/exports.sql, and by the CLI).
 -- ---------------------------------------------------------------------------------
 SELECT rq.rls_read_policy('rq.export_jobs', 'requested_by = (SELECT rq.current_admin_id())');
+
+-- ---------------------------------------------------------------------------------
+-- The aggregates of the statistics (migration 0029): the city-wide roles every row; a county
+-- admin its county's; a unit admin its unit's (as lead or participant; its flagged pairs
+-- and quiet-day inspections), and the determinations naming it responsible.
+-- ---------------------------------------------------------------------------------
+SELECT rq.rls_read_policy('rq.visit_stats',
+    '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())'
+    ' OR (dim IN (''unit'', ''pair'', ''exemption'') AND key_id = (SELECT rq.actor_unit_scope()))');
+SELECT rq.rls_read_policy('rq.case_stats',
+    '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())'
+    ' OR unit_id = (SELECT rq.actor_unit_scope())'
+    ' OR (dim = ''determined'' AND responsible_unit_id = (SELECT rq.actor_unit_scope()))');

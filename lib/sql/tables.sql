@@ -122,3 +122,9 @@ SELECT rq.rls_enable('rq.case_overdue_steps');
 -- Unit names of 慧企通 and the units they are (the imports' mapping, kept by the city admin).
 SELECT audit.enable('rq.unit_mappings');
 SELECT rq.rls_enable('rq.unit_mappings');
+
+-- The aggregates of the statistics (lib/sql/stats.sql): derived from the audited raw rows
+-- and written only by their triggers, so not audited themselves.
+SELECT rq.rls_enable('rq.visit_stats');
+SELECT rq.rls_enable('rq.case_stats');
+SELECT rq.rls_enable('rq.stats_builds');

@@ -62,25 +62,9 @@ static int teardown(void **state)
 /* The CSV of `ruqima report run name` for May 2025 in county 411502 (malloc'd, BOM cut). */
 static char *run_csv(const char *name)
 {
-	char args[512], *out;
-	snprintf(args, sizeof(args),
-		 "report run %s --from 2025-05-01 --to 2025-05-31 --county 411502 --format csv"
-		 " --output '%s'",
-		 name, w.dir);
-	int st = api_cli(args, &out);
-	if (st != 0)
-		fail_msg("%s: exit %d: %s", args, st, out);
-	char *path = strstr(out, w.dir);
-	assert_non_null(path);
-	path[strcspn(path, " ")] = '\0';
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	char *csv = tc_read_all(f, NULL);
-	fclose(f);
-	free(out);
-	assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
-	memmove(csv, csv + 3, strlen(csv + 3) + 1);
-	return csv;
+	char args[256];
+	snprintf(args, sizeof(args), "%s --from 2025-05-01 --to 2025-05-31 --county 411502", name);
+	return api_report_csv(args, w.dir);
 }
 
 static void test_cases_by_source_state_and_outcome(void **state)

@@ -1,14 +1,18 @@
 # tests/bench/register_data.sh — sourced by tests/bench/register, eval_list and cases_list,
 # which share one data set (register_data.sql), and the reading of a handler's statements. Needs deploy/lib.sh sourced and rq_layout
 # and rq_settings_from_env_file done before register_data_load is called.
-# BENCH_VISITS (1000000) and BENCH_ENTERPRISES (10000) size a first load only.
+# BENCH_VISITS (1000000), BENCH_ENTERPRISES (10000), BENCH_UNITS (200) and BENCH_OFFICIALS
+# (2000) size a first load only; BENCH_STATS_DATA=1 (tests/bench/stats) adds what the
+# statistics count: units that mostly enter their own county, joint inspections, every flag,
+# ratings, disputes, cases and determinations, then builds the statistics' aggregates.
 # shellcheck shell=bash disable=SC2034 # the load_* sizes are read by the benches too
 
 load_visits=${BENCH_VISITS:-1000000}
 load_enterprises=${BENCH_ENTERPRISES:-10000}
-load_units=200
-load_officials=2000
+load_units=${BENCH_UNITS:-200}
+load_officials=${BENCH_OFFICIALS:-2000}
 load_managers=1000
+load_stats=${BENCH_STATS_DATA:-0}
 
 # register_data_load — loads the data set unless the cluster has it (the bench admin user
 # 'bench.register' marks it). The check and the load run in one session holding an advisory
@@ -18,7 +22,7 @@ register_data_load() {
 	dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	[ "$(rq_psql_super -d ruqima -tA -c \
 		"SELECT count(*) FROM rq.admin_users WHERE username = 'bench.register'")" = 0 ] || return 0
-	echo "loading the data set: $load_enterprises enterprises, $load_visits visits (once per cluster)"
+	echo "loading the data set: $load_enterprises enterprises, $load_units units, $load_visits visits (once per cluster)"
 	t0=$(date +%s)
 	# The past visits skip their triggers (replica role): with the audit trigger a million
 	# visits and their visit_units take many times longer (tests/bench/README.md).
@@ -31,12 +35,13 @@ SQL
 		cat "$dir/register_data.sql"
 		cat <<'SQL'
 VACUUM (ANALYZE) rq.visits, rq.visit_units, rq.enterprises, rq.codes, rq.accounts,
-    rq.official_profiles, rq.manager_bindings, rq.units;
+    rq.official_profiles, rq.manager_bindings, rq.units, rq.evaluations, rq.cases,
+    rq.visit_stats, rq.case_stats;
 \endif
 SQL
 	} | rq_psql_super -d ruqima -tA -v enterprises="$load_enterprises" -v units="$load_units" \
 		-v officials="$load_officials" -v visits="$load_visits" -v managers="$load_managers" \
-		-v replica=1 >/dev/null
+		-v replica=1 -v stats="$load_stats" >/dev/null
 	echo "loaded in $(($(date +%s) - t0)) s"
 }
 

@@ -48,6 +48,7 @@ static void defaults_without_any_setting(void **state)
 	assert_null(c.dsn);
 	assert_null(c.owner_dsn);
 	assert_null(c.report_dsn);
+	assert_null(c.stats_dsn);
 	assert_null(c.run_as);
 	assert_string_equal(c.migrations_dir, RUQIMA_SOURCE_DIR "/migrations");
 	assert_string_equal(c.wx_base_url, "https://api.weixin.qq.com");
@@ -97,6 +98,8 @@ static void settings_are_read(void **state)
 	assert_string_equal(c.dsn, "dbname=ruqima user=ruqima_app");
 	assert_string_equal(c.owner_dsn, "dbname=ruqima user=ruqima_owner");
 	assert_string_equal(c.report_dsn, "dbname=ruqima user=ruqima_report");
+	/* the statistics read where the workers do unless told otherwise */
+	assert_string_equal(c.stats_dsn, "dbname=ruqima user=ruqima_app");
 	assert_string_equal(c.socket_group, "nginx");
 	assert_string_equal(c.run_as, "ruqima");
 	assert_string_equal(c.migrations_dir, "/usr/share/ruqima/migrations");

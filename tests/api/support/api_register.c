@@ -77,6 +77,26 @@ int api_cli_import(const char *file, const char *args, char **out)
 	return api_cli(cmd, out);
 }
 
+char *api_report_csv(const char *args, const char *dir)
+{
+	char cmd[1024], *out;
+	snprintf(cmd, sizeof(cmd), "report run %s --format csv --output '%s'", args, dir);
+	int st = api_cli(cmd, &out);
+	if (st != 0)
+		fail_msg("%s: exit %d: %s", cmd, st, out);
+	char *path = strstr(out, dir);
+	assert_non_null(path);
+	path[strcspn(path, " ")] = '\0';
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *csv = tc_read_all(f, NULL);
+	fclose(f);
+	free(out);
+	assert_memory_equal(csv, "\xEF\xBB\xBF", 3);
+	memmove(csv, csv + 3, strlen(csv + 3) + 1);
+	return csv;
+}
+
 int api_cli_import_text(const char *csv, const char *args, char **out)
 {
 	char *path = api_write_temp(csv, strlen(csv));

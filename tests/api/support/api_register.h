@@ -26,6 +26,9 @@ int api_cli(const char *args, char **out);
 int api_cli_import(const char *file, const char *args, char **out);
 /* api_cli_import of a temporary file holding csv (removed afterwards). */
 int api_cli_import_text(const char *csv, const char *args, char **out);
+/* The CSV `ruqima report run ARGS --format csv --output DIR` wrote (malloc'd, its BOM cut);
+ * fails the test when the run fails. */
+char *api_report_csv(const char *args, const char *dir);
 
 /* A portal session: a new user of role (and county, or NULL) logged in; the headers are
  * ready for api_call. End with api_session_end(). */
