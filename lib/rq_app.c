@@ -224,9 +224,8 @@ static struct rq_stmt st_migration_level =
     RQ_STMT("rq_migration_level",
 	    "SELECT coalesce(max(version), 0) AS level FROM public.schema_migrations", 0);
 
-static struct rq_stmt st_replica_lag =
-    RQ_STMT("rq_replica_lag",
-	    "SELECT in_recovery, lag_seconds, replay_paused FROM rq.replica_lag()", 0);
+static struct rq_stmt st_replica_lag = RQ_STMT(
+    "rq_replica_lag", "SELECT in_recovery, lag_seconds, replay_paused FROM rq.replica_lag()", 0);
 
 /* The statistics connection's database (a replica when RUQIMA_STATS_DSN names one): whether
  * the statistics answer now ("ok"), or 503 for a replica too far behind ("lagging") or out

@@ -33,15 +33,15 @@ static struct rq_stmt st_session_resolve = RQ_STMT_SETTING_ACTOR(
 /* The same on a replica (the statistics connection of a RQ_ROUTE_REPLICA route), which
  * cannot write: the session without noting its activity, how long ago that was noted, and
  * the replica's lag (lib/sql/replica.sql). */
-static struct rq_stmt st_session_peek = RQ_STMT(
-    "rq_session_peek",
-    "SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
-    "       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok,"
-    "       s.seen_ago, l.lag_seconds"
-    "  FROM rq.replica_lag() l"
-    "  LEFT JOIN rq.session_peek(sha256(convert_to($1, 'UTF8')), $2::int, $4::boolean) s"
-    "  ON true",
-    4);
+static struct rq_stmt st_session_peek =
+    RQ_STMT("rq_session_peek",
+	    "SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
+	    "       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok,"
+	    "       s.seen_ago, l.lag_seconds"
+	    "  FROM rq.replica_lag() l"
+	    "  LEFT JOIN rq.session_peek(sha256(convert_to($1, 'UTF8')), $2::int, $4::boolean) s"
+	    "  ON true",
+	    4);
 /* A replica's answer is taken while the primary noted the session's activity less than this
  * many seconds ago; then the primary is asked, which notes it again (rq.session_resolve
  * touches after 30 s): an idle timeout is kept to within a minute plus the replica's lag. */
@@ -153,8 +153,7 @@ int rq_auth_resolve(struct rq_req *req)
 				req->request_id,
 				req->client_addr,
 				req->cfg->dev_login ? "true" : "false"};
-	if (req->stats_db != NULL && req->route != NULL &&
-	    (req->route->flags & RQ_ROUTE_REPLICA) &&
+	if (req->stats_db != NULL && req->route != NULL && (req->route->flags & RQ_ROUTE_REPLICA) &&
 	    resolve_on_replica(req, params, token, via_cookie))
 		return 0;
 	PGresult *res = rq_sql(req, &st_session_resolve, params);

@@ -59,10 +59,11 @@ PGconn *cli_report_snapshot(const struct rq_config *cfg, const char *appname, ch
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		const char *lag = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 		if (lag != NULL)
-			cli_error_set(err, cap,
-				      "只读副本落后主库 %s 秒（上限 RUQIMA_REPLICA_MAX_LAG=%d 秒），"
-				      "为免报表数字过时，不生成报表",
-				      lag, cfg->replica_max_lag);
+			cli_error_set(
+			    err, cap,
+			    "只读副本落后主库 %s 秒（上限 RUQIMA_REPLICA_MAX_LAG=%d 秒），"
+			    "为免报表数字过时，不生成报表",
+			    lag, cfg->replica_max_lag);
 		else
 			cli_error_set(err, cap, "无法检查只读副本的延迟：%s", PQerrorMessage(db));
 		PQclear(res);
