@@ -275,7 +275,7 @@ struct step {
 static PGresult *pipelined(struct rq_db *db, const struct step *steps, size_t n, size_t answer,
 			   size_t *failed)
 {
-	enum { MAX_STEPS = 4 };
+	enum { MAX_STEPS = 5 }; /* the statistics: BEGIN, actor, lag check, statement, COMMIT */
 	*failed = NOT_SENT;
 	if (n == 0 || n > MAX_STEPS || answer >= n || rq_db_ensure(db) != 0)
 		return NULL;
