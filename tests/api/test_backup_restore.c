@@ -32,19 +32,9 @@ static void create_units(int batch)
 
 static void drill_setting(const char *dir, const char *key, char *out, size_t cap)
 {
-	char path[256], line[2048];
+	char path[256];
 	snprintf(path, sizeof(path), "%s/restored.env", dir);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	size_t n = strlen(key);
-	out[0] = '\0';
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, key, n) == 0 && line[n] == '=') {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(out, cap, "%s", line + n + 1);
-		}
-	fclose(f);
-	assert_true(out[0] != '\0');
+	api_file_setting(path, key, out, cap);
 }
 
 static void test_point_in_time_restore_has_exactly_the_rows_before_the_target(void **state)

@@ -29,19 +29,9 @@ static int passed; /* tests that passed: the pool's log is shown unless all did 
 /* A value of DIR/standby.env. */
 static void standby_setting(const char *key, char *out, size_t cap)
 {
-	char path[128], line[2048];
+	char path[128];
 	snprintf(path, sizeof(path), "%s/standby.env", sdir);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	size_t n = strlen(key);
-	out[0] = '\0';
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, key, n) == 0 && line[n] == '=') {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(out, cap, "%s", line + n + 1);
-		}
-	fclose(f);
-	assert_true(out[0] != '\0');
+	api_file_setting(path, key, out, cap);
 }
 
 /* SQL on the standby as the superuser (pg_wal_replay_pause and _resume). */
