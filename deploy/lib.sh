@@ -874,3 +874,37 @@ rq_free_port() {
 	done
 	rq_die "no free TCP port found"
 }
+
+# --- backups (deploy/backup, deploy/restore-drill; README "Backups and restore") ---------------
+# RUQIMA_BACKUP_DIR (default $RQ_STATE/backup) holds wal/, the WAL archive PostgreSQL's
+# archive_command fills, and base/<UTC time>/, the base backups deploy/backup takes.
+rq_backup_dir() { printf '%s\n' "${RUQIMA_BACKUP_DIR:-$RQ_STATE/backup}"; }
+
+# rq_archive_conf DIR — the postgresql.conf lines that archive every finished WAL segment into
+# DIR/wal (copied under a temporary name first: a half-copied file is never taken for a whole
+# one; an existing file is never overwritten), and at least every 5 minutes.
+rq_archive_conf() {
+	printf 'archive_mode = on\n'
+	printf "archive_command = 'test ! -f %s/wal/%%f && cp %%p %s/wal/%%f.part && mv %s/wal/%%f.part %s/wal/%%f'\n" "$1" "$1" "$1" "$1"
+	printf 'archive_timeout = 300\n'
+}
+
+# rq_backup_dirs DIR — DIR/wal and DIR/base, owned by postgres (it archives and backs up).
+rq_backup_dirs() {
+	install -d -m 0750 -o postgres -g postgres "$1" "$1/wal" "$1/base"
+}
+
+# pg_archiving DIR — WAL archiving into DIR/wal on the running cluster: written once to
+# postgresql.conf, then PostgreSQL restarts (archive_mode takes effect only at a start; the
+# pools reconnect by themselves).
+pg_archiving() {
+	rq_backup_dirs "$1"
+	grep -q '^# --- ruqima WAL archive' "$RQ_PGDATA/postgresql.conf" && return 0
+	{
+		printf '\n# --- ruqima WAL archive (deploy/lib.sh pg_archiving) ---\n'
+		rq_archive_conf "$1"
+	} >>"$RQ_PGDATA/postgresql.conf"
+	rq_log "WAL archiving into $1/wal: restarting PostgreSQL"
+	rq_as_postgres "$RQ_PG_BIN/pg_ctl" -D "$RQ_PGDATA" -l "$RQ_PGLOG" -w -t "$RQ_START_TIMEOUT" restart >/dev/null ||
+		rq_die "PostgreSQL did not restart (log: $RQ_PGLOG)"
+}

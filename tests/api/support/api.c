@@ -566,6 +566,24 @@ double api_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+void api_file_setting(const char *file, const char *key, char *out, size_t cap)
+{
+	char line[4096];
+	FILE *f = fopen(file, "r");
+	if (f == NULL)
+		fail_msg("cannot read %s", file);
+	size_t n = strlen(key);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, n) == 0 && line[n] == '=') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, cap, "%s", line + n + 1);
+		}
+	fclose(f);
+	if (out[0] == '\0')
+		fail_msg("%s has no %s", file, key);
+}
+
 bool api_file_has_line_soon(const char *file, const char *needle, const char *also, int secs)
 {
 	char line[8192];

@@ -152,6 +152,10 @@ long api_health_status(const char *family);
  * worker was asked); returns the seconds it took, or -1 when secs ran out first. */
 double api_wait_all_healthy(double secs, int streak);
 
+/* The value of KEY in a KEY=VALUE file (a script's report: tests/stack/standby,
+ * deploy/restore-drill) into out; fails the test when the file or the key is missing. */
+void api_file_setting(const char *file, const char *key, char *out, size_t cap);
+
 /* Seconds on the monotonic clock. */
 double api_now(void);
 /* Waits up to secs for file to have a line containing needle (and also, unless NULL): logs
