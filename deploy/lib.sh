@@ -724,12 +724,26 @@ background_status() {
 # rq_sed_escape STRING — escape for the replacement side of sed s|||.
 rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
+# rq_rate_retry NAME RATE — check that RATE is an nginx rate (20r/m, 1r/s) and print the
+# Retry-After of a 429 under it: the seconds until the next request passes (at least 1).
+rq_rate_retry() {
+	local n=${2%r/?}
+	[[ $2 =~ ^[1-9][0-9]*r/[sm]$ ]] || rq_die "$1=$2 is not a rate such as 20r/m or 1r/s"
+	case $2 in
+	*r/s) echo 1 ;;
+	*r/m) echo $(((60 + n - 1) / n)) ;;
+	esac
+}
+
 # nginx_render [TEMPLATE] [OUT] — fill nginx/ruqima.conf.template's @NAME@ placeholders.
-# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template),
-# RQ_NGINX_PUBLIC_RATE / RQ_NGINX_PUBLIC_BURST the strict one of the public disclosure;
-# RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) it does not count, default loopback
-# ("127.0.0.0/8 ::1/128"; "none": every address is counted). RQ_NGINX_LOGIN_RATE /
-# RQ_NGINX_LOGIN_BURST (default 20r/m, 20) limit POST /api/v1/admin/login per address too.
+# The per-client-address rates and bursts (README, Settings; defaults below): RQ_NGINX_RATE /
+# RQ_NGINX_BURST the reads of /api/ (GET, HEAD), RQ_NGINX_WRITE_RATE / RQ_NGINX_WRITE_BURST
+# its writes, RQ_NGINX_IMAGE_RATE / RQ_NGINX_IMAGE_BURST the images (qr.png, poster.png),
+# RQ_NGINX_LOGIN_RATE / RQ_NGINX_LOGIN_BURST the portal's login, RQ_NGINX_PUBLIC_RATE /
+# RQ_NGINX_PUBLIC_BURST the public pages (/gongkai/, /e/) and the disclosure's data;
+# RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) none of them counts, default loopback
+# ("127.0.0.0/8 ::1/128"; "none": every address is counted). RQ_NGINX_IMAGE_CACHE_VALID
+# (default 60s) is how long nginx serves a cached image before asking the pool again.
 # The photo upload's body limit is the pools' RUQIMA_ATTACHMENT_MAX_BYTES, as the pools
 # read it: from RQ_ENV_FILE (the record), else the environment, else its default.
 nginx_render() {
@@ -738,14 +752,25 @@ nginx_render() {
 	attachment_max=$(rq_env_get "${RQ_ENV_FILE:-}" RUQIMA_ATTACHMENT_MAX_BYTES \
 		"${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}")
 	[[ $attachment_max =~ ^[1-9][0-9]*$ ]] || rq_die "RUQIMA_ATTACHMENT_MAX_BYTES=$attachment_max is not a number of bytes"
-	local login_rate=${RQ_NGINX_LOGIN_RATE:-20r/m} login_retry
-	case $login_rate in
-	[1-9]*r/s) login_retry=1 ;;
-	[1-9]*r/m) login_retry=$(((60 + ${login_rate%r/m} - 1) / ${login_rate%r/m})) ;;
-	*) rq_die "RQ_NGINX_LOGIN_RATE=$login_rate is not a rate such as 20r/m or 1r/s" ;;
-	esac
-	[[ ${login_rate%r/?} =~ ^[1-9][0-9]*$ ]] || rq_die "RQ_NGINX_LOGIN_RATE=$login_rate is not a rate such as 20r/m or 1r/s"
-	[[ ${RQ_NGINX_LOGIN_BURST:-20} =~ ^[0-9]+$ ]] || rq_die "RQ_NGINX_LOGIN_BURST=$RQ_NGINX_LOGIN_BURST is not a number"
+	local api_rate=${RQ_NGINX_RATE:-50r/s} write_rate=${RQ_NGINX_WRITE_RATE:-10r/s}
+	local image_rate=${RQ_NGINX_IMAGE_RATE:-30r/m} login_rate=${RQ_NGINX_LOGIN_RATE:-20r/m}
+	local public_rate=${RQ_NGINX_PUBLIC_RATE:-2r/s}
+	local api_retry write_retry image_retry login_retry public_retry
+	api_retry=$(rq_rate_retry RQ_NGINX_RATE "$api_rate") || exit 1
+	write_retry=$(rq_rate_retry RQ_NGINX_WRITE_RATE "$write_rate") || exit 1
+	image_retry=$(rq_rate_retry RQ_NGINX_IMAGE_RATE "$image_rate") || exit 1
+	login_retry=$(rq_rate_retry RQ_NGINX_LOGIN_RATE "$login_rate") || exit 1
+	public_retry=$(rq_rate_retry RQ_NGINX_PUBLIC_RATE "$public_rate") || exit 1
+	local api_burst=${RQ_NGINX_BURST:-200} write_burst=${RQ_NGINX_WRITE_BURST:-50}
+	local image_burst=${RQ_NGINX_IMAGE_BURST:-30} login_burst=${RQ_NGINX_LOGIN_BURST:-20}
+	local public_burst=${RQ_NGINX_PUBLIC_BURST:-20} v
+	for v in RQ_NGINX_BURST=$api_burst RQ_NGINX_WRITE_BURST=$write_burst \
+		RQ_NGINX_IMAGE_BURST=$image_burst RQ_NGINX_LOGIN_BURST=$login_burst \
+		RQ_NGINX_PUBLIC_BURST=$public_burst; do
+		[[ ${v#*=} =~ ^[0-9]+$ ]] || rq_die "$v is not a number"
+	done
+	local image_valid=${RQ_NGINX_IMAGE_CACHE_VALID:-60s}
+	[[ $image_valid =~ ^[1-9][0-9]*[smh]$ ]] || rq_die "RQ_NGINX_IMAGE_CACHE_VALID=$image_valid is not a time such as 60s, 10m or 1h"
 	local exempt='' cidr
 	for cidr in ${RQ_NGINX_RATE_EXEMPT:-127.0.0.0/8 ::1/128}; do
 		[ "$cidr" = none ] && continue
@@ -756,11 +781,13 @@ nginx_render() {
 		"STATE=$RQ_STATE" "ROOT=$RQ_ROOT" "PORT=$RQ_HTTPS_PORT" "LISTEN_ADDR=${RQ_LISTEN_ADDR:-127.0.0.1}"
 		"SOCKDIR=$RQ_SOCKDIR" "NGINX_DIR=$RQ_NGINX_DIR" "LOGDIR=$RQ_LOGDIR" "WWW=$RQ_WWW"
 		"UPLOADS=$RQ_UPLOADS" "TLS_CERT=$RQ_TLS_CERT" "TLS_KEY=$RQ_TLS_KEY"
-		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
-		"PUBLIC_RATE=${RQ_NGINX_PUBLIC_RATE:-2r/s}" "PUBLIC_BURST=${RQ_NGINX_PUBLIC_BURST:-20}"
+		"API_RATE=$api_rate" "API_BURST=$api_burst" "API_RETRY_AFTER=$api_retry"
+		"WRITE_RATE=$write_rate" "WRITE_BURST=$write_burst" "WRITE_RETRY_AFTER=$write_retry"
+		"IMAGE_RATE=$image_rate" "IMAGE_BURST=$image_burst" "IMAGE_RETRY_AFTER=$image_retry"
+		"LOGIN_RATE=$login_rate" "LOGIN_BURST=$login_burst" "LOGIN_RETRY_AFTER=$login_retry"
+		"PUBLIC_RATE=$public_rate" "PUBLIC_BURST=$public_burst" "PUBLIC_RETRY_AFTER=$public_retry"
+		"IMAGE_CACHE_VALID=$image_valid"
 		"ATTACHMENT_MAX_BYTES=$attachment_max" "RATE_EXEMPT=$exempt"
-		"LOGIN_RATE=$login_rate" "LOGIN_BURST=${RQ_NGINX_LOGIN_BURST:-20}"
-		"LOGIN_RETRY_AFTER=$login_retry"
 	)
 	local args=() s
 	for s in "${subst[@]}"; do args+=(-e "s|@${s%%=*}@|$(rq_sed_escape "${s#*=}")|g"); done
