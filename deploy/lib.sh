@@ -558,30 +558,49 @@ EOF
 # ---------------------------------------------------------------------------------------
 # pools
 
-# pools_start BUILD_DIR ENV_FILE — start the five supervisors (all at once, then wait for
-# each socket). RQ_EXTRA_ENV (array) adds variables, e.g. ASAN_OPTIONS.
+# Each pool runs under deploy/supervise, which starts it again when it dies (as systemd's
+# Restart=always in production): run/<family>.supervise.pid is that script's pid,
+# run/<family>.pid the pool's own (a new one after each restart), run/<family>.supervise
+# what deploy/status shows (restarts, last exit).
+
+# rq_supervise_pid FAMILY — print the pid of FAMILY's deploy/supervise when it runs (the
+# pid file's process runs that script for FAMILY: a recycled pid does not count).
+rq_supervise_pid() {
+	local pid cmdline
+	[ -r "$RQ_RUNDIR/$1.supervise.pid" ] || return 1
+	read -r pid <"$RQ_RUNDIR/$1.supervise.pid" || return 1
+	[[ $pid =~ ^[0-9]+$ ]] && rq_alive "$pid" || return 1
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *"deploy/supervise $1 "* ]] || return 1
+	printf '%s\n' "$pid"
+}
+
+# pools_start BUILD_DIR ENV_FILE — start the five pools, each under deploy/supervise (all at
+# once, then wait for each socket). RQ_EXTRA_ENV (array) adds variables, e.g. ASAN_OPTIONS.
 pools_start() {
-	local bdir=$1 envfile=$2 f pid pidfile started=()
+	local bdir=$1 envfile=$2 f pid started=()
 	for f in "${RQ_FAMILIES[@]}"; do
 		[ -x "$bdir/ruqima-$f" ] || rq_die "$bdir/ruqima-$f is missing: build first"
 	done
 	for f in "${RQ_FAMILIES[@]}"; do
-		pidfile=$RQ_RUNDIR/$f.pid
-		if pid=$(rq_pid_of "$pidfile" "ruqima-$f"); then
+		if pid=$(rq_supervise_pid "$f") || pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
 			rq_log "pool $f already runs (pid $pid)"
 			continue
 		fi
-		rm -f "$RQ_SOCKDIR/$f.sock" # a stale socket would look like a started pool
-		rq_spawn "$pidfile" "$RQ_LOGDIR/$f.log" "$envfile" "$bdir/ruqima-$f"
+		rm -f "$RQ_SOCKDIR/$f.sock" "$RQ_RUNDIR/$f.pid" "$RQ_RUNDIR/$f.supervise"
+		rq_spawn "$RQ_RUNDIR/$f.supervise.pid" "$RQ_LOGDIR/$f.log" "$envfile" \
+			"$RQ_ROOT/deploy/supervise" "$f" "$RQ_RUNDIR" "$bdir/ruqima-$f"
 		started+=("$f")
 	done
-	local i
+	local i sup
 	for f in "${started[@]}"; do
 		for ((i = 0; i < RQ_START_TIMEOUT * 10; i++)); do
-			rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f" >/dev/null || {
+			sup=$(rq_supervise_pid "$f") || rq_die "the supervisor of pool $f exited (log: $RQ_LOGDIR/$f.log)"
+			if [ "$(rq_env_get "$RQ_RUNDIR/$f.supervise" restarts 0)" != 0 ]; then
+				rq_stop_pid "$sup" "supervisor of pool $f" 5 || true
 				tail -n 30 "$RQ_LOGDIR/$f.log" >&2
 				rq_die "pool $f exited at start (log: $RQ_LOGDIR/$f.log)"
-			}
+			fi
 			[ -S "$RQ_SOCKDIR/$f.sock" ] && break
 			sleep 0.1
 		done
@@ -592,14 +611,15 @@ pools_start() {
 	done
 }
 
-# pools_stop — SIGTERM every pool (they drain), wait as long as a request may run
-# (RUQIMA_REQUEST_TIMEOUT, default 30 s) plus 10 s each, then SIGKILL.
-# Returns 2 when a pool had to be killed.
+# pools_stop — SIGTERM every pool's supervisor, which passes it on (the pool drains) and
+# starts nothing more; wait as long as a request may run (RUQIMA_REQUEST_TIMEOUT, default
+# 30 s) plus 10 s each, then SIGKILL. A pool started without a supervisor (by an older
+# deploy/up) is stopped the same way. Returns 2 when a pool had to be killed.
 pools_stop() {
 	local f pid rc=0 pids=() names=()
 	local grace=$((${RUQIMA_REQUEST_TIMEOUT:-30} + 10))
 	for f in "${RQ_FAMILIES[@]}"; do
-		if pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
+		if pid=$(rq_supervise_pid "$f") || pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
 			pids+=("$pid")
 			names+=("$f")
 		fi
@@ -613,7 +633,42 @@ pools_stop() {
 	for i in "${waiters[@]}"; do
 		wait "$i" || rc=2
 	done
-	for f in "${names[@]}"; do rm -f "$RQ_RUNDIR/$f.pid"; done
+	for f in "${names[@]}"; do rm -f "$RQ_RUNDIR/$f.pid" "$RQ_RUNDIR/$f.supervise.pid"; done
+	return $rc
+}
+
+# pools_status — one line per pool: running (pool pid, workers, restarts and last exit from
+# its supervisor, socket, health) or stopped. Returns 1 when one is not running, healthy
+# and supervised. BASE is the https://host:port of nginx.
+pools_status() {
+	local base=$1 f pid sup workers sock code body restarts last last_at rc=0
+	for f in "${RQ_FAMILIES[@]}"; do
+		sup=$(rq_supervise_pid "$f") || sup=
+		restarts=$(rq_env_get "$RQ_RUNDIR/$f.supervise" restarts 0)
+		last=$(rq_env_get "$RQ_RUNDIR/$f.supervise" last_exit none)
+		last_at=$(rq_env_get "$RQ_RUNDIR/$f.supervise" last_exit_at '')
+		[ "$last" = none ] || last="$last at $last_at"
+		if pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
+			workers=$(ps -o pid= --ppid "$pid" | wc -l)
+			sock=missing
+			[ -S "$RQ_SOCKDIR/$f.sock" ] && sock=$RQ_SOCKDIR/$f.sock
+			code=$(rq_health_code "$base" "$f")
+			body=$(curl -sk --max-time 5 "$base/api/v1/$f/health" 2>/dev/null | head -c 200)
+			printf 'pool %-13s running   pid %-8s workers %-3s socket %s\n' "$f" "$pid" "$workers" "$sock"
+			[ "$code" = 200 ] || rc=1
+		else
+			printf 'pool %-13s stopped\n' "$f"
+			code='' body=''
+			rc=1
+		fi
+		if [ -n "$sup" ]; then
+			printf '     %-13s supervise pid %-8s restarts %-4s last exit %s\n' "" "$sup" "$restarts" "$last"
+		else
+			printf '     %-13s supervise none (nothing restarts it: run deploy/up)\n' ""
+			rc=1
+		fi
+		[ -z "$code" ] || printf '     %-13s health    %s %s\n' "" "$code" "$body"
+	done
 	return $rc
 }
 
