@@ -491,6 +491,17 @@ const char *const api_families[API_NFAMILIES] = {"registration", "evaluation", "
 
 long api_supervisor_pid(const char *family)
 {
+	/* deploy/supervise writes the pid of each start there (a killed pool comes back anew) */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/run/%s.pid", api_env("RUQIMA_TEST_STATE_DIR"), family);
+	FILE *f = fopen(path, "r");
+	if (f != NULL) {
+		long pid = 0;
+		int got = fscanf(f, "%ld", &pid);
+		fclose(f);
+		if (got == 1 && pid > 1)
+			return pid;
+	}
 	char key[64];
 	snprintf(key, sizeof(key), "RUQIMA_TEST_PID_%s", family);
 	for (char *k = key; *k != '\0'; k++)

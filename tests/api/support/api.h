@@ -139,7 +139,9 @@ int64_t api_admin_sessions(const char *username);
 /* The five pool families, and their number. */
 #define API_NFAMILIES 5
 extern const char *const api_families[API_NFAMILIES];
-/* The pid of family's pool supervisor, from the stack file (RUQIMA_TEST_PID_<FAMILY>). */
+/* The pid of family's pool supervisor now: run/<family>.pid of the stack's state directory
+ * (rewritten by deploy/supervise when it starts the pool again), else the stack file's
+ * RUQIMA_TEST_PID_<FAMILY>. */
 long api_supervisor_pid(const char *family);
 /* The parent pid of process pid, and its state letter (R, S, Z, ...) into *state unless
  * state is NULL, from /proc/<pid>/stat; -1 when the process is gone. */

@@ -1,0 +1,227 @@
+/* nginx's rate limits per kind of route fire with their default settings for one client
+ * that loops: reads of /api/, writes, the code images, the portal's login and the public
+ * pages each answer 429 problem+json (/problems/rate-limited, a Chinese detail naming the
+ * kind, Retry-After) once that client has gone past the default burst — where the old single
+ * limit (2,000 a second, burst 4,000) let 20,557 requests in 10 s through. The client is not
+ * loopback: a network namespace joined to this one by a veth pair (support/netns), and a
+ * private nginx (support/private_nginx: the stack's template, the stack's pools) listening
+ * on the pair's address with the defaults. The same client listed in RQ_NGINX_RATE_EXEMPT
+ * (a trusted address) is never refused; and loopback, exempt by default, is not refused by
+ * the shared stack either. */
+#include "api.h"
+#include "netns.h"
+#include "private_nginx.h"
+#include "test_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/rq-api-rl-routes-XXXXXX";
+static char base[96];
+static struct netns net;
+
+/* One kind of route: a request of it that the pools answer cheaply, as many times as it
+ * takes to go past its default burst however slowly they are answered. */
+struct kind {
+	const char *name;
+	const char *method;
+	const char *path;
+	const char *body; /* JSON, or NULL */
+	int n;
+	const char *detail;	 /* the 429's */
+	const char *retry_after; /* default rate: the seconds until the next request passes */
+};
+
+static const struct kind kinds[] = {
+    /* 50 a second, burst 200 */
+    {"reads", "GET", "/api/v1/registration/health", NULL, 600,
+     "来自您所在网络地址的请求过于频繁，请稍后再试", "1"},
+    /* 10 a second, burst 50 (no session: each is a 401) */
+    {"writes", "POST", "/api/v1/auth/logout", "{}", 200,
+     "来自您所在网络地址的提交过于频繁，请稍后再试", "1"},
+    /* 30 a minute, burst 30 (an unknown token: each is a 404 the cache keeps not) */
+    {"images", "GET", "/api/v1/registration/codes/AAAAAAAAAAAAAAAAAAAAAAAA/poster.png", NULL, 90,
+     "来自您所在网络地址的图片请求过于频繁，请稍后再试", "2"},
+    /* 20 a minute, burst 20 (no username: refused before any password check) */
+    {"login", "POST", "/api/v1/admin/login", "{}", 60,
+     "来自您所在网络地址的登录请求过于频繁，请稍后再试", "3"},
+    /* 2 a second, burst 20 */
+    {"public pages", "GET", "/e/AAAAAAAAAAAAAAAAAAAAAAAA", NULL, 90,
+     "来自您所在网络地址的公开页面请求过于频繁，请稍后再试", "1"},
+};
+enum { NKINDS = sizeof(kinds) / sizeof(kinds[0]) };
+
+static int setup(void **state)
+{
+	(void)state;
+	if (mkdtemp(dir) == NULL || api_sh("chmod 0755 '%s'", dir) != 0)
+		return -1;
+	char stop[256];
+	snprintf(stop, sizeof(stop), "kill -QUIT $(cat '%s/nginx/nginx.pid') 2>/dev/null", dir);
+	return netns_make(&net, "rl", stop);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pn_down(dir);
+	netns_remove(&net);
+	return api_sh("rm -rf '%s'", dir);
+}
+
+/* curl's options for k's request (all but the URL). */
+static void request_opts(const struct kind *k, char *out, size_t cap)
+{
+	if (k->body != NULL)
+		snprintf(out, cap, "-X %s -H 'Content-Type: application/json' -d '%s'", k->method,
+			 k->body);
+	else
+		snprintf(out, cap, "-X %s", k->method);
+}
+
+/* Sends k's request k->n times to url_base (8 at a time, one curl), from the namespace or
+ * from here; returns how many were refused 429, and fails on an answer that is neither a
+ * 429 nor the pools' (a 5xx, no answer). */
+static int burst_of(const struct kind *k, const char *url_base, bool from_ns)
+{
+	char cfg[256];
+	snprintf(cfg, sizeof(cfg), "%s/urls", dir);
+	FILE *f = fopen(cfg, "w");
+	assert_non_null(f);
+	for (int i = 0; i < k->n; i++)
+		fprintf(f, "url = \"%s%s\"\noutput = \"/dev/null\"\n", url_base, k->path);
+	fclose(f);
+	char opts[256], args[512];
+	request_opts(k, opts, sizeof(opts));
+	snprintf(args, sizeof(args),
+		 "--max-time 60 --parallel --parallel-max 8 %s -K '%s' -w '%%{http_code}\\n'", opts,
+		 cfg);
+	char *out;
+	if (from_ns) {
+		out = netns_curl(&net, args);
+	} else {
+		char cmd[640];
+		int st;
+		snprintf(cmd, sizeof(cmd), "curl -sk %s", args);
+		out = tc_run(cmd, NULL, &st);
+	}
+	if (out == NULL)
+		fail_msg("%s: curl failed", k->name);
+	int refused = 0, answered = 0;
+	for (char *line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		int code = (int)api_to_i64(line);
+		answered++;
+		if (code == 429)
+			refused++;
+		else if (code < 200 || code >= 500)
+			fail_msg("%s: a request answered %d", k->name, code);
+	}
+	free(out);
+	assert_int_equal(answered, k->n);
+	return refused;
+}
+
+/* One more request of k from the namespace: the 429 problem, in full. */
+static void assert_refusal(const struct kind *k)
+{
+	char opts[256], args[768];
+	request_opts(k, opts, sizeof(opts));
+	snprintf(args, sizeof(args),
+		 "--max-time 10 %s -D '%s/head' -o '%s/body' -w '%%{http_code}' '%s%s'", opts, dir,
+		 dir, base, k->path);
+	char *code = netns_curl(&net, args);
+	assert_non_null(code);
+	if (strcmp(code, "429") != 0)
+		fail_msg("%s: one more request answered %s, not 429", k->name, code);
+	free(code);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/head", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char *head = tc_read_all(f, NULL);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/body", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	char *body = tc_read_all(f, NULL);
+	fclose(f);
+	if (strcasestr(head, "content-type: application/problem+json") == NULL)
+		fail_msg("%s: the 429 is not problem+json: %s", k->name, head);
+	char want[128];
+	snprintf(want, sizeof(want), "retry-after: %s\r", k->retry_after);
+	if (strcasestr(head, want) == NULL)
+		fail_msg("%s: no \"Retry-After: %s\" in %s", k->name, k->retry_after, head);
+	cJSON *j = cJSON_Parse(body);
+	if (j == NULL)
+		fail_msg("%s: the 429's body is not JSON: %s", k->name, body);
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "type"));
+	const char *detail = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "detail"));
+	assert_non_null(type);
+	assert_string_equal(type, "/problems/rate-limited");
+	assert_non_null(detail);
+	if (strcmp(detail, k->detail) != 0)
+		fail_msg("%s: detail \"%s\", expected \"%s\"", k->name, detail, k->detail);
+	assert_non_null(cJSON_GetObjectItemCaseSensitive(j, "request_id"));
+	cJSON_Delete(j);
+	free(head);
+	free(body);
+}
+
+static void test_each_kind_is_limited_with_the_defaults(void **state)
+{
+	(void)state;
+	char vars[128];
+	snprintf(vars, sizeof(vars), "RQ_LISTEN_ADDR=%s", net.host_addr);
+	pn_up(dir, vars, base, sizeof(base));
+	for (int i = 0; i < NKINDS; i++) {
+		int refused = burst_of(&kinds[i], base, true);
+		if (refused == 0)
+			fail_msg("%s: %d requests from %s, none refused", kinds[i].name, kinds[i].n,
+				 net.ns_addr);
+		assert_refusal(&kinds[i]);
+	}
+	pn_down(dir);
+}
+
+/* A trusted address (listed in RQ_NGINX_RATE_EXEMPT) is counted by no limit. */
+static void test_a_trusted_address_is_never_limited(void **state)
+{
+	(void)state;
+	char vars[192];
+	snprintf(vars, sizeof(vars),
+		 "RQ_LISTEN_ADDR=%s RQ_NGINX_RATE_EXEMPT='127.0.0.0/8 ::1/128 %s/32'",
+		 net.host_addr, net.ns_addr);
+	pn_up(dir, vars, base, sizeof(base));
+	for (int i = 0; i < NKINDS; i++) {
+		int refused = burst_of(&kinds[i], base, true);
+		if (refused != 0)
+			fail_msg("%s: %d of %d requests from the trusted %s refused", kinds[i].name,
+				 refused, kinds[i].n, net.ns_addr);
+	}
+	pn_down(dir);
+}
+
+/* Loopback is exempt by default: the shared stack's nginx refuses none of the same. */
+static void test_loopback_is_exempt_by_default(void **state)
+{
+	(void)state;
+	for (int i = 0; i < NKINDS; i++) {
+		int refused = burst_of(&kinds[i], api_env("RUQIMA_TEST_BASE_URL"), false);
+		if (refused != 0)
+			fail_msg("%s: %d of %d requests from loopback refused", kinds[i].name,
+				 refused, kinds[i].n);
+	}
+}
+
+int main(void)
+{
+	api_init();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_each_kind_is_limited_with_the_defaults),
+	    cmocka_unit_test(test_a_trusted_address_is_never_limited),
+	    cmocka_unit_test(test_loopback_is_exempt_by_default),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
