@@ -2,6 +2,7 @@
 
 #include "rq_config.h"
 #include "rq_num.h"
+#include "test_common.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -507,6 +508,14 @@ long api_supervisor_pid(const char *family)
 	for (char *k = key; *k != '\0'; k++)
 		*k = (char)toupper((unsigned char)*k);
 	return strtol(api_env(key), NULL, 10);
+}
+
+char *api_deploy_status(int *rc)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "RUQIMA_STATE_DIR='%s' '%s/deploy/status' 2>&1",
+		 api_env("RUQIMA_TEST_STATE_DIR"), RUQIMA_SOURCE_DIR);
+	return tc_run(cmd, NULL, rc);
 }
 
 long api_parent_of(long pid, char *state)
