@@ -49,7 +49,10 @@ static long restarts_of(const char *family)
 	const char *r = strstr(line, "restarts ");
 	if (r == NULL)
 		fail_msg("no restart count in \"%s\"", line);
-	long n = (long)api_to_i64(r + strlen("restarts "));
+	char num[24];
+	r += strlen("restarts ");
+	snprintf(num, sizeof(num), "%.*s", (int)strcspn(r, " "), r);
+	long n = (long)api_to_i64(num);
 	free(line);
 	free(out);
 	return n;
@@ -73,7 +76,7 @@ static double wait_back(const char *family, long old, double secs)
 static long a_worker_of(long pid)
 {
 	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "ps -o pid= --ppid %ld | head -n 1", pid);
+	snprintf(cmd, sizeof(cmd), "ps -o pid= --ppid %ld | head -n 1 | tr -d ' \\n'", pid);
 	int st;
 	char *out = tc_run(cmd, NULL, &st);
 	long w = out != NULL && *out != '\0' ? (long)api_to_i64(out) : -1;

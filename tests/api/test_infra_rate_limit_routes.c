@@ -81,81 +81,89 @@ static void request_opts(const struct kind *k, char *out, size_t cap)
 		snprintf(out, cap, "-X %s", k->method);
 }
 
-/* Sends k's request k->n times to url_base (8 at a time, one curl), from the namespace or
- * from here; returns how many were refused 429, and fails on an answer that is neither a
- * 429 nor the pools' (a 5xx, no answer). */
-static int burst_of(const struct kind *k, const char *url_base, bool from_ns)
+/* What a burst got: how many were refused, and the first refusal's content type,
+ * Retry-After and body. */
+struct burst {
+	int refused;
+	char content_type[128];
+	char retry_after[16];
+	char *body;
+};
+
+/* Sends k's request k->n times to url_base (8 at a time, one curl, each answer into a file
+ * of dir/out), from the namespace or from here, into *b; fails on an answer that is neither
+ * a 429 nor the pools' (a 5xx, no answer). */
+static void burst_of(const struct kind *k, const char *url_base, bool from_ns, struct burst *b)
 {
+	memset(b, 0, sizeof(*b));
 	char cfg[256];
 	snprintf(cfg, sizeof(cfg), "%s/urls", dir);
+	assert_int_equal(api_sh("rm -rf '%s/out' && mkdir '%s/out'", dir, dir), 0);
 	FILE *f = fopen(cfg, "w");
 	assert_non_null(f);
 	for (int i = 0; i < k->n; i++)
-		fprintf(f, "url = \"%s%s\"\noutput = \"/dev/null\"\n", url_base, k->path);
+		fprintf(f, "url = \"%s%s\"\noutput = \"%s/out/%d\"\n", url_base, k->path, dir, i);
 	fclose(f);
-	char opts[256], args[512];
+	char opts[256], args[1024];
 	request_opts(k, opts, sizeof(opts));
-	snprintf(args, sizeof(args),
-		 "--max-time 60 --parallel --parallel-max 8 %s -K '%s' -w '%%{http_code}\\n'", opts,
-		 cfg);
+	/* -w: one line per answer, in the order they end */
+	snprintf(
+	    args, sizeof(args),
+	    "--no-progress-meter --max-time 60 --parallel --parallel-max 8 %s -K '%s'"
+	    " -w '%%{http_code}|%%{content_type}|%%header{retry-after}|%%{filename_effective}\\n'",
+	    opts, cfg);
 	char *out;
 	if (from_ns) {
 		out = netns_curl(&net, args);
 	} else {
-		char cmd[640];
+		char cmd[1100];
 		int st;
 		snprintf(cmd, sizeof(cmd), "curl -sk %s", args);
 		out = tc_run(cmd, NULL, &st);
 	}
 	if (out == NULL)
 		fail_msg("%s: curl failed", k->name);
-	int refused = 0, answered = 0;
-	for (char *line = strtok(out, "\n"); line != NULL; line = strtok(NULL, "\n")) {
-		int code = (int)api_to_i64(line);
+	int answered = 0;
+	char *save = NULL;
+	for (char *line = strtok_r(out, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *field[4] = {line, NULL, NULL, NULL};
+		for (int i = 1; i < 4; i++) {
+			field[i] = strchr(field[i - 1], '|');
+			assert_non_null(field[i]);
+			*field[i]++ = '\0';
+		}
+		int code = (int)api_to_i64(field[0]);
 		answered++;
-		if (code == 429)
-			refused++;
-		else if (code < 200 || code >= 500)
-			fail_msg("%s: a request answered %d", k->name, code);
+		if (code != 429) {
+			if (code < 200 || code >= 500)
+				fail_msg("%s: a request answered %d", k->name, code);
+			continue;
+		}
+		if (b->refused++ == 0) {
+			snprintf(b->content_type, sizeof(b->content_type), "%s", field[1]);
+			snprintf(b->retry_after, sizeof(b->retry_after), "%s", field[2]);
+			FILE *bf = fopen(field[3], "r");
+			assert_non_null(bf);
+			b->body = tc_read_all(bf, NULL);
+			fclose(bf);
+		}
 	}
 	free(out);
 	assert_int_equal(answered, k->n);
-	return refused;
 }
 
-/* One more request of k from the namespace: the 429 problem, in full. */
-static void assert_refusal(const struct kind *k)
+/* The refusal is the problem of nginx's rate limit, saying which. */
+static void assert_refusal(const struct kind *k, const struct burst *b)
 {
-	char opts[256], args[768];
-	request_opts(k, opts, sizeof(opts));
-	snprintf(args, sizeof(args),
-		 "--max-time 10 %s -D '%s/head' -o '%s/body' -w '%%{http_code}' '%s%s'", opts, dir,
-		 dir, base, k->path);
-	char *code = netns_curl(&net, args);
-	assert_non_null(code);
-	if (strcmp(code, "429") != 0)
-		fail_msg("%s: one more request answered %s, not 429", k->name, code);
-	free(code);
-	char path[256];
-	snprintf(path, sizeof(path), "%s/head", dir);
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	char *head = tc_read_all(f, NULL);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/body", dir);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	char *body = tc_read_all(f, NULL);
-	fclose(f);
-	if (strcasestr(head, "content-type: application/problem+json") == NULL)
-		fail_msg("%s: the 429 is not problem+json: %s", k->name, head);
-	char want[128];
-	snprintf(want, sizeof(want), "retry-after: %s\r", k->retry_after);
-	if (strcasestr(head, want) == NULL)
-		fail_msg("%s: no \"Retry-After: %s\" in %s", k->name, k->retry_after, head);
-	cJSON *j = cJSON_Parse(body);
+	if (strcmp(b->content_type, "application/problem+json") != 0)
+		fail_msg("%s: the 429 is %s, not problem+json", k->name, b->content_type);
+	if (strcmp(b->retry_after, k->retry_after) != 0)
+		fail_msg("%s: Retry-After \"%s\", expected %s", k->name, b->retry_after,
+			 k->retry_after);
+	cJSON *j = cJSON_Parse(b->body);
 	if (j == NULL)
-		fail_msg("%s: the 429's body is not JSON: %s", k->name, body);
+		fail_msg("%s: the 429's body is not JSON: %s", k->name, b->body);
 	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "type"));
 	const char *detail = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "detail"));
 	assert_non_null(type);
@@ -165,8 +173,6 @@ static void assert_refusal(const struct kind *k)
 		fail_msg("%s: detail \"%s\", expected \"%s\"", k->name, detail, k->detail);
 	assert_non_null(cJSON_GetObjectItemCaseSensitive(j, "request_id"));
 	cJSON_Delete(j);
-	free(head);
-	free(body);
 }
 
 static void test_each_kind_is_limited_with_the_defaults(void **state)
@@ -176,11 +182,13 @@ static void test_each_kind_is_limited_with_the_defaults(void **state)
 	snprintf(vars, sizeof(vars), "RQ_LISTEN_ADDR=%s", net.host_addr);
 	pn_up(dir, vars, base, sizeof(base));
 	for (int i = 0; i < NKINDS; i++) {
-		int refused = burst_of(&kinds[i], base, true);
-		if (refused == 0)
+		struct burst b;
+		burst_of(&kinds[i], base, true, &b);
+		if (b.refused == 0)
 			fail_msg("%s: %d requests from %s, none refused", kinds[i].name, kinds[i].n,
 				 net.ns_addr);
-		assert_refusal(&kinds[i]);
+		assert_refusal(&kinds[i], &b);
+		free(b.body);
 	}
 	pn_down(dir);
 }
@@ -195,10 +203,12 @@ static void test_a_trusted_address_is_never_limited(void **state)
 		 net.host_addr, net.ns_addr);
 	pn_up(dir, vars, base, sizeof(base));
 	for (int i = 0; i < NKINDS; i++) {
-		int refused = burst_of(&kinds[i], base, true);
-		if (refused != 0)
+		struct burst b;
+		burst_of(&kinds[i], base, true, &b);
+		free(b.body);
+		if (b.refused != 0)
 			fail_msg("%s: %d of %d requests from the trusted %s refused", kinds[i].name,
-				 refused, kinds[i].n, net.ns_addr);
+				 b.refused, kinds[i].n, net.ns_addr);
 	}
 	pn_down(dir);
 }
@@ -208,10 +218,12 @@ static void test_loopback_is_exempt_by_default(void **state)
 {
 	(void)state;
 	for (int i = 0; i < NKINDS; i++) {
-		int refused = burst_of(&kinds[i], api_env("RUQIMA_TEST_BASE_URL"), false);
-		if (refused != 0)
+		struct burst b;
+		burst_of(&kinds[i], api_env("RUQIMA_TEST_BASE_URL"), false, &b);
+		free(b.body);
+		if (b.refused != 0)
 			fail_msg("%s: %d of %d requests from loopback refused", kinds[i].name,
-				 refused, kinds[i].n);
+				 b.refused, kinds[i].n);
 	}
 }
 
