@@ -25,11 +25,9 @@ static struct netns net;
 static int setup(void **state)
 {
 	(void)state;
-	if (mkdtemp(dir) == NULL || api_sh("chmod 0755 '%s'", dir) != 0)
-		return -1;
 	char stop[256];
-	snprintf(stop, sizeof(stop), "kill -QUIT $(cat '%s/nginx/nginx.pid') 2>/dev/null", dir);
-	return netns_make(&net, "gk", stop);
+	pn_stop_sh(dir, stop, sizeof(stop));
+	return pn_dir_make(dir) == 0 ? netns_make(&net, "gk", stop) : -1;
 }
 
 static int teardown(void **state)
@@ -37,7 +35,7 @@ static int teardown(void **state)
 	(void)state;
 	pn_down(dir);
 	netns_remove(&net);
-	return api_sh("rm -rf '%s'", dir);
+	return pn_dir_remove(dir);
 }
 
 /* The status of GET path from inside the namespace (its body into dir/body). */

@@ -21,14 +21,13 @@ static char base[96];
 static int setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) != NULL && api_sh("chmod 0755 '%s'", dir) == 0 ? 0 : -1;
+	return pn_dir_make(dir);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	pn_down(dir);
-	return api_sh("rm -rf '%s'", dir);
+	return pn_dir_remove(dir);
 }
 
 /* GET the image `which` of token from at (a base URL; NULL: the shared stack). */
