@@ -25,9 +25,11 @@ static struct netns net;
 static int setup(void **state)
 {
 	(void)state;
+	if (pn_dir_make(dir) != 0) /* first: it names dir */
+		return -1;
 	char stop[256];
-	pn_stop_sh(dir, stop, sizeof(stop));
-	return pn_dir_make(dir) == 0 ? netns_make(&net, "gk", stop) : -1;
+	pn_cleanup_sh(dir, stop, sizeof(stop));
+	return netns_make(&net, "gk", stop);
 }
 
 static int teardown(void **state)

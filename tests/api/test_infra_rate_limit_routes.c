@@ -56,9 +56,11 @@ enum { NKINDS = sizeof(kinds) / sizeof(kinds[0]) };
 static int setup(void **state)
 {
 	(void)state;
+	if (pn_dir_make(dir) != 0) /* first: it names dir */
+		return -1;
 	char stop[256];
-	pn_stop_sh(dir, stop, sizeof(stop));
-	return pn_dir_make(dir) == 0 ? netns_make(&net, "rl", stop) : -1;
+	pn_cleanup_sh(dir, stop, sizeof(stop));
+	return netns_make(&net, "rl", stop);
 }
 
 static int teardown(void **state)

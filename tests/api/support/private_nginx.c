@@ -67,7 +67,8 @@ int pn_dir_remove(const char *dir)
 	return api_sh("rm -rf '%s'", dir);
 }
 
-void pn_stop_sh(const char *dir, char *out, size_t cap)
+void pn_cleanup_sh(const char *dir, char *out, size_t cap)
 {
-	snprintf(out, cap, "kill -QUIT $(cat '%s/nginx/nginx.pid') 2>/dev/null", dir);
+	snprintf(out, cap, "kill -TERM $(cat '%s/nginx/nginx.pid') 2>/dev/null; rm -rf '%s'", dir,
+		 dir);
 }

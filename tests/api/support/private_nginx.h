@@ -21,7 +21,8 @@ void pn_down(const char *dir);
 int pn_dir_make(char *dir);
 /* Its nginx stopped and dir removed; for a cmocka teardown. */
 int pn_dir_remove(const char *dir);
-/* Shell that stops the nginx of dir, for a cleanup run outside the test (support/netns). */
-void pn_stop_sh(const char *dir, char *out, size_t cap);
+/* Shell that stops the nginx of dir at once (SIGTERM: no waiting for open connections) and
+ * removes dir, for a cleanup run outside the test (support/netns). */
+void pn_cleanup_sh(const char *dir, char *out, size_t cap);
 
 #endif
