@@ -2,6 +2,7 @@
 
 #include "rq_config.h"
 #include "rq_num.h"
+#include "test_common.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -491,11 +492,30 @@ const char *const api_families[API_NFAMILIES] = {"registration", "evaluation", "
 
 long api_supervisor_pid(const char *family)
 {
+	/* deploy/supervise writes the pid of each start there (a killed pool comes back anew) */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/run/%s.pid", api_env("RUQIMA_TEST_STATE_DIR"), family);
+	FILE *f = fopen(path, "r");
+	if (f != NULL) {
+		long pid = 0;
+		int got = fscanf(f, "%ld", &pid);
+		fclose(f);
+		if (got == 1 && pid > 1)
+			return pid;
+	}
 	char key[64];
 	snprintf(key, sizeof(key), "RUQIMA_TEST_PID_%s", family);
 	for (char *k = key; *k != '\0'; k++)
 		*k = (char)toupper((unsigned char)*k);
 	return strtol(api_env(key), NULL, 10);
+}
+
+char *api_deploy_status(int *rc)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "RUQIMA_STATE_DIR='%s' '%s/deploy/status' 2>&1",
+		 api_env("RUQIMA_TEST_STATE_DIR"), RUQIMA_SOURCE_DIR);
+	return tc_run(cmd, NULL, rc);
 }
 
 long api_parent_of(long pid, char *state)
