@@ -62,6 +62,17 @@ static bool has_nul_escape(const char *s, size_t n)
 	return false;
 }
 
+/* True when some object in json has a member name that is not UTF-8 text (cJSON does not
+ * check): a refusal naming it would carry the bytes into its own answer and the log. */
+static bool has_bad_key(const cJSON *json)
+{
+	for (const cJSON *c = json->child; c != NULL; c = c->next)
+		if ((c->string != NULL && !rq_utf8_valid(c->string, strlen(c->string), NULL)) ||
+		    has_bad_key(c))
+			return true;
+	return false;
+}
+
 /* Raises 415 or 400 when a JSON route gets anything but a JSON object, or one with a key
  * twice or a member the route does not take (rq_input_body_check). Returns 0 if fine. */
 static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
@@ -92,6 +103,11 @@ static int parse_json_body(struct rq_req *req, struct rq_resp *resp)
 		return -1;
 	}
 	rq_arena_cleanup(req->arena, delete_json, req->json);
+	if (has_bad_key(req->json)) {
+		rq_problem(req, resp, 400, "malformed-json", "Malformed JSON",
+			   "请求体的字段名须为 UTF-8 文本，且不含控制字符");
+		return -1;
+	}
 	return rq_input_body_check(req, resp);
 }
 

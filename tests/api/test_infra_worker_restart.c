@@ -4,7 +4,6 @@
 #include "api.h"
 
 #include <errno.h>
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,31 +12,9 @@
 
 enum { MAX_CHILDREN = 64 };
 
-/* The living (not zombie) children of parent, sorted; returns their count. The kernel of
- * the test machines has no /proc/<pid>/task/<tid>/children, so /proc is scanned. */
 static int children_of(long parent, long *out)
 {
-	DIR *d = opendir("/proc");
-	assert_non_null(d);
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		char *end;
-		long pid = strtol(e->d_name, &end, 10);
-		if (*end != '\0' || pid <= 0)
-			continue;
-		char st = '?';
-		if (api_parent_of(pid, &st) == parent && st != 'Z' && st != 'X' && n < MAX_CHILDREN)
-			out[n++] = pid;
-	}
-	closedir(d);
-	for (int i = 1; i < n; i++) /* insertion sort: a handful of pids */
-		for (int j = i; j > 0 && out[j - 1] > out[j]; j--) {
-			long t = out[j];
-			out[j] = out[j - 1];
-			out[j - 1] = t;
-		}
-	return n;
+	return api_children_of(parent, out, MAX_CHILDREN);
 }
 
 static int contains(const long *pids, int n, long pid)

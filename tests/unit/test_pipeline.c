@@ -280,6 +280,22 @@ static void json_with_bytes_after_a_nul_is_400(void **state)
 	expect_problem(f, 400, "/problems/malformed-json");
 }
 
+/* A member name that is not UTF-8 text (at any depth) cannot be named back in a refusal
+ * without putting those bytes into the answer: the body is malformed (found by
+ * tests/fuzz/fuzz_request). */
+static void json_with_a_key_not_utf8_is_400(void **state)
+{
+	struct fixture *f = *state;
+	const char *bodies[] = {"{\"\xe1ttachment_ids\":1,\"name\":\"x\"}",
+				"{\"name\":\"x\",\"a\":{\"\xff\":1}}",
+				"{\"name\":\"x\",\"a\\u0001\":1}"};
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		run_json(f, "application/json", bodies[i], strlen(bodies[i]));
+		expect_problem(f, 400, "/problems/malformed-json");
+		assert_true(rq_utf8_valid(f->resp.body, f->resp.body_len, NULL));
+	}
+}
+
 static void body_over_the_cap_is_413(void **state)
 {
 	struct fixture *f = *state;
@@ -498,6 +514,7 @@ int main(void)
 					    arena_teardown),
 	    cmocka_unit_test_setup_teardown(json_with_bytes_after_a_nul_is_400, setup,
 					    arena_teardown),
+	    cmocka_unit_test_setup_teardown(json_with_a_key_not_utf8_is_400, setup, arena_teardown),
 	    cmocka_unit_test_setup_teardown(body_over_the_cap_is_413, setup, arena_teardown),
 	    cmocka_unit_test_setup_teardown(upload_route_has_its_own_cap, setup, arena_teardown),
 	    cmocka_unit_test_setup_teardown(short_body_is_400, setup, arena_teardown),

@@ -5,6 +5,7 @@
 #include "test_common.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,6 +537,31 @@ long api_parent_of(long pid, char *state)
 	if (state != NULL)
 		*state = st;
 	return ppid;
+}
+
+int api_children_of(long parent, long *out, int max)
+{
+	DIR *d = opendir("/proc");
+	assert_non_null(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end != '\0' || pid <= 0)
+			continue;
+		char st = '?';
+		if (api_parent_of(pid, &st) == parent && st != 'Z' && st != 'X' && n < max)
+			out[n++] = pid;
+	}
+	closedir(d);
+	for (int i = 1; i < n; i++) /* insertion sort: a handful of pids */
+		for (int j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			long t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
 }
 
 bool api_runs_pool(long pid, const char *family)

@@ -152,6 +152,10 @@ char *api_deploy_status(int *rc);
 long api_parent_of(long pid, char *state);
 /* True when process pid runs the program ruqima-<family>. */
 bool api_runs_pool(long pid, const char *family);
+/* The living (not zombie) children of parent, at most max of them, sorted into out; returns
+ * their count. The kernel of the test machines has no /proc/<pid>/task/<tid>/children, so
+ * /proc is scanned. */
+int api_children_of(long parent, long *out, int max);
 /* The status code of GET /api/v1/<family>/health. */
 long api_health_status(const char *family);
 /* Waits until every family answered `streak` 200s in a row (which makes it likely that each
