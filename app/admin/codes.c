@@ -86,6 +86,22 @@ static struct rq_stmt st_job_one =
     RQ_STMT("admin_codes_job_one",
 	    "SELECT " PRINT_JOB_COLUMNS " FROM rq.print_jobs WHERE id = $1::bigint", 1);
 
+/* column col (a bool) as JSON true or false */
+static void add_bool(cJSON *j, const PGresult *res, int row, const char *col)
+{
+	cJSON_AddBoolToObject(j, col, strcmp(rq_sql_val(res, row, col), "t") == 0);
+}
+
+/* column col (an integer from PostgreSQL, or NULL) as a JSON number or null */
+static void add_int(cJSON *j, const PGresult *res, int row, const char *col)
+{
+	const char *v = rq_sql_val(res, row, col);
+	if (v != NULL)
+		cJSON_AddRawToObject(j, col, v);
+	else
+		cJSON_AddNullToObject(j, col);
+}
+
 static cJSON *job_json(const PGresult *res, int row)
 {
 	static const char *const cols[] = {
@@ -95,13 +111,8 @@ static cJSON *job_json(const PGresult *res, int row)
 	cJSON *j = cJSON_CreateObject();
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		rq_json_add_column(j, res, row, cols[i]);
-	cJSON_AddBoolToObject(j, "only_unprinted",
-			      strcmp(rq_sql_val(res, row, "only_unprinted"), "t") == 0);
-	const char *posters = rq_sql_val(res, row, "posters");
-	if (posters != NULL)
-		cJSON_AddRawToObject(j, "posters", posters); /* an int from PostgreSQL */
-	else
-		cJSON_AddNullToObject(j, "posters");
+	add_bool(j, res, row, "only_unprinted");
+	add_int(j, res, row, "posters");
 	return j;
 }
 
@@ -109,12 +120,8 @@ static cJSON *job_json(const PGresult *res, int row)
 static cJSON *job_line(const PGresult *res, int row)
 {
 	cJSON *j = job_json(res, row);
-	cJSON_AddBoolToObject(j, "mine", strcmp(rq_sql_val(res, row, "mine"), "t") == 0);
-	const char *before = rq_sql_val(res, row, "queued_before");
-	if (before != NULL)
-		cJSON_AddRawToObject(j, "queued_before", before); /* a count from PostgreSQL */
-	else
-		cJSON_AddNullToObject(j, "queued_before");
+	add_bool(j, res, row, "mine");
+	add_int(j, res, row, "queued_before");
 	return j;
 }
 

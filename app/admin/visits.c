@@ -4,22 +4,13 @@
 #include "rq_input.h"
 #include "rq_outcome.h"
 #include "rq_page.h"
+#include "rq_visit_flags.h"
 
 const char *const admin_visit_statuses[] = {"registered", "confirmed", "disputed", "finished",
 					    "withdrawn",  "imported",  NULL};
 const char *const admin_activity_types[] = {"visit", "research", "inspection", NULL};
 const char *const admin_visit_sources[] = {"platform", "huiqitong", NULL};
-/* the rules that flag a visit at its registration (rq.visits.flags) */
-const char *const admin_visit_flags[] = {"far_away",
-					 "location_refused",
-					 "backfill",
-					 "official_unverified",
-					 "quiet_day_exemption",
-					 "inspection_over_cap",
-					 "frequency_day",
-					 "frequency_week",
-					 "frequency_month",
-					 NULL};
+const char *const admin_visit_flags[] = {RQ_VISIT_RULE_FLAGS, NULL};
 
 /* Row-level security decides which visits; the view is merged into the query and the pool
  * prints its columns. $1 is the keyset bound (rq_page_before). Dates are the city's. */
