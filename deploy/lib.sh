@@ -234,6 +234,9 @@ RUQIMA_WX_TEMPLATE_CASE=${RUQIMA_WX_TEMPLATE_CASE:-}
 RUQIMA_WX_CASE_PAGE=${RUQIMA_WX_CASE_PAGE:-pages/cases/detail}
 # 1 enables POST /api/v1/auth/dev-login (development only, never in production)
 RUQIMA_DEV_LOGIN=${RUQIMA_DEV_LOGIN:-0}
+# 1: deploy/up creates a portal user of each role with passwords it prints (rq_demo_users);
+# a development or demonstration stack only, never in production
+RUQIMA_DEMO_USERS=${RUQIMA_DEMO_USERS:-1}
 # public address; printed QR codes encode <this>/e/<token>
 RUQIMA_PUBLIC_BASE_URL=${RUQIMA_PUBLIC_BASE_URL:-https://127.0.0.1:$RQ_HTTPS_PORT}
 # 1 lets 'ruqima codes print' and the print-jobs runner put a RUQIMA_PUBLIC_BASE_URL of this
@@ -494,6 +497,54 @@ rq_cli() {
 	[ -x "$bdir/ruqima" ] || rq_die "$bdir/ruqima is missing: build first"
 	env -i "PATH=$RQ_CLEAN_PATH" LANG=C.UTF-8 HOME=/ "RUQIMA_ENV_FILE=$envfile" "${RQ_EXTRA_ENV[@]}" \
 		"$bdir/ruqima" "$@"
+}
+
+# rq_demo_users BUILD_DIR ENV_FILE — on a development or demonstration stack (the env file's
+# RUQIMA_DEMO_USERS=1, what deploy/up writes; never in production), one portal user of each
+# role over the demo data (ruqima demo load), each with a password kept in
+# $RQ_STATE/demo-users (0600) so that every run prints the same ones. Idempotent: a user that
+# exists is kept (and its kept password printed; one whose password is not kept there says
+# how to get a new one). Prints "username role password" lines.
+rq_demo_users() {
+	local bdir=$1 envfile=$2 file=$RQ_STATE/demo-users dsn unit user role opts out rc pw
+	# an env file written before the setting existed: deploy/up's default (1)
+	[ "$(rq_env_get "$envfile" RUQIMA_DEMO_USERS 1)" = 1 ] || return 0
+	dsn=$(rq_env_get "$envfile" RUQIMA_OWNER_DSN)
+	# the unit of the demo official (app/cli/demo.c)
+	unit=$(psql -X -q -At -d "$dsn" -c "SELECT id FROM rq.units WHERE name = '信阳市市场监督管理局' AND county_code IS NULL") ||
+		rq_die "could not read the demo unit"
+	[ -n "$unit" ] || rq_die "no demo unit: run ruqima demo load first"
+	(umask 077 && touch "$file")
+	while read -r user role opts; do
+		pw=$(awk -v u="$user" '$1 == u { print $2 }' "$file")
+		rc=0
+		# shellcheck disable=SC2086 # opts: the role's scope option and its value
+		out=$(rq_cli "$bdir" "$envfile" user add --username "$user" --role "$role" ${opts//UNIT/$unit} 2>&1) || rc=$?
+		case $rc in
+		0)
+			pw=$(printf '%s\n' "$out" | sed -n 's/^password: //p')
+			[ -n "$pw" ] || rq_die "ruqima user add $user printed no password"
+			{
+				grep -v "^$user " "$file" || true
+				printf '%s %s\n' "$user" "$pw"
+			} >"$file.new"
+			chmod 600 "$file.new" && mv "$file.new" "$file"
+			;;
+		3) [ -n "$pw" ] || pw="(not kept here: ruqima user reset-password --username $user)" ;;
+		*)
+			printf '%s\n' "$out" >&2
+			rq_die "ruqima user add $user failed (exit $rc)"
+			;;
+		esac
+		printf '  %-16s %-22s %s\n' "$user" "$role" "$pw"
+	done <<'USERS'
+demo-city city_admin
+demo-county county_admin --county 411502
+demo-unit unit_admin --unit UNIT
+demo-market market_supervision
+demo-discipline discipline_inspector
+demo-judicial judicial_analyst
+USERS
 }
 
 # ---------------------------------------------------------------------------------------

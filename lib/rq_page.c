@@ -93,7 +93,7 @@ static struct rq_stmt st_current =
 static void list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st, bool newest,
 		 const char *const *args, bool of_current_enterprise)
 {
-	enum { ARGS_MAX = 8 };
+	enum { ARGS_MAX = 10 };
 	struct rq_page page;
 	if (rq_page_parse(req, resp, &page) != 0)
 		return;

@@ -63,7 +63,7 @@ cJSON *rq_page_rows_object(const PGresult *res, const struct rq_page *page) RQ_M
  * prints it (or the statement's failure). */
 void rq_page_list(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st);
 /* rq_page_list with $3, $4... the declared query arguments named in args (NULL-terminated, at
- * most 8; one not given is SQL NULL), as rq_page_list_newest takes them. */
+ * most 10; one not given is SQL NULL), as rq_page_list_newest takes them. */
 void rq_page_list_args(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 		       const char *const *args);
 
@@ -71,7 +71,7 @@ void rq_page_list_args(struct rq_req *req, struct rq_resp *resp, struct rq_stmt 
  * the query, as JSON (null when SQL NULL). */
 /* rq_page_list for a read-only list newest first: $1 is rq_page_before(page) (the keyset
  * bound, "id < $1"), $2 the limit and $3, $4... the declared query arguments named in args
- * (NULL-terminated, at most 8; NULL for none; one not given is SQL NULL); COMMIT goes with
+ * (NULL-terminated, at most 10; NULL for none; one not given is SQL NULL); COMMIT goes with
  * the statement (rq_sql_final). */
 void rq_page_list_newest(struct rq_req *req, struct rq_resp *resp, struct rq_stmt *st,
 			 const char *const *args);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 const char *const admin_code_statuses[] = {"active", "revoked", "all", NULL};
+const char *const admin_print_job_statuses[] = {"queued", "running", "done", "failed", NULL};
 
 /* rq.codes has no row-level security of its own; the join with rq.enterprises (policy
  * enterprises_app_read of 0009) keeps a county admin to their county. */
@@ -71,9 +72,35 @@ static struct rq_stmt st_job_insert =
 	    "INSERT INTO rq.print_jobs (county_code, only_unprinted, requested_by)"
 	    " VALUES ($1, $2::boolean, $3::bigint) RETURNING " PRINT_JOB_COLUMNS,
 	    3);
+/* newest first; a queued job says how many queued jobs the runner takes before it (it takes
+ * the oldest first) */
+static struct rq_stmt st_job_list =
+    RQ_STMT("admin_codes_job_list",
+	    "SELECT " PRINT_JOB_COLUMNS ", requested_by = rq.current_admin_id() AS mine,"
+	    " CASE WHEN status = 'queued' THEN (SELECT count(*) FROM rq.print_jobs q"
+	    " WHERE q.status = 'queued' AND q.id < j.id) END AS queued_before"
+	    " FROM rq.print_jobs j WHERE id < $1::bigint AND ($3::text IS NULL OR status = $3)"
+	    " ORDER BY id DESC LIMIT $2::int",
+	    3);
 static struct rq_stmt st_job_one =
     RQ_STMT("admin_codes_job_one",
 	    "SELECT " PRINT_JOB_COLUMNS " FROM rq.print_jobs WHERE id = $1::bigint", 1);
+
+/* column col (a bool) as JSON true or false */
+static void add_bool(cJSON *j, const PGresult *res, int row, const char *col)
+{
+	cJSON_AddBoolToObject(j, col, strcmp(rq_sql_val(res, row, col), "t") == 0);
+}
+
+/* column col (an integer from PostgreSQL, or NULL) as a JSON number or null */
+static void add_int(cJSON *j, const PGresult *res, int row, const char *col)
+{
+	const char *v = rq_sql_val(res, row, col);
+	if (v != NULL)
+		cJSON_AddRawToObject(j, col, v);
+	else
+		cJSON_AddNullToObject(j, col);
+}
 
 static cJSON *job_json(const PGresult *res, int row)
 {
@@ -84,14 +111,32 @@ static cJSON *job_json(const PGresult *res, int row)
 	cJSON *j = cJSON_CreateObject();
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		rq_json_add_column(j, res, row, cols[i]);
-	cJSON_AddBoolToObject(j, "only_unprinted",
-			      strcmp(rq_sql_val(res, row, "only_unprinted"), "t") == 0);
-	const char *posters = rq_sql_val(res, row, "posters");
-	if (posters != NULL)
-		cJSON_AddRawToObject(j, "posters", posters); /* an int from PostgreSQL */
-	else
-		cJSON_AddNullToObject(j, "posters");
+	add_bool(j, res, row, "only_unprinted");
+	add_int(j, res, row, "posters");
 	return j;
+}
+
+/* a line of the list: the job, whether the reader queued it, its place in the queue */
+static cJSON *job_line(const PGresult *res, int row)
+{
+	cJSON *j = job_json(res, row);
+	add_bool(j, res, row, "mine");
+	add_int(j, res, row, "queued_before");
+	return j;
+}
+
+RQ_HANDLER(admin_codes_print_jobs_list)
+{
+	struct rq_page page;
+	if (rq_page_parse(req, resp, &page) != 0)
+		return;
+	const char *params[] = {rq_page_before(&page), page.limit_s, rq_req_arg(req, "status")};
+	PGresult *res = rq_sql_final(req, &st_job_list, params);
+	if (!rq_sql_ok(res)) {
+		rq_problem_sql(req, resp, res);
+		return;
+	}
+	rq_page_respond(req, resp, res, &page, job_line);
 }
 
 RQ_HANDLER(admin_codes_print_job_create)

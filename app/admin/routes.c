@@ -8,6 +8,7 @@
 #include "rq_auth.h"
 #include "rq_page.h"
 #include "anonymous_ratings.h"
+#include "attachments.h"
 #include "audit.h"
 #include "calendar.h"
 #include "claims.h"
@@ -135,6 +136,9 @@ static const struct rq_route routes[] = {
 	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, code_managers, ENTERPRISE_ID),
     RQ_ROUTE("POST", "/api/v1/admin/enterprises/{id}/code/reissue", admin_enterprises_code_reissue,
 	     RQ_AUTH_ADMIN, RQ_ROUTE_JSON, code_managers, ENTERPRISE_ID),
+    RQ_ROUTE("GET", "/api/v1/admin/codes/print-jobs", admin_codes_print_jobs_list, RQ_AUTH_ADMIN, 0,
+	     code_managers,
+	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("status", admin_print_job_statuses, NULL))),
     RQ_ROUTE("POST", "/api/v1/admin/codes/print-jobs", admin_codes_print_job_create, RQ_AUTH_ADMIN,
 	     RQ_ROUTE_JSON, code_managers, NULL),
     RQ_ROUTE("GET", "/api/v1/admin/codes/print-jobs/{id}", admin_codes_print_job_get, RQ_AUTH_ADMIN,
@@ -163,9 +167,15 @@ static const struct rq_route routes[] = {
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("status", admin_visit_statuses, NULL),
 		       RQ_QUERY_ENUM("activity_type", admin_activity_types, NULL),
 		       RQ_QUERY("from", RQ_PARAM_DATE), RQ_QUERY("to", RQ_PARAM_DATE),
-		       RQ_QUERY_ENUM("source", admin_visit_sources, NULL))),
+		       RQ_QUERY_ENUM("source", admin_visit_sources, NULL),
+		       RQ_QUERY("enterprise_id", RQ_PARAM_ID), RQ_QUERY("unit_id", RQ_PARAM_ID),
+		       RQ_QUERY("official_id", RQ_PARAM_ID),
+		       RQ_QUERY_ENUM("flag", admin_visit_flags, NULL))),
     RQ_ROUTE("GET", "/api/v1/admin/visits/{id}", admin_visits_get, RQ_AUTH_ADMIN, 0, visit_readers,
 	     RQ_INPUTS(RQ_PATH_ID("id", "visit-unknown"))),
+    /* a photo of a visit or a case the reader sees (row-level security), for the portal */
+    RQ_ROUTE("GET", "/api/v1/admin/attachments/{id}", admin_attachments_get, RQ_AUTH_ADMIN, 0,
+	     visit_readers, RQ_INPUTS(RQ_PATH_ID("id", "attachment-unknown"))),
     RQ_ROUTE("GET", "/api/v1/admin/filings", admin_filings_list, RQ_AUTH_ADMIN, 0, filing_readers,
 	     RQ_INPUTS(RQ_QUERY_PAGE, RQ_QUERY_ENUM("phase", admin_filing_phases, NULL))),
     RQ_ROUTE("GET", "/api/v1/admin/anonymous-ratings", admin_anonymous_ratings_list, RQ_AUTH_ADMIN,

@@ -12,11 +12,13 @@
 extern const char *const admin_visit_statuses[];
 extern const char *const admin_activity_types[];
 extern const char *const admin_visit_sources[];
+extern const char *const admin_visit_flags[];
 
-/* GET /api/v1/admin/visits?status=&activity_type=&from=&to=&source=&after=&limit=: newest
- * first, keyset-paged, each line as the mini-program's lists (rq.visit_lines; source
- * platform, or huiqitong for the records imported from 慧企通). Raises 400 naming a
- * malformed query parameter. */
+/* GET /api/v1/admin/visits?status=&activity_type=&from=&to=&source=&enterprise_id=&unit_id=
+ * &official_id=&flag=&after=&limit=: newest first, keyset-paged, each line as the
+ * mini-program's lists (rq.visit_lines; source platform, or huiqitong for the records
+ * imported from 慧企通; unit_id the lead unit, official_id the official's account, flag one of
+ * the rules that flagged it). Raises 400 naming a malformed query parameter. */
 RQ_HANDLER_DECL(admin_visits_list);
 /* GET /api/v1/admin/visits/{id}: the whole visit (rq.visit_read) with its filings, answer
  * and rating. Raises 404 visit-unknown when the actor does not see it. */

@@ -9,7 +9,7 @@ set(PORTAL_SRC ${CMAKE_SOURCE_DIR}/app/portal)
 set(PORTAL_WORK ${CMAKE_BINARY_DIR}/portal-src)
 set(PORTAL_OUT ${CMAKE_BINARY_DIR}/portal)
 file(MAKE_DIRECTORY ${PORTAL_WORK})
-file(GLOB_RECURSE portal_sources CONFIGURE_DEPENDS ${PORTAL_SRC}/src/*)
+file(GLOB_RECURSE portal_sources CONFIGURE_DEPENDS ${PORTAL_SRC}/src/* ${PORTAL_SRC}/public/*)
 
 # npm ci once per change of the lock file (the registry's packages, exactly as locked)
 add_custom_command(
@@ -23,11 +23,13 @@ add_custom_command(
   COMMENT "portal: npm ci"
   VERBATIM)
 
-# vite build whenever a source changes; src/ is copied afresh so a removed file is gone
+# vite build whenever a source changes; src/ and public/ (copied as they are) are copied
+# afresh so a removed file is gone
 add_custom_command(
   OUTPUT ${PORTAL_OUT}/index.html
-  COMMAND ${CMAKE_COMMAND} -E rm -rf ${PORTAL_WORK}/src
+  COMMAND ${CMAKE_COMMAND} -E rm -rf ${PORTAL_WORK}/src ${PORTAL_WORK}/public
   COMMAND ${CMAKE_COMMAND} -E copy_directory ${PORTAL_SRC}/src ${PORTAL_WORK}/src
+  COMMAND ${CMAKE_COMMAND} -E copy_directory ${PORTAL_SRC}/public ${PORTAL_WORK}/public
   COMMAND ${CMAKE_COMMAND} -E copy_if_different ${PORTAL_SRC}/index.html
           ${PORTAL_SRC}/vite.config.js ${PORTAL_WORK}/
   COMMAND ${NODE_PROGRAM} node_modules/vite/bin/vite.js build --logLevel warn

@@ -5,21 +5,12 @@
 #include "rq_db.h"
 #include "rq_input.h"
 #include "rq_page.h"
+#include "rq_visit_flags.h"
 
 const char *const reporting_visit_roles[] = {"lead", "participant", NULL};
-const char *const reporting_visit_flags[] = {"far_away",
-					     "location_refused",
-					     "backfill",
-					     "official_unverified",
-					     "quiet_day_exemption",
-					     "inspection_over_cap",
-					     "frequency_day",
-					     "frequency_week",
-					     "frequency_month",
-					     "frequency_or_cap",
-					     "unfinished",
-					     "unfinished_past_due",
-					     NULL};
+/* the rules' flags, and what the statistics count besides (unfinished: no result filed) */
+const char *const reporting_visit_flags[] = {RQ_VISIT_RULE_FLAGS, "frequency_or_cap", "unfinished",
+					     "unfinished_past_due", NULL};
 const char *const reporting_confirmations[] = {"pending", "confirmed", "disputed", NULL};
 const char *const reporting_ratings[] = {"rated", "satisfied", "basically_satisfied", "unsatisfied",
 					 NULL};

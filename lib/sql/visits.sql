@@ -195,7 +195,9 @@ CREATE OR REPLACE VIEW rq.visit_lines WITH (security_invoker = true) AS
            AND now() > v.registered_at
                        + make_interval(hours => (SELECT rq.policy_value('finish_due_hours')))
                AS finish_overdue,
-           e.value AS rating, v.source, v.source_record_id
+           e.value AS rating, v.source, v.source_record_id,
+           -- for the lists' filters (not printed: a leading _)
+           v.unit_id AS _unit_id, v.flags AS _flags
       FROM rq.visits v
       LEFT JOIN rq.enterprises en ON en.id = v.enterprise_id
       LEFT JOIN rq.units u ON u.id = v.unit_id

@@ -493,6 +493,66 @@ static void managers_of_the_visited_enterprise_can_read_it(void **state)
 	vs_scene_free(&s);
 }
 
+/* The portal reads a visit's photo through GET /api/v1/admin/attachments/{id}: the city
+ * admin and the county admin of the enterprise's county get the bytes as the mini-program
+ * does; a county admin of another county gets 404 (row-level security of the visit, the
+ * photo's existence not revealed) and market supervision, which reads no visits, 403. */
+static void portal_readers_of_the_visit_read_it(void **state)
+{
+	(void)state;
+	struct vs_scene s;
+	vs_scene_new(&s); /* an enterprise of county 411502 */
+	struct blob png = png_new(12);
+	char *id = upload_ok(s.off.bearer, "image/png", png.data, png.len, "image/png");
+	cJSON *body = vs_body(s.ent.token, "visit");
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(body, "attachment_ids"),
+			     cJSON_CreateString(id));
+	char *visit = vs_register_ok(s.off.bearer, body);
+	cJSON_Delete(body);
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/admin/attachments/%s", id);
+
+	struct api_portal city, county, other, market;
+	mt_portal_login(&city, "att-city", "city_admin", NULL);
+	mt_portal_login(&county, "att-county", "county_admin", "411502");
+	mt_portal_login(&other, "att-other", "county_admin", "411503");
+	mt_portal_login(&market, "att-market", "market_supervision", NULL);
+	const struct api_portal *readers[] = {&city, &county};
+	for (int i = 0; i < 2; i++) {
+		struct api_resp *r = mt_portal_get(readers[i], path);
+		if (r->status != 200)
+			fail_msg("read %s: %ld %s", path, r->status, r->body);
+		api_assert_header(r, "Content-Type", "image/png");
+		char *cc = api_header(r, "Cache-Control");
+		assert_non_null(cc);
+		assert_non_null(strstr(cc, "private"));
+		free(cc);
+		assert_int_equal(r->len, png.len);
+		assert_memory_equal(r->body, png.data, png.len);
+		api_free(r);
+	}
+	struct api_resp *r = mt_portal_get(&other, path);
+	api_assert_problem(r, 404, "not-found");
+	assert_int_equal(r->len == png.len && memcmp(r->body, png.data, png.len) == 0, 0);
+	api_free(r);
+	r = mt_portal_get(&market, path);
+	api_assert_problem(r, 403, "forbidden");
+	api_free(r);
+	/* an unknown photo answers the same 404 as one not seen */
+	r = mt_portal_get(&city, "/api/v1/admin/attachments/999999999999");
+	api_assert_problem(r, 404, "not-found");
+	api_free(r);
+
+	api_portal_free(&city);
+	api_portal_free(&county);
+	api_portal_free(&other);
+	api_portal_free(&market);
+	free(visit);
+	free(id);
+	free(png.data);
+	vs_scene_free(&s);
+}
+
 int main(void)
 {
 	api_init();
@@ -511,6 +571,7 @@ int main(void)
 	    cmocka_unit_test(same_bytes_twice_are_one_file),
 	    cmocka_unit_test(daily_quota_is_429),
 	    cmocka_unit_test(managers_of_the_visited_enterprise_can_read_it),
+	    cmocka_unit_test(portal_readers_of_the_visit_read_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -226,6 +226,100 @@ static void unknown_county_is_a_validation_error_naming_it(void **state)
 	api_session_end(&ms);
 }
 
+/* The item of the list GET /api/v1/admin/codes/print-jobs with this id, or NULL. */
+static const cJSON *listed_job(const struct api_resp *r, const char *id)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
+	{
+		const cJSON *jid = cJSON_GetObjectItemCaseSensitive(it, "id");
+		if (cJSON_IsString(jid) && strcmp(jid->valuestring, id) == 0)
+			return it;
+	}
+	return NULL;
+}
+
+/* The list of print jobs (the portal's 赋码 › 打印任务): newest first with each job's place in
+ * the queue, whose it is, and its posters once done; a status filter; a county admin is
+ * refused it like every print-job route. */
+static void jobs_are_listed_with_their_place_in_the_queue(void **state)
+{
+	(void)state;
+	struct api_session ms, city;
+	login(&ms, "market_supervision", NULL);
+	login(&city, "city_admin", NULL);
+	char *id[2];
+	for (int i = 0; i < 2; i++) {
+		struct api_resp *r =
+		    api_session_call(&ms, "POST", "/api/v1/admin/codes/print-jobs",
+				     "{\"county_code\":\"" COUNTY "\",\"only_unprinted\":true}");
+		assert_int_equal(r->status, 202);
+		id[i] = strdup(api_json_str(r, "id"));
+		api_free(r);
+	}
+	struct api_resp *r = api_session_call(&ms, "GET", "/api/v1/admin/codes/print-jobs", NULL);
+	assert_int_equal(r->status, 200);
+	const cJSON *first = listed_job(r, id[0]), *second = listed_job(r, id[1]);
+	assert_non_null(first);
+	assert_non_null(second);
+	/* newest first */
+	assert_true(strstr(r->body, id[1]) < strstr(r->body, id[0]));
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(first, "mine")));
+	/* still queued (no runner on this stack): the second waits behind the first */
+	const cJSON *b0 = cJSON_GetObjectItemCaseSensitive(first, "queued_before"),
+		    *b1 = cJSON_GetObjectItemCaseSensitive(second, "queued_before");
+	if (cJSON_IsNumber(b0) && cJSON_IsNumber(b1))
+		assert_true(b1->valueint > b0->valueint);
+	api_free(r);
+	/* the city admin sees them too, not as theirs */
+	r = api_session_call(&city, "GET", "/api/v1/admin/codes/print-jobs?limit=200", NULL);
+	assert_int_equal(r->status, 200);
+	assert_non_null(listed_job(r, id[0]));
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(listed_job(r, id[0]), "mine")));
+	api_free(r);
+
+	struct ct_run run;
+	ct_cli(&run, (const char *const[]){"codes", "print-jobs", "run", "--once", NULL});
+	assert_int_equal(run.status, 0);
+	ct_run_free(&run);
+	/* another test's runner may have claimed it first: done within seconds either way */
+	for (int i = 0; i < 30; i++) {
+		r = api_session_call(&ms, "GET", job_path(id[1], ""), NULL);
+		bool done = strcmp(api_json_str(r, "status"), "done") == 0;
+		api_free(r);
+		if (done)
+			break;
+		sleep(1);
+	}
+	r = api_session_call(&ms, "GET", "/api/v1/admin/codes/print-jobs?status=done", NULL);
+	assert_int_equal(r->status, 200);
+	const cJSON *done = listed_job(r, id[1]);
+	assert_non_null(done);
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(done, "posters")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(done, "queued_before")));
+	api_free(r);
+	r = api_session_call(&ms, "GET", "/api/v1/admin/codes/print-jobs?status=queued&limit=200",
+			     NULL);
+	assert_int_equal(r->status, 200);
+	assert_null(listed_job(r, id[1]));
+	api_free(r);
+	r = api_session_call(&ms, "GET", "/api/v1/admin/codes/print-jobs?status=later", NULL);
+	api_assert_problem(r, 400, "bad-request");
+	api_assert_error_field(r, "status");
+	api_free(r);
+
+	struct api_session county;
+	login(&county, "county_admin", COUNTY);
+	r = api_session_call(&county, "GET", "/api/v1/admin/codes/print-jobs", NULL);
+	api_assert_problem(r, 403, "forbidden");
+	api_free(r);
+	api_session_end(&county);
+	for (int i = 0; i < 2; i++)
+		free(id[i]);
+	api_session_end(&ms);
+	api_session_end(&city);
+}
+
 static void unknown_job_is_not_found(void **state)
 {
 	(void)state;
@@ -246,6 +340,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(job_is_built_and_downloaded_through_nginx),
 	    cmocka_unit_test(unknown_county_is_a_validation_error_naming_it),
+	    cmocka_unit_test(jobs_are_listed_with_their_place_in_the_queue),
 	    cmocka_unit_test(unknown_job_is_not_found),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,9 +68,11 @@ export async function official(unit, { verified = true, name = '王入企' } = {
   return { bearer, id, name, unit }
 }
 
-// A visit the official registers at the enterprise's code: its id
-export async function visit(off, ent, { type = 'visit', matter = '了解企业用工情况', far = false } = {}) {
+// A visit the official registers at the enterprise's code (with the photos of attachment ids
+// the official uploaded): its id
+export async function visit(off, ent, { type = 'visit', matter = '了解企业用工情况', far = false, attachments } = {}) {
   const body = { token: ent.token, activity_type: type, matter, location: { latitude: LAT + (far ? 0.03 : 0.0009), longitude: LON, accuracy: 15 } }
+  if (attachments) body.attachment_ids = attachments
   if (type === 'inspection') {
     body.legal_basis = '《安全生产法》第六十五条'
     body.exemption = { category: 'complaint_report', reason: '群众实名举报存在重大安全隐患' } // today may be a quiet day
@@ -111,4 +113,11 @@ export async function scene({ county = '411502', visits = 1, type = 'visit' } = 
   const ids = []
   for (let i = 0; i < visits; i++) ids.push(await visit(off, ent, { type }))
   return { unit, off, ent, visits: ids }
+}
+
+// A photo the official uploads (POST /api/v1/registration/attachments): its id
+export async function photo(off, png) {
+  const r = await bearerCall(off.bearer, 'POST', '/api/v1/registration/attachments', { body: png, contentType: 'image/png' })
+  if (r.status !== 201) throw new Error(`upload: ${r.status} ${r.text}`)
+  return r.json.id
 }

@@ -23,7 +23,7 @@ test('a wrong password is refused with the server’s Chinese detail', async () 
 test('the city admin logs in, sees every menu item of the portal, and logs out', async () => {
   const u = createUser('city_admin')
   await login(page, u)
-  assert.deepEqual(await menuNames(page), ['dashboard', 'enterprises', 'codes', 'claims', 'officials', 'visits', 'cases', 'reports', 'policy', 'users', 'audit'])
+  assert.deepEqual(await menuNames(page), ['dashboard', 'enterprises', 'codes', 'claims', 'officials', 'visits', 'cases', 'statistics', 'reports', 'policy', 'users', 'audit'])
   await shot(page, 'dashboard-city-admin')
   await page.getByTestId('user-menu').click()
   await page.getByTestId('logout').click()
@@ -53,7 +53,7 @@ test('a unit admin sees its own menu; the login page of a deep link comes back t
   await page.context().clearCookies()
   await login(page, u, '/admin/officials?verified=false')
   assert.match(page.url(), /\/admin\/officials\?verified=false$/)
-  assert.deepEqual(await menuNames(page), ['dashboard', 'officials', 'visits', 'cases', 'policy'])
+  assert.deepEqual(await menuNames(page), ['dashboard', 'officials', 'visits', 'cases', 'statistics', 'policy'])
   assertClean(page)
 })
 

@@ -87,6 +87,11 @@ export async function api(method, path, opts = {}) {
   } catch {
     throw new ApiError(0, null, '')
   }
+  return answer(resp, opts)
+}
+
+// a response → its JSON (null for 204), or ApiError
+async function answer(resp, opts) {
   if (resp.status === 204) return null
   const type = resp.headers.get('Content-Type') || ''
   let data = null
@@ -115,8 +120,13 @@ export function errorText(e) {
 
 // Who is logged in (GET /api/v1/auth/me); null when nobody is.
 export async function fetchMe() {
+  // the page load's first answer (public/early.js), once
+  const first = window.ruqimaFirstMe
+  window.ruqimaFirstMe = null
   try {
-    const me = await api('GET', '/auth/me', { noSessionRedirect: true })
+    const opts = { noSessionRedirect: true }
+    const early = first ? await first.catch(() => null) : null
+    const me = early ? await answer(early, opts) : await api('GET', '/auth/me', opts)
     return me && me.kind === 'admin' ? me.user : null
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return null

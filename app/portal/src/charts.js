@@ -1,6 +1,5 @@
-// ECharts, only the parts the portal draws (tree-shaken), on canvas. Tooltips are drawn on
-// the canvas too (renderMode 'richText'): HTML tooltips carry inline style attributes,
-// which the portal's CSP refuses.
+// ECharts, only the parts the portal draws (tree-shaken), on canvas; loaded by ChartCard when
+// it first draws (the options' helpers are in charts-options.js).
 import * as echarts from 'echarts/core'
 import { BarChart, LineChart, PieChart } from 'echarts/charts'
 import { GridComponent, TooltipComponent, LegendComponent, DatasetComponent } from 'echarts/components'
@@ -9,5 +8,3 @@ import { CanvasRenderer } from 'echarts/renderers'
 echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, DatasetComponent, CanvasRenderer])
 
 export { echarts }
-
-export const tooltip = (trigger = 'axis') => ({ trigger, renderMode: 'richText' })

@@ -3,6 +3,8 @@
 // layout/Layout.vue). The roles mirror the route tables of the API (app/admin/routes.c and
 // the other families'): the portal hides what a role may not do, the server still refuses
 // it. A page's sub-pages (detail, import) are its `children` and take its roles.
+import Dashboard from './pages/Dashboard.vue'
+
 export const ROLES = {
   city_admin: '市营商办',
   county_admin: '县区营商办',
@@ -25,9 +27,12 @@ const INBOX_READERS = ['discipline_inspector', 'city_admin']
 // app/reporting/routes.c: report_readers; app/admin/routes.c: audit_readers
 const REPORT_READERS = ['city_admin', 'judicial_analyst', 'discipline_inspector', 'county_admin']
 const AUDIT_READERS = ['city_admin', 'discipline_inspector']
+// app/reporting/statistics.c: reporting_statistics_readers
+const STATS_READERS = ['city_admin', 'judicial_analyst', 'discipline_inspector', 'county_admin', 'unit_admin']
 
 export const MENU = [
-  { name: 'dashboard', title: '首页', path: '/', roles: ALL_ROLES, component: () => import('./pages/Dashboard.vue') },
+  // the first page after every login: in the main chunk, no round trip before its data is asked
+  { name: 'dashboard', title: '首页', path: '/', roles: ALL_ROLES, component: Dashboard },
   {
     name: 'enterprises',
     title: '企业',
@@ -69,7 +74,7 @@ export const MENU = [
       { name: 'case-detail', path: ':id', title: '案件详情', component: () => import('./pages/CaseDetail.vue') },
     ],
   },
-  // 统计分析: an item of its own, added here
+  { name: 'statistics', title: '统计分析', path: '/statistics', roles: STATS_READERS, component: () => import('./pages/Statistics.vue') },
   { name: 'reports', title: '报表', path: '/reports', roles: REPORT_READERS, component: () => import('./pages/Reports.vue') },
   // every portal role reads the rules and the calendar; the city admin changes them
   { name: 'policy', title: '规则', path: '/policy', roles: ALL_ROLES, component: () => import('./pages/Policy.vue') },
