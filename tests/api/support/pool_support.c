@@ -424,7 +424,7 @@ void pl_pool_start(struct pl_pool *p, const char *const *settings)
 	assert_int_equal(access(bin, X_OK), 0);
 	env_n = 0;
 	env_add("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
-	env_add("RUQIMA_DSN=%s", api_env("RUQIMA_DSN"));
+	env_add("RUQIMA_DSN=%s", api_env("RUQIMA_DSN_REGISTRATION"));
 	env_add("RUQIMA_STATE_DIR=%s", p->dir);
 	env_add("RUQIMA_SOCKET_DIR=%s", p->dir);
 	env_add("RUQIMA_WORKERS=1");
