@@ -191,5 +191,5 @@ GRANT SELECT ON rq.unit_mappings TO ruqima_app, ruqima_report;
 
 -- The aggregates of the statistics: read by the reporting pool (row-level security scopes
 -- them) and the reporting role; written only by their triggers (lib/sql/stats.sql).
-GRANT SELECT ON rq.visit_stats, rq.case_stats TO ruqima_app, ruqima_report;
+GRANT SELECT ON rq.visit_stats, rq.case_stats, rq.enterprise_ranks TO ruqima_app, ruqima_report;
 GRANT SELECT ON rq.stats_builds TO ruqima_report;

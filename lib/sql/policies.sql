@@ -288,6 +288,9 @@ SELECT rq.rls_read_policy('rq.export_jobs', 'requested_by = (SELECT rq.current_a
 SELECT rq.rls_read_policy('rq.visit_stats',
     '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())'
     ' OR (dim IN (''unit'', ''pair'', ''exemption'') AND key_id = (SELECT rq.actor_unit_scope()))');
+-- the whole city's ranking: only the city-wide roles read it whole (others rank what they see
+-- of rq.visit_stats)
+SELECT rq.rls_read_policy('rq.enterprise_ranks', '(SELECT rq.actor_sees_all())');
 SELECT rq.rls_read_policy('rq.case_stats',
     '(SELECT rq.actor_sees_all()) OR county_code = (SELECT rq.actor_county_scope())'
     ' OR unit_id = (SELECT rq.actor_unit_scope())'

@@ -147,6 +147,15 @@ BEGIN
             s.satisfied + EXCLUDED.satisfied,
             s.basically_satisfied + EXCLUDED.basically_satisfied,
             s.unsatisfied + EXCLUDED.unsatisfied, s.anonymous + EXCLUDED.anonymous);
+    -- the year's ranking of the enterprises (migration 0059): entries, every county and source
+    INSERT INTO rq.enterprise_ranks AS k (period, enterprise_id, entries)
+    SELECT r.period, r.key_id, sum(r.visits + r.participations)
+      FROM unnest(p) r
+     WHERE r.dim = 'enterprise' AND r.grain = 'year'
+     GROUP BY r.period, r.key_id
+    HAVING sum(r.visits + r.participations) <> 0
+     ORDER BY r.period, r.key_id
+    ON CONFLICT (period, enterprise_id) DO UPDATE SET entries = k.entries + EXCLUDED.entries;
 END
 $$;
 
@@ -317,6 +326,19 @@ BEGIN
 END
 $$;
 
+-- rq.enterprise_ranks from the year rows of the enterprises in rq.visit_stats (an empty table:
+-- rq.stats_rebuild, and the first migration to 0059 below).
+CREATE OR REPLACE FUNCTION rq.enterprise_ranks_build() RETURNS void
+LANGUAGE sql SET search_path = rq, pg_temp AS $$
+    INSERT INTO rq.enterprise_ranks (period, enterprise_id, entries)
+    SELECT s.period, s.key_id, sum(s.visits + s.participations)
+      FROM rq.visit_stats s
+     WHERE s.dim = 'enterprise' AND s.grain = 'year'
+     GROUP BY s.period, s.key_id
+    HAVING sum(s.visits + s.participations) <> 0
+$$;
+REVOKE ALL ON FUNCTION rq.enterprise_ranks_build() FROM PUBLIC;
+
 -- The version of the formulas above: a change of what a row counts changes it, and the next
 -- `ruqima migrate` then builds every row again from the raw rows (below).
 CREATE OR REPLACE FUNCTION rq.stats_formulas() RETURNS text
@@ -339,7 +361,7 @@ DECLARE
     v_indexes text[];
     v_def     text;
 BEGIN
-    TRUNCATE rq.visit_stats, rq.case_stats;
+    TRUNCATE rq.visit_stats, rq.case_stats, rq.enterprise_ranks;
     SELECT string_agg(format('sum(%I)::int', a.attname), ', ' ORDER BY a.attnum)
       INTO v_sums
       FROM pg_attribute a
@@ -380,6 +402,7 @@ BEGIN
         '  GROUP BY s.dim, g.grain, 3, s.county_code, s.key_id, s.key2, s.source) x'
         ' ORDER BY %1$s',
         v_keys, v_sums);
+    PERFORM rq.enterprise_ranks_build();
     INSERT INTO rq.case_stats
     SELECT r.dim, r.grain, r.period, r.county_code, r.unit_id, r.source, r.status,
            r.classification, r.outcome, r.responsible_unit_id, r.responsible_account_id,
@@ -405,3 +428,7 @@ REVOKE ALL ON FUNCTION rq.stats_rebuild() FROM PUBLIC;
 -- migration 0029), is counted again now.
 SELECT rq.stats_rebuild()
  WHERE NOT EXISTS (SELECT 1 FROM rq.stats_builds b WHERE b.formulas = rq.stats_formulas());
+-- A database counted before migration 0059 gets its ranking from its year rows.
+SELECT rq.enterprise_ranks_build()
+ WHERE NOT EXISTS (SELECT 1 FROM rq.enterprise_ranks)
+   AND EXISTS (SELECT 1 FROM rq.visit_stats WHERE dim = 'enterprise' AND grain = 'year');

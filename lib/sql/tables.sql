@@ -130,4 +130,5 @@ SELECT rq.rls_enable('rq.unit_mappings');
 -- and written only by their triggers, so not audited themselves.
 SELECT rq.rls_enable('rq.visit_stats');
 SELECT rq.rls_enable('rq.case_stats');
+SELECT rq.rls_enable('rq.enterprise_ranks');
 SELECT rq.rls_enable('rq.stats_builds');

@@ -291,7 +291,7 @@ static void assert_figures(const struct api_portal *p, const char *path, const c
 
 /* The recomputations: visits per unit from rq.visit_units' roles (each unit that entered,
  * lead or participant), per county, activity type, enterprise and day from rq.visits. */
-#define SQL_VISITS_BY(key, where)                                                                  \
+#define SQL_VISITS_IN(range, key, where)                                                           \
 	"SELECT " key " AS key, count(*) FILTER (WHERE vu.role = 'lead') AS visits,"               \
 	" count(*) FILTER (WHERE vu.role = 'lead' AND v.activity_type = 'visit') AS visits_visit," \
 	" count(*) FILTER (WHERE vu.role = 'lead' AND v.activity_type = 'research')"               \
@@ -301,8 +301,9 @@ static void assert_figures(const struct api_portal *p, const char *path, const c
 	" count(*) FILTER (WHERE vu.role = 'lead' AND v.joint_kind IS NOT NULL) AS joint,"         \
 	" count(*) FILTER (WHERE vu.role = 'participant') AS participations, count(*) AS "         \
 	"unit_entries"                                                                             \
-	" FROM rq.visits v JOIN rq.visit_units vu ON vu.visit_id = v.id WHERE " RAW_JUNE where     \
+	" FROM rq.visits v JOIN rq.visit_units vu ON vu.visit_id = v.id WHERE " range where        \
 	" GROUP BY 1"
+#define SQL_VISITS_BY(key, where) SQL_VISITS_IN(RAW_JUNE, key, where)
 
 static void test_visits_equal_raw_rows(void **state)
 {
@@ -316,6 +317,13 @@ static void test_visits_equal_raw_rows(void **state)
 		       SQL_VISITS_BY("v.enterprise_id::text", ""));
 	assert_figures(city, ST "/hot-spots/enterprises?" JUNE, "key",
 		       SQL_VISITS_BY("v.enterprise_id::text", ""));
+	/* a calendar year of the whole city: the ranking kept on write (rq.enterprise_ranks) */
+	assert_figures(
+	    city, ST "/visits?group_by=enterprise&limit=100&from=2023-01-01&to=2023-12-31", "key",
+	    SQL_VISITS_IN("v.withdrawn_at IS NULL AND v.entered_at >= '2023-01-01 00:00+08'"
+			  " AND v.entered_at < '2024-01-01 00:00+08'",
+			  "v.enterprise_id::text",
+			  "") " ORDER BY count(*) DESC, min(v.enterprise_id) LIMIT 100");
 	assert_figures(
 	    city, ST "/visits?group_by=day&" JUNE, "key",
 	    SQL_VISITS_BY("to_char(v.entered_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')", ""));
@@ -741,6 +749,19 @@ static void test_aggregates_equal_a_rebuild(void **state)
 			" agg AS (SELECT s.key_id AS k, s.period AS p, sum(s.rated) AS n"
 			"   FROM rq.visit_stats s WHERE s.dim = 'enterprise' AND s.grain = 'month'"
 			"   GROUP BY 1, 2 HAVING sum(s.visits) <> 0)"
+			" SELECT count(*) FROM ((TABLE raw EXCEPT TABLE agg)"
+			"  UNION ALL (TABLE agg EXCEPT TABLE raw)) x",
+			0, NULL),
+	    0);
+	/* the enterprises' ranking of each year: entries (visits led and participations) */
+	assert_int_equal(
+	    api_sql_int(c,
+			"WITH raw AS (SELECT v.enterprise_id AS k, date_trunc('year', v.entered_at"
+			"   AT TIME ZONE 'Asia/Shanghai')::date AS p, count(*)::int AS n"
+			"   FROM rq.visits v JOIN rq.visit_units vu ON vu.visit_id = v.id"
+			"   WHERE v.withdrawn_at IS NULL GROUP BY 1, 2),"
+			" agg AS (SELECT r.enterprise_id AS k, r.period AS p, r.entries AS n"
+			"   FROM rq.enterprise_ranks r WHERE r.entries <> 0)"
 			" SELECT count(*) FROM ((TABLE raw EXCEPT TABLE agg)"
 			"  UNION ALL (TABLE agg EXCEPT TABLE raw)) x",
 			0, NULL),

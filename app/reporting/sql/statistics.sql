@@ -242,7 +242,7 @@ BEGIN
              LIMIT $7
         $q$ USING p_from, p_to, v_unit, p_county, p_source, v_more, p_limit;
     ELSIF p_group IN ('unit', 'enterprise') THEN
-        RETURN QUERY EXECUTE $q$
+        RETURN QUERY EXECUTE format($q$
             SELECT t.key::text, rq.stats_label($3, t.key::text), t.visits, t.visit, t.research,
                    t.inspection, t.joint, t.participations, t.visits + t.participations,
                    rq.stats_href('visits', $1, $2, $7 || CASE $3 WHEN 'unit' THEN '&unit_id='
@@ -255,13 +255,25 @@ BEGIN
                            sum(s.visits_visit) AS visit, sum(s.visits_research) AS research,
                            sum(s.visits_inspection) AS inspection, sum(s.joint) AS joint,
                            sum(s.participations) AS participations
-                      FROM rq.stats_rows($3, $1, $2, $4, $5, $6) s
+                      FROM %s
                      GROUP BY s.key_id
                     HAVING (sum(s.visits), sum(s.participations)) <> (0, 0)
                      ORDER BY sum(s.visits) + sum(s.participations) DESC, s.key_id
                      LIMIT $8) t
              ORDER BY t.visits + t.participations DESC, t.key
-        $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit;
+        $q$, CASE WHEN p_group = 'enterprise' AND p_county IS NULL AND p_source IS NULL
+                       AND rq.actor_sees_all() AND p_from = date_trunc('year', p_from::timestamp)::date
+                       AND p_to = (p_from + interval '1 year - 1 day')::date
+                  -- a calendar year of the whole city: its ranking kept on write, then the
+                  -- year rows of the top enterprises only
+                  THEN $f$(SELECT k.enterprise_id FROM rq.enterprise_ranks k
+                            WHERE k.period = $1 AND k.entries > 0
+                            ORDER BY k.entries DESC, k.enterprise_id LIMIT $8) k
+                           JOIN rq.visit_stats s
+                             ON s.dim = 'enterprise' AND s.grain = 'year' AND s.period = $1
+                            AND s.key_id = k.enterprise_id$f$
+                  ELSE 'rq.stats_rows($3, $1, $2, $4, $5, $6) s' END)
+        USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit;
     ELSIF p_group IN ('day', 'week', 'month') THEN
         RETURN QUERY EXECUTE $q$
             SELECT to_char(t.b, 'YYYY-MM-DD'),
