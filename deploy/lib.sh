@@ -666,31 +666,51 @@ EOF
 # ---------------------------------------------------------------------------------------
 # pools
 
-# pools_start BUILD_DIR ENV_FILE — start the five supervisors (all at once, then wait for
-# each socket). RQ_EXTRA_ENV (array) adds variables, e.g. ASAN_OPTIONS.
+# Each pool runs under deploy/supervise, which starts it again when it dies (as systemd's
+# Restart=always in production): run/<family>.supervise.pid is that script's pid,
+# run/<family>.pid the pool's own (a new one after each restart), run/<family>.supervise
+# what deploy/status shows (restarts, last exit).
+
+# rq_supervise_pid FAMILY — print the pid of FAMILY's deploy/supervise when it runs (the
+# pid file's process runs that script for FAMILY: a recycled pid does not count).
+rq_supervise_pid() {
+	local pid cmdline
+	[ -r "$RQ_RUNDIR/$1.supervise.pid" ] || return 1
+	read -r pid <"$RQ_RUNDIR/$1.supervise.pid" || return 1
+	[[ $pid =~ ^[0-9]+$ ]] && rq_alive "$pid" || return 1
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	[[ $cmdline == *"deploy/supervise $1 "* ]] || return 1
+	printf '%s\n' "$pid"
+}
+
+# pools_start BUILD_DIR ENV_FILE — start the five pools, each under deploy/supervise (all at
+# once, then wait for each socket). RQ_EXTRA_ENV (array) adds variables, e.g. ASAN_OPTIONS.
 pools_start() {
-	local bdir=$1 envfile=$2 f pid pidfile started=()
+	local bdir=$1 envfile=$2 f pid started=()
 	for f in "${RQ_FAMILIES[@]}"; do
 		[ -x "$bdir/ruqima-$f" ] || rq_die "$bdir/ruqima-$f is missing: build first"
 	done
 	for f in "${RQ_FAMILIES[@]}"; do
-		pidfile=$RQ_RUNDIR/$f.pid
-		if pid=$(rq_pid_of "$pidfile" "ruqima-$f"); then
+		if pid=$(rq_supervise_pid "$f") || pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
 			rq_log "pool $f already runs (pid $pid)"
 			continue
 		fi
-		rm -f "$RQ_SOCKDIR/$f.sock" # a stale socket would look like a started pool
-		# only its own family's credentials (rq_clean_env_args)
-		RQ_ENV_FAMILY=$f rq_spawn "$pidfile" "$RQ_LOGDIR/$f.log" "$envfile" "$bdir/ruqima-$f"
+		rm -f "$RQ_SOCKDIR/$f.sock" "$RQ_RUNDIR/$f.pid" "$RQ_RUNDIR/$f.supervise"
+		# the supervisor and the pool get only their own family's credentials
+		# (rq_clean_env_args)
+		RQ_ENV_FAMILY=$f rq_spawn "$RQ_RUNDIR/$f.supervise.pid" "$RQ_LOGDIR/$f.log" "$envfile" \
+			"$RQ_ROOT/deploy/supervise" "$f" "$RQ_RUNDIR" "$bdir/ruqima-$f"
 		started+=("$f")
 	done
-	local i
+	local i sup
 	for f in "${started[@]}"; do
 		for ((i = 0; i < RQ_START_TIMEOUT * 10; i++)); do
-			rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f" >/dev/null || {
+			sup=$(rq_supervise_pid "$f") || rq_die "the supervisor of pool $f exited (log: $RQ_LOGDIR/$f.log)"
+			if [ "$(rq_env_get "$RQ_RUNDIR/$f.supervise" restarts 0)" != 0 ]; then
+				rq_stop_pid "$sup" "supervisor of pool $f" 5 || true
 				tail -n 30 "$RQ_LOGDIR/$f.log" >&2
 				rq_die "pool $f exited at start (log: $RQ_LOGDIR/$f.log)"
-			}
+			fi
 			[ -S "$RQ_SOCKDIR/$f.sock" ] && break
 			sleep 0.1
 		done
@@ -701,14 +721,15 @@ pools_start() {
 	done
 }
 
-# pools_stop — SIGTERM every pool (they drain), wait as long as a request may run
-# (RUQIMA_REQUEST_TIMEOUT, default 30 s) plus 10 s each, then SIGKILL.
-# Returns 2 when a pool had to be killed.
+# pools_stop — SIGTERM every pool's supervisor, which passes it on (the pool drains) and
+# starts nothing more; wait as long as a request may run (RUQIMA_REQUEST_TIMEOUT, default
+# 30 s) plus 10 s each, then SIGKILL. A pool started without a supervisor (by an older
+# deploy/up) is stopped the same way. Returns 2 when a pool had to be killed.
 pools_stop() {
 	local f pid rc=0 pids=() names=()
 	local grace=$((${RUQIMA_REQUEST_TIMEOUT:-30} + 10))
 	for f in "${RQ_FAMILIES[@]}"; do
-		if pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
+		if pid=$(rq_supervise_pid "$f") || pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
 			pids+=("$pid")
 			names+=("$f")
 		fi
@@ -722,7 +743,42 @@ pools_stop() {
 	for i in "${waiters[@]}"; do
 		wait "$i" || rc=2
 	done
-	for f in "${names[@]}"; do rm -f "$RQ_RUNDIR/$f.pid"; done
+	for f in "${names[@]}"; do rm -f "$RQ_RUNDIR/$f.pid" "$RQ_RUNDIR/$f.supervise.pid"; done
+	return $rc
+}
+
+# pools_status — one line per pool: running (pool pid, workers, restarts and last exit from
+# its supervisor, socket, health) or stopped. Returns 1 when one is not running, healthy
+# and supervised. BASE is the https://host:port of nginx.
+pools_status() {
+	local base=$1 f pid sup workers sock code body restarts last last_at rc=0
+	for f in "${RQ_FAMILIES[@]}"; do
+		sup=$(rq_supervise_pid "$f") || sup=
+		restarts=$(rq_env_get "$RQ_RUNDIR/$f.supervise" restarts 0)
+		last=$(rq_env_get "$RQ_RUNDIR/$f.supervise" last_exit none)
+		last_at=$(rq_env_get "$RQ_RUNDIR/$f.supervise" last_exit_at '')
+		[ "$last" = none ] || last="$last at $last_at"
+		if pid=$(rq_pid_of "$RQ_RUNDIR/$f.pid" "ruqima-$f"); then
+			workers=$(ps -o pid= --ppid "$pid" | wc -l)
+			sock=missing
+			[ -S "$RQ_SOCKDIR/$f.sock" ] && sock=$RQ_SOCKDIR/$f.sock
+			code=$(rq_health_code "$base" "$f")
+			body=$(curl -sk --max-time 5 "$base/api/v1/$f/health" 2>/dev/null | head -c 200)
+			printf 'pool %-13s running   pid %-8s workers %-3s socket %s\n' "$f" "$pid" "$workers" "$sock"
+			[ "$code" = 200 ] || rc=1
+		else
+			printf 'pool %-13s stopped\n' "$f"
+			code='' body=''
+			rc=1
+		fi
+		if [ -n "$sup" ]; then
+			printf '     %-13s supervise pid %-8s restarts %-4s last exit %s\n' "" "$sup" "$restarts" "$last"
+		else
+			printf '     %-13s supervise none (nothing restarts it: run deploy/up)\n' ""
+			rc=1
+		fi
+		[ -z "$code" ] || printf '     %-13s health    %s %s\n' "" "$code" "$body"
+	done
 	return $rc
 }
 
@@ -833,12 +889,26 @@ background_status() {
 # rq_sed_escape STRING — escape for the replacement side of sed s|||.
 rq_sed_escape() { printf '%s\n' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
+# rq_rate_retry NAME RATE — check that RATE is an nginx rate (20r/m, 1r/s) and print the
+# Retry-After of a 429 under it: the seconds until the next request passes (at least 1).
+rq_rate_retry() {
+	local n=${2%r/?}
+	[[ $2 =~ ^[1-9][0-9]*r/[sm]$ ]] || rq_die "$1=$2 is not a rate such as 20r/m or 1r/s"
+	case $2 in
+	*r/s) echo 1 ;;
+	*r/m) echo $(((60 + n - 1) / n)) ;;
+	esac
+}
+
 # nginx_render [TEMPLATE] [OUT] — fill nginx/ruqima.conf.template's @NAME@ placeholders.
-# RQ_NGINX_RATE / RQ_NGINX_BURST tune the per-client-IP limit on /api/ (see the template),
-# RQ_NGINX_PUBLIC_RATE / RQ_NGINX_PUBLIC_BURST the strict one of the public disclosure;
-# RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) it does not count, default loopback
-# ("127.0.0.0/8 ::1/128"; "none": every address is counted). RQ_NGINX_LOGIN_RATE /
-# RQ_NGINX_LOGIN_BURST (default 20r/m, 20) limit POST /api/v1/admin/login per address too.
+# The per-client-address rates and bursts (README, Settings; defaults below): RQ_NGINX_RATE /
+# RQ_NGINX_BURST the reads of /api/ (GET, HEAD), RQ_NGINX_WRITE_RATE / RQ_NGINX_WRITE_BURST
+# its writes, RQ_NGINX_IMAGE_RATE / RQ_NGINX_IMAGE_BURST the images (qr.png, poster.png),
+# RQ_NGINX_LOGIN_RATE / RQ_NGINX_LOGIN_BURST the portal's login, RQ_NGINX_PUBLIC_RATE /
+# RQ_NGINX_PUBLIC_BURST the public pages (/gongkai/, /e/) and the disclosure's data;
+# RQ_NGINX_RATE_EXEMPT lists the addresses (CIDR) none of them counts, default loopback
+# ("127.0.0.0/8 ::1/128"; "none": every address is counted). RQ_NGINX_IMAGE_CACHE_VALID
+# (default 60s) is how long nginx serves a cached image before asking the pool again.
 # The photo upload's body limit is the pools' RUQIMA_ATTACHMENT_MAX_BYTES, as the pools
 # read it: from RQ_ENV_FILE (the record), else the environment, else its default.
 nginx_render() {
@@ -847,14 +917,25 @@ nginx_render() {
 	attachment_max=$(rq_env_get "${RQ_ENV_FILE:-}" RUQIMA_ATTACHMENT_MAX_BYTES \
 		"${RUQIMA_ATTACHMENT_MAX_BYTES:-4194304}")
 	[[ $attachment_max =~ ^[1-9][0-9]*$ ]] || rq_die "RUQIMA_ATTACHMENT_MAX_BYTES=$attachment_max is not a number of bytes"
-	local login_rate=${RQ_NGINX_LOGIN_RATE:-20r/m} login_retry
-	case $login_rate in
-	[1-9]*r/s) login_retry=1 ;;
-	[1-9]*r/m) login_retry=$(((60 + ${login_rate%r/m} - 1) / ${login_rate%r/m})) ;;
-	*) rq_die "RQ_NGINX_LOGIN_RATE=$login_rate is not a rate such as 20r/m or 1r/s" ;;
-	esac
-	[[ ${login_rate%r/?} =~ ^[1-9][0-9]*$ ]] || rq_die "RQ_NGINX_LOGIN_RATE=$login_rate is not a rate such as 20r/m or 1r/s"
-	[[ ${RQ_NGINX_LOGIN_BURST:-20} =~ ^[0-9]+$ ]] || rq_die "RQ_NGINX_LOGIN_BURST=$RQ_NGINX_LOGIN_BURST is not a number"
+	local api_rate=${RQ_NGINX_RATE:-50r/s} write_rate=${RQ_NGINX_WRITE_RATE:-10r/s}
+	local image_rate=${RQ_NGINX_IMAGE_RATE:-30r/m} login_rate=${RQ_NGINX_LOGIN_RATE:-20r/m}
+	local public_rate=${RQ_NGINX_PUBLIC_RATE:-2r/s}
+	local api_retry write_retry image_retry login_retry public_retry
+	api_retry=$(rq_rate_retry RQ_NGINX_RATE "$api_rate") || exit 1
+	write_retry=$(rq_rate_retry RQ_NGINX_WRITE_RATE "$write_rate") || exit 1
+	image_retry=$(rq_rate_retry RQ_NGINX_IMAGE_RATE "$image_rate") || exit 1
+	login_retry=$(rq_rate_retry RQ_NGINX_LOGIN_RATE "$login_rate") || exit 1
+	public_retry=$(rq_rate_retry RQ_NGINX_PUBLIC_RATE "$public_rate") || exit 1
+	local api_burst=${RQ_NGINX_BURST:-200} write_burst=${RQ_NGINX_WRITE_BURST:-50}
+	local image_burst=${RQ_NGINX_IMAGE_BURST:-30} login_burst=${RQ_NGINX_LOGIN_BURST:-20}
+	local public_burst=${RQ_NGINX_PUBLIC_BURST:-20} v
+	for v in RQ_NGINX_BURST=$api_burst RQ_NGINX_WRITE_BURST=$write_burst \
+		RQ_NGINX_IMAGE_BURST=$image_burst RQ_NGINX_LOGIN_BURST=$login_burst \
+		RQ_NGINX_PUBLIC_BURST=$public_burst; do
+		[[ ${v#*=} =~ ^[0-9]+$ ]] || rq_die "$v is not a number"
+	done
+	local image_valid=${RQ_NGINX_IMAGE_CACHE_VALID:-60s}
+	[[ $image_valid =~ ^[1-9][0-9]*[smh]$ ]] || rq_die "RQ_NGINX_IMAGE_CACHE_VALID=$image_valid is not a time such as 60s, 10m or 1h"
 	local exempt='' cidr
 	for cidr in ${RQ_NGINX_RATE_EXEMPT:-127.0.0.0/8 ::1/128}; do
 		[ "$cidr" = none ] && continue
@@ -865,11 +946,13 @@ nginx_render() {
 		"STATE=$RQ_STATE" "ROOT=$RQ_ROOT" "PORT=$RQ_HTTPS_PORT" "LISTEN_ADDR=${RQ_LISTEN_ADDR:-127.0.0.1}"
 		"SOCKDIR=$RQ_SOCKDIR" "NGINX_DIR=$RQ_NGINX_DIR" "LOGDIR=$RQ_LOGDIR" "WWW=$RQ_WWW"
 		"UPLOADS=$RQ_UPLOADS" "TLS_CERT=$RQ_TLS_CERT" "TLS_KEY=$RQ_TLS_KEY"
-		"API_RATE=${RQ_NGINX_RATE:-2000r/s}" "API_BURST=${RQ_NGINX_BURST:-4000}"
-		"PUBLIC_RATE=${RQ_NGINX_PUBLIC_RATE:-2r/s}" "PUBLIC_BURST=${RQ_NGINX_PUBLIC_BURST:-20}"
+		"API_RATE=$api_rate" "API_BURST=$api_burst" "API_RETRY_AFTER=$api_retry"
+		"WRITE_RATE=$write_rate" "WRITE_BURST=$write_burst" "WRITE_RETRY_AFTER=$write_retry"
+		"IMAGE_RATE=$image_rate" "IMAGE_BURST=$image_burst" "IMAGE_RETRY_AFTER=$image_retry"
+		"LOGIN_RATE=$login_rate" "LOGIN_BURST=$login_burst" "LOGIN_RETRY_AFTER=$login_retry"
+		"PUBLIC_RATE=$public_rate" "PUBLIC_BURST=$public_burst" "PUBLIC_RETRY_AFTER=$public_retry"
+		"IMAGE_CACHE_VALID=$image_valid"
 		"ATTACHMENT_MAX_BYTES=$attachment_max" "RATE_EXEMPT=$exempt"
-		"LOGIN_RATE=$login_rate" "LOGIN_BURST=${RQ_NGINX_LOGIN_BURST:-20}"
-		"LOGIN_RETRY_AFTER=$login_retry"
 	)
 	local args=() s
 	for s in "${subst[@]}"; do args+=(-e "s|@${s%%=*}@|$(rq_sed_escape "${s#*=}")|g"); done
@@ -982,4 +1065,38 @@ rq_free_port() {
 		return 0
 	done
 	rq_die "no free TCP port found"
+}
+
+# --- backups (deploy/backup, deploy/restore-drill; README "Backups and restore") ---------------
+# RUQIMA_BACKUP_DIR (default $RQ_STATE/backup) holds wal/, the WAL archive PostgreSQL's
+# archive_command fills, and base/<UTC time>/, the base backups deploy/backup takes.
+rq_backup_dir() { printf '%s\n' "${RUQIMA_BACKUP_DIR:-$RQ_STATE/backup}"; }
+
+# rq_archive_conf DIR — the postgresql.conf lines that archive every finished WAL segment into
+# DIR/wal (copied under a temporary name first: a half-copied file is never taken for a whole
+# one; an existing file is never overwritten), and at least every 5 minutes.
+rq_archive_conf() {
+	printf 'archive_mode = on\n'
+	printf "archive_command = 'test ! -f %s/wal/%%f && cp %%p %s/wal/%%f.part && mv %s/wal/%%f.part %s/wal/%%f'\n" "$1" "$1" "$1" "$1"
+	printf 'archive_timeout = 300\n'
+}
+
+# rq_backup_dirs DIR — DIR/wal and DIR/base, owned by postgres (it archives and backs up).
+rq_backup_dirs() {
+	install -d -m 0750 -o postgres -g postgres "$1" "$1/wal" "$1/base"
+}
+
+# pg_archiving DIR — WAL archiving into DIR/wal on the running cluster: written once to
+# postgresql.conf, then PostgreSQL restarts (archive_mode takes effect only at a start; the
+# pools reconnect by themselves).
+pg_archiving() {
+	rq_backup_dirs "$1"
+	grep -q '^# --- ruqima WAL archive' "$RQ_PGDATA/postgresql.conf" && return 0
+	{
+		printf '\n# --- ruqima WAL archive (deploy/lib.sh pg_archiving) ---\n'
+		rq_archive_conf "$1"
+	} >>"$RQ_PGDATA/postgresql.conf"
+	rq_log "WAL archiving into $1/wal: restarting PostgreSQL"
+	rq_as_postgres "$RQ_PG_BIN/pg_ctl" -D "$RQ_PGDATA" -l "$RQ_PGLOG" -w -t "$RQ_START_TIMEOUT" restart >/dev/null ||
+		rq_die "PostgreSQL did not restart (log: $RQ_PGLOG)"
 }

@@ -224,6 +224,34 @@ static struct rq_stmt st_migration_level =
     RQ_STMT("rq_migration_level",
 	    "SELECT coalesce(max(version), 0) AS level FROM public.schema_migrations", 0);
 
+static struct rq_stmt st_replica_lag = RQ_STMT(
+    "rq_replica_lag", "SELECT in_recovery, lag_seconds, replay_paused FROM rq.replica_lag()", 0);
+
+/* The statistics connection's database (a replica when RUQIMA_STATS_DSN names one): whether
+ * the statistics answer now ("ok"), or 503 for a replica too far behind ("lagging") or out
+ * of reach ("unavailable"). The pool itself is healthy either way. */
+static cJSON *replica_health(struct rq_req *req)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "max_lag_seconds", req->cfg->replica_max_lag);
+	PGresult *res = rq_db_exec(req->stats_db, &st_replica_lag, NULL);
+	if (!rq_sql_ok(res) || PQntuples(res) != 1) {
+		cJSON_AddStringToObject(o, "state", "unavailable");
+		PQclear(res);
+		return o;
+	}
+	double lag;
+	if (rq_parse_double(rq_sql_val(res, 0, "lag_seconds"), &lag) != 0)
+		lag = -1;
+	cJSON_AddStringToObject(o, "state", lag > req->cfg->replica_max_lag ? "lagging" : "ok");
+	cJSON_AddBoolToObject(o, "standby", strcmp(rq_sql_val(res, 0, "in_recovery"), "t") == 0);
+	cJSON_AddNumberToObject(o, "lag_seconds", lag);
+	cJSON_AddBoolToObject(o, "replay_paused",
+			      strcmp(rq_sql_val(res, 0, "replay_paused"), "t") == 0);
+	PQclear(res);
+	return o;
+}
+
 RQ_HANDLER(rq_health)
 {
 	PGresult *res = rq_sql(req, &st_migration_level, NULL);
@@ -241,5 +269,7 @@ RQ_HANDLER(rq_health)
 	if (rq_parse_i64(rq_sql_val(res, 0, "level"), 0, INT32_MAX, &level) != 0)
 		level = -1;
 	cJSON_AddNumberToObject(o, "migration", (double)level);
+	if (req->stats_db != NULL)
+		cJSON_AddItemToObject(o, "replica", replica_health(req));
 	rq_resp_json(req, resp, 200, o);
 }

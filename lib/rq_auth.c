@@ -5,6 +5,7 @@
 #include "rq_config.h"
 #include "rq_db.h"
 #include "rq_log.h"
+#include "rq_num.h"
 #include "rq_token.h"
 #include "rq_wechat.h"
 
@@ -29,6 +30,22 @@ static struct rq_stmt st_session_resolve = RQ_STMT_SETTING_ACTOR(
     "  LEFT JOIN rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int, $6::boolean) s"
     "  ON true",
     6);
+/* The same on a replica (the statistics connection of a RQ_ROUTE_REPLICA route), which
+ * cannot write: the session without noting its activity, how long ago that was noted, and
+ * the replica's lag (lib/sql/replica.sql). */
+static struct rq_stmt st_session_peek =
+    RQ_STMT("rq_session_peek",
+	    "SELECT s.actor_kind, s.account_id, s.admin_user_id, s.role, s.county_code, s.unit_id,"
+	    "       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok,"
+	    "       s.seen_ago, l.lag_seconds"
+	    "  FROM rq.replica_lag() l"
+	    "  LEFT JOIN rq.session_peek(sha256(convert_to($1, 'UTF8')), $2::int, $4::boolean) s"
+	    "  ON true",
+	    4);
+/* A replica's answer is taken while the primary noted the session's activity less than this
+ * many seconds ago; then the primary is asked, which notes it again (rq.session_resolve
+ * touches after 30 s): an idle timeout is kept to within a minute plus the replica's lag. */
+enum { REPLICA_SEEN_MAX = 60 };
 static struct rq_stmt st_session_create =
     RQ_STMT("rq_session_create",
 	    "SELECT rq.session_create(sha256(convert_to($1, 'UTF8')), $2, $3::bigint, $4::bigint,"
@@ -60,6 +77,61 @@ static struct rq_stmt st_login_begin =
 static struct rq_stmt st_login_end =
     RQ_STMT("rq_login_end", "SELECT rq.login_end($1, $2, $3::bigint, $4::boolean)", 4);
 
+/* The session's actor from a row of st_session_resolve or st_session_peek. */
+static void actor_from_row(struct rq_req *req, const PGresult *res, const char *token,
+			   bool via_cookie)
+{
+	struct rq_actor *a = &req->actor;
+	a->kind = rq_strdup(req->arena, rq_sql_val(res, 0, "actor_kind"));
+	bool admin = strcmp(a->kind, "admin") == 0;
+	const char *id = rq_sql_val(res, 0, admin ? "admin_user_id" : "account_id");
+	a->id = id != NULL ? rq_strdup(req->arena, id) : NULL;
+	const char *v = rq_sql_val(res, 0, "role");
+	a->role = v != NULL ? rq_strdup(req->arena, v) : NULL;
+	v = rq_sql_val(res, 0, "county_code");
+	a->county = v != NULL ? rq_strdup(req->arena, v) : NULL;
+	v = rq_sql_val(res, 0, "unit_id");
+	a->unit = v != NULL ? rq_strdup(req->arena, v) : NULL;
+	a->via_cookie = via_cookie;
+	a->csrf_ok = strcmp(rq_sql_val(res, 0, "csrf_ok"), "t") == 0;
+	a->session_token = rq_strdup(req->arena, token);
+}
+
+/* A number column of the first row; infinity when it cannot be read (never trusted). */
+static double number_of(const PGresult *res, const char *col)
+{
+	double v;
+	const char *s = rq_sql_val(res, 0, col);
+	return s != NULL && rq_parse_double(s, &v) == 0 ? v : 1e300;
+}
+
+/* The session looked up on the replica, without writing. True when its answer stands: the
+ * replica lags no more than RUQIMA_REPLICA_MAX_LAG (a session ended on the primary is ended
+ * there within that time) and has the session, whose activity the primary noted less than
+ * REPLICA_SEEN_MAX seconds ago. Otherwise (a session opened a moment ago, a replica down or
+ * behind) the primary decides. */
+static bool resolve_on_replica(struct rq_req *req, const char *const *params, const char *token,
+			       bool via_cookie)
+{
+	const char *peek[] = {params[0], params[1], params[2], params[5]};
+	PGresult *res = rq_db_exec(req->stats_db, &st_session_peek, peek);
+	if (res == NULL)
+		return false;
+	bool taken = false;
+	if (rq_sql_ok(res) && PQntuples(res) == 1 &&
+	    !PQgetisnull(res, 0, PQfnumber(res, "actor_kind")) &&
+	    number_of(res, "lag_seconds") <= req->cfg->replica_max_lag &&
+	    number_of(res, "seen_ago") < REPLICA_SEEN_MAX) {
+		actor_from_row(req, res, token, via_cookie);
+		taken = true;
+	} else if (!rq_sql_ok(res)) {
+		rq_log_event("warn", "session lookup on the replica failed",
+			     PQresultErrorMessage(res));
+	}
+	PQclear(res);
+	return taken;
+}
+
 int rq_auth_resolve(struct rq_req *req)
 {
 	const char *token = NULL;
@@ -81,6 +153,9 @@ int rq_auth_resolve(struct rq_req *req)
 				req->request_id,
 				req->client_addr,
 				req->cfg->dev_login ? "true" : "false"};
+	if (req->stats_db != NULL && req->route != NULL && (req->route->flags & RQ_ROUTE_REPLICA) &&
+	    resolve_on_replica(req, params, token, via_cookie))
+		return 0;
 	PGresult *res = rq_sql(req, &st_session_resolve, params);
 	if (res == NULL)
 		return -1;
@@ -90,20 +165,7 @@ int rq_auth_resolve(struct rq_req *req)
 	}
 	if (PQntuples(res) != 1 || PQgetisnull(res, 0, PQfnumber(res, "actor_kind")))
 		return 0; /* anonymous, as the transaction's actor context now says */
-	struct rq_actor *a = &req->actor;
-	a->kind = rq_strdup(req->arena, rq_sql_val(res, 0, "actor_kind"));
-	bool admin = strcmp(a->kind, "admin") == 0;
-	const char *id = rq_sql_val(res, 0, admin ? "admin_user_id" : "account_id");
-	a->id = id != NULL ? rq_strdup(req->arena, id) : NULL;
-	const char *v = rq_sql_val(res, 0, "role");
-	a->role = v != NULL ? rq_strdup(req->arena, v) : NULL;
-	v = rq_sql_val(res, 0, "county_code");
-	a->county = v != NULL ? rq_strdup(req->arena, v) : NULL;
-	v = rq_sql_val(res, 0, "unit_id");
-	a->unit = v != NULL ? rq_strdup(req->arena, v) : NULL;
-	a->via_cookie = via_cookie;
-	a->csrf_ok = strcmp(rq_sql_val(res, 0, "csrf_ok"), "t") == 0;
-	a->session_token = rq_strdup(req->arena, token);
+	actor_from_row(req, res, token, via_cookie);
 	return 0;
 }
 

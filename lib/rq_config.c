@@ -144,7 +144,8 @@ int rq_config_load(struct rq_config *cfg)
 	cfg->poster_footer = env_or("RUQIMA_POSTER_FOOTER",
 				    "信阳市优化营商环境工作领导小组办公室 监制 · 监督电话 12345");
 
-	long workers, max_requests, timeout, max_body, ttl, idle, failures, lockout, daily_max;
+	long workers, max_requests, timeout, max_body, ttl, idle, failures, lockout, daily_max,
+	    max_lag;
 	if (env_int("RUQIMA_WORKERS", 2, 1, 256, &workers) != 0 ||
 	    env_int("RUQIMA_MAX_REQUESTS", 10000, 1, 100000000, &max_requests) != 0 ||
 	    env_int("RUQIMA_REQUEST_TIMEOUT", 30, 1, 3600, &timeout) != 0 ||
@@ -159,6 +160,7 @@ int rq_config_load(struct rq_config *cfg)
 		    &cfg->attachment_max_bytes) != 0 ||
 	    env_int("RUQIMA_ATTACHMENT_DAILY_MAX", 200, 1, 100000, &daily_max) != 0 ||
 	    env_int("RUQIMA_REPORT_TIMEOUT", 600, 1, 86400, &cfg->report_timeout) != 0 ||
+	    env_int("RUQIMA_REPLICA_MAX_LAG", 60, 0, 86400, &max_lag) != 0 ||
 	    env_int("RUQIMA_EXPORT_STREAM_MAX", 100000, 1, 10000000, &cfg->export_stream_max) !=
 		0 ||
 	    env_bool("RUQIMA_DEV_LOGIN", &cfg->dev_login) != 0 ||
@@ -175,6 +177,7 @@ int rq_config_load(struct rq_config *cfg)
 	cfg->login_max_failures = (int)failures;
 	cfg->login_lockout = (int)lockout;
 	cfg->attachment_daily_max = (int)daily_max;
+	cfg->replica_max_lag = (int)max_lag;
 	return 0;
 }
 

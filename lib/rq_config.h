@@ -14,6 +14,9 @@ struct rq_config {
 	const char *report_dsn; /* reports: ruqima_report */
 	/* the reporting pool's statistics: ruqima_app, read-only, possibly a replica */
 	const char *stats_dsn;
+	/* seconds a replica read through stats_dsn or report_dsn may lag behind the primary
+	 * before the statistics answer 503 and `ruqima report run` refuses */
+	int replica_max_lag;
 	const char *socket_dir;
 	const char *socket_group;
 	const char *run_as;

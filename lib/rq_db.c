@@ -1,7 +1,9 @@
 #include "rq_db.h"
 
 #include "rq_clock.h"
+#include "rq_config.h"
 #include "rq_log.h"
+#include "rq_outcome.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -18,6 +20,7 @@
 #define SQLSTATE_INSUFFICIENT_PRIV     "42501"
 #define SQLSTATE_SERIALIZATION_FAILURE "40001"
 #define SQLSTATE_DEADLOCK	       "40P01"
+#define SQLSTATE_REPLICA_LAGS	       "RQLAG" /* rq.replica_check */
 #define SQLSTATE_QUERY_CANCELED	       "57014"
 
 /* A reconnect is cheap (a refused connect on the local socket costs microseconds), and every
@@ -272,7 +275,7 @@ struct step {
 static PGresult *pipelined(struct rq_db *db, const struct step *steps, size_t n, size_t answer,
 			   size_t *failed)
 {
-	enum { MAX_STEPS = 4 };
+	enum { MAX_STEPS = 5 }; /* the statistics: BEGIN, actor, lag check, statement, COMMIT */
 	*failed = NOT_SENT;
 	if (n == 0 || n > MAX_STEPS || answer >= n || rq_db_ensure(db) != 0)
 		return NULL;
@@ -364,26 +367,32 @@ static struct rq_stmt st_stats_commit = RQ_STMT("rq_stats_commit", "COMMIT", 0);
 static struct rq_stmt st_stats_rollback = RQ_STMT("rq_stats_rollback", "ROLLBACK", 0);
 static struct rq_stmt st_stats_set_actor =
     RQ_STMT("rq_stats_set_actor", "SELECT rq.set_actor($1, $2, $3, $4, $5, $6, $7)", 7);
+/* A replica that lags more than RUQIMA_REPLICA_MAX_LAG fails this with SQLSTATE RQLAG
+ * (lib/sql/replica.sql): the statement after it does not run. */
+static struct rq_stmt st_stats_fresh =
+    RQ_STMT("rq_stats_fresh", "SELECT rq.replica_check($1::double precision)", 1);
 
 /* An RQ_STMT_STATS statement: BEGIN (read-only by the connection's default), the actor
- * context, the statement and COMMIT in one round trip on the statistics connection, retried
- * once on a fresh connection when nothing reached the server. A failure leaves the
- * transaction aborted: it is rolled back. */
+ * context, the replica's lag check, the statement and COMMIT in one round trip on the
+ * statistics connection, retried once on a fresh connection when nothing reached the server.
+ * A failure leaves the transaction aborted: it is rolled back. */
 static PGresult *stats_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params)
 {
 	const char *actor[7];
 	actor_params(req, actor);
+	const char *max_lag[] = {rq_printf(req->arena, "%d", req->cfg->replica_max_lag)};
 	const struct step steps[] = {{&st_stats_begin, NULL},
 				     {&st_stats_set_actor, actor},
+				     {&st_stats_fresh, max_lag},
 				     {st, params},
 				     {&st_stats_commit, NULL}};
 	for (int attempt = 0; attempt < 2; attempt++) {
 		size_t failed;
-		PGresult *res = pipelined(req->stats_db, steps, 4, 2, &failed);
+		PGresult *res = pipelined(req->stats_db, steps, 5, 3, &failed);
 		if (res != NULL && failed == 1)
 			rq_log_event("error", "could not set the actor context",
 				     PQresultErrorMessage(res));
-		if (res != NULL && failed >= 1 && failed < 3) {
+		if (res != NULL && failed >= 1 && failed < 4) {
 			PGresult *rb = rq_db_exec(req->stats_db, &st_stats_rollback, NULL);
 			PQclear(rb);
 		}
@@ -401,6 +410,7 @@ static PGresult *request_sql(struct rq_req *req, struct rq_stmt *st, const char 
 		res = stats_sql(req, st, params);
 		if (res != NULL)
 			rq_arena_cleanup(req->arena, clear_result, res);
+		req->stats_lost = res == NULL;
 		return res;
 	}
 	if (req->tx_open && !commit)
@@ -609,11 +619,24 @@ static bool constraint_field(struct rq_arena *a, const PGresult *res, const char
 
 void rq_problem_sql(struct rq_req *req, struct rq_resp *resp, const PGresult *res)
 {
+	if (res == NULL && req->stats_lost) {
+		const char *args[] = {rq_printf(req->arena, "%d", rq_db_retry_after(req->stats_db)),
+				      NULL};
+		rq_outcome_refuse(req, resp, "replica-unavailable", args, NULL);
+		return;
+	}
 	if (res == NULL) {
 		rq_problem_unavailable(req, resp, rq_db_retry_after(req->db));
 		return;
 	}
 	const char *state = rq_sql_state(res);
+	if (strcmp(state, SQLSTATE_REPLICA_LAGS) == 0) {
+		const char *lag = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+		const char *args[] = {"5", lag != NULL ? lag : "?",
+				      rq_printf(req->arena, "%d", req->cfg->replica_max_lag), NULL};
+		rq_outcome_refuse(req, resp, "replica-lagging", args, NULL);
+		return;
+	}
 	const char *field, *message;
 	if (strcmp(state, SQLSTATE_UNIQUE_VIOLATION) == 0) {
 		rq_problem(req, resp, 409, "conflict", "Conflict", "记录已存在");

@@ -57,6 +57,7 @@ struct rq_req {
 	struct rq_actor actor;
 	bool tx_open;	      /* a transaction with the actor context is running */
 	bool commit_on_error; /* keep the writes of a 4xx answer (e.g. failed-login count) */
+	bool stats_lost;      /* the statistics connection was unreachable (a replica down) */
 	/* where a streamed answer goes (rq_resp_stream_begin): set by the server, NULL in unit
 	 * tests (which then cannot stream) */
 	rq_body_writer write;

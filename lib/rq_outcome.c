@@ -172,6 +172,15 @@ static const struct refusal refusals[] = {
      "导出任务当前状态为“{1}”：生成完成后才能下载", NULL, 0},
     {"statistics-range", 400, "bad-request", "Bad request",
      "统计期间的起始日期（from）不能晚于截止日期（to）", "to", 0},
+    /* the statistics read on a replica (RUQIMA_STATS_DSN): none rather than stale ones */
+    {"replica-unavailable", 503, "replica-unavailable", "Replica unavailable",
+     "统计数据所在的只读副本数据库暂时无法连接，为免给出过时的数字，暂停提供统计，请 {1} "
+     "秒后重试",
+     NULL, RETRY_AFTER},
+    {"replica-lagging", 503, "replica-lagging", "Replica lagging",
+     "统计数据所在的只读副本落后主库 {2} 秒（上限 {3} 秒），为免给出过时的数字，暂停提供统计，"
+     "请 {1} 秒后重试",
+     NULL, RETRY_AFTER},
     /* the admin family */
     NOT_FOUND("claim-unknown", "没有这条认证申请"),
     NOT_FOUND("enterprise-unknown", "没有这家企业"),

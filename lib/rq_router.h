@@ -110,6 +110,9 @@ enum rq_route_flags {
 	RQ_ROUTE_DEV_ONLY = 1u << 1, /* exists only when RUQIMA_DEV_LOGIN=1 (else not routed) */
 	/* the body is a file: capped by RUQIMA_ATTACHMENT_MAX_BYTES, not RUQIMA_MAX_BODY */
 	RQ_ROUTE_UPLOAD = 1u << 2,
+	/* reads on the statistics connection (a replica): its session is looked up there too,
+	 * read-only (lib/rq_auth.c) */
+	RQ_ROUTE_REPLICA = 1u << 3,
 };
 
 struct rq_route {

@@ -77,7 +77,8 @@ void cli_error_set(char *buf, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Connects as the reporting role (RUQIMA_REPORT_DSN: read-only, a replica when there is one)
  * and opens a read-only repeatable-read snapshot with RUQIMA_REPORT_TIMEOUT as its
- * statement_timeout. Returns the connection, or NULL with why in err (Chinese). */
+ * statement_timeout, refused when that replica lags more than RUQIMA_REPLICA_MAX_LAG. Returns
+ * the connection, or NULL with why in err (Chinese). */
 PGconn *cli_report_snapshot(const struct rq_config *cfg, const char *appname, char *err,
 			    size_t cap) RQ_MUST_USE;
 /* Runs sql in single-row mode: on_result(ctx, res) for every row (PGRES_SINGLE_TUPLE) and for

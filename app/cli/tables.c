@@ -49,6 +49,28 @@ PGconn *cli_report_snapshot(const struct rq_config *cfg, const char *appname, ch
 		PQfinish(db);
 		return NULL;
 	}
+	/* a replica (RUQIMA_REPORT_DSN may name one) too far behind gives no report at all:
+	 * its figures would be stale without saying so (lib/sql/replica.sql) */
+	char max_lag[16];
+	snprintf(max_lag, sizeof(max_lag), "%d", cfg->replica_max_lag);
+	const char *params[] = {max_lag};
+	PGresult *res = PQexecParams(db, "SELECT rq.replica_check($1::double precision)", 1, NULL,
+				     params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		const char *lag = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+		if (lag != NULL)
+			cli_error_set(
+			    err, cap,
+			    "只读副本落后主库 %s 秒（上限 RUQIMA_REPLICA_MAX_LAG=%d 秒），"
+			    "为免报表数字过时，不生成报表",
+			    lag, cfg->replica_max_lag);
+		else
+			cli_error_set(err, cap, "无法检查只读副本的延迟：%s", PQerrorMessage(db));
+		PQclear(res);
+		PQfinish(db);
+		return NULL;
+	}
+	PQclear(res);
 	return db;
 }
 

@@ -7,6 +7,7 @@
 #include "rq_log.h"
 #include "rq_poster.h"
 #include "rq_qr.h"
+#include "rq_sha256.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -124,19 +125,61 @@ static void free_png(void *p)
 	free(p);
 }
 
+/* What a drawing changes with: the drawing's kind and every text it draws. nginx caches the
+ * images by token (nginx/ruqima.conf.template) and, when its copy is older than
+ * RQ_NGINX_IMAGE_CACHE_VALID, asks again with If-None-Match: an unchanged image is then a
+ * 304 that costs this query and no drawing; a revoked code is a 410, a corrected name a new
+ * image. Bump the kind's suffix when the drawing code changes what it draws. */
+static const char *image_etag(struct rq_req *req, const char *kind, const char *const *parts,
+			      size_t n)
+{
+	struct rq_sha256 s;
+	rq_sha256_init(&s);
+	rq_sha256_update(&s, kind, strlen(kind) + 1);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = parts[i] != NULL ? parts[i] : "";
+		rq_sha256_update(&s, p, strlen(p) + 1); /* the NUL separates the parts */
+	}
+	uint8_t d[RQ_SHA256_LEN];
+	rq_sha256_final(&s, d);
+	char hex[2 * 16 + 1];
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return rq_printf(req->arena, "\"%s\"", hex);
+}
+
+static void image_headers(struct rq_req *req, struct rq_resp *resp, const char *etag,
+			  const char *filename)
+{
+	rq_resp_header(resp, "Cache-Control", IMAGE_CACHE_CONTROL);
+	rq_resp_header(resp, "ETag", etag);
+	/* The serial is digits and a hyphen (rq.codes CHECK): safe in a quoted filename. */
+	rq_resp_header(resp, "Content-Disposition",
+		       rq_printf(req->arena, "inline; filename=\"%s\"", filename));
+}
+
+/* 304 when the client (nginx revalidating its copy) has this version already. */
+static bool image_not_modified(struct rq_req *req, struct rq_resp *resp, const char *etag,
+			       const char *filename)
+{
+	const char *inm = rq_req_header(req, "If-None-Match");
+	if (inm == NULL || strstr(inm, etag) == NULL)
+		return false;
+	resp->status = 304;
+	image_headers(req, resp, etag, filename);
+	return true;
+}
+
 /* Answers 200 with the PNG (freed with the request) and its headers. */
 static void answer_png(struct rq_req *req, struct rq_resp *resp, uint8_t *png, size_t len,
-		       const char *filename)
+		       const char *etag, const char *filename)
 {
 	rq_arena_cleanup(req->arena, free_png, png);
 	resp->status = 200;
 	resp->content_type = "image/png";
 	resp->body = (const char *)png;
 	resp->body_len = len;
-	rq_resp_header(resp, "Cache-Control", IMAGE_CACHE_CONTROL);
-	/* The serial is digits and a hyphen (rq.codes CHECK): safe in a quoted filename. */
-	rq_resp_header(resp, "Content-Disposition",
-		       rq_printf(req->arena, "inline; filename=\"%s\"", filename));
+	image_headers(req, resp, etag, filename);
 }
 
 static void render_failed(struct rq_req *req, struct rq_resp *resp, const char *what)
@@ -150,13 +193,18 @@ RQ_HANDLER(registration_code_qr_png)
 	struct registration_code code;
 	if (registration_code_find(req, resp, rq_req_param(req, "token"), &code) != 0)
 		return;
+	const char *filename = rq_printf(req->arena, "%s-qr.png", code.serial);
+	const char *parts[] = {code.url};
+	const char *etag = image_etag(req, "qr.1", parts, 1);
+	if (image_not_modified(req, resp, etag, filename))
+		return;
 	uint8_t *png;
 	size_t len;
 	if (rq_qr_png(code.url, QR_MODULE_PX, &png, &len) != 0) {
 		render_failed(req, resp, "could not render the QR code");
 		return;
 	}
-	answer_png(req, resp, png, len, rq_printf(req->arena, "%s-qr.png", code.serial));
+	answer_png(req, resp, png, len, etag, filename);
 }
 
 RQ_HANDLER(registration_code_poster_png)
@@ -170,6 +218,12 @@ RQ_HANDLER(registration_code_poster_png)
 	    .url = code.url,
 	    .footer = req->cfg->poster_footer,
 	};
+	const char *filename = rq_printf(req->arena, "%s.png", code.serial);
+	const char *parts[] = {code.name, code.serial, code.url, req->cfg->poster_footer,
+			       req->cfg->font_file};
+	const char *etag = image_etag(req, "poster.1", parts, 5);
+	if (image_not_modified(req, resp, etag, filename))
+		return;
 	uint8_t *png;
 	size_t len;
 	/* The font is opened on the worker's first poster and kept for the next ones. */
@@ -178,5 +232,5 @@ RQ_HANDLER(registration_code_poster_png)
 			      "could not render the poster (is RUQIMA_FONT_FILE a font?)");
 		return;
 	}
-	answer_png(req, resp, png, len, rq_printf(req->arena, "%s.png", code.serial));
+	answer_png(req, resp, png, len, etag, filename);
 }

@@ -116,37 +116,27 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integer,text,boolean) TO ruqima_registration, ruqima_admin;
 
--- Token hash → who is calling. No row when the token is unknown, ended, past
--- expires_at, idle for p_idle_seconds or more, or belongs to an inactive admin user.
--- (A locked admin keeps open sessions: lockout stops password guessing, and letting a
--- guesser also end the real user's sessions would be a denial of service.)
--- role is the admin role, or 'account'; county_code and unit_id are the admin's scope.
--- Touches last_seen_at only when it is more than 30 s old: one write per session per
--- half minute instead of one per request, at the price of an idle timeout that is up
--- to 30 s early. A session of the development login is no session at all to a pool that
--- runs without it (p_dev_login false): disabling the development login ends such sessions
--- (each such pool's workers also end them in the table when they start,
--- rq.sessions_end_dev). Raises 22023 for an idle limit that is not positive.
-CREATE OR REPLACE FUNCTION rq.session_resolve(p_token_hash bytea, p_idle_seconds int,
-                                   p_dev_login boolean)
-RETURNS TABLE (session_id bigint, actor_kind text, account_id bigint, admin_user_id bigint,
-               role text, county_code text, unit_id bigint, csrf_hash bytea)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
-#variable_conflict use_column
-DECLARE
-    v_last_seen timestamptz;
+-- Token hash → who is calling, without writing anything: what a hot standby can answer (the
+-- reporting pool's statistics routes look sessions up on their replica, lib/rq_auth.c). No
+-- row when the token is unknown, ended, past expires_at, idle for p_idle_seconds or more,
+-- or belongs to an inactive admin user. (A locked admin keeps open sessions: lockout stops
+-- password guessing, and letting a guesser also end the real user's sessions would be a
+-- denial of service.) role is the admin role, or 'account'; county_code and unit_id are the
+-- admin's scope; seen_ago the seconds since the session's activity was last noted. A
+-- session of the development login is no session at all to a pool that runs without it
+-- (p_dev_login false). Raises 22023 for an idle limit that is not positive.
+CREATE OR REPLACE FUNCTION rq.session_peek(p_token_hash bytea, p_idle_seconds int, p_dev_login boolean) RETURNS TABLE (session_id bigint, actor_kind text, account_id bigint, admin_user_id bigint, role text, county_code text, unit_id bigint, csrf_hash bytea, seen_ago double precision) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 BEGIN
     IF p_idle_seconds IS NULL OR p_idle_seconds <= 0 THEN
         RAISE EXCEPTION USING
             ERRCODE = 'invalid_parameter_value',
             MESSAGE = format('session idle limit must be positive, got %s', p_idle_seconds);
     END IF;
-
+    RETURN QUERY
     SELECT s.id, s.actor_kind, s.account_id, s.admin_user_id,
            CASE WHEN s.actor_kind = 'account' THEN 'account' ELSE u.role END,
-           u.county_code, u.unit_id, s.csrf_hash, s.last_seen_at
-      INTO session_id, actor_kind, account_id, admin_user_id,
-           role, county_code, unit_id, csrf_hash, v_last_seen
+           u.county_code, u.unit_id, s.csrf_hash,
+           extract(epoch FROM now() - s.last_seen_at)::double precision
       FROM rq.sessions s
       LEFT JOIN rq.admin_users u ON u.id = s.admin_user_id
      WHERE s.token_hash = p_token_hash
@@ -155,11 +145,30 @@ BEGIN
        AND now() < s.last_seen_at + make_interval(secs => p_idle_seconds)
        AND (s.actor_kind = 'account' OR u.active)
        AND (NOT s.dev_login OR p_dev_login);
+END
+$$;
+GRANT EXECUTE ON FUNCTION rq.session_peek(bytea,integer,boolean) TO ruqima_app;
+
+-- rq.session_peek on the primary, noting the session's activity: touches last_seen_at only
+-- when it is more than 30 s old, one write per session per half minute instead of one per
+-- request, at the price of an idle timeout that is up to 30 s early. Disabling the
+-- development login ends its sessions (each pool running without it also ends them in the
+-- table when its workers start, rq.sessions_end_dev).
+CREATE OR REPLACE FUNCTION rq.session_resolve(p_token_hash bytea, p_idle_seconds int, p_dev_login boolean) RETURNS TABLE (session_id bigint, actor_kind text, account_id bigint, admin_user_id bigint, role text, county_code text, unit_id bigint, csrf_hash bytea) LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    v_seen_ago double precision;
+BEGIN
+    SELECT p.session_id, p.actor_kind, p.account_id, p.admin_user_id, p.role, p.county_code,
+           p.unit_id, p.csrf_hash, p.seen_ago
+      INTO session_id, actor_kind, account_id, admin_user_id,
+           role, county_code, unit_id, csrf_hash, v_seen_ago
+      FROM rq.session_peek(p_token_hash, p_idle_seconds, p_dev_login) p;
     IF NOT FOUND THEN
         RETURN;
     END IF;
 
-    IF v_last_seen < now() - interval '30 seconds' THEN
+    IF v_seen_ago > 30 THEN
         UPDATE rq.sessions s SET last_seen_at = now()
          WHERE s.id = session_id AND s.last_seen_at < now() - interval '30 seconds';
     END IF;

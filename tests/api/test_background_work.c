@@ -191,16 +191,6 @@ static void assert_print_job_done_soon(const struct api_session *ms, int secs)
 	api_free(r);
 }
 
-/* deploy/status on the test stack's state directory: its output (malloc'd), *rc its exit
- * status. */
-static char *deploy_status(int *rc)
-{
-	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "RUQIMA_STATE_DIR='%s' '%s/deploy/status' 2>&1",
-		 api_env("RUQIMA_TEST_STATE_DIR"), RUQIMA_SOURCE_DIR);
-	return tc_run(cmd, NULL, rc);
-}
-
 /* The status line of name ("notify  running ..."), in a static buffer, or "". */
 static const char *status_line(const char *out, const char *name)
 {
@@ -248,7 +238,7 @@ static void test_run_supervised_restarted_shown_and_stopped(void **state)
 
 	/* deploy/status shows both, with their child */
 	int rc;
-	char *out = deploy_status(&rc);
+	char *out = api_deploy_status(&rc);
 	for (int i = 0; i < 2; i++) {
 		const char *line = status_line(out, names[i]);
 		char want[64];
@@ -293,7 +283,7 @@ static void test_run_supervised_restarted_shown_and_stopped(void **state)
 		assert_int_equal(supervisor_of(names[i]), -1);
 		assert_true(log_lines(names[i], "\"msg\":\"stopped\"") >= 1);
 	}
-	out = deploy_status(&rc);
+	out = api_deploy_status(&rc);
 	for (int i = 0; i < 2; i++)
 		assert_non_null(strstr(status_line(out, names[i]), "stopped"));
 	assert_int_equal(rc, 3);
@@ -332,7 +322,7 @@ static void test_without_wechat_messages_stay_pending(void **state)
 	assert_int_equal(log_lines("notify", said) - before, 1);
 	assert_true(supervisor_of("notify") == sup);
 	int rc;
-	char *out = deploy_status(&rc);
+	char *out = api_deploy_status(&rc);
 	if (strstr(status_line(out, "notify"), "WeChat not configured") == NULL)
 		fail_msg("deploy/status does not say WeChat is not configured:\n%s", out);
 	free(out);

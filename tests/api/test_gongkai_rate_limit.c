@@ -1,14 +1,15 @@
 /* The public disclosure (/gongkai/ and /api/v1/reporting/public/) has a strict rate limit per
- * client address of its own (RQ_NGINX_PUBLIC_RATE, RQ_NGINX_PUBLIC_BURST), on top of /api/'s.
+ * client address of its own (RQ_NGINX_PUBLIC_RATE, RQ_NGINX_PUBLIC_BURST) instead of /api/'s.
  * Every test comes from loopback, which the limits exempt by default; so this test makes a
  * client that is not loopback: a network namespace joined to this one by a veth pair on a
- * /30 of its own (made here and removed afterwards; no address of the machine's own
- * interfaces is used), and a private nginx (tests/api/support/private_nginx) listening on
- * the pair's address with the default exemption and a public rate of one a minute, burst 2.
- * From the namespace the fourth public request is refused 429 (problem+json), the page too
- * (one limit per address), while the rest of /api/ is not held to it; loopback stays exempt
- * on the shared stack. */
+ * /30 of its own (support/netns: made here and removed afterwards, even when the test dies;
+ * no address of the machine's own interfaces is used), and a private nginx
+ * (support/private_nginx) listening on the pair's address with the default exemption and a
+ * public rate of one a minute, burst 2. From the namespace the fourth public request is
+ * refused 429 (problem+json), the page too (one limit per address), while the rest of /api/
+ * is not held to it; loopback stays exempt on the shared stack. */
 #include "api.h"
+#include "netns.h"
 #include "private_nginx.h"
 #include "test_common.h"
 
@@ -19,61 +20,34 @@
 
 static char dir[] = "/tmp/rq-api-gongkai-rl-XXXXXX";
 static char base[96];
-static char ns[32], host_if[16], ns_if[16];
-static char host_addr[32], ns_addr[32];
-static bool made;
-
-/* A /30 of 100.64.0.0/10 (shared address space: on no ordinary interface) chosen by the pid,
- * so that two runs at once do not meet; refused when some interface has it already. */
-static int pick_addresses(void)
-{
-	unsigned pid = (unsigned)getpid();
-	unsigned b = 64 + ((pid >> 14) & 63), c = (pid >> 6) & 255, d = (pid & 63) * 4;
-	snprintf(host_addr, sizeof(host_addr), "100.%u.%u.%u", b, c, d + 1);
-	snprintf(ns_addr, sizeof(ns_addr), "100.%u.%u.%u", b, c, d + 2);
-	return api_sh("! ip -4 -o addr show | grep -qE ' 100\\.%u\\.%u\\.(%u|%u)/'", b, c, d + 1,
-		      d + 2);
-}
+static struct netns net;
 
 static int setup(void **state)
 {
 	(void)state;
-	if (mkdtemp(dir) == NULL || api_sh("chmod 0755 '%s'", dir) != 0 || pick_addresses() != 0)
+	if (pn_dir_make(dir) != 0) /* first: it names dir */
 		return -1;
-	snprintf(ns, sizeof(ns), "rqgk%d", (int)getpid());
-	snprintf(host_if, sizeof(host_if), "gkh%d", (int)getpid() % 1000000);
-	snprintf(ns_if, sizeof(ns_if), "gkn%d", (int)getpid() % 1000000);
-	made = true;
-	return api_sh("set -e; ip netns add %s; ip link add %s type veth peer name %s;"
-		      " ip link set %s netns %s; ip addr add %s/30 dev %s; ip link set %s up;"
-		      " ip netns exec %s ip addr add %s/30 dev %s;"
-		      " ip netns exec %s ip link set %s up; ip netns exec %s ip link set lo up",
-		      ns, host_if, ns_if, ns_if, ns, host_addr, host_if, host_if, ns, ns_addr,
-		      ns_if, ns, ns_if, ns);
+	char stop[256];
+	pn_cleanup_sh(dir, stop, sizeof(stop));
+	return netns_make(&net, "gk", stop);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
 	pn_down(dir);
-	if (made) {
-		/* deleting one end of the pair deletes both */
-		api_sh("ip link del %s 2>/dev/null; ip netns del %s 2>/dev/null; true", host_if,
-		       ns);
-	}
-	return api_sh("rm -rf '%s'", dir);
+	netns_remove(&net);
+	return pn_dir_remove(dir);
 }
 
 /* The status of GET path from inside the namespace (its body into dir/body). */
 static int from_ns(const char *path)
 {
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd),
-		 "ip netns exec %s curl -sk --max-time 10 -o '%s/body' -w '%%{http_code}' '%s%s'",
-		 ns, dir, base, path);
-	int st;
-	char *out = tc_run(cmd, NULL, &st);
-	int code = st == 0 ? (int)api_to_i64(out) : -1;
+	char args[512];
+	snprintf(args, sizeof(args), "--max-time 10 -o '%s/body' -w '%%{http_code}' '%s%s'", dir,
+		 base, path);
+	char *out = netns_curl(&net, args);
+	int code = out != NULL ? (int)api_to_i64(out) : -1;
 	free(out);
 	return code;
 }
@@ -83,7 +57,8 @@ static void test_public_answers_are_limited_per_address(void **state)
 	(void)state;
 	char vars[256];
 	snprintf(vars, sizeof(vars),
-		 "RQ_LISTEN_ADDR=%s RQ_NGINX_PUBLIC_RATE=1r/m RQ_NGINX_PUBLIC_BURST=2", host_addr);
+		 "RQ_LISTEN_ADDR=%s RQ_NGINX_PUBLIC_RATE=1r/m RQ_NGINX_PUBLIC_BURST=2",
+		 net.host_addr);
 	pn_up(dir, vars, base, sizeof(base));
 	/* one a minute and two of burst: the fourth is refused at once */
 	for (int i = 0; i < 3; i++)

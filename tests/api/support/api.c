@@ -2,6 +2,7 @@
 
 #include "rq_config.h"
 #include "rq_num.h"
+#include "test_common.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -510,11 +511,30 @@ const char *const api_families[API_NFAMILIES] = {"registration", "evaluation", "
 
 long api_supervisor_pid(const char *family)
 {
+	/* deploy/supervise writes the pid of each start there (a killed pool comes back anew) */
+	char path[512];
+	snprintf(path, sizeof(path), "%s/run/%s.pid", api_env("RUQIMA_TEST_STATE_DIR"), family);
+	FILE *f = fopen(path, "r");
+	if (f != NULL) {
+		long pid = 0;
+		int got = fscanf(f, "%ld", &pid);
+		fclose(f);
+		if (got == 1 && pid > 1)
+			return pid;
+	}
 	char key[64];
 	snprintf(key, sizeof(key), "RUQIMA_TEST_PID_%s", family);
 	for (char *k = key; *k != '\0'; k++)
 		*k = (char)toupper((unsigned char)*k);
 	return strtol(api_env(key), NULL, 10);
+}
+
+char *api_deploy_status(int *rc)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "RUQIMA_STATE_DIR='%s' '%s/deploy/status' 2>&1",
+		 api_env("RUQIMA_TEST_STATE_DIR"), RUQIMA_SOURCE_DIR);
+	return tc_run(cmd, NULL, rc);
 }
 
 long api_parent_of(long pid, char *state)
@@ -583,6 +603,24 @@ double api_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void api_file_setting(const char *file, const char *key, char *out, size_t cap)
+{
+	char line[4096];
+	FILE *f = fopen(file, "r");
+	if (f == NULL)
+		fail_msg("cannot read %s", file);
+	size_t n = strlen(key);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, key, n) == 0 && line[n] == '=') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(out, cap, "%s", line + n + 1);
+		}
+	fclose(f);
+	if (out[0] == '\0')
+		fail_msg("%s has no %s", file, key);
 }
 
 bool api_file_has_line_soon(const char *file, const char *needle, const char *also, int secs)

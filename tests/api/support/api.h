@@ -140,8 +140,14 @@ int64_t api_admin_sessions(const char *username);
 /* The five pool families, and their number. */
 #define API_NFAMILIES 5
 extern const char *const api_families[API_NFAMILIES];
-/* The pid of family's pool supervisor, from the stack file (RUQIMA_TEST_PID_<FAMILY>). */
+/* The pid of family's pool supervisor now: run/<family>.pid of the stack's state directory
+ * (rewritten by deploy/supervise when it starts the pool again), else the stack file's
+ * RUQIMA_TEST_PID_<FAMILY>. */
 long api_supervisor_pid(const char *family);
+/* deploy/status on the test stack's state directory: its output (malloc'd), *rc its exit
+ * status (3 unless every part runs: the background work runs only when the stack was started
+ * with RUQIMA_TEST_BACKGROUND=1 or a test started it). */
+char *api_deploy_status(int *rc);
 /* The parent pid of process pid, and its state letter (R, S, Z, ...) into *state unless
  * state is NULL, from /proc/<pid>/stat; -1 when the process is gone. */
 long api_parent_of(long pid, char *state);
@@ -152,6 +158,10 @@ long api_health_status(const char *family);
 /* Waits until every family answered `streak` 200s in a row (which makes it likely that each
  * worker was asked); returns the seconds it took, or -1 when secs ran out first. */
 double api_wait_all_healthy(double secs, int streak);
+
+/* The value of KEY in a KEY=VALUE file (a script's report: tests/stack/standby,
+ * deploy/restore-drill) into out; fails the test when the file or the key is missing. */
+void api_file_setting(const char *file, const char *key, char *out, size_t cap);
 
 /* Seconds on the monotonic clock. */
 double api_now(void);

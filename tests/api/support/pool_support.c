@@ -3,6 +3,7 @@
 #include "pool_support.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -399,12 +400,17 @@ int pl_pool_wait(struct pl_pool *p, double secs)
 
 void pl_pool_start(struct pl_pool *p, const char *const *settings)
 {
+	pl_pool_start_family(p, "registration", settings);
+}
+
+void pl_pool_start_family(struct pl_pool *p, const char *family, const char *const *settings)
+{
 	snprintf(p->dir, sizeof(p->dir), "/tmp/ruqima-pool.XXXXXX");
 	if (mkdtemp(p->dir) == NULL) {
 		p->dir[0] = '\0';
 		fail_msg("mkdtemp: %s", strerror(errno));
 	}
-	snprintf(p->sock, sizeof(p->sock), "%s/registration.sock", p->dir);
+	snprintf(p->sock, sizeof(p->sock), "%s/%s.sock", p->dir, family);
 	snprintf(p->log, sizeof(p->log), "%s/pool.log", p->dir);
 
 	/* WeChat: a loopback listener that accepts and never answers */
@@ -420,11 +426,15 @@ void pl_pool_start(struct pl_pool *p, const char *const *settings)
 	/* A clean environment: none of the stack's settings (RUQIMA_REQUEST_TIMEOUT=3,
 	 * RUQIMA_WORKERS=2, ...) nor a proxy variable for curl may reach the pool. */
 	char bin[4096];
-	snprintf(bin, sizeof(bin), "%s/ruqima-registration", api_env("RUQIMA_TEST_BIN_DIR"));
+	snprintf(bin, sizeof(bin), "%s/ruqima-%s", api_env("RUQIMA_TEST_BIN_DIR"), family);
 	assert_int_equal(access(bin, X_OK), 0);
 	env_n = 0;
 	env_add("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
-	env_add("RUQIMA_DSN=%s", api_env("RUQIMA_DSN_REGISTRATION"));
+	char dsn_key[64]; /* the family's own role, as pools_start gives it */
+	snprintf(dsn_key, sizeof(dsn_key), "RUQIMA_DSN_%s", family);
+	for (char *k = dsn_key; *k != '\0'; k++)
+		*k = (char)toupper((unsigned char)*k);
+	env_add("RUQIMA_DSN=%s", api_env(dsn_key));
 	env_add("RUQIMA_STATE_DIR=%s", p->dir);
 	env_add("RUQIMA_SOCKET_DIR=%s", p->dir);
 	env_add("RUQIMA_WORKERS=1");

@@ -52,6 +52,8 @@ int pl_teardown(void **state);
  * (NULL-terminated "KEY=VALUE", replacing a default of the same KEY; NULL for none) on a
  * socket in a fresh directory, and waits until it says it listens. */
 void pl_pool_start(struct pl_pool *p, const char *const *settings);
+/* The same for the pool of another family (ruqima-<family>, socket <dir>/<family>.sock). */
+void pl_pool_start_family(struct pl_pool *p, const char *family, const char *const *settings);
 /* Reaps the supervisor if it exits within secs; returns 0 when it did (status in p). */
 int pl_pool_wait(struct pl_pool *p, double secs);
 /* Asserts that the supervisor has exited with status 0 and removed its socket, and that no

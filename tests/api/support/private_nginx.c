@@ -3,6 +3,7 @@
 #include "api.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int pn_start(const char *dir, const char *vars, int port, char *base, size_t cap)
@@ -53,4 +54,21 @@ void pn_up(const char *dir, const char *vars, char *base, size_t cap)
 void pn_down(const char *dir)
 {
 	api_lib_sh("RQ_NGINX_DIR='%s/nginx' RQ_LOGDIR='%s/log'\nnginx_stop", dir, dir);
+}
+
+int pn_dir_make(char *dir)
+{
+	return mkdtemp(dir) != NULL && api_sh("chmod 0755 '%s'", dir) == 0 ? 0 : -1;
+}
+
+int pn_dir_remove(const char *dir)
+{
+	pn_down(dir);
+	return api_sh("rm -rf '%s'", dir);
+}
+
+void pn_cleanup_sh(const char *dir, char *out, size_t cap)
+{
+	snprintf(out, cap, "kill -TERM $(cat '%s/nginx/nginx.pid') 2>/dev/null; rm -rf '%s'", dir,
+		 dir);
 }

@@ -16,5 +16,13 @@ void pn_up(const char *dir, const char *vars, char *base, size_t cap);
 int pn_start(const char *dir, const char *vars, int port, char *base, size_t cap);
 /* Stops the nginx of dir (nothing when none runs). */
 void pn_down(const char *dir);
+/* A test's directory for its nginx: dir (a mkdtemp template, rewritten) made, mode 0755 (nginx's
+ * workers traverse it). Returns 0 or -1, for a cmocka setup. */
+int pn_dir_make(char *dir);
+/* Its nginx stopped and dir removed; for a cmocka teardown. */
+int pn_dir_remove(const char *dir);
+/* Shell that stops the nginx of dir at once (SIGTERM: no waiting for open connections) and
+ * removes dir, for a cleanup run outside the test (support/netns). */
+void pn_cleanup_sh(const char *dir, char *out, size_t cap);
 
 #endif
