@@ -6,6 +6,9 @@
 # Most functions work on the layout of one state directory, set by rq_layout:
 #
 #   $STATE/ruqima.env      settings of the stack (0600, root)        RQ_ENV_FILE
+#                          with each family's DSN; the pools get only their own
+#   $STATE/owner.env       the owner's DSN (0600, root): read by the  RQ_OWNER_ENV_FILE
+#                          CLI only (migrations, operator commands)
 #   $STATE/pg/data         PostgreSQL cluster (postgres, 0700)       RQ_PGDATA
 #   $STATE/pg/run          its unix socket (listen_addresses='')     RQ_PGSOCK
 #   $STATE/run             pool sockets <family>.sock + pid files    RQ_SOCKDIR, RQ_RUNDIR
@@ -29,6 +32,12 @@
 RQ_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RQ_PG_BIN=/usr/lib/postgresql/15/bin
 RQ_FAMILIES=(registration evaluation complaints reporting admin)
+# The settings no pool gets from the env file (pools_start gives each its own family's DSN
+# as RUQIMA_DSN): the database credentials of the owner, the other families and the
+# reporting role, and WeChat's secret (the registration pool's, for the mini-program login).
+RQ_POOL_SECRETS='^(RUQIMA_OWNER_DSN|RUQIMA_DSN|RUQIMA_DSN_[A-Z]+|RUQIMA_REPORT_DSN|RUQIMA_WX_SECRET|RUQIMA_ENV_FILE|RUQIMA_OWNER_ENV_FILE)$'
+# Each family's database password (pg_roles_and_db, write_env_file), set by the caller.
+declare -gA RQ_FAMILY_PW 2>/dev/null || true
 # PATH and locale given to the pools and the CLI, which start from an empty environment
 # (like a systemd unit) so that nothing from the caller's shell leaks into them.
 RQ_CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -48,6 +57,7 @@ rq_need_root() { [ "$(id -u)" -eq 0 ] || rq_die "run this as root (it manages Po
 rq_layout() {
 	RQ_STATE=$1
 	RQ_ENV_FILE=$RQ_STATE/ruqima.env
+	RQ_OWNER_ENV_FILE=$RQ_STATE/owner.env
 	RQ_PGDATA=$RQ_STATE/pg/data
 	RQ_PGSOCK=$RQ_STATE/pg/run
 	RQ_RUNDIR=$RQ_STATE/run
@@ -129,15 +139,25 @@ rq_env_load() {
 
 # rq_clean_env_args ENV_FILE [KEY=VALUE...] — fill the array RQ_ENV_ARGS with an empty
 # environment's assignments for `env -i`: PATH, LANG, the env file (none when ""), then
-# the extras.
+# the extras. With RQ_ENV_FAMILY set (a pool), none of RQ_POOL_SECRETS but the family's
+# own: RUQIMA_DSN from RUQIMA_DSN_<FAMILY>, and WeChat's secret for registration only.
 rq_clean_env_args() {
-	local file=$1 kv
+	local file=$1 kv fam=${RQ_ENV_FAMILY:-}
 	shift
 	RQ_ENV_ARGS=("PATH=$RQ_CLEAN_PATH" "LANG=C.UTF-8" "HOME=/")
 	if [ -n "${TZ-}" ]; then RQ_ENV_ARGS+=("TZ=$TZ"); fi
 	if [ -n "$file" ]; then
-		RQ_ENV_ARGS+=("RUQIMA_ENV_FILE=$file")
-		while IFS= read -r kv; do RQ_ENV_ARGS+=("$kv"); done < <(rq_env_read "$file")
+		[ -n "$fam" ] || RQ_ENV_ARGS+=("RUQIMA_ENV_FILE=$file")
+		while IFS= read -r kv; do
+			if [ -n "$fam" ] && [[ ${kv%%=*} =~ $RQ_POOL_SECRETS ]]; then
+				case ${kv%%=*} in
+				"RUQIMA_DSN_${fam^^}") RQ_ENV_ARGS+=("RUQIMA_DSN=${kv#*=}") ;;
+				RUQIMA_WX_SECRET) [ "$fam" != registration ] || RQ_ENV_ARGS+=("$kv") ;;
+				esac
+				continue
+			fi
+			RQ_ENV_ARGS+=("$kv")
+		done < <(rq_env_read "$file")
 	fi
 	RQ_ENV_ARGS+=("$@")
 }
@@ -176,24 +196,27 @@ rq_dsn_password() {
 rq_random_password() { openssl rand -hex 24; }
 
 # write_env_file FILE OWNER_PW APP_PW REPORT_PW — write every setting of the spec, one
-# comment line each. Values come from RUQIMA_* variables of the caller when set (so a first
-# `RUQIMA_WX_APPID=... deploy/up` lands in the file), else from the spec's defaults. Mode 0600:
-# it holds the database passwords and the WeChat secret.
+# comment line each, and the owner's DSN into RQ_OWNER_ENV_FILE (write_owner_env_file).
+# Values come from RUQIMA_* variables of the caller when set (so a first
+# `RUQIMA_WX_APPID=... deploy/up` lands in the file), else from the spec's defaults. Each
+# family's password is RQ_FAMILY_PW[family] (APP_PW when unset). Mode 0600: it holds the
+# families' database passwords and the WeChat secret.
 write_env_file() {
 	local file=$1 owner_pw=$2 app_pw=$3 report_pw=$4 tmp
+	write_owner_env_file "$owner_pw"
 	tmp=$(umask 077 && mktemp "$file.XXXXXX")
 	cat >"$tmp" <<EOF
 # ruqima settings — KEY=VALUE lines, '#' comments, values taken literally (no quotes needed).
-# Read by the pools through their environment and by the CLI from \$RUQIMA_ENV_FILE;
-# variables set in the real environment win over this file for the CLI.
+# Read by the pools through their environment (each pool gets its own family's DSN only)
+# and by the CLI from \$RUQIMA_ENV_FILE; variables set in the real environment win over
+# this file for the CLI. The owner's DSN is in RUQIMA_OWNER_ENV_FILE, not here.
 # Written by deploy/lib.sh write_env_file on $(date -u +%Y-%m-%dT%H:%M:%SZ). Edit, then run deploy/up again.
 
 # state directory: pgdata, sockets, logs, uploads, tls
 RUQIMA_STATE_DIR=$RQ_STATE
-# libpq conninfo of the workers (role ruqima_app: owns nothing, no BYPASSRLS)
-RUQIMA_DSN=$(rq_dsn ruqima_app "$app_pw")
-# libpq conninfo of the owner role (ruqima_owner): used by 'ruqima migrate' and 'ruqima user add'
-RUQIMA_OWNER_DSN=$(rq_dsn ruqima_owner "$owner_pw")
+$(rq_family_dsn_lines "$app_pw")
+# the file of the owner's DSN (RUQIMA_OWNER_DSN; root only): read by the CLI alone
+RUQIMA_OWNER_ENV_FILE=$RQ_OWNER_ENV_FILE
 # libpq conninfo of the read-only reporting role (ruqima_report); may point at a replica
 RUQIMA_REPORT_DSN=$(rq_dsn ruqima_report "$report_pw")
 # directory of the pool sockets <family>.sock (nginx connects here)
@@ -263,6 +286,63 @@ RUQIMA_HTTPS_PORT=$RQ_HTTPS_PORT
 # port of the local cluster's unix socket .s.PGSQL.<port> (deploy scripts; no TCP listener)
 RUQIMA_PG_PORT=$RQ_PG_PORT
 EOF
+	chmod 0600 "$tmp"
+	mv -f "$tmp" "$file"
+}
+
+# rq_family_dsn_lines DEFAULT_PW — the env file's lines of the five families' DSNs, each
+# with RQ_FAMILY_PW[family] or DEFAULT_PW.
+rq_family_dsn_lines() {
+	local f
+	for f in "${RQ_FAMILIES[@]}"; do
+		printf '# libpq conninfo of the %s pool (role ruqima_%s: owns nothing, no BYPASSRLS)\n' "$f" "$f"
+		printf 'RUQIMA_DSN_%s=%s\n' "${f^^}" "$(rq_dsn "ruqima_$f" "${RQ_FAMILY_PW[$f]:-$1}")"
+	done
+}
+
+# write_owner_env_file OWNER_PW [DSN] — write RQ_OWNER_ENV_FILE (0600, root): the owner's
+# DSN (DSN as given, else the local cluster's), which only the CLI reads (migrations,
+# operator commands), never a pool.
+write_owner_env_file() {
+	local tmp dsn=${2:-}
+	[ -n "$dsn" ] || dsn=$(rq_dsn ruqima_owner "$1")
+	tmp=$(umask 077 && mktemp "$RQ_OWNER_ENV_FILE.XXXXXX")
+	{
+		printf '# the owner'"'"'s database credentials: read by the CLI only (ruqima migrate, operator\n'
+		printf '# commands), never given to a pool. Root only. Written by deploy/lib.sh on %s.\n' \
+			"$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		printf '# libpq conninfo of the owner role (ruqima_owner): owns every object, runs migrations\n'
+		printf 'RUQIMA_OWNER_DSN=%s\n' "$dsn"
+	} >"$tmp"
+	chmod 0600 "$tmp"
+	mv -f "$tmp" "$RQ_OWNER_ENV_FILE"
+}
+
+# rq_env_split FILE — an env file of before the split (the owner's DSN and ruqima_app's in
+# it) becomes the two of today, in place: the owner's DSN moves to RQ_OWNER_ENV_FILE, the
+# DSN of ruqima_app (which logs in no more) gives way to the families' DSNs, each with the
+# password RQ_FAMILY_PW[family] (set by the caller, as for pg_roles_and_db). Every other
+# line stays; a file split already is left alone.
+rq_env_split() {
+	local file=$1 owner tmp f
+	owner=$(rq_env_get "$file" RUQIMA_OWNER_DSN)
+	[ -n "$owner" ] && write_owner_env_file "" "$owner"
+	tmp=$(umask 077 && mktemp "$file.XXXXXX")
+	grep -vE '^[[:space:]]*(export[[:space:]]+)?(RUQIMA_OWNER_DSN|RUQIMA_DSN)=' "$file" |
+		grep -vE '^# libpq conninfo of the (owner role|workers)' >"$tmp" || true
+	local kept added=''
+	kept=$(cat "$tmp")
+	grep -q '^RUQIMA_OWNER_ENV_FILE=' <<<"$kept" ||
+		added+="# the file of the owner's DSN (RUQIMA_OWNER_DSN; root only): read by the CLI alone
+RUQIMA_OWNER_ENV_FILE=$RQ_OWNER_ENV_FILE
+"
+	for f in "${RQ_FAMILIES[@]}"; do
+		grep -q "^RUQIMA_DSN_${f^^}=" <<<"$kept" && continue
+		added+="# libpq conninfo of the $f pool (role ruqima_$f: owns nothing, no BYPASSRLS)
+RUQIMA_DSN_${f^^}=$(rq_dsn "ruqima_$f" "${RQ_FAMILY_PW[$f]}")
+"
+	done
+	printf '%s' "$added" >>"$tmp"
 	chmod 0600 "$tmp"
 	mv -f "$tmp" "$file"
 }
@@ -416,12 +496,23 @@ pg_init() {
 	} >>"$RQ_PGDATA/postgresql.conf"
 	cat >"$RQ_PGDATA/pg_hba.conf" <<'EOF'
 # ruqima: unix socket only. The superuser by OS identity (runuser -u postgres);
-# the three application roles by password, to the ruqima database only.
+# the owner, the reporting role and the five pools' roles by password, to the ruqima
+# database only.
 # TYPE  DATABASE  USER                                     METHOD
 local   all       postgres                                 peer
-local   ruqima    ruqima_owner,ruqima_app,ruqima_report    scram-sha-256
+local   ruqima    ruqima_owner,ruqima_report               scram-sha-256
 EOF
 	chown postgres:postgres "$RQ_PGDATA/postgresql.conf" "$RQ_PGDATA/pg_hba.conf"
+	pg_hba_families
+}
+
+# pg_hba_families — let the five pools' roles in (a cluster made before they existed named
+# ruqima_app instead), and reload a running server; nothing when they are in already.
+pg_hba_families() {
+	local hba=$RQ_PGDATA/pg_hba.conf
+	grep -q 'ruqima_registration' "$hba" && return 0
+	printf 'local   ruqima    ruqima_registration,ruqima_evaluation,ruqima_complaints,ruqima_reporting,ruqima_admin  scram-sha-256\n' >>"$hba"
+	if pg_running; then rq_as_postgres "$RQ_PG_BIN/pg_ctl" -D "$RQ_PGDATA" reload >/dev/null; fi
 }
 
 # The pg_ctl command line that starts/stops this cluster identically (all settings are in
@@ -453,20 +544,34 @@ rq_psql_super() {
 	rq_as_postgres psql -X -q -v ON_ERROR_STOP=1 -h "$RQ_PGSOCK" -p "$RQ_PG_PORT" "$@"
 }
 
-# pg_roles_and_db OWNER_PW APP_PW REPORT_PW — create or align the three roles and the
-# database (idempotent; sets the passwords every time so the cluster matches the env file).
-# The SQL goes through stdin so the passwords never appear in a process list.
+# pg_roles_and_db OWNER_PW APP_PW REPORT_PW — create or align the roles and the database
+# (idempotent; sets the passwords every time so the cluster matches the env file): the
+# owner, the reporting role, ruqima_app (no login: what every pool shares, the role the
+# policies name) and each family's pool role, a member of ruqima_app, with the password
+# RQ_FAMILY_PW[family] (APP_PW when unset). The SQL goes through stdin so the passwords
+# never appear in a process list.
 pg_roles_and_db() {
-	local pw
+	local pw f fam_sql=''
+	for f in "${RQ_FAMILIES[@]}"; do
+		pw=${RQ_FAMILY_PW[$f]:-$2}
+		[[ $pw =~ ^[A-Za-z0-9]+$ ]] || rq_die "pg_roles_and_db: unexpected password characters"
+		fam_sql+="ALTER ROLE ruqima_$f LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '$pw';
+GRANT ruqima_app TO ruqima_$f;
+"
+	done
 	for pw in "$@"; do [[ $pw =~ ^[A-Za-z0-9]+$ ]] || rq_die "pg_roles_and_db: unexpected password characters"; done
 	rq_psql_super -d postgres <<EOF
 SELECT format('CREATE ROLE %I LOGIN', r)
-  FROM unnest(ARRAY['ruqima_owner', 'ruqima_app', 'ruqima_report']) AS r
+  FROM unnest(ARRAY['ruqima_owner', 'ruqima_app', 'ruqima_report', 'ruqima_registration',
+                    'ruqima_evaluation', 'ruqima_complaints', 'ruqima_reporting',
+                    'ruqima_admin']) AS r
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
 -- the owner runs migrations: owns everything, but is no superuser
 ALTER ROLE ruqima_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '$1';
--- the workers: own nothing, row-level security always applies to them
-ALTER ROLE ruqima_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '$2';
+-- what every pool shares, and the role the policies name: no login of its own
+ALTER ROLE ruqima_app NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL;
+-- the pools, one role each: own nothing, row-level security always applies to them
+$fam_sql
 -- reports: read-only by default as a second line behind the grants
 ALTER ROLE ruqima_report LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '$3';
 ALTER ROLE ruqima_report SET default_transaction_read_only = on;
@@ -474,7 +579,9 @@ SELECT 'CREATE DATABASE ruqima OWNER ruqima_owner ENCODING ''UTF8'' LOCALE ''C.U
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ruqima') \gexec
 ALTER DATABASE ruqima OWNER TO ruqima_owner;
 REVOKE ALL ON DATABASE ruqima FROM PUBLIC;
-GRANT CONNECT ON DATABASE ruqima TO ruqima_app, ruqima_report;
+GRANT CONNECT ON DATABASE ruqima TO ruqima_report, ruqima_registration, ruqima_evaluation,
+    ruqima_complaints, ruqima_reporting, ruqima_admin;
+REVOKE CONNECT ON DATABASE ruqima FROM ruqima_app;
 EOF
 }
 
@@ -490,7 +597,8 @@ rq_pg_check_login() {
 # ruqima CLI
 
 # rq_cli BUILD_DIR ENV_FILE ARGS... — run build/ruqima with an empty environment plus
-# RUQIMA_ENV_FILE (the CLI reads the file itself) and RQ_EXTRA_ENV.
+# RUQIMA_ENV_FILE (the CLI reads the file itself, and the owner's file it names) and
+# RQ_EXTRA_ENV.
 rq_cli() {
 	local bdir=$1 envfile=$2
 	shift 2
@@ -639,7 +747,9 @@ pools_start() {
 			continue
 		fi
 		rm -f "$RQ_SOCKDIR/$f.sock" "$RQ_RUNDIR/$f.pid" "$RQ_RUNDIR/$f.supervise"
-		rq_spawn "$RQ_RUNDIR/$f.supervise.pid" "$RQ_LOGDIR/$f.log" "$envfile" \
+		# the supervisor and the pool get only their own family's credentials
+		# (rq_clean_env_args)
+		RQ_ENV_FAMILY=$f rq_spawn "$RQ_RUNDIR/$f.supervise.pid" "$RQ_LOGDIR/$f.log" "$envfile" \
 			"$RQ_ROOT/deploy/supervise" "$f" "$RQ_RUNDIR" "$bdir/ruqima-$f"
 		started+=("$f")
 	done

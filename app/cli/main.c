@@ -92,22 +92,37 @@ static void usage(FILE *f)
 	    "\n"
 	    "settings: the env file named by RUQIMA_ENV_FILE (default\n"
 	    "$RUQIMA_STATE_DIR/ruqima.env, that is /var/lib/ruqima/ruqima.env, written by\n"
-	    "deploy/up), then the environment.\n",
+	    "deploy/up), then the environment; the owner's DSN from RUQIMA_OWNER_ENV_FILE\n"
+	    "(default $RUQIMA_STATE_DIR/owner.env, root only).\n",
 	    f);
+}
+
+/* The settings file named by variable, else name in the state directory (into buf). */
+static const char *settings_file(const char *variable, const char *name, char *buf, size_t cap)
+{
+	const char *file = getenv(variable);
+	if (file != NULL && *file != '\0')
+		return file;
+	const char *state = getenv("RUQIMA_STATE_DIR");
+	snprintf(buf, cap, "%s/%s", state != NULL && *state != '\0' ? state : "/var/lib/ruqima",
+		 name);
+	return buf;
 }
 
 int main(int argc, char **argv)
 {
 	rq_log_init("cli");
-	char default_env[4096];
-	const char *state = getenv("RUQIMA_STATE_DIR");
-	snprintf(default_env, sizeof(default_env), "%s/ruqima.env",
-		 state != NULL && *state != '\0' ? state : "/var/lib/ruqima");
-	const char *env_file = getenv("RUQIMA_ENV_FILE");
-	if (env_file == NULL || *env_file == '\0')
-		env_file = default_env;
+	char env_buf[4096], owner_buf[4096];
+	const char *env_file =
+	    settings_file("RUQIMA_ENV_FILE", "ruqima.env", env_buf, sizeof(env_buf));
 	int rc = rq_config_read_env_file(env_file);
 	if (rc == -1)
+		return 2;
+	/* The owner's DSN lives apart, root only, where no pool reads it (deploy/lib.sh): the
+	 * file the settings name, else owner.env of the state directory they name. */
+	const char *owner_file =
+	    settings_file("RUQIMA_OWNER_ENV_FILE", "owner.env", owner_buf, sizeof(owner_buf));
+	if (getenv("RUQIMA_OWNER_DSN") == NULL && rq_config_read_env_file(owner_file) == -1)
 		return 2;
 	struct rq_config cfg;
 	if (rq_config_load(&cfg) != 0)
@@ -117,8 +132,9 @@ int main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	if (cfg.owner_dsn == NULL) {
-		fprintf(stderr, "ruqima: RUQIMA_OWNER_DSN is not set (env file %s %s)\n", env_file,
-			rc == -2 ? "not found" : "read");
+		fprintf(stderr,
+			"ruqima: RUQIMA_OWNER_DSN is not set (env file %s %s, owner's file %s)\n",
+			env_file, rc == -2 ? "not found" : "read", owner_file);
 		return 2;
 	}
 	if (strcmp(argv[1], "migrate") == 0)

@@ -5,37 +5,72 @@
 
 -- ---------------------------------------------------------------------------------
 -- Authentication functions. SECURITY DEFINER (they run as the owner, past RLS), with a
--- pinned search_path, EXECUTE revoked from PUBLIC and granted to ruqima_app only.
--- The writes they make to audited tables need the actor context, so the worker calls
--- rq.set_actor('anonymous', ...) before logging anyone in.
+-- pinned search_path, EXECUTE revoked from PUBLIC and granted to the family role whose
+-- routes log in: ruqima_registration (mini-program, /api/v1/auth/) and ruqima_admin (the
+-- portal). The writes they make to audited tables need the actor context, so the worker
+-- calls rq.set_actor('anonymous', ...) before logging anyone in.
 --
--- The application role is trusted to authenticate (it checks the password, it talks
--- to WeChat); these functions narrow what a handler bug can do, they do not stop a
--- hostile ruqima_app from creating a session for any user.
+-- Those two roles are trusted to authenticate (the admin pool checks the password, the
+-- registration pool talks to WeChat); every other pool's role can neither open a session
+-- nor read a password hash, the registration role opens no portal session, and each login,
+-- session and logout is recorded in rq.auth_events (with the request id and address of
+-- the actor context).
 -- ---------------------------------------------------------------------------------
+
+-- One row of rq.auth_events, with the request id of the actor context. Only the functions
+-- below call it (as the owner): no role has EXECUTE.
+CREATE OR REPLACE FUNCTION rq.auth_event(p_event text, p_kind text, p_username text, p_admin_user_id bigint, p_account_id bigint, p_session_id bigint, p_client_addr text) RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    INSERT INTO rq.auth_events (event, actor_kind, username, admin_user_id, account_id,
+                                session_id, client_addr, request_id)
+    VALUES (p_event, p_kind, left(lower(p_username), 200), p_admin_user_id, p_account_id,
+            p_session_id,
+            left(coalesce(nullif(p_client_addr, ''),
+                          nullif(current_setting('rq.client_addr', true), '')), 100),
+            left(nullif(current_setting('rq.request_id', true), ''), 200))
+$$;
+REVOKE ALL ON FUNCTION rq.auth_event(text,text,text,bigint,bigint,bigint,text) FROM PUBLIC;
+
+-- The family role the database session belongs to (session_user, a member of ruqima_app),
+-- or NULL: which pool is calling, past SECURITY DEFINER.
+CREATE OR REPLACE FUNCTION rq.caller_family() RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT CASE WHEN session_user::text IN ('ruqima_registration', 'ruqima_evaluation',
+                                            'ruqima_complaints', 'ruqima_reporting',
+                                            'ruqima_admin')
+                THEN substr(session_user::text, 8) END
+$$;
+REVOKE ALL ON FUNCTION rq.caller_family() FROM PUBLIC;
 
 -- Mini-program login: the openid WeChat vouched for → accounts.id, creating the
 -- account on first login. Records last_login_at; keeps a known unionid when WeChat
 -- sends none. Raises 23514/23502 for an empty or overlong openid.
 CREATE OR REPLACE FUNCTION rq.account_login(p_openid text, p_unionid text)
 RETURNS bigint
-LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+DECLARE
+    v_id bigint;
+BEGIN
     INSERT INTO rq.accounts AS a (openid, unionid, last_login_at)
     VALUES (p_openid, nullif(p_unionid, ''), now())
     ON CONFLICT (openid) DO UPDATE
         SET last_login_at = now(),
             unionid = coalesce(EXCLUDED.unionid, a.unionid)
-    RETURNING a.id
+    RETURNING a.id INTO v_id;
+    PERFORM rq.auth_event('login_success', 'account', NULL, NULL, v_id, NULL, NULL);
+    RETURN v_id;
+END
 $$;
-GRANT EXECUTE ON FUNCTION rq.account_login(text,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.account_login(text,text) TO ruqima_registration;
 
 -- Opens a session; returns sessions.id. p_kind is 'account' (p_account_id set) or
 -- 'admin' (p_admin_user_id and p_csrf_hash set); the table's CHECKs enforce the shape.
 -- p_dev_login: made by the development login (RUQIMA_DEV_LOGIN=1), which a pool running
 -- without it refuses and ends (rq.session_resolve, rq.sessions_end_dev).
--- Raises 22023 for a TTL that is not positive, 42501 for an admin user that does not
--- exist, is inactive or is locked (for a while, or by an admin), 23505 when the token hash
--- is already in use.
+-- Only the pool whose routes log that kind in may open it: an account's session the
+-- registration pool (/api/v1/auth/), an admin's the admin pool (the portal login); the
+-- owner (CLI, tests) any. Recorded in rq.auth_events with the new session's id.
+-- Raises 22023 for a TTL that is not positive, 42501 for another pool's kind and for an
+-- admin user that does not exist, is inactive or is locked (for a while, or by an admin),
+-- 23505 when the token hash is already in use.
 CREATE OR REPLACE FUNCTION rq.session_create(p_token_hash bytea, p_kind text, p_account_id bigint,
                                   p_admin_user_id bigint, p_csrf_hash bytea,
                                   p_ttl_seconds int, p_client_addr text,
@@ -49,6 +84,14 @@ BEGIN
         RAISE EXCEPTION USING
             ERRCODE = 'invalid_parameter_value',
             MESSAGE = format('session ttl must be positive, got %s', p_ttl_seconds);
+    END IF;
+    IF session_user::text <> 'ruqima_owner'
+       AND rq.caller_family() IS DISTINCT FROM
+           (CASE p_kind WHEN 'account' THEN 'registration' WHEN 'admin' THEN 'admin' END) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'insufficient_privilege',
+            MESSAGE = format('role %s may not open a session of kind %s', session_user,
+                             p_kind);
     END IF;
     IF p_kind = 'admin' AND NOT EXISTS (
             SELECT 1 FROM rq.admin_users u
@@ -65,10 +108,13 @@ BEGIN
             nullif(p_client_addr, ''), now(), now(),
             now() + make_interval(secs => p_ttl_seconds), coalesce(p_dev_login, false))
     RETURNING id INTO v_id;
+    PERFORM rq.auth_event('session_created', p_kind,
+                          (SELECT u.username FROM rq.admin_users u WHERE u.id = p_admin_user_id),
+                          p_admin_user_id, p_account_id, v_id, p_client_addr);
     RETURN v_id;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integer,text,boolean) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.session_create(bytea,text,bigint,bigint,bytea,integer,text,boolean) TO ruqima_registration, ruqima_admin;
 
 -- Token hash → who is calling, without writing anything: what a hot standby can answer (the
 -- reporting pool's statistics routes look sessions up on their replica, lib/rq_auth.c). No
@@ -143,15 +189,24 @@ LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
 $$;
 GRANT EXECUTE ON FUNCTION rq.sessions_end_dev() TO ruqima_app;
 
--- Logout: ends the session. Returns true when a live session was ended, false when
--- the token was unknown or already ended.
+-- Logout: ends the session, recorded in rq.auth_events. Returns true when a live session
+-- was ended, false when the token was unknown or already ended.
 CREATE OR REPLACE FUNCTION rq.session_end(p_token_hash bytea)
 RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+DECLARE
+    s rq.sessions%ROWTYPE;
 BEGIN
     UPDATE rq.sessions SET ended_at = now()
-     WHERE token_hash = p_token_hash AND ended_at IS NULL;
-    RETURN FOUND;
+     WHERE token_hash = p_token_hash AND ended_at IS NULL
+    RETURNING * INTO s;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    PERFORM rq.auth_event('logout', s.actor_kind,
+                          (SELECT u.username FROM rq.admin_users u WHERE u.id = s.admin_user_id),
+                          s.admin_user_id, s.account_id, s.id, NULL);
+    RETURN true;
 END
 $$;
 GRANT EXECUTE ON FUNCTION rq.session_end(bytea) TO ruqima_app;
@@ -235,6 +290,7 @@ BEGIN
                                    - extract(epoch FROM now() - p.failed_at));
     END IF;
     IF v_wait > 0 THEN
+        PERFORM rq.auth_event('login_throttled', 'admin', v_user, NULL, NULL, NULL, p_addr);
         RETURN QUERY SELECT greatest(1, ceil(v_wait))::int, NULL::bigint, NULL::text,
                             NULL::text, NULL::boolean, NULL::boolean;
         RETURN;
@@ -250,13 +306,15 @@ BEGIN
                    FROM (SELECT 1) one LEFT JOIN rq.admin_users x ON x.username = v_user;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.login_begin(text,text,integer,integer) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.login_begin(text,text,integer,integer) TO ruqima_admin;
 
 -- Portal login, step 2: the outcome of the password check of an attempt rq.login_begin let
 -- through. Success gives the reservation back (address, username), clears the pair's
 -- failures and records the address as one the user logs in from; and clears the user's
 -- failed_attempts. A failure stays counted; p_user_id (the existing, active user, or NULL)
--- gets failed_attempts + 1, audited under the request. Returns nothing.
+-- gets failed_attempts + 1, audited under the request. Either is recorded in
+-- rq.auth_events (a right password of a user locked by an admin as login_locked).
+-- Returns nothing.
 CREATE OR REPLACE FUNCTION rq.login_end(p_username text, p_addr text, p_user_id bigint,
                                         p_success boolean)
 RETURNS void
@@ -267,8 +325,13 @@ DECLARE
 BEGIN
     IF NOT coalesce(p_success, false) THEN
         UPDATE rq.admin_users SET failed_attempts = failed_attempts + 1 WHERE id = p_user_id;
+        PERFORM rq.auth_event('login_failure', 'admin', v_user, p_user_id, NULL, NULL, p_addr);
         RETURN;
     END IF;
+    PERFORM rq.auth_event((CASE WHEN (SELECT u.admin_locked FROM rq.admin_users u
+                                       WHERE u.id = p_user_id)
+                                THEN 'login_locked' ELSE 'login_success' END),
+                          'admin', v_user, p_user_id, NULL, NULL, p_addr);
     UPDATE rq.login_throttle t
        SET failures = CASE WHEN t.scope = 'pair' THEN 0 ELSE greatest(0, t.failures - 1) END,
            succeeded_at = CASE WHEN t.scope = 'pair' THEN now() ELSE t.succeeded_at END
@@ -277,7 +340,7 @@ BEGIN
     UPDATE rq.admin_users SET failed_attempts = 0 WHERE id = p_user_id AND failed_attempts <> 0;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.login_end(text,text,bigint,boolean) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.login_end(text,text,bigint,boolean) TO ruqima_admin;
 
 -- What an admin's unlock or password reset clears (rq.admin_user_change): the failures of
 -- the username, from everywhere, so that the owner can log in again at once.

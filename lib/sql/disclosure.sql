@@ -35,4 +35,4 @@ BEGIN
                                     'disclosure_opt_out', p_opt_out));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.enterprise_disclosure_set(bigint,boolean) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.enterprise_disclosure_set(bigint,boolean) TO ruqima_evaluation, ruqima_admin;

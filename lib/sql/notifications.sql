@@ -16,7 +16,7 @@ CREATE OR REPLACE VIEW rq.notification_lines WITH (security_invoker = true) AS
            o.claim_id::text AS claim_id, o.payload, o.created_at,
            o.read_at IS NOT NULL AS read, o.read_at
       FROM rq.outbox o;
-GRANT SELECT ON rq.notification_lines TO ruqima_app;
+GRANT SELECT ON rq.notification_lines TO ruqima_evaluation, ruqima_admin;
 
 -- Marks a notification of the acting recipient read (the first time only). Answers
 -- (rq.outcome) ok, or notification-unknown when it is not theirs (or, a manager's notice
@@ -36,4 +36,4 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.notification_read(bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.notification_read(bigint) TO ruqima_evaluation, ruqima_admin;

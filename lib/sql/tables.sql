@@ -26,6 +26,9 @@ SELECT rq.rls_enable('rq.admin_users');
 SELECT rq.rls_enable('rq.sessions', p_report => false);
 -- failed portal logins (rq.login_begin): not business rows, not audited, like sessions
 SELECT rq.rls_enable('rq.login_throttle', p_report => false);
+-- logins, sessions opened and logouts (lib/sql/auth.sql): a record of their own, not
+-- audited, like sessions (the audit rows would repeat them); read by no pool
+SELECT rq.rls_enable('rq.auth_events', p_report => false);
 
 -- The enterprise register, its managers and its print jobs.
 SELECT audit.enable('rq.enterprises');

@@ -65,14 +65,14 @@ $$;
 
 COMMENT ON FUNCTION rq.admin_user_change(bigint, text, text) IS
     'locks, unlocks, resets the password of or deactivates a portal user (city admin, CLI); ends its sessions';
-GRANT EXECUTE ON FUNCTION rq.admin_user_change(bigint,text,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.admin_user_change(bigint,text,text) TO ruqima_admin;
 
 -- A portal user's own password (修改密码, app/admin/password.c): the C code checks the
 -- current password against this hash (yescrypt, in C like the login) before it sets a new one.
 CREATE OR REPLACE FUNCTION rq.admin_own_password_hash() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
     SELECT u.password_hash FROM rq.admin_users u WHERE u.id = rq.current_admin_id() AND u.active
 $$;
-GRANT EXECUTE ON FUNCTION rq.admin_own_password_hash() TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.admin_own_password_hash() TO ruqima_admin;
 
 -- Sets the acting portal user's own password to p_password_hash (made by the caller) and
 -- ends their other sessions — a password someone else learnt stops working everywhere —
@@ -99,4 +99,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('sessions_ended', n));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.admin_own_password_set(text, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.admin_own_password_set(text, text) TO ruqima_admin;

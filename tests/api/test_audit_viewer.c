@@ -101,7 +101,7 @@ static void test_find_by_request_row_and_actor(void **state)
 	assert_string_equal(str(it, "actor.role"), "city_admin");
 	assert_string_equal(str(it, "actor.name"), city.username);
 	assert_string_equal(str(it, "request_id"), rid[1]);
-	assert_string_equal(str(it, "db_user"), "ruqima_app");
+	assert_string_equal(str(it, "db_user"), "ruqima_admin");
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(it, "sealed")));
 	api_free(r);
 

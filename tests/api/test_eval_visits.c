@@ -248,6 +248,13 @@ static void test_nothing_for_others(void **state)
 				     " WHERE visit_id = $1::bigint",
 				     1, p),
 			 0);
+	PQfinish(c);
+	/* the evaluation pool's function, as that pool's role */
+	c = api_db("evaluation");
+	api_sql_exec(c, "BEGIN", 0, NULL);
+	const char *pm[] = {other.manager_id};
+	api_sql_exec(c, "SELECT rq.set_actor('account', $1, 'account', NULL, NULL, 'test', '')", 1,
+		     pm);
 	assert_null(api_sql_value(c, "SELECT rq.visit_for_enterprise($1::bigint)", 1, p));
 	PQfinish(c);
 	c = ev_app_as("account", former_id, "account", NULL, NULL);
@@ -256,6 +263,12 @@ static void test_nothing_for_others(void **state)
 	/* the official sees their own visit (registration reads it) but not as the enterprise */
 	c = ev_app_as("account", sc.s.off.account_id, "account", NULL, NULL);
 	assert_int_equal(visible_visits(c, id), 1);
+	PQfinish(c);
+	c = api_db("evaluation");
+	api_sql_exec(c, "BEGIN", 0, NULL);
+	const char *po[] = {sc.s.off.account_id};
+	api_sql_exec(c, "SELECT rq.set_actor('account', $1, 'account', NULL, NULL, 'test', '')", 1,
+		     po);
 	assert_null(api_sql_value(c, "SELECT rq.visit_for_enterprise($1::bigint)", 1, p));
 	PQfinish(c);
 	c = ev_app_as("account", sc.manager_id, "account", NULL, NULL);

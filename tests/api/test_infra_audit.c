@@ -87,7 +87,7 @@ static void test_api_write_leaves_one_audit_row(void **state)
 	assert_string_equal(COL("actor_role"), "city_admin");
 	assert_string_equal(COL("request_id"), u.request_id);
 	assert_string_equal(COL("client_addr"), "127.0.0.1");
-	assert_string_equal(COL("db_user"), "ruqima_app");
+	assert_string_equal(COL("db_user"), "ruqima_admin");
 	assert_string_equal(COL("has_txid"), "t");
 	assert_string_equal(COL("at_past"), "t");
 #undef COL

@@ -286,12 +286,12 @@ static void test_database_notices_are_json_lines(void **state)
 	long offset = ftell(f);
 	fclose(f);
 	/* the admin pool's next connections hear every debug message of their statements */
-	superuser_sql("ALTER ROLE ruqima_app SET client_min_messages = debug5");
+	superuser_sql("ALTER ROLE ruqima_admin SET client_min_messages = debug5");
 	superuser_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
 		      " WHERE application_name = 'ruqima-admin'");
 	for (int i = 0; i < 4; i++)
 		(void)api_health_status("admin");
-	superuser_sql("ALTER ROLE ruqima_app RESET client_min_messages");
+	superuser_sql("ALTER ROLE ruqima_admin RESET client_min_messages");
 	superuser_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
 		      " WHERE application_name = 'ruqima-admin'");
 	if (api_wait_all_healthy(15, 4) < 0)

@@ -209,8 +209,9 @@ static void test_rls_and_verified_reset(void **state)
 	api_free(r);
 	free(json);
 
-	/* b cannot see or change a's profile; a cannot set verified itself */
-	PGconn *c = api_db("app");
+	/* b cannot see or change a's profile; a cannot set verified itself (as the pool that
+	 * writes profiles, registration) */
+	PGconn *c = api_db("registration");
 	exec_ok(c, "BEGIN", 0, NULL);
 	const char *pb[] = {b_id};
 	exec_ok(c, "SELECT rq.set_actor('account', $1, 'account', NULL, NULL, 'test', '')", 1, pb);
@@ -243,6 +244,8 @@ static void test_rls_and_verified_reset(void **state)
 	const char *pu[] = {admin};
 	char *admin_id =
 	    api_owner_value("SELECT id FROM rq.admin_users WHERE username = $1", 1, pu);
+	PQfinish(c);
+	c = api_db("admin"); /* the portal's pool */
 	exec_ok(c, "BEGIN", 0, NULL);
 	const char *pad[] = {admin_id};
 	exec_ok(c, "SELECT rq.set_actor('admin', $1, 'city_admin', NULL, NULL, 'test', '')", 1,

@@ -85,7 +85,7 @@ static int setup(void **state)
 
 	char stats[1100], app[1100];
 	snprintf(stats, sizeof(stats), "RUQIMA_STATS_DSN=%s", standby_dsn);
-	snprintf(app, sizeof(app), "RUQIMA_DSN=%s", api_env("RUQIMA_DSN"));
+	snprintf(app, sizeof(app), "RUQIMA_DSN=%s", api_env("RUQIMA_DSN_REPORTING"));
 	const char *settings[] = {app, stats, "RUQIMA_REPLICA_MAX_LAG=2", NULL};
 	pool = calloc(1, sizeof(*pool));
 	if (pool == NULL)

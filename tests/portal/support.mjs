@@ -32,7 +32,8 @@ function readEnvFile(file) {
 const stackFile = process.env.RUQIMA_TEST_STACK_FILE
 if (!stackFile) throw new Error('RUQIMA_TEST_STACK_FILE is not set: run through ctest')
 export const stack = readEnvFile(stackFile)
-export const settings = readEnvFile(stack.RUQIMA_ENV_FILE)
+// the stack's settings and the owner's DSN, which lives in a file of its own (deploy/lib.sh)
+export const settings = { ...readEnvFile(stack.RUQIMA_ENV_FILE), ...readEnvFile(stack.RUQIMA_OWNER_ENV_FILE) }
 export const BASE = stack.RUQIMA_TEST_BASE_URL
 const CA = readFileSync(stack.RUQIMA_TEST_CA_FILE)
 

@@ -100,4 +100,4 @@ BEGIN
           p_operation, p_from, p_to, v_inspector;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.audit_page(bigint, int, text, text, text, text, text, text, date, date) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.audit_page(bigint, int, text, text, text, text, text, text, date, date) TO ruqima_admin;

@@ -15,7 +15,7 @@ BEGIN
     RETURN rq.calendar_day_put(p_day, p_kind, p_name, rq.current_admin_id());
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.calendar_day_set(date, text, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.calendar_day_set(date, text, text) TO ruqima_admin;
 
 -- The city admin removes the row of a day: rq.calendar_day_remove's answer. Raises 42501
 -- for anyone but the city admin.
@@ -28,4 +28,4 @@ BEGIN
     RETURN rq.calendar_day_remove(p_day);
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.calendar_day_delete(date) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.calendar_day_delete(date) TO ruqima_admin;

@@ -85,4 +85,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('binding_id', v_id));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.claim_decide(bigint,boolean,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.claim_decide(bigint,boolean,text) TO ruqima_admin;

@@ -28,4 +28,4 @@ BEGIN
          WHERE v_all OR s.county_code = v_county;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.enterprise_search(text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.enterprise_search(text) TO ruqima_admin;

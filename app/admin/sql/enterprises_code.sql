@@ -119,7 +119,7 @@ $$;
 -- POST /api/v1/admin/enterprises/{id}/code
 CREATE OR REPLACE FUNCTION rq.portal_issue_code(p_enterprise_id bigint) RETURNS rq.outcome
 LANGUAGE sql SECURITY DEFINER SET search_path = rq, pg_temp AS $$ SELECT rq.portal_codes_run(p_enterprise_id, NULL) $$;
-GRANT EXECUTE ON FUNCTION rq.portal_issue_code(bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.portal_issue_code(bigint) TO ruqima_admin;
 
 -- POST /api/v1/admin/enterprises/{id}/code/reissue {reason}: revoke and issue at once.
 CREATE OR REPLACE FUNCTION rq.portal_reissue_code(p_enterprise_id bigint, p_reason text)
@@ -132,7 +132,7 @@ BEGIN
     RETURN rq.portal_codes_run(p_enterprise_id, p_reason);
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.portal_reissue_code(bigint,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.portal_reissue_code(bigint,text) TO ruqima_admin;
 
 -- POST /api/v1/admin/enterprises/{id}/code/revoke {reason}: ok with data {revoked_serial},
 -- enterprise-unknown, no-code-to-revoke. Any enterprise's code may be revoked, whatever
@@ -156,4 +156,4 @@ BEGIN
                                     (SELECT c.serial FROM rq.codes c WHERE c.id = v_id)));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.portal_revoke_code(bigint,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.portal_revoke_code(bigint,text) TO ruqima_admin;

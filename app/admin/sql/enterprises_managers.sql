@@ -38,4 +38,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('binding_id', b.id::text));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.manager_binding_end(bigint,bigint,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.manager_binding_end(bigint,bigint,text) TO ruqima_admin;

@@ -64,5 +64,5 @@ $$;
 
 COMMENT ON FUNCTION rq.official_change(bigint, text, text) IS
     'verifies, un-verifies, deactivates or reactivates an official''s profile; city admin or a unit admin of its unit (else 42501)';
-GRANT EXECUTE ON FUNCTION rq.official_change(bigint,text,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.official_change(bigint,text,text) TO ruqima_admin;
 

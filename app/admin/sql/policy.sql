@@ -48,4 +48,4 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.policy_set(text,bigint,integer) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.policy_set(text,bigint,integer) TO ruqima_admin;

@@ -28,4 +28,4 @@ BEGIN
          LIMIT p_limit;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.sealed_audit_page(bigint, int) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.sealed_audit_page(bigint, int) TO ruqima_admin;

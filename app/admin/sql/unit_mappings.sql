@@ -21,7 +21,7 @@ BEGIN
     RETURN rq.unit_mapping_put(p_source, p_name, p_unit_id, rq.current_admin_id());
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.unit_mapping_set(text, text, bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.unit_mapping_set(text, text, bigint) TO ruqima_admin;
 
 -- The city admin removes a mapping: rq.unit_mapping_remove's answer.
 CREATE OR REPLACE FUNCTION rq.unit_mapping_delete(p_id bigint) RETURNS rq.outcome
@@ -31,4 +31,4 @@ BEGIN
     RETURN rq.unit_mapping_remove(p_id);
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.unit_mapping_delete(bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.unit_mapping_delete(bigint) TO ruqima_admin;

@@ -51,4 +51,4 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.unit_change(bigint,jsonb) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.unit_change(bigint,jsonb) TO ruqima_admin;

@@ -34,4 +34,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('id', v_id::text));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.portal_user_create(text,text,text,text,bigint,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.portal_user_create(text,text,text,text,bigint,text) TO ruqima_admin;

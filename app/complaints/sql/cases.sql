@@ -62,7 +62,7 @@ BEGIN
                AND rq.case_action_refusal(c, t.action) IS NULL);
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.case_allowed_actions(rq.cases) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.case_allowed_actions(rq.cases) TO ruqima_complaints;
 
 -- The arguments every refusal of rq.case_act carries (lib/rq_outcome.c, flag
 -- ALLOWED_ACTIONS): the action's name in Chinese, the case's status in Chinese, the allowed
@@ -359,7 +359,7 @@ BEGIN
                                     'previous_status', v_old, 'event_id', v_event::text));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.case_act(bigint,text,jsonb) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.case_act(bigint,text,jsonb) TO ruqima_complaints;
 
 -- ---------------------------------------------------------------------------------
 -- Reading cases. SECURITY INVOKER: row-level security decides what the reader sees (the
@@ -392,7 +392,8 @@ CREATE OR REPLACE VIEW rq.case_lines WITH (security_invoker = true) AS
            coalesce(now() > c.due_at, false) AS overdue,
            c.official_account_id AS _official
       FROM rq.cases c;
-GRANT SELECT ON rq.case_lines TO ruqima_app;
+-- the complaints pool's case lists and the reporting pool's statistics items
+GRANT SELECT ON rq.case_lines TO ruqima_complaints, ruqima_reporting;
 
 -- Who did something on a case, as the reader may see it: the role and its Chinese name,
 -- and a portal user's username for portal readers only. Never an account: the enterprise's
@@ -419,7 +420,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
         ELSE jsonb_build_object('kind', 'system', 'role', 'system', 'label', '系统')
     END
 $$;
-GRANT EXECUTE ON FUNCTION rq.case_actor_json(text,text,bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.case_actor_json(text,text,bigint) TO ruqima_complaints;
 
 -- The whole case as its reader may see it, or NULL when row-level security hides it:
 -- its line, the complaint, the visit and its rating (the rater only where row-level
@@ -490,4 +491,4 @@ BEGIN
      WHERE c.id = p_case_id);
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.case_detail(bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.case_detail(bigint) TO ruqima_complaints;

@@ -22,7 +22,7 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.manager_select(bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.manager_select(bigint) TO ruqima_evaluation;
 
 -- Unbinds the calling account from the enterprise (rq.manager_binding_close: the row stays,
 -- status 'unbound'; if it was the current one, the next enterprise the account manages
@@ -45,7 +45,7 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.manager_unbind(bigint) TO ruqima_evaluation;
 
 -- A claim by the calling account (rq.current_account_id()); superseded activation codes
 -- are refused. The enterprise is the one of the active code p_token when given, else the
@@ -214,4 +214,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('binding_id', v_id::text), 'bound');
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.manager_claim(text,text,text,text,text,text,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.manager_claim(text,text,text,text,text,text,text) TO ruqima_evaluation;

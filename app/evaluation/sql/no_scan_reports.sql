@@ -45,4 +45,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('case_id', v_id::text));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.no_scan_report(text,bigint,text,text,bigint[]) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.no_scan_report(text,bigint,text,text,bigint[]) TO ruqima_evaluation;

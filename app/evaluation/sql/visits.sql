@@ -74,7 +74,7 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.visit_answer(bigint,text,text,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.visit_answer(bigint,text,text,text) TO ruqima_evaluation;
 
 -- What the enterprise's manager sees of a visit: the whole visit (rq.visit_detail) with
 -- the answer, the rating, what may be done next and the cases it opened. NULL unless the
@@ -97,4 +97,4 @@ LANGUAGE sql STABLE SET search_path = rq, pg_temp AS $$
       FROM rq.visits v
      WHERE v.id = p_visit_id AND rq.actor_kind() = 'account' AND rq.actor_manages(v.enterprise_id)
 $$;
-GRANT EXECUTE ON FUNCTION rq.visit_for_enterprise(bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.visit_for_enterprise(bigint) TO ruqima_evaluation;

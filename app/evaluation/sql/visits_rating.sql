@@ -76,4 +76,4 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.rating_set(bigint,text,text,boolean,boolean) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.rating_set(bigint,text,text,boolean,boolean) TO ruqima_evaluation;

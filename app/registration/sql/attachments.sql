@@ -34,4 +34,4 @@ BEGIN
                                     'created_at', a.created_at));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.attachment_add(text,text,integer,integer) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.attachment_add(text,text,integer,integer) TO ruqima_registration;

@@ -323,7 +323,7 @@ $$;
 
 COMMENT ON FUNCTION rq.visit_register(text, jsonb, text) IS
     'registers a visit applying the rules of app/DESIGN.md §5; answers rq.outcome (ok with the 201 body, replayed, or a refusal)';
-GRANT EXECUTE ON FUNCTION rq.visit_register(text,jsonb,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.visit_register(text,jsonb,text) TO ruqima_registration;
 
 -- The visit locked for a change by the official who registered it, or NULL when it does
 -- not exist or is someone else's (both answer 404 visit-unknown).
@@ -410,7 +410,7 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.visit_edit(bigint,text,bigint[]) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.visit_edit(bigint,text,bigint[]) TO ruqima_registration;
 
 -- 事后报备 (POST /visits/{id}/finish): the result of the visit, filed to the unit and the
 -- discipline group and disclosed (双公开). Answers (rq.outcome, no data): ok;
@@ -440,7 +440,7 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.visit_finish(bigint,text,text,text,bigint[]) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.visit_finish(bigint,text,text,text,bigint[]) TO ruqima_registration;
 
 -- 撤回登记 (POST /visits/{id}/withdraw): the official withdraws a registration made by
 -- mistake (the wrong enterprise scanned, a visit registered twice) within
@@ -469,4 +469,4 @@ BEGIN
     RETURN rq.ok();
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.visit_withdraw(bigint,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.visit_withdraw(bigint,text) TO ruqima_registration;

@@ -4,6 +4,20 @@
 -- A definition file: the one current text of these objects, re-applied by
 -- `ruqima migrate` whenever this file changes (README, Architecture). Keep it idempotent.
 
+-- The name of a visit's rater when the rating is not anonymous, else NULL: the one thing of
+-- rq.evaluation_raters the export shows, for the reporting pool's role, which has no
+-- privilege on that table (it never sees raters: neither phones nor anonymous ones).
+-- SECURITY DEFINER: it answers for any visit id, but a named rater is shown with the visit
+-- to everyone who reads it (the official, the enterprise, the portal), unlike an anonymous
+-- one or a phone number.
+CREATE OR REPLACE FUNCTION rq.export_rater_name(p_visit_id bigint) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
+    SELECT er.name
+      FROM rq.evaluation_raters er JOIN rq.evaluations ev ON ev.visit_id = er.visit_id
+     WHERE er.visit_id = p_visit_id AND NOT ev.anonymous
+$$;
+REVOKE ALL ON FUNCTION rq.export_rater_name(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rq.export_rater_name(bigint) TO ruqima_reporting, ruqima_report;
+
 -- Every visit entered from p_from to p_to (days of the city, inclusive), in order of entry,
 -- one line each with its units, flags, the enterprise's answer, the result, the rating and
 -- the cases about it. The rater is named for a rating that is not anonymous only, whoever
@@ -66,8 +80,7 @@ SELECT v.id,
        rq.rating_label(ev.value),
        ev.comment,
        CASE WHEN ev.anonymous THEN '是' WHEN NOT ev.anonymous THEN '否' END,
-       CASE WHEN NOT ev.anonymous THEN
-           (SELECT er.name FROM rq.evaluation_raters er WHERE er.visit_id = v.id) END,
+       CASE WHEN NOT ev.anonymous THEN rq.export_rater_name(v.id) END,
        (coalesce(ev.changed_at, ev.rated_at) AT TIME ZONE 'Asia/Shanghai')::timestamp(0),
        cs.ids, cs.sources, cs.statuses, cs.outcomes, cs.dispositions,
        v.withdrawal_reason
@@ -90,7 +103,7 @@ SELECT v.id,
    AND v.entered_at < rq.local_end('day', p_to::timestamp)
  ORDER BY v.entered_at, v.id
 $$;
-GRANT EXECUTE ON FUNCTION rq.export_visits(date,date) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.export_visits(date,date) TO ruqima_reporting, ruqima_report;
 
 -- How many visits the export of p_from to p_to would hold, counted up to p_cap + 1 only
 -- (the caller compares with p_cap: above it the export becomes a job).
@@ -101,7 +114,7 @@ CREATE OR REPLACE FUNCTION rq.export_visits_count(p_from date, p_to date, p_cap 
            AND v.entered_at < rq.local_end('day', p_to::timestamp)
          LIMIT p_cap + 1) x
 $$;
-GRANT EXECUTE ON FUNCTION rq.export_visits_count(date,date,bigint) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.export_visits_count(date,date,bigint) TO ruqima_reporting, ruqima_report;
 
 -- The calling portal user's job for the export: a new one, queued, or the same one while one
 -- for the same period and format waits or runs. Answers (rq.outcome) ok with data {id}.
@@ -128,4 +141,4 @@ BEGIN
     RETURN rq.ok(jsonb_build_object('id', v_id::text));
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.export_job_request(date,date,text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.export_job_request(date,date,text) TO ruqima_reporting;

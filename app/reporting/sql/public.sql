@@ -178,7 +178,7 @@ SELECT jsonb_build_object(
                          FROM closed))))
   FROM b
 $$;
-GRANT EXECUTE ON FUNCTION rq.public_units(int,int) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.public_units(int,int) TO ruqima_reporting, ruqima_report;
 
 -- The twelve months up to this one (the city's), newest first, each with its visits (a
 -- joint inspection once, withdrawn registrations left out): what the page offers to choose.
@@ -200,7 +200,7 @@ SELECT jsonb_build_object('months', jsonb_agg(jsonb_build_object(
            'visits', coalesce(c.visits, 0)) ORDER BY m.first DESC))
   FROM m LEFT JOIN counted c ON c.first = m.first
 $$;
-GRANT EXECUTE ON FUNCTION rq.public_months() TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.public_months() TO ruqima_reporting, ruqima_report;
 
 -- A page of the visits of the month p_year-p_month (the city's time; this month when NULL)
 -- newest first, below
@@ -274,4 +274,4 @@ SELECT p.id,
   CROSS JOIN pol
  ORDER BY p.id DESC
 $$;
-GRANT EXECUTE ON FUNCTION rq.public_visits(bigint,int,int,int,bigint,text) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.public_visits(bigint,int,int,int,bigint,text) TO ruqima_reporting, ruqima_report;

@@ -47,7 +47,7 @@ BEGIN
     END LOOP;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_span(date, date) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.stats_span(date, date) TO ruqima_reporting, ruqima_report;
 
 -- The range from p_from to p_to as a signed sum of rows of the aggregates: whole years,
 -- months and days, the fewest of them (a year mostly inside the range is the year less the
@@ -84,7 +84,7 @@ BEGIN
     END LOOP;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_pieces(date, date) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.stats_pieces(date, date) TO ruqima_reporting, ruqima_report;
 
 -- The pieces of the range in the rows of rq.visit_stats of dim p_dim: all its days at once
 -- (one range of the index) for a dim kept by the day only (rq.visit_stats_grains), else
@@ -100,7 +100,7 @@ BEGIN
     END IF;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_pieces_of(text, date, date) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.stats_pieces_of(text, date, date) TO ruqima_reporting, ruqima_report;
 
 -- The path of the visits or cases behind a figure (GET /api/v1/reporting/statistics/
 -- visits/items, .../cases/items): the range, then p_more ("&unit_id=7&source=platform", what
@@ -112,13 +112,13 @@ AS $$
     SELECT '/api/v1/reporting/statistics/' || p_what || '/items?from=' || p_from || '&to='
            || p_to || coalesce(p_more, '')
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_href(text, date, date, text) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.stats_href(text, date, date, text) TO ruqima_reporting, ruqima_report;
 
 -- "&name=value" for a filter given, "" for one not given.
 CREATE OR REPLACE FUNCTION rq.stats_arg(p_name text, p_value text) RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT coalesce('&' || p_name || '=' || p_value, '') $$;
-GRANT EXECUTE ON FUNCTION rq.stats_arg(text, text) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.stats_arg(text, text) TO ruqima_reporting, ruqima_report;
 
 -- The name of what a figure's row is about: a unit, a county (the city's units without
 -- one: 市直), an enterprise, an activity type.
@@ -132,7 +132,7 @@ AS $$
         WHEN 'activity_type' THEN rq.activity_label(p_key)
     END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_label(text, text) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.stats_label(text, text) TO ruqima_reporting, ruqima_report;
 
 -- The rows of rq.visit_stats of dim p_dim that make up the range, their counts signed as
 -- their piece is (rq.stats_pieces_of), as the reader may see them (row-level security),
@@ -162,14 +162,14 @@ AS $$
                             AND (p_source IS NULL OR x.source = p_source)
                          OFFSET 0) s
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_rows(text, date, date, text, bigint, text) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.stats_rows(text, date, date, text, bigint, text) TO ruqima_reporting, ruqima_report;
 
 -- The dim a statistic by unit or county reads: the unit's rows when it is about one unit
 -- (asked for, or a unit admin's own) or by unit, else the county's.
 CREATE OR REPLACE FUNCTION rq.stats_dim(p_group text, p_unit bigint) RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT CASE WHEN p_group = 'unit' OR p_unit IS NOT NULL THEN 'unit' ELSE 'county' END $$;
-GRANT EXECUTE ON FUNCTION rq.stats_dim(text, bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_dim(text, bigint) TO ruqima_reporting;
 
 -- The rows of rq.case_stats of dim p_dim ('opened', 'determined') that make up the range,
 -- signed, as the reader may see them, narrowed to a county, a unit (the case's for 'opened',
@@ -195,7 +195,7 @@ AS $$
                          OFFSET 0) s
 $$;
 GRANT EXECUTE ON FUNCTION rq.stats_case_rows(text, date, date, text, bigint, text)
-    TO ruqima_app, ruqima_report;
+    TO ruqima_reporting, ruqima_report;
 
 -- Visits (频次全透明) grouped by p_group: unit, county, activity_type, enterprise (the most
 -- entered first), or day, week, month. visits counts each visit once, for its lead unit;
@@ -334,7 +334,7 @@ BEGIN
     END IF;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_visits(date, date, text, text, bigint, text, int) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_visits(date, date, text, text, bigint, text, int) TO ruqima_reporting;
 
 -- Flags of the visits (the lead unit's): far away, location refused, back-filled, unverified
 -- official, quiet-day exemption, over the yearly cap, frequency, and results not filed:
@@ -395,7 +395,7 @@ BEGIN
     $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_flags(date, date, text, text, bigint, text, int) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_flags(date, date, text, text, bigint, text, int) TO ruqima_reporting;
 
 -- Ratings and 满意率 = (满意 + 基本满意) ÷ rated, per unit or county: anonymous ratings are
 -- counted (anonymous says how many) and never attributed; the enterprises' answers
@@ -449,7 +449,7 @@ BEGIN
     $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_ratings(date, date, text, text, bigint, text, int) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_ratings(date, date, text, text, bigint, text, int) TO ruqima_reporting;
 
 -- Hot spots: unit–enterprise pairs over the thresholds of §5 (the lead unit's visits flagged
 -- for frequency per day, week or month, or over the yearly inspection cap: the flags were
@@ -488,7 +488,7 @@ BEGIN
               p_limit;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_pairs(date, date, text, bigint, text, boolean, int) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_pairs(date, date, text, bigint, text, boolean, int) TO ruqima_reporting;
 
 -- Quiet-day (无扰日) inspections by their exemption category.
 CREATE OR REPLACE FUNCTION rq.stats_quiet_days(p_from date, p_to date, p_county text,
@@ -512,7 +512,7 @@ BEGIN
     $q$ USING p_from, p_to, p_county, v_unit, v_more, p_source;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_quiet_days(date, date, text, bigint, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_quiet_days(date, date, text, bigint, text) TO ruqima_reporting;
 
 -- 重复检查 / 超频次 / ...: a case's classification (分析研判); 'none' before it has one.
 CREATE OR REPLACE FUNCTION rq.case_classification_label(p text) RETURNS text
@@ -525,7 +525,7 @@ AS $$
                   WHEN 'misunderstanding_cleared' THEN '误解已消除' WHEN 'other' THEN '其他'
                   WHEN 'none' THEN '未研判' END
 $$;
-GRANT EXECUTE ON FUNCTION rq.case_classification_label(text) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.case_classification_label(text) TO ruqima_reporting, ruqima_report;
 
 -- Cases opened in the range grouped by p_group: status (now), source, classification,
 -- outcome, county or unit (the case's; '0' when not known); of them open and closed, overdue
@@ -586,7 +586,7 @@ BEGIN
     $q$ USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_cases(date, date, text, text, bigint, text) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_cases(date, date, text, text, bigint, text) TO ruqima_reporting;
 
 -- The name of the official found responsible in a determination, for the readers who see
 -- the determination: the city-wide roles, the county admin of the official's unit's county,
@@ -598,7 +598,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = rq, pg_temp AS $$
        AND (rq.actor_sees_all() OR u.county_code = rq.actor_county_scope()
             OR u.id = rq.actor_unit_scope())
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_official_name(bigint) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_official_name(bigint) TO ruqima_reporting;
 
 -- 通报表扬 candidates: the units whose led visits in the range were rated at least
 -- praise_rated_min times with a 满意率 of at least praise_satisfaction_min percent, and that
@@ -646,7 +646,7 @@ BEGIN
     $q$ USING p_from, p_to, p_county, v_unit, p_source;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_praise(date, date, text, bigint, text) TO ruqima_app, ruqima_report;
+GRANT EXECUTE ON FUNCTION rq.stats_praise(date, date, text, bigint, text) TO ruqima_reporting, ruqima_report;
 
 -- 问责名单: per unit and official found responsible, the cases determined in the range 属实
 -- or 部分属实 (the no-scan reports among them: 未扫码入企 found true), and how many were handed
@@ -684,4 +684,4 @@ BEGIN
     $q$ USING p_from, p_to, p_county, v_unit, p_limit;
 END
 $$;
-GRANT EXECUTE ON FUNCTION rq.stats_accountability(date, date, text, bigint, int) TO ruqima_app;
+GRANT EXECUTE ON FUNCTION rq.stats_accountability(date, date, text, bigint, int) TO ruqima_reporting;

@@ -58,7 +58,7 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.stats_visit_items(date, date, text, bigint, text, bigint, text,
                                                boolean, text, text, text, boolean, text, text,
-                                               bigint, int) TO ruqima_app;
+                                               bigint, int) TO ruqima_reporting;
 
 -- The cases behind a figure, newest first: opened in the range (p_date 'determined': found in
 -- it), with the filters the statistics count by (unit 0: not known; classification and
@@ -105,4 +105,4 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION rq.stats_case_items(date, date, text, text, bigint, bigint, bigint,
                                               text, text, boolean, text, text, boolean, boolean,
-                                              boolean, bigint, int) TO ruqima_app;
+                                              boolean, bigint, int) TO ruqima_reporting;

@@ -32,6 +32,17 @@ void api_init(void)
 		fprintf(stderr, "api tests: the stack's env file %s is unreadable\n", env);
 		exit(1);
 	}
+	/* and the owner's DSN, which the env file does not hold (deploy/lib.sh) */
+	const char *owner = getenv("RUQIMA_OWNER_ENV_FILE");
+	if (owner != NULL && rq_config_read_env_file(owner) != 0) {
+		fprintf(stderr, "api tests: the stack's owner file %s is unreadable\n", owner);
+		exit(1);
+	}
+	/* "the pools' role" of tests written before each family had its own: the admin
+	 * pool's, which holds the most (README, "Database roles") */
+	const char *admin_dsn = getenv("RUQIMA_DSN_ADMIN");
+	if (admin_dsn != NULL)
+		setenv("RUQIMA_DSN", admin_dsn, 0);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
@@ -353,10 +364,18 @@ void api_portal_free(struct api_portal *p)
 
 PGconn *api_db(const char *who)
 {
-	const char *dsn = api_env(strcmp(who, "owner") == 0    ? "RUQIMA_OWNER_DSN"
-				  : strcmp(who, "report") == 0 ? "RUQIMA_REPORT_DSN"
-							       : "RUQIMA_DSN");
-	PGconn *c = PQconnectdb(dsn);
+	char family[64];
+	const char *key = strcmp(who, "owner") == 0    ? "RUQIMA_OWNER_DSN"
+			  : strcmp(who, "report") == 0 ? "RUQIMA_REPORT_DSN"
+			  : strcmp(who, "app") == 0    ? "RUQIMA_DSN"
+						       : NULL;
+	if (key == NULL) { /* a family: its pool's role */
+		snprintf(family, sizeof(family), "RUQIMA_DSN_%s", who);
+		for (char *c = family; *c != '\0'; c++)
+			*c = (char)toupper((unsigned char)*c);
+		key = family;
+	}
+	PGconn *c = PQconnectdb(api_env(key));
 	if (PQstatus(c) != CONNECTION_OK)
 		fail_msg("connect as %s: %s", who, PQerrorMessage(c));
 	return c;

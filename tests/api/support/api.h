@@ -99,8 +99,9 @@ void api_portal_free(struct api_portal *p);
  * used in turn: the ninth call overwrites the first, so copy a name that must live longer. */
 const char *api_unique(const char *prefix);
 
-/* Connections: "owner" (ruqima_owner), "app" (ruqima_app, subject to RLS) or "report"
- * (ruqima_report, the scheduled reports' read-only role). */
+/* Connections: "owner" (ruqima_owner), a family ("registration", ..., "admin": that pool's
+ * role ruqima_<family>, subject to RLS), "app" (the admin pool's role, the pools' widest) or
+ * "report" (ruqima_report, the scheduled reports' read-only role). */
 PGconn *api_db(const char *who);
 /* First column of the first row as a malloc'd string (NULL for no row or SQL NULL);
  * fails the test on an SQL error. */

@@ -3,6 +3,7 @@
 #include "pool_support.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -429,7 +430,11 @@ void pl_pool_start_family(struct pl_pool *p, const char *family, const char *con
 	assert_int_equal(access(bin, X_OK), 0);
 	env_n = 0;
 	env_add("PATH=/usr/sbin:/usr/bin:/sbin:/bin");
-	env_add("RUQIMA_DSN=%s", api_env("RUQIMA_DSN"));
+	char dsn_key[64]; /* the family's own role, as pools_start gives it */
+	snprintf(dsn_key, sizeof(dsn_key), "RUQIMA_DSN_%s", family);
+	for (char *k = dsn_key; *k != '\0'; k++)
+		*k = (char)toupper((unsigned char)*k);
+	env_add("RUQIMA_DSN=%s", api_env(dsn_key));
 	env_add("RUQIMA_STATE_DIR=%s", p->dir);
 	env_add("RUQIMA_SOCKET_DIR=%s", p->dir);
 	env_add("RUQIMA_WORKERS=1");
