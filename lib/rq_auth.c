@@ -25,7 +25,8 @@ static struct rq_stmt st_session_resolve = RQ_STMT_SETTING_ACTOR(
     "       coalesce(s.csrf_hash = sha256(convert_to($3, 'UTF8')), false) AS csrf_ok,"
     "       rq.set_actor(coalesce(s.actor_kind, 'anonymous'), CASE WHEN s.actor_kind = 'admin'"
     "                    THEN s.admin_user_id ELSE s.account_id END::text, s.role,"
-    "                    s.county_code, s.unit_id::text, $4, $5) AS actor_set"
+    "                    s.county_code, s.unit_id::text, $4, $5) AS actor_set,"
+    "       current_setting('rq.actor_session', true) AS session_proof"
     "  FROM (VALUES (1)) AS one"
     "  LEFT JOIN rq.session_resolve(sha256(convert_to($1, 'UTF8')), $2::int, $6::boolean) s"
     "  ON true",
@@ -166,6 +167,9 @@ int rq_auth_resolve(struct rq_req *req)
 	if (PQntuples(res) != 1 || PQgetisnull(res, 0, PQfnumber(res, "actor_kind")))
 		return 0; /* anonymous, as the transaction's actor context now says */
 	actor_from_row(req, res, token, via_cookie);
+	/* the proof of the session for the audit trigger, for the request's later transactions */
+	const char *proof = rq_sql_val(res, 0, "session_proof");
+	req->actor.session_proof = proof != NULL ? rq_strdup(req->arena, proof) : NULL;
 	return 0;
 }
 

@@ -124,6 +124,9 @@ int rq_config_load(struct rq_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->state_dir = env_or("RUQIMA_STATE_DIR", "/var/lib/ruqima");
 	snprintf(socket_dir, sizeof(socket_dir), "%s/run", cfg->state_dir);
+	static char seal_file[4096];
+	snprintf(seal_file, sizeof(seal_file), "%s/audit-seals.txt", cfg->state_dir);
+	cfg->audit_seal_file = env_or("RUQIMA_AUDIT_SEAL_FILE", seal_file);
 	cfg->dsn = env_or("RUQIMA_DSN", NULL);
 	cfg->owner_dsn = env_or("RUQIMA_OWNER_DSN", NULL);
 	cfg->report_dsn = env_or("RUQIMA_REPORT_DSN", NULL);

@@ -38,6 +38,8 @@ struct rq_config {
 	const char *font_file;
 	/* supervision line printed at the foot of every poster */
 	const char *poster_footer;
+	/* where `ruqima audit seal` appends the seals, outside the database */
+	const char *audit_seal_file;
 	int workers;
 	int max_requests;
 	int request_timeout;   /* seconds */

@@ -229,15 +229,22 @@ PGresult *rq_db_exec(struct rq_db *db, struct rq_stmt *st, const char *const *pa
 static struct rq_stmt st_begin = RQ_STMT("rq_begin", "BEGIN", 0);
 static struct rq_stmt st_commit = RQ_STMT("rq_commit", "COMMIT", 0);
 static struct rq_stmt st_rollback = RQ_STMT("rq_rollback", "ROLLBACK", 0);
+/* With the session's proof for the audit trigger (rq.actor_session, lib/sql/audit.sql):
+ * set_config is a plain function call, no second PL/pgSQL step. */
 static struct rq_stmt st_set_actor =
-    RQ_STMT("rq_set_actor", "SELECT rq.set_actor($1, $2, $3, $4, $5, $6, $7)", 7);
+    RQ_STMT("rq_set_actor",
+	    "SELECT rq.set_actor($1, $2, $3, $4, $5, $6, $7),"
+	    " pg_catalog.set_config('rq.actor_session', coalesce($8, ''), true)",
+	    8);
 
 static void clear_result(void *p)
 {
 	PQclear(p);
 }
 
-static void actor_params(const struct rq_req *req, const char *params[7])
+enum { ACTOR_PARAMS = 8 };
+
+static void actor_params(const struct rq_req *req, const char *params[ACTOR_PARAMS])
 {
 	const struct rq_actor *a = &req->actor;
 	params[0] = a->kind != NULL ? a->kind : "anonymous";
@@ -247,6 +254,7 @@ static void actor_params(const struct rq_req *req, const char *params[7])
 	params[4] = a->unit;
 	params[5] = req->request_id;
 	params[6] = req->client_addr;
+	params[7] = a->session_proof;
 }
 
 /* Collects the result of one pipelined statement (the NULL after it included). */
@@ -325,7 +333,7 @@ static PGresult *pipelined(struct rq_db *db, const struct step *steps, size_t n,
 static PGresult *send_steps(struct rq_req *req, struct rq_stmt *st, const char *const *params,
 			    bool commit)
 {
-	const char *actor[7];
+	const char *actor[ACTOR_PARAMS];
 	actor_params(req, actor);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		bool opening = !req->tx_open;
@@ -378,7 +386,7 @@ static struct rq_stmt st_stats_fresh =
  * A failure leaves the transaction aborted: it is rolled back. */
 static PGresult *stats_sql(struct rq_req *req, struct rq_stmt *st, const char *const *params)
 {
-	const char *actor[7];
+	const char *actor[ACTOR_PARAMS];
 	actor_params(req, actor);
 	const char *max_lag[] = {rq_printf(req->arena, "%d", req->cfg->replica_max_lag)};
 	const struct step steps[] = {{&st_stats_begin, NULL},

@@ -28,6 +28,8 @@ struct rq_actor {
 	bool via_cookie;	   /* portal session: state-changing requests need the CSRF token */
 	bool csrf_ok;		   /* the X-CSRF-Token header matched the session's */
 	const char *session_token; /* to end the session at logout; never logged */
+	const char *session_proof; /* rq.actor_session of the session lookup, for the request's
+				    * later transactions (lib/rq_db.c); never logged */
 };
 
 /* Writes n bytes of a streamed answer to the client; returns 0, or -1 when the connection

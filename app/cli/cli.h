@@ -63,6 +63,10 @@ int cli_notify(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 /* ruqima cases sweep (app/cli/cases.c): the deadline sweep of the cases. */
 int cli_cases(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
 
+/* ruqima audit seal|verify (app/cli/audit.c): the sealed hash chain of the audit trail.
+ * verify exits 1 when the chain is broken. */
+int cli_audit(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;
+
 /* ruqima report list|run|run-scheduled (app/cli/report.c): the judicial bureau's reports as
  * XLSX and CSV files, each run recorded in rq.report_runs. */
 int cli_report(const struct rq_config *cfg, int argc, char **argv) RQ_MUST_USE;

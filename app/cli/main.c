@@ -86,6 +86,11 @@ static void usage(FILE *f)
 	    "                             else every 5 s until SIGTERM\n"
 	    "  cases sweep                mark the case steps past their deadline (each once),\n"
 	    "                             notify the handler and tell the city admins\n"
+	    "  audit seal [--hourly]      record the audit chain's head (a seal) and append\n"
+	    "                             the seals to RUQIMA_AUDIT_SEAL_FILE: the timer, hourly\n"
+	    "  audit verify [--from SEQ:HASH]\n"
+	    "                             recompute the audit chain (from a published seal) and\n"
+	    "                             report the first broken row; exit 1 when broken\n"
 	    "\n"
 	    "Without --once, notify run and codes print-jobs run supervise their one child\n"
 	    "like a pool its workers (replaced when it dies); deploy/up runs both so.\n"
@@ -159,6 +164,8 @@ int main(int argc, char **argv)
 		return cli_notify(&cfg, argc - 2, argv + 2);
 	if (strcmp(argv[1], "cases") == 0)
 		return cli_cases(&cfg, argc - 2, argv + 2);
+	if (strcmp(argv[1], "audit") == 0)
+		return cli_audit(&cfg, argc - 2, argv + 2);
 	usage(stderr);
 	return 2;
 }

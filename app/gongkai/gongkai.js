@@ -1,5 +1,5 @@
 // The public disclosure page (/gongkai/): reads the public data of the reporting family
-// (/api/v1/reporting/public/months, units, visits) and shows it. An external file: the
+// (/api/v1/reporting/public/months, units, visits, audit-seals) and shows it. An external file: the
 // page's CSP runs no inline script. Every value goes into the page as text (textContent),
 // never as markup.
 'use strict';
@@ -181,6 +181,23 @@
     $('visits-section').hidden = true;
   }
 
+  const SEAL_REASONS = { hourly: '每小时', 'on demand': '按需', purge: '清理旧日志', genesis: '链的起点' };
+
+  // The audit chain's latest seals, for anyone to keep (app/DESIGN.md §7).
+  async function loadSeals() {
+    const data = await get('audit-seals?limit=24');
+    const body = $('seals').querySelector('tbody');
+    body.textContent = '';
+    for (const s of data.items) {
+      const row = document.createElement('tr');
+      cell(row, new Date(s.at).toLocaleString('zh-CN'));
+      cell(row, s.seq, 'num');
+      cell(row, s.row_hash, 'hash');
+      cell(row, SEAL_REASONS[s.reason] || s.reason);
+      body.appendChild(row);
+    }
+  }
+
   async function run(fn) {
     try {
       await fn();
@@ -199,5 +216,6 @@
       await loadMonths();
       await loadMonth();
     });
+    run(loadSeals);
   });
 })();

@@ -16,6 +16,10 @@ static struct rq_stmt st_visits = RQ_STMT(
     "reporting_public_visits",
     "SELECT * FROM rq.public_visits($1::bigint, $2::int, $3::int, $4::int, $5::bigint, $6)", 6);
 
+/* $1 keyset bound, $2 limit */
+static struct rq_stmt st_seals = RQ_STMT(
+    "reporting_public_audit_seals", "SELECT * FROM rq.public_audit_seals($1::bigint, $2::int)", 2);
+
 /* The month asked: both year and month, or neither (this month). Answers 400 naming the
  * one missing and returns -1. */
 static int month_given(struct rq_req *req, struct rq_resp *resp)
@@ -70,5 +74,11 @@ RQ_HANDLER(reporting_public_visits)
 		return;
 	static const char *const args[] = {"year", "month", "unit_id", "activity_type", NULL};
 	rq_page_list_newest(req, resp, &st_visits, args);
+	public_cache(resp);
+}
+
+RQ_HANDLER(reporting_public_audit_seals)
+{
+	rq_page_list_newest(req, resp, &st_seals, NULL);
 	public_cache(resp);
 }

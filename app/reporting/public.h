@@ -24,5 +24,9 @@ RQ_HANDLER_DECL(reporting_public_units);
 /* GET /api/v1/reporting/public/visits?year=&month=&unit_id=&activity_type=&after=&limit=:
  * the month's visits newest first, each with what the policy allows (400 as above). */
 RQ_HANDLER_DECL(reporting_public_visits);
+/* GET /api/v1/reporting/public/audit-seals?after=&limit=: the audit chain's seals newest
+ * first (id, time, seq, row hash, reason), so that anyone can keep one and later ask the
+ * platform to prove its log since then (app/DESIGN.md §7). */
+RQ_HANDLER_DECL(reporting_public_audit_seals);
 
 #endif

@@ -69,6 +69,8 @@ static const struct rq_route routes[] = {
 			.type = RQ_PARAM_INT,
 			.min = 1,
 			.max = REPORTING_PUBLIC_PAGE_MAX})),
+    RQ_ROUTE("GET", "/api/v1/reporting/public/audit-seals", reporting_public_audit_seals,
+	     RQ_AUTH_NONE, 0, NULL, RQ_INPUTS(RQ_QUERY_PAGE)),
     /* the auditors' export */
     RQ_ROUTE("GET", "/api/v1/reporting/exports/visits", reporting_exports_visits, RQ_AUTH_ADMIN, 0,
 	     auditors,

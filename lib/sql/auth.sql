@@ -172,6 +172,11 @@ BEGIN
         UPDATE rq.sessions s SET last_seen_at = now()
          WHERE s.id = session_id AND s.last_seen_at < now() - interval '30 seconds';
     END IF;
+    -- the proof that this transaction's actor comes from this live session, which the
+    -- audit trigger checks (audit.actor_check; a forged actor has none); the worker passes
+    -- it on to the request's later transactions (lib/rq_db.c)
+    PERFORM pg_catalog.set_config('rq.actor_session',
+                                  session_id || ':' || audit.actor_proof(session_id), true);
     RETURN NEXT;
 END
 $$;

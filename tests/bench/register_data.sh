@@ -1,4 +1,4 @@
-# tests/bench/register_data.sh — sourced by tests/bench/register, eval_list and cases_list,
+# tests/bench/register_data.sh — sourced by tests/bench/register, eval_list, cases_list and audit_chain,
 # which share one data set (register_data.sql), and the reading of a handler's statements. Needs deploy/lib.sh sourced and rq_layout
 # and rq_settings_from_env_file done before register_data_load is called.
 # BENCH_VISITS (1000000), BENCH_ENTERPRISES (10000), BENCH_UNITS (200) and BENCH_OFFICIALS
@@ -63,4 +63,22 @@ bench_c_stmt() {
 			if (line ~ /;[ \t]*$/) exit
 		}
 		END { print s }'
+}
+
+# register_sessions PREFIX COUNT open|end — bearer sessions of bench officials 1..COUNT (token
+# = PREFIX, 37 characters, + k as six digits, stored as its sha256 like lib/rq_auth.c's),
+# opened for an hour, or ended again (tests/bench/register, audit_chain).
+register_sessions() {
+	if [ "$3" = open ]; then
+		rq_psql_super -d ruqima -tA -v prefix="$1" -v sessions="$2" >/dev/null <<'SQL'
+SELECT count(rq.session_create(sha256(convert_to(:'prefix' || lpad(k::text, 6, '0'), 'UTF8')),
+                               'account', a.id, NULL, NULL, 3600, '127.0.0.1', false))
+  FROM generate_series(1, :sessions) k JOIN rq.accounts a ON a.openid = 'bench-official-' || k;
+SQL
+	else
+		rq_psql_super -d ruqima -tA -v prefix="$1" -v sessions="$2" >/dev/null <<'SQL'
+SELECT count(rq.session_end(sha256(convert_to(:'prefix' || lpad(k::text, 6, '0'), 'UTF8'))))
+  FROM generate_series(1, :sessions) k;
+SQL
+	fi
 }

@@ -275,3 +275,15 @@ SELECT p.id,
  ORDER BY p.id DESC
 $$;
 GRANT EXECUTE ON FUNCTION rq.public_visits(bigint,int,int,int,bigint,text) TO ruqima_reporting, ruqima_report;
+
+-- The public page's seals (/gongkai/, GET /api/v1/reporting/public/audit-seals): newest
+-- first, at most p_limit (1–200), below the keyset bound p_before (a seal id). What the
+-- public needs to hold the platform to its log, and nothing of the log itself.
+CREATE OR REPLACE FUNCTION rq.public_audit_seals(p_before bigint, p_limit int) RETURNS TABLE (id bigint, at timestamptz, seq bigint, row_hash text, reason text) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT s.id, s.at, s.seq, encode(s.row_hash, 'hex'), s.reason
+      FROM audit.seals s
+     WHERE p_before IS NULL OR s.id < p_before
+     ORDER BY s.id DESC
+     LIMIT least(greatest(coalesce(p_limit, 50), 1), 200)
+$$;
+GRANT EXECUTE ON FUNCTION rq.public_audit_seals(bigint, int) TO ruqima_reporting;
