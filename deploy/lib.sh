@@ -617,7 +617,8 @@ rq_demo_users() {
 	local bdir=$1 envfile=$2 file=$RQ_STATE/demo-users dsn unit user role opts out rc pw
 	# an env file written before the setting existed: deploy/up's default (1)
 	[ "$(rq_env_get "$envfile" RUQIMA_DEMO_USERS 1)" = 1 ] || return 0
-	dsn=$(rq_env_get "$envfile" RUQIMA_OWNER_DSN)
+	# the owner's DSN is in its own file (RUQIMA_OWNER_ENV_FILE), not in the pools' settings
+	dsn=$(rq_env_get "$(rq_env_get "$envfile" RUQIMA_OWNER_ENV_FILE "$RQ_OWNER_ENV_FILE")" RUQIMA_OWNER_DSN)
 	# the unit of the demo official (app/cli/demo.c)
 	unit=$(psql -X -q -At -d "$dsn" -c "SELECT id FROM rq.units WHERE name = '信阳市市场监督管理局' AND county_code IS NULL") ||
 		rq_die "could not read the demo unit"
