@@ -25,19 +25,13 @@ static struct netns net;
 static int setup(void **state)
 {
 	(void)state;
-	if (pn_dir_make(dir) != 0) /* first: it names dir */
-		return -1;
-	char stop[256];
-	pn_cleanup_sh(dir, stop, sizeof(stop));
-	return netns_make(&net, "gk", stop);
+	return netns_nginx_setup(dir, &net, "gk");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	pn_down(dir);
-	netns_remove(&net);
-	return pn_dir_remove(dir);
+	return netns_nginx_teardown(dir, &net);
 }
 
 /* The status of GET path from inside the namespace (its body into dir/body). */

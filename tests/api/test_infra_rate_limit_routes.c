@@ -56,19 +56,13 @@ enum { NKINDS = sizeof(kinds) / sizeof(kinds[0]) };
 static int setup(void **state)
 {
 	(void)state;
-	if (pn_dir_make(dir) != 0) /* first: it names dir */
-		return -1;
-	char stop[256];
-	pn_cleanup_sh(dir, stop, sizeof(stop));
-	return netns_make(&net, "rl", stop);
+	return netns_nginx_setup(dir, &net, "rl");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	pn_down(dir);
-	netns_remove(&net);
-	return pn_dir_remove(dir);
+	return netns_nginx_teardown(dir, &net);
 }
 
 /* curl's options for k's request (all but the URL). */

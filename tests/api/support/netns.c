@@ -1,6 +1,7 @@
 #include "netns.h"
 
 #include "api.h"
+#include "private_nginx.h"
 #include "test_common.h"
 
 #include <fcntl.h>
@@ -120,4 +121,20 @@ char *netns_curl(const struct netns *n, const char *args)
 		return NULL;
 	}
 	return out;
+}
+
+int netns_nginx_setup(char *dir, struct netns *n, const char *tag)
+{
+	if (pn_dir_make(dir) != 0) /* first: it names dir */
+		return -1;
+	char stop[256];
+	pn_cleanup_sh(dir, stop, sizeof(stop));
+	return netns_make(n, tag, stop);
+}
+
+int netns_nginx_teardown(char *dir, struct netns *n)
+{
+	pn_down(dir);
+	netns_remove(n);
+	return pn_dir_remove(dir);
 }

@@ -29,4 +29,10 @@ void netns_remove(struct netns *n);
  * curl failed. */
 char *netns_curl(const struct netns *n, const char *args);
 
+/* A test's private nginx directory dir (a mkdtemp template, private_nginx.h) and its
+ * namespace: made by netns_nginx_setup (the watchdog also stops that nginx and removes dir),
+ * undone by netns_nginx_teardown. Each returns 0 or -1. */
+int netns_nginx_setup(char *dir, struct netns *n, const char *tag);
+int netns_nginx_teardown(char *dir, struct netns *n);
+
 #endif
