@@ -53,14 +53,15 @@ bench_c_stmt() {
 	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 	gcc -E -P -I "$root/lib" -I "$root/app" -I "$(pg_config --includedir)" "$root/$1" |
 		awk -v name="$2" '
-		index($0, "st_" name " =") { on = 1 }
+		# reads to the end (an early exit would break gcc'\''s pipe: a failure under pipefail)
+		!done && index($0, "st_" name " =") { on = 1 }
 		on {
 			line = $0
 			while (match(line, /"([^"\\]|\\.)*"/)) {
 				if (k++ > 0) s = s substr(line, RSTART + 1, RLENGTH - 2)
 				line = substr(line, RSTART + RLENGTH)
 			}
-			if (line ~ /;[ \t]*$/) exit
+			if (line ~ /;[ \t]*$/) { on = 0; done = 1 }
 		}
 		END { print s }'
 }
