@@ -333,7 +333,7 @@ static void try_route(const struct rq_route *route)
 	for (int i = 0; i < n; i++)
 		for (int b = 0; b < NPARTIES; b++) {
 			char what[768];
-			snprintf(what, sizeof(what), "%s %s as %s", route->method, paths[i],
+			snprintf(what, sizeof(what), "%s %.511s as %s", route->method, paths[i],
 				 party_names[b]);
 			struct api_resp *r = call_as(b, route->method, paths[i], "{}");
 			m.tries++;
