@@ -21,18 +21,10 @@ struct created {
 
 static void create_unit(struct created *out)
 {
-	struct api_portal a;
-	api_portal_login(&a, "chain");
-	const char *headers[] = {a.cookie_header, a.csrf_header, NULL};
-	char body[256];
-	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"discipline_group\":\"第一派驻组\"}",
-		 api_unique("链单位"));
-	struct api_resp *r =
-	    api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
-	if (r->status != 201)
-		fail_msg("create unit: %ld %s", r->status, r->body);
-	snprintf(out->unit_id, sizeof(out->unit_id), "%s", api_json_str(r, "id"));
-	api_free(r);
+	struct api_unit_made u;
+	api_unit_made_by_city_admin(&u, "chain", "链单位");
+	snprintf(out->unit_id, sizeof(out->unit_id), "%s", u.unit_id);
+	snprintf(out->admin_id, sizeof(out->admin_id), "%s", u.admin_id);
 	const char *pk[] = {out->unit_id};
 	char *seq =
 	    api_owner_value("SELECT c.seq FROM audit.log l JOIN audit.chain c ON c.log_id = l.id"
@@ -42,11 +34,6 @@ static void create_unit(struct created *out)
 	assert_non_null(seq);
 	snprintf(out->seq, sizeof(out->seq), "%s", seq);
 	free(seq);
-	const char *u[] = {a.username};
-	char *id = api_owner_value("SELECT id FROM rq.admin_users WHERE username = $1", 1, u);
-	snprintf(out->admin_id, sizeof(out->admin_id), "%s", id);
-	free(id);
-	api_portal_free(&a);
 }
 
 /* `ruqima audit verify ARGS`: its exit status, and its output must contain want. */

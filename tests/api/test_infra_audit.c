@@ -11,46 +11,11 @@
 #define SQLSTATE_INSUFFICIENT_PRIVILEGE "42501"
 
 /* A unit created through the API by a new city admin. */
-struct created {
-	char unit_id[32];
-	char unit_name[128];
-	char admin_id[32];
-	char request_id[64];
-};
-
-static void create_unit_via_api(struct created *out)
-{
-	struct api_portal a;
-	api_portal_login(&a, "infra-audit");
-	const char *headers[] = {a.cookie_header, a.csrf_header, NULL};
-	char body[256];
-	snprintf(out->unit_name, sizeof(out->unit_name), "%s", api_unique("审计单位"));
-	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"discipline_group\":\"第一派驻组\"}",
-		 out->unit_name);
-	struct api_resp *r =
-	    api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
-	if (r->status != 201)
-		fail_msg("create unit: %ld %s", r->status, r->body);
-	assert_string_equal(api_json_str(r, "name"), out->unit_name);
-	snprintf(out->unit_id, sizeof(out->unit_id), "%s", api_json_str(r, "id"));
-	char *rid = api_request_id(r);
-	snprintf(out->request_id, sizeof(out->request_id), "%s", rid);
-	free(rid);
-	api_free(r);
-
-	const char *p[] = {a.username};
-	char *id = api_owner_value("SELECT id FROM rq.admin_users WHERE username = $1", 1, p);
-	assert_non_null(id);
-	snprintf(out->admin_id, sizeof(out->admin_id), "%s", id);
-	free(id);
-	api_portal_free(&a);
-}
-
 static void test_api_write_leaves_one_audit_row(void **state)
 {
 	(void)state;
-	struct created u;
-	create_unit_via_api(&u);
+	struct api_unit_made u;
+	api_unit_made_by_city_admin(&u, "infra-audit", "审计单位");
 
 	PGconn *c = api_db("owner");
 	const char *pk[] = {u.unit_id};
@@ -110,8 +75,8 @@ static char *audit_row_image(PGconn *owner, const char *unit_id)
 static void test_app_role_cannot_change_audit_log(void **state)
 {
 	(void)state;
-	struct created u;
-	create_unit_via_api(&u);
+	struct api_unit_made u;
+	api_unit_made_by_city_admin(&u, "infra-audit", "审计单位");
 	PGconn *owner = api_db("owner");
 	char *before = audit_row_image(owner, u.unit_id);
 	int64_t total_before = api_sql_int(owner, "SELECT count(*) FROM audit.log", 0, NULL);
@@ -156,8 +121,8 @@ static void test_app_role_cannot_change_audit_log(void **state)
 static void test_owner_cannot_change_audit_log_but_by_purge(void **state)
 {
 	(void)state;
-	struct created u;
-	create_unit_via_api(&u);
+	struct api_unit_made u;
+	api_unit_made_by_city_admin(&u, "infra-audit", "审计单位");
 	PGconn *owner = api_db("owner");
 	char *before = audit_row_image(owner, u.unit_id);
 	const char *pk[] = {u.unit_id};

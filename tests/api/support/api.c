@@ -362,6 +362,35 @@ void api_portal_free(struct api_portal *p)
 	free(p->csrf);
 }
 
+void api_unit_made_by_city_admin(struct api_unit_made *out, const char *login_prefix,
+				 const char *name_prefix)
+{
+	struct api_portal a;
+	api_portal_login(&a, login_prefix);
+	const char *headers[] = {a.cookie_header, a.csrf_header, NULL};
+	char body[256];
+	snprintf(out->unit_name, sizeof(out->unit_name), "%s", api_unique(name_prefix));
+	snprintf(body, sizeof(body), "{\"name\":\"%s\",\"discipline_group\":\"第一派驻组\"}",
+		 out->unit_name);
+	struct api_resp *r =
+	    api_call("POST", "/api/v1/admin/units", "application/json", body, headers);
+	if (r->status != 201)
+		fail_msg("create unit: %ld %s", r->status, r->body);
+	assert_string_equal(api_json_str(r, "name"), out->unit_name);
+	snprintf(out->unit_id, sizeof(out->unit_id), "%s", api_json_str(r, "id"));
+	char *rid = api_request_id(r);
+	snprintf(out->request_id, sizeof(out->request_id), "%s", rid);
+	free(rid);
+	api_free(r);
+
+	const char *p[] = {a.username};
+	char *id = api_owner_value("SELECT id FROM rq.admin_users WHERE username = $1", 1, p);
+	assert_non_null(id);
+	snprintf(out->admin_id, sizeof(out->admin_id), "%s", id);
+	free(id);
+	api_portal_free(&a);
+}
+
 PGconn *api_db(const char *who)
 {
 	char family[64];

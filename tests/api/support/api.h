@@ -95,6 +95,17 @@ struct api_portal {
 void api_portal_login(struct api_portal *p, const char *prefix);
 /* Frees what api_portal_login allocated (not p itself). */
 void api_portal_free(struct api_portal *p);
+/* A unit created through POST /api/v1/admin/units by a new city admin (api_portal_login
+ * with login_prefix), named api_unique(name_prefix): what a test of the audit trail looks
+ * up. */
+struct api_unit_made {
+	char unit_id[32];
+	char unit_name[128];
+	char admin_id[32];
+	char request_id[64];
+};
+void api_unit_made_by_city_admin(struct api_unit_made *out, const char *login_prefix,
+				 const char *name_prefix);
 /* A name unique to this test run (prefix + pid + counter). Returns one of 8 static buffers
  * used in turn: the ninth call overwrites the first, so copy a name that must live longer. */
 const char *api_unique(const char *prefix);
