@@ -147,15 +147,16 @@ BEGIN
             s.satisfied + EXCLUDED.satisfied,
             s.basically_satisfied + EXCLUDED.basically_satisfied,
             s.unsatisfied + EXCLUDED.unsatisfied, s.anonymous + EXCLUDED.anonymous);
-    -- the year's ranking of the enterprises (migration 0059): entries, every county and source
-    INSERT INTO rq.enterprise_ranks AS k (period, enterprise_id, entries)
-    SELECT r.period, r.key_id, sum(r.visits + r.participations)
+    -- the month's and the year's ranking of the enterprises (migrations 0059, 0069): entries,
+    -- every county and source
+    INSERT INTO rq.enterprise_ranks AS k (grain, period, enterprise_id, entries)
+    SELECT r.grain, r.period, r.key_id, sum(r.visits + r.participations)
       FROM unnest(p) r
-     WHERE r.dim = 'enterprise' AND r.grain = 'year'
-     GROUP BY r.period, r.key_id
+     WHERE r.dim = 'enterprise' AND r.grain IN ('month', 'year')
+     GROUP BY r.grain, r.period, r.key_id
     HAVING sum(r.visits + r.participations) <> 0
-     ORDER BY r.period, r.key_id
-    ON CONFLICT (period, enterprise_id) DO UPDATE SET entries = k.entries + EXCLUDED.entries;
+     ORDER BY r.grain, r.period, r.key_id
+    ON CONFLICT (grain, period, enterprise_id) DO UPDATE SET entries = k.entries + EXCLUDED.entries;
 END
 $$;
 
@@ -326,16 +327,18 @@ BEGIN
 END
 $$;
 
--- rq.enterprise_ranks from the year rows of the enterprises in rq.visit_stats (an empty table:
--- rq.stats_rebuild, and the first migration to 0059 below).
+-- rq.enterprise_ranks again from the month and year rows of the enterprises in rq.visit_stats
+-- (rq.stats_rebuild, and the first migration to 0059 or 0069 below).
 CREATE OR REPLACE FUNCTION rq.enterprise_ranks_build() RETURNS void
 LANGUAGE sql SET search_path = rq, pg_temp AS $$
-    INSERT INTO rq.enterprise_ranks (period, enterprise_id, entries)
-    SELECT s.period, s.key_id, sum(s.visits + s.participations)
+    DELETE FROM rq.enterprise_ranks;
+    INSERT INTO rq.enterprise_ranks (grain, period, enterprise_id, entries)
+    SELECT s.grain, s.period, s.key_id, sum(s.visits + s.participations)
       FROM rq.visit_stats s
-     WHERE s.dim = 'enterprise' AND s.grain = 'year'
-     GROUP BY s.period, s.key_id
+     WHERE s.dim = 'enterprise' AND s.grain IN ('month', 'year')
+     GROUP BY s.grain, s.period, s.key_id
     HAVING sum(s.visits + s.participations) <> 0
+     ORDER BY 1, 2, 3;
 $$;
 REVOKE ALL ON FUNCTION rq.enterprise_ranks_build() FROM PUBLIC;
 
@@ -428,7 +431,8 @@ REVOKE ALL ON FUNCTION rq.stats_rebuild() FROM PUBLIC;
 -- migration 0029), is counted again now.
 SELECT rq.stats_rebuild()
  WHERE NOT EXISTS (SELECT 1 FROM rq.stats_builds b WHERE b.formulas = rq.stats_formulas());
--- A database counted before migration 0059 gets its ranking from its year rows.
+-- A database counted before migration 0069 (or 0059) gets its ranking from its month and year
+-- rows.
 SELECT rq.enterprise_ranks_build()
- WHERE NOT EXISTS (SELECT 1 FROM rq.enterprise_ranks)
-   AND EXISTS (SELECT 1 FROM rq.visit_stats WHERE dim = 'enterprise' AND grain = 'year');
+ WHERE NOT EXISTS (SELECT 1 FROM rq.enterprise_ranks WHERE grain = 'month')
+   AND EXISTS (SELECT 1 FROM rq.visit_stats WHERE dim = 'enterprise' AND grain = 'month');

@@ -324,6 +324,28 @@ static void test_visits_equal_raw_rows(void **state)
 			  " AND v.entered_at < '2024-01-01 00:00+08'",
 			  "v.enterprise_id::text",
 			  "") " ORDER BY count(*) DESC, min(v.enterprise_id) LIMIT 100");
+	/* any other range of the whole city: the ranking's month rows less the days outside the
+	 * range (06-01 … 06-11) plus a day (07-01); days only */
+	const char *ranges[][3] = {
+	    {"2023-06-12", "2023-06-12 00:00+08", "2023-07-02 00:00+08"},
+	    {"2023-06-28", "2023-06-28 00:00+08", "2023-07-02 00:00+08"},
+	};
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		char path[160], range[160], sql[2048];
+		snprintf(path, sizeof(path),
+			 ST "/visits?group_by=enterprise&limit=100&from=%s&to=2023-07-01",
+			 ranges[i][0]);
+		snprintf(range, sizeof(range),
+			 "v.withdrawn_at IS NULL AND v.entered_at >= '%s'"
+			 " AND v.entered_at < '%s'",
+			 ranges[i][1], ranges[i][2]);
+		snprintf(
+		    sql, sizeof(sql),
+		    SQL_VISITS_IN("%s", "v.enterprise_id::text",
+				  "") " ORDER BY count(*) DESC, min(v.enterprise_id) LIMIT 100",
+		    range);
+		assert_figures(city, path, "key", sql);
+	}
 	assert_figures(
 	    city, ST "/visits?group_by=day&" JUNE, "key",
 	    SQL_VISITS_BY("to_char(v.entered_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')", ""));
@@ -753,21 +775,22 @@ static void test_aggregates_equal_a_rebuild(void **state)
 			"  UNION ALL (TABLE agg EXCEPT TABLE raw)) x",
 			0, NULL),
 	    0);
-	/* the enterprises' ranking of each year: entries, i.e. the visits and the participating
-	 * units other than the lead */
+	/* the enterprises' ranking of each month and year: entries, i.e. the visits and the
+	 * participating units other than the lead */
 	assert_int_equal(
 	    api_sql_int(
 		c,
-		"WITH raw AS (SELECT x.k, date_trunc('year', x.t AT TIME ZONE 'Asia/Shanghai')"
-		"   ::date AS p, count(*)::int AS n"
+		"WITH raw AS (SELECT x.k, g.grain AS g, date_trunc(g.grain, x.t AT TIME ZONE"
+		"   'Asia/Shanghai')::date AS p, count(*)::int AS n"
 		"   FROM (SELECT v.enterprise_id AS k, v.entered_at AS t FROM rq.visits v"
 		"          WHERE v.withdrawn_at IS NULL"
 		"         UNION ALL"
 		"         SELECT v.enterprise_id, v.entered_at FROM rq.visit_units vu"
 		"           JOIN rq.visits v ON v.id = vu.visit_id"
 		"          WHERE v.withdrawn_at IS NULL AND vu.role = 'participant'"
-		"            AND vu.unit_id <> v.unit_id) x GROUP BY 1, 2),"
-		" agg AS (SELECT r.enterprise_id AS k, r.period AS p, r.entries AS n"
+		"            AND vu.unit_id <> v.unit_id) x"
+		"   CROSS JOIN (VALUES ('month'), ('year')) g (grain) GROUP BY 1, 2, 3),"
+		" agg AS (SELECT r.enterprise_id AS k, r.grain AS g, r.period AS p, r.entries AS n"
 		"   FROM rq.enterprise_ranks r WHERE r.entries <> 0)"
 		" SELECT count(*) FROM ((TABLE raw EXCEPT TABLE agg)"
 		"  UNION ALL (TABLE agg EXCEPT TABLE raw)) x",

@@ -215,7 +215,13 @@ DECLARE
     -- what narrows every row's visits: the filters, and the unit of a unit's figures
     v_more text := rq.stats_arg('county', p_county) || rq.stats_arg('source', p_source)
                    || CASE WHEN p_group <> 'unit' THEN rq.stats_arg('unit_id', v_unit::text) ELSE '' END;
+    -- the range as pieces (rq.stats_pieces): a calendar year or month is one piece
+    v_pieces int;
+    v_grain text;
 BEGIN
+    SELECT CASE WHEN bool_or(p.sign = -1) THEN 0 ELSE count(*) END, min(p.grain)
+      INTO v_pieces, v_grain
+      FROM rq.stats_pieces(p_from, p_to) p;
     IF p_group = 'enterprise' AND v_unit IS NOT NULL THEN
         RETURN QUERY EXECUTE $q$
             SELECT t.key::text, rq.stats_label('enterprise', t.key::text), t.visits, t.visit,
@@ -261,19 +267,44 @@ BEGIN
                      ORDER BY sum(s.visits) + sum(s.participations) DESC, s.key_id
                      LIMIT $8) t
              ORDER BY t.visits + t.participations DESC, t.key
-        $q$, CASE WHEN p_group = 'enterprise' AND p_county IS NULL AND p_source IS NULL
-                       AND rq.actor_sees_all() AND p_from = date_trunc('year', p_from::timestamp)::date
-                       AND p_to = (p_from + interval '1 year - 1 day')::date
-                  -- a calendar year of the whole city: its ranking kept on write, then the
-                  -- year rows of the top enterprises only
-                  THEN $f$(SELECT k.enterprise_id FROM rq.enterprise_ranks k
-                            WHERE k.period = $1 AND k.entries > 0
+        $q$, CASE WHEN p_group <> 'enterprise' OR p_county IS NOT NULL OR p_source IS NOT NULL
+                       OR NOT rq.actor_sees_all()
+                  THEN 'rq.stats_rows($3, $1, $2, $4, $5, $6) s'
+                  -- the whole city: the enterprises' ranking kept on write (rq.enterprise_ranks)
+                  -- first, then the rows of the top enterprises only. A calendar year or
+                  -- month is one range of its index; another range sums the ranking's month
+                  -- and year rows (and the enterprises' day rows of its days) as pieces.
+                  WHEN v_pieces = 1 AND v_grain <> 'day'
+                  THEN $f$(SELECT k.enterprise_id AS key FROM rq.enterprise_ranks k
+                            WHERE k.grain = $9 AND k.period = $1 AND k.entries > 0
                             ORDER BY k.entries DESC, k.enterprise_id LIMIT $8) k
                            JOIN rq.visit_stats s
-                             ON s.dim = 'enterprise' AND s.grain = 'year' AND s.period = $1
-                            AND s.key_id = k.enterprise_id$f$
-                  ELSE 'rq.stats_rows($3, $1, $2, $4, $5, $6) s' END)
-        USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit;
+                             ON s.dim = 'enterprise' AND s.grain = $9 AND s.period = $1
+                            AND s.key_id = k.key$f$
+                  ELSE $f$(SELECT q.key FROM (
+                               SELECT k.enterprise_id AS key, p.sign * k.entries AS n
+                                 FROM rq.stats_pieces($1, $2) p
+                                 JOIN rq.enterprise_ranks k ON k.grain = p.grain AND k.period = p.period
+                                WHERE p.grain <> 'day'
+                               UNION ALL
+                               SELECT x.key_id, p.sign * (x.visits + x.participations)
+                                 FROM rq.stats_pieces($1, $2) p
+                                 JOIN rq.visit_stats x
+                                   ON x.dim = 'enterprise' AND x.grain = 'day' AND x.period = p.period
+                                WHERE p.grain = 'day') q
+                            GROUP BY q.key HAVING sum(q.n) <> 0
+                            ORDER BY sum(q.n) DESC, q.key LIMIT $8) k
+                           CROSS JOIN LATERAL (
+                               SELECT x.key_id, p.sign * x.visits AS visits,
+                                      p.sign * x.visits_visit AS visits_visit,
+                                      p.sign * x.visits_research AS visits_research,
+                                      p.sign * x.visits_inspection AS visits_inspection,
+                                      p.sign * x.joint AS joint, p.sign * x.participations AS participations
+                                 FROM rq.stats_pieces($1, $2) p
+                                 JOIN rq.visit_stats x
+                                   ON x.dim = 'enterprise' AND x.key_id = k.key
+                                  AND x.grain = p.grain AND x.period = p.period) s$f$ END)
+        USING p_from, p_to, p_group, p_county, v_unit, p_source, v_more, p_limit, v_grain;
     ELSIF p_group IN ('day', 'week', 'month') THEN
         RETURN QUERY EXECUTE $q$
             SELECT to_char(t.b, 'YYYY-MM-DD'),
